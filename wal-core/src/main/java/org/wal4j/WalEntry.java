@@ -1,0 +1,352 @@
+package org.wal4j;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import org.wal4j.internal.Ids;
+import org.wal4j.internal.Json;
+import org.wal4j.internal.Names;
+
+/**
+ * One write in the log: what to apply ({@link #operation()} with a JSON {@link #payload()}), where
+ * ({@link #targets()}), in which order ({@link #namespace()} and {@link #key()} form the ordering
+ * lane), and how ({@link #lifecycle()}).
+ *
+ * <p>An entry is created without a sequence number ({@link #seq()} is {@link #UNASSIGNED}); the
+ * storage assigns one when it appends the entry. Sequence numbers start at 1, are strictly
+ * increasing and gap free in the order of appends.
+ *
+ * <p>The {@link #idempotencyKey()} defaults to the {@link #id()}, never to anything derived from
+ * the content: two identical debits are two debits. Pass your own request id to make a retried
+ * request collapse into one entry.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class WalEntry {
+    /** {@link #seq()} of an entry not yet appended. */
+    public static final long UNASSIGNED = 0;
+
+    private final long seq;
+    private final String id;
+    private final Instant createdAt;
+    private final String namespace;
+    private final String key;
+    private final String operation;
+    private final String payload;
+    private final List<String> targets;
+    private final String idempotencyKey;
+    private final String correlationId;
+    private final String tenantId;
+    private final String userId;
+    private final Lifecycle lifecycle;
+
+    private WalEntry(long seq, String id, Instant createdAt, String namespace, String key, String operation,
+                     String payload, List<String> targets, String idempotencyKey, String correlationId,
+                     String tenantId, String userId, Lifecycle lifecycle) {
+        this.seq = seq;
+        this.id = id;
+        this.createdAt = createdAt;
+        this.namespace = namespace;
+        this.key = key;
+        this.operation = operation;
+        this.payload = payload;
+        this.targets = targets;
+        this.idempotencyKey = idempotencyKey;
+        this.correlationId = correlationId;
+        this.tenantId = tenantId;
+        this.userId = userId;
+        this.lifecycle = lifecycle;
+    }
+
+    /**
+     * Starts an entry.
+     *
+     * @param namespace matches {@value Names#NAMESPACE_RULE}
+     * @param operation what the targets should do, such as {@code AccountDao#debit} or {@code sql};
+     *                  1 to {@value Names#MAX_OPERATION_LENGTH} characters
+     */
+    public static Builder builder(String namespace, String operation) {
+        return new Builder(namespace, operation);
+    }
+
+    /** A builder holding every field of this entry except {@link #seq()}. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** This entry with a sequence number, as the storage returns it. */
+    public WalEntry withSeq(long seq) {
+        if (seq < 1) {
+            throw new IllegalArgumentException("seq must be at least 1 but was " + seq);
+        }
+        return new WalEntry(seq, id, createdAt, namespace, key, operation, payload, targets, idempotencyKey,
+                correlationId, tenantId, userId, lifecycle);
+    }
+
+    /** Position in the log, from 1; {@link #UNASSIGNED} before the entry is appended. */
+    public long seq() {
+        return seq;
+    }
+
+    /** Globally unique id (a version 7 UUID unless the caller gave one). */
+    public String id() {
+        return id;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    /** The ordering lane within the namespace, or null: entries without a key form one lane per namespace. */
+    public String key() {
+        return key;
+    }
+
+    public String operation() {
+        return operation;
+    }
+
+    /** The payload as one line of JSON. */
+    public String payload() {
+        return payload;
+    }
+
+    /** The payload read with {@code mapper} into {@code type}. */
+    public <T> T payloadAs(ObjectMapper mapper, Class<T> type) {
+        try {
+            return mapper.readValue(payload, type);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("payload of entry " + seq + " (" + id + ") cannot be read as "
+                    + type.getName() + ": " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** The sync targets that must apply this entry; empty means every target of the {@code Wal}. */
+    public List<String> targets() {
+        return targets;
+    }
+
+    public String idempotencyKey() {
+        return idempotencyKey;
+    }
+
+    /** Groups the entries of one business transaction or saga; may be null. */
+    public String correlationId() {
+        return correlationId;
+    }
+
+    /** May be null. */
+    public String tenantId() {
+        return tenantId;
+    }
+
+    /** The user who wrote the entry; may be null. */
+    public String userId() {
+        return userId;
+    }
+
+    public Lifecycle lifecycle() {
+        return lifecycle;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof WalEntry)) {
+            return false;
+        }
+        WalEntry that = (WalEntry) o;
+        return seq == that.seq && id.equals(that.id) && createdAt.equals(that.createdAt)
+                && namespace.equals(that.namespace) && Objects.equals(key, that.key)
+                && operation.equals(that.operation) && payload.equals(that.payload) && targets.equals(that.targets)
+                && idempotencyKey.equals(that.idempotencyKey) && Objects.equals(correlationId, that.correlationId)
+                && Objects.equals(tenantId, that.tenantId) && Objects.equals(userId, that.userId)
+                && lifecycle.equals(that.lifecycle);
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(seq) * 31 + id.hashCode();
+    }
+
+    /** Identifies the entry without its payload, which may be large or sensitive. */
+    @Override
+    public String toString() {
+        return "WalEntry{seq=" + seq + ", id=" + id + ", namespace=" + namespace + ", key=" + key
+                + ", operation=" + operation + ", payloadLength=" + payload.length() + ", targets=" + targets + '}';
+    }
+
+    /**
+     * Builds a {@link WalEntry}. Each setter validates its argument at once and throws
+     * {@link IllegalArgumentException} naming the field and the value. Not thread-safe.
+     */
+    public static final class Builder {
+        private String id;
+        private Instant createdAt;
+        private String namespace;
+        private String key;
+        private String operation;
+        private String payload = "null";
+        private List<String> targets = List.of();
+        private String idempotencyKey;
+        private String correlationId;
+        private String tenantId;
+        private String userId;
+        private Lifecycle lifecycle;
+
+        private Builder(String namespace, String operation) {
+            namespace(namespace);
+            operation(operation);
+        }
+
+        private Builder(WalEntry e) {
+            id = e.id;
+            createdAt = e.createdAt;
+            namespace = e.namespace;
+            key = e.key;
+            operation = e.operation;
+            payload = e.payload;
+            targets = e.targets;
+            idempotencyKey = e.idempotencyKey;
+            correlationId = e.correlationId;
+            tenantId = e.tenantId;
+            userId = e.userId;
+            lifecycle = e.lifecycle;
+        }
+
+        public Builder namespace(String namespace) {
+            if (namespace != null && namespace.isEmpty()) {
+                throw new IllegalArgumentException("namespace must not be empty");
+            }
+            this.namespace = Names.namespace(namespace);
+            return this;
+        }
+
+        public Builder operation(String operation) {
+            this.operation = Names.operation(operation);
+            return this;
+        }
+
+        /** Default: a new version 7 UUID at {@link #build()}. */
+        public Builder id(String id) {
+            this.id = Objects.requireNonNull(Names.optionalId("id", id), "id must not be null");
+            return this;
+        }
+
+        /** Default: the current time at {@link #build()}; the {@code Wal} uses its own clock. */
+        public Builder createdAt(Instant createdAt) {
+            this.createdAt = Objects.requireNonNull(createdAt, "createdAt must not be null");
+            return this;
+        }
+
+        /** The ordering lane; null (the default) puts the entry in its namespace's keyless lane. */
+        public Builder key(String key) {
+            this.key = Names.optionalId("key", key);
+            return this;
+        }
+
+        /**
+         * The payload as JSON text: exactly one JSON value. Line breaks are removed by re-writing it
+         * compactly; otherwise it is stored as given. Default: {@code null}.
+         */
+        public Builder payloadJson(String json) {
+            this.payload = Json.requireSingleLineValue("payload", json);
+            return this;
+        }
+
+        /** The payload as {@code value} serialized with {@code mapper}. */
+        public Builder payload(ObjectMapper mapper, Object value) {
+            Objects.requireNonNull(mapper, "mapper must not be null");
+            this.payload = Json.write(mapper, value);
+            return this;
+        }
+
+        /** Which targets must apply the entry; empty (the default) means every target. */
+        public Builder targets(Collection<String> targets) {
+            Objects.requireNonNull(targets, "targets must not be null");
+            LinkedHashSet<String> distinct = new LinkedHashSet<>();
+            for (String target : targets) {
+                distinct.add(Names.target(target));
+            }
+            this.targets = List.copyOf(new ArrayList<>(distinct));
+            return this;
+        }
+
+        public Builder targets(String... targets) {
+            return targets(List.of(targets));
+        }
+
+        /** Default: the entry's {@link WalEntry#id() id}. */
+        public Builder idempotencyKey(String idempotencyKey) {
+            this.idempotencyKey = Names.optionalId("idempotencyKey", idempotencyKey);
+            return this;
+        }
+
+        public Builder correlationId(String correlationId) {
+            this.correlationId = Names.optionalId("correlationId", correlationId);
+            return this;
+        }
+
+        public Builder tenantId(String tenantId) {
+            this.tenantId = Names.optionalId("tenantId", tenantId);
+            return this;
+        }
+
+        public Builder userId(String userId) {
+            this.userId = Names.optionalId("userId", userId);
+            return this;
+        }
+
+        /** Default: the {@code Wal}'s lifecycle for the namespace, or {@link Lifecycle#ofDefaults()}. */
+        public Builder lifecycle(Lifecycle lifecycle) {
+            this.lifecycle = Objects.requireNonNull(lifecycle, "lifecycle must not be null");
+            return this;
+        }
+
+        String namespace() {
+            return namespace;
+        }
+
+        boolean hasCreatedAt() {
+            return createdAt != null;
+        }
+
+        boolean hasLifecycle() {
+            return lifecycle != null;
+        }
+
+        String tenantId() {
+            return tenantId;
+        }
+
+        String userId() {
+            return userId;
+        }
+
+        String idempotencyKey() {
+            return idempotencyKey;
+        }
+
+        /**
+         * The entry, with {@link WalEntry#seq()} {@link #UNASSIGNED}. Fields left unset get their
+         * defaults here, so building twice gives two entries with different ids.
+         */
+        public WalEntry build() {
+            Instant created = createdAt != null ? createdAt : Instant.now();
+            String entryId = id != null ? id : Ids.newId(created.toEpochMilli());
+            return new WalEntry(UNASSIGNED, entryId, created, namespace, key, operation, payload, targets,
+                    idempotencyKey != null ? idempotencyKey : entryId, correlationId, tenantId, userId,
+                    lifecycle != null ? lifecycle : Lifecycle.ofDefaults());
+        }
+    }
+}

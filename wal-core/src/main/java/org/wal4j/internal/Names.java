@@ -1,0 +1,85 @@
+package org.wal4j.internal;
+
+import java.util.regex.Pattern;
+
+/**
+ * Validation of the names that end up in the log and in file names: namespaces, target names,
+ * operations, keys. Every message names the field, the rule and the offending value.
+ */
+public final class Names {
+    /** Namespaces: {@value #NAMESPACE_RULE}. */
+    public static final String NAMESPACE_RULE = "[A-Za-z0-9._-]{1,128}";
+    /** Target names: {@value #TARGET_RULE}. */
+    public static final String TARGET_RULE = "[A-Za-z0-9._-]{1,64}";
+    /** Longest operation name, in characters. */
+    public static final int MAX_OPERATION_LENGTH = 256;
+    /** Longest key, idempotency key, correlation id, tenant id or user id, in characters. */
+    public static final int MAX_ID_LENGTH = 512;
+
+    private static final Pattern NAMESPACE = Pattern.compile(NAMESPACE_RULE);
+    private static final Pattern TARGET = Pattern.compile(TARGET_RULE);
+
+    private Names() {
+    }
+
+    public static String namespace(String namespace) {
+        if (namespace == null) {
+            throw new IllegalArgumentException("namespace must not be null");
+        }
+        if (!NAMESPACE.matcher(namespace).matches()) {
+            throw new IllegalArgumentException("namespace must match " + NAMESPACE_RULE + " but was '"
+                    + abbreviate(namespace) + "'");
+        }
+        return namespace;
+    }
+
+    public static String target(String target) {
+        if (target == null) {
+            throw new IllegalArgumentException("target name must not be null");
+        }
+        if (!TARGET.matcher(target).matches()) {
+            throw new IllegalArgumentException("target name must match " + TARGET_RULE + " but was '"
+                    + abbreviate(target) + "'");
+        }
+        return target;
+    }
+
+    /** An operation: 1 to {@value #MAX_OPERATION_LENGTH} characters, no control characters. */
+    public static String operation(String operation) {
+        return text("operation", operation, MAX_OPERATION_LENGTH, true);
+    }
+
+    /** An optional identifier (null allowed): at most {@value #MAX_ID_LENGTH} characters, no control characters. */
+    public static String optionalId(String field, String value) {
+        return value == null ? null : text(field, value, MAX_ID_LENGTH, true);
+    }
+
+    private static String text(String field, String value, int maxLength, boolean required) {
+        if (value == null) {
+            if (required) {
+                throw new IllegalArgumentException(field + " must not be null");
+            }
+            return null;
+        }
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException(field + " must not be empty");
+        }
+        if (value.length() > maxLength) {
+            throw new IllegalArgumentException(field + " must be at most " + maxLength
+                    + " characters but was " + value.length() + " characters: '" + abbreviate(value) + "'");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (Character.isISOControl(value.charAt(i))) {
+                throw new IllegalArgumentException(field + " must not contain control characters but has U+"
+                        + String.format("%04X", (int) value.charAt(i)) + " at index " + i + ": '"
+                        + abbreviate(value) + "'");
+            }
+        }
+        return value;
+    }
+
+    /** The first 64 characters of a value, for messages about values that may be huge. */
+    public static String abbreviate(String value) {
+        return value.length() <= 64 ? value : value.substring(0, 61) + "...";
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * Runnable examples a newcomer starts from the README.
+ */
+package org.wal4j.examples;

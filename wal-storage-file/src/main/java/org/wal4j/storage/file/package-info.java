@@ -1,0 +1,4 @@
+/**
+ * The segmented JSON-lines log on local disk.
+ */
+package org.wal4j.storage.file;
