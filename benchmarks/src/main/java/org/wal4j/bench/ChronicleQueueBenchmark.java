@@ -65,8 +65,8 @@ public class ChronicleQueueBenchmark {
     @Param({Payloads.SMALL, Payloads.LARGE})
     int payloadBytes;
 
-    private Path directory;
-    private ChronicleQueue queue;
+    Path directory;
+    ChronicleQueue queue;
     private ExcerptAppender appender;
     private Bytes<?> record;
 

@@ -39,7 +39,7 @@ public class FileChannelForceBenchmark {
     @Param({Payloads.SMALL, Payloads.LARGE})
     int payloadBytes;
 
-    private Path directory;
+    Path directory;
     private AppendOnlyFile file;
     private ByteBuffer record;
 

@@ -37,7 +37,7 @@ public class GroupCommitBenchmark {
     @Param({Payloads.SMALL, Payloads.LARGE})
     int payloadBytes;
 
-    private Path directory;
+    Path directory;
     private IdealGroupCommitLog log;
     private byte[] record;
 

@@ -45,7 +45,12 @@ final class IdealGroupCommitLog implements AutoCloseable {
 
     /** Starts the writer on a new file in {@code directory}. */
     IdealGroupCommitLog(Path directory) throws IOException {
-        this.file = new AppendOnlyFile(directory);
+        this(directory, AppendOnlyFile.DEFAULT_ROLL_BYTES);
+    }
+
+    /** Starts the writer on a new file in {@code directory} that rolls over every {@code rollBytes}. */
+    IdealGroupCommitLog(Path directory, long rollBytes) throws IOException {
+        this.file = new AppendOnlyFile(directory, rollBytes);
         this.writer = new Thread(this::writeLoop, "ideal-group-commit-writer");
         writer.setDaemon(true);
         writer.start();

@@ -83,10 +83,14 @@ public class PostgresOutboxBenchmark {
 
         @Setup(Level.Trial)
         public void connect(Outbox outbox, ThreadParams thread) throws SQLException {
+            connect(outbox, thread.getThreadIndex());
+        }
+
+        void connect(Outbox outbox, int threadIndex) throws SQLException {
             connection = outbox.database.connect();
             connection.setAutoCommit(true);
             insert = connection.prepareStatement(INSERT);
-            insert.setString(1, "account-" + thread.getThreadIndex());
+            insert.setString(1, "account-" + threadIndex);
             insert.setString(2, "AccountDebited");
             insert.setString(3, outbox.payload);
         }

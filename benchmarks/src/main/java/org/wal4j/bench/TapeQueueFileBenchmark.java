@@ -45,8 +45,8 @@ public class TapeQueueFileBenchmark {
     @Param({Payloads.SMALL, Payloads.LARGE})
     int payloadBytes;
 
-    private Path directory;
-    private QueueFile queue;
+    Path directory;
+    QueueFile queue;
     private byte[] record;
 
     @Setup(Level.Trial)
