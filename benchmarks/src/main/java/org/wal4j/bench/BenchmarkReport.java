@@ -80,6 +80,7 @@ final class BenchmarkReport {
         others();
         contextRatios();
         targets();
+        settings();
         return out.toString();
     }
 
@@ -218,6 +219,24 @@ final class BenchmarkReport {
                 line(new TargetCheck(target, payload).row());
             }
         }
+        line("");
+    }
+
+    /** How each benchmark class was measured, so that a reader can repeat it. */
+    private void settings() {
+        Map<String, Set<String>> byClass = new java.util.TreeMap<>();
+        for (JmhResult r : results) {
+            String type = r.benchmark().substring(0, r.benchmark().lastIndexOf('.'));
+            byClass.computeIfAbsent(type, t -> new TreeSet<>()).add(r.settings());
+        }
+        if (byClass.isEmpty()) {
+            return;
+        }
+        line("## Run settings");
+        line("");
+        line("| benchmark class | measured as |");
+        line("|---|---|");
+        byClass.forEach((type, settings) -> line("| `" + type + "` | " + String.join("; ", settings) + " |"));
         line("");
     }
 

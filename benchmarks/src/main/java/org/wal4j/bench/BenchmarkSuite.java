@@ -53,7 +53,7 @@ public final class BenchmarkSuite {
             }
             new Runner(options.build()).run();
         }
-        String source = "`benchmarks/run.sh" + (arguments.commandLine.isEmpty() ? "" : " " + arguments.commandLine) + "`";
+        String source = "`benchmarks/run.sh" + arguments.commandLine + "`";
         BenchmarkReport.write(arguments.results, arguments.report, arguments.notes, source);
         System.out.println("Report written to " + arguments.report.toAbsolutePath());
     }
@@ -70,8 +70,10 @@ public final class BenchmarkSuite {
 
         static Arguments parse(String[] args) {
             Arguments parsed = new Arguments();
-            parsed.commandLine = String.join(" ", args);
+            StringBuilder commandLine = new StringBuilder();
             for (int i = 0; i < args.length; i++) {
+                // the notes are printed as notes: the command line only says there were some
+                commandLine.append(' ').append(i > 0 && "--note".equals(args[i - 1]) ? "…" : args[i]);
                 switch (args[i]) {
                     case "--quick": parsed.quick = true; break;
                     case "--report-only": parsed.reportOnly = true; break;
@@ -83,6 +85,7 @@ public final class BenchmarkSuite {
                             + "--include REGEX, --results FILE, --report FILE, --report-only or --note TEXT");
                 }
             }
+            parsed.commandLine = commandLine.toString();
             return parsed;
         }
 

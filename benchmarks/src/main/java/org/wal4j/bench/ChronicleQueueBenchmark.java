@@ -54,7 +54,7 @@ import java.util.concurrent.TimeUnit;
         "--add-opens=java.base/java.io=ALL-UNNAMED",
         "--add-opens=java.base/java.util=ALL-UNNAMED"})
 @Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
 public class ChronicleQueueBenchmark {
 
     static {

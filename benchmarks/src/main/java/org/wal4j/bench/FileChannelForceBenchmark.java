@@ -32,8 +32,8 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Thread)
 @Threads(1)
 @Fork(1)
-@Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 3, time = 3)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 8, time = 1)
 public class FileChannelForceBenchmark {
 
     @Param({Payloads.SMALL, Payloads.LARGE})

@@ -31,10 +31,11 @@ import java.util.TreeMap;
  *                    across measurement iterations: the error bar of a percentile
  * @param secondary   secondary metrics (for example {@code @AuxCounters}), raw score by name
  * @param jvm         the forked JVM's {@code vmName vmVersion}, for the machine description
+ * @param settings    how it was measured: forks, warm-up and measurement iterations
  */
 record JmhResult(String benchmark, String mode, int threads, Map<String, String> params, double score, double error,
                  Map<Double, Double> percentiles, Map<Double, double[]> percentileRanges,
-                 Map<String, Double> secondary, String jvm) {
+                 Map<String, Double> secondary, String jvm, String settings) {
 
     private static final String PACKAGE_PREFIX = "org.wal4j.bench.";
 
@@ -88,7 +89,16 @@ record JmhResult(String benchmark, String mode, int threads, Map<String, String>
                 number(primary.path("score")) * factor, number(primary.path("scoreError")) * factor,
                 Collections.unmodifiableMap(percentiles),
                 Collections.unmodifiableMap(percentileRanges(primary.path("rawDataHistogram"), factor)),
-                Collections.unmodifiableMap(secondary), jvm);
+                Collections.unmodifiableMap(secondary), jvm, settings(node));
+    }
+
+    /** For example {@code 1 fork × (2 × 1 s warm-up + 8 × 1 s measured)}. */
+    private static String settings(JsonNode node) {
+        int forks = node.path("forks").asInt();
+        return String.format(Locale.ROOT, "%s × (%d × %s warm-up + %d × %s measured)",
+                forks == 0 ? "in-process" : forks + (forks == 1 ? " fork" : " forks"),
+                node.path("warmupIterations").asInt(), node.path("warmupTime").asText(),
+                node.path("measurementIterations").asInt(), node.path("measurementTime").asText());
     }
 
     /**

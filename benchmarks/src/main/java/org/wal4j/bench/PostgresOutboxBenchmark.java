@@ -37,8 +37,8 @@ import java.util.concurrent.TimeUnit;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(1)
-@Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 3, time = 3)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 8, time = 1)
 public class PostgresOutboxBenchmark {
 
     /** The outbox table: the usual shape, an identity key, a routing key, a type and a JSON body. */

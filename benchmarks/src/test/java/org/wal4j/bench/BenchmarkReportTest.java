@@ -13,6 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BenchmarkReportTest {
 
+    private static final String SETTINGS = "1 fork × (2 × 1 s warm-up + 8 × 1 s measured)";
+
     private final List<JmhResult> results = new ArrayList<>();
 
     @Test
@@ -62,6 +64,7 @@ class BenchmarkReportTest {
         assertContains(report, "| raw FileChannel write + force(false) | on disk: fdatasync per record | 1 | 256 "
                 + "| 1,000 | 10.0 | 0.24 | `FileChannelForceBenchmark.writeAndForce` |");
         assertFalse(report.contains("## Other results"), report);
+        assertContains(report, "| `FileChannelForceBenchmark` | " + SETTINGS + " |");
         assertTrue(BenchmarkReport.isPlanned(BenchmarkCatalog.WAL_NONE));
         assertFalse(BenchmarkReport.isPlanned(BenchmarkCatalog.CHRONICLE));
     }
@@ -94,13 +97,13 @@ class BenchmarkReportTest {
 
     private void throughput(String benchmark, int threads, double score, double error) {
         results.add(new JmhResult(benchmark, "thrpt", threads, Map.of("payloadBytes", "256"), score, error, Map.of(),
-                Map.of(), Map.of(), "JVM"));
+                Map.of(), Map.of(), "JVM", SETTINGS));
     }
 
     private void sample(String benchmark, int threads, double p50, double p99) {
         results.add(new JmhResult(benchmark, "sample", threads, Map.of("payloadBytes", "256"), p50, 5,
                 Map.of(50.0, p50, 99.0, p99), Map.of(50.0, new double[] {p50, p50}, 99.0, new double[] {p99, p99}),
-                Map.of(), "JVM"));
+                Map.of(), "JVM", SETTINGS));
     }
 
     private static void assertContains(String report, String expected) {

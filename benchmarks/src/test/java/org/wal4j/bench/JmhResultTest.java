@@ -16,6 +16,8 @@ class JmhResultTest {
     void throughputInOpsPerMillisecond_isReadAsOpsPerSecond() throws Exception {
         JmhResult result = JmhResult.parse(mapper.readTree("{"
                 + "\"benchmark\":\"org.wal4j.bench.GroupCommitBenchmark.append_t64\",\"mode\":\"thrpt\",\"threads\":64,"
+                + "\"forks\":1,\"warmupIterations\":2,\"warmupTime\":\"1 s\",\"measurementIterations\":8,"
+                + "\"measurementTime\":\"1 s\","
                 + "\"vmName\":\"OpenJDK 64-Bit Server VM\",\"vmVersion\":\"17.0.15\","
                 + "\"params\":{\"payloadBytes\":\"4096\"},"
                 + "\"primaryMetric\":{\"score\":12.5,\"scoreError\":0.5,\"scoreUnit\":\"ops/ms\"},"
@@ -29,6 +31,7 @@ class JmhResultTest {
         assertEquals(3.0, result.secondary().get("gc.alloc.rate"));
         assertEquals("OpenJDK 64-Bit Server VM 17.0.15", result.jvm());
         assertTrue(result.isThroughput());
+        assertEquals("1 fork × (2 × 1 s warm-up + 8 × 1 s measured)", result.settings());
     }
 
     @Test
