@@ -10,6 +10,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -51,15 +52,18 @@ public final class BenchmarkSuite {
             if (arguments.quick) {
                 options.warmupIterations(0).measurementIterations(1).measurementTime(TimeValue.seconds(1));
             }
+            Instant start = Instant.now();
+            String loadAtStart = MachineDescription.loadAverage();
             new Runner(options.build()).run();
+            new RunRecord(start, Instant.now(), loadAtStart, MachineDescription.loadAverage(),
+                    "benchmarks/run.sh" + arguments.commandLine).save(arguments.results);
         }
-        String source = "`benchmarks/run.sh" + arguments.commandLine + "`";
-        BenchmarkReport.write(arguments.results, arguments.report, arguments.notes, source);
+        BenchmarkReport.write(arguments.results, arguments.report, arguments.notes);
         System.out.println("Report written to " + arguments.report.toAbsolutePath());
     }
 
     /** Parsed command line. */
-    private static final class Arguments {
+    static final class Arguments {
         boolean quick;
         boolean reportOnly;
         String include = ALL;
@@ -74,6 +78,8 @@ public final class BenchmarkSuite {
             for (int i = 0; i < args.length; i++) {
                 // the notes are printed as notes: the command line only says there were some
                 commandLine.append(' ').append(i > 0 && "--note".equals(args[i - 1]) ? "…" : args[i]);
+            }
+            for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--quick": parsed.quick = true; break;
                     case "--report-only": parsed.reportOnly = true; break;

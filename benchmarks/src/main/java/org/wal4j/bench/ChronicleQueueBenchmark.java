@@ -29,9 +29,11 @@ import java.util.concurrent.TimeUnit;
  * comparison is wal4j's {@code NONE} policy, and the report says so.
  *
  * <p>Chronicle on Java 17 needs the module flags its own build uses ({@code jvm.requiredArgs} of
- * its parent POM): they are in {@link Fork#jvmArgsAppend()} below, in {@code benchmarks/pom.xml}
- * for the smoke test, and in {@code run.sh}. Its usage analytics are switched off, since a
- * benchmark must not phone home.
+ * its parent POM): they are in {@link Fork#jvmArgsAppend()} below for forked runs, and in
+ * {@code benchmarks/pom.xml} for the smoke test, which runs in-process. Its usage analytics are
+ * switched off, since a benchmark must not phone home.
+ *
+ * <p>One thread per state ({@link Scope#Thread}): a Chronicle appender belongs to one thread.
  *
  * <p>At millions of appends a second the queue fills the page cache fast, so each iteration starts
  * a new queue in a new directory and deletes it afterwards, and iterations are short.

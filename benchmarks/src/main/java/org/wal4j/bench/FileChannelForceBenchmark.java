@@ -28,6 +28,8 @@ import java.util.concurrent.TimeUnit;
  * <p>This is the floor under any log that acknowledges a single writer's record only once it is on
  * disk: wal4j's single-thread {@code ALWAYS} latency is measured against it. The record is the
  * payload alone, kept in a direct buffer so no copy precedes the write.
+ *
+ * <p>One thread per state ({@link Scope#Thread}), and one thread in all.
  */
 @State(Scope.Thread)
 @Threads(1)

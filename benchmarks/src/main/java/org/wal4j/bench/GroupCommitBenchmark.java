@@ -25,6 +25,9 @@ import java.util.concurrent.TimeUnit;
  * disk — {@link IdealGroupCommitLog} (one writer, one write and one fdatasync per group) at 1, 16
  * and 64 appending threads. wal4j's 64-thread {@code ALWAYS} throughput must reach 0.8× of
  * {@link #append_t64}.
+ *
+ * <p>All threads share one log ({@link Scope#Benchmark}); {@link IdealGroupCommitLog} is thread-safe.
+ * Each trial prints the average number of records per force it achieved.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

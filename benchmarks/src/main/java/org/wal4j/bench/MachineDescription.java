@@ -16,8 +16,8 @@ import java.util.Properties;
 /**
  * The facts about this machine that a benchmark figure depends on, read from {@code /proc} and the
  * JVM: CPU model, cores, memory, kernel, the file system under the benchmark directories, the JDK,
- * the load average (other work on the machine skews every figure), and the versions of the peer
- * libraries. Where a fact cannot be read (not Linux), it says "unknown" rather than guessing.
+ * and the versions of the peer libraries; and the load average (other work on the machine skews
+ * every figure), which {@link RunRecord} keeps for the run. Where a fact cannot be read (not Linux), it says "unknown" rather than guessing.
  *
  * <p>Thread-safe: stateless.
  */
@@ -38,7 +38,6 @@ final class MachineDescription {
         facts.put("file system", BenchDirectories.describeFileSystem(base) + ", benchmark directories under " + base);
         facts.put("JDK", jvmOfForks != null && !jvmOfForks.isBlank() ? jvmOfForks
                 : System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
-        facts.put("load average (1, 5, 15 min) when the report was written", loadAverage());
         facts.put("libraries", String.join(", ", List.of(
                 version("JMH", "org.openjdk.jmh", "jmh-core", "org/openjdk/jmh/runner/Runner.class"),
                 version("PostgreSQL JDBC", "org.postgresql", "postgresql", "org/postgresql/Driver.class"),
@@ -69,7 +68,8 @@ final class MachineDescription {
         return "unknown";
     }
 
-    private static String loadAverage() {
+    /** The 1, 5 and 15 minute load averages, comma separated, or "unknown". */
+    static String loadAverage() {
         List<String> lines = lines(Paths.get("/proc/loadavg"));
         if (lines.isEmpty()) {
             return "unknown";

@@ -33,6 +33,9 @@ import java.util.concurrent.TimeUnit;
  * other benchmarks, reached over loopback TCP: a best case for PostgreSQL, which in production is
  * usually a network hop away. PostgreSQL groups concurrent commits into shared WAL flushes by
  * itself, so its figure rises with the thread count.
+ *
+ * <p>Threads share the database ({@link Outbox}, {@link Scope#Benchmark}) and each has its own
+ * connection ({@link Session}, {@link Scope#Thread}).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

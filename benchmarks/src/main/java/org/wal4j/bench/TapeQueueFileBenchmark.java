@@ -33,6 +33,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Nothing is removed during a trial, so the queue file only grows (Tape doubles it, with a
  * forced {@code setLength}, when full).
+ *
+ * <p>All threads share one {@code QueueFile} ({@link Scope#Benchmark}); only
+ * {@link #addSynchronized_t64} runs on more than one thread, and it serializes on the queue.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

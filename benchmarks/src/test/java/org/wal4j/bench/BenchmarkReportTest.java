@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -82,6 +83,20 @@ class BenchmarkReportTest {
     }
 
     @Test
+    void header_describesTheRunItsLoadAndTheNotes() {
+        throughput(BenchmarkCatalog.RAW_FORCE, 1, 1_000, 10);
+
+        String report = render();
+
+        assertContains(report, "Figures from one run of `benchmarks/run.sh --note …`, 2026-01-02 03:04 UTC to "
+                + "2026-01-02 03:14 UTC; report written 2026-01-02 03:15 UTC.");
+        assertContains(report, "> a note");
+        assertContains(report, "| CPU | test CPU |");
+        assertContains(report, "| load average (1, 5, 15 min) | 0.50, 0.40, 0.30 when the run started; "
+                + "1.50, 1.40, 1.30 when it ended |");
+    }
+
+    @Test
     void unknownResults_areListedUnderOtherResults() {
         throughput("SomeAdHocBenchmark.run", 2, 42, 1);
 
@@ -91,8 +106,10 @@ class BenchmarkReportTest {
     private String render() {
         Map<String, String> machine = new LinkedHashMap<>();
         machine.put("CPU", "test CPU");
-        return new BenchmarkReport(results, machine, Instant.parse("2026-01-02T03:04:05Z"), List.of("a note"),
-                "`test`").render();
+        RunRecord run = new RunRecord(Instant.parse("2026-01-02T03:04:05Z"), Instant.parse("2026-01-02T03:14:05Z"),
+                "0.50, 0.40, 0.30", "1.50, 1.40, 1.30", "benchmarks/run.sh --note …");
+        return new BenchmarkReport(results, machine, Optional.of(run), Instant.parse("2026-01-02T03:15:00Z"),
+                List.of("a note")).render();
     }
 
     private void throughput(String benchmark, int threads, double score, double error) {

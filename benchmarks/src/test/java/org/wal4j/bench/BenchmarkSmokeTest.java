@@ -64,7 +64,7 @@ class BenchmarkSmokeTest {
         }
 
         Path report = temp.resolve("benchmarks.md");
-        BenchmarkReport.write(json, report, List.of("smoke test"), "BenchmarkSmokeTest");
+        BenchmarkReport.write(json, report, List.of("smoke test"));
         String markdown = Files.readString(report, StandardCharsets.UTF_8);
         for (String expected : ran) {
             assertTrue(markdown.contains("`" + expected + "`"), "report lists " + expected + ":\n" + markdown);
