@@ -279,6 +279,16 @@ public final class FileWalStorage implements WalStorage {
         return request.done;
     }
 
+    /**
+     * Closes the segment being written and starts a new one, if the current one holds an entry;
+     * for tests, which need closed segments to compact.
+     */
+    CompletableFuture<Void> rotate() {
+        WriteRequest request = WriteRequest.rotate();
+        writer.submit(request);
+        return request.done;
+    }
+
     @Override
     public CompletableFuture<Void> whenDurable(long seq) {
         return writer.waiters().await(seq);

@@ -301,6 +301,12 @@ final class LogWriter implements Runnable {
                 case WriteRequest.SYNC:
                     force = true;
                     break;
+                case WriteRequest.ROTATE:
+                    if (lastFramedInActive >= active.file.firstSeq) {
+                        flush();
+                        rotate();
+                    }
+                    break;
                 default:
                     force = true;
                     closing = true;

@@ -19,6 +19,7 @@ final class WriteRequest {
     static final int CHECKPOINT = 3;
     static final int SYNC = 4;
     static final int CLOSE = 5;
+    static final int ROTATE = 6;
 
     final int kind;
     final long startNanos;
@@ -62,6 +63,10 @@ final class WriteRequest {
 
     static WriteRequest sync() {
         return new WriteRequest(SYNC, null, null, null, null, 0);
+    }
+
+    static WriteRequest rotate() {
+        return new WriteRequest(ROTATE, null, null, null, null, 0);
     }
 
     static WriteRequest close() {
