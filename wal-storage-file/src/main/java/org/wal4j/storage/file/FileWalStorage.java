@@ -165,6 +165,7 @@ public final class FileWalStorage implements WalStorage {
 
     @Override
     public AppendResult append(List<WalEntry> entries) {
+        refuseOnWriterThread();
         return await(appendAsync(entries));
     }
 
@@ -245,6 +246,7 @@ public final class FileWalStorage implements WalStorage {
 
     @Override
     public void appendStatus(List<StatusRecord> records) {
+        refuseOnWriterThread();
         await(appendStatusAsync(records));
     }
 
@@ -450,10 +452,7 @@ public final class FileWalStorage implements WalStorage {
      * waiters it parks at once, leaving the cores to them and the writer.
      */
     private <T> T await(CompletableFuture<T> future) {
-        if (writer.isWriterThread()) {
-            throw new IllegalStateException("a blocking call on the log from its writer thread (a dependent stage of "
-                    + "one of its futures) would wait for itself forever; use the *Async methods");
-        }
+        refuseOnWriterThread();
         if (!future.isDone()) {
             int waiting = blockedCallers.incrementAndGet();
             try {
@@ -469,6 +468,14 @@ public final class FileWalStorage implements WalStorage {
             }
         }
         return WalStorage.await(future);
+    }
+
+    /** Refuses, before anything is queued, a blocking call that would wait for the thread making it. */
+    private void refuseOnWriterThread() {
+        if (writer.isWriterThread()) {
+            throw new IllegalStateException("a blocking call on the log from its writer thread (a dependent stage of "
+                    + "one of its futures) would wait for itself forever; nothing was written; use the *Async methods");
+        }
     }
 
     /** Keeps the log within {@link StatusIndex#MAX_TARGETS} distinct targets, checked before anything is queued. */
