@@ -236,7 +236,8 @@ class FileWalStorageTest {
     void blockingCallFromTheWritersOwnStage_isRefusedInsteadOfDeadlocking() throws Exception {
         try (FileWalStorage log = FileWalStorage.open(FileStorageConfig.ofDefaults(dir))) {
             CompletableFuture<Throwable> seen = new CompletableFuture<>();
-            log.appendAsync(List.of(TestEntries.entry(1))).thenRun(() -> {
+            // registered before seq 1 exists, so the writer thread completes it and runs the stage
+            log.whenDurable(1).thenRun(() -> {
                 try {
                     log.append(TestEntries.entry(2));
                     seen.complete(null);
@@ -244,6 +245,7 @@ class FileWalStorageTest {
                     seen.complete(t);
                 }
             });
+            log.append(TestEntries.entry(1));
             Throwable t = seen.get(5, TimeUnit.SECONDS);
             assertTrue(t instanceof IllegalStateException, String.valueOf(t));
             assertEquals(2, log.append(TestEntries.entry(2)));
