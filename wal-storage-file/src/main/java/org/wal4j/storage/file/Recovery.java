@@ -152,7 +152,10 @@ final class Recovery {
             segments.add(created.file);
             return created;
         }
-        WalFileChannel channel = lastChannel;
+        // the last segment's channel from the scan, or, if the scanned last segment was a torn new
+        // segment and got deleted, a channel on the one before it, which becomes the active one again
+        WalFileChannel channel = lastChannel != null ? lastChannel
+                : fs.open(last.path, WalFileSystem.OpenMode.READ_WRITE);
         lastChannel = null;
         channel.force();
         return new ActiveSegment(last, channel, last.end());
