@@ -73,6 +73,10 @@ final class LogWriter implements Runnable {
     private final List<WriteRequest> batch = new ArrayList<>();
     private long lastForceNanos = System.nanoTime();
     private boolean rotateForAge;
+    /** What the writer was doing, for the poison message; set before each I/O call, read only on failure. */
+    private String step = "writing";
+    private Path stepPath;
+    private long stepOffset = -1;
     /** Seq of the last entry framed into the active segment, or {@code firstSeq - 1}. */
     private long lastFramedInActive;
 
@@ -263,14 +267,15 @@ final class LogWriter implements Runnable {
         } catch (IOException | RuntimeException | Error e) {
             setPoison(failureContext(), e);
         }
-        // callers of this batch and those queued learn the original failure; later ones get poisoned()
+        // callers of this batch and those queued learn the original failure; later ones get poisoned().
+        // Waiters first: a caller that sees its append fail must find whenDurable failing too.
         WalUnavailableException failure = poison;
+        waiters.fail(failure);
         for (WriteRequest r : batch) {
             r.fail(failure);
         }
         batch.clear();
         failQueued(failure);
-        waiters.fail(failure);
     }
 
     /** Writes one batch; returns true if it held the close request. */
@@ -370,6 +375,7 @@ final class LogWriter implements Runnable {
             return;
         }
         buffer.flip();
+        setStep("writing", active.file.path, active.writePos);
         while (buffer.hasRemaining()) {
             active.writePos += active.channel.write(buffer, active.writePos);
         }
@@ -385,6 +391,7 @@ final class LogWriter implements Runnable {
             waiters.advance(nextSeq - 1);
             return;
         }
+        setStep("forcing", active.file.path, -1);
         active.channel.force();
         fsyncs++;
         active.forcedPos = active.writePos;
@@ -400,10 +407,12 @@ final class LogWriter implements Runnable {
     private void rotate() throws IOException {
         ActiveSegment old = active;
         if (config.preallocate()) {
+            setStep("cutting the preallocated end of", old.file.path, old.writePos);
             old.channel.truncate(old.writePos);
             old.forcedPos = -1; // the truncation changed the size: force again
         }
         force();
+        setStep("creating the next segment", dir.resolve(SegmentFile.fileName(nextSeq)), -1);
         ActiveSegment next = ActiveSegment.create(fs, dir, nextSeq, clock.instant(),
                 config.preallocate() ? config.segmentBytes() : 0);
         segments.add(next.file);
@@ -481,8 +490,15 @@ final class LogWriter implements Runnable {
         return clock.millis() >= active.file.createdAt.toEpochMilli() + config.segmentMaxAge().toMillis();
     }
 
+    private void setStep(String what, Path path, long offset) {
+        step = what;
+        stepPath = path;
+        stepOffset = offset;
+    }
+
     private String failureContext() {
-        return "writing " + active.file.path + " at offset " + active.writePos;
+        Path path = stepPath != null ? stepPath : active.file.path;
+        return step + " " + path + (stepOffset >= 0 ? " at offset " + stepOffset : "");
     }
 
     /** Records the first failure; false if the log was already poisoned. */

@@ -99,6 +99,7 @@ public final class FaultInjectingFileSystem implements WalFileSystem {
     private boolean down;
     private int generation;
     private int crashes;
+    private Op crashedAfter;
 
     public FaultInjectingFileSystem(long seed) {
         this.random = new Random(seed);
@@ -163,6 +164,13 @@ public final class FaultInjectingFileSystem implements WalFileSystem {
     public int crashes() {
         synchronized (lock) {
             return crashes;
+        }
+    }
+
+    /** The kind of call the last {@link #crashAfterCall} crash happened after, or null. */
+    public Op crashedAfter() {
+        synchronized (lock) {
+            return crashedAfter;
         }
     }
 
@@ -290,8 +298,9 @@ public final class FaultInjectingFileSystem implements WalFileSystem {
         return null;
     }
 
-    private void after() throws IOException {
+    private void after(Op op) throws IOException {
         if (calls == crashAtCall) {
+            crashedAfter = op;
             crashLocked(crashAtCallMode);
         }
     }
@@ -307,7 +316,7 @@ public final class FaultInjectingFileSystem implements WalFileSystem {
                 throw fault.error.get();
             }
             T result = action.run();
-            after();
+            after(op);
             return result;
         }
     }
@@ -440,7 +449,7 @@ public final class FaultInjectingFileSystem implements WalFileSystem {
                     throw fault.error.get();
                 }
                 int n = channel.write(src, position);
-                after();
+                after(Op.WRITE);
                 return n;
             }
         }
