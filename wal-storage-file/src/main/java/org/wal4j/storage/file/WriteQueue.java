@@ -10,8 +10,9 @@ import java.util.function.BooleanSupplier;
 /**
  * The bounded hand-off from calling threads to the one writer thread. Producers take a permit
  * (waiting for room when the queue is full), enqueue lock-free, and unpark the writer only if it
- * said it is about to park. The writer spins briefly before parking, so that in a closed loop of
- * one caller, the next request usually arrives while it still spins and costs no wake-up.
+ * said it is about to park. The writer does not spin before parking: measured on a 2-core machine
+ * shared with other work, a 30 µs spin cut single-thread durable appends from about 2,200/s to
+ * 1,400/s, because the spinning writer held the core the next caller needed.
  *
  * <p>Lost wake-up hazard: the writer publishes {@code parked = true} and then polls once more;
  * a producer offers and then reads {@code parked}. Both are volatile, so at least one side sees
@@ -20,9 +21,6 @@ import java.util.function.BooleanSupplier;
  * <p>Thread-safe: many producers, one consumer.
  */
 final class WriteQueue {
-    /** How long the writer polls before parking; about the time a caller needs to prepare its next call. */
-    static final long SPIN_NANOS = 30_000;
-
     private final ConcurrentLinkedQueue<WriteRequest> queue = new ConcurrentLinkedQueue<>();
     private final Semaphore permits;
     private final int capacity;
@@ -76,21 +74,13 @@ final class WriteQueue {
         return r;
     }
 
-    /** Writer only: the next request, spinning then parking up to {@code timeoutNanos}; null on timeout. */
+    /** Writer only: the next request, parking up to {@code timeoutNanos} for one; null on timeout. */
     WriteRequest take(long timeoutNanos) {
         WriteRequest r = poll();
         if (r != null) {
             return r;
         }
-        long start = System.nanoTime();
-        while (System.nanoTime() - start < Math.min(SPIN_NANOS, timeoutNanos)) {
-            Thread.onSpinWait();
-            r = poll();
-            if (r != null) {
-                return r;
-            }
-        }
-        long deadline = start + timeoutNanos;
+        long deadline = System.nanoTime() + timeoutNanos;
         while (true) {
             parked = true;
             r = poll();
