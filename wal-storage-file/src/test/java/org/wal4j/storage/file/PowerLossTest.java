@@ -97,7 +97,6 @@ class PowerLossTest {
         Ledger clean = new Ledger();
         workload(config(root.resolve("clean"), counting), clean);
         assertTrue(clean.finished);
-        assertEquals(Set.of(1L, 2L, 3L, 4L, 5L, 6L, 7L).size() > 0, true);
         assertTrue(!clean.compacted.isEmpty(), "the clean run compacts something");
         long calls = counting.calls();
         CrashMode[] partial = {CrashMode.KEEP_RANDOM_PREFIX, CrashMode.RANDOM_PREFIX_THEN_ZEROS,
@@ -105,7 +104,10 @@ class PowerLossTest {
         Map<Op, Integer> byKind = new EnumMap<>(Op.class);
         int crashPoints = 0;
         for (long call = 1; call <= calls; call++) {
-            for (CrashMode mode : new CrashMode[] {CrashMode.DROP_UNSYNCED, partial[(int) (call % 3)]}) {
+            // by default every call index with nothing unsynced kept and with one partial mode; every mode under stress
+            CrashMode[] modes = Boolean.getBoolean("wal4j.stress") ? CrashMode.values()
+                    : new CrashMode[] {CrashMode.DROP_UNSYNCED, partial[(int) (call % 3)]};
+            for (CrashMode mode : modes) {
                 Path dir = root.resolve("crash-" + call + "-" + mode);
                 FaultInjectingFileSystem fs = new FaultInjectingFileSystem(call * 31 + mode.ordinal());
                 fs.crashAfterCall(call, mode);
