@@ -1,0 +1,191 @@
+package org.wal4j.storage.file;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.wal4j.Backoff;
+import org.wal4j.Lifecycle;
+import org.wal4j.Priority;
+import org.wal4j.WalCorruptionException;
+import org.wal4j.WalEntry;
+
+/**
+ * Turns an entry line (checksum already verified) back into the {@link WalEntry} that was
+ * appended, with Jackson's streaming parser. The payload is not parsed: it is the last field, so
+ * its text is the bytes from after {@code "payload":} to the line's closing brace, returned byte
+ * for byte. Every field goes through the entry builder's validation again, so a line that
+ * passes its checksum but holds impossible values is reported as corruption, not returned.
+ *
+ * <p>Stateless and thread-safe.
+ */
+final class EntryDecoder {
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final byte[] PAYLOAD = LineCodec.ascii("\"payload\":");
+
+    private EntryDecoder() {
+    }
+
+    /** Decodes the entry line {@code b[start, end)} (no {@code \n}) found in {@code file} at {@code offset}. */
+    static WalEntry decode(byte[] b, int start, int end, Path file, long offset) {
+        try {
+            return parse(b, start, end);
+        } catch (IOException | IllegalArgumentException | NullPointerException | DateTimeParseException e) {
+            throw new WalCorruptionException(file, offset, "entry line cannot be read back: " + e.getMessage());
+        }
+    }
+
+    private static WalEntry parse(byte[] b, int start, int end) throws IOException {
+        long seq = 0;
+        String id = null;
+        Instant createdAt = null;
+        String namespace = null;
+        String key = null;
+        String operation = null;
+        List<String> targets = null;
+        String idempotencyKey = null;
+        String correlationId = null;
+        String tenantId = null;
+        String userId = null;
+        Lifecycle lifecycle = null;
+        String payload = null;
+        try (JsonParser p = JSON.createParser(b, start, end - start)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException("not a JSON object");
+            }
+            while (payload == null && p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                if (field.equals("payload")) {
+                    payload = payload(b, start, end, (int) p.currentTokenLocation().getByteOffset());
+                    break;
+                }
+                p.nextToken();
+                switch (field) {
+                    case "seq":
+                        seq = p.getLongValue();
+                        break;
+                    case "id":
+                        id = p.getText();
+                        break;
+                    case "createdAt":
+                        createdAt = Instant.parse(p.getText());
+                        break;
+                    case "namespace":
+                        namespace = p.getText();
+                        break;
+                    case "key":
+                        key = text(p);
+                        break;
+                    case "operation":
+                        operation = p.getText();
+                        break;
+                    case "targets":
+                        targets = targets(p);
+                        break;
+                    case "idempotencyKey":
+                        idempotencyKey = p.getText();
+                        break;
+                    case "correlationId":
+                        correlationId = text(p);
+                        break;
+                    case "tenantId":
+                        tenantId = text(p);
+                        break;
+                    case "userId":
+                        userId = text(p);
+                        break;
+                    case "lifecycle":
+                        lifecycle = lifecycle(p);
+                        break;
+                    default: // crc, type, and fields a later format version may add
+                        p.skipChildren();
+                        break;
+                }
+            }
+        }
+        if (payload == null) {
+            throw new IOException("no payload field");
+        }
+        WalEntry.Builder builder = WalEntry.builder(namespace, operation).id(id).createdAt(createdAt).key(key)
+                .payloadJson(payload).targets(targets).idempotencyKey(idempotencyKey).correlationId(correlationId)
+                .tenantId(tenantId).userId(userId).lifecycle(lifecycle);
+        return builder.build().withSeq(seq);
+    }
+
+    /** The payload's text: from after {@code "payload":} to before the final {@code '}'}. */
+    private static String payload(byte[] b, int start, int end, int nameOffset) throws IOException {
+        int from = start + nameOffset + PAYLOAD.length;
+        if (nameOffset < 0 || from > end - 1 || !Arrays.equals(b, start + nameOffset, from, PAYLOAD, 0, PAYLOAD.length)
+                || b[end - 1] != '}') {
+            throw new IOException("payload is not where the format puts it");
+        }
+        return new String(b, from, end - 1 - from, StandardCharsets.UTF_8);
+    }
+
+    private static String text(JsonParser p) throws IOException {
+        return p.currentToken() == JsonToken.VALUE_NULL ? null : p.getText();
+    }
+
+    private static List<String> targets(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.START_ARRAY) {
+            throw new IOException("targets is not an array");
+        }
+        List<String> out = new ArrayList<>(2);
+        while (p.nextToken() == JsonToken.VALUE_STRING) {
+            out.add(p.getText());
+        }
+        return out;
+    }
+
+    private static Lifecycle lifecycle(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            throw new IOException("lifecycle is not an object");
+        }
+        Lifecycle.Builder l = Lifecycle.builder();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (field) {
+                case "maxAttempts":
+                    l.maxAttempts(p.getIntValue());
+                    break;
+                case "initialDelayMs":
+                    l.initialDelay(Duration.ofMillis(p.getLongValue()));
+                    break;
+                case "backoff":
+                    l.backoff(Backoff.valueOf(p.getText()));
+                    break;
+                case "backoffBaseMs":
+                    l.backoffBase(Duration.ofMillis(p.getLongValue()));
+                    break;
+                case "backoffMultiplier":
+                    l.backoffMultiplier(p.getDoubleValue());
+                    break;
+                case "backoffCapMs":
+                    l.backoffCap(Duration.ofMillis(p.getLongValue()));
+                    break;
+                case "jitter":
+                    l.jitter(p.getBooleanValue());
+                    break;
+                case "ttlMs":
+                    l.ttl(value == JsonToken.VALUE_NULL ? null : Duration.ofMillis(p.getLongValue()));
+                    break;
+                case "priority":
+                    l.priority(Priority.valueOf(p.getText()));
+                    break;
+                default:
+                    p.skipChildren();
+                    break;
+            }
+        }
+        return l.build();
+    }
+}

@@ -1,0 +1,549 @@
+package org.wal4j.storage.file;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wal4j.AppendResult;
+import org.wal4j.StorageState;
+import org.wal4j.SyncPolicy;
+import org.wal4j.WalDiskFullException;
+import org.wal4j.WalUnavailableException;
+import org.wal4j.internal.LatencyHistogram;
+import org.wal4j.internal.StatusIndex;
+
+/**
+ * The one thread that writes the log ("wal4j-writer"). It takes whatever requests are queued,
+ * assigns seqs in queue order, frames and checksums the entry lines into one buffer, writes it
+ * with one call (or a few, when a batch is larger than the buffer or spans a rotation), forces
+ * once if the batch needs it, and only then acknowledges every caller of the batch: group commit.
+ * The line format and commit rule are on {@link LineCodec}.
+ *
+ * <p>When a batch is forced: under {@link SyncPolicy#ALWAYS} if it holds an append; under every
+ * policy if it holds a checkpoint, a sync or the close request. Status records alone are written
+ * but never forced. Under {@link SyncPolicy#INTERVAL} the writer also forces on a timer; under
+ * {@link SyncPolicy#NONE} only on request, rotation and close.
+ *
+ * <p>Invariants: seqs are assigned gap free in queue order; an entry reaches the
+ * {@link StatusIndex} and {@link #lastSeq()} only after it is acknowledged, before its caller's
+ * future completes; nothing is acknowledged as durable that a force has not covered.
+ *
+ * <p>Poison: the first failed write, force, truncate or segment creation ends the writer. Every
+ * caller not yet acknowledged fails with {@link WalUnavailableException} (or
+ * {@link WalDiskFullException}), later writes are refused naming the original failure, and a
+ * failed force is never retried: after a failed fsync the kernel may have dropped the dirty pages
+ * and a retry could succeed without the data ("fsyncgate"). Only reopening, which re-runs
+ * recovery, brings the log back.
+ *
+ * <p>Thread-safety: {@link #submit}, {@link #checkWritable}, the getters and {@link #poison} may be
+ * called from any thread; everything else runs on the writer thread.
+ */
+final class LogWriter implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(LogWriter.class);
+    private static final int MAX_BATCH_REQUESTS = 4096;
+    private static final int BUFFER_BYTES = 1 << 20;
+    private static final long IDLE_PARK_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final FileStorageConfig config;
+    private final Path dir;
+    private final WalFileSystem fs;
+    private final Clock clock;
+    private final SyncPolicy policy;
+    private final SegmentSet segments;
+    private final StatusIndex index;
+    private final Map<String, Long> checkpoints;
+    private final WriteQueue queue;
+    private final DurabilityWaiters waiters;
+    private final LatencyHistogram latency = new LatencyHistogram();
+    private final Thread thread;
+
+    // writer-thread state
+    private ActiveSegment active;
+    private long nextSeq;
+    private ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
+    private final CRC32C crc = new CRC32C();
+    private final byte[] scratch = new byte[64];
+    private final List<WriteRequest> batch = new ArrayList<>();
+    private long lastForceNanos = System.nanoTime();
+    private boolean rotateForAge;
+    /** What the writer was doing, for the poison message; set before each I/O call, read only on failure. */
+    private String step = "writing";
+    private Path stepPath;
+    private long stepOffset = -1;
+    /** Seq of the last entry framed into the active segment, or {@code firstSeq - 1}. */
+    private long lastFramedInActive;
+
+    private volatile boolean accepting = true;
+    private volatile StorageState state = StorageState.OPEN;
+    private volatile WalUnavailableException poison;
+    private volatile String poisonReason;
+    private volatile boolean poisonDiskFull;
+    private volatile long lastSeq;
+    private volatile long fsyncs;
+    private volatile long appendedEntries;
+
+    LogWriter(FileStorageConfig config, SegmentSet segments, StatusIndex index, Map<String, Long> checkpoints,
+              ActiveSegment active, long lastSeq) {
+        this.config = config;
+        this.dir = config.dir();
+        this.fs = config.fileSystem();
+        this.clock = config.clock();
+        this.policy = config.syncPolicy();
+        this.segments = segments;
+        this.index = index;
+        this.checkpoints = checkpoints;
+        this.active = active;
+        this.lastSeq = lastSeq;
+        this.nextSeq = lastSeq + 1;
+        this.lastFramedInActive = lastSeq >= active.file.firstSeq ? lastSeq : active.file.firstSeq - 1;
+        this.queue = new WriteQueue(config.writeQueueCapacity());
+        this.waiters = new DurabilityWaiters(lastSeq);
+        this.thread = new Thread(this, "wal4j-writer");
+        // Daemon: an application that forgets close() must still be able to exit. Nothing acknowledged
+        // depends on this thread finishing: ALWAYS acks only forced data, and INTERVAL/NONE promise no more
+        // than the operating system's page cache.
+        thread.setDaemon(true);
+        queue.setConsumer(thread);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    boolean isWriterThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** The highest seq acknowledged so far. */
+    long lastSeq() {
+        return lastSeq;
+    }
+
+    long durableSeq() {
+        return waiters.durableSeq();
+    }
+
+    StorageState state() {
+        return state;
+    }
+
+    long fsyncs() {
+        return fsyncs;
+    }
+
+    long appendedEntries() {
+        return appendedEntries;
+    }
+
+    LatencyHistogram latency() {
+        return latency;
+    }
+
+    DurabilityWaiters waiters() {
+        return waiters;
+    }
+
+    int queued() {
+        return queue.size();
+    }
+
+    /** @throws WalUnavailableException if the log is closed or poisoned */
+    void checkWritable() {
+        if (state == StorageState.CLOSED) {
+            throw closed();
+        }
+        if (state == StorageState.POISONED) {
+            throw poisoned();
+        }
+        if (!accepting) {
+            throw closed();
+        }
+    }
+
+    /**
+     * Queues a request, waiting for room if the queue is full. A request that races with close or
+     * poison is either taken back here and failed, or taken by the writer, which completes or fails
+     * it: never left behind.
+     */
+    void submit(WriteRequest request) {
+        checkWritable();
+        boolean queued;
+        try {
+            queued = queue.put(request, () -> accepting);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WalUnavailableException("Interrupted while waiting for room in the write queue of " + dir
+                    + "; nothing was written", e);
+        }
+        if (!queued) {
+            checkWritable();
+            throw closed();
+        }
+        if (!accepting && queue.remove(request)) {
+            request.fail(state == StorageState.POISONED ? poisoned() : closed());
+        }
+    }
+
+    /** Poisons the log from another thread (compaction's I/O failed). */
+    void poison(String what, Throwable cause) {
+        if (setPoison(what, cause)) {
+            queue.wake();
+            if (!thread.isAlive()) {
+                failQueued(poison);
+            }
+        }
+    }
+
+    /**
+     * Stops the writer: what was queued before is written and forced, then the thread ends.
+     *
+     * @return the failure of that final flush, or null
+     */
+    Throwable shutdown() {
+        accepting = false;
+        Throwable failure = null;
+        if (thread.isAlive()) {
+            WriteRequest marker = WriteRequest.close();
+            try {
+                if (queue.put(marker, thread::isAlive)) {
+                    thread.join(TimeUnit.SECONDS.toMillis(60));
+                    if (thread.isAlive()) {
+                        failure = new WalUnavailableException("The writer of " + dir + " did not finish within 60 s "
+                                + "(a force hanging?); closing its files anyway");
+                    } else if (marker.done.isCompletedExceptionally()) {
+                        failure = marker.done.handle((v, t) -> t).join();
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = e;
+            }
+        }
+        state = StorageState.CLOSED;
+        failQueued(closed());
+        waiters.fail(closed());
+        try {
+            active.channel.close();
+        } catch (IOException e) {
+            if (failure == null) {
+                failure = e;
+            }
+        }
+        return failure;
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (true) {
+                WriteRequest first = queue.take(nanosUntilTimer());
+                if (poison != null) {
+                    if (first != null) {
+                        batch.add(first);
+                    }
+                    break;
+                }
+                if (first == null) {
+                    onTimer();
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH_REQUESTS);
+                boolean closing = process();
+                batch.clear();
+                if (closing) {
+                    state = StorageState.CLOSED;
+                    failQueued(closed());
+                    return;
+                }
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            setPoison(failureContext(), e);
+        }
+        // callers of this batch and those queued learn the original failure; later ones get poisoned().
+        // Waiters first: a caller that sees its append fail must find whenDurable failing too.
+        WalUnavailableException failure = poison;
+        waiters.fail(failure);
+        for (WriteRequest r : batch) {
+            r.fail(failure);
+        }
+        batch.clear();
+        failQueued(failure);
+    }
+
+    /** Writes one batch; returns true if it held the close request. */
+    private boolean process() throws IOException {
+        rotateForAge = ageExpired();
+        boolean force = false;
+        boolean closing = false;
+        for (WriteRequest r : batch) {
+            if (closing) {
+                continue; // failed as closed below
+            }
+            switch (r.kind) {
+                case WriteRequest.APPEND:
+                    frameEntries(r);
+                    force |= policy == SyncPolicy.ALWAYS;
+                    break;
+                case WriteRequest.STATUS:
+                    for (byte[] line : r.lines) {
+                        put(line);
+                    }
+                    break;
+                case WriteRequest.CHECKPOINT:
+                    if (r.seq > checkpoints.getOrDefault(r.target, 0L)) {
+                        put(r.lines[0]);
+                    }
+                    force = true;
+                    break;
+                case WriteRequest.SYNC:
+                    force = true;
+                    break;
+                case WriteRequest.ROTATE:
+                    if (lastFramedInActive >= active.file.firstSeq) {
+                        flush();
+                        rotate();
+                    }
+                    break;
+                default:
+                    force = true;
+                    closing = true;
+                    break;
+            }
+        }
+        flush();
+        if (force) {
+            force();
+        }
+        acknowledge();
+        return closing;
+    }
+
+    private void frameEntries(WriteRequest r) throws IOException {
+        byte[][] bodies = r.bodies;
+        r.offsets = new long[bodies.length];
+        r.firstSeq = nextSeq;
+        for (int i = 0; i < bodies.length; i++) {
+            long seq = nextSeq;
+            int length = LineCodec.entryLineLength(seq, bodies[i]);
+            ensureRoom(length);
+            long offset = active.writePos + buffer.position();
+            LineCodec.frameEntry(buffer, seq, bodies[i], crc, scratch);
+            r.offsets[i] = offset;
+            active.file.sparse.onEntry(seq, offset);
+            lastFramedInActive = seq;
+            nextSeq++;
+        }
+    }
+
+    private void put(byte[] line) throws IOException {
+        ensureRoom(line.length);
+        buffer.put(line);
+    }
+
+    /**
+     * Makes room for a line of {@code length} bytes: rotates first if the active segment holds an
+     * entry and the line would take it past its size or it is past its age; flushes the buffer if
+     * the line does not fit in it.
+     */
+    private void ensureRoom(int length) throws IOException {
+        boolean hasEntries = lastFramedInActive >= active.file.firstSeq;
+        if (hasEntries && (rotateForAge
+                || active.writePos + buffer.position() + length > config.segmentBytes())) {
+            flush();
+            rotate();
+            rotateForAge = false;
+        }
+        if (buffer.remaining() < length) {
+            flush();
+            if (buffer.capacity() < length) {
+                buffer = ByteBuffer.allocateDirect(length);
+            }
+        }
+    }
+
+    /** Writes the buffer at the end of the active segment. */
+    private void flush() throws IOException {
+        if (buffer.position() == 0) {
+            return;
+        }
+        buffer.flip();
+        setStep("writing", active.file.path, active.writePos);
+        while (buffer.hasRemaining()) {
+            active.writePos += active.channel.write(buffer, active.writePos);
+        }
+        buffer.clear();
+        active.file.setEnd(active.writePos);
+        active.file.setLastEntrySeq(lastFramedInActive);
+    }
+
+    private void force() throws IOException {
+        if (active.forcedPos == active.writePos) {
+            // nothing new since the last force (a sync after a timed force, a checkpoint that was not
+            // written); what is written is durable already
+            waiters.advance(nextSeq - 1);
+            return;
+        }
+        setStep("forcing", active.file.path, -1);
+        active.channel.force();
+        fsyncs++;
+        active.forcedPos = active.writePos;
+        lastForceNanos = System.nanoTime();
+        waiters.advance(nextSeq - 1);
+    }
+
+    /**
+     * Closes the active segment and starts the next: force the old one (cut to its real length
+     * first if it was preallocated, so closed segments hold no zeros), then create the new one
+     * crash-safely ({@link ActiveSegment#create}) and only then publish it.
+     */
+    private void rotate() throws IOException {
+        ActiveSegment old = active;
+        if (config.preallocate()) {
+            setStep("cutting the preallocated end of", old.file.path, old.writePos);
+            old.channel.truncate(old.writePos);
+            old.forcedPos = -1; // the truncation changed the size: force again
+        }
+        force();
+        setStep("creating the next segment", dir.resolve(SegmentFile.fileName(nextSeq)), -1);
+        ActiveSegment next = ActiveSegment.create(fs, dir, nextSeq, clock.instant(),
+                config.preallocate() ? config.segmentBytes() : 0);
+        segments.add(next.file);
+        active = next;
+        lastFramedInActive = next.file.firstSeq - 1;
+        try {
+            old.channel.close();
+        } catch (IOException e) {
+            // the old segment is forced; its write channel is no longer needed
+            LOG.debug("closing the write channel of {} failed", old.file, e);
+        }
+        LOG.debug("rotated to segment {}", next.file);
+    }
+
+    /**
+     * Publishes the batch's entries to the index and {@link #lastSeq()}, then completes every
+     * caller; requests queued after a close request are failed as closed.
+     */
+    private void acknowledge() {
+        boolean durable = policy == SyncPolicy.ALWAYS;
+        long acked = 0;
+        for (WriteRequest r : batch) {
+            if (r.kind == WriteRequest.CLOSE) {
+                break;
+            }
+            if (r.kind == WriteRequest.APPEND) {
+                for (int i = 0; i < r.offsets.length; i++) {
+                    index.add(r.firstSeq + i, r.offsets[i], r.entries.get(i).targets());
+                }
+                acked += r.offsets.length;
+                lastSeq = r.firstSeq + r.offsets.length - 1;
+            } else if (r.kind == WriteRequest.CHECKPOINT) {
+                checkpoints.merge(r.target, r.seq, Math::max);
+            }
+        }
+        appendedEntries += acked;
+        long now = System.nanoTime();
+        boolean afterClose = false;
+        for (WriteRequest r : batch) {
+            if (afterClose) {
+                r.fail(closed());
+            } else if (r.kind == WriteRequest.APPEND) {
+                latency.record(now - r.startNanos);
+                r.appended.complete(new AppendResult(r.firstSeq, r.offsets.length, durable));
+            } else {
+                afterClose = r.kind == WriteRequest.CLOSE;
+                r.done.complete(null);
+            }
+        }
+    }
+
+    private void onTimer() throws IOException {
+        if (policy == SyncPolicy.INTERVAL && active.forcedPos != active.writePos
+                && System.nanoTime() - lastForceNanos >= config.syncInterval().toNanos()) {
+            force();
+        }
+        if (ageExpired() && lastFramedInActive >= active.file.firstSeq) {
+            rotate();
+        }
+    }
+
+    private long nanosUntilTimer() {
+        long wait = IDLE_PARK_NANOS;
+        if (policy == SyncPolicy.INTERVAL && active.forcedPos != active.writePos) {
+            wait = Math.min(wait, lastForceNanos + config.syncInterval().toNanos() - System.nanoTime());
+        }
+        if (lastFramedInActive >= active.file.firstSeq) {
+            long ageMillis = active.file.createdAt.toEpochMilli() + config.segmentMaxAge().toMillis() - clock.millis();
+            wait = Math.min(wait, TimeUnit.MILLISECONDS.toNanos(Math.max(0, ageMillis)));
+        }
+        return Math.max(1, wait);
+    }
+
+    private boolean ageExpired() {
+        return clock.millis() >= active.file.createdAt.toEpochMilli() + config.segmentMaxAge().toMillis();
+    }
+
+    private void setStep(String what, Path path, long offset) {
+        step = what;
+        stepPath = path;
+        stepOffset = offset;
+    }
+
+    private String failureContext() {
+        Path path = stepPath != null ? stepPath : active.file.path;
+        return step + " " + path + (stepOffset >= 0 ? " at offset " + stepOffset : "");
+    }
+
+    /** Records the first failure; false if the log was already poisoned. */
+    private synchronized boolean setPoison(String what, Throwable cause) {
+        if (poison != null) {
+            return false;
+        }
+        accepting = false;
+        poisonDiskFull = IoErrors.isDiskFull(cause);
+        poisonReason = what + ": " + IoErrors.describe(cause);
+        String message = poisonDiskFull
+                ? "The disk holding the log is full (" + poisonReason + "); the log is poisoned and refuses writes: "
+                        + "free space, then reopen it"
+                : "The log failed " + poisonReason + "; it is poisoned and refuses writes until reopened";
+        poison = poisonDiskFull ? new WalDiskFullException(message, cause) : new WalUnavailableException(message, cause);
+        if (state == StorageState.OPEN) {
+            state = StorageState.POISONED;
+        }
+        LOG.error("{} (last acknowledged seq {})", message, lastSeq, cause);
+        return true;
+    }
+
+    /** The exception for a write refused because of an earlier failure, naming it. */
+    private WalUnavailableException poisoned() {
+        WalUnavailableException first = poison;
+        if (first == null) {
+            return closed();
+        }
+        String message = "Log already failed after seq " + lastSeq + " (" + poisonReason + "); "
+                + (poisonDiskFull ? "the disk is full: free space, then reopen the log"
+                        : "it refuses writes until reopened");
+        return poisonDiskFull ? new WalDiskFullException(message, first) : new WalUnavailableException(message, first);
+    }
+
+    private WalUnavailableException closed() {
+        return new WalUnavailableException("The log in " + dir + " is closed");
+    }
+
+    private void failQueued(WalUnavailableException failure) {
+        for (WriteRequest r = queue.poll(); r != null; r = queue.poll()) {
+            if (r.kind == WriteRequest.CLOSE) {
+                r.done.complete(null);
+            } else {
+                r.fail(failure);
+            }
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package org.wal4j.storage.file;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/** {@link WalFileSystem#real()}: {@link FileChannel} and {@link Files}. Stateless and thread-safe. */
+final class RealFileSystem implements WalFileSystem {
+    static final RealFileSystem INSTANCE = new RealFileSystem();
+
+    private static final boolean WINDOWS = System.getProperty("os.name", "").toLowerCase(Locale.ROOT)
+            .startsWith("windows");
+
+    private RealFileSystem() {
+    }
+
+    @Override
+    public WalFileChannel open(Path file, OpenMode mode) throws IOException {
+        OpenOption[] options;
+        switch (mode) {
+            case READ:
+                options = new OpenOption[] {StandardOpenOption.READ};
+                break;
+            case READ_WRITE:
+                options = new OpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE};
+                break;
+            case CREATE_NEW:
+                options = new OpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE,
+                    StandardOpenOption.CREATE_NEW};
+                break;
+            default:
+                options = new OpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE,
+                    StandardOpenOption.CREATE};
+                break;
+        }
+        return new RealChannel(file, FileChannel.open(file, options));
+    }
+
+    @Override
+    public List<Path> list(Path dir) throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> stream = Files.list(dir)) {
+            stream.filter(Files::isRegularFile).forEach(files::add);
+        }
+        return files;
+    }
+
+    @Override
+    public void createDirectories(Path dir) throws IOException {
+        Files.createDirectories(dir);
+    }
+
+    @Override
+    public void rename(Path source, Path target) throws IOException {
+        Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Override
+    public void delete(Path file) throws IOException {
+        Files.deleteIfExists(file);
+    }
+
+    @Override
+    public void syncDirectory(Path dir) throws IOException {
+        // Linux and macOS allow opening a directory read-only and fsyncing it; Windows does not
+        // open directories as files and makes renames durable by itself (NTFS journal).
+        if (WINDOWS) {
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
+    private static final class RealChannel implements WalFileChannel {
+        private final Path path;
+        private final FileChannel channel;
+
+        RealChannel(Path path, FileChannel channel) {
+            this.path = path;
+            this.channel = channel;
+        }
+
+        @Override
+        public Path path() {
+            return path;
+        }
+
+        @Override
+        public int read(ByteBuffer dst, long position) throws IOException {
+            return channel.read(dst, position);
+        }
+
+        @Override
+        public int write(ByteBuffer src, long position) throws IOException {
+            return channel.write(src, position);
+        }
+
+        @Override
+        public void force() throws IOException {
+            channel.force(false);
+        }
+
+        @Override
+        public void truncate(long size) throws IOException {
+            channel.truncate(size);
+        }
+
+        @Override
+        public long size() throws IOException {
+            return channel.size();
+        }
+
+        @Override
+        public Closeable tryLock() throws IOException {
+            FileLock lock = channel.tryLock();
+            return lock == null ? null : lock::release;
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+
+        @Override
+        public String toString() {
+            return path.toString();
+        }
+    }
+}

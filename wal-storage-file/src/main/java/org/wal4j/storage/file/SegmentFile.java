@@ -1,0 +1,220 @@
+package org.wal4j.storage.file;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+
+/**
+ * One version of one segment file as readers see it: its path, the seq its name gives, where its
+ * lines end, its sparse index and a read channel. Compaction replaces a closed segment's version
+ * with a new one for the rewritten file; readers that acquired the old version go on reading the
+ * old file (still open, so still readable after the rename) with offsets that match it, and the
+ * old channel closes when the last of them releases it.
+ *
+ * <p>Thread-safe. Reference counting: the segment set holds one reference until {@link #retire()};
+ * readers {@link #acquire()} and {@link #release()}; an acquire after the count reached zero fails.
+ */
+final class SegmentFile {
+    static final String SUFFIX = ".wal";
+    private static final Pattern NAME = Pattern.compile("\\d{20}\\.wal");
+
+    final long firstSeq;
+    final Path path;
+    final Instant createdAt;
+    /** Length of the header line: where the first record starts. */
+    final long dataStart;
+    final SparseIndex sparse;
+    private final WalFileSystem fs;
+    private final AtomicInteger refs = new AtomicInteger(1);
+    private final Object channelLock = new Object();
+    // @GuardedBy("channelLock")
+    private WalFileChannel channel;
+    private volatile long end;
+    private volatile long lastEntrySeq;
+
+    SegmentFile(WalFileSystem fs, Path path, long firstSeq, Instant createdAt, long dataStart, long end,
+                SparseIndex sparse, WalFileChannel channel) {
+        this.fs = fs;
+        this.path = path;
+        this.firstSeq = firstSeq;
+        this.createdAt = createdAt;
+        this.dataStart = dataStart;
+        this.end = end;
+        this.sparse = sparse;
+        this.channel = channel;
+        this.lastEntrySeq = firstSeq - 1;
+    }
+
+    static String fileName(long firstSeq) {
+        return String.format("%020d%s", firstSeq, SUFFIX);
+    }
+
+    static boolean isSegmentName(String name) {
+        return NAME.matcher(name).matches();
+    }
+
+    static long seqOf(String name) {
+        return Long.parseLong(name.substring(0, 20));
+    }
+
+    /** Bytes of whole lines: readers never read past it. */
+    long end() {
+        return end;
+    }
+
+    /** Called by the writer after each write to the active segment, and by recovery. */
+    void setEnd(long end) {
+        this.end = end;
+    }
+
+    /** The highest entry seq in this segment, {@code firstSeq - 1} if none. */
+    long lastEntrySeq() {
+        return lastEntrySeq;
+    }
+
+    void setLastEntrySeq(long seq) {
+        this.lastEntrySeq = seq;
+    }
+
+    boolean acquire() {
+        while (true) {
+            int n = refs.get();
+            if (n == 0) {
+                return false;
+            }
+            if (refs.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    void release() {
+        if (refs.decrementAndGet() == 0) {
+            closeChannel();
+        }
+    }
+
+    /** Drops the segment set's reference: the version is no longer current. */
+    void retire() {
+        release();
+    }
+
+    /**
+     * Reads at {@code position}. A read channel closed because some reader thread was
+     * interrupted during a read (a {@link java.nio.channels.FileChannel} rule) is reopened for the
+     * others instead of failing every later read.
+     */
+    int read(ByteBuffer dst, long position) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            WalFileChannel ch = channel();
+            try {
+                return ch.read(dst, position);
+            } catch (ClosedByInterruptException e) {
+                dropChannel(ch);
+                throw e;
+            } catch (ClosedChannelException e) {
+                dropChannel(ch);
+                if (attempt > 0 || refs.get() == 0) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** A {@link WalFileChannel} view over {@link #read} for {@link LineReader}. */
+    WalFileChannel reader() {
+        return new ReadView();
+    }
+
+    private WalFileChannel channel() throws IOException {
+        synchronized (channelLock) {
+            if (channel == null) {
+                if (refs.get() == 0) {
+                    throw new ClosedChannelException();
+                }
+                channel = fs.open(path, WalFileSystem.OpenMode.READ);
+            }
+            return channel;
+        }
+    }
+
+    private void dropChannel(WalFileChannel ch) {
+        synchronized (channelLock) {
+            if (channel == ch) {
+                channel = null;
+            }
+        }
+        closeQuietly(ch);
+    }
+
+    private void closeChannel() {
+        WalFileChannel ch;
+        synchronized (channelLock) {
+            ch = channel;
+            channel = null;
+        }
+        closeQuietly(ch);
+    }
+
+    private static void closeQuietly(WalFileChannel ch) {
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                // a read channel: nothing was written through it, nothing can be lost
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return path.toString();
+    }
+
+    private final class ReadView implements WalFileChannel {
+        @Override
+        public Path path() {
+            return path;
+        }
+
+        @Override
+        public int read(ByteBuffer dst, long position) throws IOException {
+            return SegmentFile.this.read(dst, position);
+        }
+
+        @Override
+        public int write(ByteBuffer src, long position) {
+            throw new UnsupportedOperationException("read-only view of " + path);
+        }
+
+        @Override
+        public void force() {
+            throw new UnsupportedOperationException("read-only view of " + path);
+        }
+
+        @Override
+        public void truncate(long size) {
+            throw new UnsupportedOperationException("read-only view of " + path);
+        }
+
+        @Override
+        public long size() {
+            return end;
+        }
+
+        @Override
+        public java.io.Closeable tryLock() {
+            throw new UnsupportedOperationException("read-only view of " + path);
+        }
+
+        @Override
+        public void close() {
+            // the segment file owns the channel
+        }
+    }
+}

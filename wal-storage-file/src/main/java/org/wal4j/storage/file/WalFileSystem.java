@@ -1,0 +1,56 @@
+package org.wal4j.storage.file;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The seam through which the file log does every file and directory operation: opening and
+ * creating files, listing, renaming, deleting, directory fsync and locking (reads, writes, forces,
+ * truncation and sizes go through the {@link WalFileChannel}s it opens). Production code uses
+ * {@link #real()}; tests substitute an implementation that fails a chosen call or simulates a
+ * power loss, so that every failure path of the log can be exercised (see
+ * {@code FaultInjectingFileSystem} in this module's test-jar).
+ *
+ * <p>Implementations must be thread-safe: the writer thread, readers and compaction call them
+ * concurrently.
+ */
+public interface WalFileSystem {
+
+    /** How {@link #open(Path, OpenMode)} opens a file. */
+    enum OpenMode {
+        /** Read only; the file must exist. */
+        READ,
+        /** Read and write; the file must exist. */
+        READ_WRITE,
+        /** Read and write; the file must not exist yet (fails with {@code FileAlreadyExistsException}). */
+        CREATE_NEW,
+        /** Read and write; created if missing, kept as it is if present. */
+        CREATE_OR_OPEN
+    }
+
+    /** The file system of the operating system, over {@link java.nio.channels.FileChannel}. */
+    static WalFileSystem real() {
+        return RealFileSystem.INSTANCE;
+    }
+
+    WalFileChannel open(Path file, OpenMode mode) throws IOException;
+
+    /** The regular files directly inside {@code dir}, in no particular order. */
+    List<Path> list(Path dir) throws IOException;
+
+    /** Creates {@code dir} and its missing parents; nothing if it exists. */
+    void createDirectories(Path dir) throws IOException;
+
+    /** Renames {@code source} to {@code target} atomically, replacing {@code target} if present. */
+    void rename(Path source, Path target) throws IOException;
+
+    /** Deletes {@code file}; nothing if it does not exist. */
+    void delete(Path file) throws IOException;
+
+    /**
+     * Forces {@code dir}'s entries (creates, renames, deletes in it) to stable storage. A file
+     * created or renamed since the last call may vanish in a power loss without this.
+     */
+    void syncDirectory(Path dir) throws IOException;
+}

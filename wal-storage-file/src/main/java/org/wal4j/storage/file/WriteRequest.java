@@ -1,0 +1,91 @@
+package org.wal4j.storage.file;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.wal4j.AppendResult;
+import org.wal4j.WalEntry;
+
+/**
+ * One call's work for the writer thread. Everything costly (validation, serialization, framing of
+ * status and checkpoint lines) is done by the calling thread before the request is queued; the
+ * writer only assigns seqs, frames entries, copies, writes and forces.
+ *
+ * <p>Fields set by the caller are final and published by the queue; {@link #firstSeq} and
+ * {@link #offsets} are written by the writer thread only, before the future completes.
+ */
+final class WriteRequest {
+    static final int APPEND = 1;
+    static final int STATUS = 2;
+    static final int CHECKPOINT = 3;
+    static final int SYNC = 4;
+    static final int CLOSE = 5;
+    static final int ROTATE = 6;
+
+    final int kind;
+    final long startNanos;
+    /** APPEND: the entries (for their targets) and their serialized bodies. */
+    final List<WalEntry> entries;
+    final byte[][] bodies;
+    /** STATUS, CHECKPOINT: whole framed lines. */
+    final byte[][] lines;
+    /** CHECKPOINT. */
+    final String target;
+    final long seq;
+    final CompletableFuture<AppendResult> appended;
+    final CompletableFuture<Void> done;
+
+    long firstSeq;
+    long[] offsets;
+
+    private WriteRequest(int kind, List<WalEntry> entries, byte[][] bodies, byte[][] lines, String target, long seq) {
+        this.kind = kind;
+        this.startNanos = System.nanoTime();
+        this.entries = entries;
+        this.bodies = bodies;
+        this.lines = lines;
+        this.target = target;
+        this.seq = seq;
+        this.appended = kind == APPEND ? new CompletableFuture<>() : null;
+        this.done = kind == APPEND ? null : new CompletableFuture<>();
+    }
+
+    static WriteRequest append(List<WalEntry> entries, byte[][] bodies) {
+        return new WriteRequest(APPEND, entries, bodies, null, null, 0);
+    }
+
+    static WriteRequest status(byte[][] lines) {
+        return new WriteRequest(STATUS, null, null, lines, null, 0);
+    }
+
+    static WriteRequest checkpoint(String target, long seq, byte[] line) {
+        return new WriteRequest(CHECKPOINT, null, null, new byte[][] {line}, target, seq);
+    }
+
+    static WriteRequest sync() {
+        return new WriteRequest(SYNC, null, null, null, null, 0);
+    }
+
+    static WriteRequest rotate() {
+        return new WriteRequest(ROTATE, null, null, null, null, 0);
+    }
+
+    static WriteRequest close() {
+        return new WriteRequest(CLOSE, null, null, null, null, 0);
+    }
+
+    int entryCount() {
+        return bodies == null ? 0 : bodies.length;
+    }
+
+    void fail(Throwable failure) {
+        if (appended != null) {
+            appended.completeExceptionally(failure);
+        } else {
+            done.completeExceptionally(failure);
+        }
+    }
+
+    boolean isDone() {
+        return appended != null ? appended.isDone() : done.isDone();
+    }
+}

@@ -1,0 +1,22 @@
+package org.wal4j.storage.file;
+
+import org.wal4j.InMemoryWalStorage;
+import org.wal4j.WalStorage;
+
+/** The reference implementation against the shared contract: what the file log must match. */
+class InMemoryWalStorageContractTest extends WalStorageContract {
+    @Override
+    protected WalStorage open() {
+        return WalStorage.inMemory();
+    }
+
+    @Override
+    protected WalStorage reopen(WalStorage storage) {
+        return ((InMemoryWalStorage) storage).reopen();
+    }
+
+    @Override
+    protected void closeSegment(WalStorage storage) {
+        // no segments: everything is compactable at once
+    }
+}

@@ -1,0 +1,237 @@
+package org.wal4j.storage.file;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.wal4j.EntryStatus;
+import org.wal4j.StatusRecord;
+import org.wal4j.StorageState;
+import org.wal4j.WalDiskFullException;
+import org.wal4j.WalEntry;
+import org.wal4j.WalIOException;
+import org.wal4j.WalUnavailableException;
+import org.wal4j.storage.file.FaultInjectingFileSystem.Op;
+
+/**
+ * RELIABILITY rows 7 and 8: each write, force, create, open, rename and directory fsync failing
+ * once and persistently, and a full disk. Nothing not forced is acknowledged, the first failure
+ * poisons the log until it is reopened (a failed force is never retried), reads keep working,
+ * and reopening recovers every acknowledged entry.
+ */
+class IoFailureTest {
+    private static final Predicate<Path> SEGMENTS = p -> p.getFileName().toString().endsWith(".wal");
+
+    @TempDir
+    Path dir;
+
+    private final FaultInjectingFileSystem fs = new FaultInjectingFileSystem(17);
+    private final List<WalEntry> acked = new ArrayList<>();
+
+    private FileWalStorage open() {
+        return FileWalStorage.open(FileStorageConfig.builder(dir).segmentBytes(2048).fileSystem(fs).build());
+    }
+
+    private void appendAcked(FileWalStorage log, int from, int count) {
+        for (int i = from; i < from + count; i++) {
+            WalEntry e = TestEntries.entry(i);
+            acked.add(e.withSeq(log.append(e)));
+        }
+    }
+
+    private void assertEveryAckedEntryIsBack(FileWalStorage log) {
+        for (WalEntry e : acked) {
+            assertEquals(Optional.of(e), log.read(e.seq()));
+        }
+    }
+
+    @ParameterizedTest(name = "{0} failing, persistent={1}")
+    @CsvSource({"WRITE,false", "WRITE,true", "FORCE,false", "FORCE,true"})
+    void failedWriteOrForce_poisonsTheLog_andNothingUnforcedIsAcknowledged(Op op, boolean persistent) {
+        FileWalStorage log = open();
+        appendAcked(log, 1, 2); // the third entry still fits: no rotation in this test
+        Path segment = Logs.lastSegment(dir);
+        fs.failOn(op, SEGMENTS, 1, persistent, FaultInjectingFileSystem::ioError, false);
+        WalUnavailableException first = assertThrows(WalUnavailableException.class,
+                () -> log.append(TestEntries.entry(4)));
+        String step = op == Op.WRITE ? "writing " + segment + " at offset " : "forcing " + segment + ": ";
+        assertTrue(first.getMessage().startsWith("The log failed " + step), first.getMessage());
+        assertTrue(first.getMessage().endsWith(": IOException: Input/output error (injected); it is poisoned and "
+                + "refuses writes until reopened"), first.getMessage());
+        assertEquals(StorageState.POISONED, log.stats().state());
+        WalUnavailableException later = assertThrows(WalUnavailableException.class,
+                () -> log.append(TestEntries.entry(4)));
+        assertTrue(later.getMessage().startsWith("Log already failed after seq 2 (" + step), later.getMessage());
+        assertTrue(later.getMessage().endsWith("; it refuses writes until reopened"), later.getMessage());
+        assertThrows(WalUnavailableException.class, () -> log.sync());
+        assertThrows(WalUnavailableException.class, () -> log.appendStatus(
+                List.of(StatusRecord.of(1, "primary", EntryStatus.APPLIED, 1, Instant.EPOCH))));
+        assertTrue(log.whenDurable(3).isCompletedExceptionally());
+        assertEquals(2, log.lastSeq(), "the failed entry was never acknowledged");
+        assertEveryAckedEntryIsBack(log); // reads keep working
+        assertEquals(2, log.unfinished("primary", 0, 10).size());
+        log.close();
+        if (persistent && op == Op.FORCE) {
+            // opening forces the last segment once; a disk that still cannot force is refused
+            WalIOException e = assertThrows(WalIOException.class, this::open);
+            assertEquals("Recovering the log in " + dir + " failed: IOException: Input/output error (injected)",
+                    e.getMessage());
+        }
+        fs.clearFaults();
+        try (FileWalStorage reopened = open()) {
+            assertEveryAckedEntryIsBack(reopened);
+            long next = reopened.append(TestEntries.entry(6));
+            assertTrue(next == 3 || next == 4, "entry 3 may or may not have reached the file: " + next);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} failing at rotation, persistent={1}")
+    @CsvSource({"CREATE,false", "CREATE,true", "DIRSYNC,false", "DIRSYNC,true", "WRITE,false", "FORCE,false"})
+    void failureWhileRotating_poisonsTheLog_andRecoveryCleansUp(Op op, boolean persistent) {
+        FileWalStorage log = open();
+        appendAcked(log, 1, 2);
+        int segmentsBefore = Logs.segments(dir).size();
+        List<Path> existing = Logs.segments(dir);
+        Predicate<Path> newSegment = p -> SEGMENTS.test(p) && !existing.contains(p) || op == Op.DIRSYNC;
+        // count only calls on a segment that does not exist yet (or any directory fsync)
+        fs.failOn(op, newSegment, 1, persistent, FaultInjectingFileSystem::ioError, false);
+        int i = 3;
+        boolean failed = false;
+        for (; i < 30 && !failed; i++) {
+            WalEntry e = TestEntries.entry(i);
+            try {
+                acked.add(e.withSeq(log.append(e)));
+            } catch (WalUnavailableException expected) {
+                failed = true;
+            }
+        }
+        assertTrue(failed, "an append needing a new segment failed");
+        assertEquals(segmentsBefore, log.stats().segments(), "the new segment was never published");
+        assertEquals(StorageState.POISONED, log.stats().state());
+        assertThrows(WalUnavailableException.class, () -> log.append(TestEntries.entry(99)));
+        assertEveryAckedEntryIsBack(log);
+        log.close();
+        fs.clearFaults();
+        try (FileWalStorage reopened = open()) {
+            assertEveryAckedEntryIsBack(reopened);
+            assertEquals(acked.size(), reopened.lastSeq(), reopened.recoveryReport().toString());
+            assertEquals(acked.size() + 1, reopened.append(TestEntries.entry(100)));
+        }
+        try (FileWalStorage reopened = open()) {
+            assertTrue(reopened.recoveryReport().clean(), reopened.recoveryReport().toString());
+        }
+    }
+
+    @ParameterizedTest(name = "{0} failing in compaction")
+    @CsvSource({"RENAME", "DIRSYNC", "WRITE", "FORCE", "DELETE"})
+    void failureWhileCompacting_poisonsTheLog_andLosesNothing(Op op) {
+        FileWalStorage log = open();
+        appendAcked(log, 1, 12);
+        List<StatusRecord> applied = new ArrayList<>();
+        for (long seq = 1; seq <= 8; seq++) {
+            applied.add(StatusRecord.of(seq, "primary", EntryStatus.APPLIED, 1, Instant.EPOCH));
+        }
+        log.appendStatus(applied);
+        log.rotate().join();
+        Predicate<Path> compactionFiles = op == Op.WRITE || op == Op.FORCE
+                ? p -> p.getFileName().toString().endsWith(".tmp") : p -> true;
+        fs.failOn(op, compactionFiles, 1, false, FaultInjectingFileSystem::ioError, false);
+        WalIOException e = assertThrows(WalIOException.class, () -> log.compact(8, Instant.MAX));
+        assertTrue(e.getMessage().startsWith("Compaction of "), e.getMessage());
+        assertTrue(e.getMessage().endsWith("; the log is poisoned until reopened"), e.getMessage());
+        assertEquals(StorageState.POISONED, log.stats().state());
+        assertThrows(WalUnavailableException.class, () -> log.append(TestEntries.entry(13)));
+        log.close();
+        fs.clearFaults();
+        try (FileWalStorage reopened = open()) {
+            for (WalEntry entry : acked) {
+                if (entry.seq() > 8) {
+                    assertEquals(Optional.of(entry), reopened.read(entry.seq()));
+                }
+            }
+            assertTrue(Logs.names(dir).stream().noneMatch(n -> n.endsWith(".tmp")), Logs.names(dir).toString());
+            reopened.compact(8, Instant.MAX);
+            for (long seq = 1; seq <= 8; seq++) {
+                if (reopened.read(seq).isPresent()) {
+                    // still in the segment being written when compacting: never touched
+                    assertTrue(seq >= SegmentFile.seqOf(Logs.lastSegment(dir).getFileName().toString()) - 3);
+                }
+            }
+            assertEquals(13, reopened.append(TestEntries.entry(13)));
+        }
+    }
+
+    @Test
+    void failedOpenDuringRecovery_refusesToOpen_andReleasesTheLock() {
+        try (FileWalStorage log = open()) {
+            appendAcked(log, 1, 3);
+        }
+        fs.failOn(Op.OPEN, SEGMENTS, 1, false, FaultInjectingFileSystem::ioError, false);
+        WalIOException e = assertThrows(WalIOException.class, this::open);
+        assertEquals("Recovering the log in " + dir + " failed: IOException: Input/output error (injected)",
+                e.getMessage());
+        try (FileWalStorage log = open()) {
+            assertEveryAckedEntryIsBack(log);
+        }
+    }
+
+    @Test
+    void failedReadOpen_failsTheRead_butDoesNotPoison() {
+        try (FileWalStorage log = open()) {
+            appendAcked(log, 1, 12);
+        }
+        try (FileWalStorage log = open()) {
+            fs.failOn(Op.OPEN, SEGMENTS, 1, false, FaultInjectingFileSystem::ioError, false);
+            WalIOException e = assertThrows(WalIOException.class, () -> log.read(1));
+            assertTrue(e.getMessage().startsWith("Reading " + Logs.segments(dir).get(0) + " failed: "), e.getMessage());
+            assertEquals(StorageState.OPEN, log.stats().state());
+            assertEveryAckedEntryIsBack(log);
+            assertEquals(13, log.append(TestEntries.entry(13)));
+        }
+    }
+
+    @Test
+    void fullDisk_saysSo_leavesNoPartialRecord_andWritesResumeAfterReopen() {
+        FileWalStorage log = open();
+        appendAcked(log, 1, 2); // the next entry fits: the failing write is an append, not a rotation
+        Path segment = Logs.lastSegment(dir);
+        long end = Logs.read(segment).length;
+        fs.failOn(Op.WRITE, SEGMENTS, 1, true, FaultInjectingFileSystem::noSpace, true);
+        WalDiskFullException first = assertThrows(WalDiskFullException.class, () -> log.append(TestEntries.entry(3)));
+        assertEquals("The disk holding the log is full (writing " + segment + " at offset " + end
+                + ": IOException: No space left on device); the log is poisoned and refuses writes: free space, "
+                + "then reopen it", first.getMessage());
+        WalDiskFullException later = assertThrows(WalDiskFullException.class, () -> log.append(TestEntries.entry(4)));
+        assertEquals("Log already failed after seq 2 (writing " + segment + " at offset " + end
+                + ": IOException: No space left on device); the disk is full: free space, then reopen the log",
+                later.getMessage());
+        log.close();
+        try (FileWalStorage stillFull = open()) {
+            assertEquals(2, stillFull.lastSeq(), "no partial record is visible");
+            assertEquals(Optional.empty(), stillFull.read(3));
+            assertEveryAckedEntryIsBack(stillFull);
+            assertEquals(end, Logs.read(segment).length, "the partial record was cut");
+            assertThrows(WalDiskFullException.class, () -> stillFull.append(TestEntries.entry(3)));
+        }
+        fs.clearFaults(); // space freed
+        try (FileWalStorage freed = open()) {
+            assertEquals(3, freed.append(TestEntries.entry(3)));
+            assertEveryAckedEntryIsBack(freed);
+        }
+        try (FileWalStorage freed = open()) {
+            assertEquals(3, freed.lastSeq());
+            assertFalse(freed.recoveryReport().cuts().size() > 0, freed.recoveryReport().toString());
+        }
+    }
+}
