@@ -1,6 +1,7 @@
 package org.wal4j.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -10,6 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -44,6 +50,14 @@ abstract class JdbcSyncTargetContract {
 
     /** The SQLSTATE of a unique violation on this engine. */
     abstract String uniqueViolationState();
+
+    /**
+     * DDL of a table with columns id (int key), s (varchar), b (boolean), sh (smallint), i (int),
+     * l (bigint), f (real), d (double), dc (decimal 30,10), ts (timestamp, microseconds),
+     * otz (timestamp with time zone or the engine's nearest), dt (timestamp without time zone,
+     * microseconds), dd (date), tm (time), bin (varbinary), n (varchar, nullable).
+     */
+    abstract String typedTableDdl(String table);
 
     @BeforeAll
     void createDatabase() {
@@ -190,6 +204,50 @@ abstract class JdbcSyncTargetContract {
             rest = rest.subList(failed + 1, rest.size());
         }
         return dead;
+    }
+
+    @Test
+    void sqlStatementParameters_ofEveryType_reachTheDatabaseExactly() throws SQLException {
+        String table = "typed_" + counter.incrementAndGet();
+        db.execute(typedTableDdl(table));
+        Instant instant = Instant.parse("2024-02-29T23:59:58.123456Z");
+        OffsetDateTime offsetDateTime = OffsetDateTime.parse("2024-03-01T10:15:30.654321+05:30");
+        LocalDateTime localDateTime = LocalDateTime.parse("1999-12-31T23:59:59.999999");
+        LocalDate date = LocalDate.parse("2000-02-29");
+        LocalTime time = LocalTime.parse("13:45:30");
+        BigDecimal decimal = new BigDecimal("12345678901234567890.0123456789");
+        byte[] bytes = {0, 1, -1, 127, -128, 42};
+        WalEntry entry = Entries.sql(1, "INSERT INTO " + table + " (id, s, b, sh, i, l, f, d, dc, ts, otz, dt, dd, tm, bin, n) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                1, "sørensen \"quoted\" 🔑", true, (short) -32768, Integer.MAX_VALUE, Long.MIN_VALUE, 1.5f, 0.1d,
+                decimal, instant, offsetDateTime, localDateTime, date, time, bytes, null);
+        WalEntry throughTheLog = WalEntry.builder("test", "sql").payloadJson(entry.payload()).build().withSeq(1);
+
+        ApplyResult result = newTarget().apply(List.of(throughTheLog));
+        assertTrue(result.allApplied(), result::toString);
+
+        try (Connection connection = db.connect();
+             java.sql.Statement statement = connection.createStatement();
+             java.sql.ResultSet row = statement.executeQuery("SELECT s, b, sh, i, l, f, d, dc, ts, otz, dt, dd, tm, bin, n "
+                     + "FROM " + table + " WHERE id = 1")) {
+            assertTrue(row.next());
+            assertAll(
+                    () -> assertEquals("sørensen \"quoted\" 🔑", row.getString("s")),
+                    () -> assertTrue(row.getBoolean("b")),
+                    () -> assertEquals((short) -32768, row.getShort("sh")),
+                    () -> assertEquals(Integer.MAX_VALUE, row.getInt("i")),
+                    () -> assertEquals(Long.MIN_VALUE, row.getLong("l")),
+                    () -> assertEquals(1.5f, row.getFloat("f")),
+                    () -> assertEquals(0.1d, row.getDouble("d")),
+                    () -> assertEquals(decimal, row.getBigDecimal("dc")),
+                    () -> assertEquals(instant, row.getTimestamp("ts").toInstant()),
+                    () -> assertEquals(offsetDateTime.toInstant(), row.getObject("otz", OffsetDateTime.class).toInstant()),
+                    () -> assertEquals(localDateTime, row.getObject("dt", LocalDateTime.class)),
+                    () -> assertEquals(date, row.getObject("dd", LocalDate.class)),
+                    () -> assertEquals(time, row.getObject("tm", LocalTime.class)),
+                    () -> assertArrayEquals(bytes, row.getBytes("bin")),
+                    () -> assertNull(row.getString("n")));
+        }
     }
 
     @Test
