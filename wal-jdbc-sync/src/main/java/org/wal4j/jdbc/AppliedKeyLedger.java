@@ -2,89 +2,78 @@ package org.wal4j.jdbc;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
 import org.wal4j.WalEntry;
 
 /**
- * The applied-keys table of one target: which idempotency keys it has applied. Read at the start
- * of a batch's transaction and written at its end, in the same transaction as the entries'
- * effects, so a key is present exactly when its entry's effect is committed.
+ * The applied-keys table of one target: which idempotency keys it has applied. Each entry's key
+ * is inserted, if absent, in the batch's transaction just before the entry's effect: inserted
+ * means "apply it", already present means "applied before, skip it". The key is committed
+ * exactly when the effect is.
  *
- * <p>Two appliers of the same target racing on one key (two processes configured alike) both
- * find it absent; the second insert then fails on the primary key, its batch rolls back, and
- * its retry finds the key: the effect still happens once.
+ * <p>Why one statement per entry and not one lookup per batch: a lookup of a hundred keys with
+ * {@code IN (...)} is planned by the database, and on a young table without statistics
+ * PostgreSQL scans it whole, so a batch got slower as the table grew (about 30 ms at 10,000 rows
+ * and 175 ms at 40,000 on the test machine). An insert-if-absent is a primary-key point operation
+ * whose cost does not depend on the table's size, and it also settles a race between two
+ * appliers of the same key in the database's own locking.
  *
- * <p>Stateless apart from its configuration; thread-safe.
+ * <p>Stateless apart from its configuration; thread-safe. A {@link Recorder} belongs to one batch.
  */
 final class AppliedKeyLedger {
-    /** Keys per {@code IN (...)} query. */
-    static final int LOOKUP_CHUNK = 100;
-
     private final String table;
     private final String target;
     private final int queryTimeoutSeconds;
     private final String insertSql;
 
-    AppliedKeyLedger(String table, String target, int queryTimeoutSeconds) {
+    AppliedKeyLedger(SqlDialect dialect, String table, String target, int queryTimeoutSeconds) {
         this.table = table;
         this.target = target;
         this.queryTimeoutSeconds = queryTimeoutSeconds;
-        this.insertSql = "INSERT INTO " + table + " (target_name, idempotency_key, entry_seq, entry_id) VALUES (?, ?, ?, ?)";
+        this.insertSql = dialect.insertKeyIfAbsent(table);
     }
 
-    /** The subset of {@code keys} this target has applied. */
-    Set<String> findApplied(Connection connection, Collection<String> keys) throws SQLException {
-        List<String> distinct = new ArrayList<>(new HashSet<>(keys));
-        Set<String> applied = new HashSet<>();
-        for (int from = 0; from < distinct.size(); from += LOOKUP_CHUNK) {
-            List<String> chunk = distinct.subList(from, Math.min(distinct.size(), from + LOOKUP_CHUNK));
-            StringBuilder sql = new StringBuilder("SELECT idempotency_key FROM ").append(table)
-                    .append(" WHERE target_name = ? AND idempotency_key IN (");
-            for (int i = 0; i < chunk.size(); i++) {
-                sql.append(i == 0 ? "?" : ", ?");
-            }
-            sql.append(')');
-            try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
-                statement.setQueryTimeout(queryTimeoutSeconds);
-                statement.setString(1, target);
-                for (int i = 0; i < chunk.size(); i++) {
-                    statement.setString(i + 2, chunk.get(i));
-                }
-                try (ResultSet rows = statement.executeQuery()) {
-                    while (rows.next()) {
-                        applied.add(rows.getString(1));
-                    }
-                }
-            }
-        }
-        return applied;
-    }
-
-    /** Records {@code entries} as applied. */
-    void record(Connection connection, List<WalEntry> entries) throws SQLException {
-        if (entries.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement statement = connection.prepareStatement(insertSql)) {
+    /** A recorder for one batch on {@code connection}: the statement is prepared once. */
+    Recorder recorder(Connection connection) throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(insertSql);
+        try {
             statement.setQueryTimeout(queryTimeoutSeconds);
-            for (WalEntry entry : entries) {
-                statement.setString(1, target);
-                statement.setString(2, entry.idempotencyKey());
-                statement.setLong(3, entry.seq());
-                statement.setString(4, entry.id());
-                statement.addBatch();
-            }
-            statement.executeBatch();
+            statement.setString(1, target);
+        } catch (SQLException e) {
+            statement.close();
+            throw e;
         }
+        return new Recorder(statement);
     }
 
     String table() {
         return table;
+    }
+
+    /** Records the keys of one batch's entries. Not thread-safe. */
+    final class Recorder implements AutoCloseable {
+        private final PreparedStatement statement;
+
+        private Recorder(PreparedStatement statement) {
+            this.statement = statement;
+        }
+
+        /** Inserts {@code entry}'s key; true if it was new (apply the entry), false if already there (skip it). */
+        boolean recordIfAbsent(WalEntry entry) throws SQLException {
+            statement.setString(2, entry.idempotencyKey());
+            statement.setLong(3, entry.seq());
+            statement.setString(4, entry.id());
+            return statement.executeUpdate() > 0;
+        }
+
+        /** Closes the statement; a failure to close (the connection may be gone) is not the batch's result. */
+        @Override
+        public void close() {
+            try {
+                statement.close();
+            } catch (SQLException ignored) {
+                // The connection is closed after the batch anyway; the batch's outcome is already decided.
+            }
+        }
     }
 }

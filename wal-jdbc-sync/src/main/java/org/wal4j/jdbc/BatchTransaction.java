@@ -2,11 +2,8 @@ package org.wal4j.jdbc;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import org.wal4j.ApplyResult;
 import org.wal4j.ApplyResult.FailureKind;
 import org.wal4j.WalEntry;
@@ -14,16 +11,16 @@ import org.wal4j.WalEntry;
 /**
  * Applies one batch in one transaction on one connection (auto-commit off):
  * <ol>
- *   <li>read which of the batch's idempotency keys the target has applied;</li>
- *   <li>apply, in order, each entry whose key is new (a key seen before, in the table or earlier
- *       in this batch, is skipped and counts as applied);</li>
- *   <li>insert the new keys and move the checkpoint row forward to the batch's highest seq;</li>
+ *   <li>for each entry in order: insert its idempotency key if absent; if it was new, apply the
+ *       entry; if it was there (applied by an earlier transaction, or earlier in this batch),
+ *       skip it: it counts as applied;</li>
+ *   <li>move the checkpoint row forward to the batch's highest seq;</li>
  *   <li>commit.</li>
  * </ol>
  * The first entry that fails rolls the whole transaction back and is reported with its index:
  * nothing of the batch stays applied. A failure of the bookkeeping itself (reading or writing
- * the tables, committing) is not the fault of any one entry and is reported as retryable at
- * index 0, except a commit that fails permanently, which for more than one entry is thrown so
+ * the tables, committing) is not the fault of any one entry and is reported as retryable (at
+ * the entry whose key could not be recorded, otherwise at index 0), except a commit that fails permanently, which for more than one entry is thrown so
  * that the engine splits the batch (a deferred constraint checked at commit is one entry's
  * fault, but which one only splitting can tell).
  *
@@ -36,11 +33,13 @@ final class BatchTransaction {
     private final Connection connection;
     private final List<WalEntry> batch;
     private final JdbcSyncTarget target;
+    private final AppliedKeyLedger ledger;
 
-    BatchTransaction(Connection connection, List<WalEntry> batch, JdbcSyncTarget target) {
+    BatchTransaction(Connection connection, List<WalEntry> batch, JdbcSyncTarget target, AppliedKeyLedger ledger) {
         this.connection = connection;
         this.batch = batch;
         this.target = target;
+        this.ledger = ledger;
     }
 
     ApplyResult run() {
@@ -53,40 +52,32 @@ final class BatchTransaction {
     }
 
     private ApplyResult applyAndCommit() {
-        Set<String> seen;
-        try {
-            List<String> keys = new ArrayList<>(batch.size());
-            for (WalEntry entry : batch) {
-                keys.add(entry.idempotencyKey());
-            }
-            seen = new HashSet<>(target.ledger().findApplied(connection, keys));
-        } catch (SQLException e) {
-            return bookkeepingFailure("reading applied keys from table " + target.ledger().table(), e);
-        }
-        List<WalEntry> fresh = new ArrayList<>(batch.size());
         long highestSeq = 0;
-        for (int i = 0; i < batch.size(); i++) {
-            WalEntry entry = batch.get(i);
-            highestSeq = Math.max(highestSeq, entry.seq());
-            if (!seen.add(entry.idempotencyKey())) {
-                continue;
+        try (AppliedKeyLedger.Recorder recorder = ledger.recorder(connection)) {
+            for (int i = 0; i < batch.size(); i++) {
+                WalEntry entry = batch.get(i);
+                highestSeq = Math.max(highestSeq, entry.seq());
+                boolean fresh;
+                try {
+                    fresh = recorder.recordIfAbsent(entry);
+                } catch (SQLException e) {
+                    return bookkeepingFailure(i, "recording the idempotency key of "
+                            + SqlFailures.entry(entry, target.name()) + " in table " + ledger.table(), e);
+                }
+                if (fresh) {
+                    ApplyResult failed = applyEntry(i, entry);
+                    if (failed != null) {
+                        return failed;
+                    }
+                }
             }
-            ApplyResult failed = applyEntry(i, entry);
-            if (failed != null) {
-                return failed;
-            }
-            fresh.add(entry);
-        }
-        try {
-            target.ledger().record(connection, fresh);
         } catch (SQLException e) {
-            return bookkeepingFailure("recording " + fresh.size() + " idempotency keys in table "
-                    + target.ledger().table() + " (a concurrent apply of the same key is one cause)", e);
+            return bookkeepingFailure(0, "preparing the insert into table " + ledger.table(), e);
         }
         try {
             target.checkpointRow().advance(connection, highestSeq);
         } catch (SQLException e) {
-            return bookkeepingFailure("advancing the checkpoint to seq " + highestSeq + " in table "
+            return bookkeepingFailure(0, "advancing the checkpoint to seq " + highestSeq + " in table "
                     + target.checkpointRow().table(), e);
         }
         return commit();
@@ -149,9 +140,9 @@ final class BatchTransaction {
         }
     }
 
-    private ApplyResult bookkeepingFailure(String what, SQLException e) {
+    private ApplyResult bookkeepingFailure(int index, String what, SQLException e) {
         BookkeepingSchema.rollbackQuietly(connection, e);
-        return ApplyResult.failed(batch.size(), 0, false, FailureKind.RETRYABLE, "target '" + target.name() + "': "
+        return ApplyResult.failed(batch.size(), index, false, FailureKind.RETRYABLE, "target '" + target.name() + "': "
                 + what + " failed for " + describeBatch() + "; nothing was applied: " + SqlFailures.describe(e), e);
     }
 

@@ -24,10 +24,10 @@ import org.wal4j.internal.Names;
  * one transaction, with an exactly-once effect.
  *
  * <h2>What one batch does</h2>
- * In one transaction: look up which of the batch's {@link WalEntry#idempotencyKey() idempotency
- * keys} this target already applied (table {@value #DEFAULT_APPLIED_KEYS_TABLE}, keyed by target
- * name and key); apply the others in order, each through the {@link EntryApplier} registered for
- * its operation; insert their keys; move this target's row in the checkpoint table
+ * In one transaction, for each entry in order: insert its {@link WalEntry#idempotencyKey()
+ * idempotency key} into the applied-keys table ({@value #DEFAULT_APPLIED_KEYS_TABLE}, keyed by
+ * target name and key) unless it is there, and if it was new apply the entry through the
+ * {@link EntryApplier} registered for its operation; then move this target's row in the checkpoint table
  * ({@value #DEFAULT_CHECKPOINT_TABLE}) forward to the batch's highest seq; commit. An entry whose
  * key is already there is skipped and counts as applied, so a redelivered entry (after a crash,
  * a lost status record, a replay) changes nothing.
@@ -77,10 +77,10 @@ public final class JdbcSyncTarget implements SyncTarget {
     private final int probeTimeoutSeconds;
     private final SqlStateClassifier classifier;
     private final Map<String, EntryApplier> appliers;
-    private final AppliedKeyLedger ledger;
     private final CheckpointRow checkpointRow;
     private final Object prepareLock = new Object();
-    /** The dialect in use once the schema is known to be ready; null before. @GuardedBy prepareLock for writes. */
+    /** The applied-keys ledger (and with it the dialect) once the schema is ready; null before. Written under prepareLock. */
+    private volatile AppliedKeyLedger ledger;
     private volatile SqlDialect preparedDialect;
 
     private JdbcSyncTarget(Builder b) {
@@ -96,7 +96,6 @@ public final class JdbcSyncTarget implements SyncTarget {
         this.appliers = new ConcurrentHashMap<>();
         this.appliers.put(SqlStatementEntry.OPERATION, new SqlStatementApplier(queryTimeoutSeconds));
         this.appliers.putAll(b.appliers);
-        this.ledger = new AppliedKeyLedger(appliedKeysTable, name, queryTimeoutSeconds);
         this.checkpointRow = new CheckpointRow(checkpointTable, name, queryTimeoutSeconds);
     }
 
@@ -141,7 +140,7 @@ public final class JdbcSyncTarget implements SyncTarget {
                     return ApplyResult.failed(batch.size(), 0, false, FailureKind.RETRYABLE, "target '" + name + "': "
                             + notReady, null);
                 }
-                return new BatchTransaction(connection, batch, this).run();
+                return new BatchTransaction(connection, batch, this, ledger).run();
             } finally {
                 if (autoCommit) {
                     restoreAutoCommit(connection);
@@ -265,10 +264,6 @@ public final class JdbcSyncTarget implements SyncTarget {
         return classifier;
     }
 
-    AppliedKeyLedger ledger() {
-        return ledger;
-    }
-
     CheckpointRow checkpointRow() {
         return checkpointRow;
     }
@@ -279,11 +274,11 @@ public final class JdbcSyncTarget implements SyncTarget {
      * @return null when ready, otherwise why not (a missing table when the target may not create it)
      */
     private String prepare(Connection connection) throws SQLException {
-        if (preparedDialect != null) {
+        if (ledger != null) {
             return null;
         }
         synchronized (prepareLock) {
-            if (preparedDialect != null) {
+            if (ledger != null) {
                 return null;
             }
             SqlDialect dialect;
@@ -304,6 +299,7 @@ public final class JdbcSyncTarget implements SyncTarget {
             }
             checkpointRow.ensureExists(connection);
             preparedDialect = dialect;
+            ledger = new AppliedKeyLedger(dialect, appliedKeysTable, name, queryTimeoutSeconds);
             LOG.info("JDBC sync target '{}' ready: dialect {}, tables {} and {}", name, dialect, appliedKeysTable,
                     checkpointTable);
             return null;

@@ -87,6 +87,31 @@ public enum SqlDialect {
     }
 
     /**
+     * An insert of one applied key that does nothing if the key is there: parameters target
+     * name, idempotency key, entry seq, entry id; update count 1 if inserted, 0 if present. A
+     * point operation on the primary key, so its cost does not grow with the table; it waits for
+     * a concurrent transaction inserting the same key and then does nothing if that one commits.
+     * MySQL's {@code INSERT IGNORE} also ignores other errors (truncation): the columns are sized
+     * so that validated keys, ids and target names always fit.
+     */
+    String insertKeyIfAbsent(String table) {
+        switch (this) {
+            case POSTGRESQL:
+                return "INSERT INTO " + table + " (target_name, idempotency_key, entry_seq, entry_id) VALUES (?, ?, ?, ?) "
+                        + "ON CONFLICT (target_name, idempotency_key) DO NOTHING";
+            case MYSQL:
+                return "INSERT IGNORE INTO " + table + " (target_name, idempotency_key, entry_seq, entry_id) "
+                        + "VALUES (?, ?, ?, ?)";
+            default:
+                return "MERGE INTO " + table + " k USING (VALUES (CAST(? AS VARCHAR(64)), CAST(? AS VARCHAR(512)), "
+                        + "CAST(? AS BIGINT), CAST(? AS VARCHAR(512)))) s (target_name, idempotency_key, entry_seq, entry_id) "
+                        + "ON k.target_name = s.target_name AND k.idempotency_key = s.idempotency_key "
+                        + "WHEN NOT MATCHED THEN INSERT (target_name, idempotency_key, entry_seq, entry_id) "
+                        + "VALUES (s.target_name, s.idempotency_key, s.entry_seq, s.entry_id)";
+        }
+    }
+
+    /**
      * The class-path resource holding this dialect's DDL with the default table names, such as
      * {@code /org/wal4j/jdbc/ddl/postgresql.sql}. Statements end with a semicolon at the end of
      * a line; lines starting with {@code --} are comments.
