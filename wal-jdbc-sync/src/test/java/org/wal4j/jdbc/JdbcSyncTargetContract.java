@@ -251,6 +251,50 @@ abstract class JdbcSyncTargetContract {
     }
 
     @Test
+    void concurrentDeliveriesOfTheSameBatch_haveTheirEffectOnce_andTheCheckpointEndsAtTheTop() throws Exception {
+        String table = newItemTable();
+        db.execute("INSERT INTO " + table + " (id, name, amount) VALUES (1, 'counter', 0)");
+        String name = "racing" + counter.incrementAndGet();
+        List<WalEntry> batch = new ArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+            batch.add(Entries.sql(i, "UPDATE " + table + " SET amount = amount + 1 WHERE id = 1"));
+        }
+        List<WalEntry> later = Entries.inserts(table, 21, 100, 20);
+        int appliers = 4;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(appliers);
+        try {
+            List<Future<Integer>> attempts = new ArrayList<>();
+            for (int i = 0; i < appliers; i++) {
+                JdbcSyncTarget target = JdbcSyncTarget.builder(name, db.dataSource()).build();
+                target.createSchema();
+                List<WalEntry> mine = i % 2 == 0 ? batch : later;
+                attempts.add(pool.submit(() -> {
+                    start.await();
+                    for (int attempt = 1; attempt <= 50; attempt++) {
+                        ApplyResult result = target.apply(mine);
+                        if (result.allApplied()) {
+                            return attempt;
+                        }
+                        assertEquals(FailureKind.RETRYABLE, result.failureKind().orElseThrow(), result::toString);
+                    }
+                    throw new AssertionError("not applied in 50 attempts");
+                }));
+            }
+            start.countDown();
+            for (Future<Integer> attempt : attempts) {
+                attempt.get(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(20, db.queryLong("SELECT amount FROM " + table + " WHERE id = 1"));
+        assertEquals(21, db.count(table));
+        assertEquals(40, db.queryLong("SELECT COUNT(*) FROM wal4j_applied_keys WHERE target_name = ?", name));
+        assertEquals(40, db.queryLong("SELECT checkpoint_seq FROM wal4j_checkpoints WHERE target_name = ?", name));
+    }
+
+    @Test
     void checkpoint_onlyMovesForward() throws SQLException {
         String table = newItemTable();
         JdbcSyncTarget target = newTarget();
