@@ -130,12 +130,23 @@ public final class JdbcSyncTarget implements SyncTarget {
             return unavailable(batch, "cannot get a connection", e);
         }
         try {
-            boolean autoCommit = connection.getAutoCommit();
-            if (autoCommit) {
-                connection.setAutoCommit(false);
+            boolean autoCommit;
+            try {
+                autoCommit = connection.getAutoCommit();
+                if (autoCommit) {
+                    connection.setAutoCommit(false);
+                }
+            } catch (SQLException e) {
+                return unavailable(batch, "cannot start a transaction", e);
             }
             try {
-                String notReady = prepare(connection);
+                String notReady;
+                try {
+                    notReady = prepare(connection);
+                } catch (SQLException e) {
+                    return unavailable(batch, "cannot create or check tables " + appliedKeysTable + " and "
+                            + checkpointTable + " or the checkpoint row", e);
+                }
                 if (notReady != null) {
                     return ApplyResult.failed(batch.size(), 0, false, FailureKind.RETRYABLE, "target '" + name + "': "
                             + notReady, null);
@@ -146,8 +157,6 @@ public final class JdbcSyncTarget implements SyncTarget {
                     restoreAutoCommit(connection);
                 }
             }
-        } catch (SQLException e) {
-            return unavailable(batch, "preparing the connection", e);
         } finally {
             closeQuietly(connection);
         }

@@ -9,7 +9,8 @@ import org.wal4j.WalException;
  * message). Failures of single entries are not thrown; they are reported in the
  * {@link org.wal4j.ApplyResult}.
  *
- * <p>Immutable once thrown; not meant to be shared across threads while being modified.
+ * <p>Thread-safe once thrown: its state does not change (apart from suppressed exceptions, as for
+ * any {@link Throwable}).
  */
 public class JdbcTargetException extends WalException {
     private static final long serialVersionUID = 1L;
