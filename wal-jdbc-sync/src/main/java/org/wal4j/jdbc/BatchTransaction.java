@@ -18,11 +18,11 @@ import org.wal4j.WalEntry;
  *   <li>commit.</li>
  * </ol>
  * The first entry that fails rolls the whole transaction back and is reported with its index:
- * nothing of the batch stays applied. A failure of the bookkeeping itself (reading or writing
- * the tables, committing) is not the fault of any one entry and is reported as retryable (at
- * the entry whose key could not be recorded, otherwise at index 0), except a commit that fails permanently, which for more than one entry is thrown so
- * that the engine splits the batch (a deferred constraint checked at commit is one entry's
- * fault, but which one only splitting can tell).
+ * nothing of the batch stays applied. A failure of the bookkeeping itself (writing the tables,
+ * committing) is not the fault of any one entry and is reported as retryable (at the entry whose
+ * key could not be recorded, otherwise at index 0), except a commit that fails permanently,
+ * which for more than one entry is thrown so that the engine splits the batch (a deferred
+ * constraint checked at commit is one entry's fault, but which one only splitting can tell).
  *
  * <p>A commit that fails with the connection lost has an unknown outcome; reporting it
  * retryable is safe because a committed batch's keys make its retry a no-op.
