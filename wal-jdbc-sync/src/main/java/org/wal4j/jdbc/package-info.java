@@ -1,4 +1,13 @@
 /**
- * Applying entries to relational databases over JDBC, and the DurableRepository DAO decorator.
+ * Applies wal4j entries to relational databases over JDBC: {@link org.wal4j.jdbc.JdbcSyncTarget}
+ * (one transaction per batch, exactly-once effect through an applied-keys table),
+ * {@link org.wal4j.jdbc.SqlStatementEntry} (entries that are one SQL statement),
+ * {@link org.wal4j.jdbc.EntryApplier} (how other entries become SQL),
+ * {@link org.wal4j.jdbc.TransactionAwareDataSource} (lets a DAO's SQL join the apply
+ * transaction), {@link org.wal4j.jdbc.SqlDialect} and {@link org.wal4j.jdbc.SqlStateClassifier}.
+ * Everything else in this package is package-private.
+ *
+ * <p>The module brings no JDBC driver: the application supplies its own, with a pooled
+ * {@link javax.sql.DataSource}.
  */
 package org.wal4j.jdbc;

@@ -1,0 +1,79 @@
+package org.wal4j.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import org.wal4j.WalEntry;
+
+/**
+ * The applied-keys table of one target: which idempotency keys it has applied. Each entry's key
+ * is inserted, if absent, in the batch's transaction just before the entry's effect: inserted
+ * means "apply it", already present means "applied before, skip it". The key is committed
+ * exactly when the effect is.
+ *
+ * <p>Why one statement per entry and not one lookup per batch: a lookup of a hundred keys with
+ * {@code IN (...)} is planned by the database, and on a young table without statistics
+ * PostgreSQL scans it whole, so a batch got slower as the table grew (about 30 ms at 10,000 rows
+ * and 175 ms at 40,000 on the test machine). An insert-if-absent is a primary-key point operation
+ * whose cost does not depend on the table's size, and it also settles a race between two
+ * appliers of the same key in the database's own locking.
+ *
+ * <p>Stateless apart from its configuration; thread-safe. A {@link Recorder} belongs to one batch.
+ */
+final class AppliedKeyLedger {
+    private final String table;
+    private final String target;
+    private final int queryTimeoutSeconds;
+    private final String insertSql;
+
+    AppliedKeyLedger(SqlDialect dialect, String table, String target, int queryTimeoutSeconds) {
+        this.table = table;
+        this.target = target;
+        this.queryTimeoutSeconds = queryTimeoutSeconds;
+        this.insertSql = dialect.insertKeyIfAbsent(table);
+    }
+
+    /** A recorder for one batch on {@code connection}: the statement is prepared once. */
+    Recorder recorder(Connection connection) throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(insertSql);
+        try {
+            statement.setQueryTimeout(queryTimeoutSeconds);
+            statement.setString(1, target);
+        } catch (SQLException e) {
+            statement.close();
+            throw e;
+        }
+        return new Recorder(statement);
+    }
+
+    String table() {
+        return table;
+    }
+
+    /** Records the keys of one batch's entries. Not thread-safe. */
+    final class Recorder implements AutoCloseable {
+        private final PreparedStatement statement;
+
+        private Recorder(PreparedStatement statement) {
+            this.statement = statement;
+        }
+
+        /** Inserts {@code entry}'s key; true if it was new (apply the entry), false if already there (skip it). */
+        boolean recordIfAbsent(WalEntry entry) throws SQLException {
+            statement.setString(2, entry.idempotencyKey());
+            statement.setLong(3, entry.seq());
+            statement.setString(4, entry.id());
+            return statement.executeUpdate() > 0;
+        }
+
+        /** Closes the statement; a failure to close (the connection may be gone) is not the batch's result. */
+        @Override
+        public void close() {
+            try {
+                statement.close();
+            } catch (SQLException ignored) {
+                // The connection is closed after the batch anyway; the batch's outcome is already decided.
+            }
+        }
+    }
+}

@@ -1,0 +1,442 @@
+package org.wal4j.jdbc;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wal4j.ApplyResult;
+import org.wal4j.ApplyResult.FailureKind;
+import org.wal4j.SyncTarget;
+import org.wal4j.TargetHealth;
+import org.wal4j.WalEntry;
+import org.wal4j.internal.Names;
+
+/**
+ * A {@link SyncTarget} that applies entries to a relational database over JDBC, each batch in
+ * one transaction, with an exactly-once effect.
+ *
+ * <h2>What one batch does</h2>
+ * In one transaction, for each entry in order: insert its {@link WalEntry#idempotencyKey()
+ * idempotency key} into the applied-keys table ({@value #DEFAULT_APPLIED_KEYS_TABLE}, keyed by
+ * target name and key) unless it is there, and if it was new apply the entry through the
+ * {@link EntryApplier} registered for its operation; then move this target's row in the checkpoint table
+ * ({@value #DEFAULT_CHECKPOINT_TABLE}) forward to the batch's highest seq; commit. An entry whose
+ * key is already there is skipped and counts as applied, so a redelivered entry (after a crash,
+ * a lost status record, a replay) changes nothing.
+ *
+ * <p>If an entry fails, the transaction rolls back and the result names that entry's index, says
+ * that the entries before it were rolled back too, and carries the SQLSTATE, vendor code and
+ * message; {@link SqlStateClassifier} decides whether it is retryable. A failure of the
+ * connection or of the bookkeeping is retryable and reported at index 0.
+ *
+ * <h2>Built in</h2>
+ * {@link SqlStatementEntry} entries (operation {@value SqlStatementEntry#OPERATION}). Register
+ * an applier for each other operation with {@link Builder#applier}.
+ *
+ * <h2>Schema</h2>
+ * Created on first use with {@code CREATE TABLE IF NOT EXISTS} (safe when processes race), or,
+ * with {@link Builder#createSchema(boolean) createSchema(false)}, expected to exist: the DDL per
+ * dialect ships as {@link SqlDialect#ddlResource()}. The dialect is detected from the
+ * connection's metadata unless named.
+ *
+ * <p>The target's name keys its rows in both tables: two targets writing to one database need
+ * different names, and a target must keep its name across restarts.
+ *
+ * <p>Thread-safe: batches may be applied concurrently (each uses its own connection), and
+ * {@link #probe()} may run at any time.
+ */
+public final class JdbcSyncTarget implements SyncTarget {
+    /** Default name of the applied-keys table. */
+    public static final String DEFAULT_APPLIED_KEYS_TABLE = SqlDialect.DDL_APPLIED_KEYS_TABLE;
+    /** Default name of the checkpoint table. */
+    public static final String DEFAULT_CHECKPOINT_TABLE = SqlDialect.DDL_CHECKPOINT_TABLE;
+    /** By default the tables are created when missing. */
+    public static final boolean DEFAULT_CREATE_SCHEMA = true;
+    /** Default timeout of each statement the target runs itself (bookkeeping and SQL-statement entries). */
+    public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(30);
+    /** Default timeout of {@link #probe()}'s validity check. */
+    public static final Duration DEFAULT_PROBE_TIMEOUT = Duration.ofSeconds(5);
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcSyncTarget.class);
+
+    private final String name;
+    private final TransactionAwareDataSource dataSource;
+    private final SqlDialect configuredDialect;
+    private final String appliedKeysTable;
+    private final String checkpointTable;
+    private final boolean createSchema;
+    private final int queryTimeoutSeconds;
+    private final int probeTimeoutSeconds;
+    private final SqlStateClassifier classifier;
+    private final Map<String, EntryApplier> appliers;
+    private final CheckpointRow checkpointRow;
+    private final Object prepareLock = new Object();
+    /** The applied-keys ledger (and with it the dialect) once the schema is ready; null before. Written under prepareLock. */
+    private volatile AppliedKeyLedger ledger;
+    private volatile SqlDialect preparedDialect;
+
+    private JdbcSyncTarget(Builder b) {
+        this.name = b.name;
+        this.dataSource = b.dataSource;
+        this.configuredDialect = b.dialect;
+        this.appliedKeysTable = b.appliedKeysTable;
+        this.checkpointTable = b.checkpointTable;
+        this.createSchema = b.createSchema;
+        this.queryTimeoutSeconds = (int) b.queryTimeout.toSeconds();
+        this.probeTimeoutSeconds = (int) b.probeTimeout.toSeconds();
+        this.classifier = b.classifier;
+        this.appliers = new ConcurrentHashMap<>();
+        this.appliers.put(SqlStatementEntry.OPERATION, new SqlStatementApplier(queryTimeoutSeconds));
+        this.appliers.putAll(b.appliers);
+        this.checkpointRow = new CheckpointRow(checkpointTable, name, queryTimeoutSeconds);
+    }
+
+    /**
+     * Starts a target.
+     *
+     * @param name       the target's name, matching {@value Names#TARGET_RULE}; keys its rows in
+     *                   the bookkeeping tables
+     * @param dataSource where to apply; if it is a {@link TransactionAwareDataSource}, DAOs using
+     *                   it take part in the apply transactions
+     */
+    public static Builder builder(String name, DataSource dataSource) {
+        return new Builder(name, dataSource);
+    }
+
+    /**
+     * Applies {@code batch} in one transaction; see the class description.
+     *
+     * @throws JdbcTargetException when the commit of more than one entry fails permanently
+     *                             (nothing was applied; the engine splits the batch)
+     */
+    @Override
+    public ApplyResult apply(List<WalEntry> batch) {
+        Objects.requireNonNull(batch, "batch must not be null");
+        if (batch.isEmpty()) {
+            throw new IllegalArgumentException("batch must not be empty");
+        }
+        Connection connection;
+        try {
+            connection = dataSource.targetDataSource().getConnection();
+        } catch (SQLException e) {
+            return unavailable(batch, "cannot get a connection", e);
+        }
+        try {
+            boolean autoCommit;
+            try {
+                autoCommit = connection.getAutoCommit();
+                if (autoCommit) {
+                    connection.setAutoCommit(false);
+                }
+            } catch (SQLException e) {
+                return unavailable(batch, "cannot start a transaction", e);
+            }
+            try {
+                String notReady;
+                try {
+                    notReady = prepare(connection);
+                } catch (SQLException e) {
+                    return unavailable(batch, "cannot create or check tables " + appliedKeysTable + " and "
+                            + checkpointTable + " or the checkpoint row", e);
+                }
+                if (notReady != null) {
+                    return ApplyResult.failed(batch.size(), 0, false, FailureKind.RETRYABLE, "target '" + name + "': "
+                            + notReady, null);
+                }
+                return new BatchTransaction(connection, batch, this, ledger).run();
+            } finally {
+                if (autoCommit) {
+                    restoreAutoCommit(connection);
+                }
+            }
+        } finally {
+            closeQuietly(connection);
+        }
+    }
+
+    /** Checks a fresh connection with {@link Connection#isValid(int)} within the probe timeout. */
+    @Override
+    public TargetHealth probe() {
+        long start = System.nanoTime();
+        try (Connection connection = dataSource.targetDataSource().getConnection()) {
+            if (connection.isValid(probeTimeoutSeconds)) {
+                return new TargetHealth(TargetHealth.State.UP, "connection valid in "
+                        + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
+            }
+            return TargetHealth.down("target '" + name + "': connection not valid within " + probeTimeoutSeconds + " s");
+        } catch (SQLException e) {
+            return TargetHealth.down("target '" + name + "': " + SqlFailures.describe(e));
+        }
+    }
+
+    /** The target's name, as given to {@link #builder}. */
+    public String name() {
+        return name;
+    }
+
+    /** The data source DAOs should use so that their SQL joins the apply transaction. */
+    public TransactionAwareDataSource transactionAwareDataSource() {
+        return dataSource;
+    }
+
+    /**
+     * The dialect in use: as named, or detected on a connection.
+     *
+     * @throws JdbcTargetException if the database cannot be reached or has no dialect
+     */
+    public SqlDialect dialect() {
+        SqlDialect dialect = preparedDialect != null ? preparedDialect : configuredDialect;
+        if (dialect != null) {
+            return dialect;
+        }
+        try (Connection connection = dataSource.targetDataSource().getConnection()) {
+            return SqlDialect.detect(connection.getMetaData());
+        } catch (SQLException | IllegalArgumentException e) {
+            throw new JdbcTargetException(name, "cannot detect the SQL dialect: " + SqlFailures.describe(e), e);
+        }
+    }
+
+    /**
+     * Creates the bookkeeping tables now if missing (or, with {@code createSchema(false)}, checks
+     * they exist) and this target's checkpoint row; otherwise the first batch does it.
+     *
+     * @throws JdbcTargetException naming the table and the SQL error
+     */
+    public void createSchema() {
+        try (Connection connection = dataSource.targetDataSource().getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try {
+                String notReady = prepare(connection);
+                if (notReady != null) {
+                    throw new JdbcTargetException(name, notReady, null);
+                }
+            } finally {
+                if (autoCommit) {
+                    restoreAutoCommit(connection);
+                }
+            }
+        } catch (SQLException e) {
+            throw new JdbcTargetException(name, "cannot create the schema (tables " + appliedKeysTable + ", "
+                    + checkpointTable + "): " + SqlFailures.describe(e), e);
+        }
+    }
+
+    /**
+     * This target's checkpoint as stored in the database: the highest seq it has applied, or
+     * empty if it has applied nothing yet.
+     *
+     * @throws JdbcTargetException naming the table and the SQL error
+     */
+    public OptionalLong checkpoint() {
+        try (Connection connection = dataSource.targetDataSource().getConnection()) {
+            OptionalLong seq = checkpointRow.read(connection);
+            return seq.isPresent() && seq.getAsLong() == 0 ? OptionalLong.empty() : seq;
+        } catch (SQLException e) {
+            throw new JdbcTargetException(name, "cannot read the checkpoint from table " + checkpointTable + ": "
+                    + SqlFailures.describe(e), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcSyncTarget{name=" + name + ", dialect=" + (preparedDialect != null ? preparedDialect : configuredDialect)
+                + ", appliedKeysTable=" + appliedKeysTable + ", checkpointTable=" + checkpointTable
+                + ", operations=" + registeredOperations() + '}';
+    }
+
+    /**
+     * Registers (or replaces) the applier of {@code operation} on a running target; used by
+     * decorators that learn their operations after the target was built.
+     */
+    void registerApplier(String operation, EntryApplier applier) {
+        appliers.put(Names.operation(operation), Objects.requireNonNull(applier, "applier must not be null"));
+    }
+
+    EntryApplier applierFor(String operation) {
+        return appliers.get(operation);
+    }
+
+    String registeredOperations() {
+        return new TreeSet<>(appliers.keySet()).toString();
+    }
+
+    SqlStateClassifier classifier() {
+        return classifier;
+    }
+
+    CheckpointRow checkpointRow() {
+        return checkpointRow;
+    }
+
+    /**
+     * Makes sure the dialect is known and the schema and checkpoint row exist, once per target.
+     *
+     * @return null when ready, otherwise why not (a missing table when the target may not create it)
+     */
+    private String prepare(Connection connection) throws SQLException {
+        if (ledger != null) {
+            return null;
+        }
+        synchronized (prepareLock) {
+            if (ledger != null) {
+                return null;
+            }
+            SqlDialect dialect;
+            try {
+                dialect = configuredDialect != null ? configuredDialect : SqlDialect.detect(connection.getMetaData());
+            } catch (IllegalArgumentException e) {
+                return e.getMessage();
+            }
+            BookkeepingSchema schema = new BookkeepingSchema(dialect, appliedKeysTable, checkpointTable,
+                    queryTimeoutSeconds);
+            if (createSchema) {
+                schema.create(connection);
+            } else {
+                String missing = schema.missingTable(connection);
+                if (missing != null) {
+                    return missing;
+                }
+            }
+            checkpointRow.ensureExists(connection);
+            preparedDialect = dialect;
+            ledger = new AppliedKeyLedger(dialect, appliedKeysTable, name, queryTimeoutSeconds);
+            LOG.info("JDBC sync target '{}' ready: dialect {}, tables {} and {}", name, dialect, appliedKeysTable,
+                    checkpointTable);
+            return null;
+        }
+    }
+
+    private ApplyResult unavailable(List<WalEntry> batch, String what, SQLException e) {
+        return ApplyResult.failed(batch.size(), 0, false, FailureKind.RETRYABLE, "target '" + name + "': " + what
+                + "; nothing was applied: " + SqlFailures.describe(e), e);
+    }
+
+    private void restoreAutoCommit(Connection connection) {
+        try {
+            connection.setAutoCommit(true);
+        } catch (SQLException e) {
+            LOG.debug("target '{}': could not restore auto-commit on a connection: {}", name, SqlFailures.describe(e));
+        }
+    }
+
+    private void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            LOG.debug("target '{}': closing a connection failed: {}", name, SqlFailures.describe(e));
+        }
+    }
+
+    /**
+     * Configures a {@link JdbcSyncTarget}. Each setter validates its argument at once and throws
+     * {@link IllegalArgumentException} naming the setting and the value. Not thread-safe.
+     */
+    public static final class Builder {
+        private final String name;
+        private final TransactionAwareDataSource dataSource;
+        private SqlDialect dialect;
+        private String appliedKeysTable = DEFAULT_APPLIED_KEYS_TABLE;
+        private String checkpointTable = DEFAULT_CHECKPOINT_TABLE;
+        private boolean createSchema = DEFAULT_CREATE_SCHEMA;
+        private Duration queryTimeout = DEFAULT_QUERY_TIMEOUT;
+        private Duration probeTimeout = DEFAULT_PROBE_TIMEOUT;
+        private SqlStateClassifier classifier = SqlStateClassifier.ofDefaults();
+        private final Map<String, EntryApplier> appliers = new ConcurrentHashMap<>();
+
+        private Builder(String name, DataSource dataSource) {
+            this.name = Names.target(name);
+            this.dataSource = TransactionAwareDataSource.wrap(Objects.requireNonNull(dataSource,
+                    "dataSource must not be null"));
+        }
+
+        /** The SQL dialect; default: detected from the first connection's metadata. */
+        public Builder dialect(SqlDialect dialect) {
+            this.dialect = Objects.requireNonNull(dialect, "dialect must not be null");
+            return this;
+        }
+
+        /**
+         * The applied-keys table: an unquoted identifier, optionally schema-qualified
+         * ({@code [schema.]table}, each {@code [A-Za-z_][A-Za-z0-9_]*}, at most 63 characters).
+         * Default {@link #DEFAULT_APPLIED_KEYS_TABLE}.
+         */
+        public Builder appliedKeysTable(String table) {
+            this.appliedKeysTable = SqlIdentifiers.table("appliedKeysTable", table);
+            return this;
+        }
+
+        /** The checkpoint table, same rules as {@link #appliedKeysTable}. Default {@link #DEFAULT_CHECKPOINT_TABLE}. */
+        public Builder checkpointTable(String table) {
+            this.checkpointTable = SqlIdentifiers.table("checkpointTable", table);
+            return this;
+        }
+
+        /**
+         * Whether the target creates missing tables ({@code true}) or expects them to exist and
+         * reports a missing one with the DDL to run ({@code false}, for schemas managed by a
+         * migration tool). Default {@link #DEFAULT_CREATE_SCHEMA}.
+         */
+        public Builder createSchema(boolean createSchema) {
+            this.createSchema = createSchema;
+            return this;
+        }
+
+        /**
+         * Timeout of each statement the target runs itself, in whole seconds; {@link Duration#ZERO}
+         * for none. A DAO's own statements keep their own timeouts. Default
+         * {@link #DEFAULT_QUERY_TIMEOUT}.
+         */
+        public Builder queryTimeout(Duration timeout) {
+            this.queryTimeout = wholeSeconds("queryTimeout", timeout, 0);
+            return this;
+        }
+
+        /**
+         * Timeout of {@link #probe()}'s validity check, in whole seconds, at least 1 s. The time to
+         * open a connection is the data source's to bound (its login or connect timeout). Default
+         * {@link #DEFAULT_PROBE_TIMEOUT}.
+         */
+        public Builder probeTimeout(Duration timeout) {
+            this.probeTimeout = wholeSeconds("probeTimeout", timeout, 1);
+            return this;
+        }
+
+        /** Decides retryable versus permanent failures. Default {@link SqlStateClassifier#ofDefaults()}. */
+        public Builder classifier(SqlStateClassifier classifier) {
+            this.classifier = Objects.requireNonNull(classifier, "classifier must not be null");
+            return this;
+        }
+
+        /**
+         * Registers the applier of entries with {@code operation}; replaces an earlier one,
+         * including the built-in {@value SqlStatementEntry#OPERATION}.
+         */
+        public Builder applier(String operation, EntryApplier applier) {
+            appliers.put(Names.operation(operation), Objects.requireNonNull(applier, "applier must not be null"));
+            return this;
+        }
+
+        public JdbcSyncTarget build() {
+            return new JdbcSyncTarget(this);
+        }
+
+        private static Duration wholeSeconds(String field, Duration value, long minSeconds) {
+            Objects.requireNonNull(value, field + " must not be null");
+            if (value.isNegative() || value.toSeconds() < minSeconds || value.getNano() != 0
+                    || value.toSeconds() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(field + " must be whole seconds between " + minSeconds + " s and "
+                        + Integer.MAX_VALUE + " s but was " + value);
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package org.wal4j.jdbc;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The databases {@link JdbcSyncTarget} knows how to keep its bookkeeping tables in. Everything
+ * the target does at run time is standard SQL; what differs is the DDL of the applied-keys and
+ * checkpoint tables, which each dialect ships as a resource ({@link #ddlResource()}) that you can
+ * also run yourself, for example from a migration tool.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public enum SqlDialect {
+    /** PostgreSQL 9.5 or later. */
+    POSTGRESQL("postgresql", "postgres"),
+    /** MySQL 5.7 or later and MariaDB 10.2 or later: one dialect, the same DDL. */
+    MYSQL("mysql", "mariadb"),
+    /** H2 2.x, embedded or server mode. */
+    H2("h2");
+
+    /** The applied-keys table name used in the shipped DDL. */
+    static final String DDL_APPLIED_KEYS_TABLE = "wal4j_applied_keys";
+    /** The checkpoint table name used in the shipped DDL. */
+    static final String DDL_CHECKPOINT_TABLE = "wal4j_checkpoints";
+
+    private static final Pattern APPLIED_KEYS_NAME = Pattern.compile("\\b" + DDL_APPLIED_KEYS_TABLE + "\\b");
+    private static final Pattern CHECKPOINT_NAME = Pattern.compile("\\b" + DDL_CHECKPOINT_TABLE + "\\b");
+
+    private final List<String> names;
+
+    SqlDialect(String... names) {
+        this.names = List.of(names);
+    }
+
+    /**
+     * The dialect for a database, from {@link DatabaseMetaData#getDatabaseProductName()}.
+     *
+     * @throws IllegalArgumentException for a database wal4j has no dialect for; name one with
+     *                                  {@link JdbcSyncTarget.Builder#dialect(SqlDialect)} if it
+     *                                  speaks one of these
+     */
+    public static SqlDialect detect(DatabaseMetaData metaData) throws SQLException {
+        String product = metaData.getDatabaseProductName();
+        String lower = product == null ? "" : product.toLowerCase(Locale.ROOT);
+        if (lower.contains("postgresql")) {
+            return POSTGRESQL;
+        }
+        if (lower.contains("mysql") || lower.contains("mariadb")) {
+            return MYSQL;
+        }
+        if (lower.equals("h2")) {
+            return H2;
+        }
+        throw new IllegalArgumentException("no SQL dialect for database product '" + product + "' (version "
+                + metaData.getDatabaseProductVersion() + "); supported: " + Arrays.toString(values())
+                + "; name one explicitly if the database speaks one of them");
+    }
+
+    /**
+     * The dialect with this name, case-insensitive: {@code postgresql} or {@code postgres},
+     * {@code mysql} or {@code mariadb}, {@code h2}.
+     */
+    public static SqlDialect named(String name) {
+        if (name != null) {
+            String lower = name.trim().toLowerCase(Locale.ROOT);
+            for (SqlDialect dialect : values()) {
+                if (dialect.names.contains(lower)) {
+                    return dialect;
+                }
+            }
+        }
+        throw new IllegalArgumentException("SQL dialect must be one of postgresql, postgres, mysql, mariadb, h2 but was '"
+                + name + "'");
+    }
+
+    /**
+     * An insert of one applied key that does nothing if the key is there: parameters target
+     * name, idempotency key, entry seq, entry id; update count 1 if inserted, 0 if present. A
+     * point operation on the primary key, so its cost does not grow with the table; it waits for
+     * a concurrent transaction inserting the same key and then does nothing if that one commits.
+     * MySQL's {@code INSERT IGNORE} also ignores other errors (truncation): the columns are sized
+     * so that validated keys, ids and target names always fit.
+     */
+    String insertKeyIfAbsent(String table) {
+        switch (this) {
+            case POSTGRESQL:
+                return "INSERT INTO " + table + " (target_name, idempotency_key, entry_seq, entry_id) VALUES (?, ?, ?, ?) "
+                        + "ON CONFLICT (target_name, idempotency_key) DO NOTHING";
+            case MYSQL:
+                return "INSERT IGNORE INTO " + table + " (target_name, idempotency_key, entry_seq, entry_id) "
+                        + "VALUES (?, ?, ?, ?)";
+            default:
+                return "MERGE INTO " + table + " k USING (VALUES (CAST(? AS VARCHAR(64)), CAST(? AS VARCHAR(512)), "
+                        + "CAST(? AS BIGINT), CAST(? AS VARCHAR(512)))) s (target_name, idempotency_key, entry_seq, entry_id) "
+                        + "ON k.target_name = s.target_name AND k.idempotency_key = s.idempotency_key "
+                        + "WHEN NOT MATCHED THEN INSERT (target_name, idempotency_key, entry_seq, entry_id) "
+                        + "VALUES (s.target_name, s.idempotency_key, s.entry_seq, s.entry_id)";
+        }
+    }
+
+    /**
+     * The class-path resource holding this dialect's DDL with the default table names, such as
+     * {@code /org/wal4j/jdbc/ddl/postgresql.sql}. Statements end with a semicolon at the end of
+     * a line; lines starting with {@code --} are comments.
+     */
+    public String ddlResource() {
+        return "/org/wal4j/jdbc/ddl/" + names.get(0) + ".sql";
+    }
+
+    /**
+     * The DDL statements ({@code CREATE TABLE IF NOT EXISTS}) for the given table names, each
+     * without its closing semicolon.
+     *
+     * @throws IllegalArgumentException if a name is not a plain SQL identifier
+     */
+    public List<String> ddl(String appliedKeysTable, String checkpointTable) {
+        String keys = Matcher.quoteReplacement(SqlIdentifiers.table("appliedKeysTable", appliedKeysTable));
+        String checkpoints = Matcher.quoteReplacement(SqlIdentifiers.table("checkpointTable", checkpointTable));
+        List<String> statements = new ArrayList<>();
+        for (String statement : shippedDdl()) {
+            String renamed = APPLIED_KEYS_NAME.matcher(statement).replaceAll(keys);
+            statements.add(CHECKPOINT_NAME.matcher(renamed).replaceAll(checkpoints));
+        }
+        return List.copyOf(statements);
+    }
+
+    private List<String> shippedDdl() {
+        try (InputStream in = SqlDialect.class.getResourceAsStream(ddlResource())) {
+            if (in == null) {
+                throw new IllegalStateException("DDL resource " + ddlResource() + " is missing from the class path");
+            }
+            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            List<String> statements = new ArrayList<>();
+            StringBuilder current = new StringBuilder();
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                String trimmed = line.strip();
+                if (trimmed.isEmpty() || trimmed.startsWith("--")) {
+                    continue;
+                }
+                if (current.length() > 0) {
+                    current.append('\n');
+                }
+                if (trimmed.endsWith(";")) {
+                    current.append(line, 0, line.lastIndexOf(';'));
+                    statements.add(current.toString());
+                    current.setLength(0);
+                } else {
+                    current.append(line);
+                }
+            }
+            if (current.length() > 0) {
+                throw new IllegalStateException("DDL resource " + ddlResource() + " ends without a semicolon after: "
+                        + current);
+            }
+            return statements;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read DDL resource " + ddlResource(), e);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+-- wal4j JdbcSyncTarget schema for MySQL (5.7 or later) and MariaDB (10.2 or later).
+-- Table names are the defaults; JdbcSyncTarget substitutes configured names for them.
+-- Each statement ends with a semicolon at the end of a line.
+
+-- One row per entry a target has applied: a key already present means the entry's
+-- effect is in the database and a redelivery is skipped.
+-- The idempotency key is VARBINARY (its UTF-8 bytes, up to 512 characters) so that it compares
+-- byte for byte: the default collations ignore case and trailing spaces, which would make two
+-- different keys collide and skip an entry that was never applied.
+CREATE TABLE IF NOT EXISTS wal4j_applied_keys (
+    target_name     VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+    idempotency_key VARBINARY(2048) NOT NULL,
+    entry_seq       BIGINT NOT NULL,
+    entry_id        VARCHAR(512) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+    applied_at      DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
+    PRIMARY KEY (target_name, idempotency_key)
+) ENGINE=InnoDB;
+
+-- One row per target: the highest seq it has applied; only ever moves forward.
+CREATE TABLE IF NOT EXISTS wal4j_checkpoints (
+    target_name    VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL PRIMARY KEY,
+    checkpoint_seq BIGINT NOT NULL,
+    updated_at     DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)
+) ENGINE=InnoDB;

@@ -1,0 +1,71 @@
+package org.wal4j.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class SqlDialectTest {
+
+    @ParameterizedTest
+    @EnumSource(SqlDialect.class)
+    void shippedDdl_isTwoCreateTableIfNotExistsStatements_withTheDefaultNames(SqlDialect dialect) {
+        List<String> ddl = dialect.ddl(JdbcSyncTarget.DEFAULT_APPLIED_KEYS_TABLE, JdbcSyncTarget.DEFAULT_CHECKPOINT_TABLE);
+        assertEquals(2, ddl.size());
+        assertTrue(ddl.get(0).startsWith("CREATE TABLE IF NOT EXISTS wal4j_applied_keys ("), ddl.get(0));
+        assertTrue(ddl.get(0).contains("PRIMARY KEY (target_name, idempotency_key)"), ddl.get(0));
+        assertTrue(ddl.get(1).startsWith("CREATE TABLE IF NOT EXISTS wal4j_checkpoints ("), ddl.get(1));
+    }
+
+    @ParameterizedTest
+    @EnumSource(SqlDialect.class)
+    void ddl_usesConfiguredNames(SqlDialect dialect) {
+        List<String> ddl = dialect.ddl("ops.applied", "ops.marks");
+        assertTrue(ddl.get(0).startsWith("CREATE TABLE IF NOT EXISTS ops.applied ("), ddl.get(0));
+        assertTrue(ddl.get(1).startsWith("CREATE TABLE IF NOT EXISTS ops.marks ("), ddl.get(1));
+        assertTrue(ddl.stream().noneMatch(s -> s.contains("wal4j_")), ddl.toString());
+    }
+
+    @Test
+    void ddl_refusesNamesThatAreNotPlainIdentifiers() {
+        for (String bad : new String[] {"a b", "x;DROP TABLE y", "\"quoted\"", "1abc", "a.b.c", ""}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> SqlDialect.H2.ddl(bad, "ok"));
+            assertEquals("appliedKeysTable must be an unquoted SQL identifier matching " + SqlIdentifiers.TABLE_RULE
+                    + " but was '" + bad + "'", e.getMessage());
+        }
+    }
+
+    @Test
+    void named_acceptsCommonNames() {
+        assertEquals(SqlDialect.POSTGRESQL, SqlDialect.named("Postgres"));
+        assertEquals(SqlDialect.POSTGRESQL, SqlDialect.named("postgresql"));
+        assertEquals(SqlDialect.MYSQL, SqlDialect.named("MariaDB"));
+        assertEquals(SqlDialect.MYSQL, SqlDialect.named("mysql"));
+        assertEquals(SqlDialect.H2, SqlDialect.named(" h2 "));
+        assertEquals("SQL dialect must be one of postgresql, postgres, mysql, mariadb, h2 but was 'oracle'",
+                assertThrows(IllegalArgumentException.class, () -> SqlDialect.named("oracle")).getMessage());
+    }
+
+    @Test
+    void detect_embeddedH2() throws SQLException {
+        try (Connection connection = DriverManager.getConnection("jdbc:h2:mem:detect")) {
+            assertEquals(SqlDialect.H2, SqlDialect.detect(connection.getMetaData()));
+        }
+    }
+
+    @Test
+    void ddlResource_pathsAreOnTheClassPath() {
+        for (SqlDialect dialect : SqlDialect.values()) {
+            assertTrue(SqlDialect.class.getResource(dialect.ddlResource()) != null, dialect.ddlResource());
+        }
+        assertEquals("/org/wal4j/jdbc/ddl/mysql.sql", SqlDialect.MYSQL.ddlResource());
+    }
+}
