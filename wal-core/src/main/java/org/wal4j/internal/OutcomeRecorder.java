@@ -16,7 +16,8 @@ import org.wal4j.event.EntryRetried;
 /**
  * Makes what happened to held entries true everywhere, in the one order that is safe: first the
  * status records in the storage (whose index reflects them at once), then the window and the
- * lanes, then the backpressure counts, the waiters and the listeners. If the storage refuses the
+ * lanes, then the backpressure counts, the listeners and last the waiters (so that whoever
+ * waited on an entry finds the listeners already told). If the storage refuses the
  * records nothing else changes and the worker stops: the entries are then applied again after a
  * restart, which their idempotency keys absorb.
  *
@@ -117,25 +118,25 @@ final class OutcomeRecorder {
         switch (e.kind()) {
             case APPLIED:
                 metrics.applied.incrementAndGet();
-                ctx.tracker.onTerminal(p.seq(), target, EntryStatus.APPLIED);
                 if (listened) {
                     ctx.events.publish(new EntryApplied(now, target, p.entry, e.attempts()));
                 }
+                ctx.tracker.onTerminal(p.seq(), target, EntryStatus.APPLIED);
                 break;
             case DEAD:
                 metrics.deadLettered.incrementAndGet();
                 metrics.deadLetters.incrementAndGet();
-                ctx.tracker.onTerminal(p.seq(), target, EntryStatus.DEAD);
                 if (listened) {
                     ctx.events.publish(new EntryDeadLettered(now, target, p.entry, e.attempts(), e.reason()));
                 }
+                ctx.tracker.onTerminal(p.seq(), target, EntryStatus.DEAD);
                 break;
             case EXPIRED:
                 metrics.expired.incrementAndGet();
-                ctx.tracker.onTerminal(p.seq(), target, EntryStatus.EXPIRED);
                 if (listened) {
                     ctx.events.publish(new EntryExpired(now, target, p.entry, p.expiresAt, e.attempts()));
                 }
+                ctx.tracker.onTerminal(p.seq(), target, EntryStatus.EXPIRED);
                 break;
             case RETRY:
                 metrics.retried.incrementAndGet();

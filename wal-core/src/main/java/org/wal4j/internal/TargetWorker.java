@@ -45,6 +45,7 @@ import org.wal4j.internal.OutcomeRecorder.Kind;
  */
 final class TargetWorker {
     private static final Logger LOG = LoggerFactory.getLogger(TargetWorker.class);
+    private static final long DENIED_PAUSE_MILLIS = 100;
 
     private static final class Command<T> {
         final Function<TargetWorker, T> action;
@@ -96,6 +97,8 @@ final class TargetWorker {
     private volatile Instant openUntil;
 
     // worker-confined
+    /** No batch before this (the breaker refused a permission it was expected to give). */
+    private Instant pauseUntil;
     private int batchLimit;
     private Instant nextCheckpointAt;
     private long savedCheckpoint;
@@ -120,7 +123,8 @@ final class TargetWorker {
             BreakerState to = Breakers.map(event.getStateTransition().getToState());
             Instant at = ctx.time.now();
             if (to == BreakerState.OPEN) {
-                openUntil = at.plus(ctx.config.breakerOpenDuration());
+                // resilience4j half-opens only once the clock is strictly after the open period
+                openUntil = at.plus(ctx.config.breakerOpenDuration()).plusMillis(1);
             }
             if (from != to) {
                 LOG.info("Circuit breaker of target '{}' went from {} to {}", name, from, to);
@@ -300,8 +304,8 @@ final class TargetWorker {
                 batchLimit = Math.max(1, batch.size() / 2);
                 break;
             case DENIED:
-                // the breaker's own open period outlasted ours: wait a full period before asking again
-                openUntil = ctx.time.now().plus(ctx.config.breakerOpenDuration());
+                // the breaker's own open period outlasted ours, or no trial call is left: ask again a little later
+                pauseUntil = ctx.time.now().plusMillis(DENIED_PAUSE_MILLIS);
                 return Step.IDLE;
             default:
                 break;
@@ -310,6 +314,9 @@ final class TargetWorker {
     }
 
     private boolean breakerAllows(Instant now) {
+        if (pauseUntil != null && now.isBefore(pauseUntil)) {
+            return false;
+        }
         if (breaker.getState() != CircuitBreaker.State.OPEN) {
             return true;
         }
@@ -323,6 +330,9 @@ final class TargetWorker {
             wakeAt = Timekeeper.earliest(wakeAt, openUntil);
         }
         wakeAt = Timekeeper.earliest(wakeAt, nextCheckpointAt);
+        if (pauseUntil != null && pauseUntil.isAfter(now)) {
+            wakeAt = Timekeeper.earliest(wakeAt, pauseUntil);
+        }
         if (wakeAt != null && !wakeAt.isAfter(now)) {
             wakeAt = null; // already due but nothing could be done: wait for a signal or one slice
         }
