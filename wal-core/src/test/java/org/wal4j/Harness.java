@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.wal4j.event.WalEvent;
+import org.wal4j.testing.Await;
 import org.wal4j.testing.ManualClock;
 import org.wal4j.testing.ScriptedSyncTarget;
 
@@ -97,6 +98,30 @@ final class Harness implements AutoCloseable {
             return wal.awaitApplied(seq, Duration.ofDays(365)).get(20, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new AssertionError("entry " + seq + " not settled: " + e, e);
+        }
+    }
+
+    /**
+     * Advances the clock by {@code step} until entries 1 to {@code lastSeq} are settled: for
+     * scenarios where a breaker may have opened at any clock time of a race with the test thread.
+     */
+    void advanceUntilSettled(long lastSeq, Duration step) {
+        for (long seq = 1; seq <= lastSeq; seq++) {
+            java.util.concurrent.CompletableFuture<EntryOutcome> f = wal.awaitApplied(seq, Duration.ofDays(365));
+            long deadline = System.nanoTime() + Await.LIMIT.toNanos();
+            while (!f.isDone()) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("entry " + seq + " not settled; statuses " + entries().size());
+                }
+                clock.advance(step);
+                try {
+                    f.get(20, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    // not yet: advance again
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            }
         }
     }
 

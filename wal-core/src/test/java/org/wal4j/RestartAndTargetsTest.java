@@ -127,7 +127,8 @@ class RestartAndTargetsTest {
     void compaction_keepsDeadLettersAndEntriesInsideTheRetentionPeriod() {
         h = new Harness("primary");
         h.primary().failPermanently(e -> e.seq() == 2, "bad row");
-        h.configure(c -> c.retention(Duration.ofHours(1)).checkpointInterval(Duration.ofSeconds(1)));
+        h.configure(c -> c.retention(Duration.ofHours(1)).checkpointInterval(Duration.ofSeconds(1))
+                .compactionInterval(Duration.ofDays(1))); // only the explicit compactions below
         h.start();
         h.write("accounts", "a");
         h.write("accounts", "a");
