@@ -190,8 +190,7 @@ class DeliveryTest {
         assertEquals(1, expired.entry().seq());
         assertEquals(h.entries().get(0).createdAt().plus(Duration.ofMinutes(1)), expired.expiredAt());
         target.up();
-        h.clock.advance(Duration.ofMinutes(1));
-        h.settledAll(2);
+        h.advanceUntilSettled(2, Duration.ofSeconds(31));
         assertEquals(List.of(2L), target.appliedSeqs(), "the expired entry is never applied; its lane moves on");
         assertEquals(1, h.wal.stats().target("primary").expired());
     }
@@ -257,6 +256,47 @@ class DeliveryTest {
                 List.of(5L, 6L, 7L, 8L), List.of(5L, 6L), List.of(5L), List.of(6L), List.of(7L, 8L)),
                 target.batches());
         assertEquals(0, h.wal.deadLetters(DeadLetterFilter.all()).count());
+    }
+
+    @Test
+    void aHotLaneWithAFailingHead_doesNotBlockTheLanesBehindItBeyondTheWindow() {
+        ScriptedSyncTarget target = h.primary().failRetryably(e -> e.seq() == 1, 1);
+        h.configure(c -> c.windowEntries(8).maxBatchSize(2).defaultLifecycle(FIXED_1S.toBuilder()
+                .backoffBase(Duration.ofHours(1)).maxAttempts(100).build()));
+        h.start();
+        for (int i = 0; i < 30; i++) {
+            h.write("orders", "hot");
+        }
+        for (int i = 0; i < 5; i++) {
+            h.write("orders", "other-" + i);
+        }
+        for (long seq = 31; seq <= 35; seq++) {
+            h.settled(seq); // the clock never moves: the hot lane's head waits an hour
+        }
+        assertEquals(List.of(31L, 32L, 33L, 34L, 35L), target.appliedSeqs());
+        assertEquals(EntryStatus.RETRYING, h.status(1, "primary"));
+
+        h.clock.advance(Duration.ofHours(1));
+        h.settledAll(35);
+        WalInvariants.assertAppliedExactlyOnceInLaneOrder(target, h.entries());
+    }
+
+    @Test
+    void aBacklogMuchLargerThanTheWindow_isAppliedOnceInLaneOrder() {
+        ScriptedSyncTarget target = h.primary().down();
+        h.configure(c -> c.windowEntries(100).maxBatchSize(50));
+        h.start();
+        for (int batch = 0; batch < 40; batch++) {
+            List<WalEntry.Builder> entries = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                entries.add(WalEntry.builder("orders", "op").key("k" + (i % 7)));
+            }
+            h.wal.writeBatch(entries);
+        }
+        target.up();
+        h.advanceUntilSettled(4000, Duration.ofSeconds(31));
+        WalInvariants.assertAppliedExactlyOnceInLaneOrder(target, h.entries());
+        assertTrue(target.batches().stream().allMatch(b -> b.size() <= 50));
     }
 
     private static WalEntry.Builder b(String key) {
