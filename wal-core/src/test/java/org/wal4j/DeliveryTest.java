@@ -69,7 +69,7 @@ class DeliveryTest {
         h.settledAll(30);
 
         WalInvariants.assertAppliedExactlyOnceInLaneOrder(target, written);
-        assertEquals(30, h.events(EntryApplied.class).size());
+        Await.until(() -> h.events(EntryApplied.class).size() == 30, "an event per entry applied");
         h.clock.advance(Duration.ofSeconds(2));
         h.quiesce();
         WalInvariants.assertStorageConsistent(h.storage, "primary", true);
@@ -126,6 +126,7 @@ class DeliveryTest {
         assertEquals("primary", dead.get(0).target());
         assertEquals(1, dead.get(0).attempts());
         assertEquals("duplicate key value violates unique constraint \"orders_pkey\"", dead.get(0).reason());
+        Await.until(() -> h.events(EntryDeadLettered.class).size() == 1, "the dead-letter event");
         EntryDeadLettered event = h.events(EntryDeadLettered.class).get(0);
         assertEquals(3, event.entry().seq());
         assertEquals(1, h.wal.stats().target("primary").deadLetters());

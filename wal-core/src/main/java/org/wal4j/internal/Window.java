@@ -94,8 +94,13 @@ final class Window {
         stagedEntries += batch.entries().size();
     }
 
-    /** Forgets everything held (statuses changed under the window: a requeue or re-apply). */
+    /**
+     * Forgets everything held (statuses changed under the window: a requeue or re-apply). Staged
+     * entries go too: they were taken as PENDING when appended, which may no longer be true.
+     */
     void reset() {
+        staged.clear();
+        stagedEntries = 0;
         lanes.clear();
         truncated.clear();
         held = 0;
