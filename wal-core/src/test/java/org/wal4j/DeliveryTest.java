@@ -215,6 +215,22 @@ class DeliveryTest {
     }
 
     @Test
+    void delayedDelivery_holdsBackTheEntriesBehindItInItsLane() {
+        ScriptedSyncTarget target = h.primary();
+        h.start();
+        h.write("reminders", "r1");
+        h.write(WalEntry.builder("reminders", "op").key("r1")
+                .lifecycle(Lifecycle.builder().initialDelay(Duration.ofMinutes(10)).build()));
+        h.write("reminders", "r1");
+        h.settled(1);
+        h.quiesce();
+        assertEquals(List.of(1L), target.appliedSeqs(), "entry 3 waits behind the delayed entry 2");
+        h.clock.advance(Duration.ofMinutes(10));
+        h.settledAll(3);
+        assertEquals(List.of(1L, 2L, 3L), target.appliedSeqs());
+    }
+
+    @Test
     void priority_highLanesAreServedBeforeNormalAndLow() throws Exception {
         ScriptedSyncTarget target = h.primary();
         h.configure(c -> c.maxBatchSize(1));

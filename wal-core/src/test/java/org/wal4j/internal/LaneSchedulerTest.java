@@ -94,4 +94,13 @@ class LaneSchedulerTest {
         scheduler.release(a, NOW);
         assertEquals(List.of(3L), seqs(scheduler.selectBatch(NOW, 3)));
     }
+    @Test
+    void aBatchStopsAtTheFirstEntryOfALaneThatIsNotDue() {
+        Lane a = lane("a");
+        add(a, Priority.NORMAL, NOW, null);
+        add(a, Priority.NORMAL, NOW.plusSeconds(60), null);
+        add(a, Priority.NORMAL, NOW, null);
+        scheduler.schedule(a, NOW);
+        assertEquals(List.of(1L), seqs(scheduler.selectBatch(NOW, 10)));
+    }
 }
