@@ -17,6 +17,9 @@ import org.wal4j.internal.Names;
  * <p>Immutable and thread-safe. Create with {@link #ofDefaults()} or {@link #builder()}; each
  * setter validates its argument at once and throws {@link IllegalArgumentException} naming the
  * setting and its range.
+ *
+ * <p>This class is long only because each setting has a default constant, a property name, an
+ * accessor and a documented, validating setter; it holds nothing else.
  */
 public final class WalConfig {
     /** Default of {@link Builder#immediateApplyWait}: off, the write returns once durable. */

@@ -72,6 +72,45 @@ final class ApplyRound {
             recorder.record(unchanged(batch), time.now());
             return Result.DENIED;
         }
+        Call call = call(batch);
+        Instant now = time.now();
+        int n = batch.size();
+        List<Effect> effects = new ArrayList<>(n);
+        Result outcome;
+        if (call.thrown != null) {
+            breaker.onError(call.nanos, TimeUnit.NANOSECONDS, call.thrown);
+            if (n > 1) {
+                effects = unchanged(batch);
+                outcome = Result.SPLIT;
+            } else {
+                effects.add(retryable(batch.get(0), call.thrown.toString(), now));
+                outcome = Result.FAILED;
+            }
+        } else if (call.result.allApplied()) {
+            breaker.onSuccess(call.nanos, TimeUnit.NANOSECONDS);
+            for (PendingEntry p : batch) {
+                effects.add(new Effect(p, Kind.APPLIED, p.attempts + 1, null, null));
+            }
+            outcome = Result.ALL_APPLIED;
+        } else {
+            recordFailure(call.result, call.nanos);
+            for (int i = 0; i < n; i++) {
+                effects.add(effectOf(batch.get(i), call.result, i, now));
+            }
+            outcome = Result.FAILED;
+        }
+        recorder.record(effects, now);
+        return outcome;
+    }
+
+    /** What one {@link SyncTarget#apply} call returned or threw, and how long it took. */
+    private static final class Call {
+        ApplyResult result;
+        Throwable thrown;
+        long nanos;
+    }
+
+    private Call call(List<PendingEntry> batch) {
         int n = batch.size();
         List<WalEntry> entries = new ArrayList<>(n);
         for (PendingEntry p : batch) {
@@ -79,53 +118,26 @@ final class ApplyRound {
         }
         metrics.calls.incrementAndGet();
         metrics.attempts.addAndGet(n);
-        ApplyResult result = null;
-        Throwable thrown = null;
+        Call call = new Call();
         long started = System.nanoTime();
         try {
-            result = target.apply(entries);
-            if (result == null) {
-                thrown = new IllegalStateException("target '" + name + "' returned null for a batch of " + n
+            call.result = target.apply(entries);
+            if (call.result == null) {
+                call.thrown = new IllegalStateException("target '" + name + "' returned null for a batch of " + n
                         + " entries");
-            } else if (result.size() != n) {
-                thrown = new IllegalStateException("target '" + name + "' returned outcomes for " + result.size()
-                        + " entries for a batch of " + n);
+            } else if (call.result.size() != n) {
+                call.thrown = new IllegalStateException("target '" + name + "' returned outcomes for "
+                        + call.result.size() + " entries for a batch of " + n);
             }
         } catch (VirtualMachineError e) {
             breaker.releasePermission();
             throw e;
         } catch (Throwable e) {
-            thrown = e;
+            call.thrown = e;
         }
-        long nanos = System.nanoTime() - started;
-        metrics.applyLatency.record(nanos);
-        Instant now = time.now();
-        List<Effect> effects = new ArrayList<>(n);
-        Result outcome;
-        if (thrown != null) {
-            breaker.onError(nanos, TimeUnit.NANOSECONDS, thrown);
-            if (n > 1) {
-                effects = unchanged(batch);
-                outcome = Result.SPLIT;
-            } else {
-                effects.add(retryable(batch.get(0), thrown.toString(), now));
-                outcome = Result.FAILED;
-            }
-        } else if (result.allApplied()) {
-            breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
-            for (PendingEntry p : batch) {
-                effects.add(new Effect(p, Kind.APPLIED, p.attempts + 1, null, null));
-            }
-            outcome = Result.ALL_APPLIED;
-        } else {
-            recordFailure(result, nanos);
-            for (int i = 0; i < n; i++) {
-                effects.add(effectOf(batch.get(i), result, i, now));
-            }
-            outcome = Result.FAILED;
-        }
-        recorder.record(effects, now);
-        return outcome;
+        call.nanos = System.nanoTime() - started;
+        metrics.applyLatency.record(call.nanos);
+        return call;
     }
 
     private void recordFailure(ApplyResult result, long nanos) {

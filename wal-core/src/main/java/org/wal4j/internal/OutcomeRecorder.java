@@ -59,24 +59,7 @@ final class OutcomeRecorder {
 
     /** Records {@code effects} and re-files every lane they touch (releasing busy ones). */
     void record(List<Effect> effects, Instant now) {
-        List<StatusRecord> records = new ArrayList<>(effects.size());
-        for (Effect e : effects) {
-            EntryStatus status = statusOf(e.kind());
-            if (status != null) {
-                records.add(new StatusRecord(e.entry().seq(), target, status, e.attempts(), now, e.reason()));
-            }
-        }
-        if (!records.isEmpty()) {
-            try {
-                ctx.storage.appendStatusAsync(records).whenComplete((ok, failure) -> {
-                    if (failure != null) {
-                        ctx.failures.storageFailed("status", failure);
-                    }
-                });
-            } catch (RuntimeException failure) {
-                throw new StorageFailure("status", failure);
-            }
-        }
+        writeStatuses(effects, now);
         long finished = 0;
         long finishedBytes = 0;
         Set<Lane> lanes = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -109,6 +92,28 @@ final class OutcomeRecorder {
         ctx.backpressure.release(target, finished, finishedBytes);
         for (Effect e : effects) {
             announce(e, now);
+        }
+    }
+
+    private void writeStatuses(List<Effect> effects, Instant now) {
+        List<StatusRecord> records = new ArrayList<>(effects.size());
+        for (Effect e : effects) {
+            EntryStatus status = statusOf(e.kind());
+            if (status != null) {
+                records.add(new StatusRecord(e.entry().seq(), target, status, e.attempts(), now, e.reason()));
+            }
+        }
+        if (records.isEmpty()) {
+            return;
+        }
+        try {
+            ctx.storage.appendStatusAsync(records).whenComplete((ok, failure) -> {
+                if (failure != null) {
+                    ctx.failures.storageFailed("status", failure);
+                }
+            });
+        } catch (RuntimeException failure) {
+            throw new StorageFailure("status", failure);
         }
     }
 

@@ -23,50 +23,65 @@ final class Paging {
     }
 
     static <T> Stream<T> stream(LongFunction<List<T>> pageAfter, ToLongFunction<T> seqOf, int pageSize) {
-        Iterator<T> it = new Iterator<>() {
-            private List<T> page = List.of();
-            private int next;
-            private long after;
-            private boolean last;
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(new PageIterator<>(pageAfter, seqOf, pageSize),
+                Spliterator.ORDERED | Spliterator.NONNULL), false);
+    }
 
-            @Override
-            public boolean hasNext() {
-                while (next >= page.size()) {
-                    if (last) {
-                        return false;
-                    }
-                    List<T> fetched = pageAfter.apply(after);
-                    if (fetched.size() < pageSize) {
-                        last = true;
-                        page = fetched;
-                    } else {
-                        long lastSeq = seqOf.applyAsLong(fetched.get(fetched.size() - 1));
-                        int cut = fetched.size();
-                        while (cut > 0 && seqOf.applyAsLong(fetched.get(cut - 1)) == lastSeq) {
-                            cut--;
-                        }
-                        if (cut == 0) {
-                            throw new IllegalStateException("more than " + pageSize + " items for seq " + lastSeq);
-                        }
-                        page = fetched.subList(0, cut);
-                    }
-                    next = 0;
-                    if (!page.isEmpty()) {
-                        after = seqOf.applyAsLong(page.get(page.size() - 1));
-                    }
-                }
-                return true;
-            }
+    /** Not thread-safe, like any iterator. */
+    private static final class PageIterator<T> implements Iterator<T> {
+        private final LongFunction<List<T>> pageAfter;
+        private final ToLongFunction<T> seqOf;
+        private final int pageSize;
+        private List<T> page = List.of();
+        private int next;
+        private long after;
+        private boolean last;
 
-            @Override
-            public T next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
+        PageIterator(LongFunction<List<T>> pageAfter, ToLongFunction<T> seqOf, int pageSize) {
+            this.pageAfter = pageAfter;
+            this.seqOf = seqOf;
+            this.pageSize = pageSize;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (next >= page.size()) {
+                if (last) {
+                    return false;
                 }
-                return page.get(next++);
+                fetch();
             }
-        };
-        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED | Spliterator.NONNULL),
-                false);
+            return true;
+        }
+
+        private void fetch() {
+            List<T> fetched = pageAfter.apply(after);
+            if (fetched.size() < pageSize) {
+                last = true;
+                page = fetched;
+            } else {
+                long lastSeq = seqOf.applyAsLong(fetched.get(fetched.size() - 1));
+                int cut = fetched.size();
+                while (cut > 0 && seqOf.applyAsLong(fetched.get(cut - 1)) == lastSeq) {
+                    cut--;
+                }
+                if (cut == 0) {
+                    throw new IllegalStateException("more than " + pageSize + " items for seq " + lastSeq);
+                }
+                page = fetched.subList(0, cut);
+            }
+            next = 0;
+            if (!page.isEmpty()) {
+                after = seqOf.applyAsLong(page.get(page.size() - 1));
+            }
+        }
+
+        @Override
+        public T next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            return page.get(next++);
+        }
     }
 }

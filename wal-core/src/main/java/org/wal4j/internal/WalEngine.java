@@ -8,7 +8,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -30,8 +29,8 @@ import org.wal4j.ReplayRecord;
 import org.wal4j.StorageState;
 import org.wal4j.StorageStats;
 import org.wal4j.SyncTarget;
-import org.wal4j.TargetStats;
 import org.wal4j.TrackedEntry;
+import org.wal4j.TargetStats;
 import org.wal4j.UserContext;
 import org.wal4j.WalConfig;
 import org.wal4j.WalEntry;
@@ -81,6 +80,7 @@ public final class WalEngine {
     private final DeadLetterQueue deadLetters;
     private final ReplayRunner replays;
     private final Maintenance maintenance;
+    private final ReadYourWrites reads;
 
     private final ReentrantLock stateLock = new ReentrantLock();
     private final Condition idle = stateLock.newCondition();
@@ -115,6 +115,8 @@ public final class WalEngine {
         this.deadLetters = new DeadLetterQueue(storage, Collections.unmodifiableMap(workers), guard, audit);
         this.replays = new ReplayRunner(storage, Collections.unmodifiableMap(workers), guard, audit);
         this.maintenance = new Maintenance(ctx, List.copyOf(targets.keySet()), registry);
+        this.reads = new ReadYourWrites(storage, Collections.unmodifiableMap(workers), tracker,
+                () -> state() == WalState.RUNNING);
     }
 
     /** Creates an engine in state NEW; the arguments are checked by {@code Wal.Builder}. */
@@ -364,23 +366,7 @@ public final class WalEngine {
     // ---- read your writes ----
 
     public CompletableFuture<EntryOutcome> awaitApplied(long seq, String target, Duration timeout) {
-        long last = storage.lastSeq();
-        if (seq < 1 || seq > last) {
-            throw new IllegalArgumentException("seq " + seq + " was never assigned; the last seq is " + last);
-        }
-        WalEntry entry = storage.read(seq).orElse(null);
-        if (entry == null) {
-            return CompletableFuture.completedFuture(new EntryOutcome(seq, Map.of()));
-        }
-        List<String> targets = entry.targets();
-        if (target != null) {
-            if (!entry.targets().contains(target)) {
-                throw new IllegalArgumentException("entry " + seq + " does not name target '" + target
-                        + "'; it names " + entry.targets());
-            }
-            targets = List.of(target);
-        }
-        return tracker.await(seq, targets, timeout, true);
+        return reads.awaitApplied(seq, target, timeout);
     }
 
     /**
@@ -389,54 +375,12 @@ public final class WalEngine {
      */
     public CompletableFuture<List<EntryOutcome>> awaitLane(String namespace, String key, Duration timeout,
                                                            boolean boost) {
-        Map<Long, List<String>> open = new TreeMap<>();
-        laneEntries(namespace, key, boost).forEach((target, entries) ->
-                entries.forEach(e -> open.computeIfAbsent(e.seq(), s -> new ArrayList<>()).add(target)));
-        List<CompletableFuture<EntryOutcome>> futures = new ArrayList<>();
-        open.forEach((seq, targets) -> futures.add(tracker.await(seq, targets, timeout, true)));
-        return CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
-            List<EntryOutcome> out = new ArrayList<>(futures.size());
-            futures.forEach(f -> out.add(f.join()));
-            return out;
-        });
+        return reads.awaitLane(namespace, key, timeout, boost);
     }
 
     /** The lane's entries not yet finished (PENDING or RETRYING) for some target, in seq order. */
     public List<WalEntry> unappliedEntries(String namespace, String key) {
-        Map<Long, WalEntry> bySeq = new TreeMap<>();
-        laneEntries(namespace, key, false).values().forEach(l -> l.forEach(e -> bySeq.put(e.seq(), e)));
-        return List.copyOf(bySeq.values());
-    }
-
-    /** Per target, the lane's unfinished entries up to the last seq now: from the worker's window if it knows, else from the storage. */
-    private Map<String, List<WalEntry>> laneEntries(String namespace, String key, boolean boost) {
-        LaneKey lane = new LaneKey(Names.namespace(namespace), Names.optionalId("key", key));
-        long upto = storage.lastSeq();
-        boolean running = state() == WalState.RUNNING;
-        Map<String, List<WalEntry>> out = new LinkedHashMap<>();
-        for (TargetWorker worker : workers.values()) {
-            List<WalEntry> known = null;
-            if (running) {
-                try {
-                    known = WalStorage.await(worker.submit(w -> w.laneQuery(lane, upto, boost)));
-                } catch (IllegalStateException stopped) {
-                    known = null;
-                }
-            }
-            out.put(worker.name(), known != null ? known : scanLane(worker.name(), lane, upto));
-        }
-        return out;
-    }
-
-    private List<WalEntry> scanLane(String target, LaneKey lane, long upto) {
-        List<WalEntry> out = new ArrayList<>();
-        try (Stream<TrackedEntry> all = Paging.stream(after -> storage.unfinished(target, after, 1024),
-                t -> t.entry().seq(), 1024)) {
-            all.takeWhile(t -> t.entry().seq() <= upto)
-                    .filter(t -> lane.equals(LaneKey.of(t.entry())))
-                    .forEach(t -> out.add(t.entry()));
-        }
-        return out;
+        return reads.unappliedEntries(namespace, key);
     }
 
     // ---- dead letters and replay ----

@@ -253,19 +253,35 @@ final class Window {
             return false;
         }
         int startHeld = held;
-        boolean reachedFrontier = false;
-        while (!open.isEmpty() && !reachedFrontier) {
+        if (refillUpToFrontier(open, cursor, now)) {
+            for (Lane lane : open) { // everything of these lanes up to the frontier is held now
+                lane.truncated = false;
+                truncated.remove(lane);
+                if (lane.entries.isEmpty() && !lane.busy) {
+                    lanes.remove(lane.key);
+                }
+            }
+        }
+        return held != startHeld;
+    }
+
+    /**
+     * Scans the unfinished entries from {@code cursor} to the frontier, adding those of the
+     * {@code open} lanes; a lane that fills up (or a full window) is dropped from {@code open}.
+     *
+     * @return true if the scan reached the frontier
+     */
+    private boolean refillUpToFrontier(Set<Lane> open, long cursor, Instant now) {
+        while (!open.isEmpty()) {
             if (cursor >= frontier) {
-                reachedFrontier = true;
-                break;
+                return true;
             }
             long from = cursor;
             List<TrackedEntry> page = read(() -> storage.unfinished(target, from, PAGE));
             for (TrackedEntry t : page) {
                 long seq = t.entry().seq();
                 if (seq > frontier) {
-                    reachedFrontier = true;
-                    break;
+                    return true;
                 }
                 cursor = seq;
                 Lane lane = lanes.get(LaneKey.of(t.entry()));
@@ -281,19 +297,10 @@ final class Window {
                 lane.resumeAfter = seq;
             }
             if (page.size() < PAGE) {
-                reachedFrontier = true;
+                return true;
             }
         }
-        if (reachedFrontier) {
-            for (Lane lane : open) {
-                lane.truncated = false;
-                truncated.remove(lane);
-                if (lane.entries.isEmpty() && !lane.busy) {
-                    lanes.remove(lane.key);
-                }
-            }
-        }
-        return held != startHeld;
+        return false;
     }
 
     /** Drops a finished entry (normally its lane's head). */
