@@ -6,6 +6,8 @@ import java.util.Objects;
 /**
  * One audited call: who did what, to which entries, when, and whether it was allowed.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param at        when, by the {@link Wal}'s clock
  * @param action    what was asked
  * @param userId    who asked ({@code system} for calls without a user context)

@@ -3,6 +3,8 @@ package org.wal4j;
 /**
  * The state of a target's circuit breaker, as {@link Wal#stats()} and the
  * {@code BreakerStateChanged} event report it.
+ *
+ * <p>Immutable and thread-safe, as every enum.
  */
 public enum BreakerState {
     /** Calls go through; failures are counted. */

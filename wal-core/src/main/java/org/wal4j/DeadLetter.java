@@ -8,6 +8,8 @@ import java.util.Objects;
  * attempts, and waits for an operator to requeue or discard it. An entry dead for two targets
  * is two dead letters.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param entry    the entry, payload included
  * @param target   the target that gave up on it
  * @param attempts attempts made for that target

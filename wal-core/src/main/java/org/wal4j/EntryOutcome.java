@@ -6,6 +6,8 @@ import java.util.Map;
  * An entry's statuses for the targets someone waited on, as {@link Wal#awaitApplied} completes
  * them.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param seq            the entry's sequence number
  * @param statusByTarget per awaited target, its status; empty when the entry had already been
  *                       compacted away (it was finished for every target it names)

@@ -6,6 +6,8 @@ import java.util.Objects;
 /**
  * One entry a replay returns, with its status for each target it names.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param entry          the entry, payload included
  * @param statusByTarget its status per target it names
  */

@@ -6,6 +6,8 @@ package org.wal4j;
  * measured with {@link System#nanoTime()} (a measurement, never a decision: everything the engine
  * decides follows the injected clock).
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param target              the target's name
  * @param breakerState        its circuit breaker's state
  * @param unappliedEntries    entries PENDING or RETRYING for this target (its lag in entries)

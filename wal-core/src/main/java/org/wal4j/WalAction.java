@@ -1,6 +1,10 @@
 package org.wal4j;
 
-/** What a caller asks the {@link Wal} to do, as the {@link AccessPolicy} and the audit trail see it. */
+/**
+ * What a caller asks the {@link Wal} to do, as the {@link AccessPolicy} and the audit trail see it.
+ *
+ * <p>Immutable and thread-safe, as every enum.
+ */
 public enum WalAction {
     /** Append an entry. */
     WRITE,

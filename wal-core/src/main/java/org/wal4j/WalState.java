@@ -1,6 +1,10 @@
 package org.wal4j;
 
-/** Where a {@link Wal} is in its life. */
+/**
+ * Where a {@link Wal} is in its life.
+ *
+ * <p>Immutable and thread-safe, as every enum.
+ */
 public enum WalState {
     /** Built, not started: writes are refused until {@link Wal#start()}. */
     NEW,

@@ -5,6 +5,8 @@ import java.util.Map;
 /**
  * A snapshot of a {@link Wal}'s counters and of its storage's.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param state                 the Wal's state
  * @param lastSeq               the highest sequence number in the log
  * @param unfinishedEntries     entries some configured target has not finished (PENDING or

@@ -8,6 +8,8 @@ import java.util.Objects;
  * What a write achieved: where the entry is in the log, whether it was forced to stable storage
  * when acknowledged, and how far the immediate apply got.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param seq            the entry's sequence number
  * @param id             the entry's id
  * @param idempotencyKey the entry's idempotency key

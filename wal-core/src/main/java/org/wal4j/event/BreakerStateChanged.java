@@ -6,6 +6,8 @@ import org.wal4j.BreakerState;
 /**
  * A target's circuit breaker changed state. While it is OPEN the target's draining pauses.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param at     when
  * @param target the target
  * @param from   the old state

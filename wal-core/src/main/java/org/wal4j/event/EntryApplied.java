@@ -6,6 +6,8 @@ import org.wal4j.WalEntry;
 /**
  * A target applied an entry (or reported it as already applied: an idempotent skip).
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param at       when
  * @param target   the target
  * @param entry    the entry

@@ -7,6 +7,8 @@ import org.wal4j.WalEntry;
  * An entry went to the dead-letter queue for a target (a permanent failure, or its attempts ran
  * out); its lane moves on.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param at       when
  * @param target   the target
  * @param entry    the entry

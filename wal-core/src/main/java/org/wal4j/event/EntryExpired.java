@@ -6,6 +6,8 @@ import org.wal4j.WalEntry;
 /**
  * An entry's time to live passed before a target applied it; it will not be attempted again.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param at        when the engine marked it EXPIRED
  * @param target    the target
  * @param entry     the entry

@@ -6,6 +6,8 @@ import org.wal4j.WalEntry;
 /**
  * An attempt to apply an entry failed with a retryable error; another attempt is scheduled.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param at            when the attempt failed
  * @param target        the target
  * @param entry         the entry

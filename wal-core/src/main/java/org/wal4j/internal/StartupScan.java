@@ -20,6 +20,7 @@ import org.wal4j.WriteResult;
  *
  * <p>Cost: reading the whole retained log once at start, so I/O proportional to its size (about
  * the retention period's writes plus whatever is unfinished), and heap only for the keys kept.
+ * Runs once, on the thread calling {@code start()}.
  */
 final class StartupScan {
     private static final Logger LOG = LoggerFactory.getLogger(StartupScan.class);

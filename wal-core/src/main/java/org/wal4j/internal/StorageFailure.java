@@ -2,7 +2,7 @@ package org.wal4j.internal;
 
 /**
  * Carries a storage exception out of a worker's loop, naming the operation that failed, so the
- * worker can tell it from a failure of its target.
+ * worker can tell it from a failure of its target. Thrown and caught on one worker thread.
  */
 final class StorageFailure extends RuntimeException {
     private static final long serialVersionUID = 1L;
