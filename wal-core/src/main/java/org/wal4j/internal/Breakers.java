@@ -15,9 +15,11 @@ import org.wal4j.WalConfig;
  * timing (the open state ends when {@code clock.instant()} passes the opening time plus the open
  * duration, checked on the next permission request) and a timestamp function for call
  * durations; both are given the injected clock, so a test that advances its clock half-opens the
- * breaker without sleeping. Stateless and thread-safe. The automatic open-to-half-open transition is off because it runs on
+ * breaker without sleeping. The automatic open-to-half-open transition is off because it runs on
  * resilience4j's own real-time scheduler thread: the worker asks for permission itself when the
  * open period is over.
+ *
+ * <p>Stateless and thread-safe.
  */
 final class Breakers {
     private Breakers() {

@@ -6,7 +6,7 @@ import org.wal4j.Priority;
 
 /**
  * The entries of one lane held in a target's window, in sequence order, plus the lane's
- * scheduling state. Confined to the target's worker thread.
+ * scheduling state. Not thread-safe: confined to the target's worker thread.
  *
  * <p>Invariants: {@code entries} is strictly increasing by seq; when {@link #truncated} the lane
  * has unfinished entries after {@link #resumeAfter} that the window skipped (they are loaded by a

@@ -6,8 +6,8 @@ import org.wal4j.Priority;
 import org.wal4j.WalEntry;
 
 /**
- * One entry not yet finished for one target, held in that target's window. Confined to the
- * target's worker thread.
+ * One entry not yet finished for one target, held in that target's window. Not thread-safe:
+ * confined to the target's worker thread.
  */
 final class PendingEntry {
     final WalEntry entry;
