@@ -17,7 +17,8 @@ import java.util.Objects;
  * @param operation the entry's operation, or null
  * @param seq       the entry's sequence number, 0 when the call is not about one entry
  * @param target    the target concerned, or null
- * @param count     how many entries the call wrote, returned, requeued, discarded or re-applied
+ * @param count     how many entries the call wrote, requeued, discarded or re-applied; -1 for a
+ *                  listing (replay, dead letters), which is audited when it starts and streamed lazily
  * @param detail    a short human-readable description (the query, the reason for a denial)
  */
 public record AuditEvent(Instant at, WalAction action, String userId, String tenantId, boolean allowed,

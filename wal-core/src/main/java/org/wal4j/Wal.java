@@ -53,7 +53,11 @@ public final class Wal implements AutoCloseable {
         this.mapper = mapper;
     }
 
-    /** Starts a Wal on {@code storage}; the Wal owns the storage from then on and closes it on {@link #stop}. */
+    /**
+     * Starts a Wal on {@code storage}. The Wal owns the storage from then on: it must be its only
+     * writer (its workers load new entries as the Wal's own appends are acknowledged), and it closes
+     * the storage on {@link #stop}.
+     */
     public static Builder builder(WalStorage storage) {
         return new Builder(storage);
     }

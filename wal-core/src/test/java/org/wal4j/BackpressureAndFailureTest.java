@@ -162,4 +162,17 @@ class BackpressureAndFailureTest {
                 e.getMessage());
         assertEquals(0, h.storage.lastSeq());
     }
+    @Test
+    void anOversizedPayload_isRefusedBeforeAnythingIsWritten_andTheWalStaysUsable() {
+        h.storage = InMemoryWalStorage.withMaxEntryBytes(16);
+        h.start();
+        EntryTooLargeException e = assertThrows(EntryTooLargeException.class,
+                () -> h.write(WalEntry.builder("accounts", "debit").payloadJson("\"0123456789abcdefghij\"")));
+        assertEquals("Payload of 22 bytes exceeds the maximum of 16 bytes (maxEntryBytes) for namespace 'accounts', "
+                + "operation 'debit'", e.getMessage());
+        assertEquals(0, h.storage.lastSeq());
+        assertEquals(0, h.wal.stats().unfinishedEntries(), "the reserved room was given back");
+        assertEquals(1, h.write(entry("a")).seq());
+        assertEquals(WalState.RUNNING, h.wal.state());
+    }
 }

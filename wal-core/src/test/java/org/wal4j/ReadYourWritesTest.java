@@ -160,4 +160,40 @@ class ReadYourWritesTest {
         assertEquals(Map.of("primary", EntryStatus.PENDING, "replica", EntryStatus.PENDING), r.statusByTarget());
         assertEquals(h.clock.instant(), r.timestamp());
     }
+    @Test
+    void aListenerMayReadTheLane_butCannotAskItsOwnWorkerToRequeue() throws Exception {
+        Harness one = new Harness("primary");
+        try {
+            CompletableFuture<List<WalEntry>> seen = new CompletableFuture<>();
+            CompletableFuture<Throwable> refused = new CompletableFuture<>();
+            one.primary().failPermanently(e -> true, "rejected");
+            one.start();
+            one.wal.addListener(event -> {
+                if (event instanceof org.wal4j.event.EntryDeadLettered && !seen.isDone()) {
+                    seen.complete(one.wal.unappliedEntries("accounts", "acct-1"));
+                    try {
+                        one.wal.requeue(DeadLetterFilter.all());
+                    } catch (RuntimeException e) {
+                        refused.complete(e);
+                    }
+                }
+            });
+            one.write("accounts", "acct-1");
+            assertEquals(List.of(), seen.get(20, TimeUnit.SECONDS));
+            assertEquals("this call cannot be made from a listener running on the worker of target 'primary'; "
+                    + "hand it to another thread", refused.get(20, TimeUnit.SECONDS).getMessage());
+        } finally {
+            one.close();
+        }
+    }
+
+    @Test
+    void writeOfAnObject_usesTheWalsMapper() {
+        h.start();
+        WriteResult r = h.wal.write("accounts", "acct-1", "debit", Map.of("amount", 12));
+        WalEntry written = h.storage.read(r.seq()).orElseThrow();
+        assertEquals("{\"amount\":12}", written.payload());
+        assertEquals("acct-1", written.key());
+        assertEquals(List.of("primary", "replica"), written.targets());
+    }
 }

@@ -93,8 +93,8 @@ final class ReadYourWrites {
             if (running.getAsBoolean()) {
                 try {
                     known = WalStorage.await(worker.submit(w -> w.laneQuery(lane, upto, boost)));
-                } catch (IllegalStateException stopped) {
-                    known = null; // the worker ended meanwhile: ask the storage
+                } catch (IllegalStateException unavailable) {
+                    known = null; // the worker ended meanwhile, or this is its own thread: ask the storage
                 }
             }
             out.put(worker.name(), known != null ? known : scanLane(worker.name(), lane, upto));

@@ -156,8 +156,17 @@ final class TargetWorker {
         signal();
     }
 
-    /** Runs {@code action} on the worker thread between batches. */
+    /**
+     * Runs {@code action} on the worker thread between batches.
+     *
+     * @throws IllegalStateException if called on the worker thread itself (from a listener): the
+     *                               call would wait for a round that cannot start
+     */
     <T> CompletableFuture<T> submit(Function<TargetWorker, T> action) {
+        if (Thread.currentThread() == thread) {
+            throw new IllegalStateException("this call cannot be made from a listener running on the worker of "
+                    + "target '" + name + "'; hand it to another thread");
+        }
         Command<T> command = new Command<>(action);
         commands.add(command);
         lock.lock();
