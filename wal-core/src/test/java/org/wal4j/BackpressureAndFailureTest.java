@@ -76,6 +76,7 @@ class BackpressureAndFailureTest {
         h.write(entry("b"));
         CompletableFuture<WriteResult> blocked = CompletableFuture.supplyAsync(() -> h.write(entry("c")));
         Await.until(() -> !blocked.isDone() && writerWaits(), "the third write blocks on bytes");
+        h.quiesce(); // every failed call is counted before the target comes back
         target.up();
         h.clock.advance(Duration.ofMinutes(1));
         assertEquals(3, blocked.get(20, TimeUnit.SECONDS).seq());

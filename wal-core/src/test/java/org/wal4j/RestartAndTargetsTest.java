@@ -110,6 +110,7 @@ class RestartAndTargetsTest {
         assertEquals(20, h.wal.stats().target("replica").unappliedEntries());
         assertEquals(7200.0, h.wal.stats().target("replica").lagSeconds(), 1.0);
 
+        h.quiesce(); // the replica's trial call after the two hours has failed and reopened its breaker
         replica.up();
         h.clock.advance(Duration.ofMinutes(1)); // past the replica's open breaker
         h.settledAll(20);
