@@ -257,7 +257,11 @@ public final class Wal implements AutoCloseable {
     /**
      * Applies the lane's pending entries before a read: serves the lane ahead of all others
      * (cutting any retry backoff, keeping delivery delays) and waits until every entry of it
-     * written before this call is settled for every target, or {@code timeout} passes.
+     * written before this call is settled for every target, or {@code timeout} passes. The boost
+     * acts on the entries a target's worker holds in its window; a lane behind a backlog larger
+     * than {@link WalConfig#windowEntries()} is served when the window reaches it. Do not call it
+     * from a listener: listeners run on the workers, and a worker waiting for itself stalls until
+     * the timeout.
      *
      * @return true if the lane is settled (a dead-lettered or expired entry counts as settled: it
      *         will not be applied without an operator), false on timeout

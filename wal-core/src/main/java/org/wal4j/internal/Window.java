@@ -241,6 +241,9 @@ final class Window {
      * @return true if entries were added
      */
     boolean refillTruncated(Instant now) {
+        if (held >= maxEntries) {
+            return false; // no room: a scan now would find entries it cannot take, again after every batch
+        }
         Set<Lane> open = Collections.newSetFromMap(new IdentityHashMap<>());
         long cursor = Long.MAX_VALUE;
         for (Lane lane : truncated) {
