@@ -36,6 +36,8 @@ final class CompletionTracker {
     private final Timekeeper time;
     private final Executor callbacks;
     private final ConcurrentHashMap<Long, List<Waiter>> waiters = new ConcurrentHashMap<>();
+    /** Set by {@link #closeAll()}: later waiters are answered at once, nothing would settle them. */
+    private volatile boolean closed;
 
     CompletionTracker(WalStorage storage, ClockScheduler timer, Timekeeper time, Executor callbacks) {
         this.storage = storage;
@@ -64,10 +66,12 @@ final class CompletionTracker {
                 waiter.settle(target, status.get());
             }
         }
-        if (!waiter.future.isDone()) {
+        if (closed) {
+            waiter.closed();
+        } else if (!waiter.isDone()) {
             waiter.timeoutTask = timer.schedule(time.now().plus(timeout), waiter::timedOut);
-            if (waiter.future.isDone()) {
-                waiter.timeoutTask.cancel();
+            if (waiter.isDone()) {
+                waiter.timeoutTask.cancel(); // settled while the task was being scheduled
             }
         }
         return waiter.future;
@@ -85,6 +89,7 @@ final class CompletionTracker {
 
     /** Completes every waiter with the statuses as they are (the Wal is stopping). */
     void closeAll() {
+        closed = true;
         for (List<Waiter> list : waiters.values()) {
             for (Waiter waiter : list) {
                 waiter.closed();
@@ -119,6 +124,10 @@ final class CompletionTracker {
             this.timeout = timeout;
             this.failOnTimeout = failOnTimeout;
             this.remaining = new LinkedHashSet<>(targets);
+        }
+
+        synchronized boolean isDone() {
+            return done;
         }
 
         void settle(String target, EntryStatus status) {
