@@ -71,6 +71,30 @@ public final class ConfigSource {
         });
     }
 
+    public Optional<Long> longValue(String property) {
+        return string(property).map(value -> {
+            try {
+                return Long.parseLong(value);
+            } catch (NumberFormatException e) {
+                throw invalid(property, value, "a whole number");
+            }
+        });
+    }
+
+    public Optional<Double> decimal(String property) {
+        return string(property).map(value -> {
+            try {
+                double d = Double.parseDouble(value);
+                if (Double.isNaN(d) || Double.isInfinite(d)) {
+                    throw invalid(property, value, "a finite number");
+                }
+                return d;
+            } catch (NumberFormatException e) {
+                throw invalid(property, value, "a number such as 2 or 1.5");
+            }
+        });
+    }
+
     public Optional<Boolean> bool(String property) {
         return string(property).map(value -> {
             if (value.equalsIgnoreCase("true")) {

@@ -7,14 +7,17 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.wal4j.internal.SteppedClock;
 
 /**
  * A clock that moves only when a test says so, so that tests advance time instead of sleeping.
- * Code that waits for a point in time registers a listener to be told when time moves.
+ * Code that waits for a point in time registers a listener to be told when time moves: as a
+ * {@link SteppedClock}, it wakes the {@code Wal}'s waits (retry backoffs, breaker open periods,
+ * write timeouts, await timeouts) on every {@link #advance}.
  *
  * <p>Thread-safe.
  */
-public final class ManualClock extends Clock {
+public final class ManualClock extends Clock implements SteppedClock {
     private volatile Instant now;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
@@ -39,6 +42,7 @@ public final class ManualClock extends Clock {
     }
 
     /** Runs {@code listener} after every {@link #advance}. */
+    @Override
     public void onAdvance(Runnable listener) {
         listeners.add(listener);
     }

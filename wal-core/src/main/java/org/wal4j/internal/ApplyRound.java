@@ -1,0 +1,195 @@
+package org.wal4j.internal;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import org.wal4j.ApplyResult;
+import org.wal4j.Lifecycle;
+import org.wal4j.SyncTarget;
+import org.wal4j.TargetHealth;
+import org.wal4j.WalEntry;
+import org.wal4j.internal.OutcomeRecorder.Effect;
+import org.wal4j.internal.OutcomeRecorder.Kind;
+
+/**
+ * One {@link SyncTarget#apply} call for a batch, through the target's circuit breaker, and what
+ * its result means for each entry.
+ *
+ * <ul>
+ *   <li>All applied: every entry APPLIED.</li>
+ *   <li>Failed at index {@code i} (the target named the entry): the applied prefix is APPLIED,
+ *       entry {@code i} is charged (PERMANENT: dead-lettered at once; RETRYABLE: retried with its
+ *       backoff, dead-lettered when its attempts run out), the rest stay as they were.</li>
+ *   <li>Thrown (the whole batch failed, nothing applied): a batch of one is charged as
+ *       retryable; a larger batch is left as it was and the worker halves its batch size, so the
+ *       next calls bisect towards the entry at fault without charging the innocent ones.</li>
+ * </ul>
+ *
+ * <p>A retryable failure is charged to the entry only if the breaker is still CLOSED after
+ * counting it and the target's {@link SyncTarget#probe() probe} does not report it DOWN: a
+ * failure because the target is down burns no attempt and dead-letters nothing; the entry just
+ * waits one backoff interval. A permanent failure counts as a success for the breaker: the target
+ * answered, the entry is bad.
+ *
+ * <p>Not thread-safe: confined to the worker thread.
+ */
+final class ApplyRound {
+    enum Result { ALL_APPLIED, FAILED, SPLIT, DENIED }
+
+    /** Stands for a retryable per-entry failure in the breaker's count when the target gave no exception. */
+    private static final class RetryableFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        RetryableFailure(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    private final String name;
+    private final SyncTarget target;
+    private final CircuitBreaker breaker;
+    private final Timekeeper time;
+    private final TargetMetrics metrics;
+    private final OutcomeRecorder recorder;
+    private final RandomGenerator random;
+
+    ApplyRound(String name, SyncTarget target, CircuitBreaker breaker, Timekeeper time, TargetMetrics metrics,
+               OutcomeRecorder recorder, RandomGenerator random) {
+        this.name = name;
+        this.target = target;
+        this.breaker = breaker;
+        this.time = time;
+        this.metrics = metrics;
+        this.recorder = recorder;
+        this.random = random;
+    }
+
+    Result run(List<PendingEntry> batch) {
+        if (!breaker.tryAcquirePermission()) {
+            recorder.record(unchanged(batch), time.now());
+            return Result.DENIED;
+        }
+        Call call = call(batch);
+        Instant now = time.now();
+        int n = batch.size();
+        List<Effect> effects = new ArrayList<>(n);
+        Result outcome;
+        if (call.thrown != null) {
+            breaker.onError(call.nanos, TimeUnit.NANOSECONDS, call.thrown);
+            if (n > 1) {
+                effects = unchanged(batch);
+                outcome = Result.SPLIT;
+            } else {
+                effects.add(retryable(batch.get(0), call.thrown.toString(), now));
+                outcome = Result.FAILED;
+            }
+        } else if (call.result.allApplied()) {
+            breaker.onSuccess(call.nanos, TimeUnit.NANOSECONDS);
+            for (PendingEntry p : batch) {
+                effects.add(new Effect(p, Kind.APPLIED, p.attempts + 1, null, null));
+            }
+            outcome = Result.ALL_APPLIED;
+        } else {
+            recordFailure(call.result, call.nanos);
+            for (int i = 0; i < n; i++) {
+                effects.add(effectOf(batch.get(i), call.result, i, now));
+            }
+            outcome = Result.FAILED;
+        }
+        recorder.record(effects, now);
+        return outcome;
+    }
+
+    /** What one {@link SyncTarget#apply} call returned or threw, and how long it took. */
+    private static final class Call {
+        ApplyResult result;
+        Throwable thrown;
+        long nanos;
+    }
+
+    private Call call(List<PendingEntry> batch) {
+        int n = batch.size();
+        List<WalEntry> entries = new ArrayList<>(n);
+        for (PendingEntry p : batch) {
+            entries.add(p.entry);
+        }
+        metrics.calls.incrementAndGet();
+        metrics.attempts.addAndGet(n);
+        Call call = new Call();
+        long started = System.nanoTime();
+        try {
+            call.result = target.apply(entries);
+            if (call.result == null) {
+                call.thrown = new IllegalStateException("target '" + name + "' returned null for a batch of " + n
+                        + " entries");
+            } else if (call.result.size() != n) {
+                call.thrown = new IllegalStateException("target '" + name + "' returned outcomes for "
+                        + call.result.size() + " entries for a batch of " + n);
+            }
+        } catch (VirtualMachineError e) {
+            breaker.releasePermission();
+            throw e;
+        } catch (Throwable e) {
+            call.thrown = e;
+        }
+        call.nanos = System.nanoTime() - started;
+        metrics.applyLatency.record(call.nanos);
+        return call;
+    }
+
+    private void recordFailure(ApplyResult result, long nanos) {
+        if (result.failureKind().orElseThrow() == ApplyResult.FailureKind.PERMANENT) {
+            breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+        } else {
+            Throwable cause = result.cause() != null ? result.cause() : new RetryableFailure(result.reason());
+            breaker.onError(nanos, TimeUnit.NANOSECONDS, cause);
+        }
+    }
+
+    private Effect effectOf(PendingEntry p, ApplyResult result, int index, Instant now) {
+        switch (result.outcome(index)) {
+            case APPLIED:
+                return new Effect(p, Kind.APPLIED, p.attempts + 1, null, null);
+            case PERMANENT:
+                return new Effect(p, Kind.DEAD, p.attempts + 1, result.reason(), null);
+            case RETRYABLE:
+                return retryable(p, result.reason(), now);
+            default:
+                return new Effect(p, Kind.UNCHANGED, p.attempts, null, null);
+        }
+    }
+
+    /** Charges a retryable failure to {@code p}, unless the target looks down. */
+    private Effect retryable(PendingEntry p, String reason, Instant now) {
+        Lifecycle lifecycle = p.entry.lifecycle();
+        if (breaker.getState() != CircuitBreaker.State.CLOSED || probeSaysDown()) {
+            return new Effect(p, Kind.DELAY, p.attempts, null,
+                    now.plus(Backoffs.delayAfter(lifecycle, Math.max(1, p.attempts), random)));
+        }
+        int attempts = p.attempts + 1;
+        if (attempts >= lifecycle.maxAttempts()) {
+            return new Effect(p, Kind.DEAD, attempts, "gave up after " + attempts + " attempts: " + reason, null);
+        }
+        return new Effect(p, Kind.RETRY, attempts, reason, now.plus(Backoffs.delayAfter(lifecycle, attempts, random)));
+    }
+
+    private boolean probeSaysDown() {
+        try {
+            TargetHealth health = target.probe();
+            return health != null && health.state() == TargetHealth.State.DOWN;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static List<Effect> unchanged(List<PendingEntry> batch) {
+        List<Effect> effects = new ArrayList<>(batch.size());
+        for (PendingEntry p : batch) {
+            effects.add(new Effect(p, Kind.UNCHANGED, p.attempts, null, null));
+        }
+        return effects;
+    }
+}

@@ -1,0 +1,193 @@
+package org.wal4j.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.wal4j.WalEntry;
+import org.wal4j.WalFullException;
+
+/**
+ * Per target, the entries PENDING or RETRYING and their payload bytes, and the limit on them. A
+ * write reserves room for each target its entries name before it is appended (so concurrent
+ * writers cannot overshoot together) and blocks, up to the write timeout, while a target is at
+ * its limit; the target's worker releases room as entries finish (applied, dead-lettered,
+ * expired). A requeue or re-apply adds to the counts without blocking.
+ *
+ * <p>A target with nothing unfinished always lets a write through, however large, so a single
+ * entry above the byte limit is not refused forever.
+ *
+ * <p>Thread-safe: one lock guards the counters.
+ */
+final class Backpressure {
+    /** Runs before every wait and after every wake-up; throws if writes are no longer accepted. */
+    interface OpenCheck {
+        void check();
+    }
+
+    private final long maxEntries;
+    private final long maxBytes;
+    private final Timekeeper time;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition room = lock.newCondition();
+    // @GuardedBy("lock")
+    private final Map<String, long[]> counts = new HashMap<>();
+
+    Backpressure(List<String> targets, long maxEntries, long maxBytes, Timekeeper time) {
+        this.maxEntries = maxEntries;
+        this.maxBytes = maxBytes;
+        this.time = time;
+        for (String target : targets) {
+            counts.put(target, new long[2]);
+        }
+        time.onClockMoved(this::wakeAll);
+    }
+
+    /**
+     * Reserves room for {@code entries}, waiting up to {@code timeout} of clock time.
+     *
+     * @throws WalFullException if a target stays at its limit for the whole timeout
+     */
+    void reserve(List<WalEntry> entries, Duration timeout, OpenCheck open) {
+        Map<String, long[]> need = new HashMap<>();
+        for (WalEntry e : entries) {
+            long bytes = AppendChecks.utf8Length(e.payload());
+            for (String target : e.targets()) {
+                if (counts.containsKey(target)) {
+                    long[] n = need.computeIfAbsent(target, t -> new long[2]);
+                    n[0]++;
+                    n[1] += bytes;
+                }
+            }
+        }
+        Instant deadline = time.now().plus(timeout);
+        lock.lock();
+        try {
+            while (true) {
+                open.check();
+                String full = fullTarget(need);
+                if (full == null) {
+                    need.forEach((t, n) -> add(counts.get(t), n[0], n[1]));
+                    return;
+                }
+                if (!time.awaitUntil(room, deadline)) {
+                    long[] c = counts.get(full);
+                    throw new WalFullException("Wal is full for target '" + full + "': " + c[0]
+                            + " unfinished entries (limit " + maxEntries + ") and " + c[1]
+                            + " unfinished bytes (limit " + maxBytes + "); a write of " + need.get(full)[0]
+                            + " entries and " + need.get(full)[1] + " bytes found no room within " + timeout,
+                            c[0], maxEntries, c[1], maxBytes);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for room in the Wal; nothing was written", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private String fullTarget(Map<String, long[]> need) {
+        for (Map.Entry<String, long[]> e : need.entrySet()) {
+            long[] c = counts.get(e.getKey());
+            if (c[0] == 0 && c[1] == 0) {
+                continue;
+            }
+            if (c[0] + e.getValue()[0] > maxEntries || c[1] + e.getValue()[1] > maxBytes) {
+                return e.getKey();
+            }
+        }
+        return null;
+    }
+
+    /** Gives back room reserved for entries that were not appended. */
+    void unreserve(List<WalEntry> entries) {
+        for (WalEntry e : entries) {
+            long bytes = AppendChecks.utf8Length(e.payload());
+            for (String target : e.targets()) {
+                release(target, 1, bytes);
+            }
+        }
+    }
+
+    /** Counts entries that became unfinished without a write (requeue, re-apply, found at start). */
+    void add(String target, long entries, long bytes) {
+        lock.lock();
+        try {
+            long[] c = counts.get(target);
+            if (c != null) {
+                add(c, entries, bytes);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Entries of {@code target} finished: room for writes. */
+    void release(String target, long entries, long bytes) {
+        if (entries == 0) {
+            return;
+        }
+        lock.lock();
+        try {
+            long[] c = counts.get(target);
+            if (c != null) {
+                add(c, -entries, -bytes);
+                room.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static void add(long[] c, long entries, long bytes) {
+        c[0] = Math.max(0, c[0] + entries);
+        c[1] = Math.max(0, c[1] + bytes);
+    }
+
+    long entries(String target) {
+        lock.lock();
+        try {
+            return counts.get(target)[0];
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long bytes(String target) {
+        lock.lock();
+        try {
+            return counts.get(target)[1];
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The largest entry count over the targets, and the largest byte count. */
+    long[] largest() {
+        lock.lock();
+        try {
+            long[] out = new long[2];
+            for (long[] c : counts.values()) {
+                out[0] = Math.max(out[0], c[0]);
+                out[1] = Math.max(out[1], c[1]);
+            }
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wakes blocked writers so they re-check the clock and whether writes are still accepted. */
+    void wakeAll() {
+        lock.lock();
+        try {
+            room.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package org.wal4j.internal;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.internal.CircuitBreakerStateMachine;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import org.wal4j.BreakerState;
+import org.wal4j.WalConfig;
+
+/**
+ * Creates the resilience4j circuit breaker of a target, running on the injected clock.
+ *
+ * <p>resilience4j's {@code CircuitBreakerStateMachine} takes a {@link Clock} for its open-state
+ * timing (the open state ends when {@code clock.instant()} passes the opening time plus the open
+ * duration, checked on the next permission request) and a timestamp function for call
+ * durations; both are given the injected clock, so a test that advances its clock half-opens the
+ * breaker without sleeping. The automatic open-to-half-open transition is off because it runs on
+ * resilience4j's own real-time scheduler thread: the worker asks for permission itself when the
+ * open period is over.
+ *
+ * <p>Stateless and thread-safe.
+ */
+final class Breakers {
+    private Breakers() {
+    }
+
+    static CircuitBreaker create(String target, WalConfig config, Clock clock) {
+        CircuitBreakerConfig breakerConfig = CircuitBreakerConfig.custom()
+                .failureRateThreshold(config.breakerFailureRateThreshold())
+                .slidingWindow(config.breakerSlidingWindowSize(), config.breakerMinimumCalls(),
+                        CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .waitDurationInOpenState(config.breakerOpenDuration())
+                .permittedNumberOfCallsInHalfOpenState(config.breakerHalfOpenCalls())
+                .automaticTransitionFromOpenToHalfOpenEnabled(false)
+                .currentTimestampFunction(Clock::millis, TimeUnit.MILLISECONDS)
+                .recordException(e -> true)
+                .writableStackTraceEnabled(false)
+                .build();
+        return new CircuitBreakerStateMachine(target, breakerConfig, clock);
+    }
+
+    /** Our view of a resilience4j state: forced or disabled states (never used here) map to the nearest. */
+    static BreakerState map(CircuitBreaker.State state) {
+        switch (state) {
+            case OPEN:
+            case FORCED_OPEN:
+                return BreakerState.OPEN;
+            case HALF_OPEN:
+                return BreakerState.HALF_OPEN;
+            default:
+                return BreakerState.CLOSED;
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package org.wal4j.internal;
+
+import org.wal4j.WalConfig;
+import org.wal4j.WalStorage;
+
+/**
+ * What the workers and the engine's parts share. The members are thread-safe themselves.
+ */
+final class EngineContext {
+    /** Told when the storage refuses a write, a status record, a checkpoint or a read. */
+    interface FailureSink {
+        void storageFailed(String operation, Throwable cause);
+    }
+
+    final WalStorage storage;
+    final WalConfig config;
+    final Timekeeper time;
+    final EventBus events;
+    final Backpressure backpressure;
+    final CompletionTracker tracker;
+    final AckWatermark watermark;
+    final FailureSink failures;
+
+    EngineContext(WalStorage storage, WalConfig config, Timekeeper time, EventBus events, Backpressure backpressure,
+                  CompletionTracker tracker, AckWatermark watermark, FailureSink failures) {
+        this.storage = storage;
+        this.config = config;
+        this.time = time;
+        this.events = events;
+        this.backpressure = backpressure;
+        this.tracker = tracker;
+        this.watermark = watermark;
+        this.failures = failures;
+    }
+}

@@ -1,0 +1,171 @@
+package org.wal4j.internal;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import org.wal4j.EntryStatus;
+import org.wal4j.StatusRecord;
+import org.wal4j.event.EntryApplied;
+import org.wal4j.event.EntryDeadLettered;
+import org.wal4j.event.EntryExpired;
+import org.wal4j.event.EntryRetried;
+
+/**
+ * Makes what happened to held entries true everywhere, in the one order that is safe: first the
+ * status records in the storage (whose index reflects them at once), then the window and the
+ * lanes, then the backpressure counts, the listeners and last the waiters (so that whoever
+ * waited on an entry finds the listeners already told). If the storage refuses the
+ * records nothing else changes and the worker stops: the entries are then applied again after a
+ * restart, which their idempotency keys absorb.
+ *
+ * <p>Not thread-safe: confined to the worker thread.
+ */
+final class OutcomeRecorder {
+    enum Kind {
+        /** The target applied it: APPLIED. */
+        APPLIED,
+        /** A charged, retryable failure: RETRYING until {@code dueAt}. */
+        RETRY,
+        /** Permanent failure or attempts exhausted: DEAD. */
+        DEAD,
+        /** Time to live passed: EXPIRED. */
+        EXPIRED,
+        /** A failure not charged to the entry (the target looks down): no record, just wait until {@code dueAt}. */
+        DELAY,
+        /** Not attempted, or rolled back with another entry: stays as it is. */
+        UNCHANGED
+    }
+
+    /** What to do with one held entry; {@code attempts} is the count to record. */
+    record Effect(PendingEntry entry, Kind kind, int attempts, String reason, Instant dueAt) {
+    }
+
+    private final String target;
+    private final EngineContext ctx;
+    private final TargetMetrics metrics;
+    private final Window window;
+    private final LaneScheduler scheduler;
+
+    OutcomeRecorder(String target, EngineContext ctx, TargetMetrics metrics, Window window, LaneScheduler scheduler) {
+        this.target = target;
+        this.ctx = ctx;
+        this.metrics = metrics;
+        this.window = window;
+        this.scheduler = scheduler;
+    }
+
+    /** Records {@code effects} and re-files every lane they touch (releasing busy ones). */
+    void record(List<Effect> effects, Instant now) {
+        writeStatuses(effects, now);
+        long finished = 0;
+        long finishedBytes = 0;
+        Set<Lane> lanes = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Effect e : effects) {
+            PendingEntry p = e.entry();
+            lanes.add(p.lane);
+            switch (e.kind()) {
+                case APPLIED:
+                case DEAD:
+                case EXPIRED:
+                    window.remove(p);
+                    finished++;
+                    finishedBytes += p.bytes;
+                    break;
+                case RETRY:
+                    p.attempts = e.attempts();
+                    p.status = EntryStatus.RETRYING;
+                    p.dueAt = e.dueAt();
+                    break;
+                case DELAY:
+                    p.dueAt = e.dueAt();
+                    break;
+                default: // UNCHANGED
+                    break;
+            }
+        }
+        for (Lane lane : lanes) {
+            scheduler.release(lane, now);
+        }
+        ctx.backpressure.release(target, finished, finishedBytes);
+        for (Effect e : effects) {
+            announce(e, now);
+        }
+    }
+
+    private void writeStatuses(List<Effect> effects, Instant now) {
+        List<StatusRecord> records = new ArrayList<>(effects.size());
+        for (Effect e : effects) {
+            EntryStatus status = statusOf(e.kind());
+            if (status != null) {
+                records.add(new StatusRecord(e.entry().seq(), target, status, e.attempts(), now, e.reason()));
+            }
+        }
+        if (records.isEmpty()) {
+            return;
+        }
+        try {
+            ctx.storage.appendStatusAsync(records).whenComplete((ok, failure) -> {
+                if (failure != null) {
+                    ctx.failures.storageFailed("status", failure);
+                }
+            });
+        } catch (RuntimeException failure) {
+            throw new StorageFailure("status", failure);
+        }
+    }
+
+    private void announce(Effect e, Instant now) {
+        PendingEntry p = e.entry();
+        boolean listened = !ctx.events.isEmpty();
+        switch (e.kind()) {
+            case APPLIED:
+                metrics.applied.incrementAndGet();
+                if (listened) {
+                    ctx.events.publish(new EntryApplied(now, target, p.entry, e.attempts()));
+                }
+                ctx.tracker.onTerminal(p.seq(), target, EntryStatus.APPLIED);
+                break;
+            case DEAD:
+                metrics.deadLettered.incrementAndGet();
+                metrics.deadLetters.incrementAndGet();
+                if (listened) {
+                    ctx.events.publish(new EntryDeadLettered(now, target, p.entry, e.attempts(), e.reason()));
+                }
+                ctx.tracker.onTerminal(p.seq(), target, EntryStatus.DEAD);
+                break;
+            case EXPIRED:
+                metrics.expired.incrementAndGet();
+                if (listened) {
+                    ctx.events.publish(new EntryExpired(now, target, p.entry, p.expiresAt, e.attempts()));
+                }
+                ctx.tracker.onTerminal(p.seq(), target, EntryStatus.EXPIRED);
+                break;
+            case RETRY:
+                metrics.retried.incrementAndGet();
+                if (listened) {
+                    ctx.events.publish(new EntryRetried(now, target, p.entry, e.attempts(), e.dueAt(), e.reason()));
+                }
+                break;
+            default:
+                break;
+        }
+    }
+
+    private static EntryStatus statusOf(Kind kind) {
+        switch (kind) {
+            case APPLIED:
+                return EntryStatus.APPLIED;
+            case RETRY:
+                return EntryStatus.RETRYING;
+            case DEAD:
+                return EntryStatus.DEAD;
+            case EXPIRED:
+                return EntryStatus.EXPIRED;
+            default:
+                return null;
+        }
+    }
+}

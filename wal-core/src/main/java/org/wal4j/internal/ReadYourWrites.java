@@ -1,0 +1,115 @@
+package org.wal4j.internal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.wal4j.EntryOutcome;
+import org.wal4j.TrackedEntry;
+import org.wal4j.WalEntry;
+import org.wal4j.WalStorage;
+
+/**
+ * What a reader needs to see its own writes: waiting for an entry or a whole lane to be settled,
+ * the lane's entries not applied yet, and flushing a lane ahead of the others.
+ *
+ * <p>A lane's unfinished entries are asked of each target's worker first: its window knows them
+ * exactly when its frontier has passed the last seq and the lane is not truncated, at no I/O.
+ * Otherwise (a backlog larger than the window, or the Wal not running) the storage's index of
+ * unfinished entries is scanned page by page: cost proportional to the target's unfinished
+ * entries, memory only for the lane's.
+ *
+ * <p>Thread-safe.
+ */
+final class ReadYourWrites {
+    private static final int PAGE = 1024;
+
+    private final WalStorage storage;
+    private final Map<String, TargetWorker> workers;
+    private final CompletionTracker tracker;
+    private final BooleanSupplier running;
+
+    ReadYourWrites(WalStorage storage, Map<String, TargetWorker> workers, CompletionTracker tracker,
+                   BooleanSupplier running) {
+        this.storage = storage;
+        this.workers = workers;
+        this.tracker = tracker;
+        this.running = running;
+    }
+
+    CompletableFuture<EntryOutcome> awaitApplied(long seq, String target, Duration timeout) {
+        long last = storage.lastSeq();
+        if (seq < 1 || seq > last) {
+            throw new IllegalArgumentException("seq " + seq + " was never assigned; the last seq is " + last);
+        }
+        WalEntry entry = storage.read(seq).orElse(null);
+        if (entry == null) {
+            return CompletableFuture.completedFuture(new EntryOutcome(seq, Map.of())); // compacted: finished
+        }
+        List<String> targets = entry.targets();
+        if (target != null) {
+            if (!entry.targets().contains(target)) {
+                throw new IllegalArgumentException("entry " + seq + " does not name target '" + target
+                        + "'; it names " + entry.targets());
+            }
+            targets = List.of(target);
+        }
+        return tracker.await(seq, targets, timeout, true);
+    }
+
+    /** Completes when every entry of the lane written so far is settled; with {@code boost} the lane is served first. */
+    CompletableFuture<List<EntryOutcome>> awaitLane(String namespace, String key, Duration timeout, boolean boost) {
+        Map<Long, List<String>> open = new TreeMap<>();
+        laneEntries(namespace, key, boost).forEach((target, entries) ->
+                entries.forEach(e -> open.computeIfAbsent(e.seq(), s -> new ArrayList<>()).add(target)));
+        List<CompletableFuture<EntryOutcome>> futures = new ArrayList<>();
+        open.forEach((seq, targets) -> futures.add(tracker.await(seq, targets, timeout, true)));
+        return CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
+            List<EntryOutcome> out = new ArrayList<>(futures.size());
+            futures.forEach(f -> out.add(f.join()));
+            return out;
+        });
+    }
+
+    /** The lane's entries not yet finished (PENDING or RETRYING) for some target, in seq order. */
+    List<WalEntry> unappliedEntries(String namespace, String key) {
+        Map<Long, WalEntry> bySeq = new TreeMap<>();
+        laneEntries(namespace, key, false).values().forEach(l -> l.forEach(e -> bySeq.put(e.seq(), e)));
+        return List.copyOf(bySeq.values());
+    }
+
+    /** Per target, the lane's unfinished entries up to the last seq now. */
+    private Map<String, List<WalEntry>> laneEntries(String namespace, String key, boolean boost) {
+        LaneKey lane = new LaneKey(Names.namespace(namespace), Names.optionalId("key", key));
+        long upto = storage.lastSeq();
+        Map<String, List<WalEntry>> out = new LinkedHashMap<>();
+        for (TargetWorker worker : workers.values()) {
+            List<WalEntry> known = null;
+            if (running.getAsBoolean()) {
+                try {
+                    known = WalStorage.await(worker.submit(w -> w.laneQuery(lane, upto, boost)));
+                } catch (IllegalStateException unavailable) {
+                    known = null; // the worker ended meanwhile, or this is its own thread: ask the storage
+                }
+            }
+            out.put(worker.name(), known != null ? known : scanLane(worker.name(), lane, upto));
+        }
+        return out;
+    }
+
+    private List<WalEntry> scanLane(String target, LaneKey lane, long upto) {
+        List<WalEntry> out = new ArrayList<>();
+        try (Stream<TrackedEntry> all = Paging.stream(after -> storage.unfinished(target, after, PAGE),
+                t -> t.entry().seq(), PAGE)) {
+            all.takeWhile(t -> t.entry().seq() <= upto)
+                    .filter(t -> lane.equals(LaneKey.of(t.entry())))
+                    .forEach(t -> out.add(t.entry()));
+        }
+        return out;
+    }
+}

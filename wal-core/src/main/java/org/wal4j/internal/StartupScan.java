@@ -1,0 +1,66 @@
+package org.wal4j.internal;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wal4j.EntryStatus;
+import org.wal4j.WalEntry;
+import org.wal4j.WalStorage;
+import org.wal4j.WriteResult;
+
+/**
+ * What {@code start()} rebuilds from the log, in one sequential pass over every entry still held
+ * ({@link WalStorage#scan}): the caller-supplied idempotency keys of entries created within the
+ * retention period (with their original results, as far as the log knows them), and per target
+ * the count and payload bytes of PENDING or RETRYING entries (for backpressure) and of dead
+ * letters.
+ *
+ * <p>Cost: reading the whole retained log once at start, so I/O proportional to its size (about
+ * the retention period's writes plus whatever is unfinished), and heap only for the keys kept.
+ * Runs once, on the thread calling {@code start()}.
+ */
+final class StartupScan {
+    private static final Logger LOG = LoggerFactory.getLogger(StartupScan.class);
+
+    private StartupScan() {
+    }
+
+    static void run(WalStorage storage, Set<String> targets, IdempotencyRegistry registry, Backpressure backpressure,
+                    Map<String, TargetMetrics> metrics, Instant keyCutoff) {
+        long entries = 0;
+        long keys = 0;
+        try (Stream<WalEntry> all = storage.scan(1)) {
+            for (WalEntry e : (Iterable<WalEntry>) all::iterator) {
+                entries++;
+                if (!e.idempotencyKey().equals(e.id()) && !e.createdAt().isBefore(keyCutoff)) {
+                    registry.restore(e.idempotencyKey(), new WriteResult(e.seq(), e.id(), e.idempotencyKey(),
+                            e.createdAt(), true, Map.of(), false), e.tenantId());
+                    keys++;
+                }
+                long bytes = -1;
+                for (String target : e.targets()) {
+                    if (!targets.contains(target)) {
+                        continue;
+                    }
+                    EntryStatus status = storage.status(e.seq(), target).orElse(EntryStatus.APPLIED);
+                    if (status == EntryStatus.PENDING || status == EntryStatus.RETRYING) {
+                        bytes = bytes < 0 ? AppendChecks.utf8Length(e.payload()) : bytes;
+                        backpressure.add(target, 1, bytes);
+                    } else if (status == EntryStatus.DEAD) {
+                        metrics.get(target).deadLetters.incrementAndGet();
+                    }
+                }
+            }
+        }
+        storage.stats().unfinishedByTarget().forEach((target, count) -> {
+            if (count > 0 && !targets.contains(target)) {
+                LOG.warn("{} entries are unfinished for target '{}', which this Wal does not have; they stay in the "
+                        + "log until a Wal with that target drains them", count, target);
+            }
+        });
+        LOG.info("Started from a log of {} entries: {} idempotency keys within the retention period", entries, keys);
+    }
+}

@@ -1,0 +1,20 @@
+package org.wal4j.internal;
+
+/**
+ * Carries a storage exception out of a worker's loop, naming the operation that failed, so the
+ * worker can tell it from a failure of its target. Thrown and caught on one worker thread.
+ */
+final class StorageFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final String operation;
+
+    StorageFailure(String operation, RuntimeException cause) {
+        super("storage failed during " + operation + ": " + cause, cause);
+        this.operation = operation;
+    }
+
+    String operation() {
+        return operation;
+    }
+}

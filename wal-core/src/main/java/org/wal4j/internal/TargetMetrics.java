@@ -1,0 +1,20 @@
+package org.wal4j.internal;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Counters of one target, written by its worker and read by {@code stats()}.
+ *
+ * <p>Thread-safe.
+ */
+final class TargetMetrics {
+    final AtomicLong applied = new AtomicLong();
+    final AtomicLong retried = new AtomicLong();
+    final AtomicLong deadLettered = new AtomicLong();
+    final AtomicLong expired = new AtomicLong();
+    final AtomicLong attempts = new AtomicLong();
+    final AtomicLong calls = new AtomicLong();
+    /** Current size of the target's dead-letter queue. */
+    final AtomicLong deadLetters = new AtomicLong();
+    final LatencyHistogram applyLatency = new LatencyHistogram();
+}

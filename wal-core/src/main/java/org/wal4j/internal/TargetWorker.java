@@ -1,0 +1,499 @@
+package org.wal4j.internal;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wal4j.BreakerState;
+import org.wal4j.EntryStatus;
+import org.wal4j.StatusRecord;
+import org.wal4j.SyncTarget;
+import org.wal4j.WalEntry;
+import org.wal4j.event.BreakerStateChanged;
+import org.wal4j.internal.OutcomeRecorder.Effect;
+import org.wal4j.internal.OutcomeRecorder.Kind;
+
+/**
+ * The one thread that drains the log into one target. Everything the target's draining decides
+ * happens here, so the window, the lanes and the batch size need no locks, and the target sees
+ * one call at a time as its SPI promises. Other threads talk to it through two queues: appended
+ * batches (new entries) and commands (requeue, discard, re-apply, lane queries), run between
+ * batches.
+ *
+ * <p>One round of the loop: run commands; take new entries; expire heads whose time to live
+ * ended; persist the checkpoint if due; then, unless the breaker is open, refill and extend the
+ * window and apply one batch. With nothing to do it sleeps until the next head is due, the
+ * breaker's open period ends, the checkpoint is due, or someone signals (a write, a command, a
+ * clock step, a stop).
+ *
+ * <p>On stop it keeps going while batches are ready and the drain deadline has not passed,
+ * then saves the checkpoint and ends; what is left stays durable in the log.
+ *
+ * <p>Thread-safe where it says so ({@link #offer}, {@link #submit}, {@link #signal},
+ * {@link #requestStop}, {@link #awaitExit}, {@link #breakerState}); the rest runs on the worker
+ * thread.
+ */
+final class TargetWorker {
+    private static final Logger LOG = LoggerFactory.getLogger(TargetWorker.class);
+    private static final long DENIED_PAUSE_MILLIS = 100;
+
+    private static final class Command<T> {
+        final Function<TargetWorker, T> action;
+        final CompletableFuture<T> future = new CompletableFuture<>();
+
+        Command(Function<TargetWorker, T> action) {
+            this.action = action;
+        }
+
+        void run(TargetWorker worker) {
+            try {
+                future.complete(action.apply(worker));
+            } catch (StorageFailure e) {
+                future.completeExceptionally(e.getCause());
+                throw e;
+            } catch (RuntimeException e) {
+                future.completeExceptionally(e);
+            }
+        }
+    }
+
+    private final String name;
+    private final EngineContext ctx;
+    private final CircuitBreaker breaker;
+    private final TargetMetrics metrics;
+    private final LaneScheduler scheduler = new LaneScheduler();
+    private final Window window;
+    private final OutcomeRecorder recorder;
+    private final ApplyRound round;
+    private final Thread thread;
+
+    private final ConcurrentLinkedQueue<AppendedBatch> inbox = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger inboxEntries = new AtomicInteger();
+    private final int inboxCap;
+    private final ConcurrentLinkedQueue<Command<?>> commands = new ConcurrentLinkedQueue<>();
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wake = lock.newCondition();
+    // @GuardedBy("lock")
+    private boolean signalled;
+    // @GuardedBy("lock")
+    private boolean exited;
+    private final Runnable waker = this::signal;
+
+    private volatile boolean stopRequested;
+    private volatile boolean drain;
+    private volatile Instant drainDeadline;
+    /** When the open breaker may be asked again; written on the worker thread by the breaker's event. */
+    private volatile Instant openUntil;
+
+    // worker-confined
+    /** No batch before this (the breaker refused a permission it was expected to give). */
+    private Instant pauseUntil;
+    private int batchLimit;
+    private Instant nextCheckpointAt;
+    private long savedCheckpoint;
+
+    TargetWorker(String name, SyncTarget target, EngineContext ctx, TargetMetrics metrics) {
+        this.name = name;
+        this.ctx = ctx;
+        this.metrics = metrics;
+        this.breaker = Breakers.create(name, ctx.config, ctx.time.clock());
+        SplittableRandom random = new SplittableRandom();
+        this.window = new Window(name, ctx.storage, scheduler, random, ctx.config.windowEntries(),
+                ctx.config.windowBytes(), ctx.config.maxBatchSize());
+        this.recorder = new OutcomeRecorder(name, ctx, metrics, window, scheduler);
+        this.round = new ApplyRound(name, target, breaker, ctx.time, metrics, recorder, random);
+        this.inboxCap = ctx.config.windowEntries();
+        this.batchLimit = ctx.config.maxBatchSize();
+        this.savedCheckpoint = ctx.storage.checkpoint(name);
+        this.thread = new Thread(this::run, "wal4j-worker-" + name);
+        this.thread.setDaemon(true);
+        breaker.getEventPublisher().onStateTransition(event -> {
+            BreakerState from = Breakers.map(event.getStateTransition().getFromState());
+            BreakerState to = Breakers.map(event.getStateTransition().getToState());
+            Instant at = ctx.time.now();
+            if (to == BreakerState.OPEN) {
+                // resilience4j half-opens only once the clock is strictly after the open period
+                openUntil = at.plus(ctx.config.breakerOpenDuration()).plusMillis(1);
+            }
+            if (from != to) {
+                LOG.info("Circuit breaker of target '{}' went from {} to {}", name, from, to);
+                ctx.events.publish(new BreakerStateChanged(at, name, from, to));
+            }
+        });
+    }
+
+    String name() {
+        return name;
+    }
+
+    BreakerState breakerState() {
+        return Breakers.map(breaker.getState());
+    }
+
+    void start() {
+        ctx.time.onClockMoved(waker);
+        thread.start();
+    }
+
+    /** Hands over entries just appended; dropped (and later read from the storage) if the inbox is full. */
+    void offer(AppendedBatch batch) {
+        if (inboxEntries.addAndGet(batch.entries().size()) > inboxCap) {
+            inboxEntries.addAndGet(-batch.entries().size());
+        } else {
+            inbox.add(batch);
+        }
+        signal();
+    }
+
+    /**
+     * Runs {@code action} on the worker thread between batches.
+     *
+     * @throws IllegalStateException if called on the worker thread itself (from a listener): the
+     *                               call would wait for a round that cannot start
+     */
+    <T> CompletableFuture<T> submit(Function<TargetWorker, T> action) {
+        if (Thread.currentThread() == thread) {
+            throw new IllegalStateException("this call cannot be made from a listener running on the worker of "
+                    + "target '" + name + "'; hand it to another thread");
+        }
+        Command<T> command = new Command<>(action);
+        commands.add(command);
+        lock.lock();
+        try {
+            if (exited) {
+                commands.remove(command);
+                command.future.completeExceptionally(
+                        new IllegalStateException("the worker of target '" + name + "' has stopped"));
+            } else {
+                signalled = true;
+                wake.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+        return command.future;
+    }
+
+    void signal() {
+        lock.lock();
+        try {
+            signalled = true;
+            wake.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Asks the worker to end: when {@code drain}, after applying what is ready until
+     * {@code deadline}; otherwise at once (the storage failed).
+     */
+    void requestStop(Instant deadline, boolean drain) {
+        this.drainDeadline = deadline;
+        this.drain = drain;
+        this.stopRequested = true;
+        signal();
+    }
+
+    /** Waits until the worker has ended or the clock reaches {@code deadline}; true if it ended. */
+    boolean awaitExit(Instant deadline) {
+        lock.lock();
+        try {
+            while (!exited) {
+                if (!ctx.time.awaitUntil(wake, deadline)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return exited;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Interrupts a worker stuck in its target and waits briefly; true if it ended. */
+    boolean interruptAndJoin(long realMillis) {
+        thread.interrupt();
+        try {
+            thread.join(realMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !thread.isAlive();
+    }
+
+    private void run() {
+        boolean storageOk = true;
+        try {
+            loop();
+        } catch (StorageFailure e) {
+            storageOk = false;
+            ctx.failures.storageFailed(e.operation(), e.getCause());
+        } catch (RuntimeException | Error e) {
+            storageOk = false;
+            LOG.error("The worker of target '{}' failed; its draining stops", name, e);
+            ctx.failures.storageFailed("worker of target '" + name + "'", e);
+        } finally {
+            if (storageOk && drain) {
+                saveCheckpoint(true);
+            }
+            ctx.time.removeWaker(waker);
+            lock.lock();
+            try {
+                exited = true;
+                wake.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            for (Command<?> c = commands.poll(); c != null; c = commands.poll()) {
+                c.future.completeExceptionally(new IllegalStateException("the worker of target '" + name
+                        + "' has stopped"));
+            }
+        }
+    }
+
+    private void loop() {
+        nextCheckpointAt = ctx.time.now().plus(ctx.config.checkpointInterval());
+        while (true) {
+            if (stopRequested && !drain) {
+                return;
+            }
+            runCommands();
+            takeInbox();
+            Instant now = ctx.time.now();
+            expireHeads(now);
+            if (!now.isBefore(nextCheckpointAt)) {
+                saveCheckpoint(false);
+                nextCheckpointAt = now.plus(ctx.config.checkpointInterval());
+            }
+            if (stopRequested && drainDeadline != null && !now.isBefore(drainDeadline)) {
+                return;
+            }
+            Step step = breakerAllows(now) ? drainOnce(now) : Step.IDLE;
+            if (step == Step.APPLIED || step == Step.LOADED) {
+                continue;
+            }
+            if (stopRequested) {
+                return; // nothing more is ready: the rest stays durable
+            }
+            sleep(now);
+        }
+    }
+
+    private enum Step { APPLIED, LOADED, IDLE }
+
+    private Step drainOnce(Instant now) {
+        boolean loaded = window.refillTruncated(now);
+        scheduler.promoteDue(now);
+        boolean stuck = scheduler.readyLanes() == 0;
+        loaded |= window.extend(ctx.watermark.get(), stuck, now);
+        List<PendingEntry> batch = scheduler.selectBatch(now, batchLimit);
+        if (batch.isEmpty()) {
+            return loaded ? Step.LOADED : Step.IDLE;
+        }
+        ApplyRound.Result result = round.run(batch);
+        switch (result) {
+            case ALL_APPLIED:
+                batchLimit = Math.min(ctx.config.maxBatchSize(), batchLimit * 2);
+                break;
+            case SPLIT:
+                batchLimit = Math.max(1, batch.size() / 2);
+                break;
+            case DENIED:
+                // the breaker's own open period outlasted ours, or no trial call is left: ask again a little later
+                pauseUntil = ctx.time.now().plusMillis(DENIED_PAUSE_MILLIS);
+                return Step.IDLE;
+            default:
+                break;
+        }
+        return Step.APPLIED;
+    }
+
+    private boolean breakerAllows(Instant now) {
+        if (pauseUntil != null && now.isBefore(pauseUntil)) {
+            return false;
+        }
+        if (breaker.getState() != CircuitBreaker.State.OPEN) {
+            return true;
+        }
+        Instant until = openUntil;
+        return until == null || !now.isBefore(until);
+    }
+
+    private void sleep(Instant now) {
+        Instant wakeAt = scheduler.nextWakeAt();
+        if (breaker.getState() == CircuitBreaker.State.OPEN) {
+            wakeAt = Timekeeper.earliest(wakeAt, openUntil);
+        }
+        wakeAt = Timekeeper.earliest(wakeAt, nextCheckpointAt);
+        if (pauseUntil != null && pauseUntil.isAfter(now)) {
+            wakeAt = Timekeeper.earliest(wakeAt, pauseUntil);
+        }
+        if (wakeAt != null && !wakeAt.isAfter(now)) {
+            wakeAt = null; // already due but nothing could be done: wait for a signal or one slice
+        }
+        lock.lock();
+        try {
+            if (!signalled) {
+                ctx.time.awaitUntil(wake, wakeAt);
+            }
+            signalled = false;
+        } catch (InterruptedException e) {
+            drain = false;
+            stopRequested = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void runCommands() {
+        for (Command<?> c = commands.poll(); c != null; c = commands.poll()) {
+            c.run(this);
+        }
+    }
+
+    private void takeInbox() {
+        for (AppendedBatch b = inbox.poll(); b != null; b = inbox.poll()) {
+            inboxEntries.addAndGet(-b.entries().size());
+            window.stage(b);
+        }
+    }
+
+    private void expireHeads(Instant now) {
+        for (List<Lane> lanes = scheduler.expiredHeads(now); !lanes.isEmpty(); lanes = scheduler.expiredHeads(now)) {
+            List<Effect> effects = new ArrayList<>(lanes.size());
+            for (Lane lane : lanes) {
+                PendingEntry head = lane.head();
+                effects.add(new Effect(head, Kind.EXPIRED, head.attempts, "time to live ended at " + head.expiresAt,
+                        null));
+            }
+            recorder.record(effects, now);
+        }
+    }
+
+    private void saveCheckpoint(boolean wait) {
+        long candidate = window.checkpointCandidate();
+        if (candidate <= savedCheckpoint) {
+            return;
+        }
+        try {
+            CompletableFuture<Void> saved = ctx.storage.saveCheckpoint(name, candidate);
+            savedCheckpoint = candidate;
+            if (wait) {
+                org.wal4j.WalStorage.await(saved);
+            } else {
+                saved.whenComplete((ok, failure) -> {
+                    if (failure != null) {
+                        ctx.failures.storageFailed("checkpoint", failure);
+                    }
+                });
+            }
+        } catch (RuntimeException e) {
+            if (wait) {
+                LOG.warn("Could not save the checkpoint {} of target '{}' on stop", candidate, name, e);
+            } else {
+                throw new StorageFailure("checkpoint", e);
+            }
+        }
+    }
+
+    // ---- commands, run on the worker thread ----
+
+    /**
+     * Makes the given entries PENDING again (attempts reset) where their status for this target
+     * passes {@code eligible}, and rebuilds the window so they take their place in their lanes.
+     *
+     * @return the sequence numbers changed, in order
+     */
+    List<Long> makePending(List<WalEntry> entries, Predicate<EntryStatus> eligible, String reason) {
+        Instant now = ctx.time.now();
+        List<StatusRecord> records = new ArrayList<>();
+        List<Long> changed = new ArrayList<>();
+        long bytes = 0;
+        long fromDead = 0;
+        for (WalEntry e : entries) {
+            EntryStatus status = ctx.storage.status(e.seq(), name).orElse(null);
+            if (status != null && eligible.test(status)) {
+                records.add(new StatusRecord(e.seq(), name, EntryStatus.PENDING, 0, now, reason));
+                changed.add(e.seq());
+                bytes += AppendChecks.utf8Length(e.payload());
+                fromDead += status == EntryStatus.DEAD ? 1 : 0;
+            }
+        }
+        if (!records.isEmpty()) {
+            appendStatus(records);
+            ctx.backpressure.add(name, records.size(), bytes);
+            metrics.deadLetters.addAndGet(-fromDead);
+            window.reset();
+        }
+        return changed;
+    }
+
+    /** Marks the given dead letters DISCARDED; returns the sequence numbers changed. */
+    List<Long> discard(List<WalEntry> entries, String reason) {
+        Instant now = ctx.time.now();
+        List<StatusRecord> records = new ArrayList<>();
+        List<Long> changed = new ArrayList<>();
+        for (WalEntry e : entries) {
+            if (ctx.storage.status(e.seq(), name).orElse(null) == EntryStatus.DEAD) {
+                records.add(new StatusRecord(e.seq(), name, EntryStatus.DISCARDED, 0, now, reason));
+                changed.add(e.seq());
+            }
+        }
+        if (!records.isEmpty()) {
+            appendStatus(records);
+            metrics.deadLetters.addAndGet(-records.size());
+        }
+        return changed;
+    }
+
+    /**
+     * The lane's unfinished entries up to {@code upto} if the window knows them all, else null;
+     * with {@code boost}, the lane is served before all others and its retry backoffs are cut
+     * (delivery delays are kept).
+     */
+    List<WalEntry> laneQuery(LaneKey key, long upto, boolean boost) {
+        Instant now = ctx.time.now();
+        if (boost) {
+            Lane lane = window.lane(key);
+            if (lane != null) {
+                lane.boostThrough = Math.max(lane.boostThrough, upto);
+                for (PendingEntry p : lane.entries) {
+                    if (p.seq() <= upto && p.attempts > 0 && p.dueAt.isAfter(now)) {
+                        p.dueAt = now;
+                    }
+                }
+                if (!lane.busy) {
+                    scheduler.schedule(lane, now);
+                }
+            }
+        }
+        return window.laneEntries(key, upto);
+    }
+
+    private void appendStatus(List<StatusRecord> records) {
+        try {
+            ctx.storage.appendStatus(records);
+        } catch (RuntimeException e) {
+            throw new StorageFailure("status", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TargetWorker{" + name + ", " + window + ", batchLimit=" + batchLimit + '}';
+    }
+}

@@ -1,0 +1,454 @@
+package org.wal4j.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wal4j.AccessPolicy;
+import org.wal4j.AuditSink;
+import org.wal4j.CompactionResult;
+import org.wal4j.DeadLetter;
+import org.wal4j.DeadLetterFilter;
+import org.wal4j.EntryOutcome;
+import org.wal4j.ReplayQuery;
+import org.wal4j.ReplayRecord;
+import org.wal4j.StorageState;
+import org.wal4j.StorageStats;
+import org.wal4j.SyncTarget;
+import org.wal4j.TrackedEntry;
+import org.wal4j.TargetStats;
+import org.wal4j.UserContext;
+import org.wal4j.WalConfig;
+import org.wal4j.WalEntry;
+import org.wal4j.WalState;
+import org.wal4j.WalStats;
+import org.wal4j.WalStorage;
+import org.wal4j.WalUnavailableException;
+import org.wal4j.WriteResult;
+import org.wal4j.event.StorageFailed;
+import org.wal4j.event.WalListener;
+
+/**
+ * The machinery behind {@link org.wal4j.Wal}: its state, threads and parts. Not an API: use
+ * {@code Wal}. Public only because {@code Wal} lives in another package.
+ *
+ * <h2>Threads</h2>
+ * One worker per target ({@link TargetWorker}); one timer ({@link ClockScheduler}) for
+ * timeouts, compaction and key pruning; one callback thread that answers asynchronous writes and
+ * waiters, so that no user code runs on the storage's writer or on a worker. Writers run on their
+ * own threads up to the append.
+ *
+ * <h2>States</h2>
+ * <pre>
+ *   NEW ──start()──► RUNNING ──stop()──► STOPPING ──► STOPPED
+ *                      │                    ▲
+ *                      └─storage failure─► FAILED ──stop()
+ * </pre>
+ *
+ * <p>Thread-safe.
+ */
+public final class WalEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(WalEngine.class);
+
+    private final WalStorage storage;
+    private final WalConfig config;
+    private final Timekeeper time;
+    private final EventBus events;
+    private final Backpressure backpressure;
+    private final ClockScheduler timer;
+    private final ExecutorService callbacks;
+    private final CompletionTracker tracker;
+    private final IdempotencyRegistry registry = new IdempotencyRegistry();
+    private final Map<String, TargetWorker> workers = new LinkedHashMap<>();
+    private final Map<String, TargetMetrics> metrics = new LinkedHashMap<>();
+    private final EngineContext ctx;
+    private final WritePath writes;
+    private final DeadLetterQueue deadLetters;
+    private final ReplayRunner replays;
+    private final Maintenance maintenance;
+    private final ReadYourWrites reads;
+
+    private final ReentrantLock stateLock = new ReentrantLock();
+    private final Condition idle = stateLock.newCondition();
+    // @GuardedBy("stateLock")
+    private WalState state = WalState.NEW;
+    // @GuardedBy("stateLock")
+    private String failure;
+    // @GuardedBy("stateLock")
+    private int inFlight;
+
+    private WalEngine(WalStorage storage, Map<String, SyncTarget> targets, WalConfig config, Clock clock,
+                      AccessPolicy policy, AuditSink auditSink, List<WalListener> listeners) {
+        this.storage = storage;
+        this.config = config;
+        this.time = new Timekeeper(clock);
+        this.events = new EventBus(listeners);
+        this.backpressure = new Backpressure(List.copyOf(targets.keySet()), config.maxUnfinishedEntries(),
+                config.maxUnfinishedBytes(), time);
+        this.timer = new ClockScheduler(time, "wal4j-timer");
+        this.callbacks = callbackExecutor();
+        this.tracker = new CompletionTracker(storage, timer, time, callbacks);
+        this.ctx = new EngineContext(storage, config, time, events, backpressure, tracker,
+                new AckWatermark(storage.lastSeq()), this::storageFailed);
+        targets.forEach((name, target) -> {
+            TargetMetrics m = new TargetMetrics();
+            metrics.put(name, m);
+            workers.put(name, new TargetWorker(name, target, ctx, m));
+        });
+        AuditTrail audit = new AuditTrail(auditSink, time);
+        AccessGuard guard = new AccessGuard(policy, audit);
+        this.writes = new WritePath(ctx, guard, audit, registry, List.copyOf(workers.values()), callbacks, new Gate());
+        this.deadLetters = new DeadLetterQueue(storage, Collections.unmodifiableMap(workers), guard, audit);
+        this.replays = new ReplayRunner(storage, Collections.unmodifiableMap(workers), guard, audit);
+        this.maintenance = new Maintenance(ctx, List.copyOf(targets.keySet()), registry);
+        this.reads = new ReadYourWrites(storage, Collections.unmodifiableMap(workers), tracker,
+                () -> state() == WalState.RUNNING);
+    }
+
+    /** Creates an engine in state NEW; the arguments are checked by {@code Wal.Builder}. */
+    public static WalEngine create(WalStorage storage, Map<String, SyncTarget> targets, WalConfig config, Clock clock,
+                                   AccessPolicy policy, AuditSink audit, List<WalListener> listeners) {
+        return new WalEngine(storage, targets, config, clock, policy, audit, listeners);
+    }
+
+    private static ExecutorService callbackExecutor() {
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "wal4j-callbacks");
+                    t.setDaemon(true);
+                    return t;
+                }, (task, pool) -> task.run()); // after shutdown, answer on the caller's thread
+        return executor;
+    }
+
+    public Instant now() {
+        return time.now();
+    }
+
+    public WalConfig config() {
+        return config;
+    }
+
+    public List<String> targetNames() {
+        return List.copyOf(workers.keySet());
+    }
+
+    public WalState state() {
+        stateLock.lock();
+        try {
+            return state;
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
+    public void addListener(WalListener listener) {
+        events.add(listener);
+    }
+
+    // ---- life cycle ----
+
+    public void start() {
+        stateLock.lock();
+        try {
+            if (state != WalState.NEW) {
+                throw new IllegalStateException("start() called on a Wal in state " + state
+                        + "; a Wal starts once: build a new one");
+            }
+            StorageState storageState = storage.stats().state();
+            if (storageState != StorageState.OPEN) {
+                throw new WalUnavailableException("Cannot start the Wal: its storage is " + storageState);
+            }
+            StartupScan.run(storage, workers.keySet(), registry, backpressure, metrics,
+                    time.now().minus(config.retention()));
+            timer.start();
+            timer.scheduleEvery(config.compactionInterval(), () -> {
+                maintenance.pruneKeys();
+                maintenance.compactQuietly();
+            });
+            workers.values().forEach(TargetWorker::start);
+            state = WalState.RUNNING;
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
+    public boolean stop(Duration timeout) {
+        WalState was;
+        stateLock.lock();
+        try {
+            was = state;
+            if (was == WalState.STOPPED || was == WalState.STOPPING) {
+                return true;
+            }
+            state = WalState.STOPPING;
+        } finally {
+            stateLock.unlock();
+        }
+        if (was == WalState.NEW) {
+            closeStorage();
+            setState(WalState.STOPPED);
+            return true;
+        }
+        Instant deadline = time.now().plus(timeout);
+        backpressure.wakeAll();
+        awaitWritesDone(deadline);
+        boolean drain = was == WalState.RUNNING;
+        workers.values().forEach(w -> w.requestStop(deadline, drain));
+        boolean inTime = true;
+        for (TargetWorker worker : workers.values()) {
+            if (!worker.awaitExit(deadline)) {
+                inTime = false;
+                if (!worker.interruptAndJoin(1000)) {
+                    LOG.warn("The worker of target '{}' did not stop within {}; it is left to end on its own",
+                            worker.name(), timeout);
+                }
+            }
+        }
+        timer.stop(Duration.ofSeconds(1));
+        tracker.closeAll();
+        callbacks.shutdown();
+        closeStorage();
+        setState(WalState.STOPPED);
+        return inTime;
+    }
+
+    private void awaitWritesDone(Instant deadline) {
+        Runnable waker = this::wakeIdle;
+        time.onClockMoved(waker);
+        stateLock.lock();
+        try {
+            while (inFlight > 0 && time.awaitUntil(idle, deadline)) {
+                // loop: re-check after every wake-up
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            stateLock.unlock();
+            time.removeWaker(waker);
+        }
+    }
+
+    private void wakeIdle() {
+        stateLock.lock();
+        try {
+            idle.signalAll();
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
+    private void closeStorage() {
+        try {
+            storage.close();
+        } catch (RuntimeException e) {
+            LOG.warn("Closing the storage failed", e);
+        }
+    }
+
+    private void setState(WalState next) {
+        stateLock.lock();
+        try {
+            state = next;
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
+    /** The first storage failure stops acceptance of writes and all draining. */
+    void storageFailed(String operation, Throwable cause) {
+        stateLock.lock();
+        try {
+            if (state != WalState.RUNNING) {
+                LOG.debug("Storage failure during {} while {}", operation, state, cause);
+                return;
+            }
+            state = WalState.FAILED;
+            failure = "the storage failed during " + operation + ": " + cause;
+        } finally {
+            stateLock.unlock();
+        }
+        LOG.error("wal4j stops accepting writes: the storage failed during {}", operation, cause);
+        workers.values().forEach(w -> w.requestStop(null, false));
+        backpressure.wakeAll();
+        events.publish(new StorageFailed(time.now(), operation, cause));
+    }
+
+    private final class Gate implements WritePath.Gate {
+        @Override
+        public void enter() {
+            stateLock.lock();
+            try {
+                checkAccepting();
+                inFlight++;
+            } finally {
+                stateLock.unlock();
+            }
+        }
+
+        @Override
+        public void leave() {
+            stateLock.lock();
+            try {
+                if (--inFlight == 0) {
+                    idle.signalAll();
+                }
+            } finally {
+                stateLock.unlock();
+            }
+        }
+
+        @Override
+        public void check() {
+            stateLock.lock();
+            try {
+                checkAccepting();
+            } finally {
+                stateLock.unlock();
+            }
+        }
+    }
+
+    // @GuardedBy("stateLock")
+    private void checkAccepting() {
+        switch (state) {
+            case RUNNING:
+                return;
+            case NEW:
+                throw new IllegalStateException("The Wal is not started; call start() first");
+            case FAILED:
+                throw new WalUnavailableException("The Wal refuses writes: " + failure
+                        + "; reopen the storage and build a new Wal");
+            default:
+                throw new IllegalStateException("The Wal is " + state + "; writes are refused");
+        }
+    }
+
+    private void requireRunning(String what) {
+        WalState s = state();
+        if (s != WalState.RUNNING) {
+            throw new IllegalStateException(what + " needs a running Wal, but it is " + s);
+        }
+    }
+
+    // ---- writes ----
+
+    public CompletableFuture<List<WriteResult>> write(List<WalEntry> entries, UserContext user, boolean callerWaits) {
+        for (WalEntry e : entries) {
+            for (String target : e.targets()) {
+                if (!workers.containsKey(target)) {
+                    throw new IllegalArgumentException("entry " + e.id() + " names target '" + target
+                            + "', which this Wal does not have; targets are " + workers.keySet());
+                }
+            }
+        }
+        return writes.write(entries, user, callerWaits);
+    }
+
+    public void forceSync() {
+        WalStorage.await(storage.sync());
+    }
+
+    // ---- read your writes ----
+
+    public CompletableFuture<EntryOutcome> awaitApplied(long seq, String target, Duration timeout) {
+        return reads.awaitApplied(seq, target, timeout);
+    }
+
+    /**
+     * Completes when every entry of the lane written so far is settled for every target; with
+     * {@code boost} the lane is served first.
+     */
+    public CompletableFuture<List<EntryOutcome>> awaitLane(String namespace, String key, Duration timeout,
+                                                           boolean boost) {
+        return reads.awaitLane(namespace, key, timeout, boost);
+    }
+
+    /** The lane's entries not yet finished (PENDING or RETRYING) for some target, in seq order. */
+    public List<WalEntry> unappliedEntries(String namespace, String key) {
+        return reads.unappliedEntries(namespace, key);
+    }
+
+    // ---- dead letters and replay ----
+
+    public Stream<DeadLetter> deadLetters(DeadLetterFilter filter, UserContext user) {
+        return deadLetters.list(filter, user);
+    }
+
+    public boolean requeue(long seq, String target, UserContext user) {
+        requireRunning("requeue");
+        return deadLetters.requeue(seq, target, user);
+    }
+
+    public int requeue(DeadLetterFilter filter, UserContext user) {
+        requireRunning("requeue");
+        return deadLetters.requeue(filter, user);
+    }
+
+    public boolean discard(long seq, String target, UserContext user) {
+        requireRunning("discard");
+        return deadLetters.discard(seq, target, user);
+    }
+
+    public int discard(DeadLetterFilter filter, UserContext user) {
+        requireRunning("discard");
+        return deadLetters.discard(filter, user);
+    }
+
+    public Stream<ReplayRecord> replay(ReplayQuery query, UserContext user) {
+        return replays.replay(query, user);
+    }
+
+    public int reapply(ReplayQuery query, String target, UserContext user) {
+        requireRunning("reapply");
+        return replays.reapply(query, target, user);
+    }
+
+    public CompactionResult compact() {
+        requireRunning("compact");
+        return maintenance.compact();
+    }
+
+    // ---- stats ----
+
+    public WalStats stats() {
+        StorageStats storageStats = storage.stats();
+        Instant now = time.now();
+        Map<String, TargetStats> targets = new LinkedHashMap<>();
+        for (TargetWorker worker : workers.values()) {
+            String name = worker.name();
+            TargetMetrics m = metrics.get(name);
+            targets.put(name, new TargetStats(name, worker.breakerState(), backpressure.entries(name),
+                    backpressure.bytes(name), lagSeconds(name, now), m.deadLetters.get(), storage.checkpoint(name),
+                    m.applied.get(), m.retried.get(), m.deadLettered.get(), m.expired.get(), m.attempts.get(),
+                    m.calls.get(), m.applyLatency.percentile(0.5) / 1000, m.applyLatency.percentile(0.99) / 1000,
+                    m.applyLatency.percentile(0.999) / 1000));
+        }
+        long[] largest = backpressure.largest();
+        return new WalStats(state(), storageStats.lastSeq(), largest[0], largest[1], storageStats.deadLetters(),
+                writes.writes.get(), writes.duplicates.get(), writes.latency.percentile(0.5) / 1000,
+                writes.latency.percentile(0.99) / 1000, writes.latency.percentile(0.999) / 1000, registry.size(),
+                targets, storageStats);
+    }
+
+    private double lagSeconds(String target, Instant now) {
+        List<TrackedEntry> oldest = storage.unfinished(target, 0, 1);
+        if (oldest.isEmpty()) {
+            return 0;
+        }
+        return Math.max(0, Duration.between(oldest.get(0).entry().createdAt(), now).toMillis() / 1000.0);
+    }
+}

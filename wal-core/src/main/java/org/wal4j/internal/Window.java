@@ -1,0 +1,389 @@
+package org.wal4j.internal;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+import org.wal4j.EntryStatus;
+import org.wal4j.TrackedEntry;
+import org.wal4j.WalEntry;
+import org.wal4j.WalStorage;
+
+/**
+ * The part of a target's backlog its worker holds in memory: at most {@code maxEntries} entries
+ * (and {@code maxBytes} of payload), loaded in sequence order from the storage's index of
+ * unfinished entries, or straight from the writers ({@link #stage}) when the window has caught up
+ * with the log. A target may be down for hours with millions of entries waiting; only this
+ * bounded prefix is ever in memory.
+ *
+ * <h2>The frontier</h2>
+ * Every entry unfinished for the target with {@code seq <= frontier} is held, except the entries
+ * of a <em>truncated</em> lane after that lane's {@code resumeAfter}. So a lane's held entries
+ * always begin at its true head, and the lowest held seq bounds the target's checkpoint.
+ *
+ * <h2>Why lanes get truncated</h2>
+ * One lane may hold at most {@code laneCap} entries. Normally the frontier stops at an entry of a
+ * full lane (FIFO over the whole log is then the same as FIFO per lane). But when no held lane
+ * is ready (every head backs off or waits for its delivery time) the window is <em>stuck</em>: it
+ * then skips the entries of full lanes, marking them truncated, to find other lanes that can
+ * proceed; so one hot lane with a failing head never blocks the lanes behind it. A truncated lane
+ * is refilled, in order, from the storage when it runs low.
+ *
+ * <p>Hazard: a window full of entries that are not due (many lanes each waiting for a delivery
+ * time far ahead) blocks the entries behind it until they become due; the window is bounded on
+ * purpose, so this is the price of delayed delivery beyond {@code maxEntries} lanes.
+ *
+ * <p>Not thread-safe: confined to the worker thread.
+ */
+final class Window {
+    enum Admit { ADDED, SKIPPED, STOP }
+
+    private static final int PAGE = 512;
+
+    private final String target;
+    private final WalStorage storage;
+    private final LaneScheduler scheduler;
+    private final RandomGenerator random;
+    private final int maxEntries;
+    private final long maxBytes;
+    private final int laneCap;
+    private final int stagedCap;
+
+    private final Map<LaneKey, Lane> lanes = new HashMap<>();
+    private final Set<Lane> truncated = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final TreeMap<Long, AppendedBatch> staged = new TreeMap<>();
+    private int stagedEntries;
+    private long frontier;
+    private int held;
+    private long heldBytes;
+
+    Window(String target, WalStorage storage, LaneScheduler scheduler, RandomGenerator random, int maxEntries,
+           long maxBytes, int maxBatchSize) {
+        this.target = target;
+        this.storage = storage;
+        this.scheduler = scheduler;
+        this.random = random;
+        this.maxEntries = maxEntries;
+        this.maxBytes = maxBytes;
+        this.laneCap = Math.max(Math.min(maxEntries, maxBatchSize), maxEntries / 4);
+        this.stagedCap = maxEntries;
+    }
+
+    long frontier() {
+        return frontier;
+    }
+
+    int held() {
+        return held;
+    }
+
+    /** Keeps entries just appended, to load them without reading them back; dropped when there is no room. */
+    void stage(AppendedBatch batch) {
+        if (batch.lastSeq() <= frontier || stagedEntries + batch.entries().size() > stagedCap) {
+            return;
+        }
+        staged.put(batch.firstSeq(), batch);
+        stagedEntries += batch.entries().size();
+    }
+
+    /**
+     * Forgets everything held (statuses changed under the window: a requeue or re-apply). Staged
+     * entries go too: they were taken as PENDING when appended, which may no longer be true.
+     */
+    void reset() {
+        staged.clear();
+        stagedEntries = 0;
+        lanes.clear();
+        truncated.clear();
+        held = 0;
+        heldBytes = 0;
+        frontier = 0;
+        scheduler.clear();
+    }
+
+    /**
+     * Loads entries after the frontier, up to the {@code watermark} of acknowledged appends,
+     * until the window is full or, when not {@code stuck}, a full or truncated lane is reached.
+     *
+     * @return true if the frontier moved or entries were added
+     */
+    boolean extend(long watermark, boolean stuck, Instant now) {
+        long startFrontier = frontier;
+        int startHeld = held;
+        int examined = 0;
+        while (frontier < watermark && examined < maxEntries) {
+            dropStaged();
+            Map.Entry<Long, AppendedBatch> first = staged.firstEntry();
+            int step = first != null && first.getKey() <= frontier + 1
+                    ? extendFromStaged(first.getValue(), watermark, stuck, now, maxEntries - examined)
+                    : extendFromStorage(watermark, stuck, now, Math.min(PAGE, maxEntries - examined));
+            if (step < 0) {
+                break; // a full window or lane stopped it
+            }
+            examined += Math.max(step, 1);
+        }
+        return frontier != startFrontier || held != startHeld;
+    }
+
+    /** @return entries examined, or -1 if stopped */
+    private int extendFromStaged(AppendedBatch batch, long watermark, boolean stuck, Instant now, int budget) {
+        int examined = 0;
+        List<WalEntry> entries = batch.entries();
+        for (int i = (int) (frontier + 1 - batch.firstSeq()); i < entries.size() && examined < budget; i++) {
+            WalEntry e = entries.get(i);
+            if (e.seq() > watermark) {
+                return examined;
+            }
+            if (e.targets().contains(target)) {
+                examined++;
+                if (admit(e, EntryStatus.PENDING, 0, null, now, stuck) == Admit.STOP) {
+                    return -1;
+                }
+            }
+            frontier = e.seq();
+        }
+        return examined;
+    }
+
+    /** @return entries examined, or -1 if stopped */
+    private int extendFromStorage(long watermark, boolean stuck, Instant now, int limit) {
+        List<TrackedEntry> page = read(() -> storage.unfinished(target, frontier, limit));
+        int examined = 0;
+        for (TrackedEntry t : page) {
+            if (t.entry().seq() > watermark) {
+                frontier = watermark; // the page went past the mark: nothing unfinished is left below it
+                return examined;
+            }
+            examined++;
+            if (admit(t.entry(), t.status(), t.attempts(), t.lastChangeAt(), now, stuck) == Admit.STOP) {
+                return -1;
+            }
+            frontier = t.entry().seq();
+        }
+        if (page.size() < limit) {
+            frontier = Math.max(frontier, watermark);
+        }
+        return examined;
+    }
+
+    private void dropStaged() {
+        for (Map.Entry<Long, AppendedBatch> e = staged.firstEntry(); e != null && e.getValue().lastSeq() <= frontier;
+             e = staged.firstEntry()) {
+            staged.pollFirstEntry();
+            stagedEntries -= e.getValue().entries().size();
+        }
+    }
+
+    private Admit admit(WalEntry e, EntryStatus status, int attempts, Instant lastChangeAt, Instant now,
+                        boolean stuck) {
+        LaneKey key = LaneKey.of(e);
+        Lane lane = lanes.get(key);
+        if (lane != null && lane.truncated) {
+            return stuck ? Admit.SKIPPED : Admit.STOP;
+        }
+        if (lane != null && lane.entries.size() >= laneCap) {
+            if (!stuck) {
+                return Admit.STOP;
+            }
+            lane.truncated = true;
+            lane.resumeAfter = lane.lastHeldSeq();
+            truncated.add(lane);
+            return Admit.SKIPPED;
+        }
+        long bytes = AppendChecks.utf8Length(e.payload());
+        if (!hasRoom(bytes)) {
+            return Admit.STOP;
+        }
+        if (lane == null) {
+            lane = new Lane(key);
+            lanes.put(key, lane);
+        }
+        add(lane, e, status, attempts, lastChangeAt, bytes, now);
+        return Admit.ADDED;
+    }
+
+    private boolean hasRoom(long bytes) {
+        return held < maxEntries && (held == 0 || heldBytes + bytes <= maxBytes);
+    }
+
+    private void add(Lane lane, WalEntry e, EntryStatus status, int attempts, Instant lastChangeAt, long bytes,
+                     Instant now) {
+        boolean wasEmpty = lane.entries.isEmpty();
+        lane.entries.addLast(new PendingEntry(e, lane, bytes, status, attempts, dueAt(e, attempts, lastChangeAt)));
+        held++;
+        heldBytes += bytes;
+        if (wasEmpty) {
+            scheduler.schedule(lane, now);
+        }
+    }
+
+    /** When an entry loaded with this history may next be attempted. */
+    private Instant dueAt(WalEntry e, int attempts, Instant lastChangeAt) {
+        if (attempts == 0) {
+            return e.createdAt().plus(e.lifecycle().initialDelay());
+        }
+        Instant last = lastChangeAt != null ? lastChangeAt : e.createdAt();
+        return last.plus(Backoffs.delayAfter(e.lifecycle(), attempts, random));
+    }
+
+    /**
+     * Loads the next entries of truncated lanes that run low, in one pass over the storage from
+     * the lowest resume point to the frontier.
+     *
+     * @return true if entries were added
+     */
+    boolean refillTruncated(Instant now) {
+        if (held >= maxEntries) {
+            return false; // no room: a scan now would find entries it cannot take, again after every batch
+        }
+        Set<Lane> open = Collections.newSetFromMap(new IdentityHashMap<>());
+        long cursor = Long.MAX_VALUE;
+        for (Lane lane : truncated) {
+            if (lane.entries.size() * 2 < laneCap || lane.entries.isEmpty()) {
+                open.add(lane);
+                cursor = Math.min(cursor, lane.resumeAfter);
+            }
+        }
+        if (open.isEmpty()) {
+            return false;
+        }
+        int startHeld = held;
+        if (refillUpToFrontier(open, cursor, now)) {
+            for (Lane lane : open) { // everything of these lanes up to the frontier is held now
+                lane.truncated = false;
+                truncated.remove(lane);
+                if (lane.entries.isEmpty() && !lane.busy) {
+                    lanes.remove(lane.key);
+                }
+            }
+        }
+        return held != startHeld;
+    }
+
+    /**
+     * Scans the unfinished entries from {@code cursor} to the frontier, adding those of the
+     * {@code open} lanes; a lane that fills up (or a full window) is dropped from {@code open}.
+     *
+     * @return true if the scan reached the frontier
+     */
+    private boolean refillUpToFrontier(Set<Lane> open, long cursor, Instant now) {
+        while (!open.isEmpty()) {
+            if (cursor >= frontier) {
+                return true;
+            }
+            long from = cursor;
+            List<TrackedEntry> page = read(() -> storage.unfinished(target, from, PAGE));
+            for (TrackedEntry t : page) {
+                long seq = t.entry().seq();
+                if (seq > frontier) {
+                    return true;
+                }
+                cursor = seq;
+                Lane lane = lanes.get(LaneKey.of(t.entry()));
+                if (lane == null || !open.contains(lane) || seq <= lane.resumeAfter) {
+                    continue;
+                }
+                long bytes = AppendChecks.utf8Length(t.entry().payload());
+                if (lane.entries.size() >= laneCap || !hasRoom(bytes)) {
+                    open.remove(lane); // stays truncated after what it got
+                    continue;
+                }
+                add(lane, t.entry(), t.status(), t.attempts(), t.lastChangeAt(), bytes, now);
+                lane.resumeAfter = seq;
+            }
+            if (page.size() < PAGE) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Drops a finished entry (normally its lane's head). */
+    void remove(PendingEntry p) {
+        if (!p.lane.entries.remove(p)) {
+            throw new IllegalStateException("entry " + p.seq() + " is not held in lane " + p.lane.key
+                    + " of target '" + target + "'");
+        }
+        held--;
+        heldBytes -= p.bytes;
+        if (p.lane.entries.isEmpty() && !p.lane.truncated && lanes.get(p.lane.key) == p.lane) {
+            lanes.remove(p.lane.key);
+        }
+    }
+
+    /**
+     * The highest seq such that every seq at or below it is finished for the target, as far as
+     * the window knows: below every held head, every truncated lane's resume point, and the frontier.
+     */
+    long checkpointCandidate() {
+        long c = frontier;
+        for (Lane lane : lanes.values()) {
+            PendingEntry head = lane.head();
+            if (head != null) {
+                c = Math.min(c, head.seq() - 1);
+            }
+            if (lane.truncated) {
+                c = Math.min(c, lane.resumeAfter);
+            }
+        }
+        return Math.max(0, c);
+    }
+
+    /** The held lane of {@code key}, or null. */
+    Lane lane(LaneKey key) {
+        return lanes.get(key);
+    }
+
+    /**
+     * The lane's unfinished entries with seq at or below {@code upto}, if the window knows them all
+     * (the frontier has passed {@code upto} and the lane is not truncated); null otherwise.
+     */
+    List<WalEntry> laneEntries(LaneKey key, long upto) {
+        if (frontier < upto) {
+            return null;
+        }
+        Lane lane = lanes.get(key);
+        if (lane == null) {
+            return List.of();
+        }
+        if (lane.truncated) {
+            return null;
+        }
+        List<WalEntry> out = new ArrayList<>();
+        for (Iterator<PendingEntry> it = lane.entries.iterator(); it.hasNext(); ) {
+            PendingEntry p = it.next();
+            if (p.seq() > upto) {
+                break;
+            }
+            out.add(p.entry);
+        }
+        return out;
+    }
+
+    /** Lanes truncated right now (for tests of the skipping logic). */
+    int truncatedLanes() {
+        return truncated.size();
+    }
+
+    private static <T> T read(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            throw new StorageFailure("read", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Window{target=" + target + ", frontier=" + frontier + ", held=" + held + ", lanes=" + lanes.size()
+                + ", truncated=" + truncated.size() + ", staged=" + staged.size() + '}';
+    }
+}

@@ -1,0 +1,243 @@
+package org.wal4j.internal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import org.wal4j.AppendResult;
+import org.wal4j.EntryStatus;
+import org.wal4j.UserContext;
+import org.wal4j.WalAction;
+import org.wal4j.WalEntry;
+import org.wal4j.WalUnavailableException;
+import org.wal4j.WriteResult;
+
+/**
+ * The way of a write, in the order that keeps every refusal ahead of the log: accepting? →
+ * access (every entry of the call) → idempotency (a key already written returns the original's
+ * result) → backpressure (reserve room, or block, or {@code WalFullException}) → append → on the
+ * durable acknowledgement: tell the workers, audit, answer (after the immediate apply, if on).
+ *
+ * <p>A refusal before the append throws from the call and writes nothing. After the append, the
+ * only failure is the storage's ({@link WalUnavailableException}), which also stops the Wal.
+ *
+ * <p>Hazard: the storage completes its futures on its writer thread. Nothing here may run user
+ * code or block there, so an asynchronous write's continuation runs on the callback executor.
+ *
+ * <p>Thread-safe.
+ */
+final class WritePath {
+    /** Whether the Wal accepts writes, and which writes are in flight (stop waits for them). */
+    interface Gate {
+        /** Counts a write in flight, or throws (counting nothing) if writes are not accepted. */
+        void enter();
+
+        void leave();
+
+        /** Throws if writes are no longer accepted. */
+        void check();
+    }
+
+    private final EngineContext ctx;
+    private final AccessGuard guard;
+    private final AuditTrail audit;
+    private final IdempotencyRegistry registry;
+    private final Collection<TargetWorker> workers;
+    private final Executor callbacks;
+    private final Gate gate;
+    final AtomicLong writes = new AtomicLong();
+    final AtomicLong duplicates = new AtomicLong();
+    final LatencyHistogram latency = new LatencyHistogram();
+
+    WritePath(EngineContext ctx, AccessGuard guard, AuditTrail audit, IdempotencyRegistry registry,
+              Collection<TargetWorker> workers, Executor callbacks, Gate gate) {
+        this.ctx = ctx;
+        this.guard = guard;
+        this.audit = audit;
+        this.registry = registry;
+        this.workers = workers;
+        this.callbacks = callbacks;
+        this.gate = gate;
+    }
+
+    /** One call's entries on their way, with the futures that answer them. */
+    private final class Call {
+        final List<WalEntry> fresh = new ArrayList<>();
+        final List<CompletableFuture<WriteResult>> freshResults = new ArrayList<>();
+        final Map<String, IdempotencyRegistry.Slot> claims = new LinkedHashMap<>();
+        final List<CompletableFuture<WriteResult>> results = new ArrayList<>();
+        final UserContext user;
+        final long started = System.nanoTime();
+
+        Call(UserContext user) {
+            this.user = user;
+        }
+
+        void abandon() {
+            claims.forEach(registry::abandon);
+        }
+    }
+
+    /**
+     * Writes {@code entries} (defaults already filled in) in one append.
+     *
+     * @param callerWaits true when the caller blocks on the result anyway: the acknowledgement is
+     *                    then handled on the caller's thread
+     */
+    CompletableFuture<List<WriteResult>> write(List<WalEntry> entries, UserContext user, boolean callerWaits) {
+        gate.enter();
+        boolean appended = false;
+        try {
+            for (WalEntry e : entries) {
+                guard.checkWrite(user, e);
+            }
+            Call call = new Call(user);
+            claimKeys(call, entries);
+            CompletableFuture<List<WriteResult>> all = allOf(call.results);
+            if (call.fresh.isEmpty()) {
+                return all;
+            }
+            try {
+                ctx.backpressure.reserve(call.fresh, ctx.config.writeTimeout(), gate::check);
+            } catch (RuntimeException e) {
+                call.abandon();
+                throw e;
+            }
+            CompletableFuture<AppendResult> append = append(call);
+            appended = true;
+            if (callerWaits) {
+                AppendResult result = null;
+                Throwable failure = null;
+                try {
+                    result = append.join();
+                } catch (CompletionException e) {
+                    failure = e.getCause();
+                }
+                acknowledged(call, result, failure);
+            } else if (append.isDone()) {
+                append.whenComplete((result, failure) -> acknowledged(call, result, failure));
+            } else {
+                append.whenCompleteAsync((result, failure) -> acknowledged(call, result, failure), callbacks);
+            }
+            return all;
+        } finally {
+            if (!appended) {
+                gate.leave();
+            }
+        }
+    }
+
+    private void claimKeys(Call call, List<WalEntry> entries) {
+        for (WalEntry e : entries) {
+            CompletableFuture<WriteResult> mine = new CompletableFuture<>();
+            if (!e.idempotencyKey().equals(e.id())) {
+                IdempotencyRegistry.Slot slot = new IdempotencyRegistry.Slot(mine, e.tenantId(), e.createdAt());
+                IdempotencyRegistry.Slot original;
+                try {
+                    original = registry.claim(e.idempotencyKey(), slot);
+                } catch (RuntimeException denied) {
+                    call.abandon();
+                    audit.record(call.user, WalAction.WRITE, false, e.namespace(), e.operation(), 0, null, 0,
+                            denied.getMessage());
+                    throw denied;
+                }
+                if (original != null) {
+                    call.results.add(original.result.thenApply(r -> duplicate(call.user, e, r)));
+                    continue;
+                }
+                call.claims.put(e.idempotencyKey(), slot);
+            }
+            call.fresh.add(e);
+            call.freshResults.add(mine);
+            call.results.add(mine);
+        }
+    }
+
+    private WriteResult duplicate(UserContext user, WalEntry e, WriteResult original) {
+        duplicates.incrementAndGet();
+        audit.record(user, WalAction.WRITE, true, e.namespace(), e.operation(), original.seq(), null, 0,
+                "duplicate of seq " + original.seq() + " (idempotency key seen within the retention period)");
+        return original.asDuplicate();
+    }
+
+    private CompletableFuture<AppendResult> append(Call call) {
+        try {
+            return ctx.storage.appendAsync(call.fresh);
+        } catch (RuntimeException e) {
+            ctx.backpressure.unreserve(call.fresh);
+            call.abandon();
+            if (e instanceof WalUnavailableException) {
+                ctx.failures.storageFailed("append", e);
+            }
+            throw e;
+        }
+    }
+
+    private void acknowledged(Call call, AppendResult result, Throwable failure) {
+        try {
+            if (failure != null) {
+                ctx.backpressure.unreserve(call.fresh);
+                call.abandon();
+                ctx.failures.storageFailed("append", failure);
+                WalUnavailableException e = failure instanceof WalUnavailableException
+                        ? (WalUnavailableException) failure
+                        : new WalUnavailableException("The log failed to append " + call.fresh.size() + " entries: "
+                        + failure, failure);
+                call.freshResults.forEach(f -> f.completeExceptionally(e));
+                return;
+            }
+            latency.record(System.nanoTime() - call.started);
+            writes.addAndGet(call.fresh.size());
+            List<WalEntry> assigned = new ArrayList<>(call.fresh.size());
+            for (int i = 0; i < call.fresh.size(); i++) {
+                assigned.add(call.fresh.get(i).withSeq(result.seq(i)));
+            }
+            ctx.watermark.acked(result.firstSeq(), result.lastSeq());
+            AppendedBatch batch = new AppendedBatch(result.firstSeq(), List.copyOf(assigned));
+            for (TargetWorker worker : workers) {
+                worker.offer(batch);
+            }
+            for (int i = 0; i < assigned.size(); i++) {
+                answer(call, assigned.get(i), result.durable(), call.freshResults.get(i));
+            }
+        } finally {
+            gate.leave();
+        }
+    }
+
+    private void answer(Call call, WalEntry e, boolean durable, CompletableFuture<WriteResult> future) {
+        audit.record(call.user, WalAction.WRITE, true, e.namespace(), e.operation(), e.seq(), null, 1, null);
+        Map<String, EntryStatus> pending = new LinkedHashMap<>();
+        e.targets().forEach(t -> pending.put(t, EntryStatus.PENDING));
+        WriteResult result = new WriteResult(e.seq(), e.id(), e.idempotencyKey(), e.createdAt(), durable, pending,
+                false);
+        Duration wait = ctx.config.immediateApplyWait();
+        if (wait.isZero()) {
+            future.complete(result);
+            return;
+        }
+        ctx.tracker.await(e.seq(), e.targets(), wait, false).whenComplete((outcome, failure) -> {
+            if (failure != null) {
+                future.complete(result);
+            } else {
+                future.complete(result.withStatuses(outcome.statusByTarget()));
+            }
+        });
+    }
+
+    private static CompletableFuture<List<WriteResult>> allOf(List<CompletableFuture<WriteResult>> results) {
+        return CompletableFuture.allOf(results.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
+            List<WriteResult> out = new ArrayList<>(results.size());
+            for (CompletableFuture<WriteResult> f : results) {
+                out.add(f.join());
+            }
+            return out;
+        });
+    }
+}

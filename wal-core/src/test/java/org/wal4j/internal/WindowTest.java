@@ -1,0 +1,140 @@
+package org.wal4j.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.wal4j.EntryStatus;
+import org.wal4j.InMemoryWalStorage;
+import org.wal4j.StatusRecord;
+import org.wal4j.WalEntry;
+import org.wal4j.WalStorage;
+
+/** The bounded window: frontier, lane cap, skipping when stuck, refills, checkpoint bound. */
+class WindowTest {
+    private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+
+    private final InMemoryWalStorage storage = WalStorage.inMemory();
+    private final LaneScheduler scheduler = new LaneScheduler();
+    // 8 entries at most, 2 per lane (max(min(8, 2), 8 / 4))
+    private final Window window = new Window("t", storage, scheduler, new SplittableRandom(1), 8, 1 << 20, 2);
+
+    private void write(String key, int count) {
+        for (int i = 0; i < count; i++) {
+            storage.append(WalEntry.builder("ns", "op").key(key).createdAt(NOW).targets("t").build());
+        }
+    }
+
+    private List<Long> lane(String key) {
+        List<Long> out = new ArrayList<>();
+        Lane lane = window.lane(new LaneKey("ns", key));
+        if (lane != null) {
+            lane.entries.forEach(p -> out.add(p.seq()));
+        }
+        return out;
+    }
+
+    @Test
+    void normally_theFrontierStopsAtAFullLane() {
+        write("hot", 20);
+        write("y", 1);
+        assertTrue(window.extend(storage.lastSeq(), false, NOW));
+        assertEquals(List.of(1L, 2L), lane("hot"));
+        assertEquals(2, window.frontier());
+        assertEquals(0, window.truncatedLanes());
+        assertEquals(List.of(), lane("y"));
+    }
+
+    @Test
+    void whenStuck_fullLanesAreSkippedToFindOtherLanes_andRefilledInOrderLater() {
+        write("hot", 20);
+        write("y", 1);
+        write("z", 1);
+        window.extend(storage.lastSeq(), false, NOW);
+        assertTrue(extendWhileStuck());
+        assertEquals(List.of(1L, 2L), lane("hot"));
+        assertEquals(List.of(21L), lane("y"));
+        assertEquals(List.of(22L), lane("z"));
+        assertEquals(22, window.frontier());
+        assertEquals(1, window.truncatedLanes());
+        assertEquals(4, window.held());
+        assertEquals(0, window.checkpointCandidate(), "bounded by the hot lane's head");
+
+        finish(lane("hot"));
+        assertTrue(window.refillTruncated(NOW));
+        assertEquals(List.of(3L, 4L), lane("hot"), "refilled right after what it held, never out of order");
+        assertEquals(1, window.truncatedLanes());
+        assertEquals(2, window.checkpointCandidate());
+    }
+
+    @Test
+    void theWindowNeverHoldsMoreThanItsLimit() {
+        for (int i = 0; i < 50; i++) {
+            write("k" + i, 1);
+        }
+        window.extend(storage.lastSeq(), false, NOW);
+        extendWhileStuck();
+        assertEquals(8, window.held());
+        assertEquals(8, window.frontier());
+        assertFalse(window.extend(storage.lastSeq(), true, NOW), "full: nothing more is loaded");
+    }
+
+    @Test
+    void aTruncatedLaneIsNoLongerTruncatedOnceRefilledUpToTheFrontier() {
+        write("hot", 3);
+        write("y", 1);
+        extendWhileStuck();
+        assertEquals(1, window.truncatedLanes());
+        finish(lane("hot"));
+        window.refillTruncated(NOW);
+        assertEquals(List.of(3L), lane("hot"));
+        assertEquals(0, window.truncatedLanes());
+        assertEquals(List.of(4L), window.laneEntries(new LaneKey("ns", "y"), 4).stream().map(WalEntry::seq)
+                .collect(java.util.stream.Collectors.toList()));
+        assertEquals(List.of(3L), window.laneEntries(new LaneKey("ns", "hot"), 4).stream().map(WalEntry::seq)
+                .collect(java.util.stream.Collectors.toList()));
+        assertNull(window.laneEntries(new LaneKey("ns", "y"), 5), "the window does not know seq 5 yet");
+    }
+
+    @Test
+    void stagedEntries_areLoadedWithoutReadingTheStorage_onlyUpToTheWatermark() {
+        List<WalEntry> appended = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            WalEntry e = WalEntry.builder("ns", "op").key("k").createdAt(NOW).targets("t").build();
+            appended.add(e.withSeq(storage.append(e)));
+        }
+        window.stage(new AppendedBatch(1, appended));
+        window.extend(2, false, NOW);
+        assertEquals(List.of(1L, 2L), lane("k"));
+        assertEquals(2, window.frontier());
+    }
+
+    /** As the worker does: extends again while an extension makes progress (each examines a bounded number). */
+    private boolean extendWhileStuck() {
+        boolean any = false;
+        while (window.extend(storage.lastSeq(), true, NOW)) {
+            any = true;
+        }
+        return any;
+    }
+
+    private void finish(List<Long> seqs) {
+        List<StatusRecord> records = new ArrayList<>();
+        Lane lane = null;
+        for (long seq : seqs) {
+            records.add(StatusRecord.of(seq, "t", EntryStatus.APPLIED, 1, NOW));
+        }
+        storage.appendStatus(records);
+        for (long seq : seqs) {
+            WalEntry e = storage.read(seq).orElseThrow();
+            lane = window.lane(LaneKey.of(e));
+            window.remove(lane.head());
+        }
+    }
+}
