@@ -81,6 +81,8 @@ public final class LogVerifier {
         private long firstSeq;
         private long previousSeq;
         private long maxCheckpoint;
+        /** A damaged line since the last good entry: a seq gap after it is the damage, not a second problem. */
+        private boolean damageSinceEntry;
 
         Run(Path dir, SnapshotFileSystem fs) {
             this.dir = dir;
@@ -121,6 +123,7 @@ public final class LogVerifier {
                     pending.clear();
                 } else {
                     pending.add(new Damage(r.offset, problem, r.kind == LineReader.Kind.ZEROS, checksumValid));
+                    damageSinceEntry = true;
                 }
             }
             tail(path, last, pending);
@@ -213,13 +216,14 @@ public final class LogVerifier {
                 return "entry seq " + seq + " is outside this segment's range " + segmentFirstSeq + ".."
                         + (nextFirstSeq == Long.MAX_VALUE ? "" : String.valueOf(nextFirstSeq - 1));
             }
-            if (seq > previousSeq + 1) {
+            if (seq > previousSeq + 1 && !damageSinceEntry) {
                 gaps.add(new Gap(previousSeq + 1, seq - 1, path, offset, last && previousSeq + 1 >= segmentFirstSeq));
             }
             if (firstSeq == 0) {
                 firstSeq = seq;
             }
             previousSeq = seq;
+            damageSinceEntry = false;
             entries++;
             return null;
         }
