@@ -229,15 +229,22 @@ public final class LogVerifier {
         }
 
         VerifyReport report(int segmentCount, long inFlightBytes) {
+            long compactedSeqs = 0;
+            int compactedRanges = 0;
             for (Gap gap : gaps) {
                 String range = gap.from == gap.to ? "seq " + gap.from : "seqs " + gap.from + ".." + gap.to;
                 if (!gap.inLastSegment && gap.to <= maxCheckpoint) {
-                    notes.add(range + " compacted away (at or below the highest checkpoint, " + maxCheckpoint + ")");
+                    compactedSeqs += gap.to - gap.from + 1;
+                    compactedRanges++;
                 } else {
                     problems.add(new VerifyReport.Problem(gap.file, gap.offset, range + " missing before this entry"
                             + (gap.inLastSegment ? " (in the segment being written, which compaction never touches)"
                             : " (above every checkpoint, so not compacted)")));
                 }
+            }
+            if (compactedRanges > 0) {
+                notes.add(compactedSeqs + " seqs in " + compactedRanges + (compactedRanges == 1 ? " range" : " ranges")
+                        + " compacted away (all at or below the highest checkpoint, " + maxCheckpoint + ")");
             }
             problems.sort(Comparator.comparing((VerifyReport.Problem p) -> p.file().getFileName().toString())
                     .thenComparingLong(VerifyReport.Problem::offset));
