@@ -49,6 +49,10 @@ final class DumpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (limit < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--limit must be at least 1 but was "
+                    + limit);
+        }
         ReplayQuery.Builder b = filters.query();
         statusFilter.applyTo(b);
         if (target != null) {

@@ -97,6 +97,24 @@ class StatusCommandTest {
         assertTrue(lines.get(12).startsWith("00000000000000000001.wal          1        10"), lines.get(12));
     }
 
+    @Test
+    void status_ofACorruptLog_isOneLineAndExitOne() throws Exception {
+        TestLogs.standard(dir);
+        Path segment = dir.resolve("00000000000000000001.wal");
+        byte[] bytes = Files.readAllBytes(segment);
+        long offset = VerifyCommandTest.lineStart(bytes, 2);
+        bytes[(int) offset + 40] ^= 0x02;
+        Files.write(segment, bytes);
+
+        Cli.Result r = cli.run("status", "--dir", dir.toString());
+
+        assertEquals(1, r.exitCode(), r::toString);
+        assertEquals("", r.out());
+        assertTrue(r.err().matches("wal status: Corrupt record in " + java.util.regex.Pattern.quote(segment.toString())
+                + " at offset " + offset + ": stored checksum is [0-9a-f]{8} but computed checksum is [0-9a-f]{8}\n"),
+                r.err());
+    }
+
     private static long size(Path file) {
         try {
             return Files.size(file);

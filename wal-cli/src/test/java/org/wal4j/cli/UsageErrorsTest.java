@@ -116,6 +116,13 @@ class UsageErrorsTest {
     }
 
     @Test
+    void nonPositiveLimit() {
+        TestLogs.standard(dir);
+        assertUsageError("wal dump: --limit must be at least 1 but was 0 (see 'wal dump --help')",
+                "dump", "--dir", dir.toString(), "--limit", "0");
+    }
+
+    @Test
     void help_exitsZeroAndPrintsUsage() {
         Cli.Result r = cli.run("status", "--help");
         assertEquals(0, r.exitCode());
