@@ -5,10 +5,10 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.wal4j.CompactionResult;
 import org.wal4j.StorageStats;
@@ -65,7 +65,7 @@ final class CompactCommand implements Callable<Integer> {
         long safePoint;
         try (FileWalStorage storage = Logs.openForWriting(dir.existingLog(), "compaction")) {
             StorageStats stats = storage.stats();
-            Set<String> targets = new LinkedHashSet<>(stats.unfinishedByTarget().keySet());
+            Set<String> targets = new TreeSet<>(stats.unfinishedByTarget().keySet());
             targets.addAll(stats.checkpoints().keySet());
             targets.addAll(extraTargets);
             safePoint = targets.isEmpty() ? 0 : Long.MAX_VALUE;

@@ -60,8 +60,8 @@ final class DeadLetterAction {
         List<TrackedEntry> changed = new ArrayList<>();
         try (FileWalStorage storage = Logs.openForWriting(dir, "dlq " + verb())) {
             List<TrackedEntry> chosen = new ArrayList<>();
-            List<String> targets = DeadLetters.targets(selection.target(), List.copyOf(
-                    storage.stats().unfinishedByTarget().keySet()));
+            List<String> targets = DeadLetters.targets(selection.target(),
+                    storage.stats().unfinishedByTarget().keySet());
             DeadLetters.forEach(storage::deadLetters, targets, selection, chosen::add);
             checkSeqsFound(selection.seqs(), chosen);
             for (int from = 0; from < chosen.size(); from += CHUNK) {

@@ -2,7 +2,9 @@ package org.wal4j.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.wal4j.TrackedEntry;
 
@@ -44,9 +46,9 @@ final class DeadLetters {
         }
     }
 
-    /** The targets to walk: the one asked for, or every target the log names. */
-    static List<String> targets(String asked, List<String> all) {
-        return asked != null ? List.of(asked) : new ArrayList<>(all);
+    /** The targets to walk: the one asked for, or every target the log names, by name. */
+    static List<String> targets(String asked, Collection<String> all) {
+        return asked != null ? List.of(asked) : new ArrayList<>(new TreeSet<>(all));
     }
 
     static TablePrinter table() {
