@@ -62,11 +62,18 @@ final class ReadYourWrites {
         return tracker.await(seq, targets, timeout, true);
     }
 
-    /** Completes when every entry of the lane written so far is settled; with {@code boost} the lane is served first. */
-    CompletableFuture<List<EntryOutcome>> awaitLane(String namespace, String key, Duration timeout, boolean boost) {
+    /**
+     * Completes when every entry of the lane written so far is settled for {@code target} (every
+     * target if null); with {@code boost} the lane is served first by those targets' workers.
+     */
+    CompletableFuture<List<EntryOutcome>> awaitLane(String namespace, String key, String target, Duration timeout,
+                                                    boolean boost) {
+        if (target != null && !workers.containsKey(target)) {
+            throw new IllegalArgumentException("no target '" + target + "'; targets: " + workers.keySet());
+        }
         Map<Long, List<String>> open = new TreeMap<>();
-        laneEntries(namespace, key, boost).forEach((target, entries) ->
-                entries.forEach(e -> open.computeIfAbsent(e.seq(), s -> new ArrayList<>()).add(target)));
+        laneEntries(namespace, key, target, boost).forEach((t, entries) ->
+                entries.forEach(e -> open.computeIfAbsent(e.seq(), s -> new ArrayList<>()).add(t)));
         List<CompletableFuture<EntryOutcome>> futures = new ArrayList<>();
         open.forEach((seq, targets) -> futures.add(tracker.await(seq, targets, timeout, true)));
         return CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
@@ -79,16 +86,19 @@ final class ReadYourWrites {
     /** The lane's entries not yet finished (PENDING or RETRYING) for some target, in seq order. */
     List<WalEntry> unappliedEntries(String namespace, String key) {
         Map<Long, WalEntry> bySeq = new TreeMap<>();
-        laneEntries(namespace, key, false).values().forEach(l -> l.forEach(e -> bySeq.put(e.seq(), e)));
+        laneEntries(namespace, key, null, false).values().forEach(l -> l.forEach(e -> bySeq.put(e.seq(), e)));
         return List.copyOf(bySeq.values());
     }
 
-    /** Per target, the lane's unfinished entries up to the last seq now. */
-    private Map<String, List<WalEntry>> laneEntries(String namespace, String key, boolean boost) {
+    /** Per target ({@code only}, or every target if null), the lane's unfinished entries up to the last seq now. */
+    private Map<String, List<WalEntry>> laneEntries(String namespace, String key, String only, boolean boost) {
         LaneKey lane = new LaneKey(Names.namespace(namespace), Names.optionalId("key", key));
         long upto = storage.lastSeq();
         Map<String, List<WalEntry>> out = new LinkedHashMap<>();
         for (TargetWorker worker : workers.values()) {
+            if (only != null && !only.equals(worker.name())) {
+                continue;
+            }
             List<WalEntry> known = null;
             if (running.getAsBoolean()) {
                 try {
