@@ -18,8 +18,9 @@ import org.wal4j.WriteResult;
  *   <li>{@code void}: returns once the entry is durable (with {@code voidWaitsForApply}, like a
  *       value);</li>
  *   <li>a value: once durable, waits up to {@code applyWait} for the result target to apply it
- *       and returns what the DAO returned in the run that committed; not applied in time (or the
- *       target's breaker is open, so it does not wait) → {@link NotYetAppliedException};</li>
+ *       and returns what the DAO returned in the run that committed; not applied in time, or the
+ *       target's breaker is or becomes open (its database is down: the call does not wait for it)
+ *       → {@link NotYetAppliedException};</li>
  *   <li>a future: returned at once, completed like a value call once applied, or exceptionally
  *       after {@code asyncResultTimeout}; a failed append fails it.</li>
  * </ul>
@@ -71,9 +72,15 @@ final class CriticalCalls {
                 throw notYetApplied(method, written, call, "target '" + target + "' is unavailable (its circuit breaker "
                         + "is open), so the call did not wait for it");
             }
+            CompletableFuture<EntryOutcome> applied = wal.awaitApplied(written.seq(), target, options.applyWait());
             EntryOutcome outcome;
             try {
-                outcome = wal.awaitApplied(written.seq(), target, options.applyWait()).get();
+                CompletableFuture.anyOf(applied, listener.opening(target)).get();
+                if (!applied.isDone()) {
+                    throw notYetApplied(method, written, call, "target '" + target + "' became unavailable (its circuit "
+                            + "breaker opened) while the call waited");
+                }
+                outcome = applied.get();
             } catch (ExecutionException e) {
                 throw e.getCause() instanceof TimeoutException ? notYetApplied(method, written, call, waited(target,
                         options.applyWait())) : e.getCause();
