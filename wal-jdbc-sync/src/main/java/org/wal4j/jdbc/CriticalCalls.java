@@ -159,9 +159,8 @@ final class CriticalCalls {
         }
         String reason = call.lastReason();
         throw new EntryNotAppliedException(method.display() + ": " + entry(written) + " was not applied by target '"
-                + target + "': " + describe(status) + (reason != null ? " (" + reason + ")" : "")
-                + "; it will not be applied unless an operator requeues it", written.id(), written.seq(), target, status,
-                reason, null);
+                + target + "': " + describe(status) + (reason != null ? " (" + reason + ")" : ""), written.id(),
+                written.seq(), target, status, reason, null);
     }
 
     private static NotYetAppliedException notYetApplied(CriticalMethod method, WriteResult written,
@@ -185,11 +184,11 @@ final class CriticalCalls {
     private static String describe(EntryStatus status) {
         switch (status) {
             case DEAD:
-                return "it was dead-lettered";
+                return "it was dead-lettered, and stays in the dead-letter queue until an operator requeues or discards it";
             case EXPIRED:
-                return "it expired (its time to live passed)";
+                return "it expired (its time to live passed) and will not be applied";
             default:
-                return "it was discarded";
+                return "an operator discarded it; it will not be applied";
         }
     }
 

@@ -9,7 +9,9 @@ import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.deser.BeanDeserializerBase;
 import com.fasterxml.jackson.databind.deser.DefaultDeserializationContext;
+import com.fasterxml.jackson.databind.deser.ValueInstantiator;
 import com.fasterxml.jackson.databind.deser.impl.UnsupportedTypeDeserializer;
+import com.fasterxml.jackson.databind.ser.std.BeanSerializerBase;
 import com.fasterxml.jackson.databind.ser.impl.UnknownSerializer;
 import com.fasterxml.jackson.databind.ser.impl.UnsupportedTypeSerializer;
 import com.fasterxml.jackson.databind.type.TypeBindings;
@@ -85,7 +87,7 @@ final class DeclaredTypes {
                 check(mapper, type.getKeyType(), where, declared);
             }
             check(mapper, type.getContentType(), where, declared);
-            requireDeserializer(mapper, type, what);
+            requireDeserializer(mapper, type, what, false);
             return;
         }
         if (type.hasRawClass(Object.class)
@@ -95,8 +97,8 @@ final class DeclaredTypes {
                     + "which class a value has: it would come back from the log as another type; declare a concrete "
                     + "type, or give it Jackson type information (@JsonTypeInfo)");
         }
-        requireSerializer(mapper, type, what);
-        requireDeserializer(mapper, type, what);
+        boolean writtenAsObject = requireSerializer(mapper, type, what);
+        requireDeserializer(mapper, type, what, writtenAsObject);
     }
 
     private static boolean hasTypeInformation(ObjectMapper mapper, JavaType type) {
@@ -108,7 +110,8 @@ final class DeclaredTypes {
         }
     }
 
-    private static void requireSerializer(ObjectMapper mapper, JavaType type, String what) {
+    /** @return true if Jackson writes the type as a JSON object of properties (a bean) */
+    private static boolean requireSerializer(ObjectMapper mapper, JavaType type, String what) {
         JsonSerializer<Object> serializer;
         try {
             serializer = mapper.getSerializerProviderInstance().findValueSerializer(type);
@@ -124,9 +127,10 @@ final class DeclaredTypes {
             throw new IllegalArgumentException(what + ": " + type.toCanonical() + " has no properties Jackson can write "
                     + "(no public fields or getters), so its value would not reach the log");
         }
+        return serializer instanceof BeanSerializerBase;
     }
 
-    private static void requireDeserializer(ObjectMapper mapper, JavaType type, String what) {
+    private static void requireDeserializer(ObjectMapper mapper, JavaType type, String what, boolean writtenAsObject) {
         JsonDeserializer<?> deserializer;
         try {
             DeserializationContext context = ((DefaultDeserializationContext) mapper.getDeserializationContext())
@@ -140,10 +144,15 @@ final class DeclaredTypes {
                     + "(Jackson needs a module for it, such as jackson-datatype-jsr310 for java.time or jackson-datatype-jdk8 "
                     + "for Optional; register it on the mapper passed to RepositoryOptions.objectMapper)");
         }
-        if (deserializer instanceof BeanDeserializerBase
-                && !((BeanDeserializerBase) deserializer).getValueInstantiator().canInstantiate()) {
-            throw new IllegalArgumentException(what + ": Jackson cannot create a " + type.toCanonical() + " when reading "
-                    + "the log: it needs a no-argument constructor, a @JsonCreator constructor or factory, or a record");
+        if (deserializer instanceof BeanDeserializerBase) {
+            ValueInstantiator creators = ((BeanDeserializerBase) deserializer).getValueInstantiator();
+            boolean fromObject = creators.canCreateUsingDefault() || creators.canCreateFromObjectWith()
+                    || creators.canCreateUsingDelegate();
+            if (writtenAsObject ? !fromObject : !creators.canInstantiate()) {
+                throw new IllegalArgumentException(what + ": Jackson writes a " + type.toCanonical() + " as an object of "
+                        + "its properties but cannot create one from them when reading the log: it needs a no-argument "
+                        + "constructor, a @JsonCreator constructor or factory taking its properties, or to be a record");
+            }
         }
     }
 }
