@@ -55,7 +55,7 @@ final class DeclaredTypes {
         String where = display + ": " + MethodNames.argument(method, index);
         requireResolvable(declared, bindings, where);
         JavaType type = mapper.getTypeFactory().resolveMemberType(declared, bindings);
-        check(mapper, type, where, type);
+        check(mapper, type, where);
         return type;
     }
 
@@ -80,22 +80,22 @@ final class DeclaredTypes {
         }
     }
 
-    private static void check(ObjectMapper mapper, JavaType type, String where, JavaType declared) {
-        String what = where + (type == declared ? "" : ": type argument " + type.toCanonical());
+    /** Checks {@code type}, and its type arguments; messages start with {@code what}. */
+    private static void check(ObjectMapper mapper, JavaType type, String what) {
         if (type.isContainerType()) {
             if (type.getKeyType() != null) {
-                check(mapper, type.getKeyType(), where, declared);
+                check(mapper, type.getKeyType(), what);
             }
-            check(mapper, type.getContentType(), where, declared);
+            check(mapper, type.getContentType(), what);
             requireDeserializer(mapper, type, what, false);
             return;
         }
         if (type.hasRawClass(Object.class)
                 || (type.isAbstract() || type.isInterface()) && !type.isPrimitive() && !type.isEnumType()
                 && !hasTypeInformation(mapper, type)) {
-            throw new IllegalArgumentException(what + " is declared as " + type.toCanonical() + ", which does not say "
-                    + "which class a value has: it would come back from the log as another type; declare a concrete "
-                    + "type, or give it Jackson type information (@JsonTypeInfo)");
+            throw new IllegalArgumentException(what + ": " + type.toCanonical() + " does not say which class a value has, "
+                    + "so a value would come back from the log as another class; declare a concrete type, or give it "
+                    + "Jackson type information (@JsonTypeInfo)");
         }
         boolean writtenAsObject = requireSerializer(mapper, type, what);
         requireDeserializer(mapper, type, what, writtenAsObject);

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.wal4j.internal.Names;
 
 /**
@@ -171,10 +172,10 @@ final class RepositoryModel {
             LaneKeys.check(display, method, keyIndex);
         }
         String namespace = annotation != null && !annotation.namespace().isEmpty()
-                ? checked(display, "namespace", () -> Names.namespace(annotation.namespace())) : defaultNamespace;
+                ? checked(display, () -> Names.namespace(annotation.namespace())) : defaultNamespace;
         String operation = annotation != null && !annotation.operation().isEmpty() ? annotation.operation()
                 : MethodNames.operation(daoInterface, method);
-        checked(display, "operation", () -> Names.operation(operation));
+        checked(display, () -> Names.operation(operation));
         List<String> targets = methodTargets(display, annotation, options);
         String resultTarget = targets.contains(options.primaryTarget()) ? options.primaryTarget() : targets.get(0);
         checkResultWait(display, method, options);
@@ -270,12 +271,11 @@ final class RepositoryModel {
         return new LaneRead(method, display, keys.get(0), namespaces);
     }
 
-    private static String checked(String display, String what, java.util.function.Supplier<String> check) {
+    private static String checked(String display, Supplier<String> check) {
         try {
             return check.get();
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(display + ": its " + what + " is invalid (" + e.getMessage()
-                    + "); set one with @Critical(" + what + " = ...)", e);
+            throw new IllegalArgumentException(display + ": " + e.getMessage(), e);
         }
     }
 }
