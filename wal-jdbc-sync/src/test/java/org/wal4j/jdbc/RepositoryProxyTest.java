@@ -503,6 +503,27 @@ class RepositoryProxyTest {
         assertTrue(dao.calls.isEmpty());
     }
 
+    @Test
+    void aFutureTheDaoLeavesIncomplete_failsTheCall_sinceItsWorkRanOutsideTheTransaction() {
+        RecordingLedger detached = new RecordingLedger() {
+            @Override
+            public CompletableFuture<String> echoLater(String key, String text) {
+                return new CompletableFuture<>();
+            }
+        };
+        repository = new MemoryRepository(logDir);
+        Ledger ledger = repository.wrap(Ledger.class, detached, o -> o.applyWait(Duration.ofSeconds(30)));
+
+        ExecutionException failed = assertThrows(ExecutionException.class,
+                () -> ledger.echoLater("k", "t").get(30, TimeUnit.SECONDS));
+
+        assertInstanceOf(IllegalStateException.class, failed.getCause());
+        assertEquals("Ledger.echoLater(String, String) returned a future that was not complete when the method returned: "
+                + "its work ran on another thread, outside the apply transaction; a critical method must do its work on the "
+                + "calling thread and return a completed future", failed.getCause().getMessage());
+        assertEquals(EntryStatus.DEAD, entries().get(0).statusByTarget().get("primary"));
+    }
+
     private List<ReplayRecord> entries() {
         try (Stream<ReplayRecord> records = repository.wal.replay(ReplayQuery.all())) {
             return records.collect(Collectors.toList());
