@@ -22,6 +22,8 @@ import java.lang.annotation.Target;
  * <p>The lane key orders the calls: calls with the same key are applied in the order they were
  * written. Mark one parameter {@link LaneKey}, or declare {@link #keyless()} to put every call in
  * the namespace's single keyless lane.
+ *
+ * <p>An annotation: immutable, read once when the interface is wrapped.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

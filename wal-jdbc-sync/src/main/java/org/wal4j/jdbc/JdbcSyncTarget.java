@@ -245,23 +245,8 @@ public final class JdbcSyncTarget implements SyncTarget {
      * @throws JdbcTargetException naming the table and the SQL error
      */
     public void createSchema() {
-        try (Connection connection = dataSource.targetDataSource().getConnection()) {
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
-            try {
-                String notReady = prepare(connection);
-                if (notReady != null) {
-                    throw new JdbcTargetException(name, notReady, null);
-                }
-            } finally {
-                if (autoCommit) {
-                    restoreAutoCommit(connection);
-                }
-            }
-        } catch (SQLException e) {
-            throw new JdbcTargetException(name, "cannot create the schema (tables " + appliedKeysTable + ", "
-                    + checkpointTable + "): " + SqlFailures.describe(e), e);
-        }
+        onPreparedConnection(connection -> null, "cannot create the schema (tables " + appliedKeysTable + ", "
+                + checkpointTable + ")");
     }
 
     /**
@@ -290,30 +275,15 @@ public final class JdbcSyncTarget implements SyncTarget {
      * @throws JdbcTargetException naming the table and the SQL error
      */
     public long purgeAppliedKeys() {
-        try (Connection connection = dataSource.targetDataSource().getConnection()) {
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
-            try {
-                String notReady = prepare(connection);
-                if (notReady != null) {
-                    throw new JdbcTargetException(name, notReady, null);
-                }
-                long total = 0;
-                int deleted;
-                do {
-                    deleted = purge.step(connection);
-                    total += deleted;
-                } while (deleted == purge.batchSize());
-                return total;
-            } finally {
-                if (autoCommit) {
-                    restoreAutoCommit(connection);
-                }
-            }
-        } catch (SQLException e) {
-            throw new JdbcTargetException(name, "cannot purge applied keys older than " + appliedKeysRetention
-                    + " from table " + appliedKeysTable + ": " + SqlFailures.describe(e), e);
-        }
+        return onPreparedConnection(connection -> {
+            long total = 0;
+            int deleted;
+            do {
+                deleted = purge.step(connection);
+                total += deleted;
+            } while (deleted == purge.batchSize());
+            return total;
+        }, "cannot purge applied keys older than " + appliedKeysRetention + " from table " + appliedKeysTable);
     }
 
     /** How long applied keys are kept; see {@link Builder#appliedKeysRetention}. */
@@ -389,6 +359,38 @@ public final class JdbcSyncTarget implements SyncTarget {
             LOG.info("JDBC sync target '{}' ready: dialect {}, tables {} and {}", name, dialect, appliedKeysTable,
                     checkpointTable);
             return null;
+        }
+    }
+
+    /** Work on a connection of this target, with auto-commit off, once the schema is ready. */
+    @FunctionalInterface
+    private interface ConnectionWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} on a fresh connection (auto-commit off, restored after) once the schema
+     * is ready.
+     *
+     * @throws JdbcTargetException with {@code failure} and the SQL error, or why the schema is not ready
+     */
+    private <T> T onPreparedConnection(ConnectionWork<T> work, String failure) {
+        try (Connection connection = dataSource.targetDataSource().getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try {
+                String notReady = prepare(connection);
+                if (notReady != null) {
+                    throw new JdbcTargetException(name, notReady, null);
+                }
+                return work.run(connection);
+            } finally {
+                if (autoCommit) {
+                    restoreAutoCommit(connection);
+                }
+            }
+        } catch (SQLException e) {
+            throw new JdbcTargetException(name, failure + ": " + SqlFailures.describe(e), e);
         }
     }
 

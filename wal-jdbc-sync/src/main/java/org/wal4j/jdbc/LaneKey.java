@@ -16,6 +16,8 @@ import java.lang.annotation.Target;
  * {@code long}, {@link java.math.BigInteger}), a {@code char}, a {@link java.util.UUID} or an
  * enum (its name). So a {@code long} key 42 and a {@code String} key "42" name the same lane. The
  * value must not be null.
+ *
+ * <p>An annotation: immutable, read once when the interface is wrapped.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
