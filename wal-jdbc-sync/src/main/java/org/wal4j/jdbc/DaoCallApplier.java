@@ -75,6 +75,11 @@ final class DaoCallApplier implements EntryApplier {
         }
     }
 
+    /** True once a call ran without taking a connection from the target's data source (and that was logged). */
+    boolean warnedNoConnection() {
+        return warnedNoConnection.get();
+    }
+
     private Object completedValue(Future<?> future) throws Throwable {
         if (future == null) {
             return null;

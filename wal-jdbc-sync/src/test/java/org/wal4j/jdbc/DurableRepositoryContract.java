@@ -1,6 +1,7 @@
 package org.wal4j.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -103,6 +104,8 @@ abstract class DurableRepositoryContract {
 
         AccountsModel.Verification found = model.verify(AccountsSchema.allTrades(db), AccountsSchema.balances(db));
         assertEquals(5, found.rows());
+        assertFalse(((DaoCallApplier) target.applierFor("AccountDao#book(String,Trade)")).warnedNoConnection(),
+                "the DAO's SQL ran on the apply transaction");
         assertEquals(6, db.count("wal4j_applied_keys"), "one key per critical call");
         WalEntry entry = entryOf("AccountDao#book(String,Trade)");
         assertEquals("accounts", entry.namespace());

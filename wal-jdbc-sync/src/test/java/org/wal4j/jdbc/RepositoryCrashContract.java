@@ -39,8 +39,8 @@ import org.wal4j.jdbc.testing.Trade;
  * read after every kill, must never have moved back.
  *
  * <p>{@value #DEFAULT_CYCLES} cycles per engine in the default suite; {@value #STRESS_CYCLES}
- * with {@code -Pstress}; {@code -DargLine=-Dwal4j.crash.cycles=N} (a property of the test JVM)
- * overrides both. One subclass per engine.
+ * with {@code -Pstress}; {@code -Dwal4j.crash.cycles=N} overrides both (Surefire passes it to the
+ * test JVM). One subclass per engine.
  */
 @Timeout(900)
 abstract class RepositoryCrashContract {

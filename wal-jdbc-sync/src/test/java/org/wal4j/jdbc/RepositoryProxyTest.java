@@ -335,6 +335,9 @@ class RepositoryProxyTest {
         assertEquals(java.util.Arrays.asList("42", "42", "GOLD", "x", "12345678901234567890", null, id.toString()),
                 written.stream().map(WalEntry::key).collect(Collectors.toList()));
         assertTrue(written.stream().allMatch(e -> e.namespace().equals("ledger")));
+        assertTrue(repository.wal.flushLane("ledger", "42", Duration.ofSeconds(30)));
+        assertTrue(((DaoCallApplier) repository.target.applierFor("Ledger#record(long,Set)")).warnedNoConnection(),
+                "this DAO takes no connection from the target's data source: warned");
     }
 
     @Test
