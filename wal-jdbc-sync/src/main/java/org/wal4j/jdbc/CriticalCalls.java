@@ -68,7 +68,8 @@ final class CriticalCalls {
         try {
             WriteResult written = wal.write(entry);
             String target = method.resultTarget();
-            if (written.statusByTarget().get(target) != EntryStatus.APPLIED && listener.breakerOpen(target)) {
+            EntryStatus now = written.statusByTarget().get(target);
+            if ((now == null || !now.isTerminal()) && listener.breakerOpen(target)) {
                 throw notYetApplied(method, written, call, "target '" + target + "' is unavailable (its circuit breaker "
                         + "is open), so the call did not wait for it");
             }
