@@ -426,23 +426,41 @@ class RepositoryProxyTest {
     }
 
     @Test
-    void readYourWrites_flushesTheReadsLaneFirst_orRefusesTheReadWhenItCannot() throws IOException {
-        Ledger ledger = wrap(o -> o.applyWait(Duration.ofSeconds(30)).readYourWrites(Duration.ofMillis(300)));
-        ledger.record(42L, Set.of());
-        assertEquals("account 42", ledger.read(42));
-        assertEquals("record", dao.calls.get(0).get(0), "the write was applied before the read ran");
-
+    void readYourWrites_flushesTheReadsLaneFirst() throws IOException {
+        Ledger ledger = wrap(o -> o.applyWait(Duration.ofSeconds(30)).readYourWrites(Duration.ofSeconds(30)));
         dao.hold();
         ledger.record(42L, Set.of());
+        CompletableFuture<String> read = CompletableFuture.supplyAsync(() -> {
+            try {
+                return ledger.read(42);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertThrows(java.util.concurrent.TimeoutException.class, () -> read.get(300, TimeUnit.MILLISECONDS),
+                "the read of lane 42 waits for its write");
+        dao.release();
+
+        assertEquals("account 42", read.join());
+        assertEquals("account 41", ledger.read(41));
+        assertEquals(List.of(List.of("record", 42L, Set.of()), List.of("read", 42L), List.of("read", 41L)), dao.calls,
+                "the write was applied before the read ran");
+    }
+
+    @Test
+    void readYourWrites_whenTheLaneIsNotSettledInTime_refusesTheRead() {
+        Ledger ledger = wrap(o -> o.applyWait(Duration.ofSeconds(30)).readYourWrites(Duration.ofMillis(300)));
+        dao.hold();
+        ledger.record(42L, Set.of());
+
         StaleReadException stale = assertThrows(StaleReadException.class, () -> ledger.read(42));
+
         assertEquals("Ledger.read(long): lane ledger/42 still has calls that target 'primary' has not applied after PT0.3S, "
                 + "so the read did not run (it would not see them); they stay in the log and will be applied",
                 stale.getMessage());
-        assertEquals("ledger", stale.namespace());
-        assertEquals("42", stale.key());
-        assertEquals("account 41", ledger.read(41), "another lane reads at once");
-        assertEquals(List.of(List.of("record", 42L, Set.of()), List.of("read", 42L), List.of("read", 41L)), dao.calls,
-                "the refused read did not reach the DAO");
+        assertEquals(List.of("ledger", "42", "primary", Duration.ofMillis(300)), List.of(stale.namespace(), stale.key(),
+                stale.target(), stale.timeout()));
+        assertEquals(List.of(), dao.calls, "the refused read did not reach the DAO");
     }
 
     @Test
