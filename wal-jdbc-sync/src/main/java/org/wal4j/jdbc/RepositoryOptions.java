@@ -68,6 +68,7 @@ public final class RepositoryOptions {
         this.laneReads = Map.copyOf(b.laneReads);
     }
 
+    /** Starts options; add at least one target. */
     public static Builder builder() {
         return new Builder();
     }
@@ -100,14 +101,17 @@ public final class RepositoryOptions {
         return Optional.ofNullable(objectMapper);
     }
 
+    /** See {@link Builder#applyWait}. */
     public Duration applyWait() {
         return applyWait;
     }
 
+    /** See {@link Builder#voidWaitsForApply}. */
     public boolean voidWaitsForApply() {
         return voidWaitsForApply;
     }
 
+    /** See {@link Builder#asyncResultTimeout}. */
     public Duration asyncResultTimeout() {
         return asyncResultTimeout;
     }
