@@ -34,6 +34,7 @@ public final class CrashingApplication {
     }
 
     public static void main(String[] args) throws Exception {
+        exitWhenTheParentIsGone();
         PrintStream out = System.out;
         UrlDataSource database = new UrlDataSource(args[0], args[1], args[2]);
         Path logDir = Path.of(args[3]);
@@ -69,6 +70,22 @@ public final class CrashingApplication {
             }
         }
         System.exit(3); // the parent kills this process long before the writers run out
+    }
+
+    /** The parent never writes to our standard input; it reaches its end when the parent dies. */
+    private static void exitWhenTheParentIsGone() {
+        Thread orphan = new Thread(() -> {
+            try {
+                while (System.in.read() != -1) {
+                    // nothing is ever sent
+                }
+            } catch (java.io.IOException e) {
+                // the pipe broke: the parent is gone as well
+            }
+            Runtime.getRuntime().halt(4);
+        }, "parent-watch");
+        orphan.setDaemon(true);
+        orphan.start();
     }
 
     static String account(int writer, int index) {

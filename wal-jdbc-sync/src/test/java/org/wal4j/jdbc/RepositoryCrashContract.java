@@ -42,8 +42,10 @@ import org.wal4j.jdbc.testing.Trade;
  * with {@code -Pstress}; {@code -Dwal4j.crash.cycles=N} overrides both (Surefire passes it to the
  * test JVM). One subclass per engine.
  */
-@Timeout(900)
+@Timeout(value = 4, unit = TimeUnit.HOURS) // bounds the -Pstress run; each cycle has its own watchdog
 abstract class RepositoryCrashContract {
+    /** How long a cycle may run before its child is killed and the cycle fails. */
+    private static final long CYCLE_LIMIT_SECONDS = 120;
     static final int DEFAULT_CYCLES = 5;
     /** 350 per engine: over 1,000 kill cycles in all. */
     static final int STRESS_CYCLES = 350;
@@ -121,6 +123,17 @@ abstract class RepositoryCrashContract {
         AtomicReference<String> killedAt = new AtomicReference<>();
         AtomicInteger acknowledged = new AtomicInteger();
         List<String> errors = new ArrayList<>();
+        Thread watchdog = new Thread(() -> {
+            try {
+                if (!child.waitFor(CYCLE_LIMIT_SECONDS, TimeUnit.SECONDS)) {
+                    child.toHandle().destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "crash-cycle-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(),
                 StandardCharsets.UTF_8))) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
@@ -153,9 +166,11 @@ abstract class RepositoryCrashContract {
                 throw new AssertionError("child of cycle " + cycle + " did not end 60 s after SIGKILL");
             }
         }
+        watchdog.interrupt();
         if (killedAt.get() == null || !errors.isEmpty()) {
-            throw new AssertionError("child of cycle " + cycle + " ended by itself (exit " + child.exitValue() + ") after "
-                    + acknowledged + " acknowledgements; unexpected output " + errors + "; stderr:\n" + tail(stderr));
+            throw new AssertionError("child of cycle " + cycle + " ended by itself or was not killed within "
+                    + CYCLE_LIMIT_SECONDS + " s (exit " + child.exitValue() + ") after " + acknowledged
+                    + " acknowledgements; unexpected output " + errors + "; stderr:\n" + tail(stderr));
         }
         return killedAt.get();
     }
