@@ -259,7 +259,10 @@ public final class Wal implements AutoCloseable {
      * (cutting any retry backoff, keeping delivery delays) and waits until every entry of it
      * written before this call is settled for every target, or {@code timeout} passes. The boost
      * acts on the entries a target's worker holds in its window; a lane behind a backlog larger
-     * than {@link WalConfig#windowEntries()} is served when the window reaches it. Do not call it
+     * than {@link WalConfig#windowEntries()} is served when the window reaches it. The timeout
+     * bounds the whole call: a worker inside a batch answers which entries the lane has only
+     * between batches, and past the timeout the storage's index of unfinished entries is asked
+     * instead (it reads those entries, so it costs more with a large backlog). Do not call it
      * from a listener: listeners run on the workers, and a worker waiting for itself stalls until
      * the timeout.
      *
