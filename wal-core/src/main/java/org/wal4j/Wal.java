@@ -259,7 +259,10 @@ public final class Wal implements AutoCloseable {
      * (cutting any retry backoff, keeping delivery delays) and waits until every entry of it
      * written before this call is settled for every target, or {@code timeout} passes. The boost
      * acts on the entries a target's worker holds in its window; a lane behind a backlog larger
-     * than {@link WalConfig#windowEntries()} is served when the window reaches it. Do not call it
+     * than {@link WalConfig#windowEntries()} is served when the window reaches it. The timeout
+     * bounds the whole call: a worker inside a batch answers which entries the lane has only
+     * between batches, and past the timeout the storage's index of unfinished entries is asked
+     * instead (it reads those entries, so it costs more with a large backlog). Do not call it
      * from a listener: listeners run on the workers, and a worker waiting for itself stalls until
      * the timeout.
      *
@@ -267,8 +270,26 @@ public final class Wal implements AutoCloseable {
      *         will not be applied without an operator), false on timeout
      */
     public boolean flushLane(String namespace, String key, Duration timeout) {
+        return settled(engine.awaitLane(namespace, key, Objects.requireNonNull(timeout, "timeout must not be null"), true));
+    }
+
+    /**
+     * {@link #flushLane(String, String, Duration)} for one target: only that target's worker
+     * serves the lane first, and only its statuses are waited for. For a reader of one target's
+     * database (a primary), so that another target being down (a replica) does not hold the read.
+     *
+     * @return true if the lane is settled for {@code target}, false on timeout
+     * @throws IllegalArgumentException if {@code target} is not a target of this Wal
+     */
+    public boolean flushLane(String namespace, String key, String target, Duration timeout) {
+        Objects.requireNonNull(target, "target must not be null");
+        return settled(engine.awaitLane(namespace, key, target, Objects.requireNonNull(timeout,
+                "timeout must not be null"), true));
+    }
+
+    private static boolean settled(CompletableFuture<List<EntryOutcome>> lane) {
         try {
-            engine.awaitLane(namespace, key, Objects.requireNonNull(timeout, "timeout must not be null"), true).get();
+            lane.get();
             return true;
         } catch (ExecutionException e) {
             if (e.getCause() instanceof TimeoutException) {

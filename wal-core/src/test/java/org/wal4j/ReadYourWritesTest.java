@@ -125,6 +125,44 @@ class ReadYourWritesTest {
     }
 
     @Test
+    void flushLane_whileTheTargetIsStuckInABatch_returnsFalseWithinItsTimeout() throws Exception {
+        Harness one = new Harness("primary");
+        try {
+            ScriptedSyncTarget.Hold hold = one.primary().holdNextCall();
+            one.start();
+            one.write("accounts", "acct-1");
+            assertTrue(hold.awaitArrival(Duration.ofSeconds(20)), "the worker is in the held call");
+            one.write("accounts", "acct-1");
+            long start = System.nanoTime();
+            assertFalse(one.wal.flushLane("accounts", "acct-1", Duration.ofMillis(200)));
+            assertFalse(one.wal.flushLane("accounts", "acct-1", "primary", Duration.ofMillis(200)));
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10),
+                    "the timeouts held although the worker could not answer");
+            hold.release();
+            assertTrue(one.wal.flushLane("accounts", "acct-1", "primary", Duration.ofSeconds(30)));
+            assertEquals(List.of(1L, 2L), one.primary().appliedSeqs());
+        } finally {
+            one.close();
+        }
+    }
+
+    @Test
+    void flushLaneForOneTarget_settlesForThatTarget_whileAnotherIsDown() {
+        ScriptedSyncTarget primary = h.target("primary");
+        h.target("replica").down();
+        h.start();
+        h.write("accounts", "acct-1");
+        h.write("accounts", "acct-1");
+        assertTrue(h.wal.flushLane("accounts", "acct-1", "primary", Duration.ofSeconds(30)));
+        assertEquals(List.of(1L, 2L), primary.appliedSeqs());
+        assertFalse(h.status(2, "replica").isTerminal(), "the replica is still down");
+        assertTrue(h.wal.flushLane("accounts", "acct-9", "primary", Duration.ofSeconds(30)), "an empty lane is settled");
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> h.wal.flushLane("accounts", "acct-1", "archive", Duration.ofSeconds(1)));
+        assertEquals("no target 'archive'; targets: [primary, replica]", unknown.getMessage());
+    }
+
+    @Test
     void immediateApply_returnsTheTargetsStatusesWhenTheyApplyWithinTheWait() {
         Harness one = new Harness("primary");
         try {

@@ -7,12 +7,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.wal4j.EntryOutcome;
 import org.wal4j.TrackedEntry;
 import org.wal4j.WalEntry;
 import org.wal4j.WalStorage;
+import org.wal4j.WalUnavailableException;
 
 /**
  * What a reader needs to see its own writes: waiting for an entry or a whole lane to be settled,
@@ -62,13 +66,26 @@ final class ReadYourWrites {
         return tracker.await(seq, targets, timeout, true);
     }
 
-    /** Completes when every entry of the lane written so far is settled; with {@code boost} the lane is served first. */
-    CompletableFuture<List<EntryOutcome>> awaitLane(String namespace, String key, Duration timeout, boolean boost) {
+    /**
+     * Completes when every entry of the lane written so far is settled for {@code target} (every
+     * target if null); with {@code boost} the lane is served first by those targets' workers.
+     * {@code timeout} bounds the whole wait, including the wait for a worker that is busy applying
+     * a batch to answer which entries the lane has (it answers between batches; past the timeout
+     * the storage's index is asked instead, and the boost happens when the worker gets to it).
+     */
+    CompletableFuture<List<EntryOutcome>> awaitLane(String namespace, String key, String target, Duration timeout,
+                                                    boolean boost) {
+        if (target != null && !workers.containsKey(target)) {
+            throw new IllegalArgumentException("no target '" + target + "'; targets: " + workers.keySet());
+        }
+        long started = System.nanoTime();
         Map<Long, List<String>> open = new TreeMap<>();
-        laneEntries(namespace, key, boost).forEach((target, entries) ->
-                entries.forEach(e -> open.computeIfAbsent(e.seq(), s -> new ArrayList<>()).add(target)));
+        laneEntries(namespace, key, target, boost, timeout).forEach((t, entries) ->
+                entries.forEach(e -> open.computeIfAbsent(e.seq(), s -> new ArrayList<>()).add(t)));
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+        Duration left = timeout.compareTo(elapsed) > 0 ? timeout.minus(elapsed) : Duration.ZERO;
         List<CompletableFuture<EntryOutcome>> futures = new ArrayList<>();
-        open.forEach((seq, targets) -> futures.add(tracker.await(seq, targets, timeout, true)));
+        open.forEach((seq, targets) -> futures.add(tracker.await(seq, targets, left, true)));
         return CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
             List<EntryOutcome> out = new ArrayList<>(futures.size());
             futures.forEach(f -> out.add(f.join()));
@@ -79,20 +96,28 @@ final class ReadYourWrites {
     /** The lane's entries not yet finished (PENDING or RETRYING) for some target, in seq order. */
     List<WalEntry> unappliedEntries(String namespace, String key) {
         Map<Long, WalEntry> bySeq = new TreeMap<>();
-        laneEntries(namespace, key, false).values().forEach(l -> l.forEach(e -> bySeq.put(e.seq(), e)));
+        laneEntries(namespace, key, null, false, null).values().forEach(l -> l.forEach(e -> bySeq.put(e.seq(), e)));
         return List.copyOf(bySeq.values());
     }
 
-    /** Per target, the lane's unfinished entries up to the last seq now. */
-    private Map<String, List<WalEntry>> laneEntries(String namespace, String key, boolean boost) {
+    /**
+     * Per target ({@code only}, or every target if null), the lane's unfinished entries up to the
+     * last seq now; a worker that does not answer within {@code answerWithin} (null: no limit) is
+     * replaced by a scan of the storage.
+     */
+    private Map<String, List<WalEntry>> laneEntries(String namespace, String key, String only, boolean boost,
+                                                    Duration answerWithin) {
         LaneKey lane = new LaneKey(Names.namespace(namespace), Names.optionalId("key", key));
         long upto = storage.lastSeq();
         Map<String, List<WalEntry>> out = new LinkedHashMap<>();
         for (TargetWorker worker : workers.values()) {
+            if (only != null && !only.equals(worker.name())) {
+                continue;
+            }
             List<WalEntry> known = null;
             if (running.getAsBoolean()) {
                 try {
-                    known = WalStorage.await(worker.submit(w -> w.laneQuery(lane, upto, boost)));
+                    known = answer(worker.submit(w -> w.laneQuery(lane, upto, boost)), answerWithin);
                 } catch (IllegalStateException unavailable) {
                     known = null; // the worker ended meanwhile, or this is its own thread: ask the storage
                 }
@@ -100,6 +125,24 @@ final class ReadYourWrites {
             out.put(worker.name(), known != null ? known : scanLane(worker.name(), lane, upto));
         }
         return out;
+    }
+
+    /** The worker's answer, or null if it does not come within {@code within} (null: wait for it). */
+    private static List<WalEntry> answer(CompletableFuture<List<WalEntry>> answer, Duration within) {
+        if (within == null) {
+            return WalStorage.await(answer);
+        }
+        try {
+            long nanos = within.compareTo(Duration.ofDays(365)) > 0 ? Long.MAX_VALUE : within.toNanos();
+            return answer.get(nanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException busy) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WalUnavailableException("Interrupted while waiting for the worker's answer", e);
+        } catch (ExecutionException e) {
+            return WalStorage.await(answer); // completed exceptionally: rethrown as WalStorage.await does
+        }
     }
 
     private List<WalEntry> scanLane(String target, LaneKey lane, long upto) {

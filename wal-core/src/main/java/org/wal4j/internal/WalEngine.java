@@ -374,7 +374,13 @@ public final class WalEngine {
      */
     public CompletableFuture<List<EntryOutcome>> awaitLane(String namespace, String key, Duration timeout,
                                                            boolean boost) {
-        return reads.awaitLane(namespace, key, timeout, boost);
+        return reads.awaitLane(namespace, key, null, timeout, boost);
+    }
+
+    /** {@link #awaitLane(String, String, Duration, boolean)} for one target only. */
+    public CompletableFuture<List<EntryOutcome>> awaitLane(String namespace, String key, String target,
+                                                           Duration timeout, boolean boost) {
+        return reads.awaitLane(namespace, key, target, timeout, boost);
     }
 
     /** The lane's entries not yet finished (PENDING or RETRYING) for some target, in seq order. */

@@ -3,15 +3,14 @@ package org.wal4j.jdbc;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
 
 /**
  * Creates or validates the two bookkeeping tables of {@link JdbcSyncTarget}: the applied keys
- * and the checkpoints. Creation is {@code CREATE TABLE IF NOT EXISTS}, one statement per table,
- * and is safe when several processes race: some databases still fail one of two concurrent
- * creations of the same table (PostgreSQL reports a unique violation on its catalog), so a
- * failed statement is followed by a check that the table now exists, and only if it does not
- * is the failure reported.
+ * (with an index by time, for the purge) and the checkpoints. Creation is
+ * {@code CREATE ... IF NOT EXISTS}, one statement per table or index, and is safe when several
+ * processes race: some databases still fail one of two concurrent creations of the same object
+ * (PostgreSQL reports a unique violation on its catalog), so a failed statement is run once more,
+ * and only a second failure is reported.
  *
  * <p>Stateless apart from its configuration; thread-safe. Runs on the caller's connection with
  * auto-commit off, and commits.
@@ -29,21 +28,33 @@ final class BookkeepingSchema {
         this.queryTimeoutSeconds = queryTimeoutSeconds;
     }
 
-    /** Creates the tables that do not exist yet. */
+    /**
+     * Creates the tables and index that do not exist yet. A statement that fails is run once
+     * more: when another process created the object meanwhile, the second {@code IF NOT EXISTS}
+     * finds it; a real failure (no privilege) fails twice and is thrown.
+     */
     void create(Connection connection) throws SQLException {
-        List<String> ddl = dialect.ddl(appliedKeysTable, checkpointTable);
-        String[] tables = {appliedKeysTable, checkpointTable};
-        for (int i = 0; i < ddl.size(); i++) {
-            try (Statement statement = connection.createStatement()) {
-                statement.setQueryTimeout(queryTimeoutSeconds);
-                statement.execute(ddl.get(i));
-                connection.commit();
-            } catch (SQLException e) {
-                rollbackQuietly(connection, e);
-                if (!exists(connection, tables[i])) {
-                    throw e;
+        for (String statement : dialect.ddl(appliedKeysTable, checkpointTable)) {
+            try {
+                execute(connection, statement);
+            } catch (SQLException first) {
+                rollbackQuietly(connection, first);
+                try {
+                    execute(connection, statement);
+                } catch (SQLException second) {
+                    rollbackQuietly(connection, second);
+                    second.addSuppressed(first);
+                    throw second;
                 }
             }
+        }
+    }
+
+    private void execute(Connection connection, String ddl) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.setQueryTimeout(queryTimeoutSeconds);
+            statement.execute(ddl);
+            connection.commit();
         }
     }
 
@@ -64,17 +75,6 @@ final class BookkeepingSchema {
         }
         connection.commit();
         return null;
-    }
-
-    private boolean exists(Connection connection, String table) {
-        try {
-            probe(connection, table);
-            connection.commit();
-            return true;
-        } catch (SQLException e) {
-            rollbackQuietly(connection, e);
-            return false;
-        }
     }
 
     private void probe(Connection connection, String table) throws SQLException {

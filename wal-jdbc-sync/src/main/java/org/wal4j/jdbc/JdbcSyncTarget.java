@@ -16,6 +16,7 @@ import org.wal4j.ApplyResult;
 import org.wal4j.ApplyResult.FailureKind;
 import org.wal4j.SyncTarget;
 import org.wal4j.TargetHealth;
+import org.wal4j.WalConfig;
 import org.wal4j.WalEntry;
 import org.wal4j.internal.Names;
 
@@ -47,6 +48,13 @@ import org.wal4j.internal.Names;
  * dialect ships as {@link SqlDialect#ddlResource()}. The dialect is detected from the
  * connection's metadata unless named.
  *
+ * <h2>Purge</h2>
+ * The applied-keys table would grow with every entry. Keys older than
+ * {@link Builder#appliedKeysRetention} are deleted, a bounded number at a time
+ * ({@link Builder#purgeBatchSize}), after a committed batch once per {@link Builder#purgeInterval},
+ * or on demand with {@link #purgeAppliedKeys()}. So the exactly-once effect is promised within
+ * that retention: an entry delivered again after its key was purged is applied again.
+ *
  * <p>The target's name keys its rows in both tables: two targets writing to one database need
  * different names, and a target must keep its name across restarts.
  *
@@ -64,6 +72,20 @@ public final class JdbcSyncTarget implements SyncTarget {
     public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(30);
     /** Default timeout of {@link #probe()}'s validity check. */
     public static final Duration DEFAULT_PROBE_TIMEOUT = Duration.ofSeconds(5);
+    /** Default of {@link Builder#appliedKeysRetention}: the {@code Wal}'s default retention. */
+    public static final Duration DEFAULT_APPLIED_KEYS_RETENTION = WalConfig.DEFAULT_RETENTION;
+    /** Shortest {@link Builder#appliedKeysRetention}. */
+    public static final Duration MIN_APPLIED_KEYS_RETENTION = WalConfig.MIN_RETENTION;
+    /** Longest {@link Builder#appliedKeysRetention}. */
+    public static final Duration MAX_APPLIED_KEYS_RETENTION = WalConfig.MAX_RETENTION;
+    /** Default of {@link Builder#purgeInterval}: as often as the {@code Wal} compacts by default. */
+    public static final Duration DEFAULT_PURGE_INTERVAL = WalConfig.DEFAULT_COMPACTION_INTERVAL;
+    /** Longest {@link Builder#purgeInterval}. */
+    public static final Duration MAX_PURGE_INTERVAL = Duration.ofDays(1);
+    /** Default of {@link Builder#purgeBatchSize}. */
+    public static final int DEFAULT_PURGE_BATCH_SIZE = 1000;
+    /** Largest {@link Builder#purgeBatchSize}. */
+    public static final int MAX_PURGE_BATCH_SIZE = 100_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcSyncTarget.class);
 
@@ -78,10 +100,15 @@ public final class JdbcSyncTarget implements SyncTarget {
     private final SqlStateClassifier classifier;
     private final Map<String, EntryApplier> appliers;
     private final CheckpointRow checkpointRow;
+    private final Duration appliedKeysRetention;
+    private final Duration purgeInterval;
+    private final int purgeBatchSize;
     private final Object prepareLock = new Object();
     /** The applied-keys ledger (and with it the dialect) once the schema is ready; null before. Written under prepareLock. */
     private volatile AppliedKeyLedger ledger;
     private volatile SqlDialect preparedDialect;
+    /** The purge of old applied keys once the schema is ready; null before. Written under prepareLock. */
+    private volatile AppliedKeyPurge purge;
 
     private JdbcSyncTarget(Builder b) {
         this.name = b.name;
@@ -97,6 +124,9 @@ public final class JdbcSyncTarget implements SyncTarget {
         this.appliers.put(SqlStatementEntry.OPERATION, new SqlStatementApplier(queryTimeoutSeconds));
         this.appliers.putAll(b.appliers);
         this.checkpointRow = new CheckpointRow(checkpointTable, name, queryTimeoutSeconds);
+        this.appliedKeysRetention = b.appliedKeysRetention;
+        this.purgeInterval = b.purgeInterval;
+        this.purgeBatchSize = b.purgeBatchSize;
     }
 
     /**
@@ -151,7 +181,11 @@ public final class JdbcSyncTarget implements SyncTarget {
                     return ApplyResult.failed(batch.size(), 0, false, FailureKind.RETRYABLE, "target '" + name + "': "
                             + notReady, null);
                 }
-                return new BatchTransaction(connection, batch, this, ledger).run();
+                ApplyResult result = new BatchTransaction(connection, batch, this, ledger).run();
+                if (result.allApplied()) {
+                    purge.afterBatch(connection);
+                }
+                return result;
             } finally {
                 if (autoCommit) {
                     restoreAutoCommit(connection);
@@ -211,23 +245,8 @@ public final class JdbcSyncTarget implements SyncTarget {
      * @throws JdbcTargetException naming the table and the SQL error
      */
     public void createSchema() {
-        try (Connection connection = dataSource.targetDataSource().getConnection()) {
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
-            try {
-                String notReady = prepare(connection);
-                if (notReady != null) {
-                    throw new JdbcTargetException(name, notReady, null);
-                }
-            } finally {
-                if (autoCommit) {
-                    restoreAutoCommit(connection);
-                }
-            }
-        } catch (SQLException e) {
-            throw new JdbcTargetException(name, "cannot create the schema (tables " + appliedKeysTable + ", "
-                    + checkpointTable + "): " + SqlFailures.describe(e), e);
-        }
+        onPreparedConnection(connection -> null, "cannot create the schema (tables " + appliedKeysTable + ", "
+                + checkpointTable + ")");
     }
 
     /**
@@ -244,6 +263,32 @@ public final class JdbcSyncTarget implements SyncTarget {
             throw new JdbcTargetException(name, "cannot read the checkpoint from table " + checkpointTable + ": "
                     + SqlFailures.describe(e), e);
         }
+    }
+
+    /**
+     * Deletes this target's applied keys older than {@link Builder#appliedKeysRetention} now, in
+     * transactions of at most {@link Builder#purgeBatchSize} rows (the target also does this on
+     * its own, one batch per {@link Builder#purgeInterval}). An entry whose key was purged and that
+     * is delivered again is applied again: idempotency holds within the retention.
+     *
+     * @return how many keys were deleted
+     * @throws JdbcTargetException naming the table and the SQL error
+     */
+    public long purgeAppliedKeys() {
+        return onPreparedConnection(connection -> {
+            long total = 0;
+            int deleted;
+            do {
+                deleted = purge.step(connection);
+                total += deleted;
+            } while (deleted == purge.batchSize());
+            return total;
+        }, "cannot purge applied keys older than " + appliedKeysRetention + " from table " + appliedKeysTable);
+    }
+
+    /** How long applied keys are kept; see {@link Builder#appliedKeysRetention}. */
+    public Duration appliedKeysRetention() {
+        return appliedKeysRetention;
     }
 
     @Override
@@ -308,10 +353,44 @@ public final class JdbcSyncTarget implements SyncTarget {
             }
             checkpointRow.ensureExists(connection);
             preparedDialect = dialect;
+            purge = new AppliedKeyPurge(dialect, appliedKeysTable, name, appliedKeysRetention, purgeInterval,
+                    purgeBatchSize, queryTimeoutSeconds);
             ledger = new AppliedKeyLedger(dialect, appliedKeysTable, name, queryTimeoutSeconds);
             LOG.info("JDBC sync target '{}' ready: dialect {}, tables {} and {}", name, dialect, appliedKeysTable,
                     checkpointTable);
             return null;
+        }
+    }
+
+    /** Work on a connection of this target, with auto-commit off, once the schema is ready. */
+    @FunctionalInterface
+    private interface ConnectionWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} on a fresh connection (auto-commit off, restored after) once the schema
+     * is ready.
+     *
+     * @throws JdbcTargetException with {@code failure} and the SQL error, or why the schema is not ready
+     */
+    private <T> T onPreparedConnection(ConnectionWork<T> work, String failure) {
+        try (Connection connection = dataSource.targetDataSource().getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try {
+                String notReady = prepare(connection);
+                if (notReady != null) {
+                    throw new JdbcTargetException(name, notReady, null);
+                }
+                return work.run(connection);
+            } finally {
+                if (autoCommit) {
+                    restoreAutoCommit(connection);
+                }
+            }
+        } catch (SQLException e) {
+            throw new JdbcTargetException(name, failure + ": " + SqlFailures.describe(e), e);
         }
     }
 
@@ -350,6 +429,9 @@ public final class JdbcSyncTarget implements SyncTarget {
         private Duration queryTimeout = DEFAULT_QUERY_TIMEOUT;
         private Duration probeTimeout = DEFAULT_PROBE_TIMEOUT;
         private SqlStateClassifier classifier = SqlStateClassifier.ofDefaults();
+        private Duration appliedKeysRetention = DEFAULT_APPLIED_KEYS_RETENTION;
+        private Duration purgeInterval = DEFAULT_PURGE_INTERVAL;
+        private int purgeBatchSize = DEFAULT_PURGE_BATCH_SIZE;
         private final Map<String, EntryApplier> appliers = new ConcurrentHashMap<>();
 
         private Builder(String name, DataSource dataSource) {
@@ -407,6 +489,55 @@ public final class JdbcSyncTarget implements SyncTarget {
          */
         public Builder probeTimeout(Duration timeout) {
             this.probeTimeout = wholeSeconds("probeTimeout", timeout, 1);
+            return this;
+        }
+
+        /**
+         * How long an applied key is kept, from {@link #MIN_APPLIED_KEYS_RETENTION} to
+         * {@link #MAX_APPLIED_KEYS_RETENTION}, counted in whole seconds of the database's clock
+         * from when its entry was applied. Older keys are purged, and an entry delivered again
+         * after its key was purged is applied again: the exactly-once effect holds within this
+         * window. Keep it at least the {@code Wal}'s {@link WalConfig#retention()} (how long the log
+         * keeps finished entries); {@link DurableRepository#wrap} refuses a shorter one. Default
+         * {@link #DEFAULT_APPLIED_KEYS_RETENTION}.
+         */
+        public Builder appliedKeysRetention(Duration retention) {
+            Objects.requireNonNull(retention, "appliedKeysRetention must not be null");
+            if (retention.compareTo(MIN_APPLIED_KEYS_RETENTION) < 0 || retention.compareTo(MAX_APPLIED_KEYS_RETENTION) > 0) {
+                throw new IllegalArgumentException("appliedKeysRetention must be between " + MIN_APPLIED_KEYS_RETENTION
+                        + " and " + MAX_APPLIED_KEYS_RETENTION + " but was " + retention);
+            }
+            this.appliedKeysRetention = retention;
+            return this;
+        }
+
+        /**
+         * How often the target purges expired applied keys on its own, one bounded delete after a
+         * committed batch (at once again while the previous one was full), from
+         * {@link Duration#ZERO} (never: call {@link JdbcSyncTarget#purgeAppliedKeys()} yourself) to
+         * {@link #MAX_PURGE_INTERVAL}. Default {@link #DEFAULT_PURGE_INTERVAL}.
+         */
+        public Builder purgeInterval(Duration interval) {
+            Objects.requireNonNull(interval, "purgeInterval must not be null");
+            if (interval.isNegative() || interval.compareTo(MAX_PURGE_INTERVAL) > 0) {
+                throw new IllegalArgumentException("purgeInterval must be between " + Duration.ZERO + " and "
+                        + MAX_PURGE_INTERVAL + " but was " + interval);
+            }
+            this.purgeInterval = interval;
+            return this;
+        }
+
+        /**
+         * Most keys one purge transaction deletes, from 1 to {@link #MAX_PURGE_BATCH_SIZE}: bounds
+         * how long a purge holds its locks and delays the next batch. Default
+         * {@link #DEFAULT_PURGE_BATCH_SIZE}.
+         */
+        public Builder purgeBatchSize(int rows) {
+            if (rows < 1 || rows > MAX_PURGE_BATCH_SIZE) {
+                throw new IllegalArgumentException("purgeBatchSize must be between 1 and " + MAX_PURGE_BATCH_SIZE
+                        + " but was " + rows);
+            }
+            this.purgeBatchSize = rows;
             return this;
         }
 

@@ -35,9 +35,14 @@ public enum SqlDialect {
     static final String DDL_APPLIED_KEYS_TABLE = "wal4j_applied_keys";
     /** The checkpoint table name used in the shipped DDL. */
     static final String DDL_CHECKPOINT_TABLE = "wal4j_checkpoints";
+    /** The name of the applied-keys table's index by time in the shipped DDL. */
+    static final String DDL_APPLIED_KEYS_INDEX = "wal4j_applied_keys_by_time";
+    /** Longest index name derived from a table name: within PostgreSQL's 63 and MySQL's 64 characters. */
+    private static final int MAX_INDEX_NAME = 63;
 
     private static final Pattern APPLIED_KEYS_NAME = Pattern.compile("\\b" + DDL_APPLIED_KEYS_TABLE + "\\b");
     private static final Pattern CHECKPOINT_NAME = Pattern.compile("\\b" + DDL_CHECKPOINT_TABLE + "\\b");
+    private static final Pattern INDEX_NAME = Pattern.compile("\\b" + DDL_APPLIED_KEYS_INDEX + "\\b");
 
     private final List<String> names;
 
@@ -112,6 +117,39 @@ public enum SqlDialect {
     }
 
     /**
+     * A bounded delete of one target's applied keys older than a retention, oldest first, with
+     * the database's own clock (the one that wrote {@code applied_at}): parameters target name,
+     * retention in seconds, most rows. Served by the index on {@code (target_name, applied_at)}.
+     */
+    String deleteKeysOlderThan(String table) {
+        switch (this) {
+            case POSTGRESQL:
+                return "DELETE FROM " + table + " WHERE (target_name, idempotency_key) IN (SELECT target_name, "
+                        + "idempotency_key FROM " + table + " WHERE target_name = ? AND applied_at < CURRENT_TIMESTAMP "
+                        + "- CAST(? AS DOUBLE PRECISION) * INTERVAL '1 second' ORDER BY applied_at LIMIT ?)";
+            case MYSQL:
+                return "DELETE FROM " + table + " WHERE target_name = ? AND applied_at < NOW(6) - INTERVAL ? SECOND "
+                        + "ORDER BY applied_at LIMIT ?";
+            default:
+                return "DELETE FROM " + table + " WHERE target_name = ? AND applied_at < "
+                        + "DATEADD(SECOND, -CAST(? AS BIGINT), CURRENT_TIMESTAMP) FETCH FIRST ? ROWS ONLY";
+        }
+    }
+
+    /**
+     * The name of the applied-keys table's index by time, derived from the table's name: index
+     * names are per schema in PostgreSQL and H2, so two tables need two names. PostgreSQL puts an
+     * index in its table's schema and wants it unqualified; H2 wants the table's schema.
+     */
+    String indexName(String appliedKeysTable) {
+        int dot = appliedKeysTable.indexOf('.');
+        String schema = dot < 0 ? "" : appliedKeysTable.substring(0, dot + 1);
+        String table = appliedKeysTable.substring(dot + 1);
+        String name = table.substring(0, Math.min(table.length(), MAX_INDEX_NAME - "_by_time".length())) + "_by_time";
+        return this == H2 ? schema + name : name;
+    }
+
+    /**
      * The class-path resource holding this dialect's DDL with the default table names, such as
      * {@code /org/wal4j/jdbc/ddl/postgresql.sql}. Statements end with a semicolon at the end of
      * a line; lines starting with {@code --} are comments.
@@ -121,7 +159,8 @@ public enum SqlDialect {
     }
 
     /**
-     * The DDL statements ({@code CREATE TABLE IF NOT EXISTS}) for the given table names, each
+     * The DDL statements ({@code CREATE TABLE IF NOT EXISTS}, and {@code CREATE INDEX IF NOT EXISTS}
+     * where the dialect cannot declare the index in the table) for the given table names, each
      * without its closing semicolon.
      *
      * @throws IllegalArgumentException if a name is not a plain SQL identifier
@@ -129,9 +168,11 @@ public enum SqlDialect {
     public List<String> ddl(String appliedKeysTable, String checkpointTable) {
         String keys = Matcher.quoteReplacement(SqlIdentifiers.table("appliedKeysTable", appliedKeysTable));
         String checkpoints = Matcher.quoteReplacement(SqlIdentifiers.table("checkpointTable", checkpointTable));
+        String index = Matcher.quoteReplacement(indexName(appliedKeysTable));
         List<String> statements = new ArrayList<>();
         for (String statement : shippedDdl()) {
-            String renamed = APPLIED_KEYS_NAME.matcher(statement).replaceAll(keys);
+            String renamed = INDEX_NAME.matcher(statement).replaceAll(index);
+            renamed = APPLIED_KEYS_NAME.matcher(renamed).replaceAll(keys);
             statements.add(CHECKPOINT_NAME.matcher(renamed).replaceAll(checkpoints));
         }
         return List.copyOf(statements);

@@ -13,6 +13,9 @@ final class SqlFailures {
 
     /** {@code SQLSTATE 23505, vendor code 0: <message>}, plus the driver's chained next exception. */
     static String describe(Throwable failure) {
+        if (failure instanceof DaoCallApplier.DaoCallException && failure.getCause() != null) {
+            return describe(failure.getCause()); // a DAO's checked exception: describe it as the DAO threw it
+        }
         SQLException sql = SqlStateClassifier.firstSqlException(failure);
         StringBuilder text = new StringBuilder();
         if (sql == null) {

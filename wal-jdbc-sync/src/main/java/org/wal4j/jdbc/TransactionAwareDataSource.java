@@ -59,13 +59,18 @@ public final class TransactionAwareDataSource implements DataSource {
     @Override
     public Connection getConnection() throws SQLException {
         TransactionBinding binding = bound.get();
-        return binding != null ? binding.newHandle() : target.getConnection();
+        return binding != null ? binding.newDataSourceHandle() : target.getConnection();
     }
 
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
         TransactionBinding binding = bound.get();
-        return binding != null ? binding.newHandle() : target.getConnection(username, password);
+        return binding != null ? binding.newDataSourceHandle() : target.getConnection(username, password);
+    }
+
+    /** The apply transaction bound to the calling thread, or null. */
+    TransactionBinding currentBinding() {
+        return bound.get();
     }
 
     /**

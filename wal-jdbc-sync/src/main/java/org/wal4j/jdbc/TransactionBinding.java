@@ -34,6 +34,7 @@ final class TransactionBinding {
     private final String description;
     private volatile boolean active = true;
     private volatile boolean rollbackRequested;
+    private int dataSourceHandles; // confined to the bound thread
 
     /**
      * @param transaction the batch's connection, auto-commit off
@@ -48,6 +49,17 @@ final class TransactionBinding {
     Connection newHandle() {
         return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
                 new Handle());
+    }
+
+    /** {@link #newHandle()} for a caller of {@link TransactionAwareDataSource#getConnection()}, counted. */
+    Connection newDataSourceHandle() {
+        dataSourceHandles++;
+        return newHandle();
+    }
+
+    /** How many handles the {@link TransactionAwareDataSource} gave out during this apply. */
+    int dataSourceHandles() {
+        return dataSourceHandles;
     }
 
     /** The apply of the entry is over: every handle stops working. */

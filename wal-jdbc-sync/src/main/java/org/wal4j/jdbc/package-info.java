@@ -1,5 +1,11 @@
 /**
- * Applies wal4j entries to relational databases over JDBC: {@link org.wal4j.jdbc.JdbcSyncTarget}
+ * Applies wal4j entries to relational databases over JDBC, and wraps DAOs so that their critical
+ * writes go through the log: {@link org.wal4j.jdbc.DurableRepository} (the DAO proxy, with
+ * {@link org.wal4j.jdbc.Critical}, {@link org.wal4j.jdbc.LaneKey} and
+ * {@link org.wal4j.jdbc.RepositoryOptions}; its calls answer with
+ * {@link org.wal4j.jdbc.NotYetAppliedException}, {@link org.wal4j.jdbc.EntryNotAppliedException}
+ * and {@link org.wal4j.jdbc.StaleReadException} when the database has not applied them),
+ * {@link org.wal4j.jdbc.JdbcSyncTarget}
  * (one transaction per batch, exactly-once effect through an applied-keys table),
  * {@link org.wal4j.jdbc.SqlStatementEntry} (entries that are one SQL statement),
  * {@link org.wal4j.jdbc.EntryApplier} (how other entries become SQL),

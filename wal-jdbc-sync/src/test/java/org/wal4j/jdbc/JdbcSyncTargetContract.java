@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -456,5 +457,92 @@ abstract class JdbcSyncTargetContract {
         assertTrue(target.apply(Entries.inserts(table, 2, 2, 1)).allApplied());
         assertNull(target.apply(Entries.inserts(table, 3, 3, 1)).reason());
         assertEquals(3, db.count(table));
+    }
+
+    @Test
+    void purgeAppliedKeys_deletesThisTargetsKeysOlderThanTheRetention_andOnlyThoseAreAppliedAgain() throws SQLException {
+        String table = newItemTable();
+        db.execute("INSERT INTO " + table + " (id, name, amount) VALUES (1, 'counter', 0)");
+        String name = "purge" + counter.incrementAndGet();
+        JdbcSyncTarget target = JdbcSyncTarget.builder(name, db.dataSource()).appliedKeysRetention(Duration.ofHours(1))
+                .purgeBatchSize(3).purgeInterval(Duration.ZERO).build();
+        JdbcSyncTarget other = JdbcSyncTarget.builder(name + "other", db.dataSource()).purgeInterval(Duration.ZERO).build();
+        List<WalEntry> increments = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            increments.add(Entries.sql(i, "UPDATE " + table + " SET amount = amount + 1 WHERE id = 1"));
+        }
+        assertTrue(target.apply(increments).allApplied());
+        assertTrue(other.apply(increments.subList(0, 2)).allApplied());
+        ageKeys(name, 7, Duration.ofHours(2));
+        ageKeys(other.name(), 2, Duration.ofHours(2));
+
+        assertEquals(7, target.purgeAppliedKeys(), "7 keys older than an hour, deleted in transactions of 3");
+        assertEquals(0, target.purgeAppliedKeys());
+        assertEquals(3, appliedKeys(target));
+        assertEquals(2, appliedKeys(other), "another target's keys are its own business");
+        assertEquals(12, db.queryLong("SELECT amount FROM " + table + " WHERE id = 1"));
+
+        ApplyResult replay = target.apply(increments);
+        assertTrue(replay.allApplied(), replay::toString);
+        assertEquals(19, db.queryLong("SELECT amount FROM " + table + " WHERE id = 1"),
+                "the 7 purged entries applied again, the 3 within the retention skipped");
+    }
+
+    @Test
+    void purge_runsAfterCommittedBatches_oneBoundedDeleteEach_untilCaughtUp() throws SQLException {
+        String table = newItemTable();
+        String name = "autopurge" + counter.incrementAndGet();
+        JdbcSyncTarget target = JdbcSyncTarget.builder(name, db.dataSource()).appliedKeysRetention(Duration.ofHours(1))
+                .purgeBatchSize(2).purgeInterval(Duration.ofHours(1)).build();
+        assertTrue(target.apply(Entries.inserts(table, 1, 1, 5)).allApplied(),
+                "the first batch purges at once: nothing old yet, so the next purge is an hour away");
+        ageKeys(name, 5, Duration.ofHours(2));
+        assertTrue(target.apply(Entries.inserts(table, 6, 6, 1)).allApplied());
+        assertEquals(6, appliedKeys(target), "not due: the interval has not passed");
+
+        JdbcSyncTarget eager = JdbcSyncTarget.builder(name, db.dataSource()).appliedKeysRetention(Duration.ofHours(1))
+                .purgeBatchSize(2).purgeInterval(Duration.ofHours(1)).build();
+        long[] after = new long[4];
+        for (int i = 0; i < after.length; i++) {
+            assertTrue(eager.apply(Entries.inserts(table, 7 + i, 7 + i, 1)).allApplied());
+            after[i] = appliedKeys(eager);
+        }
+        assertArrayEquals(new long[] {5, 4, 4, 5}, after,
+                "each batch adds a key; each purge deletes at most 2 old ones, and goes on while it finds 2");
+    }
+
+    @Test
+    void appliedKeysTable_hasAnIndexByTargetAndTime() throws SQLException {
+        JdbcSyncTarget target = newTarget();
+        target.createSchema();
+        List<String> columns = new ArrayList<>();
+        try (Connection connection = db.connect()) {
+            for (String table : new String[] {"wal4j_applied_keys", "WAL4J_APPLIED_KEYS"}) {
+                try (java.sql.ResultSet rows = connection.getMetaData().getIndexInfo(connection.getCatalog(), null, table,
+                        false, false)) {
+                    while (rows.next()) {
+                        String index = rows.getString("INDEX_NAME");
+                        if (index != null && index.equalsIgnoreCase("wal4j_applied_keys_by_time")) {
+                            columns.add(rows.getShort("ORDINAL_POSITION") + ":" + rows.getString("COLUMN_NAME")
+                                    .toLowerCase(java.util.Locale.ROOT));
+                        }
+                    }
+                }
+            }
+        }
+        columns.sort(null);
+        assertEquals(List.of("1:target_name", "2:applied_at"), columns);
+    }
+
+    /** Moves the applied time of {@code target}'s keys with seq up to {@code maxSeq} into the past by {@code age}. */
+    private void ageKeys(String target, long maxSeq, Duration age) throws SQLException {
+        try (Connection connection = db.connect();
+             java.sql.PreparedStatement update = connection.prepareStatement("UPDATE wal4j_applied_keys SET applied_at = ? "
+                     + "WHERE target_name = ? AND entry_seq <= ?")) {
+            update.setTimestamp(1, java.sql.Timestamp.from(Instant.now().minus(age)));
+            update.setString(2, target);
+            update.setLong(3, maxSeq);
+            update.executeUpdate();
+        }
     }
 }

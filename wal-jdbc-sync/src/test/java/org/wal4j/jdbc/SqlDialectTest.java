@@ -16,12 +16,19 @@ class SqlDialectTest {
 
     @ParameterizedTest
     @EnumSource(SqlDialect.class)
-    void shippedDdl_isTwoCreateTableIfNotExistsStatements_withTheDefaultNames(SqlDialect dialect) {
+    void shippedDdl_createsBothTablesIfNotExists_andTheKeysIndexByTime(SqlDialect dialect) {
         List<String> ddl = dialect.ddl(JdbcSyncTarget.DEFAULT_APPLIED_KEYS_TABLE, JdbcSyncTarget.DEFAULT_CHECKPOINT_TABLE);
-        assertEquals(2, ddl.size());
         assertTrue(ddl.get(0).startsWith("CREATE TABLE IF NOT EXISTS wal4j_applied_keys ("), ddl.get(0));
         assertTrue(ddl.get(0).contains("PRIMARY KEY (target_name, idempotency_key)"), ddl.get(0));
-        assertTrue(ddl.get(1).startsWith("CREATE TABLE IF NOT EXISTS wal4j_checkpoints ("), ddl.get(1));
+        assertTrue(ddl.get(ddl.size() - 1).startsWith("CREATE TABLE IF NOT EXISTS wal4j_checkpoints ("), ddl.toString());
+        if (dialect == SqlDialect.MYSQL) {
+            assertEquals(2, ddl.size(), ddl::toString);
+            assertTrue(ddl.get(0).contains("INDEX wal4j_applied_keys_by_time (target_name, applied_at)"), ddl.get(0));
+        } else {
+            assertEquals(3, ddl.size(), ddl::toString);
+            assertEquals("CREATE INDEX IF NOT EXISTS wal4j_applied_keys_by_time ON wal4j_applied_keys (target_name, "
+                    + "applied_at)", ddl.get(1));
+        }
     }
 
     @ParameterizedTest
@@ -29,8 +36,28 @@ class SqlDialectTest {
     void ddl_usesConfiguredNames(SqlDialect dialect) {
         List<String> ddl = dialect.ddl("ops.applied", "ops.marks");
         assertTrue(ddl.get(0).startsWith("CREATE TABLE IF NOT EXISTS ops.applied ("), ddl.get(0));
-        assertTrue(ddl.get(1).startsWith("CREATE TABLE IF NOT EXISTS ops.marks ("), ddl.get(1));
+        assertTrue(ddl.get(ddl.size() - 1).startsWith("CREATE TABLE IF NOT EXISTS ops.marks ("), ddl.toString());
         assertTrue(ddl.stream().noneMatch(s -> s.contains("wal4j_")), ddl.toString());
+        switch (dialect) {
+            case POSTGRESQL:
+                assertEquals("CREATE INDEX IF NOT EXISTS applied_by_time ON ops.applied (target_name, applied_at)",
+                        ddl.get(1));
+                break;
+            case H2:
+                assertEquals("CREATE INDEX IF NOT EXISTS ops.applied_by_time ON ops.applied (target_name, applied_at)",
+                        ddl.get(1));
+                break;
+            default:
+                assertTrue(ddl.get(0).contains("INDEX applied_by_time (target_name, applied_at)"), ddl.get(0));
+        }
+    }
+
+    @Test
+    void indexName_staysWithinIdentifierLimits() {
+        String longest = "k".repeat(63);
+        assertEquals("k".repeat(55) + "_by_time", SqlDialect.POSTGRESQL.indexName(longest));
+        assertEquals("s." + "k".repeat(55) + "_by_time", SqlDialect.H2.indexName("s." + longest));
+        assertEquals("k".repeat(55) + "_by_time", SqlDialect.MYSQL.indexName("s." + longest));
     }
 
     @Test

@@ -13,6 +13,9 @@ CREATE TABLE IF NOT EXISTS wal4j_applied_keys (
     PRIMARY KEY (target_name, idempotency_key)
 );
 
+-- Serves the purge of keys older than the target's appliedKeysRetention, oldest first.
+CREATE INDEX IF NOT EXISTS wal4j_applied_keys_by_time ON wal4j_applied_keys (target_name, applied_at);
+
 -- One row per target: the highest seq it has applied; only ever moves forward.
 CREATE TABLE IF NOT EXISTS wal4j_checkpoints (
     target_name    VARCHAR(64) NOT NULL PRIMARY KEY,

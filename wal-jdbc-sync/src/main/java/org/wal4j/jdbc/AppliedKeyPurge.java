@@ -1,0 +1,99 @@
+package org.wal4j.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deletes one target's applied keys older than its retention, so that the applied-keys table
+ * stops growing without bound. Each step deletes at most {@code batchSize} rows, oldest first,
+ * in its own short transaction, through the index on {@code (target_name, applied_at)}; age is
+ * measured with the database's clock, the one that stamped {@code applied_at}.
+ *
+ * <p>Automatically, one step runs after a committed batch when the purge is due (every
+ * {@code interval}, or at once again while a step found a full batch), so applying pays at most
+ * one bounded delete per interval while catching up. A failed step is logged and tried again at
+ * the next interval: it never fails a batch, which is already committed.
+ *
+ * <p>The hazard: a key deleted while its entry can still be delivered lets that delivery apply
+ * the entry again. Idempotency is therefore promised only within the retention, which must be
+ * at least the {@code Wal}'s (entries are kept in the log that long).
+ *
+ * <p>Thread-safe: one automatic step at a time; {@link #step} may also be called concurrently
+ * by {@link JdbcSyncTarget#purgeAppliedKeys()}.
+ */
+final class AppliedKeyPurge {
+    private static final Logger LOG = LoggerFactory.getLogger(AppliedKeyPurge.class);
+
+    private final String target;
+    private final String table;
+    private final long retentionSeconds;
+    private final long intervalNanos;
+    private final int batchSize;
+    private final int queryTimeoutSeconds;
+    private final String deleteSql;
+    private final AtomicBoolean stepping = new AtomicBoolean();
+    private volatile long nextDueNanos = System.nanoTime();
+
+    /** @param interval {@link Duration#ZERO} for no automatic purge */
+    AppliedKeyPurge(SqlDialect dialect, String table, String target, Duration retention, Duration interval, int batchSize,
+                    int queryTimeoutSeconds) {
+        this.target = target;
+        this.table = table;
+        this.retentionSeconds = retention.toSeconds();
+        this.intervalNanos = interval.toNanos();
+        this.batchSize = batchSize;
+        this.queryTimeoutSeconds = queryTimeoutSeconds;
+        this.deleteSql = dialect.deleteKeysOlderThan(table);
+    }
+
+    /**
+     * Deletes up to {@code batchSize} expired keys on {@code connection} (auto-commit off) and
+     * commits.
+     *
+     * @return how many were deleted; {@code batchSize} means there may be more
+     */
+    int step(Connection connection) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement(deleteSql)) {
+            delete.setQueryTimeout(queryTimeoutSeconds);
+            delete.setString(1, target);
+            delete.setLong(2, retentionSeconds);
+            delete.setInt(3, batchSize);
+            int deleted = delete.executeUpdate();
+            connection.commit();
+            return deleted;
+        } catch (SQLException e) {
+            BookkeepingSchema.rollbackQuietly(connection, e);
+            throw e;
+        }
+    }
+
+    /** After a committed batch, on its connection: one step if due. Never throws. */
+    void afterBatch(Connection connection) {
+        if (intervalNanos == 0 || System.nanoTime() - nextDueNanos < 0 || !stepping.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            int deleted = step(connection);
+            nextDueNanos = System.nanoTime() + (deleted >= batchSize ? 0 : intervalNanos);
+            if (deleted > 0) {
+                LOG.debug("target '{}': purged {} applied keys older than {} s from {}", target, deleted, retentionSeconds,
+                        table);
+            }
+        } catch (SQLException e) {
+            nextDueNanos = System.nanoTime() + intervalNanos;
+            LOG.warn("target '{}': purging applied keys older than {} s from {} failed; trying again in {} s: {}", target,
+                    retentionSeconds, table, Duration.ofNanos(intervalNanos).toSeconds(), SqlFailures.describe(e));
+        } finally {
+            stepping.set(false);
+        }
+    }
+
+    int batchSize() {
+        return batchSize;
+    }
+}

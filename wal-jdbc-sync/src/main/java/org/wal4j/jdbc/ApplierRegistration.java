@@ -1,0 +1,38 @@
+package org.wal4j.jdbc;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Registers a repository's appliers with its targets: for each target and each critical method
+ * that target applies, a {@link DaoCallApplier} with the target's DAO instance. All operations
+ * are checked first, so a refusal leaves every target as it was. Stateless; thread-safe.
+ */
+final class ApplierRegistration {
+    private ApplierRegistration() {
+    }
+
+    /**
+     * @throws IllegalStateException if a target already has an applier for one of the operations
+     */
+    static void register(RepositoryModel model, RepositoryOptions options, PendingCalls pending) {
+        List<Runnable> registrations = new ArrayList<>();
+        options.bindings().forEach((name, binding) -> {
+            JdbcSyncTarget target = binding.target();
+            for (CriticalMethod method : model.criticalMethods()) {
+                if (!method.targets().contains(name)) {
+                    continue;
+                }
+                if (target.applierFor(method.operation()) != null) {
+                    throw new IllegalStateException("target '" + name + "' already has an applier for operation '"
+                            + method.operation() + "' (" + method.display() + "): a target serves one repository per "
+                            + "DAO interface; wrap once, or give the methods other @Critical(operation = ...)");
+                }
+                PendingCalls results = method.resultTarget().equals(name) ? pending : null;
+                DaoCallApplier applier = new DaoCallApplier(method, binding.dao(), target, results);
+                registrations.add(() -> target.registerApplier(method.operation(), applier));
+            }
+        });
+        registrations.forEach(Runnable::run);
+    }
+}

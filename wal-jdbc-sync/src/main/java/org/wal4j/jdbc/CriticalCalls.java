@@ -1,0 +1,206 @@
+package org.wal4j.jdbc;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.wal4j.EntryOutcome;
+import org.wal4j.EntryStatus;
+import org.wal4j.Wal;
+import org.wal4j.WalEntry;
+import org.wal4j.WriteResult;
+
+/**
+ * The caller's side of a critical call: writes the call to the log and answers by the method's
+ * {@link ReturnKind}:
+ * <ul>
+ *   <li>{@code void}: returns once the entry is durable (with {@code voidWaitsForApply}, like a
+ *       value);</li>
+ *   <li>a value: once durable, waits up to {@code applyWait} for the result target to apply it
+ *       and returns what the DAO returned in the run that committed; not applied in time, or the
+ *       target's breaker is or becomes open (its database is down: the call does not wait for it)
+ *       → {@link NotYetAppliedException};</li>
+ *   <li>a future: returned at once, completed like a value call once applied, or exceptionally
+ *       after {@code asyncResultTimeout}; a failed append fails it.</li>
+ * </ul>
+ * A call that ends without being applied (dead-lettered, expired, discarded) throws what the DAO
+ * threw in its last run, if that run failed, otherwise {@link EntryNotAppliedException}. Every
+ * refusal before the append (a bad argument, a missing key, backpressure, access) is thrown from
+ * the call, and then nothing was written.
+ *
+ * <p>Thread-safe.
+ */
+final class CriticalCalls {
+    private final Wal wal;
+    private final RepositoryOptions options;
+    private final PendingCalls pending;
+    private final RepositoryListener listener;
+
+    CriticalCalls(Wal wal, RepositoryOptions options, PendingCalls pending, RepositoryListener listener) {
+        this.wal = wal;
+        this.options = options;
+        this.pending = pending;
+        this.listener = listener;
+    }
+
+    Object call(CriticalMethod method, Object[] args) throws Throwable {
+        WalEntry.Builder entry = WalEntry.builder(method.namespace(), method.operation()).key(method.key(args))
+                .payloadJson(method.codec().encode(args)).targets(method.targets());
+        switch (method.returnKind()) {
+            case FUTURE:
+                return callAsync(method, entry);
+            case VOID:
+                if (options.voidWaitsForApply()) {
+                    callAndWait(method, entry);
+                } else {
+                    wal.write(entry);
+                }
+                return null;
+            default:
+                return callAndWait(method, entry);
+        }
+    }
+
+    private Object callAndWait(CriticalMethod method, WalEntry.Builder entry) throws Throwable {
+        String id = assignId(entry);
+        PendingCalls.PendingCall call = pending.open(id, method.resultTarget());
+        try {
+            WriteResult written = wal.write(entry);
+            String target = method.resultTarget();
+            EntryStatus now = written.statusByTarget().get(target);
+            if ((now == null || !now.isTerminal()) && listener.breakerOpen(target)) {
+                throw notYetApplied(method, written, call, "target '" + target + "' is unavailable (its circuit breaker "
+                        + "is open), so the call did not wait for it");
+            }
+            CompletableFuture<EntryOutcome> applied = wal.awaitApplied(written.seq(), target, options.applyWait());
+            EntryOutcome outcome;
+            try {
+                CompletableFuture.anyOf(applied, listener.opening(target)).get();
+                if (!applied.isDone()) {
+                    throw notYetApplied(method, written, call, "target '" + target + "' became unavailable (its circuit "
+                            + "breaker opened) while the call waited");
+                }
+                outcome = applied.get();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof TimeoutException ? notYetApplied(method, written, call, waited(target,
+                        options.applyWait())) : e.getCause();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw notYetApplied(method, written, call, "the waiting thread was interrupted");
+            }
+            return resolve(method, written, outcome, call);
+        } finally {
+            pending.close(id);
+        }
+    }
+
+    private CompletableFuture<Object> callAsync(CriticalMethod method, WalEntry.Builder entry) {
+        String id = assignId(entry);
+        PendingCalls.PendingCall call = pending.open(id, method.resultTarget());
+        CompletableFuture<WriteResult> written;
+        try {
+            written = wal.writeAsync(entry);
+        } catch (RuntimeException | Error e) {
+            pending.close(id);
+            throw e;
+        }
+        CompletableFuture<Object> result = new CompletableFuture<>();
+        written.whenComplete((w, appendFailure) -> {
+            if (appendFailure != null) {
+                pending.close(id);
+                result.completeExceptionally(unwrap(appendFailure));
+                return;
+            }
+            try {
+                wal.awaitApplied(w.seq(), method.resultTarget(), options.asyncResultTimeout())
+                        .whenComplete((outcome, waitFailure) -> {
+                            try {
+                                if (waitFailure != null) {
+                                    Throwable cause = unwrap(waitFailure);
+                                    throw cause instanceof TimeoutException ? notYetApplied(method, w, call,
+                                            waited(method.resultTarget(), options.asyncResultTimeout())) : cause;
+                                }
+                                result.complete(resolve(method, w, outcome, call));
+                            } catch (Throwable t) {
+                                result.completeExceptionally(t);
+                            } finally {
+                                pending.close(id);
+                            }
+                        });
+            } catch (RuntimeException e) {
+                pending.close(id);
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    /** The result of a call whose wait ended with {@code outcome}; see the class description. */
+    private Object resolve(CriticalMethod method, WriteResult written, EntryOutcome outcome,
+                           PendingCalls.PendingCall call) throws Throwable {
+        String target = method.resultTarget();
+        // An entry compacted away before the wait began was finished for every target: applied.
+        EntryStatus status = outcome.statusByTarget().getOrDefault(target, EntryStatus.APPLIED);
+        if (status == EntryStatus.APPLIED) {
+            PendingCalls.Run run = call.latest();
+            if (run == null || !run.returned()) {
+                throw new IllegalStateException(method.display() + ": " + entry(written) + " was applied by target '"
+                        + target + "' without this repository recording a run of the DAO; is another applier "
+                        + "registered for operation '" + method.operation() + "' on that target?");
+            }
+            return run.value();
+        }
+        if (!status.isTerminal()) {
+            throw notYetApplied(method, written, call, "the Wal stopped while the call waited for target '" + target + "'");
+        }
+        Throwable thrown = call.thrown();
+        if (status == EntryStatus.DEAD && thrown != null) {
+            throw thrown;
+        }
+        String reason = call.lastReason();
+        throw new EntryNotAppliedException(method.display() + ": " + entry(written) + " was not applied by target '"
+                + target + "': " + describe(status) + (reason != null ? " (" + reason + ")" : ""), written.id(),
+                written.seq(), target, status, reason, null);
+    }
+
+    private static NotYetAppliedException notYetApplied(CriticalMethod method, WriteResult written,
+                                                        PendingCalls.PendingCall call, String why) {
+        String reason = call.lastReason();
+        EntryStatus status = reason != null ? EntryStatus.RETRYING : EntryStatus.PENDING;
+        return new NotYetAppliedException(method.display() + ": " + entry(written) + " is durable in the log but not "
+                + "applied yet: " + why + " (status " + status + (reason != null ? "; last failure: " + reason : "")
+                + "); it will still be applied, in its lane's order, but this call does not return its result",
+                written.id(), written.seq(), method.resultTarget(), status, call.thrown());
+    }
+
+    private static String waited(String target, Duration wait) {
+        return "target '" + target + "' did not apply it within " + wait;
+    }
+
+    private static String entry(WriteResult written) {
+        return "entry seq=" + written.seq() + " id=" + written.id();
+    }
+
+    private static String describe(EntryStatus status) {
+        switch (status) {
+            case DEAD:
+                return "it was dead-lettered, and stays in the dead-letter queue until an operator requeues or discards it";
+            case EXPIRED:
+                return "it expired (its time to live passed) and will not be applied";
+            default:
+                return "an operator discarded it; it will not be applied";
+        }
+    }
+
+    /** Gives the entry its id now, so that its waiting call is registered before any worker can apply it. */
+    private static String assignId(WalEntry.Builder entry) {
+        String id = entry.build().id();
+        entry.id(id);
+        return id;
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+}

@@ -1,0 +1,332 @@
+package org.wal4j.jdbc;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.wal4j.internal.Names;
+
+/**
+ * How {@link DurableRepository#wrap} builds a repository: which {@link JdbcSyncTarget}s apply
+ * the calls and with which DAO instance each, which methods are critical when the DAO interface
+ * cannot be annotated, and how long calls wait for their results.
+ *
+ * <pre>{@code
+ * RepositoryOptions options = RepositoryOptions.builder()
+ *         .target(primaryTarget, primaryDao)        // the first target is the primary
+ *         .target(replicaTarget, replicaDao)
+ *         .namespace("accounts")
+ *         .readYourWrites(Duration.ofSeconds(2))
+ *         .build();
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe; the {@link Builder} is not thread-safe.
+ */
+public final class RepositoryOptions {
+    /** Default of {@link Builder#applyWait}. */
+    public static final Duration DEFAULT_APPLY_WAIT = Duration.ofSeconds(5);
+    /** Longest {@link Builder#applyWait}. */
+    public static final Duration MAX_APPLY_WAIT = Duration.ofHours(1);
+    /** Default of {@link Builder#asyncResultTimeout}. */
+    public static final Duration DEFAULT_ASYNC_RESULT_TIMEOUT = Duration.ofHours(1);
+    /** Longest {@link Builder#asyncResultTimeout}. */
+    public static final Duration MAX_ASYNC_RESULT_TIMEOUT = Duration.ofDays(365);
+    /** Longest {@link Builder#readYourWrites} timeout. */
+    public static final Duration MAX_READ_YOUR_WRITES_TIMEOUT = Duration.ofHours(1);
+    /** Default of {@link Builder#voidWaitsForApply}: a void call returns once durable. */
+    public static final boolean DEFAULT_VOID_WAITS_FOR_APPLY = false;
+
+    /** The lane-key position of a method listed as critical without a key. */
+    static final int KEYLESS = -1;
+
+    private final Map<String, TargetBinding> targets;
+    private final String primaryTarget;
+    private final String namespace;
+    private final ObjectMapper objectMapper;
+    private final Duration applyWait;
+    private final boolean voidWaitsForApply;
+    private final Duration asyncResultTimeout;
+    private final Duration readYourWritesTimeout;
+    private final Map<String, Integer> criticalMethods;
+    private final Map<String, Integer> laneReads;
+
+    private RepositoryOptions(Builder b) {
+        this.targets = Collections.unmodifiableMap(new LinkedHashMap<>(b.targets));
+        this.primaryTarget = b.primaryTarget != null ? b.primaryTarget : b.targets.keySet().iterator().next();
+        this.namespace = b.namespace;
+        this.objectMapper = b.objectMapper;
+        this.applyWait = b.applyWait;
+        this.voidWaitsForApply = b.voidWaitsForApply;
+        this.asyncResultTimeout = b.asyncResultTimeout;
+        this.readYourWritesTimeout = b.readYourWritesTimeout;
+        this.criticalMethods = Map.copyOf(b.criticalMethods);
+        this.laneReads = Map.copyOf(b.laneReads);
+    }
+
+    /** Starts options; add at least one target. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The targets and the DAO instance serving each, in the order they were added. */
+    public List<JdbcSyncTarget> targets() {
+        List<JdbcSyncTarget> out = new ArrayList<>();
+        targets.values().forEach(t -> out.add(t.target()));
+        return List.copyOf(out);
+    }
+
+    /** The DAO instance that applies calls on {@code target}. */
+    public Optional<Object> daoFor(String target) {
+        TargetBinding binding = targets.get(target);
+        return binding == null ? Optional.empty() : Optional.of(binding.dao());
+    }
+
+    /** The target whose DAO results critical calls return and whose lanes reads flush: as set, or the first target. */
+    public String primaryTarget() {
+        return primaryTarget;
+    }
+
+    /** The namespace of methods that name none; empty means the DAO interface's simple name. */
+    public Optional<String> namespace() {
+        return Optional.ofNullable(namespace);
+    }
+
+    /** The mapper for arguments; empty means the {@code Wal}'s {@link org.wal4j.Wal#mapper()}. */
+    public Optional<ObjectMapper> objectMapper() {
+        return Optional.ofNullable(objectMapper);
+    }
+
+    /** See {@link Builder#applyWait}. */
+    public Duration applyWait() {
+        return applyWait;
+    }
+
+    /** See {@link Builder#voidWaitsForApply}. */
+    public boolean voidWaitsForApply() {
+        return voidWaitsForApply;
+    }
+
+    /** See {@link Builder#asyncResultTimeout}. */
+    public Duration asyncResultTimeout() {
+        return asyncResultTimeout;
+    }
+
+    /** The read-your-writes timeout; empty when read-your-writes is off. */
+    public Optional<Duration> readYourWrites() {
+        return Optional.ofNullable(readYourWritesTimeout);
+    }
+
+    /** Method names listed as critical, with their lane-key argument ({@link #KEYLESS} for none). */
+    Map<String, Integer> criticalMethods() {
+        return criticalMethods;
+    }
+
+    /** Method names listed as lane reads, with their lane-key argument. */
+    Map<String, Integer> laneReads() {
+        return laneReads;
+    }
+
+    Map<String, TargetBinding> bindings() {
+        return targets;
+    }
+
+    @Override
+    public String toString() {
+        return "RepositoryOptions{targets=" + targets.keySet() + ", primaryTarget=" + primaryTarget + ", namespace="
+                + namespace + ", applyWait=" + applyWait + ", voidWaitsForApply=" + voidWaitsForApply
+                + ", asyncResultTimeout=" + asyncResultTimeout + ", readYourWrites=" + readYourWritesTimeout
+                + ", criticalMethods=" + criticalMethods + ", laneReads=" + laneReads + '}';
+    }
+
+    /** A target and the DAO instance that applies calls on it. */
+    record TargetBinding(JdbcSyncTarget target, Object dao) {
+    }
+
+    /**
+     * Builds {@link RepositoryOptions}. Each setter checks its argument at once and names the
+     * setting in its message. Not thread-safe.
+     */
+    public static final class Builder {
+        private final Map<String, TargetBinding> targets = new LinkedHashMap<>();
+        private final Map<String, Integer> criticalMethods = new LinkedHashMap<>();
+        private final Map<String, Integer> laneReads = new LinkedHashMap<>();
+        private String primaryTarget;
+        private String namespace;
+        private ObjectMapper objectMapper;
+        private Duration applyWait = DEFAULT_APPLY_WAIT;
+        private boolean voidWaitsForApply = DEFAULT_VOID_WAITS_FOR_APPLY;
+        private Duration asyncResultTimeout = DEFAULT_ASYNC_RESULT_TIMEOUT;
+        private Duration readYourWritesTimeout;
+
+        private Builder() {
+        }
+
+        /**
+         * Adds a target and the DAO instance that applies calls on it. The DAO must implement the
+         * wrapped interface and get its connections from
+         * {@link JdbcSyncTarget#transactionAwareDataSource() target.transactionAwareDataSource()},
+         * so that its SQL joins the apply transaction. The target's {@link JdbcSyncTarget#name()
+         * name} must be its name in the {@code Wal}. At least one target is required.
+         */
+        public Builder target(JdbcSyncTarget target, Object dao) {
+            Objects.requireNonNull(target, "target must not be null");
+            Objects.requireNonNull(dao, "dao of target '" + target.name() + "' must not be null");
+            if (targets.containsKey(target.name())) {
+                throw new IllegalArgumentException("target '" + target.name() + "' is already added");
+            }
+            targets.put(target.name(), new TargetBinding(target, dao));
+            return this;
+        }
+
+        /**
+         * The target whose DAO instance's return values critical calls return, and whose lanes
+         * read-your-writes flushes (the database the wrapped DAO reads from). Default: the first
+         * target added.
+         */
+        public Builder primaryTarget(String target) {
+            this.primaryTarget = Names.target(target);
+            return this;
+        }
+
+        /**
+         * The namespace of the entries of methods that do not name one; it must match
+         * {@value Names#NAMESPACE_RULE}. Default: the DAO interface's simple name.
+         */
+        public Builder namespace(String namespace) {
+            this.namespace = Names.namespace(namespace);
+            return this;
+        }
+
+        /**
+         * The mapper that writes arguments to the log and reads them back; it must be configured
+         * the same way in every process that applies the log. Default: the {@code Wal}'s
+         * {@link org.wal4j.Wal#mapper() mapper}.
+         */
+        public Builder objectMapper(ObjectMapper mapper) {
+            this.objectMapper = Objects.requireNonNull(mapper, "objectMapper must not be null");
+            return this;
+        }
+
+        /**
+         * How long a critical call that returns a value (and a {@code void} one, with
+         * {@link #voidWaitsForApply}) waits, once durable, for the primary target to apply it, from
+         * {@link Duration#ZERO} to {@link #MAX_APPLY_WAIT}. Past it the call throws
+         * {@link NotYetAppliedException}. Default {@link #DEFAULT_APPLY_WAIT}.
+         */
+        public Builder applyWait(Duration wait) {
+            this.applyWait = duration("applyWait", wait, Duration.ZERO, MAX_APPLY_WAIT);
+            return this;
+        }
+
+        /**
+         * True: a critical {@code void} call returns once the primary target applied it, waiting
+         * up to {@link #applyWait}, like a call that returns a value. False: it returns once the
+         * call is durable in the log. Default {@link #DEFAULT_VOID_WAITS_FOR_APPLY}.
+         */
+        public Builder voidWaitsForApply(boolean wait) {
+            this.voidWaitsForApply = wait;
+            return this;
+        }
+
+        /**
+         * How long the future of a critical call that returns a {@code CompletableFuture} waits for
+         * the primary target to apply it before it completes with {@link NotYetAppliedException},
+         * from 1 ms to {@link #MAX_ASYNC_RESULT_TIMEOUT}. Default
+         * {@link #DEFAULT_ASYNC_RESULT_TIMEOUT}.
+         */
+        public Builder asyncResultTimeout(Duration timeout) {
+            this.asyncResultTimeout = duration("asyncResultTimeout", timeout, Duration.ofMillis(1), MAX_ASYNC_RESULT_TIMEOUT);
+            return this;
+        }
+
+        /**
+         * Turns read-your-writes on: before a method that is not critical and has a lane-key
+         * argument runs, the lane of that key is flushed on the primary target (it is served first,
+         * and the read waits until every call written to it before is applied or dead), for up to
+         * {@code timeout}, from 1 ms to {@link #MAX_READ_YOUR_WRITES_TIMEOUT}. If the lane is not
+         * settled in time the read does not run and {@link StaleReadException} is thrown. Default:
+         * off, reads run at once.
+         */
+        public Builder readYourWrites(Duration timeout) {
+            this.readYourWritesTimeout = duration("readYourWrites", timeout, Duration.ofMillis(1),
+                    MAX_READ_YOUR_WRITES_TIMEOUT);
+            return this;
+        }
+
+        /**
+         * Makes every method named {@code methodName} (all its overloads) critical, with argument
+         * {@code keyArgument} (from 0) as the lane key, for DAO interfaces that cannot carry
+         * {@link Critical}. Its namespace is {@link #namespace}, its targets all of the repository's.
+         */
+        public Builder critical(String methodName, int keyArgument) {
+            if (keyArgument < 0) {
+                throw new IllegalArgumentException("keyArgument of critical method '" + methodName
+                        + "' must be at least 0 but was " + keyArgument);
+            }
+            criticalMethods.put(methodName(methodName), keyArgument);
+            return this;
+        }
+
+        /** Like {@link #critical(String, int)} for calls without a lane key ({@link Critical#keyless()}). */
+        public Builder criticalKeyless(String methodName) {
+            criticalMethods.put(methodName(methodName), KEYLESS);
+            return this;
+        }
+
+        /**
+         * Marks every method named {@code methodName} as a read of the lane keyed by argument
+         * {@code keyArgument} (from 0), as {@link LaneKey} does on an annotated interface.
+         */
+        public Builder laneRead(String methodName, int keyArgument) {
+            if (keyArgument < 0) {
+                throw new IllegalArgumentException("keyArgument of lane read '" + methodName
+                        + "' must be at least 0 but was " + keyArgument);
+            }
+            laneReads.put(methodName(methodName), keyArgument);
+            return this;
+        }
+
+        /**
+         * The options.
+         *
+         * @throws IllegalArgumentException if no target was added, the primary target is not one
+         *                                  of them, or a method is listed both as critical and as
+         *                                  a lane read
+         */
+        public RepositoryOptions build() {
+            if (targets.isEmpty()) {
+                throw new IllegalArgumentException("a repository needs at least one target; add one with target(target, dao)");
+            }
+            if (primaryTarget != null && !targets.containsKey(primaryTarget)) {
+                throw new IllegalArgumentException("primaryTarget '" + primaryTarget + "' is not one of the targets "
+                        + targets.keySet());
+            }
+            for (String name : laneReads.keySet()) {
+                if (criticalMethods.containsKey(name)) {
+                    throw new IllegalArgumentException("method '" + name + "' is listed both as critical and as a lane read");
+                }
+            }
+            return new RepositoryOptions(this);
+        }
+
+        private static String methodName(String name) {
+            if (name == null || name.isEmpty()) {
+                throw new IllegalArgumentException("method name must not be null or empty but was " + name);
+            }
+            return name;
+        }
+
+        private static Duration duration(String field, Duration value, Duration min, Duration max) {
+            Objects.requireNonNull(value, field + " must not be null");
+            if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+                throw new IllegalArgumentException(field + " must be between " + min + " and " + max + " but was " + value);
+            }
+            return value;
+        }
+    }
+}

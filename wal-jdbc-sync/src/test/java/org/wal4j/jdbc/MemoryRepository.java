@@ -1,0 +1,128 @@
+package org.wal4j.jdbc;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcDataSource;
+import org.wal4j.Wal;
+import org.wal4j.WalConfig;
+import org.wal4j.storage.file.FileStorageConfig;
+import org.wal4j.storage.file.FileWalStorage;
+
+/**
+ * A Wal on the file log with one {@link JdbcSyncTarget} named {@code primary} on an in-memory H2
+ * database, for the repository's unit tests: quick to build, real transactions. The database can
+ * be switched {@link #down()} (every new connection fails with SQLSTATE 08001). Not thread-safe
+ * to set up.
+ */
+final class MemoryRepository implements AutoCloseable {
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+
+    final Switchable dataSource;
+    final JdbcSyncTarget target;
+    final Wal wal;
+
+    MemoryRepository(Path logDir) {
+        this(logDir, TestWals.config());
+    }
+
+    MemoryRepository(Path logDir, WalConfig config) {
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:repository" + DATABASES.incrementAndGet() + ";DB_CLOSE_DELAY=-1");
+        dataSource = new Switchable(h2);
+        target = JdbcSyncTarget.builder("primary", dataSource).build();
+        wal = Wal.builder(FileWalStorage.open(FileStorageConfig.ofDefaults(logDir))).config(config)
+                .target("primary", target).build();
+    }
+
+    /** Wraps {@code dao}, which also applies the calls on {@code primary}, and starts the Wal. */
+    <T> T wrap(Class<T> daoInterface, T dao, UnaryOperator<RepositoryOptions.Builder> options) {
+        T proxy = DurableRepository.wrap(daoInterface, dao, wal, options.apply(RepositoryOptions.builder().target(target, dao))
+                .build());
+        wal.start();
+        return proxy;
+    }
+
+    /** The seq of the last entry written, 0 if none. */
+    long lastSeq() {
+        return wal.stats().lastSeq();
+    }
+
+    void down() {
+        dataSource.down = true;
+    }
+
+    void up() {
+        dataSource.down = false;
+    }
+
+    @Override
+    public void close() {
+        wal.stop(Duration.ofSeconds(5));
+    }
+
+    /** A data source that refuses connections while down. Thread-safe. */
+    static final class Switchable implements DataSource {
+        private final DataSource target;
+        volatile boolean down;
+
+        Switchable(DataSource target) {
+            this.target = target;
+        }
+
+        @Override
+        public Connection getConnection() throws SQLException {
+            if (down) {
+                throw new SQLException("connection refused (the test switched the database off)", "08001");
+            }
+            return target.getConnection();
+        }
+
+        @Override
+        public Connection getConnection(String user, String password) throws SQLException {
+            return getConnection();
+        }
+
+        @Override
+        public PrintWriter getLogWriter() throws SQLException {
+            return target.getLogWriter();
+        }
+
+        @Override
+        public void setLogWriter(PrintWriter out) throws SQLException {
+            target.setLogWriter(out);
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) throws SQLException {
+            target.setLoginTimeout(seconds);
+        }
+
+        @Override
+        public int getLoginTimeout() throws SQLException {
+            return target.getLoginTimeout();
+        }
+
+        @Override
+        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+            return target.getParentLogger();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> iface) throws SQLException {
+            return target.unwrap(iface);
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> iface) throws SQLException {
+            return target.isWrapperFor(iface);
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package org.wal4j.jdbc.testing;
+
+import java.math.BigDecimal;
+
+/** A checked business exception of {@link AccountDao}: the trade would make the balance negative. */
+public class InsufficientFundsException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    public InsufficientFundsException(String accountId, BigDecimal balance) {
+        super("account " + accountId + " would go to " + balance);
+    }
+}
