@@ -77,6 +77,11 @@ final class DirectoryLock implements Closeable {
         }
     }
 
+    /** True while a storage of this JVM holds the lock on {@code dir}. */
+    static boolean heldInThisJvm(Path dir) {
+        return LOCKED_IN_THIS_JVM.contains(dir.toAbsolutePath().normalize());
+    }
+
     private static String describe(String holder) {
         return holder == null || holder.isBlank() ? "holder unknown" : holder;
     }

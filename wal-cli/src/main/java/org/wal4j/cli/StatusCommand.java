@@ -1,0 +1,143 @@
+package org.wal4j.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.wal4j.storage.file.LockHolder;
+import org.wal4j.storage.file.LogInspector;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code wal status}: segments, bytes, entries, unfinished entries, per target the checkpoint and
+ * the lag (entries, and seconds: the age of the oldest unapplied entry), dead letters, and who
+ * holds the log. Read-only: works while the application runs.
+ *
+ * <p>Not thread-safe: one instance per run.
+ */
+@Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Show the log's size, backlog per target (lag in entries and seconds), dead letters and "
+            + "who holds it.", "Read-only: takes no lock, safe while the application runs."},
+        exitCodeListHeading = ExitCode.HEADING,
+        exitCodeList = {ExitCode.OK_HELP, "1:the log could not be read (corrupt, or unreadable)", ExitCode.USAGE_HELP})
+final class StatusCommand implements Callable<Integer> {
+    private final Environment environment;
+
+    @Spec
+    private CommandSpec spec;
+    @Mixin
+    private LogDirOption dir;
+    @Mixin
+    private JsonOption json;
+    @Option(names = "--segments", description = "Also list the segment files.")
+    private boolean listSegments;
+
+    StatusCommand(Environment environment) {
+        this.environment = environment;
+    }
+
+    @Override
+    public Integer call() {
+        StatusReport report;
+        try (LogInspector log = LogInspector.open(dir.existingLog())) {
+            report = StatusReport.of(log, environment.clock().instant());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json.enabled()) {
+            Json.line(out, toJson(report));
+        } else {
+            print(out, report);
+        }
+        out.flush();
+        return ExitCode.OK;
+    }
+
+    private void print(PrintWriter out, StatusReport r) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("Log", r.dir());
+        fields.put("Writer", r.writer().describe());
+        fields.put("Segments", r.segments() + " (" + Sizes.bytes(r.bytes()) + ")");
+        fields.put("Entries", r.entries() + (r.lastSeq() > 0 ? " (last seq " + r.lastSeq() + ")" : ""));
+        fields.put("Unfinished", r.unfinished());
+        fields.put("Dead letters", r.deadLetters());
+        if (r.inFlightBytes() > 0) {
+            fields.put("In flight", r.inFlightBytes() + " bytes being written");
+        }
+        TablePrinter.fields(out, fields);
+        if (!r.targets().isEmpty()) {
+            out.println();
+            TablePrinter table = TablePrinter.of("TARGET", "CHECKPOINT", "LAG ENTRIES", "LAG SECONDS", "OLDEST SEQ",
+                    "DEAD LETTERS");
+            for (StatusReport.Target t : r.targets()) {
+                table.row(t.name(), t.checkpoint(), t.lagEntries(), String.format(Locale.ROOT, "%.1f", t.lagSeconds()),
+                        t.oldestSeq() == 0 ? null : t.oldestSeq(), t.deadLetters());
+            }
+            table.print(out);
+        }
+        if (listSegments) {
+            out.println();
+            TablePrinter table = TablePrinter.of("SEGMENT", "FIRST SEQ", "LAST SEQ", "BYTES", "CREATED");
+            for (LogInspector.Segment s : r.segmentFiles()) {
+                table.row(s.file().getFileName(), s.firstSeq(), s.lastEntrySeq() < s.firstSeq() ? null : s.lastEntrySeq(),
+                        s.bytes(), s.createdAt());
+            }
+            table.print(out);
+        }
+        for (String note : r.notes()) {
+            out.println("note: " + note);
+        }
+    }
+
+    static ObjectNode toJson(StatusReport r) {
+        ObjectNode n = Json.object();
+        n.put("dir", r.dir().toString());
+        LockHolder w = r.writer();
+        ObjectNode writer = n.putObject("writer");
+        writer.put("state", w.state().name());
+        writer.put("held", w.held());
+        writer.put("holder", w.holder());
+        if (w.pid() >= 0) {
+            writer.put("pid", w.pid());
+        } else {
+            writer.putNull("pid");
+        }
+        writer.put("host", w.host());
+        writer.put("since", w.since() == null ? null : w.since().toString());
+        writer.put("description", w.describe());
+        n.put("segments", r.segments());
+        n.put("bytes", r.bytes());
+        n.put("entries", r.entries());
+        n.put("lastSeq", r.lastSeq());
+        n.put("unfinished", r.unfinished());
+        n.put("deadLetters", r.deadLetters());
+        n.put("inFlightBytes", r.inFlightBytes());
+        ArrayNode targets = n.putArray("targets");
+        for (StatusReport.Target t : r.targets()) {
+            ObjectNode tn = targets.addObject();
+            tn.put("name", t.name());
+            tn.put("checkpoint", t.checkpoint());
+            tn.put("lagEntries", t.lagEntries());
+            tn.put("lagSeconds", t.lagSeconds());
+            tn.put("oldestUnappliedSeq", t.oldestSeq());
+            tn.put("deadLetters", t.deadLetters());
+        }
+        ArrayNode files = n.putArray("segmentFiles");
+        for (LogInspector.Segment s : r.segmentFiles()) {
+            ObjectNode sn = files.addObject();
+            sn.put("file", s.file().getFileName().toString());
+            sn.put("firstSeq", s.firstSeq());
+            sn.put("lastSeq", s.lastEntrySeq());
+            sn.put("bytes", s.bytes());
+            sn.put("createdAt", s.createdAt().toString());
+        }
+        r.notes().forEach(n.putArray("notes")::add);
+        return n;
+    }
+}

@@ -1,0 +1,327 @@
+package org.wal4j.storage.file;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.wal4j.CorruptionPolicy;
+import org.wal4j.EntryStatus;
+import org.wal4j.TrackedEntry;
+import org.wal4j.WalEntry;
+import org.wal4j.WalIOException;
+import org.wal4j.internal.StatusIndex;
+
+/**
+ * A read-only snapshot of a log directory, safe to take while an application has the log open
+ * and keeps appending and compacting: it takes no lock, starts no writer and never creates,
+ * truncates or rewrites a file. For operators and tools ({@code wal status}, {@code wal dump},
+ * {@code wal dlq list}); an application opens its log with {@link FileWalStorage#open}.
+ *
+ * <p>Opening runs the same scan as {@link FileWalStorage#open} (every line's checksum verified,
+ * the index of unfinished and dead-lettered entries, the checkpoints and the last seq rebuilt)
+ * over a read-only view of the files:
+ * <ul>
+ *   <li>Bytes after the last complete line of the last segment are <em>in flight</em> (a group
+ *       the writer is writing, or preallocated space), counted by {@link #inFlightBytes()}, not
+ *       treated as a torn tail.</li>
+ *   <li>A {@code *.tmp} file (a compaction in progress) and a last segment whose header is not
+ *       complete yet (being created) are left out and mentioned in {@link #notes()}.</li>
+ *   <li>What opening the log for writing would repair (a torn tail left by a crash, the zeros of
+ *       a preallocated closed segment) is left as it is and described in {@link #notes()}.</li>
+ *   <li>Corruption is reported as {@link FileWalStorage#open} reports it under
+ *       {@link CorruptionPolicy#FAIL}: {@link org.wal4j.WalCorruptionException} naming file,
+ *       offset and checksums.</li>
+ *   <li>Each file is read as it was when first opened, so the snapshot stays consistent while
+ *       the application appends; if a compaction replaced a segment during the scan, the scan
+ *       runs again (at most {@value #MAX_SCANS} times).</li>
+ * </ul>
+ *
+ * <p>Thread-safe: the snapshot does not change after {@link #open}, and any number of threads
+ * may read it. {@link #close()} releases the files; reads after it fail.
+ */
+public final class LogInspector implements AutoCloseable {
+    /** Scans tried before giving up on a log that a compaction keeps changing. */
+    static final int MAX_SCANS = 3;
+
+    /**
+     * One segment file as the snapshot saw it.
+     *
+     * @param file         the segment file
+     * @param firstSeq     the seq its name and header give
+     * @param lastEntrySeq the highest entry seq in it, {@code firstSeq - 1} if it holds no entry
+     * @param bytes        bytes of complete lines in it
+     * @param createdAt    when the segment was started (its header's time)
+     */
+    public record Segment(Path file, long firstSeq, long lastEntrySeq, long bytes, Instant createdAt) {
+    }
+
+    private final Path dir;
+    private final SnapshotFileSystem fs;
+    private final SegmentSet segments;
+    private final StatusIndex index;
+    private final Map<String, Long> checkpoints;
+    private final long lastSeq;
+    private final long entries;
+    private final LogReader reader;
+    private final List<String> notes;
+    private final long inFlightBytes;
+    private final LockHolder lockHolder;
+
+    private LogInspector(Path dir, SnapshotFileSystem fs, LockHolder lockHolder, Recovery.Recovered recovered) {
+        this.dir = dir;
+        this.fs = fs;
+        this.lockHolder = lockHolder;
+        this.segments = recovered == null ? new SegmentSet() : recovered.segments();
+        this.index = recovered == null ? new StatusIndex() : recovered.index();
+        this.checkpoints = recovered == null ? Map.of() : Map.copyOf(recovered.checkpoints());
+        this.lastSeq = recovered == null ? 0 : recovered.lastSeq();
+        this.entries = recovered == null ? 0 : recovered.entries();
+        this.reader = new LogReader(segments, LogReader.maxLine());
+        this.inFlightBytes = fs.inFlightBytes();
+        List<String> all = new ArrayList<>(fs.notes());
+        if (recovered != null) {
+            all.addAll(repairsOnNextOpen(recovered.report()));
+        }
+        this.notes = List.copyOf(all);
+    }
+
+    /**
+     * Takes a snapshot of the log in {@code dir}. A directory without segment files gives an
+     * empty snapshot.
+     *
+     * @throws WalIOException                    if {@code dir} is not a directory or cannot be read
+     * @throws org.wal4j.WalCorruptionException  if the log is corrupt (as {@link CorruptionPolicy#FAIL} reports it)
+     */
+    public static LogInspector open(Path dir) {
+        Objects.requireNonNull(dir, "dir must not be null");
+        if (!Files.isDirectory(dir)) {
+            throw new WalIOException("Inspecting the log in " + dir + " failed: no such directory", null);
+        }
+        for (int scan = 1; ; scan++) {
+            SnapshotFileSystem fs = new SnapshotFileSystem(dir);
+            try {
+                LockHolder holder = LockHolder.read(dir);
+                Recovery.Recovered recovered = hasSegments(fs, dir) ? Recovery.run(config(fs, dir)) : null;
+                if (fs.changedSincePinned()) {
+                    closeQuietly(fs, recovered);
+                    if (scan == MAX_SCANS) {
+                        throw new WalIOException("Inspecting the log in " + dir + " failed: a compaction replaced "
+                                + "segments while they were read, " + MAX_SCANS + " times in a row; try again", null);
+                    }
+                    continue;
+                }
+                return new LogInspector(dir, fs, holder, recovered);
+            } catch (NoSuchFileException e) {
+                // a compaction deleted a segment between listing and reading it
+                closeQuietly(fs, null);
+                if (scan == MAX_SCANS) {
+                    throw new WalIOException("Inspecting the log in " + dir + " failed: " + IoErrors.describe(e), e);
+                }
+            } catch (IOException e) {
+                closeQuietly(fs, null);
+                throw new WalIOException("Inspecting the log in " + dir + " failed: " + IoErrors.describe(e), e);
+            } catch (RuntimeException | Error e) {
+                closeQuietly(fs, null);
+                throw e;
+            }
+        }
+    }
+
+    private static boolean hasSegments(SnapshotFileSystem fs, Path dir) throws IOException {
+        for (Path file : fs.list(dir)) {
+            if (SegmentFile.isSegmentName(file.getFileName().toString())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static FileStorageConfig config(SnapshotFileSystem fs, Path dir) {
+        return FileStorageConfig.builder(dir).fileSystem(fs).corruptionPolicy(CorruptionPolicy.FAIL).preallocate(false)
+                .build();
+    }
+
+    private static List<String> repairsOnNextOpen(RecoveryReport report) {
+        List<String> out = new ArrayList<>();
+        for (RecoveryReport.Cut cut : report.cuts()) {
+            out.add("the next open for writing cuts " + cut.bytes() + " bytes at offset " + cut.offset() + " of "
+                    + cut.file().getFileName() + " (" + cut.reason() + ")");
+        }
+        for (Path deleted : report.deletedSegments()) {
+            out.add("the next open for writing deletes " + deleted.getFileName() + " (no valid header and no entry)");
+        }
+        return out;
+    }
+
+    private static void closeQuietly(SnapshotFileSystem fs, Recovery.Recovered recovered) {
+        if (recovered != null) {
+            recovered.segments().retireAll();
+        }
+        try {
+            fs.close();
+        } catch (IOException e) {
+            // read-only channels: nothing can be lost
+        }
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** Who holds the log, read from its {@code LOCK} file when the snapshot was taken. */
+    public LockHolder lockHolder() {
+        return lockHolder;
+    }
+
+    /** The segment files in seq order. */
+    public List<Segment> segments() {
+        List<Segment> out = new ArrayList<>();
+        for (SegmentFile s : segments.all()) {
+            out.add(new Segment(s.path, s.firstSeq, s.lastEntrySeq(), s.end(), s.createdAt));
+        }
+        return out;
+    }
+
+    /** Bytes of complete lines in all segments. */
+    public long bytes() {
+        return segments.bytes();
+    }
+
+    /** The highest seq assigned, 0 for an empty log. */
+    public long lastSeq() {
+        return lastSeq;
+    }
+
+    /** Entries held (appended and not compacted away). */
+    public long entries() {
+        return entries;
+    }
+
+    /** Entries some target still needs: PENDING or RETRYING for it, or dead-lettered. */
+    public long unfinished() {
+        return index.unfinishedCount();
+    }
+
+    /** Bytes after the last complete line of the last segment: being written, or preallocated space. */
+    public long inFlightBytes() {
+        return inFlightBytes;
+    }
+
+    /** Things the snapshot left out or found that are not corruption, one sentence each. */
+    public List<String> notes() {
+        return notes;
+    }
+
+    /** Every target the log names in an unfinished entry or a checkpoint, in the order first seen. */
+    public List<String> targets() {
+        List<String> out = new ArrayList<>(index.targets());
+        for (String target : new TreeMap<>(checkpoints).keySet()) {
+            if (!out.contains(target)) {
+                out.add(target);
+            }
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /** Per target, its latest checkpoint: every entry at or below it is terminal for the target. */
+    public Map<String, Long> checkpoints() {
+        return checkpoints;
+    }
+
+    /** The checkpoint of {@code target}, 0 if it saved none. */
+    public long checkpoint(String target) {
+        return checkpoints.getOrDefault(target, 0L);
+    }
+
+    /** Entries PENDING or RETRYING for {@code target}: its lag in entries. */
+    public long unapplied(String target) {
+        return index.pendingByTarget().getOrDefault(target, 0L);
+    }
+
+    /** Dead letters, as (entry, target) pairs. */
+    public long deadLetterCount() {
+        return index.deadLetterCount();
+    }
+
+    /** Dead letters of {@code target}. */
+    public long deadLetterCount(String target) {
+        return index.deadLetters(target, 0, Integer.MAX_VALUE).size();
+    }
+
+    /** Up to {@code limit} entries PENDING or RETRYING for {@code target} with seq above {@code afterSeq}, in order. */
+    public List<TrackedEntry> unapplied(String target, long afterSeq, int limit) {
+        return tracked(index.unfinished(target, afterSeq, limit));
+    }
+
+    /**
+     * Up to {@code limit} dead letters of {@code target} (of every target when null) with seq
+     * above {@code afterSeq}, in seq order.
+     */
+    public List<TrackedEntry> deadLetters(String target, long afterSeq, int limit) {
+        return tracked(index.deadLetters(target, afterSeq, limit));
+    }
+
+    private List<TrackedEntry> tracked(List<StatusIndex.State> states) {
+        List<TrackedEntry> out = new ArrayList<>(states.size());
+        for (StatusIndex.State s : states) {
+            out.add(new TrackedEntry(reader.readAt(s.seq(), s.locator()), s.target(), s.status(), s.attempts(),
+                    s.lastChangeAt(), s.reason()));
+        }
+        return out;
+    }
+
+    /** The entry {@code seq}, or empty if it was never assigned or was compacted away. */
+    public Optional<WalEntry> read(long seq) {
+        if (seq < 1 || seq > lastSeq) {
+            return Optional.empty();
+        }
+        return reader.read(seq);
+    }
+
+    /** The entries from {@code fromSeq} on, in seq order, read lazily: close the stream. */
+    public Stream<WalEntry> scan(long fromSeq) {
+        LogReader.Cursor cursor = reader.cursor(Math.max(1, fromSeq), lastSeq);
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(cursor,
+                Spliterator.ORDERED | Spliterator.NONNULL | Spliterator.DISTINCT), false).onClose(cursor::close);
+    }
+
+    /** The status of {@code entry} (as read from this snapshot) for each target it names, in its order. */
+    public Map<String, EntryStatus> statuses(WalEntry entry) {
+        Map<String, EntryStatus> out = new LinkedHashMap<>();
+        boolean tracked = index.isTracked(entry.seq());
+        for (String target : entry.targets()) {
+            out.put(target, tracked ? index.trackedStatus(entry.seq(), target).orElseThrow()
+                    : index.untrackedStatus(entry.seq(), target));
+        }
+        return out;
+    }
+
+    /** Releases the files. Idempotent. */
+    @Override
+    public void close() {
+        segments.retireAll();
+        try {
+            fs.close();
+        } catch (IOException e) {
+            // read-only channels: nothing can be lost
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LogInspector{dir=" + dir + ", lastSeq=" + lastSeq + ", entries=" + entries + '}';
+    }
+}

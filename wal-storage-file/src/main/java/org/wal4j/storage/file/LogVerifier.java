@@ -1,0 +1,260 @@
+package org.wal4j.storage.file;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import org.wal4j.WalIOException;
+
+/**
+ * Checks a whole log directory without changing it and without taking its lock, so it may run
+ * while an application writes the log: every line's frame and checksum, every line's format, the
+ * segment headers against the segment names, and the entry seqs (strictly increasing, inside their
+ * segment's range, without gaps). Unlike opening the log, it does not stop at the first problem: it
+ * reports every damaged line with its file and offset.
+ *
+ * <p>What is not a problem, as opening the log sees it (see {@code docs/format.md}): bytes after
+ * the last complete line of the last segment (in flight); damage at the end of the last segment
+ * with no good line after it (a torn tail, never acknowledged, cut by the next open); zeros at the
+ * end of a closed segment (preallocated space); a seq gap in a closed segment at or below the
+ * highest checkpoint in the log (entries compaction dropped). These become {@link VerifyReport#notes()}.
+ *
+ * <p>Thread-safe: stateless; each call reads on its own.
+ */
+public final class LogVerifier {
+    private static final int READ_BUFFER = 1 << 20;
+
+    private LogVerifier() {
+    }
+
+    /**
+     * Verifies the log in {@code dir}.
+     *
+     * @throws WalIOException if {@code dir} is not a directory or a file cannot be read
+     */
+    public static VerifyReport verify(Path dir) {
+        Objects.requireNonNull(dir, "dir must not be null");
+        if (!Files.isDirectory(dir)) {
+            throw new WalIOException("Verifying the log in " + dir + " failed: no such directory", null);
+        }
+        try (SnapshotFileSystem fs = new SnapshotFileSystem(dir)) {
+            List<Path> segments = new ArrayList<>();
+            for (Path file : fs.list(dir)) {
+                if (SegmentFile.isSegmentName(file.getFileName().toString())) {
+                    segments.add(file);
+                }
+            }
+            Run run = new Run(dir, fs);
+            for (int i = 0; i < segments.size(); i++) {
+                boolean last = i == segments.size() - 1;
+                run.segment(segments.get(i), last, last ? Long.MAX_VALUE
+                        : SegmentFile.seqOf(segments.get(i + 1).getFileName().toString()));
+            }
+            return run.report(segments.size(), fs.inFlightBytes());
+        } catch (IOException e) {
+            throw new WalIOException("Verifying the log in " + dir + " failed: " + IoErrors.describe(e), e);
+        }
+    }
+
+    /** A seq range without entries, seen between two entries (or before the first). */
+    private record Gap(long from, long to, Path file, long offset, boolean inLastSegment) {
+    }
+
+    /** A line that is not a good line, kept until it is known whether a good line follows. */
+    private record Damage(long offset, String problem, boolean zeros, boolean checksumValid) {
+    }
+
+    /** The state of one verification. Not thread-safe. */
+    private static final class Run {
+        private final Path dir;
+        private final SnapshotFileSystem fs;
+        private final LineScanner scanner = new LineScanner();
+        private final List<VerifyReport.Problem> problems = new ArrayList<>();
+        private final List<String> notes = new ArrayList<>();
+        private final List<Gap> gaps = new ArrayList<>();
+        private long lines;
+        private long entries;
+        private long firstSeq;
+        private long previousSeq;
+        private long maxCheckpoint;
+        /** A damaged line since the last good entry: a seq gap after it is the damage, not a second problem. */
+        private boolean damageSinceEntry;
+
+        Run(Path dir, SnapshotFileSystem fs) {
+            this.dir = dir;
+            this.fs = fs;
+        }
+
+        void segment(Path path, boolean last, long nextFirstSeq) throws IOException {
+            long nameSeq = SegmentFile.seqOf(path.getFileName().toString());
+            WalFileChannel ch;
+            try {
+                ch = fs.open(path, WalFileSystem.OpenMode.READ);
+            } catch (NoSuchFileException gone) {
+                notes.add(path.getFileName() + " was deleted by a compaction while the log was verified");
+                return;
+            }
+            LineReader r = new LineReader(ch, 0, ch.size(), READ_BUFFER, LogReader.maxLine());
+            if (!r.next()) {
+                problems.add(new VerifyReport.Problem(path, 0, "empty segment file: no header line"));
+                return;
+            }
+            lines++;
+            String headerProblem = headerProblem(r, nameSeq);
+            if (headerProblem != null) {
+                problems.add(new VerifyReport.Problem(path, 0, headerProblem));
+            }
+            List<Damage> pending = new ArrayList<>();
+            while (r.next()) {
+                lines++;
+                String problem = lineProblem(r);
+                boolean checksumValid = problem == null;
+                if (problem == null) {
+                    problem = record(path, r.offset, nameSeq, nextFirstSeq, last);
+                }
+                if (problem == null) {
+                    for (Damage d : pending) {
+                        problems.add(new VerifyReport.Problem(path, d.offset, d.problem));
+                    }
+                    pending.clear();
+                } else {
+                    pending.add(new Damage(r.offset, problem, r.kind == LineReader.Kind.ZEROS, checksumValid));
+                    damageSinceEntry = true;
+                }
+            }
+            tail(path, last, pending);
+        }
+
+        private String headerProblem(LineReader r, long nameSeq) {
+            String problem = lineProblem(r);
+            if (problem != null) {
+                return "segment header: " + problem;
+            }
+            try {
+                scanner.parse();
+            } catch (LineScanner.Malformed e) {
+                return "segment header: " + e.getMessage();
+            }
+            if (scanner.type != LineScanner.HEADER) {
+                return "the first line is not a segment header";
+            }
+            if (scanner.firstSeq != nameSeq) {
+                return "the header's firstSeq " + scanner.firstSeq + " does not match the file name (" + nameSeq + ")";
+            }
+            return null;
+        }
+
+        /** Damage nothing good follows: a torn tail or preallocated zeros, as opening the log judges it. */
+        private void tail(Path path, boolean last, List<Damage> pending) {
+            if (pending.isEmpty()) {
+                return;
+            }
+            boolean zerosOnly = pending.stream().allMatch(Damage::zeros);
+            boolean anyChecksumValid = pending.stream().anyMatch(Damage::checksumValid);
+            Damage first = pending.get(0);
+            if (last && !anyChecksumValid) {
+                notes.add("torn tail at offset " + first.offset + " of " + path.getFileName() + " (" + first.problem
+                        + "): never acknowledged; the next open for writing cuts it");
+            } else if (!last && zerosOnly) {
+                notes.add("preallocated zeros at offset " + first.offset + " of closed segment " + path.getFileName()
+                        + "; the next open for writing cuts them");
+            } else {
+                for (Damage d : pending) {
+                    problems.add(new VerifyReport.Problem(path, d.offset, d.problem));
+                }
+            }
+        }
+
+        /** Null for a whole line with a valid checksum; otherwise what is wrong with it. */
+        private String lineProblem(LineReader r) {
+            switch (r.kind) {
+                case ZEROS:
+                    return r.length + " zero bytes";
+                case BROKEN:
+                    return r.end > r.start || r.length == 0 ? "a line without its end (" + r.length + " bytes)"
+                            : "a line longer than " + LogReader.maxLine() + " bytes";
+                default:
+                    if (!scanner.checksumOk(r.buf(), r.start, r.end)) {
+                        return scanner.storedCrc < 0 ? "a line without a checksum frame"
+                                : String.format("checksum mismatch: stored %08x, computed %08x", scanner.storedCrc,
+                                scanner.computedCrc);
+                    }
+                    return null;
+            }
+        }
+
+        /** Checks a checksum-valid line's format and seq; null if it is good. */
+        private String record(Path path, long offset, long segmentFirstSeq, long nextFirstSeq, boolean last) {
+            try {
+                scanner.parse();
+            } catch (LineScanner.Malformed e) {
+                return "malformed line: " + e.getMessage();
+            }
+            switch (scanner.type) {
+                case LineScanner.ENTRY:
+                    return entry(path, offset, segmentFirstSeq, nextFirstSeq, last);
+                case LineScanner.CHECKPOINT:
+                    maxCheckpoint = Math.max(maxCheckpoint, scanner.seq);
+                    return null;
+                case LineScanner.STATUS:
+                    return null;
+                default:
+                    return "a header line after the start of the segment";
+            }
+        }
+
+        private String entry(Path path, long offset, long segmentFirstSeq, long nextFirstSeq, boolean last) {
+            long seq = scanner.seq;
+            if (seq <= previousSeq) {
+                return "entry seq " + seq + " is not above the previous entry's seq " + previousSeq;
+            }
+            if (seq < segmentFirstSeq || seq >= nextFirstSeq) {
+                return "entry seq " + seq + " is outside this segment's range " + segmentFirstSeq + ".."
+                        + (nextFirstSeq == Long.MAX_VALUE ? "" : String.valueOf(nextFirstSeq - 1));
+            }
+            if (seq > previousSeq + 1 && !damageSinceEntry) {
+                gaps.add(new Gap(previousSeq + 1, seq - 1, path, offset, last && previousSeq + 1 >= segmentFirstSeq));
+            }
+            if (firstSeq == 0) {
+                firstSeq = seq;
+            }
+            previousSeq = seq;
+            damageSinceEntry = false;
+            entries++;
+            return null;
+        }
+
+        VerifyReport report(int segmentCount, long inFlightBytes) {
+            long compactedSeqs = 0;
+            int compactedRanges = 0;
+            for (Gap gap : gaps) {
+                String range = gap.from == gap.to ? "seq " + gap.from : "seqs " + gap.from + ".." + gap.to;
+                if (!gap.inLastSegment && gap.to <= maxCheckpoint) {
+                    compactedSeqs += gap.to - gap.from + 1;
+                    compactedRanges++;
+                } else {
+                    problems.add(new VerifyReport.Problem(gap.file, gap.offset, range + " missing before this entry"
+                            + (gap.inLastSegment ? " (in the segment being written, which compaction never touches)"
+                            : " (above every checkpoint, so not compacted)")));
+                }
+            }
+            if (compactedRanges > 0) {
+                notes.add(compactedSeqs + " seqs in " + compactedRanges + (compactedRanges == 1 ? " range" : " ranges")
+                        + " compacted away (all at or below the highest checkpoint, " + maxCheckpoint + ")");
+            }
+            problems.sort(Comparator.comparing((VerifyReport.Problem p) -> p.file().getFileName().toString())
+                    .thenComparingLong(VerifyReport.Problem::offset));
+            notes.addAll(0, fs.notes());
+            if (inFlightBytes > 0) {
+                notes.add(inFlightBytes + " bytes after the last complete line of the last segment not checked: "
+                        + "being written (or preallocated space)");
+            }
+            return new VerifyReport(dir, segmentCount, lines, entries, firstSeq, previousSeq, inFlightBytes, problems,
+                    notes);
+        }
+    }
+}

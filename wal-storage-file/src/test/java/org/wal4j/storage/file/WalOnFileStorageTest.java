@@ -1,0 +1,109 @@
+package org.wal4j.storage.file;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.wal4j.CompactionResult;
+import org.wal4j.Wal;
+import org.wal4j.WalConfig;
+import org.wal4j.WalEntry;
+import org.wal4j.WriteResult;
+import org.wal4j.testing.Await;
+import org.wal4j.testing.ManualClock;
+import org.wal4j.testing.ScriptedSyncTarget;
+import org.wal4j.testing.WalInvariants;
+
+/**
+ * The manager over the real file log: what the engine's tests prove on the in-memory storage
+ * must hold on disk too, across a stop and a reopen of the directory.
+ */
+class WalOnFileStorageTest {
+    private static final int ENTRIES = 300;
+
+    @TempDir
+    Path dir;
+
+    private FileWalStorage open() {
+        return FileWalStorage.open(FileStorageConfig.builder(dir).segmentBytes(16 << 10).build());
+    }
+
+    private static Wal wal(FileWalStorage storage, ScriptedSyncTarget primary, ScriptedSyncTarget replica,
+                           WalConfig config) {
+        return Wal.builder(storage).target("primary", primary).target("replica", replica).config(config).build().start();
+    }
+
+    @Test
+    void everyWriteReachesEveryTargetOnceAcrossAReopen() {
+        ScriptedSyncTarget primary = new ScriptedSyncTarget(Clock.systemUTC());
+        ScriptedSyncTarget replica = new ScriptedSyncTarget(Clock.systemUTC()).down();
+        List<WalEntry> written;
+
+        FileWalStorage storage = open();
+        Wal wal = wal(storage, primary, replica, WalConfig.ofDefaults());
+        for (int i = 0; i < ENTRIES; i++) {
+            WriteResult result = wal.write(WalEntry.builder("accounts", "credit").key("acct-" + (i % 7))
+                    .payloadJson("{\"n\":" + i + "}"));
+            assertTrue(result.durable(), "ALWAYS acknowledges durable writes");
+        }
+        Await.until(() -> primary.applied().size() == ENTRIES, () -> "primary applied " + primary.applied().size());
+        try (Stream<WalEntry> all = storage.scan(1)) {
+            written = all.toList();
+        }
+        wal.stop(Duration.ofSeconds(5));
+        assertEquals(ENTRIES, written.size());
+        assertTrue(dir.toFile().list((d, name) -> name.endsWith(".wal")).length > 1, "the log rotated");
+
+        replica.up();
+        FileWalStorage reopened = open();
+        assertEquals(ENTRIES, reopened.unfinished("replica", 0, 1000).size(), "the replica's backlog survived");
+        assertEquals(0, reopened.unfinished("primary", 0, 1000).size(), "the primary's statuses survived");
+        Wal again = wal(reopened, primary, replica, WalConfig.ofDefaults());
+        Await.until(() -> replica.applied().size() == ENTRIES, () -> "replica applied " + replica.applied().size());
+        WalInvariants.assertStorageConsistent(reopened, "primary", true);
+        again.stop(Duration.ofSeconds(5));
+
+        WalInvariants.assertAppliedExactlyOnceInLaneOrder(primary, written);
+        WalInvariants.assertAppliedExactlyOnceInLaneOrder(replica, written);
+        assertEquals(0, primary.duplicatesSkipped(), "a clean stop keeps the primary's statuses: nothing redelivered");
+    }
+
+    @Test
+    void compactionKeepsWhatALaggingTargetNeeds() {
+        ManualClock clock = ManualClock.atEpochOfTests();
+        ScriptedSyncTarget primary = new ScriptedSyncTarget(clock);
+        ScriptedSyncTarget replica = new ScriptedSyncTarget(clock).down();
+        WalConfig config = WalConfig.builder().retention(Duration.ofMinutes(1)).build();
+
+        FileWalStorage storage = open();
+        Wal wal = Wal.builder(storage).target("primary", primary).target("replica", replica).config(config)
+                .clock(clock).build().start();
+        for (int i = 0; i < ENTRIES; i++) {
+            wal.write(WalEntry.builder("orders", "place").key("o-" + (i % 5)).payloadJson("{\"n\":" + i + "}"));
+        }
+        Await.until(() -> primary.applied().size() == ENTRIES, () -> "primary applied " + primary.applied().size());
+
+        clock.advance(Duration.ofMinutes(2));
+        assertEquals(0, wal.compact().entriesDropped(), "the replica still needs every entry");
+        assertEquals(ENTRIES, storage.stats().entries());
+        assertEquals(ENTRIES, storage.unfinished("replica", 0, 1000).size());
+
+        replica.up();
+        clock.advance(Duration.ofMinutes(10)); // past any backoff and the breaker's open period
+        Await.until(() -> replica.applied().size() == ENTRIES, () -> "replica applied " + replica.applied().size());
+        clock.advance(Duration.ofMinutes(2)); // past the checkpoint interval and the retention period
+        Await.until(() -> storage.checkpoint("replica") == storage.lastSeq(), "the replica's checkpoint was saved");
+        CompactionResult result = wal.compact();
+        assertTrue(result.entriesDropped() > 0, "entries both targets applied, past retention, are dropped: " + result);
+        assertEquals(ENTRIES - result.entriesDropped(), storage.stats().entries());
+        wal.stop(Duration.ofSeconds(5));
+        WalInvariants.assertAppliedExactlyOnceInLaneOrder(replica, replica.applied());
+    }
+}
