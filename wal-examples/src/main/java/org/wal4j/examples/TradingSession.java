@@ -7,7 +7,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The demo's timeline: the trader calls at most {@value #CALLS_PER_SECOND} times a second (fewer
  * if the disk or the database is slower; it never makes up for lost time with a burst) for the
- * whole duration; the database is cut off for the middle third; a progress line every second.
+ * whole duration; the database is cut off for the middle third; a progress line every second
+ * (none in the last half second: the caller prints one once the backlog has drained).
  * With a crash action, it runs halfway through, in the middle of the outage.
  *
  * <pre>
@@ -60,7 +61,7 @@ final class TradingSession {
             }
             trader.next();
             long now = System.nanoTime();
-            if (now >= nextProgress) {
+            if (now >= nextProgress && now - start < total - SECOND / 2) {
                 dashboard.progress();
                 nextProgress = Math.max(nextProgress + SECOND, now + SECOND / 2);
             }

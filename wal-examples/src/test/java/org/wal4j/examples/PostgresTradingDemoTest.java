@@ -1,0 +1,36 @@
+package org.wal4j.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.wal4j.jdbc.testing.Engines;
+import org.wal4j.jdbc.testing.TestDatabase;
+
+/**
+ * The demo with {@code --jdbc-url} against a real PostgreSQL (embedded, started from Maven
+ * artifacts by wal-jdbc-sync's test fixtures), in a child JVM.
+ */
+@Timeout(300)
+class PostgresTradingDemoTest {
+    @TempDir
+    Path work;
+
+    @Test
+    void againstPostgresql_tradesThroughTheOutage_andEndsInPass() throws Exception {
+        TestDatabase db = Engines.postgresql().createDatabase("demo");
+
+        ExampleProcess.Result run = ExampleProcess.run(work, TradingDemo.class, "--dir", work.resolve("demo").toString(),
+                "--duration", "6", "--jdbc-url", db.jdbcUrl(), "--user", db.user(), "--password", db.password());
+
+        String out = run.stdout();
+        assertEquals(TradingDemo.PASS, run.exitCode(), run.transcript());
+        Output.line(out, "  database: PostgreSQL 1[0-9]\\.[\\d.]+, jdbc:postgresql://.*");
+        Output.line(out, ".*pending +[1-9][\\d,]* \\| lag +[\\d.]+ s \\| database DOWN, breaker OPEN");
+        Output.line(out, "PASS: [\\d,]+ calls acknowledged, each applied exactly once: 8 accounts, .*");
+        assertEquals(Output.number(Output.line(out, "PASS: ([\\d,]+) calls .*").group(1)),
+                db.count("demo_wal4j_applied_keys"), "one idempotency key per call in PostgreSQL");
+    }
+}
