@@ -1,6 +1,7 @@
 package org.wal4j.examples;
 
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -83,13 +84,18 @@ final class Dashboard implements WalListener {
         }
         AtomicInteger trials = failedTrials.computeIfAbsent(change.target(), t -> new AtomicInteger());
         if (change.from() == BreakerState.CLOSED && change.to() == BreakerState.OPEN) {
-            say("wal4j: applying to '" + change.target() + "' failed; circuit breaker OPEN: applying pauses, "
-                    + "a trial call every second, calls still go into the log");
+            say("wal4j: '" + change.target() + "' is failing; circuit breaker OPEN: applying pauses (a trial call "
+                    + "every " + readable(wal.config().breakerOpenDuration()) + "), calls still go to the log");
         } else if (change.from() == BreakerState.HALF_OPEN && change.to() == BreakerState.OPEN) {
             trials.incrementAndGet();
         } else if (change.to() == BreakerState.CLOSED) {
             say("wal4j: trial call to '" + change.target() + "' succeeded (" + trials.getAndSet(0)
                     + " failed before it); breaker CLOSED: the backlog drains in order");
         }
+    }
+
+    private static String readable(Duration duration) {
+        long millis = duration.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
     }
 }

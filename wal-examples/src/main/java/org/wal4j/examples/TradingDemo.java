@@ -113,9 +113,10 @@ public final class TradingDemo {
                     trader.next();
                 }
                 dashboard.startClock();
-                dashboard.say(String.format(Locale.ROOT, "%d accounts opened with %,.2f each. Trading starts, up to %d "
-                                + "calls a second; each returns once wal4j has it on disk.", ACCOUNTS,
-                        TradingScript.DEPOSIT, TradingSession.CALLS_PER_SECOND));
+                dashboard.say(String.format(Locale.ROOT, "%d accounts opened with %,.2f each.", ACCOUNTS,
+                        TradingScript.DEPOSIT));
+                dashboard.say(String.format(Locale.ROOT, "Trading starts: up to %d calls a second, each returning once "
+                        + "wal4j has it on disk.", TradingSession.CALLS_PER_SECOND));
                 new TradingSession(trader, switchable, dashboard, options.duration(),
                         options.crash() ? () -> crash(desk, trader, dashboard) : null).run();
                 dashboard.say(String.format(Locale.ROOT, "Trading stops: %,d calls (%,d buys, %,d sales); %,d sales "
@@ -152,8 +153,8 @@ public final class TradingDemo {
             throw new IllegalStateException("cannot write " + CrashRecord.file(dir.root()) + ": " + e, e);
         }
         dashboard.progress();
-        dashboard.say(String.format(Locale.ROOT, ">>> --crash: the process kills itself now (Runtime.halt, like kill -9), "
-                + "with %,d calls acknowledged and %,d of them only in the log.", trader.calls(), pending));
+        dashboard.say(String.format(Locale.ROOT, ">>> --crash: killing the process now (Runtime.halt, like kill -9): %,d "
+                + "calls acknowledged, %,d of them only in the log.", trader.calls(), pending));
         out.println("Run the same command again without --crash: it recovers from the log in " + dir.root());
         out.flush();
         Runtime.getRuntime().halt(CRASHED);

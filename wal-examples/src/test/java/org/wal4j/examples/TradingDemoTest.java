@@ -37,7 +37,8 @@ class TradingDemoTest {
         long calls = Output.number(Output.line(out, PASS_LINE).group(1));
         Output.line(out, ".*database: H2 .*embedded, file .*trading\\.mv\\.db");
         Output.line(out, ".*>>> The database goes down: every new connection fails \\(SQLSTATE 08001\\)\\. Trading goes on\\.");
-        Output.line(out, ".*wal4j: applying to 'primary' failed; circuit breaker OPEN.*");
+        Output.line(out, ".*wal4j: 'primary' is failing; circuit breaker OPEN: applying pauses \\(a trial call every 1 s\\)"
+                + ", calls still go to the log");
         Output.line(out, ".*pending +[1-9][\\d,]* \\| lag +[\\d.]+ s \\| database DOWN, breaker OPEN");
         Output.line(out, ".*>>> The database is back\\.");
         Output.line(out, ".*breaker CLOSED: the backlog drains in order");
@@ -56,8 +57,8 @@ class TradingDemoTest {
                 "--duration", "6");
 
         assertEquals(TradingDemo.CRASHED, crashed.exitCode(), crashed.transcript());
-        Matcher kill = Output.line(crashed.stdout(), ".*>>> --crash: the process kills itself now \\(Runtime\\.halt, "
-                + "like kill -9\\), with ([\\d,]+) calls acknowledged and ([\\d,]+) of them only in the log\\.");
+        Matcher kill = Output.line(crashed.stdout(), ".*>>> --crash: killing the process now \\(Runtime\\.halt, like "
+                + "kill -9\\): ([\\d,]+) calls acknowledged, ([\\d,]+) of them only in the log\\.");
         long acknowledged = Output.number(kill.group(1));
         long onlyInLog = Output.number(kill.group(2));
         assertTrue(onlyInLog > 0, "killed with a backlog:\n" + crashed.stdout());
