@@ -46,7 +46,7 @@ final class DemoDirectory {
      * Makes the directory ready for a fresh run: creates it if needed, and removes the log and the
      * embedded database of an earlier run.
      *
-     * @throws IllegalArgumentException if the directory holds files and is not the demo's
+     * @throws UsageException if the directory holds files and is not the demo's
      */
     void prepareFresh() throws IOException {
         Files.createDirectories(root);
@@ -54,7 +54,7 @@ final class DemoDirectory {
         if (!Files.exists(marker)) {
             try (Stream<Path> files = Files.list(root)) {
                 if (files.findAny().isPresent()) {
-                    throw new IllegalArgumentException("--dir " + root + " holds files that are not the demo's; "
+                    throw new UsageException("--dir " + root + " holds files that are not the demo's; "
                             + "name a new or empty directory");
                 }
             }

@@ -41,7 +41,7 @@ record DemoOptions(Path dir, String jdbcUrl, String user, String password, boole
     }
 
     /**
-     * @throws IllegalArgumentException with a one-line message for an unknown option, a missing or
+     * @throws UsageException with a one-line message for an unknown option, a missing or
      *                                  malformed value
      */
     static DemoOptions parse(String... args) {
@@ -62,18 +62,18 @@ record DemoOptions(Path dir, String jdbcUrl, String user, String password, boole
                 case "--user" -> user = value(args, ++i, "--user");
                 case "--password" -> password = value(args, ++i, "--password");
                 case "--duration" -> duration = seconds(value(args, ++i, "--duration"));
-                default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
+                default -> throw new UsageException("unknown option '" + args[i] + "'");
             }
         }
         if (url == null && (user != null || password != null)) {
-            throw new IllegalArgumentException("--user and --password go with --jdbc-url");
+            throw new UsageException("--user and --password go with --jdbc-url");
         }
         return new DemoOptions(dir, url, user, password, crash, duration, false);
     }
 
     private static String value(String[] args, int index, String option) {
         if (index >= args.length || args[index].startsWith("--")) {
-            throw new IllegalArgumentException(option + " needs a value");
+            throw new UsageException(option + " needs a value");
         }
         return args[index];
     }
@@ -83,10 +83,10 @@ record DemoOptions(Path dir, String jdbcUrl, String user, String password, boole
         try {
             seconds = Integer.parseInt(text);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--duration must be a whole number of seconds but was '" + text + "'");
+            throw new UsageException("--duration must be a whole number of seconds but was '" + text + "'");
         }
         if (seconds < MIN_SECONDS || seconds > MAX_SECONDS) {
-            throw new IllegalArgumentException("--duration must be between " + MIN_SECONDS + " and " + MAX_SECONDS
+            throw new UsageException("--duration must be between " + MIN_SECONDS + " and " + MAX_SECONDS
                     + " seconds but was " + seconds);
         }
         return Duration.ofSeconds(seconds);

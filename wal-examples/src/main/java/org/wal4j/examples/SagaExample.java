@@ -180,30 +180,46 @@ public final class SagaExample {
                 ship(saga);
             }
         }
-        DeadLetter dead;
-        try (Stream<DeadLetter> letters = wal.deadLetters(DeadLetterFilter.builder().namespace("payments").build())) {
-            dead = letters.findFirst().orElseThrow(() -> new IllegalStateException("no payment was dead-lettered"));
-        }
-        events.say("Dead-letter queue: seq " + dead.seq() + " (" + dead.entry().key() + ", " + dead.attempts()
-                + " attempt): " + dead.reason());
-        for (Saga saga : List.of(sagas.get("order-1"), sagas.get("order-2"))) {
-            textStatuses.put(saga.text, await(saga.text).statusByTarget().get(SMS));
+        DeadLetter dead = deadPayment();
+        for (Saga saga : sagas.values()) {
+            if (saga.text != 0) {
+                textStatuses.put(saga.text, await(saga.text).statusByTarget().get(SMS));
+            }
         }
         sms.setReachable(true);
         events.say("The SMS gateway is back.");
-        provider.updateCard("order-3");
-        requeuedAt = Instant.now();
-        wal.requeue(dead.seq(), PAYMENTS, OPERATOR);
-        events.say("order-3's customer updated the card; " + OPERATOR.userId() + " requeues seq " + dead.seq() + ".");
-        Saga third = sagas.get("order-3");
-        if (await(third.charge).applied()) {
-            ship(third);
-            textStatuses.put(third.text, await(third.text).statusByTarget().get(SMS));
-        }
+        requeue(dead);
         for (Saga saga : sagas.values()) {
-            await(saga.shipment);
+            if (saga.shipment != 0) {
+                await(saga.shipment);
+            }
         }
         out.println();
+    }
+
+    /** The payment the provider declined, as the dead-letter queue lists it. */
+    private DeadLetter deadPayment() {
+        try (Stream<DeadLetter> letters = wal.deadLetters(DeadLetterFilter.builder().namespace("payments").build())) {
+            DeadLetter dead = letters.findFirst().orElseThrow(() -> new IllegalStateException(
+                    "no payment was dead-lettered"));
+            events.say("Dead-letter queue: seq " + dead.seq() + " (" + dead.entry().key() + ", after " + dead.attempts()
+                    + (dead.attempts() == 1 ? " attempt): " : " attempts): ") + dead.reason());
+            return dead;
+        }
+    }
+
+    /** The customer fixes the card, an operator requeues the payment; once it is applied the saga goes on. */
+    private void requeue(DeadLetter dead) throws Exception {
+        provider.updateCard(dead.entry().key());
+        requeuedAt = Instant.now();
+        wal.requeue(dead.seq(), PAYMENTS, OPERATOR);
+        events.say(dead.entry().key() + "'s customer updated the card; " + OPERATOR.userId() + " requeues seq "
+                + dead.seq() + ".");
+        Saga saga = sagas.get(dead.entry().key());
+        if (await(saga.charge).applied()) {
+            ship(saga);
+            textStatuses.put(saga.text, await(saga.text).statusByTarget().get(SMS));
+        }
     }
 
     /** Writes the order and its charge in one append: both durable, or neither. */

@@ -73,7 +73,7 @@ public final class TradingDemo {
         DemoOptions options;
         try {
             options = DemoOptions.parse(args);
-        } catch (IllegalArgumentException e) {
+        } catch (UsageException e) {
             out.println("Usage error: " + e.getMessage());
             out.println(DemoOptions.USAGE);
             return USAGE;
@@ -86,7 +86,7 @@ public final class TradingDemo {
         try {
             Optional<CrashRecord> crashed = CrashRecord.read(demo.dir.root());
             return crashed.isPresent() ? demo.recover(crashed.get()) : demo.trade();
-        } catch (IllegalArgumentException e) {
+        } catch (UsageException e) {
             out.println("Usage error: " + e.getMessage());
             return USAGE;
         } catch (Exception e) {
@@ -163,7 +163,7 @@ public final class TradingDemo {
     /** The run after a {@code --crash} run: the same log and database, the model rebuilt from the script. */
     private int recover(CrashRecord crashed) throws Exception {
         if (!Objects.equals(crashed.jdbcUrl(), options.jdbcUrl())) {
-            throw new IllegalArgumentException("the crashed run in " + dir.root() + " used "
+            throw new UsageException("the crashed run in " + dir.root() + " used "
                     + (crashed.jdbcUrl() == null ? "the embedded H2" : "--jdbc-url " + crashed.jdbcUrl())
                     + "; run with the same database to recover it, or delete " + CrashRecord.file(dir.root())
                     + " to start afresh");

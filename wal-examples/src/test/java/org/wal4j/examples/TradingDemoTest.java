@@ -111,6 +111,21 @@ class TradingDemoTest {
     }
 
     @Test
+    void refusesADirectoryThatIsNotTheDemos() throws Exception {
+        Path dir = work.resolve("precious");
+        Files.createDirectories(dir.resolve("wal"));
+        Files.writeString(dir.resolve("notes.txt"), "keep me");
+        Output output = new Output();
+
+        int status = TradingDemo.run(new String[] {"--dir", dir.toString()}, output.stream(), BeforeCheck.NONE);
+
+        assertEquals(TradingDemo.USAGE, status, output.text());
+        Output.line(output.text(), "Usage error: --dir .*precious holds files that are not the demo's; name a new or "
+                + "empty directory");
+        assertTrue(Files.exists(dir.resolve("wal")) && Files.exists(dir.resolve("notes.txt")), "nothing deleted");
+    }
+
+    @Test
     void recovery_refusesAnotherDatabaseThanTheCrashedRunUsed() throws Exception {
         Path dir = work.resolve("demo");
         Files.createDirectories(dir);
