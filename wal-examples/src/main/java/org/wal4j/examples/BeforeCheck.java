@@ -7,7 +7,7 @@ import javax.sql.DataSource;
 /**
  * A test's chance to change an example's databases after it ran and before it checks them, to
  * prove that the check fails when a database disagrees with what the example expects. The
- * examples' {@code main} methods pass {@link #NONE}.
+ * examples' {@code main} methods pass {@link #NONE}. Called once, on the example's thread.
  */
 @FunctionalInterface
 interface BeforeCheck {

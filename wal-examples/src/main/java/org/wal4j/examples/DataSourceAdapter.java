@@ -11,6 +11,8 @@ import javax.sql.DataSource;
  * The parts of {@link DataSource} the examples' data sources do not use, in one place: no log
  * writer, no login timeout of their own, nothing to unwrap. Subclasses supply
  * {@link #getConnection()}.
+ *
+ * <p>Thread-safe: it holds no state.
  */
 abstract class DataSourceAdapter implements DataSource {
 

@@ -25,6 +25,8 @@ import org.wal4j.examples.LedgerCheck.Ledger;
  * target per database (see {@code docs/jdbc.md}, "Primary and replica").
  *
  * <p>Run: {@code mvn -B -q -pl wal-examples -am compile exec:java -Dexec.mainClass=org.wal4j.examples.PrimaryReplicaExample}
+ *
+ * <p>A program: its state is confined to the thread that runs it.
  */
 public final class PrimaryReplicaExample {
     static final String PRIMARY = "primary";

@@ -28,6 +28,8 @@ import org.wal4j.storage.file.FileWalStorage;
  *
  * <p>Run: {@code mvn -B -q -pl wal-examples -am compile exec:java -Dexec.mainClass=org.wal4j.examples.QuickStart}
  * (optionally {@code -Dexec.args=/path/to/log-dir}; a new temporary directory by default).
+ *
+ * <p>A program: run it once per process (its in-memory database has a fixed name).
  */
 public final class QuickStart {
     private static final int TRANSFERS = 1_000;

@@ -47,6 +47,8 @@ import org.wal4j.storage.file.FileWalStorage;
  * outcome is checked: PASS or FAIL.
  *
  * <p>Run: {@code mvn -B -q -pl wal-examples -am compile exec:java -Dexec.mainClass=org.wal4j.examples.SagaExample}
+ *
+ * <p>A program: its state is confined to the thread that runs it.
  */
 public final class SagaExample {
     static final String LEDGER = "ledger";

@@ -36,6 +36,8 @@ import org.wal4j.examples.LedgerCheck.Ledger;
  *
  * <p>Run: {@code mvn -B -q -pl wal-examples -am compile exec:java} (options with
  * {@code -Dexec.args="--crash"}).
+ *
+ * <p>A program: one run per process (its {@code --dir} is locked while it runs).
  */
 public final class TradingDemo {
     static final int PASS = 0;
