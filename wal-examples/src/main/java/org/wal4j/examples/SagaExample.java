@@ -126,7 +126,7 @@ public final class SagaExample {
                         .backoff(Backoff.FIXED).backoffBase(Duration.ofMillis(300)).jitter(false).build())
                 .namespaceLifecycle("shipping", Lifecycle.builder().initialDelay(Duration.ofSeconds(1)).build())
                 .namespaceLifecycle("notifications", Lifecycle.builder().priority(Priority.LOW)
-                        .ttl(Duration.ofSeconds(1)).backoff(Backoff.FIXED).backoffBase(Duration.ofMillis(100)).build())
+                        .ttl(Duration.ofSeconds(2)).backoff(Backoff.FIXED).backoffBase(Duration.ofMillis(100)).build())
                 .build();
     }
 
@@ -162,7 +162,7 @@ public final class SagaExample {
         out.println("  orders         -> ledger (H2)        applied at once");
         out.println("  payments       -> payment provider   HIGH priority; 4 attempts, a fixed 300 ms apart");
         out.println("  shipping       -> ledger (H2)        not before 1 s after it is written (the customer may cancel)");
-        out.println("  notifications  -> SMS gateway        LOW priority; expires 1 s after it is written");
+        out.println("  notifications  -> SMS gateway        LOW priority; expires 2 s after it is written (late is useless)");
         out.println("Each step's key (its lane) and correlation id is its order's id.");
         out.println();
     }

@@ -14,6 +14,6 @@
  *
  * Each prints PASS or FAIL and exits with a non-zero status on FAIL. The DAO the demo wraps is
  * {@link org.wal4j.examples.TradingDao} with its plain-JDBC {@link org.wal4j.examples.JdbcTradingDao};
- * {@link org.wal4j.examples.TradingDesk} shows the wiring.
+ * {@code TradingDesk} shows the wiring.
  */
 package org.wal4j.examples;

@@ -29,7 +29,7 @@ class PostgresTradingDemoTest {
         String out = run.stdout();
         assertEquals(TradingDemo.PASS, run.exitCode(), run.transcript());
         Output.line(out, "  database: PostgreSQL 1[0-9]\\.[\\d.]+, jdbc:postgresql://.*");
-        Output.line(out, ".*pending +[1-9][\\d,]* \\| lag +[\\d.]+ s \\| database DOWN, breaker OPEN");
+        Output.line(out, ".*pending +[1-9][\\d,]* \\| lag +[\\d.]+ s \\| database DOWN, breaker (OPEN|HALF_OPEN)");
         Output.line(out, "PASS: [\\d,]+ calls acknowledged, each applied exactly once: 8 accounts, .*");
         assertEquals(Output.number(Output.line(out, "PASS: ([\\d,]+) calls .*").group(1)),
                 db.count("demo_wal4j_applied_keys"), "one idempotency key per call in PostgreSQL");

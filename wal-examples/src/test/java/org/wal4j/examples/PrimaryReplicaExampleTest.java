@@ -20,7 +20,7 @@ class PrimaryReplicaExampleTest {
         assertEquals(0, run.exitCode(), run.transcript());
         Output.line(out, ".*>>> The replica goes down: .*");
         Output.line(out, ".*primary: applied +[\\d,]+, pending +0, lag 0\\.0 s, up \\| replica: applied +[\\d,]+, "
-                + "pending +[1-9][\\d,]*, lag [\\d.]+ s, DOWN, breaker OPEN");
+                + "pending +[1-9][\\d,]*, lag [\\d.]+ s, DOWN, breaker (OPEN|HALF_OPEN)");
         Output.line(out, ".*>>> The replica is back\\.");
         String primary = Output.line(out, "  primary +(.*) applied calls").group(1);
         String replica = Output.line(out, "  replica +(.*) applied calls").group(1);

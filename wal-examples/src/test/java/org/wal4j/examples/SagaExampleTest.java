@@ -24,7 +24,7 @@ class SagaExampleTest {
         Output.line(out, ".*payments +order-2 seq 4 +applied to payments \\(attempt 3, .*");
         Output.line(out, ".*payments +order-3 seq 6 +DEAD-LETTERED by payments: card declined: expired");
         Output.line(out, ".*ops-alice requeues seq 6\\.");
-        Output.line(out, ".*notifications order-1 seq 8 +EXPIRED: not delivered to sms within its time to live \\(1000 ms\\)");
+        Output.line(out, ".*notifications order-1 seq 8 +EXPIRED: not delivered to sms within its time to live \\(2000 ms\\)");
         Output.line(out, "  seq 10 notifications order-2 text +\\{sms=EXPIRED\\}");
         assertFalse(out.contains("FAIL"), out);
         assertEquals(11, out.lines().filter(l -> l.startsWith("  ok   ")).count(), out);
