@@ -268,8 +268,9 @@ public final class TradingDemo {
                 + "after each, so their order)%n", ledger.trades().size(), model.trades().size());
         out.printf(Locale.ROOT, "  applied     %,7d idempotency keys for %,d calls; dead letters: %d%n", keys,
                 model.calls(), stats.deadLetters());
-        out.printf(Locale.ROOT, "  latency     write (to disk) median %.1f ms, p99 %.1f ms; apply per batch median %.1f ms, p99 %.1f ms%n",
-                stats.writeLatencyP50Micros() / 1000.0, stats.writeLatencyP99Micros() / 1000.0,
+        String writes = stats.writes() == 0 ? "" : String.format(Locale.ROOT, "write (to disk) median %.1f ms, p99 "
+                + "%.1f ms; ", stats.writeLatencyP50Micros() / 1000.0, stats.writeLatencyP99Micros() / 1000.0);
+        out.printf(Locale.ROOT, "  latency     %sapply per batch median %.1f ms, p99 %.1f ms%n", writes,
                 stats.target(TARGET).applyLatencyP50Micros() / 1000.0, stats.target(TARGET).applyLatencyP99Micros() / 1000.0);
         if (trader != null) {
             out.printf(Locale.ROOT, "  answers     %,7d sales answered with the database's profit, compared with the "
