@@ -10,7 +10,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
+import org.wal4j.DeadLetter;
 import org.wal4j.DeadLetterFilter;
 import org.wal4j.StorageStats;
 import org.wal4j.WalStats;
@@ -176,15 +178,7 @@ public final class TradingDemo {
             SwitchableDataSource switchable = new SwitchableDataSource(database.dataSource(), "the database");
             Dashboard dashboard = new Dashboard(out, Map.of(TARGET, switchable));
             TradingModel model = rebuildModel(crashed);
-            out.println("wal4j demo: recovering after the crash of the previous run (--crash)");
-            out.println();
-            if (options.crash()) {
-                out.println("(--crash is ignored this time: this run recovers the crashed one.)");
-            }
-            out.printf(Locale.ROOT, "The previous run was killed after wal4j acknowledged %,d calls. The demo rebuilds "
-                    + "its model of them%nfrom its seeded script, and reopens the same log and database:%n", model.calls());
-            out.println("  database: " + database.description());
-            out.println("  log:      " + dir.log());
+            introduceRecovery(database, model);
             try (TradingDesk desk = TradingDesk.open(dir.log(), Map.of(TARGET, switchable), dashboard)) {
                 describeBacklog(desk, model);
                 dashboard.watch(desk.wal());
@@ -198,6 +192,18 @@ public final class TradingDemo {
                 return status;
             }
         }
+    }
+
+    private void introduceRecovery(DemoDatabase database, TradingModel model) {
+        out.println("wal4j demo: recovering after the crash of the previous run (--crash)");
+        out.println();
+        if (options.crash()) {
+            out.println("(--crash is ignored this time: this run recovers the crashed one.)");
+        }
+        out.printf(Locale.ROOT, "The previous run was killed after wal4j acknowledged %,d calls. The demo rebuilds its "
+                + "model of them%nfrom its seeded script, and reopens the same log and database:%n", model.calls());
+        out.println("  database: " + database.description());
+        out.println("  log:      " + dir.log());
     }
 
     private static TradingModel rebuildModel(CrashRecord crashed) {
@@ -248,17 +254,23 @@ public final class TradingDemo {
         WalStats stats = desk.wal().stats();
         beforeCheck.run(Map.of(TARGET, database));
         Ledger ledger = Ledger.of(desk.ledger(TARGET));
-        List<String> differences = new ArrayList<>(LedgerCheck.differences(model, ledger));
         long keys = TradingSchema.appliedKeys(database, TARGET);
+        List<String> differences = new ArrayList<>(LedgerCheck.differences(model, ledger));
         if (keys != model.calls()) {
             differences.add(String.format(Locale.ROOT, "the database recorded %,d applied calls (idempotency keys) "
                     + "for %,d calls made", keys, model.calls()));
         }
-        desk.wal().deadLetters(DeadLetterFilter.all()).limit(5).forEach(dead -> differences.add("call seq "
-                + dead.seq() + " was dead-lettered: " + dead.reason()));
+        try (Stream<DeadLetter> dead = desk.wal().deadLetters(DeadLetterFilter.all())) {
+            dead.limit(5).forEach(d -> differences.add("call seq " + d.seq() + " was dead-lettered: " + d.reason()));
+        }
         if (trader != null) {
             differences.addAll(trader.wrongAnswers());
         }
+        summarize(model, ledger, keys, stats, trader);
+        return verdict(model, differences);
+    }
+
+    private void summarize(TradingModel model, Ledger ledger, long keys, WalStats stats, Trader trader) {
         out.println("Checking the database against the demo's own model of every acknowledged call:");
         out.printf(Locale.ROOT, "  accounts    %,7d in the database, %,7d in the model (owner and cash)%n",
                 ledger.accounts().size(), model.accounts().size());
@@ -276,6 +288,9 @@ public final class TradingDemo {
             out.printf(Locale.ROOT, "  answers     %,7d sales answered with the database's profit, compared with the "
                     + "model's%n", trader.answeredSales());
         }
+    }
+
+    private int verdict(TradingModel model, List<String> differences) {
         if (differences.isEmpty()) {
             out.printf(Locale.ROOT, "PASS: %,d calls acknowledged, each applied exactly once: %d accounts, %,d open "
                             + "positions and %,d trades match the model.%n", model.calls(), model.accounts().size(),
