@@ -7,6 +7,7 @@ import java.util.List;
 import org.wal4j.examples.TradingCall.ClosePosition;
 import org.wal4j.examples.TradingCall.OpenAccount;
 import org.wal4j.examples.TradingCall.OpenPosition;
+import org.wal4j.jdbc.EntryNotAppliedException;
 import org.wal4j.jdbc.NotYetAppliedException;
 
 /**
@@ -59,13 +60,13 @@ final class Trader {
             answer = trading.closePosition(sale.accountId(), sale.trade());
         } catch (NotYetAppliedException e) {
             deferredSales++;
-        } catch (SQLException | TradeRejectedException e) {
+        } catch (SQLException | TradeRejectedException | EntryNotAppliedException e) {
             refusal = e.toString();
         }
         BigDecimal expected = model.apply(sale);
         sales++;
         if (refusal != null) {
-            wrongAnswers.add("sale " + sale.trade().tradeId() + " was refused by the database: " + refusal);
+            wrongAnswers.add("sale " + sale.trade().tradeId() + " was not applied: " + refusal);
         } else if (answer != null) {
             answeredSales++;
             if (!LedgerCheck.sameAmount(answer, expected)) {
@@ -98,7 +99,7 @@ final class Trader {
         return deferredSales;
     }
 
-    /** Sales whose answer differed from the model's, or that the database refused. */
+    /** Sales whose answer differed from the model's, or that were not applied (refused, expired). */
     List<String> wrongAnswers() {
         return List.copyOf(wrongAnswers);
     }
