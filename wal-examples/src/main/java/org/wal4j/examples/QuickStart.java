@@ -1,5 +1,6 @@
 package org.wal4j.examples;
 
+import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +9,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.h2.jdbcx.JdbcDataSource;
 import org.wal4j.StorageStats;
@@ -23,16 +27,27 @@ import org.wal4j.storage.file.FileWalStorage;
  * embedded H2 database by the background worker, then the log reopened to show what it kept.
  *
  * <p>Run: {@code mvn -B -q -pl wal-examples -am compile exec:java -Dexec.mainClass=org.wal4j.examples.QuickStart}
- * (optionally {@code -Dexec.args=/path/to/log-dir}).
+ * (optionally {@code -Dexec.args=/path/to/log-dir}; a new temporary directory by default).
+ *
+ * <p>A program: run it once per process (its in-memory database has a fixed name).
  */
 public final class QuickStart {
     private static final int TRANSFERS = 1_000;
+    private static final List<String> ACCOUNTS = List.of("acct-0", "acct-1", "acct-2");
 
     private QuickStart() {
     }
 
     public static void main(String[] args) throws Exception {
         Path dir = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("wal4j-quickstart");
+        int status = run(dir, System.out);
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    /** Runs the example with its log in {@code dir}; returns 0 on PASS, 1 on FAIL. */
+    static int run(Path dir, PrintStream out) throws Exception {
         JdbcDataSource database = new JdbcDataSource();
         database.setURL("jdbc:h2:mem:quickstart;DB_CLOSE_DELAY=-1");
         createAccounts(database);
@@ -42,27 +57,36 @@ public final class QuickStart {
                 .target("primary", JdbcSyncTarget.builder("primary", database).build())
                 .build()
                 .start();
-        System.out.println("Writing " + TRANSFERS + " balance changes to the log in " + dir);
+        out.println("Writing " + TRANSFERS + " balance changes to the log in " + dir);
+        Map<String, BigDecimal> expected = new LinkedHashMap<>();
         WriteResult last = null;
         for (int i = 0; i < TRANSFERS; i++) {
-            String account = "acct-" + (i % 3);
+            String account = ACCOUNTS.get(i % ACCOUNTS.size());
             last = wal.write(SqlStatementEntry.builder("accounts",
                     "UPDATE account SET balance = balance + ? WHERE id = ?", BigDecimal.ONE, account).key(account));
+            expected.merge(account, BigDecimal.ONE, BigDecimal::add);
         }
-        System.out.println("Every write was acknowledged once durable; the last one is seq " + last.seq()
+        out.println("Every write was acknowledged once durable; the last one is seq " + last.seq()
                 + " (durable: " + last.durable() + ")");
         wal.awaitApplied(last.seq(), Duration.ofSeconds(30)).get(30, TimeUnit.SECONDS);
-        wal.flushLane("accounts", "acct-0", Duration.ofSeconds(30));
-        wal.flushLane("accounts", "acct-1", Duration.ofSeconds(30));
-        System.out.println("Applied to the database: " + balances(database));
+        for (String account : ACCOUNTS) {
+            wal.flushLane("accounts", account, Duration.ofSeconds(30));  // each account is a lane of its own
+        }
+        Map<String, BigDecimal> balances = balances(database);
+        out.println("Applied to the database: " + balances);
         wal.stop(Duration.ofSeconds(10));
 
         try (FileWalStorage reopened = FileWalStorage.open(FileStorageConfig.ofDefaults(dir))) {
             StorageStats stats = reopened.stats();
-            System.out.println("Reopened the log: " + stats.entries() + " entries in " + stats.segments()
+            out.println("Reopened the log: " + stats.entries() + " entries in " + stats.segments()
                     + " segment(s), " + stats.unfinished() + " still to apply, checkpoint "
                     + stats.checkpoints());
         }
+        boolean same = balances.keySet().equals(expected.keySet()) && expected.entrySet().stream()
+                .allMatch(e -> e.getValue().compareTo(balances.get(e.getKey())) == 0);
+        out.println(same ? "PASS: the balances are " + expected + ", one unit per write"
+                : "FAIL: the balances should be " + expected);
+        return same ? 0 : 1;
     }
 
     private static void createAccounts(JdbcDataSource database) throws SQLException {
@@ -72,14 +96,14 @@ public final class QuickStart {
         }
     }
 
-    private static String balances(JdbcDataSource database) throws SQLException {
-        StringBuilder out = new StringBuilder();
+    private static Map<String, BigDecimal> balances(JdbcDataSource database) throws SQLException {
+        Map<String, BigDecimal> out = new LinkedHashMap<>();
         try (Connection c = database.getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT id, balance FROM account ORDER BY id")) {
             while (rs.next()) {
-                out.append(out.length() == 0 ? "" : ", ").append(rs.getString(1)).append('=').append(rs.getBigDecimal(2));
+                out.put(rs.getString(1), rs.getBigDecimal(2));
             }
         }
-        return out.toString();
+        return out;
     }
 }
