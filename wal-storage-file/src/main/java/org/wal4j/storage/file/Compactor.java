@@ -251,7 +251,7 @@ final class Compactor {
                     fs.syncDirectory(seg.path.getParent());
                 } else {
                     rw.commit();
-                    fresh = new SegmentFile(fs, seg.path, seg.firstSeq, seg.createdAt, seg.dataStart, rw.length(),
+                    fresh = new SegmentFile(fs, seg.path, seg.id, seg.createdAt, seg.dataStart, rw.length(),
                             sparse, null);
                     fresh.setLastEntrySeq(lastEntry);
                     segments.replace(seg, fresh);

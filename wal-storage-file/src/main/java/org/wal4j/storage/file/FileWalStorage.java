@@ -278,8 +278,8 @@ public final class FileWalStorage implements WalStorage {
     }
 
     /**
-     * Closes the segment being written and starts a new one, if the current one holds an entry;
-     * for tests, which need closed segments to compact.
+     * Closes the segment being written and starts a new one, if the current one holds a record
+     * besides its header; for tests, which need closed segments to compact.
      */
     CompletableFuture<Void> rotate() {
         WriteRequest request = WriteRequest.rotate();
