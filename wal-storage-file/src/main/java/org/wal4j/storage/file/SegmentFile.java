@@ -62,6 +62,8 @@ final class SegmentFile {
     private WalFileChannel channel;
     private volatile long end;
     private volatile long lastEntrySeq;
+    /** What compaction last learned of this version, or null if it has not read it all yet. */
+    private volatile SegmentSummary summary;
 
     SegmentFile(WalFileSystem fs, Path path, Id id, Instant createdAt, long dataStart, long end,
                 SparseIndex sparse, WalFileChannel channel) {
@@ -118,6 +120,14 @@ final class SegmentFile {
 
     void setLastEntrySeq(long seq) {
         this.lastEntrySeq = seq;
+    }
+
+    SegmentSummary summary() {
+        return summary;
+    }
+
+    void setSummary(SegmentSummary summary) {
+        this.summary = summary;
     }
 
     boolean acquire() {

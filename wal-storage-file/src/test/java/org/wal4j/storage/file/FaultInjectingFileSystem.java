@@ -94,6 +94,7 @@ public final class FaultInjectingFileSystem implements WalFileSystem {
     private final List<Fault> faults = new ArrayList<>();
     private final List<FaultChannel> openChannels = new ArrayList<>();
     private long calls;
+    private final Map<Op, Long> callsByOp = new java.util.EnumMap<>(Op.class);
     private long crashAtCall = -1;
     private CrashMode crashAtCallMode;
     private boolean down;
@@ -157,6 +158,13 @@ public final class FaultInjectingFileSystem implements WalFileSystem {
     public long calls() {
         synchronized (lock) {
             return calls;
+        }
+    }
+
+    /** I/O calls of kind {@code op} made so far. */
+    public long calls(Op op) {
+        synchronized (lock) {
+            return callsByOp.getOrDefault(op, 0L);
         }
     }
 
@@ -286,6 +294,7 @@ public final class FaultInjectingFileSystem implements WalFileSystem {
             throw new IOException("simulated power loss: the machine is down (" + op + " " + path + ")");
         }
         calls++;
+        callsByOp.merge(op, 1L, Long::sum);
         for (Iterator<Fault> it = faults.iterator(); it.hasNext(); ) {
             Fault f = it.next();
             if (f.op == op && f.paths.test(path) && --f.countdown <= 0) {
