@@ -202,8 +202,10 @@ final class Recovery {
                     continue;
                 }
                 if (open == null) {
-                    open = new Region(r.offset, problem, checksumValid ? -1 : scanner.storedCrc,
-                            checksumValid ? -1 : scanner.computedCrc);
+                    // checksums only of a whole line whose checksum failed; the scanner's are stale otherwise
+                    boolean crcRead = r.kind == LineReader.Kind.LINE && !checksumValid;
+                    open = new Region(r.offset, problem, crcRead ? scanner.storedCrc : -1,
+                            crcRead ? scanner.computedCrc : -1);
                 }
                 open.zerosOnly &= r.kind == LineReader.Kind.ZEROS;
                 open.checksumValid |= checksumValid;
