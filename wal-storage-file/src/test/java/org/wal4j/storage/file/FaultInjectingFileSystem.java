@@ -85,7 +85,7 @@ public final class FaultInjectingFileSystem implements WalFileSystem {
         }
     }
 
-    private final WalFileSystem real = WalFileSystem.real();
+    private final WalFileSystem real;
     private final Object lock = new Object();
     private final Random random;
     // @GuardedBy("lock")
@@ -103,7 +103,17 @@ public final class FaultInjectingFileSystem implements WalFileSystem {
     private Op crashedAfter;
 
     public FaultInjectingFileSystem(long seed) {
+        this(seed, WalFileSystem.real());
+    }
+
+    /**
+     * Over {@code underlying} instead of the real file system: a test that only needs the
+     * simulated power loss may pass one whose forces do nothing, since what survives a crash here
+     * is decided by this class's own record of forced content, not by the disk.
+     */
+    FaultInjectingFileSystem(long seed, WalFileSystem underlying) {
         this.random = new Random(seed);
+        this.real = underlying;
     }
 
     /** The error a full disk gives on Linux. */
