@@ -169,7 +169,8 @@ final class Recovery {
         boolean keepOpen = false;
         try {
             long size = ch.size();
-            LineReader r = new LineReader(ch, 0, size, SCAN_BUFFER, LogReader.maxLine());
+            // no bigger than the file: a log of many small segments would otherwise allocate 1 MiB per segment
+            LineReader r = new LineReader(ch, 0, size, (int) Math.min(SCAN_BUFFER, size + 1), LogReader.maxLine());
             Instant headerTime = readHeader(r, id);
             boolean headerOk = headerTime != null;
             Instant createdAt = headerOk ? headerTime : config.clock().instant();

@@ -85,12 +85,16 @@ final class SegmentFile {
                 : String.format("%020d_%06d%s", id.firstSeq(), id.part(), SUFFIX);
     }
 
+    /** True for exactly the names {@link #fileName} gives; other files in the directory are not the log's. */
     static boolean isSegmentName(String name) {
-        Matcher m = NAME.matcher(name);
-        return m.matches() && (m.group(2) == null || Long.parseLong(m.group(2)) <= Integer.MAX_VALUE);
+        try {
+            return fileName(idOf(name)).equals(name);
+        } catch (IllegalArgumentException e) { // NumberFormatException too: a number out of range
+            return false;
+        }
     }
 
-    /** The id a segment name gives; the name must pass {@link #isSegmentName}. */
+    /** The id a segment name gives. @throws IllegalArgumentException if it is not a segment name */
     static Id idOf(String name) {
         Matcher m = NAME.matcher(name);
         if (!m.matches()) {

@@ -363,6 +363,26 @@ class FileWalStorageTest {
     }
 
     @Test
+    void open_leavesAlone_filesWhoseNamesAreNotSegmentNames() throws Exception {
+        try (FileWalStorage log = open(FileStorageConfig.builder(dir))) {
+            log.append(TestEntries.entry(1));
+        }
+        List<String> foreign = List.of("99999999999999999999.wal", "00000000000000000001_000000.wal",
+                "00000000000000000001_0000001.wal", "00000000000000000001_99999999999.wal", "1.wal", "notes.txt");
+        for (String name : foreign) {
+            Files.writeString(dir.resolve(name), "not a segment\n");
+        }
+        try (FileWalStorage log = open(FileStorageConfig.builder(dir))) {
+            assertTrue(log.recoveryReport().clean(), log.recoveryReport().toString());
+            assertEquals(1, log.lastSeq());
+            assertEquals(2, log.append(TestEntries.entry(2)));
+        }
+        for (String name : foreign) {
+            assertEquals("not a segment\n", Files.readString(dir.resolve(name)), name);
+        }
+    }
+
+    @Test
     void recovery_ofAPartWhoseHeaderNamesAnotherPart_isCorruption() throws Exception {
         FileStorageConfig config = FileStorageConfig.builder(dir).segmentBytes(1024).build();
         try (FileWalStorage log = FileWalStorage.open(config)) {
