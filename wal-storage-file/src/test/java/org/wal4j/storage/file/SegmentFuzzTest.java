@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -322,9 +321,5 @@ class SegmentFuzzTest {
         System.arraycopy(replacement, 0, out, from, replacement.length);
         System.arraycopy(content, to, out, from + replacement.length, content.length - to);
         return out;
-    }
-
-    static String text(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 }
