@@ -29,15 +29,15 @@ final class ActiveSegment {
     }
 
     /**
-     * Creates segment {@code firstSeq} in {@code dir} the crash-safe way: create, write the header
+     * Creates segment {@code id} in {@code dir} the crash-safe way: create, write the header
      * (and zeros up to {@code preallocateTo} if above the header), force the file, then force the
      * directory entry. Only then may an entry go into it: a power loss before that leaves at most
      * a header-less or torn-header file, which recovery deletes.
      */
-    static ActiveSegment create(WalFileSystem fs, Path dir, long firstSeq, Instant createdAt, long preallocateTo)
-            throws IOException {
-        Path path = dir.resolve(SegmentFile.fileName(firstSeq));
-        byte[] header = LineCodec.headerLine(firstSeq, createdAt);
+    static ActiveSegment create(WalFileSystem fs, Path dir, SegmentFile.Id id, Instant createdAt,
+                                long preallocateTo) throws IOException {
+        Path path = dir.resolve(SegmentFile.fileName(id));
+        byte[] header = LineCodec.headerLine(id, createdAt);
         WalFileChannel channel = fs.open(path, WalFileSystem.OpenMode.CREATE_NEW);
         try {
             writeFully(channel, ByteBuffer.wrap(header), 0);
@@ -58,7 +58,7 @@ final class ActiveSegment {
             }
             throw e;
         }
-        SegmentFile file = new SegmentFile(fs, path, firstSeq, createdAt, header.length, header.length,
+        SegmentFile file = new SegmentFile(fs, path, id, createdAt, header.length, header.length,
                 new SparseIndex(), null);
         return new ActiveSegment(file, channel, header.length);
     }

@@ -29,6 +29,14 @@ import org.wal4j.internal.StatusIndex;
  * on open), never an entry without the records that made it finished (it would come back as
  * pending).
  *
+ * <p>Cost: a run reads a closed segment only if it may hold something to drop. After reading one
+ * (or writing its new version) it keeps a {@link SegmentSummary} of it in memory (per entry one bit
+ * for held and one for tracked, the earliest untracked entry, the range of seqs its status records
+ * name, the lowest checkpoint per target); a later run skips the segment while the summary shows
+ * nothing droppable, so runs that find little to do cost memory lookups rather than a rescan of
+ * every closed segment. Segments closed by the writer and segments after a reopen have no summary
+ * until a run reads them once.
+ *
  * <p>Concurrency: decisions are made without locks; the swap of each segment happens under the
  * storage's status lock and the layout write lock, after checking again that no dropped entry was
  * re-tracked meanwhile by a requeue. Readers that hold the old version keep reading the old file.
@@ -82,11 +90,25 @@ final class Compactor {
         drop = new BitSet();
         long limit = Math.min(safePoint, lastSeq);
         List<SegmentFile> affected = new ArrayList<>();
+        int skipped = 0;
         for (SegmentFile seg : closed) {
-            if (decide(seg, limit, createdBefore)) {
+            SegmentSummary summary = seg.summary();
+            if (summary != null && !summary.mayHaveDroppable(limit, createdBefore, index::isTracked, base,
+                    this::droppedInRange, checkpoints)) {
+                summary.forEachHeldRange((from, to) -> held.set(bit(from), bit(to)));
+                skipped++;
+                continue;
+            }
+            SegmentSummary.Builder fresh = new SegmentSummary.Builder(seg.firstSeq);
+            if (decide(seg, limit, createdBefore, fresh)) {
+                seg.setSummary(null); // rewritten below, or read again next time if that does not happen
                 affected.add(seg);
+            } else {
+                seg.setSummary(fresh.build());
             }
         }
+        LOG.debug("Compaction of {}: {} closed segments, {} skipped by their summary, {} to rewrite",
+                active.path.getParent(), closed.size(), skipped, affected.size());
         long dropped = 0;
         int rewritten = 0;
         int deleted = 0;
@@ -114,8 +136,11 @@ final class Compactor {
                 : new CompactionResult(dropped, rewritten, deleted, reclaimed);
     }
 
-    /** Pass 1 over one segment: marks held and droppable entries; true if anything in it can go. */
-    private boolean decide(SegmentFile seg, long limit, Instant createdBefore) {
+    /**
+     * Pass 1 over one segment: marks held and droppable entries; true if anything in it can go.
+     * Fills {@code summary} with what it read, which describes the segment if nothing can go.
+     */
+    private boolean decide(SegmentFile seg, long limit, Instant createdBefore, SegmentSummary.Builder summary) {
         if (!seg.acquire()) {
             return false;
         }
@@ -128,16 +153,25 @@ final class Compactor {
                     case LineScanner.ENTRY:
                         long seq = scanner.seq;
                         held.set(bit(seq));
-                        if (seq <= limit && !index.isTracked(seq) && scanner.time().isBefore(createdBefore)) {
+                        if (index.isTracked(seq)) {
+                            summary.pinnedEntry(seq);
+                            break;
+                        }
+                        Instant createdAt = scanner.time();
+                        if (seq <= limit && createdAt.isBefore(createdBefore)) {
                             drop.set(bit(seq));
                             affected = true;
+                        } else {
+                            summary.freeEntry(seq, createdAt);
                         }
                         break;
                     case LineScanner.STATUS:
                         affected |= statusDroppable(scanner.seq);
+                        summary.status(scanner.seq);
                         break;
                     case LineScanner.CHECKPOINT:
                         affected |= scanner.seq < checkpoints.getOrDefault(scanner.target, 0L);
+                        summary.checkpoint(scanner.target, scanner.seq);
                         break;
                     default:
                         break;
@@ -162,6 +196,12 @@ final class Compactor {
         return (int) (seq - base);
     }
 
+    /** Whether this run drops (so far in pass 1) an entry with a seq in [from, to]. */
+    private boolean droppedInRange(long from, long to) {
+        int next = drop.nextSetBit(bit(Math.max(from, base)));
+        return next >= 0 && next <= bit(Math.min(to, activeFirstSeq - 1));
+    }
+
     private record Outcome(long dropped, boolean deleted, SegmentFile fresh) {
     }
 
@@ -174,6 +214,7 @@ final class Compactor {
         List<long[]> moved = new ArrayList<>();
         SparseIndex sparse = new SparseIndex();
         long lastEntry = seg.firstSeq - 1;
+        SegmentSummary.Builder summary = new SegmentSummary.Builder(seg.firstSeq);
         SegmentRewrite rw = null;
         try {
             rw = SegmentRewrite.begin(fs, seg.path);
@@ -190,15 +231,26 @@ final class Compactor {
                             sparse.onEntry(scanner.seq, rw.length());
                             moved.add(new long[] {scanner.seq, rw.length()});
                             lastEntry = scanner.seq;
+                            if (index.isTracked(scanner.seq)) {
+                                summary.pinnedEntry(scanner.seq);
+                            } else {
+                                summary.freeEntry(scanner.seq, scanner.time());
+                            }
                         } else {
                             droppedSeqs.add(scanner.seq);
                         }
                         break;
                     case LineScanner.STATUS:
                         keep = !statusDroppable(scanner.seq);
+                        if (keep) {
+                            summary.status(scanner.seq);
+                        }
                         break;
                     case LineScanner.CHECKPOINT:
                         keep = scanner.seq >= checkpoints.getOrDefault(scanner.target, 0L);
+                        if (keep) {
+                            summary.checkpoint(scanner.target, scanner.seq);
+                        }
                         break;
                     default:
                         keep = true;
@@ -212,7 +264,7 @@ final class Compactor {
             if (retained > 0) {
                 rw.force();
             }
-            return swap(seg, rw, retained == 0, droppedSeqs, moved, sparse, lastEntry);
+            return swap(seg, rw, retained == 0, droppedSeqs, moved, sparse, lastEntry, summary.build());
         } catch (IOException e) {
             writer.poison("compacting " + seg.path, e);
             throw new WalIOException("Compaction of " + seg.path + " failed: " + IoErrors.describe(e)
@@ -232,7 +284,7 @@ final class Compactor {
     }
 
     private Outcome swap(SegmentFile seg, SegmentRewrite rw, boolean empty, List<Long> droppedSeqs, List<long[]> moved,
-                         SparseIndex sparse, long lastEntry) throws IOException {
+                         SparseIndex sparse, long lastEntry, SegmentSummary summary) throws IOException {
         synchronized (statusLock) {
             layoutLock.writeLock().lock();
             try {
@@ -251,9 +303,10 @@ final class Compactor {
                     fs.syncDirectory(seg.path.getParent());
                 } else {
                     rw.commit();
-                    fresh = new SegmentFile(fs, seg.path, seg.firstSeq, seg.createdAt, seg.dataStart, rw.length(),
+                    fresh = new SegmentFile(fs, seg.path, seg.id, seg.createdAt, seg.dataStart, rw.length(),
                             sparse, null);
                     fresh.setLastEntrySeq(lastEntry);
+                    fresh.setSummary(summary);
                     segments.replace(seg, fresh);
                     for (long[] m : moved) {
                         index.relocate(m[0], m[1]);

@@ -3,7 +3,10 @@ package org.wal4j.storage.file;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +31,13 @@ import org.wal4j.WalEntry;
  * <p>Stateless and thread-safe.
  */
 final class EntryDecoder {
-    private static final JsonFactory JSON = new JsonFactory();
+    /**
+     * Repeated field names are refused: the scanner that indexes a line reads the first
+     * {@code "seq"} and {@code "targets"}, a parser that kept the last of repeated ones would
+     * return an entry other than the one indexed.
+     */
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private static final byte[] PAYLOAD = LineCodec.ascii("\"payload\":");
 
     private EntryDecoder() {
@@ -127,7 +136,10 @@ final class EntryDecoder {
                 || b[end - 1] != '}') {
             throw new IOException("payload is not where the format puts it");
         }
-        return new String(b, from, end - 1 - from, StandardCharsets.UTF_8);
+        // strict: bytes that are not UTF-8 are damage, not text to replace with U+FFFD
+        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(b, from, end - 1 - from)).toString();
     }
 
     private static String text(JsonParser p) throws IOException {

@@ -227,9 +227,13 @@ public final class FileWalStorage implements WalStorage {
         writer.submit(request);
         for (int i = 0; i < kept.size(); i++) {
             StatusRecord r = kept.get(i);
-            LogReader.Located located = untracked.get(i);
-            if (!index.apply(r) && located != null && (!r.status().isTerminal() || r.status() == EntryStatus.DEAD)) {
-                index.retrack(r.seq(), located.offset(), located.targets(), r);
+            if (!index.apply(r) && (!r.status().isTerminal() || r.status() == EntryStatus.DEAD)) {
+                // finished before: re-track it. It may have been tracked when checked above and finished by
+                // an earlier record of this call; recovery replays the records one by one, so must the index.
+                LogReader.Located located = untracked.get(i) != null ? untracked.get(i) : reader.locate(r.seq());
+                if (located != null) {
+                    index.retrack(r.seq(), located.offset(), located.targets(), r);
+                }
             }
         }
         return request.done;
@@ -278,8 +282,8 @@ public final class FileWalStorage implements WalStorage {
     }
 
     /**
-     * Closes the segment being written and starts a new one, if the current one holds an entry;
-     * for tests, which need closed segments to compact.
+     * Closes the segment being written and starts a new one, if the current one holds a record
+     * besides its header; for tests, which need closed segments to compact.
      */
     CompletableFuture<Void> rotate() {
         WriteRequest request = WriteRequest.rotate();

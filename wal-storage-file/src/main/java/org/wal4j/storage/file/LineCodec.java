@@ -24,7 +24,7 @@ import org.wal4j.WalEntry;
  *   hhhhhhhh  CRC32C of the bytes of REST, 8 lowercase hex digits
  *   REST      "type":"…", the record's fields in a fixed order, the object's closing }
  *
- *   header      "type":"header","version":1,"firstSeq":N,"createdAt":"ISO-8601"}
+ *   header      "type":"header","version":1,"firstSeq":N,"createdAt":"ISO-8601"[,"part":N]}
  *   entry       "type":"entry","seq":N,"id":"…","createdAt":"ISO-8601","namespace":"…",
  *               "key":"…"|null,"operation":"…","targets":["…",…],"idempotencyKey":"…",
  *               "correlationId":…,"tenantId":…,"userId":…,
@@ -152,13 +152,16 @@ final class LineCodec {
         });
     }
 
-    /** A segment's first line, framed, with its {@code \n}. */
-    static byte[] headerLine(long firstSeq, Instant createdAt) {
+    /** A segment's first line, framed, with its {@code \n}; {@code "part"} only for a part above 0. */
+    static byte[] headerLine(SegmentFile.Id id, Instant createdAt) {
         return framed(g -> {
             g.writeStringField("type", "header");
             g.writeNumberField("version", FORMAT_VERSION);
-            g.writeNumberField("firstSeq", firstSeq);
+            g.writeNumberField("firstSeq", id.firstSeq());
             g.writeStringField("createdAt", createdAt.toString());
+            if (id.part() > 0) {
+                g.writeNumberField("part", id.part());
+            }
         });
     }
 

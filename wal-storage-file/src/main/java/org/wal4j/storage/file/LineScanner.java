@@ -47,6 +47,7 @@ final class LineScanner {
     private static final byte[] REASON = LineCodec.ascii(",\"reason\":");
     private static final byte[] VERSION = LineCodec.ascii("\"version\":");
     private static final byte[] FIRST_SEQ = LineCodec.ascii(",\"firstSeq\":");
+    private static final byte[] PART = LineCodec.ascii(",\"part\":");
     private static final byte[] NULL = LineCodec.ascii("null");
     private static final EntryStatus[] STATUSES = EntryStatus.values();
     private static final byte[][] STATUS_NAMES = new byte[STATUSES.length][];
@@ -93,6 +94,8 @@ final class LineScanner {
     /** HEADER. */
     long firstSeq;
     int version;
+    /** HEADER: the part number, 0 when the header has none. */
+    int part;
     private int timeStart;
     private int timeEnd;
     private int reasonStart;
@@ -271,6 +274,15 @@ final class LineScanner {
         timeStart = p + 1;
         skipString(false);
         timeEnd = p - 1;
+        part = 0;
+        if (regionMatches(p, PART)) {
+            p += PART.length;
+            long n = readLong();
+            if (n < 1 || n > Integer.MAX_VALUE) {
+                throw new Malformed("part " + n + " out of range");
+            }
+            part = (int) n;
+        }
     }
 
     /** ENTRY and HEADER: createdAt; STATUS and CHECKPOINT: at. */

@@ -239,10 +239,10 @@ final class LogReader {
             if (previous == null) {
                 seg = segments.acquireFloor(fromSeq);
                 if (seg == null) {
-                    seg = segments.acquireNext(Long.MIN_VALUE);
+                    seg = segments.acquireNext(null);
                 }
             } else {
-                seg = segments.acquireNext(previous.firstSeq);
+                seg = segments.acquireNext(previous.id);
                 previous.release();
             }
             if (seg == null || seg.firstSeq > toSeq) {

@@ -307,7 +307,7 @@ final class LogWriter implements Runnable {
                     force = true;
                     break;
                 case WriteRequest.ROTATE:
-                    if (lastFramedInActive >= active.file.firstSeq) {
+                    if (activeHoldsRecords()) {
                         flush();
                         rotate();
                     }
@@ -349,13 +349,13 @@ final class LogWriter implements Runnable {
     }
 
     /**
-     * Makes room for a line of {@code length} bytes: rotates first if the active segment holds an
-     * entry and the line would take it past its size or it is past its age; flushes the buffer if
-     * the line does not fit in it.
+     * Makes room for a line of {@code length} bytes: rotates first if the active segment holds a
+     * record (an entry, a status or a checkpoint) and the line would take it past its size or it is
+     * past its age; flushes the buffer if the line does not fit in it. A segment holding only its
+     * header never rotates, so a line larger than a segment still gets one of its own.
      */
     private void ensureRoom(int length) throws IOException {
-        boolean hasEntries = lastFramedInActive >= active.file.firstSeq;
-        if (hasEntries && (rotateForAge
+        if (activeHoldsRecords() && (rotateForAge
                 || active.writePos + buffer.position() + length > config.segmentBytes())) {
             flush();
             rotate();
@@ -406,14 +406,19 @@ final class LogWriter implements Runnable {
      */
     private void rotate() throws IOException {
         ActiveSegment old = active;
+        // Named by the seq of its first entry to come. If the closing segment holds no entry (only
+        // status or checkpoint records), that seq is the closing one's own first seq: the next part.
+        SegmentFile.Id nextId = nextSeq == old.file.firstSeq
+                ? new SegmentFile.Id(nextSeq, Math.addExact(old.file.id.part(), 1))
+                : new SegmentFile.Id(nextSeq, 0);
         if (config.preallocate()) {
             setStep("cutting the preallocated end of", old.file.path, old.writePos);
             old.channel.truncate(old.writePos);
             old.forcedPos = -1; // the truncation changed the size: force again
         }
         force();
-        setStep("creating the next segment", dir.resolve(SegmentFile.fileName(nextSeq)), -1);
-        ActiveSegment next = ActiveSegment.create(fs, dir, nextSeq, clock.instant(),
+        setStep("creating the next segment", dir.resolve(SegmentFile.fileName(nextId)), -1);
+        ActiveSegment next = ActiveSegment.create(fs, dir, nextId, clock.instant(),
                 config.preallocate() ? config.segmentBytes() : 0);
         segments.add(next.file);
         active = next;
@@ -469,7 +474,7 @@ final class LogWriter implements Runnable {
                 && System.nanoTime() - lastForceNanos >= config.syncInterval().toNanos()) {
             force();
         }
-        if (ageExpired() && lastFramedInActive >= active.file.firstSeq) {
+        if (ageExpired() && activeHoldsRecords()) {
             rotate();
         }
     }
@@ -479,11 +484,16 @@ final class LogWriter implements Runnable {
         if (policy == SyncPolicy.INTERVAL && active.forcedPos != active.writePos) {
             wait = Math.min(wait, lastForceNanos + config.syncInterval().toNanos() - System.nanoTime());
         }
-        if (lastFramedInActive >= active.file.firstSeq) {
+        if (activeHoldsRecords()) {
             long ageMillis = active.file.createdAt.toEpochMilli() + config.segmentMaxAge().toMillis() - clock.millis();
             wait = Math.min(wait, TimeUnit.MILLISECONDS.toNanos(Math.max(0, ageMillis)));
         }
         return Math.max(1, wait);
+    }
+
+    /** True if the active segment holds a line besides its header, written or still in the buffer. */
+    private boolean activeHoldsRecords() {
+        return active.writePos + buffer.position() > active.file.dataStart;
     }
 
     private boolean ageExpired() {

@@ -79,6 +79,8 @@ final class Recovery {
     private final List<Path> removedTempFiles = new ArrayList<>();
     private long entries;
     private long lastEntrySeq;
+    /** What the first line of the segment being scanned is, if not a valid header. */
+    private Region headerDamage;
     /** Channel of the last segment, kept open to become the writer's. */
     private WalFileChannel lastChannel;
 
@@ -101,22 +103,22 @@ final class Recovery {
 
     private Recovered recover() throws IOException {
         long started = System.nanoTime();
-        List<Long> seqs = new ArrayList<>();
+        List<SegmentFile.Id> ids = new ArrayList<>();
         List<Path> temps = new ArrayList<>();
         for (Path file : fs.list(dir)) {
             String name = file.getFileName().toString();
             if (SegmentFile.isSegmentName(name)) {
-                seqs.add(SegmentFile.seqOf(name));
+                ids.add(SegmentFile.idOf(name));
             } else if (name.endsWith(SegmentRewrite.TEMP_SUFFIX)) {
                 temps.add(file);
             }
         }
         removeTempFiles(temps);
-        seqs.sort(null);
-        for (int i = 0; i < seqs.size(); i++) {
-            boolean last = i == seqs.size() - 1;
-            scanSegment(dir.resolve(SegmentFile.fileName(seqs.get(i))), seqs.get(i), last,
-                    last ? Long.MAX_VALUE : seqs.get(i + 1));
+        ids.sort(null);
+        for (int i = 0; i < ids.size(); i++) {
+            boolean last = i == ids.size() - 1;
+            scanSegment(dir.resolve(SegmentFile.fileName(ids.get(i))), ids.get(i), last,
+                    last ? Long.MAX_VALUE : ids.get(i + 1).firstSeq());
         }
         ActiveSegment active = openActive();
         long lastSeq = Math.max(lastEntrySeq, active.file.firstSeq - 1);
@@ -147,7 +149,8 @@ final class Recovery {
     private ActiveSegment openActive() throws IOException {
         SegmentFile last = segments.last();
         if (last == null) {
-            ActiveSegment created = ActiveSegment.create(fs, dir, lastEntrySeq + 1, config.clock().instant(),
+            ActiveSegment created = ActiveSegment.create(fs, dir, new SegmentFile.Id(lastEntrySeq + 1, 0),
+                    config.clock().instant(),
                     config.preallocate() ? config.segmentBytes() : 0);
             segments.add(created.file);
             return created;
@@ -161,21 +164,22 @@ final class Recovery {
         return new ActiveSegment(last, channel, last.end());
     }
 
-    private void scanSegment(Path path, long nameSeq, boolean isLast, long nextFirstSeq) throws IOException {
+    private void scanSegment(Path path, SegmentFile.Id id, boolean isLast, long nextFirstSeq) throws IOException {
         WalFileChannel ch = fs.open(path, WalFileSystem.OpenMode.READ_WRITE);
         boolean keepOpen = false;
         try {
             long size = ch.size();
-            LineReader r = new LineReader(ch, 0, size, SCAN_BUFFER, LogReader.maxLine());
-            boolean headerOk = r.next() && readHeader(r, nameSeq);
-            Instant createdAt = headerOk ? scanner.time() : config.clock().instant();
+            // no bigger than the file: a log of many small segments would otherwise allocate 1 MiB per segment
+            LineReader r = new LineReader(ch, 0, size, (int) Math.min(SCAN_BUFFER, size + 1), LogReader.maxLine());
+            Instant headerTime = readHeader(r, id);
+            boolean headerOk = headerTime != null;
+            Instant createdAt = headerOk ? headerTime : config.clock().instant();
             long dataStart = headerOk ? r.nextOffset() : 0;
-            SegmentFile seg = new SegmentFile(fs, path, nameSeq, createdAt, dataStart, dataStart, new SparseIndex(),
+            SegmentFile seg = new SegmentFile(fs, path, id, createdAt, dataStart, dataStart, new SparseIndex(),
                     null);
             segments.add(seg);
             List<Region> middle = new ArrayList<>();
-            Region open = headerOk ? null : new Region(0, "no valid header line", scanner.storedCrc,
-                    scanner.computedCrc);
+            Region open = headerOk ? null : headerDamage;
             long goodEnd = dataStart;
             boolean anyGood = false;
             while (r.next()) {
@@ -199,8 +203,10 @@ final class Recovery {
                     continue;
                 }
                 if (open == null) {
-                    open = new Region(r.offset, problem, checksumValid ? -1 : scanner.storedCrc,
-                            checksumValid ? -1 : scanner.computedCrc);
+                    // checksums only of a whole line whose checksum failed; the scanner's are stale otherwise
+                    boolean crcRead = r.kind == LineReader.Kind.LINE && !checksumValid;
+                    open = new Region(r.offset, problem, crcRead ? scanner.storedCrc : -1,
+                            crcRead ? scanner.computedCrc : -1);
                 }
                 open.zerosOnly &= r.kind == LineReader.Kind.ZEROS;
                 open.checksumValid |= checksumValid;
@@ -235,16 +241,42 @@ final class Recovery {
         }
     }
 
-    private boolean readHeader(LineReader r, long nameSeq) {
-        if (r.kind != LineReader.Kind.LINE || !scanner.checksumOk(r.buf(), r.start, r.end)) {
-            return false;
+    /**
+     * Reads the first line: the creation time of a whole, checksum-valid header line that names the
+     * same first seq and part as the file name; otherwise null, with {@link #headerDamage} saying
+     * what is there instead.
+     */
+    private Instant readHeader(LineReader r, SegmentFile.Id id) throws IOException {
+        headerDamage = null;
+        if (!r.next()) {
+            headerDamage = new Region(0, "no valid header line: the file is empty", -1, -1);
+            return null;
+        }
+        String problem = lineProblem(r);
+        if (problem != null) {
+            boolean crcRead = r.kind == LineReader.Kind.LINE && scanner.storedCrc >= 0;
+            headerDamage = new Region(0, "no valid header line: " + problem, crcRead ? scanner.storedCrc : -1,
+                    crcRead ? scanner.computedCrc : -1);
+            headerDamage.zerosOnly = r.kind == LineReader.Kind.ZEROS;
+            return null;
         }
         try {
             scanner.parse();
+            if (scanner.type != LineScanner.HEADER) {
+                problem = "the first line is not a header";
+            } else if (scanner.firstSeq != id.firstSeq() || scanner.part != id.part()) {
+                problem = "the header names segment " + new SegmentFile.Id(scanner.firstSeq, scanner.part)
+                        + " but the file name says " + id;
+            } else {
+                return scanner.time();
+            }
         } catch (LineScanner.Malformed e) {
-            return false;
+            problem = e.getMessage();
         }
-        return scanner.type == LineScanner.HEADER && scanner.firstSeq == nameSeq;
+        headerDamage = new Region(0, "no valid header line: " + problem, -1, -1);
+        headerDamage.checksumValid = true;
+        headerDamage.zerosOnly = false;
+        return null;
     }
 
     /** Null for a whole, checksum-valid, well-formed line; otherwise what is wrong with it. */
@@ -421,7 +453,7 @@ final class Recovery {
                 rewrite.copy(ch, 0, seg.dataStart);
                 from = seg.dataStart;
             } else {
-                byte[] header = LineCodec.headerLine(seg.firstSeq, seg.createdAt);
+                byte[] header = LineCodec.headerLine(seg.id, seg.createdAt);
                 rewrite.append(header, 0, header.length);
                 from = 0;
             }

@@ -36,7 +36,7 @@ final class Reindex {
                 }
             }
         }
-        SegmentFile fresh = new SegmentFile(fs, old.path, old.firstSeq, old.createdAt, dataStart, size, sparse, null);
+        SegmentFile fresh = new SegmentFile(fs, old.path, old.id, old.createdAt, dataStart, size, sparse, null);
         fresh.setLastEntrySeq(lastSeq);
         return fresh;
     }

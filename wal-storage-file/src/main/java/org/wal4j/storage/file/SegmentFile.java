@@ -7,6 +7,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -21,8 +22,33 @@ import java.util.regex.Pattern;
  */
 final class SegmentFile {
     static final String SUFFIX = ".wal";
-    private static final Pattern NAME = Pattern.compile("\\d{20}\\.wal");
+    private static final Pattern NAME = Pattern.compile("(\\d{20})(?:_(\\d{6,10}))?\\.wal");
 
+    /**
+     * Where a segment stands in the log: the seq its first entry has or will have, then the part
+     * number among segments with that first seq. Only a segment that held no entry when it was
+     * closed is followed by one with the same first seq (part + 1); every entry of the log is in
+     * the last part of its first seq. Ordered by first seq, then part: the order of the log.
+     */
+    record Id(long firstSeq, int part) implements Comparable<Id> {
+        /** Sorts after every part of {@code seq}: the floor of it is the segment that can hold entry {@code seq}. */
+        static Id lastPartOf(long seq) {
+            return new Id(seq, Integer.MAX_VALUE);
+        }
+
+        @Override
+        public int compareTo(Id o) {
+            int bySeq = Long.compare(firstSeq, o.firstSeq);
+            return bySeq != 0 ? bySeq : Integer.compare(part, o.part);
+        }
+
+        @Override
+        public String toString() {
+            return part == 0 ? String.valueOf(firstSeq) : firstSeq + "_" + part;
+        }
+    }
+
+    final Id id;
     final long firstSeq;
     final Path path;
     final Instant createdAt;
@@ -36,12 +62,15 @@ final class SegmentFile {
     private WalFileChannel channel;
     private volatile long end;
     private volatile long lastEntrySeq;
+    /** What compaction last learned of this version, or null if it has not read it all yet. */
+    private volatile SegmentSummary summary;
 
-    SegmentFile(WalFileSystem fs, Path path, long firstSeq, Instant createdAt, long dataStart, long end,
+    SegmentFile(WalFileSystem fs, Path path, Id id, Instant createdAt, long dataStart, long end,
                 SparseIndex sparse, WalFileChannel channel) {
         this.fs = fs;
         this.path = path;
-        this.firstSeq = firstSeq;
+        this.id = id;
+        this.firstSeq = id.firstSeq();
         this.createdAt = createdAt;
         this.dataStart = dataStart;
         this.end = end;
@@ -50,16 +79,32 @@ final class SegmentFile {
         this.lastEntrySeq = firstSeq - 1;
     }
 
-    static String fileName(long firstSeq) {
-        return String.format("%020d%s", firstSeq, SUFFIX);
+    /** {@code 00000000000000000042.wal} for part 0, {@code 00000000000000000042_000001.wal} for part 1. */
+    static String fileName(Id id) {
+        return id.part() == 0 ? String.format("%020d%s", id.firstSeq(), SUFFIX)
+                : String.format("%020d_%06d%s", id.firstSeq(), id.part(), SUFFIX);
     }
 
+    /** True for exactly the names {@link #fileName} gives; other files in the directory are not the log's. */
     static boolean isSegmentName(String name) {
-        return NAME.matcher(name).matches();
+        try {
+            return fileName(idOf(name)).equals(name);
+        } catch (IllegalArgumentException e) { // NumberFormatException too: a number out of range
+            return false;
+        }
+    }
+
+    /** The id a segment name gives. @throws IllegalArgumentException if it is not a segment name */
+    static Id idOf(String name) {
+        Matcher m = NAME.matcher(name);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a segment file name: " + name);
+        }
+        return new Id(Long.parseLong(m.group(1)), m.group(2) == null ? 0 : Integer.parseInt(m.group(2)));
     }
 
     static long seqOf(String name) {
-        return Long.parseLong(name.substring(0, 20));
+        return idOf(name).firstSeq();
     }
 
     /** Bytes of whole lines: readers never read past it. */
@@ -79,6 +124,14 @@ final class SegmentFile {
 
     void setLastEntrySeq(long seq) {
         this.lastEntrySeq = seq;
+    }
+
+    SegmentSummary summary() {
+        return summary;
+    }
+
+    void setSummary(SegmentSummary summary) {
+        this.summary = summary;
     }
 
     boolean acquire() {

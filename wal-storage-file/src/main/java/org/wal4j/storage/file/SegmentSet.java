@@ -6,31 +6,32 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
- * The log's segments by first seq. Invariants: at most one segment is being written, the one with
- * the highest first seq (the writer adds a new one only after it is created, forced and its
- * directory entry forced); every entry in a segment has a seq at or above the segment's first seq
- * and below the next segment's first seq.
+ * The log's segments by {@link SegmentFile.Id} (first seq, then part). Invariants: at most one
+ * segment is being written, the last one (the writer adds a new one only after it is created,
+ * forced and its directory entry forced); every entry in a segment has a seq at or above the
+ * segment's first seq and below the next segment's first seq, so of several parts with one first
+ * seq only the last holds entries.
  *
  * <p>Thread-safe: readers look up concurrently with the writer adding segments and compaction
  * replacing or removing closed ones.
  */
 final class SegmentSet {
-    private final ConcurrentSkipListMap<Long, SegmentFile> segments = new ConcurrentSkipListMap<>();
+    private final ConcurrentSkipListMap<SegmentFile.Id, SegmentFile> segments = new ConcurrentSkipListMap<>();
 
     void add(SegmentFile segment) {
-        segments.put(segment.firstSeq, segment);
+        segments.put(segment.id, segment);
     }
 
     /** Installs {@code next} in place of {@code previous} and retires {@code previous}. */
     void replace(SegmentFile previous, SegmentFile next) {
-        if (!segments.replace(previous.firstSeq, previous, next)) {
+        if (!segments.replace(previous.id, previous, next)) {
             throw new IllegalStateException("segment " + previous + " is no longer current");
         }
         previous.retire();
     }
 
     void remove(SegmentFile segment) {
-        if (segments.remove(segment.firstSeq, segment)) {
+        if (segments.remove(segment.id, segment)) {
             segment.retire();
         }
     }
@@ -38,7 +39,7 @@ final class SegmentSet {
     /** The segment that holds {@code seq} if any segment does, acquired; null if none. */
     SegmentFile acquireFloor(long seq) {
         while (true) {
-            Map.Entry<Long, SegmentFile> e = segments.floorEntry(seq);
+            Map.Entry<SegmentFile.Id, SegmentFile> e = segments.floorEntry(SegmentFile.Id.lastPartOf(seq));
             if (e == null) {
                 return null;
             }
@@ -48,10 +49,11 @@ final class SegmentSet {
         }
     }
 
-    /** The first segment after the one starting at {@code firstSeq}, acquired; null if none. */
-    SegmentFile acquireNext(long firstSeq) {
+    /** The first segment after {@code previous} (null: the first segment), acquired; null if none. */
+    SegmentFile acquireNext(SegmentFile.Id previous) {
         while (true) {
-            Map.Entry<Long, SegmentFile> e = segments.higherEntry(firstSeq);
+            Map.Entry<SegmentFile.Id, SegmentFile> e = previous == null ? segments.firstEntry()
+                    : segments.higherEntry(previous);
             if (e == null) {
                 return null;
             }
@@ -62,7 +64,7 @@ final class SegmentSet {
     }
 
     SegmentFile last() {
-        Map.Entry<Long, SegmentFile> e = segments.lastEntry();
+        Map.Entry<SegmentFile.Id, SegmentFile> e = segments.lastEntry();
         return e == null ? null : e.getValue();
     }
 
@@ -94,7 +96,7 @@ final class SegmentSet {
     /** Retires every segment: their read channels close once no reader holds them. */
     void retireAll() {
         for (SegmentFile s : segments.values()) {
-            if (segments.remove(s.firstSeq, s)) {
+            if (segments.remove(s.id, s)) {
                 s.retire();
             }
         }

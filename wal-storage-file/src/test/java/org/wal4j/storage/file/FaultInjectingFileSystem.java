@@ -85,7 +85,7 @@ public final class FaultInjectingFileSystem implements WalFileSystem {
         }
     }
 
-    private final WalFileSystem real = WalFileSystem.real();
+    private final WalFileSystem real;
     private final Object lock = new Object();
     private final Random random;
     // @GuardedBy("lock")
@@ -94,6 +94,7 @@ public final class FaultInjectingFileSystem implements WalFileSystem {
     private final List<Fault> faults = new ArrayList<>();
     private final List<FaultChannel> openChannels = new ArrayList<>();
     private long calls;
+    private final Map<Op, Long> callsByOp = new java.util.EnumMap<>(Op.class);
     private long crashAtCall = -1;
     private CrashMode crashAtCallMode;
     private boolean down;
@@ -102,7 +103,17 @@ public final class FaultInjectingFileSystem implements WalFileSystem {
     private Op crashedAfter;
 
     public FaultInjectingFileSystem(long seed) {
+        this(seed, WalFileSystem.real());
+    }
+
+    /**
+     * Over {@code underlying} instead of the real file system: a test that only needs the
+     * simulated power loss may pass one whose forces do nothing, since what survives a crash here
+     * is decided by this class's own record of forced content, not by the disk.
+     */
+    FaultInjectingFileSystem(long seed, WalFileSystem underlying) {
         this.random = new Random(seed);
+        this.real = underlying;
     }
 
     /** The error a full disk gives on Linux. */
@@ -157,6 +168,13 @@ public final class FaultInjectingFileSystem implements WalFileSystem {
     public long calls() {
         synchronized (lock) {
             return calls;
+        }
+    }
+
+    /** I/O calls of kind {@code op} made so far. */
+    public long calls(Op op) {
+        synchronized (lock) {
+            return callsByOp.getOrDefault(op, 0L);
         }
     }
 
@@ -286,6 +304,7 @@ public final class FaultInjectingFileSystem implements WalFileSystem {
             throw new IOException("simulated power loss: the machine is down (" + op + " " + path + ")");
         }
         calls++;
+        callsByOp.merge(op, 1L, Long::sum);
         for (Iterator<Fault> it = faults.iterator(); it.hasNext(); ) {
             Fault f = it.next();
             if (f.op == op && f.paths.test(path) && --f.countdown <= 0) {

@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -19,9 +21,12 @@ import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wal4j.AppendResult;
+import org.wal4j.CompactionResult;
 import org.wal4j.EntryStatus;
 import org.wal4j.StatusRecord;
 import org.wal4j.SyncPolicy;
+import org.wal4j.TrackedEntry;
+import org.wal4j.WalCorruptionException;
 import org.wal4j.WalEntry;
 import org.wal4j.WalLockedException;
 import org.wal4j.WalUnavailableException;
@@ -280,5 +285,123 @@ class FileWalStorageTest {
             }
             assertTrue(Files.list(dir).count() > 3);
         }
+    }
+    @Test
+    void rotation_ofASegmentHoldingOnlyStatusRecords_startsTheNextPartOfItsFirstSeq() throws Exception {
+        FileStorageConfig.Builder config = FileStorageConfig.builder(dir).segmentBytes(4096);
+        String partWithEntry4;
+        try (FileWalStorage log = open(config)) {
+            log.append(TestEntries.batch(1, 3));
+            log.rotate().join();
+            for (int attempt = 1; attempt <= 40; attempt++) {
+                for (long seq = 1; seq <= 3; seq++) {
+                    log.appendStatus(List.of(new StatusRecord(seq, "primary", EntryStatus.RETRYING, attempt,
+                            WalStorageContract.AT, "timeout " + attempt)));
+                }
+                if (attempt % 13 == 0) {
+                    log.saveCheckpoint("primary", attempt / 13).join();
+                }
+            }
+            List<Path> segments = Logs.segments(dir);
+            assertTrue(segments.size() >= 5, "segments: " + segments);
+            assertEquals("00000000000000000001.wal", segments.get(0).getFileName().toString());
+            assertEquals("00000000000000000004.wal", segments.get(1).getFileName().toString());
+            ObjectMapper json = new ObjectMapper();
+            for (int part = 1; part < segments.size() - 1; part++) {
+                Path p = segments.get(part + 1);
+                assertEquals(String.format("00000000000000000004_%06d.wal", part), p.getFileName().toString());
+                JsonNode header = json.readTree(Files.readAllLines(p).get(0));
+                assertEquals(4, header.get("firstSeq").asLong(), p.toString());
+                assertEquals(part, header.get("part").asInt(), p.toString());
+            }
+            for (Path p : segments) {
+                assertTrue(Files.size(p) <= 4096, p + " has " + Files.size(p) + " bytes");
+            }
+            assertEquals(4, log.append(TestEntries.entry(4)));
+            partWithEntry4 = Logs.lastSegment(dir).getFileName().toString();
+            assertEquals(segments.get(segments.size() - 1).getFileName().toString(), partWithEntry4);
+            assertTrue(new String(Logs.read(Logs.lastSegment(dir)), StandardCharsets.UTF_8).contains("\"seq\":4,"),
+                    "entry 4 goes into the last part");
+            log.append(TestEntries.batch(5, 20));
+            SegmentFile.Id last = SegmentFile.idOf(Logs.lastSegment(dir).getFileName().toString());
+            assertTrue(last.firstSeq() > 4 && last.part() == 0, "entries after 4 start part-0 segments: " + last);
+        }
+        try (FileWalStorage log = open(config)) {
+            assertTrue(log.recoveryReport().clean(), log.recoveryReport().toString());
+            assertEquals(24, log.lastSeq());
+            assertEquals(3, log.checkpoint("primary"));
+            List<TrackedEntry> unfinished = log.unfinished("primary", 0, 100);
+            assertEquals(24, unfinished.size());
+            for (int i = 0; i < 3; i++) {
+                TrackedEntry t = unfinished.get(i);
+                assertEquals(EntryStatus.RETRYING, t.status());
+                assertEquals(40, t.attempts());
+                assertEquals("timeout 40", t.reason());
+            }
+            assertEquals(TestEntries.entry(4).payload(), log.read(4).orElseThrow().payload());
+            assertEquals(List.of(1L, 2L, 3L, 4L, 5L), WalStorageContract.seqsOf(log.read(1, 5, 10)));
+
+            // once entries 1..3 are gone, the closed parts hold nothing anyone needs and are deleted
+            List<StatusRecord> applied = new ArrayList<>();
+            for (long seq = 1; seq <= 3; seq++) {
+                applied.add(StatusRecord.of(seq, "primary", EntryStatus.APPLIED, 41, WalStorageContract.AT));
+            }
+            log.appendStatus(applied);
+            log.rotate().join();
+            CompactionResult result = log.compact(3, Instant.MAX);
+            assertEquals(3, result.entriesDropped());
+            assertEquals(List.of(partWithEntry4), Logs.names(dir).stream()
+                    .filter(n -> n.startsWith("00000000000000000001") || n.startsWith("00000000000000000004")).toList(),
+                    "segment 1 and the status-only parts of 4 are deleted");
+            assertEquals(4, log.read(4).orElseThrow().seq());
+        }
+        try (FileWalStorage log = open(config)) {
+            assertTrue(log.recoveryReport().clean(), log.recoveryReport().toString());
+            assertEquals(21, log.stats().entries());
+            assertEquals(25, log.append(TestEntries.entry(25)));
+        }
+    }
+
+    @Test
+    void open_leavesAlone_filesWhoseNamesAreNotSegmentNames() throws Exception {
+        try (FileWalStorage log = open(FileStorageConfig.builder(dir))) {
+            log.append(TestEntries.entry(1));
+        }
+        List<String> foreign = List.of("99999999999999999999.wal", "00000000000000000001_000000.wal",
+                "00000000000000000001_0000001.wal", "00000000000000000001_99999999999.wal", "1.wal", "notes.txt");
+        for (String name : foreign) {
+            Files.writeString(dir.resolve(name), "not a segment\n");
+        }
+        try (FileWalStorage log = open(FileStorageConfig.builder(dir))) {
+            assertTrue(log.recoveryReport().clean(), log.recoveryReport().toString());
+            assertEquals(1, log.lastSeq());
+            assertEquals(2, log.append(TestEntries.entry(2)));
+        }
+        for (String name : foreign) {
+            assertEquals("not a segment\n", Files.readString(dir.resolve(name)), name);
+        }
+    }
+
+    @Test
+    void recovery_ofAPartWhoseHeaderNamesAnotherPart_isCorruption() throws Exception {
+        FileStorageConfig config = FileStorageConfig.builder(dir).segmentBytes(1024).build();
+        try (FileWalStorage log = FileWalStorage.open(config)) {
+            log.append(TestEntries.entry(1));
+            log.rotate().join();
+            for (int i = 1; i <= 30; i++) {
+                log.appendStatus(List.of(new StatusRecord(1, "primary", EntryStatus.RETRYING, i,
+                        WalStorageContract.AT, "timeout")));
+            }
+        }
+        Path part1 = dir.resolve("00000000000000000002_000001.wal");
+        assertTrue(Files.exists(part1), Logs.names(dir).toString());
+        Path renamed = dir.resolve("00000000000000000002_000007.wal");
+        Files.move(part1, renamed);
+        WalCorruptionException e = assertThrows(WalCorruptionException.class, () -> FileWalStorage.open(config));
+        assertEquals(renamed, e.file());
+        assertEquals(0, e.offset());
+        int headerLength = Files.readAllLines(renamed).get(0).length() + 1;
+        assertEquals("Corrupt record in " + renamed + " at offset 0: no valid header line: the header names segment "
+                + "2_1 but the file name says 2_7 (" + headerLength + " bytes of damage)", e.getMessage());
     }
 }

@@ -152,6 +152,20 @@ abstract class WalStorageContract {
     }
 
     @Test
+    void oneStatusCall_thatFinishesAndReopensAnEntry_leavesItTracked_beforeAndAfterAReopen() {
+        s().append(TestEntries.entry(1, "primary"));
+        s().appendStatus(List.of(new StatusRecord(1, "primary", EntryStatus.RETRYING, 1, AT, "timeout"),
+                StatusRecord.of(1, "primary", EntryStatus.APPLIED, 2, AT),
+                new StatusRecord(1, "primary", EntryStatus.RETRYING, 3, AT, "replayed")));
+        assertEquals(Optional.of(EntryStatus.RETRYING), s().status(1, "primary"));
+        assertEquals(List.of(1L), trackedSeqs(s().unfinished("primary", 0, 10)));
+        assertEquals(3, s().unfinished("primary", 0, 10).get(0).attempts());
+        storage = reopen(storage);
+        assertEquals(Optional.of(EntryStatus.RETRYING), s().status(1, "primary"));
+        assertEquals(3, s().unfinished("primary", 0, 10).get(0).attempts());
+    }
+
+    @Test
     void requeueOfAFinishedEntry_tracksItAgain() {
         s().append(TestEntries.entry(1, "primary"));
         s().appendStatus(List.of(StatusRecord.of(1, "primary", EntryStatus.EXPIRED, 2, AT)));
