@@ -326,6 +326,14 @@ class FileWalStorageTest {
             SegmentFile.Id last = SegmentFile.idOf(Logs.lastSegment(dir).getFileName().toString());
             assertTrue(last.firstSeq() > 4 && last.part() == 0, "entries after 4 start part-0 segments: " + last);
         }
+        VerifyReport verified = LogVerifier.verify(dir);
+        assertTrue(verified.ok(), "the read-only verifier understands parts: " + verified);
+        assertEquals(24, verified.entries());
+        try (LogInspector inspector = LogInspector.open(dir)) {
+            assertEquals(Logs.segments(dir).size(), inspector.segments().size());
+            assertEquals(24, inspector.unapplied("primary"));
+            assertEquals(24, inspector.lastSeq());
+        }
         try (FileWalStorage log = open(config)) {
             assertTrue(log.recoveryReport().clean(), log.recoveryReport().toString());
             assertEquals(24, log.lastSeq());
