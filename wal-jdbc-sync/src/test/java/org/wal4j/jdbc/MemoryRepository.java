@@ -1,18 +1,16 @@
 package org.wal4j.jdbc;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.wal4j.Wal;
 import org.wal4j.WalConfig;
+import org.wal4j.jdbc.testing.ForwardingDataSource;
 import org.wal4j.storage.file.FileStorageConfig;
 import org.wal4j.storage.file.FileWalStorage;
 
@@ -69,12 +67,11 @@ final class MemoryRepository implements AutoCloseable {
     }
 
     /** A data source that refuses connections while down. Thread-safe. */
-    static final class Switchable implements DataSource {
-        private final DataSource target;
+    static final class Switchable extends ForwardingDataSource {
         volatile boolean down;
 
         Switchable(DataSource target) {
-            this.target = target;
+            super(target);
         }
 
         @Override
@@ -83,46 +80,6 @@ final class MemoryRepository implements AutoCloseable {
                 throw new SQLException("connection refused (the test switched the database off)", "08001");
             }
             return target.getConnection();
-        }
-
-        @Override
-        public Connection getConnection(String user, String password) throws SQLException {
-            return getConnection();
-        }
-
-        @Override
-        public PrintWriter getLogWriter() throws SQLException {
-            return target.getLogWriter();
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) throws SQLException {
-            target.setLogWriter(out);
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) throws SQLException {
-            target.setLoginTimeout(seconds);
-        }
-
-        @Override
-        public int getLoginTimeout() throws SQLException {
-            return target.getLoginTimeout();
-        }
-
-        @Override
-        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-            return target.getParentLogger();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> iface) throws SQLException {
-            return target.unwrap(iface);
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> iface) throws SQLException {
-            return target.isWrapperFor(iface);
         }
     }
 }

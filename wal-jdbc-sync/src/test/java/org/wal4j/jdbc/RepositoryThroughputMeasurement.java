@@ -1,13 +1,10 @@
 package org.wal4j.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +12,6 @@ import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -25,6 +21,7 @@ import org.wal4j.event.EntryApplied;
 import org.wal4j.jdbc.testing.AccountDao;
 import org.wal4j.jdbc.testing.AccountsSchema;
 import org.wal4j.jdbc.testing.Engines;
+import org.wal4j.jdbc.testing.ForwardingDataSource;
 import org.wal4j.jdbc.testing.JdbcAccountDao;
 import org.wal4j.jdbc.testing.ReusedConnectionDataSource;
 import org.wal4j.jdbc.testing.TestDatabase;
@@ -116,12 +113,11 @@ class RepositoryThroughputMeasurement {
     }
 
     /** A data source whose connections wait until {@link #open} is counted down. Thread-safe. */
-    private static final class Gate implements DataSource {
+    private static final class Gate extends ForwardingDataSource {
         final CountDownLatch open = new CountDownLatch(1);
-        private final DataSource target;
 
         Gate(DataSource target) {
-            this.target = target;
+            super(target);
         }
 
         @Override
@@ -133,46 +129,6 @@ class RepositoryThroughputMeasurement {
                 throw new SQLException("interrupted", "08001", e);
             }
             return target.getConnection();
-        }
-
-        @Override
-        public Connection getConnection(String user, String password) throws SQLException {
-            return getConnection();
-        }
-
-        @Override
-        public PrintWriter getLogWriter() throws SQLException {
-            return target.getLogWriter();
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) throws SQLException {
-            target.setLogWriter(out);
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) throws SQLException {
-            target.setLoginTimeout(seconds);
-        }
-
-        @Override
-        public int getLoginTimeout() throws SQLException {
-            return target.getLoginTimeout();
-        }
-
-        @Override
-        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-            return target.getParentLogger();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> iface) throws SQLException {
-            return target.unwrap(iface);
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> iface) throws SQLException {
-            return target.isWrapperFor(iface);
         }
     }
 }

@@ -1,13 +1,10 @@
 package org.wal4j.jdbc.testing;
 
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.util.concurrent.Semaphore;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -18,13 +15,12 @@ import javax.sql.DataSource;
  *
  * <p>Thread-safe: one borrower at a time.
  */
-public final class ReusedConnectionDataSource implements DataSource {
-    private final DataSource target;
+public final class ReusedConnectionDataSource extends ForwardingDataSource {
     private final Semaphore free = new Semaphore(1, true);
     private Connection physical; // @GuardedBy free
 
     public ReusedConnectionDataSource(DataSource target) {
-        this.target = target;
+        super(target);
     }
 
     @Override
@@ -99,45 +95,5 @@ public final class ReusedConnectionDataSource implements DataSource {
             }
             physical = null;
         }
-    }
-
-    @Override
-    public Connection getConnection(String username, String password) throws SQLException {
-        throw new SQLFeatureNotSupportedException("ReusedConnectionDataSource has one set of credentials");
-    }
-
-    @Override
-    public PrintWriter getLogWriter() throws SQLException {
-        return target.getLogWriter();
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) throws SQLException {
-        target.setLogWriter(out);
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) throws SQLException {
-        target.setLoginTimeout(seconds);
-    }
-
-    @Override
-    public int getLoginTimeout() throws SQLException {
-        return target.getLoginTimeout();
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        return target.getParentLogger();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        return target.unwrap(iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return target.isWrapperFor(iface);
     }
 }
