@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import org.wal4j.internal.Checks;
 import org.wal4j.internal.ConfigSource;
 import org.wal4j.internal.Names;
 
@@ -324,7 +325,7 @@ public final class WalConfig {
          * {@value #PROP_IMMEDIATE_APPLY_WAIT}.
          */
         public Builder immediateApplyWait(Duration wait) {
-            this.immediateApplyWait = duration("immediateApplyWait", wait, Duration.ZERO, MAX_IMMEDIATE_APPLY_WAIT);
+            this.immediateApplyWait = Checks.range("immediateApplyWait", wait, Duration.ZERO, MAX_IMMEDIATE_APPLY_WAIT);
             return this;
         }
 
@@ -334,7 +335,7 @@ public final class WalConfig {
          * {@value #PROP_MAX_BATCH_SIZE}.
          */
         public Builder maxBatchSize(int maxBatchSize) {
-            this.maxBatchSize = (int) range("maxBatchSize", maxBatchSize, 1, MAX_BATCH_SIZE);
+            this.maxBatchSize = (int) Checks.range("maxBatchSize", maxBatchSize, 1, MAX_BATCH_SIZE);
             return this;
         }
 
@@ -345,7 +346,7 @@ public final class WalConfig {
          * {@link #DEFAULT_WINDOW_ENTRIES}. Property {@value #PROP_WINDOW_ENTRIES}.
          */
         public Builder windowEntries(int windowEntries) {
-            this.windowEntries = (int) range("windowEntries", windowEntries, 1, MAX_WINDOW_ENTRIES);
+            this.windowEntries = (int) Checks.range("windowEntries", windowEntries, 1, MAX_WINDOW_ENTRIES);
             return this;
         }
 
@@ -355,7 +356,7 @@ public final class WalConfig {
          * {@link #DEFAULT_WINDOW_BYTES}. Property {@value #PROP_WINDOW_BYTES}.
          */
         public Builder windowBytes(long windowBytes) {
-            this.windowBytes = range("windowBytes", windowBytes, MIN_WINDOW_BYTES, MAX_WINDOW_BYTES);
+            this.windowBytes = Checks.range("windowBytes", windowBytes, MIN_WINDOW_BYTES, MAX_WINDOW_BYTES);
             return this;
         }
 
@@ -365,7 +366,7 @@ public final class WalConfig {
          * Property {@value #PROP_MAX_UNFINISHED_ENTRIES}.
          */
         public Builder maxUnfinishedEntries(long maxUnfinishedEntries) {
-            this.maxUnfinishedEntries = range("maxUnfinishedEntries", maxUnfinishedEntries, 1, Long.MAX_VALUE);
+            this.maxUnfinishedEntries = Checks.range("maxUnfinishedEntries", maxUnfinishedEntries, 1, Long.MAX_VALUE);
             return this;
         }
 
@@ -376,7 +377,7 @@ public final class WalConfig {
          * {@value #PROP_MAX_UNFINISHED_BYTES}.
          */
         public Builder maxUnfinishedBytes(long maxUnfinishedBytes) {
-            this.maxUnfinishedBytes = range("maxUnfinishedBytes", maxUnfinishedBytes, 1, Long.MAX_VALUE);
+            this.maxUnfinishedBytes = Checks.range("maxUnfinishedBytes", maxUnfinishedBytes, 1, Long.MAX_VALUE);
             return this;
         }
 
@@ -386,7 +387,7 @@ public final class WalConfig {
          * {@link #DEFAULT_WRITE_TIMEOUT}. Property {@value #PROP_WRITE_TIMEOUT}.
          */
         public Builder writeTimeout(Duration writeTimeout) {
-            this.writeTimeout = duration("writeTimeout", writeTimeout, Duration.ZERO, MAX_WRITE_TIMEOUT);
+            this.writeTimeout = Checks.range("writeTimeout", writeTimeout, Duration.ZERO, MAX_WRITE_TIMEOUT);
             return this;
         }
 
@@ -396,7 +397,7 @@ public final class WalConfig {
          * {@link #DEFAULT_RETENTION}. Property {@value #PROP_RETENTION}.
          */
         public Builder retention(Duration retention) {
-            this.retention = duration("retention", retention, MIN_RETENTION, MAX_RETENTION);
+            this.retention = Checks.range("retention", retention, MIN_RETENTION, MAX_RETENTION);
             return this;
         }
 
@@ -405,7 +406,7 @@ public final class WalConfig {
          * Property {@value #PROP_COMPACTION_INTERVAL}.
          */
         public Builder compactionInterval(Duration compactionInterval) {
-            this.compactionInterval = duration("compactionInterval", compactionInterval, Duration.ofSeconds(1),
+            this.compactionInterval = Checks.range("compactionInterval", compactionInterval, Duration.ofSeconds(1),
                     Duration.ofDays(1));
             return this;
         }
@@ -416,7 +417,7 @@ public final class WalConfig {
          * {@value #PROP_CHECKPOINT_INTERVAL}.
          */
         public Builder checkpointInterval(Duration checkpointInterval) {
-            this.checkpointInterval = duration("checkpointInterval", checkpointInterval, Duration.ofMillis(10),
+            this.checkpointInterval = Checks.range("checkpointInterval", checkpointInterval, Duration.ofMillis(10),
                     Duration.ofHours(1));
             return this;
         }
@@ -441,7 +442,7 @@ public final class WalConfig {
          * {@value #PROP_BREAKER_SLIDING_WINDOW_SIZE}.
          */
         public Builder breakerSlidingWindowSize(int calls) {
-            this.breakerSlidingWindowSize = (int) range("breakerSlidingWindowSize", calls, 1, 10_000);
+            this.breakerSlidingWindowSize = (int) Checks.range("breakerSlidingWindowSize", calls, 1, 10_000);
             return this;
         }
 
@@ -451,7 +452,7 @@ public final class WalConfig {
          * {@value #PROP_BREAKER_MINIMUM_CALLS}.
          */
         public Builder breakerMinimumCalls(int calls) {
-            this.breakerMinimumCalls = (int) range("breakerMinimumCalls", calls, 1, 10_000);
+            this.breakerMinimumCalls = (int) Checks.range("breakerMinimumCalls", calls, 1, 10_000);
             return this;
         }
 
@@ -461,7 +462,7 @@ public final class WalConfig {
          * {@value #PROP_BREAKER_OPEN_DURATION}.
          */
         public Builder breakerOpenDuration(Duration openDuration) {
-            this.breakerOpenDuration = duration("breakerOpenDuration", openDuration, Duration.ofMillis(1),
+            this.breakerOpenDuration = Checks.range("breakerOpenDuration", openDuration, Duration.ofMillis(1),
                     Duration.ofDays(1));
             return this;
         }
@@ -471,7 +472,7 @@ public final class WalConfig {
          * {@link #DEFAULT_BREAKER_HALF_OPEN_CALLS}. Property {@value #PROP_BREAKER_HALF_OPEN_CALLS}.
          */
         public Builder breakerHalfOpenCalls(int calls) {
-            this.breakerHalfOpenCalls = (int) range("breakerHalfOpenCalls", calls, 1, 1000);
+            this.breakerHalfOpenCalls = (int) Checks.range("breakerHalfOpenCalls", calls, 1, 1000);
             return this;
         }
 
@@ -480,7 +481,7 @@ public final class WalConfig {
          * {@link #DEFAULT_STOP_TIMEOUT}. Property {@value #PROP_STOP_TIMEOUT}.
          */
         public Builder stopTimeout(Duration stopTimeout) {
-            this.stopTimeout = duration("stopTimeout", stopTimeout, Duration.ZERO, Duration.ofHours(1));
+            this.stopTimeout = Checks.range("stopTimeout", stopTimeout, Duration.ZERO, Duration.ofHours(1));
             return this;
         }
 
@@ -551,25 +552,6 @@ public final class WalConfig {
             source.duration(p + "ttl").ifPresent(b::ttl);
             source.enumValue(p + "priority", Priority.class).ifPresent(b::priority);
             return b.build();
-        }
-
-        private static long range(String field, long value, long min, long max) {
-            if (value < min || value > max) {
-                throw new IllegalArgumentException(field + " must be between " + min + " and " + max + " but was "
-                        + value);
-            }
-            return value;
-        }
-
-        private static Duration duration(String field, Duration value, Duration min, Duration max) {
-            if (value == null) {
-                throw new IllegalArgumentException(field + " must not be null");
-            }
-            if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-                throw new IllegalArgumentException(field + " must be between " + min + " and " + max + " but was "
-                        + value);
-            }
-            return value;
         }
     }
 }

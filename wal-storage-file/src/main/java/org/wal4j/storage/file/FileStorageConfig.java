@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.wal4j.CorruptionPolicy;
 import org.wal4j.SyncPolicy;
+import org.wal4j.internal.Checks;
 import org.wal4j.internal.ConfigSource;
 
 /**
@@ -284,7 +285,7 @@ public final class FileStorageConfig {
          * {@link FileStorageConfig#DEFAULT_SYNC_INTERVAL}.
          */
         public Builder syncInterval(Duration syncInterval) {
-            this.syncInterval = checkDuration("syncInterval", syncInterval, MIN_SYNC_INTERVAL, MAX_SYNC_INTERVAL);
+            this.syncInterval = Checks.range("syncInterval", syncInterval, MIN_SYNC_INTERVAL, MAX_SYNC_INTERVAL);
             return this;
         }
 
@@ -313,7 +314,7 @@ public final class FileStorageConfig {
          * {@link FileStorageConfig#DEFAULT_SEGMENT_MAX_AGE}.
          */
         public Builder segmentMaxAge(Duration segmentMaxAge) {
-            this.segmentMaxAge = checkDuration("segmentMaxAge", segmentMaxAge, MIN_SEGMENT_MAX_AGE,
+            this.segmentMaxAge = Checks.range("segmentMaxAge", segmentMaxAge, MIN_SEGMENT_MAX_AGE,
                     MAX_SEGMENT_MAX_AGE);
             return this;
         }
@@ -392,17 +393,6 @@ public final class FileStorageConfig {
 
         public FileStorageConfig build() {
             return new FileStorageConfig(this);
-        }
-
-        private static Duration checkDuration(String field, Duration value, Duration min, Duration max) {
-            if (value == null) {
-                throw new IllegalArgumentException(field + " must not be null");
-            }
-            if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-                throw new IllegalArgumentException(field + " must be between " + min + " and " + max + " but was "
-                        + value);
-            }
-            return value;
         }
     }
 }
