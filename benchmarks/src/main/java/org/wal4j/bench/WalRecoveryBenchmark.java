@@ -73,7 +73,7 @@ public class WalRecoveryBenchmark {
     @Param({"1000000"})
     int unfinishedEntries;
 
-    @Param({Payloads.SMALL})
+    @Param({Payloads.SMALL, Payloads.LARGE})
     int payloadBytes;
 
     Path directory;
