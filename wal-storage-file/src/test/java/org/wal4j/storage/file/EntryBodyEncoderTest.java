@@ -67,8 +67,28 @@ class EntryBodyEncoderTest {
     }
 
     @Test
+    void questionMarkSearch_findsOneAtEveryPosition() {
+        for (int length = 0; length < 30; length++) {
+            byte[] b = new byte[length];
+            java.util.Arrays.fill(b, (byte) '>'); // 0x3e, one bit from '?'
+            assertEquals(false, EntryBodyEncoder.containsQuestionMark(b));
+            for (int at = 0; at < length; at++) {
+                byte[] with = b.clone();
+                with[at] = '?';
+                assertEquals(true, EntryBodyEncoder.containsQuestionMark(with), "at " + at + " of " + length);
+            }
+        }
+    }
+
+    @Test
+    void payloadWithQuestionMarks_ofItsOwn_isWrittenByTheEncoder() {
+        assertSameAsJackson(WalEntry.builder("ns", "op").payloadJson("{\"url\":\"/a?b=1\",\"q\":\"¿?😀\"}")
+                .targets("primary").build());
+    }
+
+    @Test
     void payloadWithALoneSurrogate_isLeftToJackson_whichRefusesTheEntry() {
-        for (String payload : List.of("\"a\uDC00\"", "\"a\uD800\"", "[\"\uD800x\"]")) {
+        for (String payload : List.of("\"a\uDC00\"", "\"a\uD800\"", "[\"\uD800x\"]", "\"?\uD800?\"")) {
             WalEntry e = WalEntry.builder("ns", "op").payloadJson(payload).targets("primary").build();
             assertNull(EntryBodyEncoder.encode(e));
             UncheckedIOException expected = assertThrows(UncheckedIOException.class,
