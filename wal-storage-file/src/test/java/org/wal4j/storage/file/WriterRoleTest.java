@@ -12,8 +12,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -21,12 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.wal4j.AppendResult;
 import org.wal4j.StorageState;
 import org.wal4j.SyncPolicy;
+import org.wal4j.WalEntry;
 
 /**
  * Who writes: a blocking append on an idle log writes and forces on the calling thread; an
- * asynchronous one goes to the writer thread; an application thread interrupted while it writes
- * leaves the log open; a timer a caller's write starts is served without waiting for the writer
- * thread's idle wake-up.
+ * asynchronous one goes to the writer thread; mixed, from many threads, each thread's appends keep
+ * their order; an application thread interrupted while it writes leaves the log open; a timer a
+ * caller's write starts is served without waiting for the writer thread's idle wake-up.
  */
 class WriterRoleTest {
     @TempDir
@@ -83,6 +89,65 @@ class WriterRoleTest {
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             // the caller wakes the writer thread when it leaves; its idle wake-up is a second away
             assertTrue(millis < 500, "written " + millis + " ms after the caller finished");
+        }
+    }
+
+    @Test
+    void blockingAndAsyncAppendsFromManyThreads_keepEachThreadsOrder_andEveryAcknowledgedEntryReadsBack()
+            throws Exception {
+        int threads = 8;
+        int perThread = 300;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        Map<Long, String> payloadBySeq = new ConcurrentHashMap<>();
+        try (FileWalStorage log = FileWalStorage.open(FileStorageConfig.builder(dir).segmentBytes(64 * 1024)
+                .writeQueueCapacity(8).build())) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    long previous = 0;
+                    List<CompletableFuture<AppendResult>> inFlight = new ArrayList<>();
+                    List<String> inFlightPayloads = new ArrayList<>();
+                    for (int i = 0; i < perThread; i++) {
+                        WalEntry e = TestEntries.sized(thread * perThread + i, 20 + (i * 31) % 300);
+                        if (i % 3 == 0) {
+                            inFlight.add(log.appendAsync(List.of(e)));
+                            inFlightPayloads.add(e.payload());
+                            continue;
+                        }
+                        long seq = log.append(e);
+                        payloadBySeq.put(seq, e.payload());
+                        for (int k = 0; k < inFlight.size(); k++) {
+                            long asyncSeq = inFlight.get(k).join().firstSeq();
+                            assertTrue(asyncSeq > previous && asyncSeq < seq, "thread " + thread + ": async seq "
+                                    + asyncSeq + " between " + previous + " and " + seq);
+                            payloadBySeq.put(asyncSeq, inFlightPayloads.get(k));
+                            previous = asyncSeq;
+                        }
+                        inFlight.clear();
+                        inFlightPayloads.clear();
+                        assertTrue(seq > previous, "thread " + thread + ": seq " + seq + " after " + previous);
+                        previous = seq;
+                    }
+                    for (int k = 0; k < inFlight.size(); k++) {
+                        payloadBySeq.put(inFlight.get(k).join().firstSeq(), inFlightPayloads.get(k));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            assertEquals((long) threads * perThread, log.lastSeq());
+            assertEquals(log.lastSeq(), log.durableSeq(), "every ALWAYS append forced");
+        } finally {
+            pool.shutdownNow();
+        }
+        try (FileWalStorage log = FileWalStorage.open(FileStorageConfig.ofDefaults(dir))) {
+            assertEquals((long) threads * perThread, log.lastSeq());
+            for (long seq = 1; seq <= log.lastSeq(); seq++) {
+                assertEquals(payloadBySeq.get(seq), log.read(seq).orElseThrow().payload(), "seq " + seq);
+            }
         }
     }
 
