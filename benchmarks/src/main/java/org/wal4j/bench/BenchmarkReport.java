@@ -272,10 +272,12 @@ final class BenchmarkReport {
 
         String row() {
             String bar = bar();
+            boolean planned = isPlanned(target.measured().benchmark());
             String wal4j = measured.isPresent() ? Format.value(measured.getAsDouble(), target.unit())
-                    : "pending: `" + target.measured().benchmark() + "` not implemented yet";
+                    : planned ? "pending: `" + target.measured().benchmark() + "` not implemented yet"
+                    : "not run: `" + target.measured().benchmark() + "`";
             String ratio = "";
-            String verdict = "pending";
+            String verdict = planned ? "pending" : "not run";
             if (measured.isPresent() && (target.isAbsolute() || reference.isPresent())) {
                 double limit = target.isAbsolute() ? target.factor() : target.factor() * reference.getAsDouble();
                 boolean met = target.atLeast() ? measured.getAsDouble() >= limit : measured.getAsDouble() <= limit;

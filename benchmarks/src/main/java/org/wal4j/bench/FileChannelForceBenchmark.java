@@ -48,7 +48,7 @@ public class FileChannelForceBenchmark {
     @Setup(Level.Trial)
     public void open() throws IOException {
         directory = BenchDirectories.create("raw-force");
-        file = new AppendOnlyFile(directory);
+        file = new AppendOnlyFile(directory, AppendOnlyFile.Retention.KEEP);
         byte[] payload = Payloads.json(payloadBytes);
         record = ByteBuffer.allocateDirect(payload.length).put(payload);
     }

@@ -50,7 +50,7 @@ final class IdealGroupCommitLog implements AutoCloseable {
 
     /** Starts the writer on a new file in {@code directory} that rolls over every {@code rollBytes}. */
     IdealGroupCommitLog(Path directory, long rollBytes) throws IOException {
-        this.file = new AppendOnlyFile(directory, rollBytes);
+        this.file = new AppendOnlyFile(directory, rollBytes, AppendOnlyFile.Retention.KEEP);
         this.writer = new Thread(this::writeLoop, "ideal-group-commit-writer");
         writer.setDaemon(true);
         writer.start();

@@ -45,6 +45,21 @@ class BenchmarkOperationsTest {
     }
 
     @Test
+    void rawWrite_appendsThePayloadPerCall() throws Exception {
+        FileChannelWriteBenchmark benchmark = new FileChannelWriteBenchmark();
+        benchmark.payloadBytes = SIZE;
+        benchmark.open();
+        try {
+            benchmark.write_t1();
+            assertEquals(2L * SIZE, benchmark.write_t1());
+            assertArrayEquals(repeat(payload, 2), Files.readAllBytes(benchmark.directory.resolve("log-0")));
+        } finally {
+            benchmark.close();
+        }
+        assertFalse(Files.exists(benchmark.directory));
+    }
+
+    @Test
     void groupCommit_appendsThePayloadPerCall() throws Exception {
         GroupCommitBenchmark benchmark = new GroupCommitBenchmark();
         benchmark.payloadBytes = SIZE;

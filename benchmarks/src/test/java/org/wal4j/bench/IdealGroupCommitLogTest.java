@@ -89,17 +89,23 @@ class IdealGroupCommitLogTest {
     }
 
     @Test
-    void rollOver_startsANewFileAndDeletesTheOldOne() throws Exception {
-        try (AppendOnlyFile file = new AppendOnlyFile(directory, 10)) {
-            for (int i = 0; i < 3; i++) {
-                file.append(java.nio.ByteBuffer.wrap("0123456789".getBytes(StandardCharsets.US_ASCII)));
-                file.force();
+    void rollOver_startsANewFile_andDeletesTheOldOneOnlyIfAskedTo() throws Exception {
+        for (AppendOnlyFile.Retention retention : AppendOnlyFile.Retention.values()) {
+            Path dir = Files.createDirectory(directory.resolve(retention.name()));
+            try (AppendOnlyFile file = new AppendOnlyFile(dir, 10, retention)) {
+                for (int i = 0; i < 3; i++) {
+                    file.append(java.nio.ByteBuffer.wrap("0123456789".getBytes(StandardCharsets.US_ASCII)));
+                    file.force();
+                }
+                assertEquals(10, file.size());
             }
-            assertEquals(10, file.size());
+            try (Stream<Path> files = Files.list(dir)) {
+                List<Path> expected = retention == AppendOnlyFile.Retention.KEEP
+                        ? List.of(dir.resolve("log-0"), dir.resolve("log-1"), dir.resolve("log-2"))
+                        : List.of(dir.resolve("log-2"));
+                assertEquals(expected, files.sorted().toList());
+            }
+            assertEquals(10, Files.size(dir.resolve("log-2")));
         }
-        try (Stream<Path> files = Files.list(directory)) {
-            assertEquals(List.of(directory.resolve("log-2")), files.toList());
-        }
-        assertEquals(10, Files.size(directory.resolve("log-2")));
     }
 }

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import org.wal4j.AppendResult;
@@ -87,8 +86,9 @@ final class WritePath {
     /**
      * Writes {@code entries} (defaults already filled in) in one append.
      *
-     * @param callerWaits true when the caller blocks on the result anyway: the acknowledgement is
-     *                    then handled on the caller's thread
+     * @param callerWaits true when the caller blocks on the result anyway: the append is then the
+     *                    storage's blocking one, and the acknowledgement is handled on the caller's
+     *                    thread
      */
     CompletableFuture<List<WriteResult>> write(List<WalEntry> entries, UserContext user, boolean callerWaits) {
         gate.enter();
@@ -109,18 +109,21 @@ final class WritePath {
                 call.abandon();
                 throw e;
             }
-            CompletableFuture<AppendResult> append = append(call);
-            appended = true;
             if (callerWaits) {
                 AppendResult result = null;
                 Throwable failure = null;
                 try {
-                    result = append.join();
-                } catch (CompletionException e) {
-                    failure = e.getCause();
+                    result = appendAndWait(call);
+                } catch (WalUnavailableException e) {
+                    failure = e;
                 }
+                appended = true;
                 acknowledged(call, result, failure);
-            } else if (append.isDone()) {
+                return all;
+            }
+            CompletableFuture<AppendResult> append = append(call);
+            appended = true;
+            if (append.isDone()) {
                 append.whenComplete((result, failure) -> acknowledged(call, result, failure));
             } else {
                 append.whenCompleteAsync((result, failure) -> acknowledged(call, result, failure), callbacks);
@@ -164,6 +167,28 @@ final class WritePath {
         audit.record(user, WalAction.WRITE, true, e.namespace(), e.operation(), original.seq(), null, 0,
                 "duplicate of seq " + original.seq() + " (idempotency key seen within the retention period)");
         return original.asDuplicate();
+    }
+
+    /**
+     * The append of a caller that waits for it anyway: the storage's blocking append, which a file
+     * log whose writer is idle writes and forces on this very thread, without a hand-off to its
+     * writer thread and back.
+     *
+     * @throws WalUnavailableException if the storage is failed or closed, or failed to write: the
+     *                                 caller answers it as a failed append
+     * @throws RuntimeException        any other refusal, before anything was written, as
+     *                                 {@link #append} throws it
+     */
+    private AppendResult appendAndWait(Call call) {
+        try {
+            return ctx.storage.append(call.fresh);
+        } catch (WalUnavailableException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            ctx.backpressure.unreserve(call.fresh);
+            call.abandon();
+            throw e;
+        }
     }
 
     private CompletableFuture<AppendResult> append(Call call) {

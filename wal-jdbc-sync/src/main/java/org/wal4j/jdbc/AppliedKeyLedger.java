@@ -3,6 +3,7 @@ package org.wal4j.jdbc;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.List;
 import org.wal4j.WalEntry;
 
 /**
@@ -10,6 +11,9 @@ import org.wal4j.WalEntry;
  * is inserted, if absent, in the batch's transaction just before the entry's effect: inserted
  * means "apply it", already present means "applied before, skip it". The key is committed
  * exactly when the effect is.
+ *
+ * <p>The inserts of a batch's keys go to the database as one JDBC batch
+ * ({@link Recorder#recordAllIfAbsent}): still one point operation per key, in one round trip.
  *
  * <p>Why one statement per entry and not one lookup per batch: a lookup of a hundred keys with
  * {@code IN (...)} is planned by the database, and on a young table without statistics
@@ -25,6 +29,8 @@ final class AppliedKeyLedger {
     private final String target;
     private final int queryTimeoutSeconds;
     private final String insertSql;
+    /** False once the driver answered a batch of inserts without a count per statement. */
+    private volatile boolean batchCountsReported = true;
 
     AppliedKeyLedger(SqlDialect dialect, String table, String target, int queryTimeoutSeconds) {
         this.table = table;
@@ -50,6 +56,16 @@ final class AppliedKeyLedger {
         return table;
     }
 
+    /** Whether the driver is still believed to report a count per statement of a batch. */
+    boolean batchCountsReported() {
+        return batchCountsReported;
+    }
+
+    /** The driver answered a batch without counts per statement: record keys one by one from now on. */
+    void batchCountsNotReported() {
+        batchCountsReported = false;
+    }
+
     /** Records the keys of one batch's entries. Not thread-safe. */
     final class Recorder implements AutoCloseable {
         private final PreparedStatement statement;
@@ -60,10 +76,43 @@ final class AppliedKeyLedger {
 
         /** Inserts {@code entry}'s key; true if it was new (apply the entry), false if already there (skip it). */
         boolean recordIfAbsent(WalEntry entry) throws SQLException {
+            bindKey(entry);
+            return statement.executeUpdate() > 0;
+        }
+
+        /**
+         * Inserts the keys of {@code entries} in order with one JDBC batch (one round trip where the
+         * driver allows): for each, true if it was new, false if already there, as
+         * {@link #recordIfAbsent} says one by one. A key that appears twice in the list is new only
+         * the first time.
+         *
+         * @return null if the driver did not report a count per statement ({@code SUCCESS_NO_INFO},
+         *         as MySQL's driver does for batches it rewrites): which keys were new is then
+         *         unknown, the inserts are done, and the caller must roll them back
+         */
+        boolean[] recordAllIfAbsent(List<WalEntry> entries) throws SQLException {
+            for (WalEntry entry : entries) {
+                bindKey(entry);
+                statement.addBatch();
+            }
+            int[] counts = statement.executeBatch();
+            if (counts.length != entries.size()) {
+                return null;
+            }
+            boolean[] fresh = new boolean[counts.length];
+            for (int i = 0; i < counts.length; i++) {
+                if (counts[i] < 0) {
+                    return null;
+                }
+                fresh[i] = counts[i] > 0;
+            }
+            return fresh;
+        }
+
+        private void bindKey(WalEntry entry) throws SQLException {
             statement.setString(2, entry.idempotencyKey());
             statement.setLong(3, entry.seq());
             statement.setString(4, entry.id());
-            return statement.executeUpdate() > 0;
         }
 
         /** Closes the statement; a failure to close (the connection may be gone) is not the batch's result. */

@@ -17,7 +17,24 @@ import org.wal4j.WalEntry;
  *   <li>move the checkpoint row forward to the batch's highest seq;</li>
  *   <li>commit.</li>
  * </ol>
- * The first entry that fails rolls the whole transaction back and is reported with its index:
+ *
+ * <h2>Batched first, entry by entry when something fails</h2>
+ * Done literally, that is two round trips to the database per entry. So the transaction first
+ * inserts all the keys with one JDBC batch, which says which were new, and then applies the new
+ * entries: when they are all {@link SqlStatementEntry SQL-statement entries} for the built-in
+ * applier, consecutive statements with the same SQL go as one JDBC batch
+ * ({@link SqlStatementRuns}); otherwise each entry's applier runs in turn, as below. The effect is
+ * the one described above: all of it in one transaction, keys and effects in entry order, a key
+ * seen twice new only the first time. A JDBC batch that fails does not say which entry failed, so
+ * then the transaction is rolled back and the batch applied again entry by entry, which finds the
+ * entry and reports it (the only cost of a failing batch is that second attempt; an applier other
+ * than the built-in one never runs twice, since those run only after every batched statement
+ * succeeded). A run of one statement that fails is its entry's failure and is reported as such at
+ * once, even when the connection died with it. Drivers that do not report a count per statement
+ * of a batch (MySQL's with {@code rewriteBatchedStatements}) make the target record keys one by
+ * one from then on.
+ *
+ * <p>The first entry that fails rolls the whole transaction back and is reported with its index:
  * nothing of the batch stays applied. A failure of the bookkeeping itself (writing the tables,
  * committing) is not the fault of any one entry and is reported as retryable (at the entry whose
  * key could not be recorded, otherwise at index 0), except a commit that fails permanently,
@@ -44,13 +61,135 @@ final class BatchTransaction {
 
     ApplyResult run() {
         try {
-            return applyAndCommit();
+            try {
+                return applyBatched();
+            } catch (EntryByEntry rolledBack) {
+                return applyAndCommit();
+            }
         } catch (RuntimeException | Error e) {
             BookkeepingSchema.rollbackQuietly(connection, e);
             throw e;
         }
     }
 
+    /**
+     * Keys in one JDBC batch, then the new entries' effects, batched where they are SQL
+     * statements.
+     *
+     * @throws EntryByEntry rolled back, if a batched statement failed and it is not known which
+     *                      entry's it was: {@link #applyAndCommit} then finds the entry at fault
+     */
+    private ApplyResult applyBatched() throws EntryByEntry {
+        boolean[] fresh = recordKeys();
+        if (newEntriesAreSqlStatements(fresh)) {
+            ApplyResult failed = executeSqlStatements(fresh);
+            if (failed != null) {
+                return failed;
+            }
+        } else {
+            for (int i = 0; i < batch.size(); i++) {
+                if (fresh[i]) {
+                    ApplyResult failed = applyEntry(i, batch.get(i));
+                    if (failed != null) {
+                        return failed;
+                    }
+                }
+            }
+        }
+        return advanceAndCommit(highestSeq());
+    }
+
+    /** Records every key; which were new. */
+    private boolean[] recordKeys() throws EntryByEntry {
+        try (AppliedKeyLedger.Recorder recorder = ledger.recorder(connection)) {
+            if (ledger.batchCountsReported()) {
+                boolean[] fresh = recorder.recordAllIfAbsent(batch);
+                if (fresh == null) {
+                    ledger.batchCountsNotReported();
+                    throw rollBackForEntryByEntry();
+                }
+                return fresh;
+            }
+            boolean[] fresh = new boolean[batch.size()];
+            for (int i = 0; i < fresh.length; i++) {
+                fresh[i] = recorder.recordIfAbsent(batch.get(i));
+            }
+            return fresh;
+        } catch (SQLException e) {
+            throw rollBackForEntryByEntry();
+        }
+    }
+
+    private boolean newEntriesAreSqlStatements(boolean[] fresh) {
+        for (int i = 0; i < fresh.length; i++) {
+            if (fresh[i] && !(target.applierFor(batch.get(i).operation()) instanceof SqlStatementApplier)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Executes the new entries' statements.
+     *
+     * @return null if all ran, or the batch's result, rolled back, if the statement of a known
+     *         entry failed (a run of one statement: it is the entry entry-by-entry would report)
+     * @throws EntryByEntry rolled back, if a run of several statements failed, or an entry is not
+     *                      a valid statement
+     */
+    private ApplyResult executeSqlStatements(boolean[] fresh) throws EntryByEntry {
+        try (SqlStatementRuns runs = new SqlStatementRuns(connection, target.queryTimeoutSeconds())) {
+            try {
+                for (int i = 0; i < fresh.length; i++) {
+                    if (fresh[i]) {
+                        runs.add(i, SqlStatementEntry.read(batch.get(i)));
+                    }
+                }
+                runs.execute();
+                return null;
+            } catch (SQLException e) {
+                if (runs.failedRunSize() == 1) {
+                    // a dead connection cannot be asked again entry by entry, and need not be
+                    return entryFailure(runs.failedRunStart(), batch.get(runs.failedRunStart()), e);
+                }
+                throw rollBackForEntryByEntry();
+            } catch (IllegalArgumentException e) {
+                throw rollBackForEntryByEntry();
+            }
+        }
+    }
+
+    private long highestSeq() {
+        long highest = 0;
+        for (WalEntry entry : batch) {
+            highest = Math.max(highest, entry.seq());
+        }
+        return highest;
+    }
+
+    /**
+     * Rolls the batched attempt back before the entry-by-entry one; if even that fails, the
+     * connection is broken, and the entry-by-entry attempt meets it and reports it.
+     */
+    private EntryByEntry rollBackForEntryByEntry() {
+        try {
+            connection.rollback();
+        } catch (SQLException ignored) {
+            // reported by the entry-by-entry attempt
+        }
+        return new EntryByEntry();
+    }
+
+    /** The batched attempt was rolled back; the batch is to be applied entry by entry. */
+    private static final class EntryByEntry extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        EntryByEntry() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Entry by entry: key, then effect, so that a failure names its entry. */
     private ApplyResult applyAndCommit() {
         long highestSeq = 0;
         try (AppliedKeyLedger.Recorder recorder = ledger.recorder(connection)) {
@@ -74,6 +213,10 @@ final class BatchTransaction {
         } catch (SQLException e) {
             return bookkeepingFailure(0, "preparing the insert into table " + ledger.table(), e);
         }
+        return advanceAndCommit(highestSeq);
+    }
+
+    private ApplyResult advanceAndCommit(long highestSeq) {
         try {
             target.checkpointRow().advance(connection, highestSeq);
         } catch (SQLException e) {
@@ -99,10 +242,7 @@ final class BatchTransaction {
         try {
             applier.apply(entry, binding.newHandle());
         } catch (SQLException | RuntimeException e) {
-            BookkeepingSchema.rollbackQuietly(connection, e);
-            FailureKind kind = target.classifier().classify(e);
-            return ApplyResult.failed(batch.size(), index, false, kind, description + " failed ("
-                    + kind.name().toLowerCase(Locale.ROOT) + "): " + SqlFailures.describe(e), e);
+            return entryFailure(index, entry, e);
         } finally {
             binding.end();
             scope.close();
@@ -115,6 +255,14 @@ final class BatchTransaction {
                     + "; the batch was rolled back (throw an exception to fail an entry)", cause);
         }
         return null;
+    }
+
+    /** Rolls back; the batch's result when the entry at {@code index} failed with {@code e}. */
+    private ApplyResult entryFailure(int index, WalEntry entry, Exception e) {
+        BookkeepingSchema.rollbackQuietly(connection, e);
+        FailureKind kind = target.classifier().classify(e);
+        return ApplyResult.failed(batch.size(), index, false, kind, SqlFailures.entry(entry, target.name())
+                + " failed (" + kind.name().toLowerCase(Locale.ROOT) + "): " + SqlFailures.describe(e), e);
     }
 
     private ApplyResult commit() {

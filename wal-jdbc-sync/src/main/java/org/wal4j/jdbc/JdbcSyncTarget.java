@@ -322,6 +322,11 @@ public final class JdbcSyncTarget implements SyncTarget {
         return checkpointRow;
     }
 
+    /** Timeout of each statement (or JDBC batch) the target runs itself, in seconds; 0 for none. */
+    int queryTimeoutSeconds() {
+        return queryTimeoutSeconds;
+    }
+
     /**
      * Makes sure the dialect is known and the schema and checkpoint row exist, once per target.
      *

@@ -35,6 +35,7 @@ import org.wal4j.TargetHealth;
 import org.wal4j.WalEntry;
 import org.wal4j.jdbc.testing.DatabaseEngine;
 import org.wal4j.jdbc.testing.Entries;
+import org.wal4j.jdbc.testing.StatementCountingDataSource;
 import org.wal4j.jdbc.testing.TestDatabase;
 
 /**
@@ -95,6 +96,62 @@ abstract class JdbcSyncTargetContract {
                                 .setScale(2)),
                 () -> assertEquals(100, appliedKeys(target)),
                 () -> assertEquals(OptionalLong.of(100), target.checkpoint()));
+    }
+
+    @Test
+    void apply_sendsTheKeysAsOneJdbcBatch_andEachRunOfTheSameStatementAsAnother() throws SQLException {
+        String items = newItemTable();
+        String other = newItemTable();
+        StatementCountingDataSource counting = new StatementCountingDataSource(db.dataSource());
+        JdbcSyncTarget target = JdbcSyncTarget.builder("t" + counter.incrementAndGet(), counting).build();
+        target.createSchema();
+        List<WalEntry> batch = new ArrayList<>(Entries.inserts(items, 1, 1, 10));
+        batch.addAll(Entries.inserts(other, 11, 1, 5));
+        batch.add(Entries.sql(16, "UPDATE " + items + " SET name = ? WHERE id = ?", "changed", 3L));
+        counting.reset();
+
+        ApplyResult result = target.apply(batch);
+
+        assertTrue(result.allApplied(), result::toString);
+        // keys; the 10 inserts; the 5 inserts; the update; then the checkpoint's update
+        assertEquals(4, counting.calls("executeBatch"), counting::toString);
+        assertEquals(5, counting.roundTrips(), counting::toString);
+        assertEquals(10, db.count(items));
+        assertEquals(5, db.count(other));
+        assertEquals(1, db.queryLong("SELECT COUNT(*) FROM " + items + " WHERE id = 3 AND name = 'changed'"));
+        assertEquals(16, appliedKeys(target));
+        assertEquals(OptionalLong.of(16), target.checkpoint());
+
+        counting.reset();
+        ApplyResult again = target.apply(batch);
+        assertTrue(again.allApplied(), again::toString);
+        assertEquals(1, counting.calls("executeBatch"), () -> "a replay records the keys only; " + counting);
+        assertEquals(10, db.count(items));
+    }
+
+    @Test
+    void apply_withADriverThatGivesNoCountPerBatchedStatement_recordsKeysOneByOne_andStaysExactlyOnce()
+            throws SQLException {
+        String table = newItemTable();
+        StatementCountingDataSource counting = new StatementCountingDataSource(db.dataSource(), true);
+        JdbcSyncTarget target = JdbcSyncTarget.builder("t" + counter.incrementAndGet(), counting).build();
+        target.createSchema();
+        List<WalEntry> first = Entries.inserts(table, 1, 1, 10);
+        List<WalEntry> second = new ArrayList<>(Entries.inserts(table, 11, 11, 10));
+        second.add(first.get(4)); // applied by the first batch: skipped
+
+        ApplyResult one = target.apply(first);
+        counting.reset();
+        ApplyResult two = target.apply(second);
+
+        assertTrue(one.allApplied(), one::toString);
+        assertTrue(two.allApplied(), two::toString);
+        assertEquals(12, counting.calls("executeUpdate"), () -> "11 keys one by one, then the checkpoint; " + counting);
+        assertEquals(1, counting.calls("executeBatch"), () -> "the inserts in one batch; " + counting);
+        assertTrue(target.apply(first).allApplied());
+        assertEquals(20, db.count(table));
+        assertEquals(20, appliedKeys(target));
+        assertEquals(OptionalLong.of(20), target.checkpoint());
     }
 
     @Test

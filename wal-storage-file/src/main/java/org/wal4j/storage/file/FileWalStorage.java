@@ -41,10 +41,13 @@ import org.wal4j.internal.StatusIndex;
  * {@link org.wal4j.InMemoryWalStorage}'s.
  *
  * <h2>How it works</h2>
- * Appending threads validate and serialize their entries themselves, then hand the bytes to one
- * writer thread through a bounded queue; the writer assigns seqs, writes everything queued with
+ * Appending threads validate and serialize their entries themselves, then queue the bytes for
+ * whichever thread holds the writer role; that thread assigns seqs, writes everything queued with
  * one call, forces once and acknowledges the whole group (group commit), so the cost of an fsync
- * is shared by every caller waiting for it. Status records ride the same queue and update the
+ * is shared by every caller waiting for it. The role belongs to the writer thread, except that a
+ * caller of the blocking {@link #append} that finds no one writing takes it and writes its own
+ * batch (and what is queued with it) on its own thread: a lone appender pays write and force
+ * without a hand-off to another thread and back (details on {@code LogWriter}). Status records ride the same queue and update the
  * in-memory index of unfinished entries ({@link StatusIndex}: seq, file offset and target masks,
  * no payloads) when the call returns. Reads go to the files: by seq through a sparse per-segment
  * index, unfinished entries through the offset the index keeps. Opening a directory runs
@@ -67,9 +70,11 @@ import org.wal4j.internal.StatusIndex;
  * index offsets) keeps offsets and files consistent. Order: statusLock, then layoutLock.
  * {@code compactionLock}: one compaction at a time.
  *
- * <p>Thread-safe. Futures are completed on the writer thread: a dependent stage attached without
- * {@code *Async} runs there and delays every other caller; a blocking call of this storage from
- * such a stage is refused with {@link IllegalStateException} rather than deadlocking.
+ * <p>Thread-safe. Futures are completed on the thread holding the writer role: the writer thread,
+ * or a caller of {@link #append} writing a batch that holds other callers' requests too. A
+ * dependent stage attached without {@code *Async} runs there and delays every other caller; a
+ * blocking call of this storage from such a stage is refused with {@link IllegalStateException}
+ * rather than deadlocking.
  */
 public final class FileWalStorage implements WalStorage {
 
@@ -146,6 +151,25 @@ public final class FileWalStorage implements WalStorage {
 
     @Override
     public CompletableFuture<AppendResult> appendAsync(List<WalEntry> entries) {
+        WriteRequest request = appendRequest(entries);
+        writer.submit(request);
+        return request.appended;
+    }
+
+    /**
+     * {@link #appendAsync}, waiting; when the writer is idle the calling thread writes (and under
+     * {@code ALWAYS} forces) its entries itself instead of handing them to the writer thread.
+     */
+    @Override
+    public AppendResult append(List<WalEntry> entries) {
+        refuseOnWriterThread();
+        WriteRequest request = appendRequest(entries);
+        writer.submitAndWrite(request);
+        return WalStorage.await(request.appended);
+    }
+
+    /** Checks and serializes entries to append, on the calling thread. */
+    private WriteRequest appendRequest(List<WalEntry> entries) {
         AppendChecks.check(entries, config.maxEntryBytes());
         reserveTargets(entries);
         writer.checkWritable();
@@ -154,15 +178,7 @@ public final class FileWalStorage implements WalStorage {
         for (int i = 0; i < bodies.length; i++) {
             bodies[i] = LineCodec.entryBody(batch.get(i));
         }
-        WriteRequest request = WriteRequest.append(batch, bodies);
-        writer.submit(request);
-        return request.appended;
-    }
-
-    @Override
-    public AppendResult append(List<WalEntry> entries) {
-        refuseOnWriterThread();
-        return await(appendAsync(entries));
+        return WriteRequest.append(batch, bodies);
     }
 
     @Override

@@ -50,7 +50,7 @@ import org.wal4j.WalEntry;
  * to a new file renamed over the old one.
  *
  * <p>Stateless and thread-safe; {@link #entryBody} runs on the appending threads, {@link #frameEntry}
- * on the writer thread.
+ * on the thread holding the writer role.
  */
 final class LineCodec {
     static final int FORMAT_VERSION = 1;
@@ -78,9 +78,17 @@ final class LineCodec {
     /**
      * The part of an entry's line after {@code "seq":N,}: from {@code "id"} to the closing brace.
      * The writer adds the frame and seq; everything costly (escaping, UTF-8) happens here, on the
-     * caller's thread.
+     * caller's thread. Written by {@link EntryBodyEncoder}, which gives the same bytes as
+     * {@link #entryBodyWithJackson} several times faster; Jackson writes (and refuses) the rare
+     * entry the encoder leaves to it.
      */
     static byte[] entryBody(WalEntry e) {
+        byte[] body = EntryBodyEncoder.encode(e);
+        return body != null ? body : entryBodyWithJackson(e);
+    }
+
+    /** {@link #entryBody} by Jackson's generator: the reference the fast encoder matches byte for byte. */
+    static byte[] entryBodyWithJackson(WalEntry e) {
         ByteSink sink = SINK.get();
         sink.reset();
         try (JsonGenerator g = JSON.createGenerator(sink)) {
@@ -109,6 +117,21 @@ final class LineCodec {
         byte[] body = sink.copyFrom(1); // drop the '{': the writer's frame opens the object
         sink.trim();
         return body;
+    }
+
+    /** The entry line's lifecycle object, {@code {"maxAttempts":…}}, as {@link #entryBodyWithJackson} writes it. */
+    static byte[] lifecycleJson(Lifecycle l) {
+        ByteSink sink = new ByteSink();
+        try (JsonGenerator g = JSON.createGenerator(sink)) {
+            g.writeStartObject();
+            writeLifecycle(g, l);
+            g.writeEndObject();
+        } catch (IOException ex) {
+            throw new UncheckedIOException("serializing lifecycle " + l + " failed", ex);
+        }
+        // the value of the one field "lifecycle": after {"lifecycle": and before the last }
+        int start = "{\"lifecycle\":".length();
+        return Arrays.copyOfRange(sink.array(), start, sink.length() - 1);
     }
 
     private static void writeLifecycle(JsonGenerator g, Lifecycle l) throws IOException {
@@ -252,7 +275,7 @@ final class LineCodec {
      */
     static final class ByteSink extends OutputStream {
         private static final int INITIAL = 1024;
-        private static final int RETAINED = 64 * 1024;
+        static final int RETAINED = 64 * 1024;
         private byte[] buf = new byte[INITIAL];
         private int length;
 

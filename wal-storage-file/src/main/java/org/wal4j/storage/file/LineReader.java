@@ -1,7 +1,10 @@
 package org.wal4j.storage.file;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -23,6 +26,11 @@ final class LineReader {
         /** A run of zero bytes. */
         ZEROS
     }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+    private static final long NEWLINES = 0x0a0a0a0a0a0a0a0aL;
 
     private final WalFileChannel channel;
     private final long to;
@@ -72,16 +80,7 @@ final class LineReader {
         int lineStart = cur;
         int scan = cur;
         while (true) {
-            int i = scan;
-            byte[] b = buf;
-            int limit = fill;
-            while (i < limit) {
-                byte x = b[i];
-                if (x == '\n' || x == 0) {
-                    break;
-                }
-                i++;
-            }
+            int i = endOfLine(buf, scan, fill);
             if (i < fill) {
                 start = lineStart;
                 end = i;
@@ -113,6 +112,33 @@ final class LineReader {
             lineStart = cur;
             scan = cur + scanned;
         }
+    }
+
+    /**
+     * The index of the first {@code \n} or zero byte of {@code b[from, limit)}, or {@code limit}.
+     * Eight bytes at a time: recovery spends most of its time here, and a byte-by-byte loop
+     * managed about 2 GB/s, half of what opening a log of 4 KiB entries needs to stay under its
+     * target. For a long {@code v}, {@code (v - 0x01..01) & ~v & 0x80..80} has the high bit of
+     * the lowest zero byte set, and only bits above it may be set besides (a borrow runs upward
+     * only), so the lowest bit of the two masks, for zero and for {@code v ^ 0x0a..0a}, marks
+     * the first byte wanted.
+     */
+    static int endOfLine(byte[] b, int from, int limit) {
+        int i = from;
+        for (; i <= limit - Long.BYTES; i += Long.BYTES) {
+            long v = (long) LONGS.get(b, i);
+            long newlines = v ^ NEWLINES;
+            long found = ((v - ONES) & ~v | (newlines - ONES) & ~newlines) & HIGH_BITS;
+            if (found != 0) {
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+        }
+        for (; i < limit; i++) {
+            if (b[i] == '\n' || b[i] == 0) {
+                return i;
+            }
+        }
+        return limit;
     }
 
     private void zeros() throws IOException {

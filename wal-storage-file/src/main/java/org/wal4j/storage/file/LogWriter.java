@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,11 +21,26 @@ import org.wal4j.internal.LatencyHistogram;
 import org.wal4j.internal.StatusIndex;
 
 /**
- * The one thread that writes the log ("wal4j-writer"). It takes whatever requests are queued,
+ * Writes the log. Whoever holds the <em>writer role</em> takes whatever requests are queued,
  * assigns seqs in queue order, frames and checksums the entry lines into one buffer, writes it
  * with one call (or a few, when a batch is larger than the buffer or spans a rotation), forces
  * once if the batch needs it, and only then acknowledges every caller of the batch: group commit.
  * The line format and commit rule are on {@link LineCodec}.
+ *
+ * <h2>The writer role</h2>
+ * One thread at a time holds it (an atomic owner), and only the holder touches the active
+ * segment, the buffer and the queue's consumer side. It belongs to the writer thread
+ * ("wal4j-writer"), which serves the queue and the timers, except that a caller of
+ * {@link #submitAndWrite} (a blocking append) that finds it free takes it and writes batches on
+ * its own thread until its own request is done: then a lone appender's write and force need no
+ * hand-off to another thread and back, which on a loaded machine cost more than the fsync (a
+ * park/unpark each way). Only callers that are about to wait lead; asynchronous requests go to
+ * the writer thread, so {@code appendAsync} never blocks on I/O. Releasing the role is followed by
+ * a look at the queue: a caller that leaves requests behind, or starts a timer the writer thread
+ * does not know of, wakes it, so nothing queued waits for a thread that is not coming. Under
+ * contention the writer thread keeps the role while requests keep coming, and callers wait for
+ * their group as before. The log's files are opened through {@link UninterruptibleChannel}, so
+ * an application thread interrupted while it writes does not close them.
  *
  * <p>When a batch is forced: under {@link SyncPolicy#ALWAYS} if it holds an append; under every
  * policy if it holds a checkpoint, a sync or the close request. Status records alone are written
@@ -42,8 +58,9 @@ import org.wal4j.internal.StatusIndex;
  * and a retry could succeed without the data ("fsyncgate"). Only reopening, which re-runs
  * recovery, brings the log back.
  *
- * <p>Thread-safety: {@link #submit}, {@link #checkWritable}, the getters and {@link #poison} may be
- * called from any thread; everything else runs on the writer thread.
+ * <p>Thread-safety: {@link #submit}, {@link #submitAndWrite}, {@link #checkWritable}, the getters
+ * and {@link #poison} may be called from any thread; everything else runs on the thread holding
+ * the writer role.
  */
 final class LogWriter implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(LogWriter.class);
@@ -63,8 +80,12 @@ final class LogWriter implements Runnable {
     private final DurabilityWaiters waiters;
     private final LatencyHistogram latency = new LatencyHistogram();
     private final Thread thread;
+    /** The thread allowed to write: the writer thread, a caller of {@link #submitAndWrite}, or none. */
+    private final AtomicReference<Thread> role = new AtomicReference<>();
+    /** When the parked writer thread will wake by itself ({@link System#nanoTime()}); MAX_VALUE if unknown. */
+    private volatile long writerWakeAtNanos = Long.MAX_VALUE;
 
-    // writer-thread state
+    // writer-role state: touched only by the thread holding the role (the role's atomic hand-over publishes it)
     private ActiveSegment active;
     private long nextSeq;
     private ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
@@ -117,8 +138,9 @@ final class LogWriter implements Runnable {
         thread.start();
     }
 
+    /** True on the thread holding the writer role: the writer thread or a caller writing its own batch. */
     boolean isWriterThread() {
-        return Thread.currentThread() == thread;
+        return role.get() == Thread.currentThread();
     }
 
     /** The highest seq acknowledged so far. */
@@ -173,10 +195,14 @@ final class LogWriter implements Runnable {
      * it: never left behind.
      */
     void submit(WriteRequest request) {
+        submit(request, true);
+    }
+
+    private void submit(WriteRequest request, boolean wakeWriter) {
         checkWritable();
         boolean queued;
         try {
-            queued = queue.put(request, () -> accepting);
+            queued = queue.put(request, () -> accepting, wakeWriter);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new WalUnavailableException("Interrupted while waiting for room in the write queue of " + dir
@@ -188,6 +214,76 @@ final class LogWriter implements Runnable {
         }
         if (!accepting && queue.remove(request)) {
             request.fail(state == StorageState.POISONED ? poisoned() : closed());
+        }
+    }
+
+    /**
+     * Queues a request whose caller is about to wait for it and, if no thread holds the writer
+     * role, takes the role and writes on the calling thread until the request is done: the
+     * caller's own write, force and acknowledgement, with no hand-off to the writer thread and back.
+     * If another thread holds the role, the request waits in the queue for it (see the class
+     * description); the caller waits on the request's future either way.
+     *
+     * @throws WalUnavailableException as {@link #submit}
+     */
+    void submitAndWrite(WriteRequest request) {
+        submit(request, false);
+        Thread caller = Thread.currentThread();
+        if (!role.compareAndSet(null, caller)) {
+            return;
+        }
+        boolean wakeWriter = true;
+        try {
+            wakeWriter = lead(request);
+        } finally {
+            role.set(null);
+            // after the release: a request queued while the role was held is not left behind, and a
+            // timer this batch started (an INTERVAL force, a segment's age) is not missed
+            if (wakeWriter || !queue.isEmpty()) {
+                queue.wake();
+            }
+        }
+    }
+
+    /**
+     * Holding the writer role on a caller's thread: writes batches until {@code own} is done, then
+     * runs the timers the writer thread would.
+     *
+     * @return whether the writer thread must be woken: the log closed or failed, or a timer is now
+     *         due before the writer thread planned to wake
+     */
+    private boolean lead(WriteRequest own) {
+        try {
+            while (!own.isDone()) {
+                if (poison != null) {
+                    failEverything();
+                    return true;
+                }
+                if (state == StorageState.CLOSED) {
+                    failQueued(closed());
+                    return true;
+                }
+                queue.drainTo(batch, MAX_BATCH_REQUESTS);
+                if (batch.isEmpty()) {
+                    break; // own was taken back by a racing close or poison, and failed
+                }
+                boolean closing = process();
+                batch.clear();
+                if (closing) {
+                    state = StorageState.CLOSED;
+                    failQueued(closed());
+                    return true;
+                }
+            }
+            if (state != StorageState.OPEN) {
+                return true;
+            }
+            onTimer();
+            long wait = nanosUntilTimer();
+            return wait < IDLE_PARK_NANOS && System.nanoTime() + wait < writerWakeAtNanos;
+        } catch (IOException | RuntimeException | Error e) {
+            failAll(e);
+            return true;
         }
     }
 
@@ -212,7 +308,7 @@ final class LogWriter implements Runnable {
         if (thread.isAlive()) {
             WriteRequest marker = WriteRequest.close();
             try {
-                if (queue.put(marker, thread::isAlive)) {
+                if (queue.put(marker, thread::isAlive, true)) {
                     thread.join(TimeUnit.SECONDS.toMillis(60));
                     if (thread.isAlive()) {
                         failure = new WalUnavailableException("The writer of " + dir + " did not finish within 60 s "
@@ -239,36 +335,90 @@ final class LogWriter implements Runnable {
         return failure;
     }
 
+    /**
+     * The writer thread: whenever requests are queued and no caller holds the writer role, takes
+     * the role and writes batches until the queue is empty, then runs the timers (INTERVAL force,
+     * segment age) and parks until a request, a wake-up or the next timer.
+     */
     @Override
     public void run() {
-        try {
-            while (true) {
-                WriteRequest first = queue.take(nanosUntilTimer());
-                if (poison != null) {
-                    if (first != null) {
-                        batch.add(first);
-                    }
-                    break;
-                }
-                if (first == null) {
-                    onTimer();
-                    continue;
-                }
-                batch.add(first);
-                queue.drainTo(batch, MAX_BATCH_REQUESTS);
-                boolean closing = process();
-                batch.clear();
-                if (closing) {
-                    state = StorageState.CLOSED;
-                    failQueued(closed());
+        while (true) {
+            if (poison != null) {
+                // failed while a caller held the role, or by compaction; a caller still holding the role
+                // fails its own batch
+                waiters.fail(poison);
+                failQueued(poison);
+                return;
+            }
+            if (state == StorageState.CLOSED) {
+                // a caller holding the role wrote the close request
+                failQueued(closed());
+                return;
+            }
+            // read by a caller releasing the role: until this thread knows when its timers are due, it
+            // wants to be woken after each caller's batch
+            writerWakeAtNanos = Long.MAX_VALUE;
+            if (!role.compareAndSet(null, thread)) {
+                // a caller is writing; it wakes this thread when it releases the role with work left, and
+                // so does an asynchronous request queued meanwhile
+                queue.awaitTurn(IDLE_PARK_NANOS, () -> role.get() != null);
+                continue;
+            }
+            long wait;
+            try {
+                if (serveQueue()) {
                     return;
                 }
+                onTimer();
+                wait = nanosUntilTimer();
+                writerWakeAtNanos = System.nanoTime() + wait;
+            } catch (IOException | RuntimeException | Error e) {
+                failAll(e);
+                return;
+            } finally {
+                role.set(null);
             }
-        } catch (IOException | RuntimeException | Error e) {
-            setPoison(failureContext(), e);
+            queue.awaitWork(wait);
         }
-        // callers of this batch and those queued learn the original failure; later ones get poisoned().
-        // Waiters first: a caller that sees its append fail must find whenDurable failing too.
+    }
+
+    /**
+     * Holding the writer role on the writer thread: writes batches while requests are queued.
+     *
+     * @return true if the log was closed or failed meanwhile, and this thread is to end
+     */
+    private boolean serveQueue() throws IOException {
+        while (true) {
+            if (poison != null) {
+                failEverything();
+                return true;
+            }
+            queue.drainTo(batch, MAX_BATCH_REQUESTS);
+            if (batch.isEmpty()) {
+                return false;
+            }
+            boolean closing = process();
+            batch.clear();
+            if (closing) {
+                state = StorageState.CLOSED;
+                failQueued(closed());
+                return true;
+            }
+        }
+    }
+
+    /**
+     * Holding the writer role: the log failed. Callers of the batch being written and those queued
+     * learn the original failure; later ones get {@link #poisoned()}. Waiters first: a caller that
+     * sees its append fail must find whenDurable failing too.
+     */
+    private void failAll(Throwable cause) {
+        setPoison(failureContext(), cause);
+        failEverything();
+    }
+
+    /** Holding the writer role, the log poisoned: {@link #failAll} without a new cause. */
+    private void failEverything() {
         WalUnavailableException failure = poison;
         waiters.fail(failure);
         for (WriteRequest r : batch) {

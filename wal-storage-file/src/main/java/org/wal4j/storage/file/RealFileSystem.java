@@ -6,16 +6,19 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.stream.Stream;
 
-/** {@link WalFileSystem#real()}: {@link FileChannel} and {@link Files}. Stateless and thread-safe. */
+/**
+ * {@link WalFileSystem#real()}: {@link FileChannel} for reading, {@link UninterruptibleChannel} for
+ * writing and directory forces, and {@link Files}. Stateless and thread-safe.
+ */
 final class RealFileSystem implements WalFileSystem {
     static final RealFileSystem INSTANCE = new RealFileSystem();
 
@@ -25,26 +28,25 @@ final class RealFileSystem implements WalFileSystem {
     private RealFileSystem() {
     }
 
+    /**
+     * Opens {@code file}: for reading, a {@link FileChannel} (a reader interrupted during a read
+     * closes it, and {@code SegmentFile} reopens it); for writing, an {@link UninterruptibleChannel},
+     * because the log writes on application threads, which may be interrupted.
+     */
     @Override
     public WalFileChannel open(Path file, OpenMode mode) throws IOException {
-        OpenOption[] options;
         switch (mode) {
             case READ:
-                options = new OpenOption[] {StandardOpenOption.READ};
-                break;
+                return new RealChannel(file, FileChannel.open(file, StandardOpenOption.READ));
             case READ_WRITE:
-                options = new OpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE};
-                break;
+                return UninterruptibleChannel.open(file, Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE));
             case CREATE_NEW:
-                options = new OpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE,
-                    StandardOpenOption.CREATE_NEW};
-                break;
+                return UninterruptibleChannel.open(file, Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE,
+                        StandardOpenOption.CREATE_NEW));
             default:
-                options = new OpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE,
-                    StandardOpenOption.CREATE};
-                break;
+                return UninterruptibleChannel.open(file, Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE,
+                        StandardOpenOption.CREATE));
         }
-        return new RealChannel(file, FileChannel.open(file, options));
     }
 
     @Override
@@ -78,8 +80,8 @@ final class RealFileSystem implements WalFileSystem {
         if (WINDOWS) {
             return;
         }
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
+        try (UninterruptibleChannel channel = UninterruptibleChannel.open(dir, Set.of(StandardOpenOption.READ))) {
+            channel.forceWithMetadata();
         }
     }
 

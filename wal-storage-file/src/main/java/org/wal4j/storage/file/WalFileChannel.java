@@ -9,9 +9,11 @@ import java.nio.file.Path;
  * An open file of the log, as {@link WalFileSystem#open} returns it. Every read and write is
  * positional, so one channel can serve concurrent readers.
  *
- * <p>Thread-safe, like {@link java.nio.channels.FileChannel}. Hazard inherited from it: a thread
- * interrupted during an operation closes the channel for every user; the log therefore never lets
- * application threads touch the channel its writer uses.
+ * <p>Thread-safe, like {@link java.nio.channels.FileChannel}. Interrupts: a channel opened for
+ * writing must not be closed by the interrupt of a thread using it, since application threads
+ * write and force the log (the real file system opens such channels as
+ * {@link UninterruptibleChannel}s); a channel opened for reading may be, as a {@code FileChannel}
+ * is, and its {@code SegmentFile} reopens it.
  */
 public interface WalFileChannel extends Closeable {
 

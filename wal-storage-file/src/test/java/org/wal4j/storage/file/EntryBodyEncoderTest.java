@@ -1,0 +1,163 @@
+package org.wal4j.storage.file;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+import org.wal4j.Backoff;
+import org.wal4j.Lifecycle;
+import org.wal4j.Priority;
+import org.wal4j.WalEntry;
+
+/** The fast entry encoder writes exactly the bytes Jackson's generator writes, and leaves to Jackson what it refuses. */
+class EntryBodyEncoderTest {
+
+    @Test
+    void testEntries_encodeAsJacksonDoes() {
+        for (int i = 0; i < 50; i++) {
+            assertSameAsJackson(TestEntries.entry(i));
+            assertSameAsJackson(TestEntries.full(i));
+            assertSameAsJackson(TestEntries.sized(i, 17 * i));
+        }
+    }
+
+    @Property(tries = 500)
+    void anyEntry_encodesAsJacksonDoes(@ForAll("entries") WalEntry entry) {
+        assertSameAsJackson(entry);
+    }
+
+    @Property(tries = 300)
+    void anyString_isQuotedAndEscapedAsJacksonDoes(@ForAll("texts") String text) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (com.fasterxml.jackson.core.JsonGenerator g = new com.fasterxml.jackson.core.JsonFactory().createGenerator(out)) {
+            g.writeString(text);
+        }
+        assertArrayEquals(out.toByteArray(), EntryBodyEncoder.jsonString(text), () -> "for " + text);
+    }
+
+    @Test
+    void controlCharacters_areEscapedAsJacksonDoes() throws Exception {
+        StringBuilder all = new StringBuilder();
+        for (char c = 0; c < 0x80; c++) {
+            all.append(c);
+        }
+        anyString_isQuotedAndEscapedAsJacksonDoes(all.toString());
+    }
+
+    @Test
+    void surrogatesInStrings_areEscapedOneByOne_asJacksonDoes() {
+        assertSameAsJackson(WalEntry.builder("ns", "op😀").key("a\uD800b").idempotencyKey("\uDC00")
+                .payloadJson("\"😀\"").targets("primary").build());
+        assertEquals("\"a\\uD83D\\uDE00\\uDBFF\"", new String(EntryBodyEncoder.jsonString("a😀\uDBFF"),
+                StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void questionMarkSearch_findsOneAtEveryPosition() {
+        for (int length = 0; length < 30; length++) {
+            byte[] b = new byte[length];
+            java.util.Arrays.fill(b, (byte) '>'); // 0x3e, one bit from '?'
+            assertEquals(false, EntryBodyEncoder.containsQuestionMark(b));
+            for (int at = 0; at < length; at++) {
+                byte[] with = b.clone();
+                with[at] = '?';
+                assertEquals(true, EntryBodyEncoder.containsQuestionMark(with), "at " + at + " of " + length);
+            }
+        }
+    }
+
+    @Test
+    void payloadWithQuestionMarks_ofItsOwn_isWrittenByTheEncoder() {
+        assertSameAsJackson(WalEntry.builder("ns", "op").payloadJson("{\"url\":\"/a?b=1\",\"q\":\"¿?😀\"}")
+                .targets("primary").build());
+    }
+
+    @Test
+    void payloadWithALoneSurrogate_isLeftToJackson_whichRefusesTheEntry() {
+        for (String payload : List.of("\"a\uDC00\"", "\"a\uD800\"", "[\"\uD800x\"]", "\"?\uD800?\"")) {
+            WalEntry e = WalEntry.builder("ns", "op").payloadJson(payload).targets("primary").build();
+            assertNull(EntryBodyEncoder.encode(e));
+            UncheckedIOException expected = assertThrows(UncheckedIOException.class,
+                    () -> LineCodec.entryBodyWithJackson(e));
+            UncheckedIOException actual = assertThrows(UncheckedIOException.class, () -> LineCodec.entryBody(e));
+            assertEquals(expected.getMessage(), actual.getMessage());
+        }
+    }
+
+    @Test
+    void creationTimes_areWrittenAsInstantToStringWrites() {
+        long[] seconds = {0, 1, -1, 1_767_225_600L, -62_135_596_800L, 253_402_300_799L, 253_402_300_800L,
+            -62_167_219_201L};
+        int[] nanos = {0, 1, 10, 999, 1000, 1_000_000, 120_000_000, 123_456_000, 123_456_789, 999_999_999};
+        for (long s : seconds) {
+            for (int n : nanos) {
+                Instant t = Instant.ofEpochSecond(s, n);
+                assertSameAsJackson(WalEntry.builder("ns", "op").createdAt(t).payloadJson("{}").targets("t").build());
+            }
+        }
+    }
+
+    private static void assertSameAsJackson(WalEntry e) {
+        byte[] expected = LineCodec.entryBodyWithJackson(e);
+        byte[] actual = EntryBodyEncoder.encode(e);
+        assertNotNull(actual, () -> "encoder refused " + e);
+        assertArrayEquals(expected, actual, () -> "expected\n" + new String(expected, StandardCharsets.UTF_8)
+                + "\nbut was\n" + new String(actual, StandardCharsets.UTF_8));
+        assertArrayEquals(expected, LineCodec.entryBody(e));
+    }
+
+    @Provide
+    Arbitrary<String> texts() {
+        return Arbitraries.oneOf(
+                Arbitraries.strings().all().ofMinLength(0).ofMaxLength(40),
+                Arbitraries.strings().withChars("\"\\/aé€\u0000\u001f\u007f\u2028").ofMaxLength(20),
+                Arbitraries.strings().withCharRange('\u0080', '\uFFFF').ofMaxLength(20),
+                Arbitraries.of("😀", "a😀b", "\uD83D\uDE00\uD83D\uDE00"));
+    }
+
+    @Provide
+    Arbitrary<WalEntry> entries() {
+        Arbitrary<String> ids = Arbitraries.oneOf(
+                Arbitraries.strings().withChars("aZ09-_\"\\/ éß€\uD83D\uDE00").ofMinLength(1).ofMaxLength(30),
+                Arbitraries.strings().withCharRange('\u00a0', '\ud7ff').ofMinLength(1).ofMaxLength(10),
+                Arbitraries.of("😀x", "a😀", "Grüße 🌍"));
+        Arbitrary<String> wellFormed = Arbitraries.oneOf(
+                Arbitraries.strings().withChars("aZ09-_\"\\/ éß€").ofMinLength(1).ofMaxLength(30),
+                Arbitraries.strings().withCharRange('\u00a0', '\ud7ff').ofMinLength(1).ofMaxLength(10),
+                Arbitraries.of("😀x", "a😀", "Grüße 🌍"));
+        Arbitrary<String> optional = Arbitraries.oneOf(ids, Arbitraries.just(null));
+        Arbitrary<Instant> times = Combinators.combine(Arbitraries.longs().between(-62_135_596_800L, 253_402_300_799L),
+                Arbitraries.integers().between(0, 999_999_999), Arbitraries.of(1, 1000, 1_000_000))
+                .as((s, n, step) -> Instant.ofEpochSecond(s, n / step * step));
+        Arbitrary<String> payloads = Arbitraries.oneOf(
+                wellFormed.map(s -> "{\"text\":\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\",\"n\":[1,2.5e3,null]}"),
+                Arbitraries.of("null", "true", "42", "  { \"spaced\" : [ ] }  ", "\"Grüße 🌍\""));
+        Arbitrary<Lifecycle> lifecycles = Combinators.combine(Arbitraries.integers().between(1, 50),
+                Arbitraries.of(Backoff.values()), Arbitraries.doubles().between(1.0, 10.0),
+                Arbitraries.of(Priority.values()), Arbitraries.of(true, false))
+                .as((attempts, backoff, multiplier, priority, ttl) -> {
+                    Lifecycle.Builder b = Lifecycle.builder().maxAttempts(attempts).backoff(backoff)
+                            .backoffMultiplier(multiplier).priority(priority);
+                    return (ttl ? b.ttl(Duration.ofMinutes(attempts)) : b).build();
+                });
+        return Combinators.combine(ids, times, optional, ids, optional, optional, payloads, lifecycles)
+                .as((id, time, key, operation, correlation, tenant, payload, lifecycle) ->
+                        WalEntry.builder("ns.x-1", operation).id(id).createdAt(time).key(key).payloadJson(payload)
+                                .targets("primary", "re.plica_2").idempotencyKey(id + "-k").correlationId(correlation)
+                                .tenantId(tenant).userId(key).lifecycle(lifecycle).build());
+    }
+}
