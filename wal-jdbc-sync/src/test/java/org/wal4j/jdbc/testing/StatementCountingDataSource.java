@@ -1,18 +1,15 @@
 package org.wal4j.jdbc.testing;
 
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -22,11 +19,10 @@ import javax.sql.DataSource;
  *
  * <p>Thread-safe.
  */
-public final class StatementCountingDataSource implements DataSource {
+public final class StatementCountingDataSource extends ForwardingDataSource {
     private static final Set<String> EXECUTING = Set.of("execute", "executeUpdate", "executeQuery", "executeBatch",
             "executeLargeUpdate", "executeLargeBatch");
 
-    private final DataSource target;
     private final boolean hideBatchCounts;
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
 
@@ -39,7 +35,7 @@ public final class StatementCountingDataSource implements DataSource {
      *                        for every statement, as MySQL's driver does for batches it rewrites
      */
     public StatementCountingDataSource(DataSource target, boolean hideBatchCounts) {
-        this.target = target;
+        super(target);
         this.hideBatchCounts = hideBatchCounts;
     }
 
@@ -98,45 +94,5 @@ public final class StatementCountingDataSource implements DataSource {
         } catch (InvocationTargetException e) {
             throw e.getCause();
         }
-    }
-
-    @Override
-    public Connection getConnection(String username, String password) throws SQLException {
-        throw new SQLFeatureNotSupportedException("StatementCountingDataSource uses the target's credentials");
-    }
-
-    @Override
-    public PrintWriter getLogWriter() throws SQLException {
-        return target.getLogWriter();
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) throws SQLException {
-        target.setLogWriter(out);
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) throws SQLException {
-        target.setLoginTimeout(seconds);
-    }
-
-    @Override
-    public int getLoginTimeout() throws SQLException {
-        return target.getLoginTimeout();
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        return target.getParentLogger();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        return target.unwrap(iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return target.isWrapperFor(iface);
     }
 }
