@@ -1,6 +1,7 @@
 package org.wal4j.cli;
 
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
@@ -12,6 +13,7 @@ import org.wal4j.Wal;
 import org.wal4j.jdbc.JdbcSyncTarget;
 import org.wal4j.jdbc.JdbcTargetException;
 import org.wal4j.jdbc.SqlStatementEntry;
+import org.wal4j.jdbc.UrlDataSource;
 import org.wal4j.storage.file.FileWalStorage;
 
 /**
@@ -63,8 +65,7 @@ final class SqlApply {
      * entries pending again for the target, as {@code user}.
      */
     Outcome run(Path dir, ReplayQuery reapply, UserContext user, String purpose) {
-        JdbcSyncTarget target = JdbcSyncTarget.builder(jdbc.target,
-                new DriverManagerDataSource(jdbc.url, jdbc.user, jdbc.password)).build();
+        JdbcSyncTarget target = JdbcSyncTarget.builder(jdbc.target, dataSource()).build();
         FileWalStorage storage = Logs.openForWriting(dir, purpose);
         Wal wal;
         try {
@@ -72,8 +73,7 @@ final class SqlApply {
             try {
                 target.createSchema();
             } catch (JdbcTargetException e) {
-                throw CliFailure.problem("cannot use the database " + Urls.withoutSecrets(jdbc.url) + ": "
-                        + e.getMessage() + "; nothing was applied");
+                throw cannotUse(e.getMessage());
             }
             wal = Wal.builder(storage).target(jdbc.target, target).auditSink(environment.auditSink()).build();
         } catch (RuntimeException e) {
@@ -100,6 +100,20 @@ final class SqlApply {
         }
         return new Outcome(outcome.target(), outcome.madePending(), outcome.applied(), outcome.deadLettered(),
                 outcome.unapplied(), checkpoint(target), outcome.lastFailure());
+    }
+
+    private UrlDataSource dataSource() {
+        String password = jdbc.password == null || jdbc.password.length == 0 ? null : new String(jdbc.password);
+        try {
+            return UrlDataSource.of(jdbc.url, jdbc.user, password);
+        } catch (SQLException e) {
+            throw cannotUse(e.getMessage());
+        }
+    }
+
+    private CliFailure cannotUse(String why) {
+        return CliFailure.problem("cannot use the database " + UrlDataSource.withoutSecrets(jdbc.url) + ": " + why
+                + "; nothing was applied");
     }
 
     /** Refuses, before anything is applied, a backlog with entries only the application can apply. */

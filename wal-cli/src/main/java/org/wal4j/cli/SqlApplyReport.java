@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.wal4j.jdbc.UrlDataSource;
 
 /**
  * Prints what {@code sync} or {@code replay} did, and turns an incomplete run into the one-line
@@ -19,7 +20,7 @@ final class SqlApplyReport {
         if (json) {
             ObjectNode n = Json.object();
             n.put("target", o.target());
-            n.put("database", Urls.withoutSecrets(url));
+            n.put("database", UrlDataSource.withoutSecrets(url));
             if (replay) {
                 n.put("madePending", o.madePending());
             }
@@ -36,7 +37,7 @@ final class SqlApplyReport {
         } else {
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("Target", o.target());
-            fields.put("Database", Urls.withoutSecrets(url));
+            fields.put("Database", UrlDataSource.withoutSecrets(url));
             if (replay) {
                 fields.put("Made pending", o.madePending());
             }

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcConnectionPool;
+import org.wal4j.jdbc.UrlDataSource;
 
 /**
  * The database an example runs against, with a one-line description for its output: an
@@ -72,7 +73,7 @@ final class DemoDatabase implements AutoCloseable {
 
     /** The database at {@code url}, a new connection per use (the examples need no pool). */
     static DemoDatabase atUrl(String url, String user, String password) throws SQLException {
-        return open(DriverDataSource.of(url, user, password), url, () -> { });
+        return open(UrlDataSource.of(url, user, password), url, () -> { });
     }
 
     DataSource dataSource() {

@@ -19,7 +19,8 @@ class PrimaryReplicaExampleTest {
         String out = run.stdout();
         assertEquals(0, run.exitCode(), run.transcript());
         Output.line(out, ".*>>> The replica goes down: .*");
-        Output.line(out, ".*primary: applied +[\\d,]+, pending +0, lag 0\\.0 s, up \\| replica: applied +[\\d,]+, "
+        // the primary keeps up (a call or two may be in flight at the sample) while the replica's backlog grows
+        Output.line(out, ".*primary: applied +[\\d,]+, pending +\\d, lag 0\\.0 s, up \\| replica: applied +[\\d,]+, "
                 + "pending +[1-9][\\d,]*, lag [\\d.]+ s, DOWN, breaker (OPEN|HALF_OPEN)");
         Output.line(out, ".*>>> The replica is back\\.");
         String primary = Output.line(out, "  primary +(.*) applied calls").group(1);

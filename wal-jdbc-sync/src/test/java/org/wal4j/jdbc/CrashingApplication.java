@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Random;
 import org.wal4j.jdbc.testing.JdbcAccountDao;
 import org.wal4j.jdbc.testing.Trade;
-import org.wal4j.jdbc.testing.UrlDataSource;
 
 /**
  * The application the crash test runs in a child JVM and kills with {@code kill -9}: it starts
@@ -36,7 +35,7 @@ public final class CrashingApplication {
     public static void main(String[] args) throws Exception {
         exitWhenTheParentIsGone();
         PrintStream out = System.out;
-        UrlDataSource database = new UrlDataSource(args[0], args[1], args[2]);
+        UrlDataSource database = UrlDataSource.of(args[0], args[1], args[2]);
         Path logDir = Path.of(args[3]);
         int cycle = Integer.parseInt(args[4]);
         boolean openAccounts = Boolean.parseBoolean(args[5]);

@@ -131,6 +131,27 @@ final class LineScanner {
         return stored == computedCrc;
     }
 
+    /**
+     * Null if the piece {@code r} holds is a whole line whose checksum matches (it is then the
+     * current line, ready for {@link #parse()}); otherwise what is wrong with it, as recovery and
+     * {@code verify} report it.
+     */
+    String problemOf(LineReader r) {
+        switch (r.kind) {
+            case ZEROS:
+                return r.length + " zero bytes";
+            case BROKEN:
+                return r.end > r.start || r.length == 0 ? "a line without its end (" + r.length + " bytes)"
+                        : "a line longer than " + LogReader.maxLine() + " bytes";
+            default:
+                if (checksumOk(r.buf(), r.start, r.end)) {
+                    return null;
+                }
+                return storedCrc < 0 ? "a line without a checksum frame"
+                        : String.format("checksum mismatch: stored %08x, computed %08x", storedCrc, computedCrc);
+        }
+    }
+
     /** Parses the current line, whose checksum matched. @throws Malformed if it does not follow the format */
     void parse() {
         p = start + LineCodec.REST_OFFSET;

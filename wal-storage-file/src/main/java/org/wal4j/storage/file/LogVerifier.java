@@ -111,7 +111,7 @@ public final class LogVerifier {
             List<Damage> pending = new ArrayList<>();
             while (r.next()) {
                 lines++;
-                String problem = lineProblem(r);
+                String problem = scanner.problemOf(r);
                 boolean checksumValid = problem == null;
                 if (problem == null) {
                     problem = record(path, r.offset, nameSeq, nextFirstSeq, last);
@@ -130,7 +130,7 @@ public final class LogVerifier {
         }
 
         private String headerProblem(LineReader r, long nameSeq) {
-            String problem = lineProblem(r);
+            String problem = scanner.problemOf(r);
             if (problem != null) {
                 return "segment header: " + problem;
             }
@@ -166,24 +166,6 @@ public final class LogVerifier {
                 for (Damage d : pending) {
                     problems.add(new VerifyReport.Problem(path, d.offset, d.problem));
                 }
-            }
-        }
-
-        /** Null for a whole line with a valid checksum; otherwise what is wrong with it. */
-        private String lineProblem(LineReader r) {
-            switch (r.kind) {
-                case ZEROS:
-                    return r.length + " zero bytes";
-                case BROKEN:
-                    return r.end > r.start || r.length == 0 ? "a line without its end (" + r.length + " bytes)"
-                            : "a line longer than " + LogReader.maxLine() + " bytes";
-                default:
-                    if (!scanner.checksumOk(r.buf(), r.start, r.end)) {
-                        return scanner.storedCrc < 0 ? "a line without a checksum frame"
-                                : String.format("checksum mismatch: stored %08x, computed %08x", scanner.storedCrc,
-                                scanner.computedCrc);
-                    }
-                    return null;
             }
         }
 

@@ -183,7 +183,7 @@ final class Recovery {
             long goodEnd = dataStart;
             boolean anyGood = false;
             while (r.next()) {
-                String problem = lineProblem(r);
+                String problem = scanner.problemOf(r);
                 boolean checksumValid = problem == null;
                 if (problem == null) {
                     problem = apply(seg, r.offset, nextFirstSeq);
@@ -252,7 +252,7 @@ final class Recovery {
             headerDamage = new Region(0, "no valid header line: the file is empty", -1, -1);
             return null;
         }
-        String problem = lineProblem(r);
+        String problem = scanner.problemOf(r);
         if (problem != null) {
             boolean crcRead = r.kind == LineReader.Kind.LINE && scanner.storedCrc >= 0;
             headerDamage = new Region(0, "no valid header line: " + problem, crcRead ? scanner.storedCrc : -1,
@@ -277,22 +277,6 @@ final class Recovery {
         headerDamage.checksumValid = true;
         headerDamage.zerosOnly = false;
         return null;
-    }
-
-    /** Null for a whole, checksum-valid, well-formed line; otherwise what is wrong with it. */
-    private String lineProblem(LineReader r) {
-        switch (r.kind) {
-            case ZEROS:
-                return r.length + " zero bytes";
-            case BROKEN:
-                return r.end > r.start || r.length == 0 ? "a line without its end (" + r.length + " bytes)"
-                        : "a line longer than " + LogReader.maxLine() + " bytes";
-            default:
-                if (!scanner.checksumOk(r.buf(), r.start, r.end)) {
-                    return scanner.storedCrc < 0 ? "a line without a checksum frame" : "checksum mismatch";
-                }
-                return null;
-        }
     }
 
     /** Applies a checksum-valid line to the index; returns why it cannot be, or null. */
