@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -226,8 +225,7 @@ class WriterRoleTest {
      * The real file system, interrupting every application thread that writes or forces a log file
      * (if {@code interrupt}), and running {@code onForce} when one forces while {@link #armed}.
      */
-    private static final class InterruptingFileSystem implements WalFileSystem {
-        private final WalFileSystem real = WalFileSystem.real();
+    private static final class InterruptingFileSystem extends ForwardingFileSystem {
         private final boolean interrupt;
         private final Runnable onForce;
         final AtomicInteger interrupted = new AtomicInteger();
@@ -239,26 +237,15 @@ class WriterRoleTest {
         }
 
         @Override
-        public WalFileChannel open(Path file, OpenMode mode) throws IOException {
-            WalFileChannel channel = real.open(file, mode);
+        protected WalFileChannel wrap(WalFileChannel channel, OpenMode mode) {
             if (mode == OpenMode.READ) {
                 return channel;
             }
-            return new WalFileChannel() {
-                @Override
-                public Path path() {
-                    return channel.path();
-                }
-
-                @Override
-                public int read(ByteBuffer dst, long position) throws IOException {
-                    return channel.read(dst, position);
-                }
-
+            return new Channel(channel) {
                 @Override
                 public int write(ByteBuffer src, long position) throws IOException {
                     interruptApplicationThread();
-                    return channel.write(src, position);
+                    return super.write(src, position);
                 }
 
                 @Override
@@ -267,27 +254,7 @@ class WriterRoleTest {
                     if (armed && !isWriterThread()) {
                         onForce.run();
                     }
-                    channel.force();
-                }
-
-                @Override
-                public void truncate(long size) throws IOException {
-                    channel.truncate(size);
-                }
-
-                @Override
-                public long size() throws IOException {
-                    return channel.size();
-                }
-
-                @Override
-                public Closeable tryLock() throws IOException {
-                    return channel.tryLock();
-                }
-
-                @Override
-                public void close() throws IOException {
-                    channel.close();
+                    super.force();
                 }
             };
         }
@@ -302,31 +269,6 @@ class WriterRoleTest {
 
         private static boolean isWriterThread() {
             return Thread.currentThread().getName().equals("wal4j-writer");
-        }
-
-        @Override
-        public List<Path> list(Path d) throws IOException {
-            return real.list(d);
-        }
-
-        @Override
-        public void createDirectories(Path d) throws IOException {
-            real.createDirectories(d);
-        }
-
-        @Override
-        public void rename(Path source, Path target) throws IOException {
-            real.rename(source, target);
-        }
-
-        @Override
-        public void delete(Path file) throws IOException {
-            real.delete(file);
-        }
-
-        @Override
-        public void syncDirectory(Path d) throws IOException {
-            real.syncDirectory(d);
         }
     }
 }
