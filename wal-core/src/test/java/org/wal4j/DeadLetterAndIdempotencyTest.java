@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -147,6 +148,41 @@ class DeadLetterAndIdempotencyTest {
         WriteResult later = h.write(WalEntry.builder("payments", "charge").idempotencyKey("request-42"));
         assertFalse(later.duplicate());
         assertEquals(2, later.seq());
+    }
+
+    @Test
+    void writesThatFailBeforeTheirAppend_leaveTheirKeyFree() throws Exception {
+        h.storage = InMemoryWalStorage.withMaxEntryBytes(16);
+        h.configure(c -> c.maxUnfinishedEntries(1).writeTimeout(Duration.ZERO));
+        h.start();
+        ScriptedSyncTarget.Hold hold = h.primary().holdNextCall();
+
+        assertThrows(EntryTooLargeException.class, () -> h.write(WalEntry.builder("payments", "charge")
+                .idempotencyKey("request-1").payloadJson("\"0123456789abcdefghij\"")));
+        assertEquals(0, h.storage.lastSeq(), "the invalid write wrote nothing");
+        assertEquals(0, h.wal.stats().idempotencyKeys(), "the invalid write holds no key");
+        WriteResult afterInvalid = h.wal.writeAsync(WalEntry.builder("payments", "charge")
+                .idempotencyKey("request-1").payloadJson("1")).get(20, TimeUnit.SECONDS);
+        assertFalse(afterInvalid.duplicate(), "the key of the invalid write was left free");
+        assertEquals(1, afterInvalid.seq());
+
+        assertTrue(hold.awaitArrival(Await.LIMIT), "entry 1 is in the target's hands: the Wal is full");
+        assertThrows(WalFullException.class, () -> h.write(WalEntry.builder("payments", "charge")
+                .idempotencyKey("request-2").payloadJson("2")));
+        assertEquals(1, h.storage.lastSeq(), "the refused write wrote nothing");
+        assertEquals(1, h.wal.stats().idempotencyKeys(), "the refused write holds no key");
+        hold.release();
+        h.settled(1);
+        WriteResult afterFull = h.wal.writeAsync(WalEntry.builder("payments", "charge")
+                .idempotencyKey("request-2").payloadJson("2")).get(20, TimeUnit.SECONDS);
+        assertFalse(afterFull.duplicate(), "the key of the refused write was left free");
+        assertEquals(2, afterFull.seq());
+
+        WriteResult again = h.wal.writeAsync(WalEntry.builder("payments", "charge")
+                .idempotencyKey("request-1").payloadJson("1")).get(20, TimeUnit.SECONDS);
+        assertTrue(again.duplicate(), "the key of the write that succeeded is remembered");
+        assertEquals(1, again.seq());
+        assertEquals(2, h.storage.lastSeq());
     }
 
     @Test

@@ -109,6 +109,37 @@ class DeliveryTest {
     }
 
     @Test
+    void failuresWhileTheProbeSaysDown_burnNoAttempts_evenWhileTheBreakerIsClosed() {
+        ScriptedSyncTarget target = h.primary().down(); // apply throws, probe() answers DOWN
+        h.configure(c -> c.defaultLifecycle(FIXED_1S.toBuilder().maxAttempts(2).build()).breakerMinimumCalls(100)
+                .breakerSlidingWindowSize(100).maxBatchSize(1));
+        h.start();
+        h.write("orders", "a");
+        Await.until(() -> target.calls() == 1, "the first call");
+        h.quiesce();
+        for (int call = 2; call <= 6; call++) {
+            h.clock.advance(Duration.ofSeconds(1)); // an uncharged failure waits one backoff interval
+            int expected = call;
+            Await.until(() -> target.calls() == expected, "call " + expected);
+            h.quiesce();
+            assertEquals(BreakerState.CLOSED, h.wal.stats().target("primary").breakerState(),
+                    "the breaker never reaches its minimum of calls here");
+            assertEquals(EntryStatus.PENDING, h.status(1, "primary"),
+                    "after " + call + " failed calls the entry is still uncharged (maxAttempts is 2)");
+        }
+        assertEquals(0, h.wal.deadLetters(DeadLetterFilter.all()).count(), "an outage dead-letters nothing");
+        assertEquals(0, h.wal.stats().target("primary").retried(), "no failure was charged as a retry");
+
+        target.up();
+        h.clock.advance(Duration.ofSeconds(1));
+        h.settled(1);
+        assertEquals(List.of(1L), target.appliedSeqs());
+        Await.until(() -> h.events(EntryApplied.class).size() == 1, "the applied event");
+        assertEquals(1, h.events(EntryApplied.class).get(0).attempts(),
+                "only the successful call counts as an attempt of the entry");
+    }
+
+    @Test
     void permanentFailure_deadLettersThatEntry_andTheLaneMovesOn() {
         ScriptedSyncTarget target = h.primary().failPermanently(e -> e.seq() == 3, "duplicate key value violates "
                 + "unique constraint \"orders_pkey\"");

@@ -216,16 +216,36 @@ class FileWalStorageTest {
     }
 
     @Test
-    void none_forcesOnlyOnSyncRotationAndClose() throws Exception {
-        try (FileWalStorage log = open(FileStorageConfig.builder(dir).syncPolicy(SyncPolicy.NONE))) {
+    void none_forcesOnlyOnRotationCheckpointAndSync() throws Exception {
+        try (FileWalStorage log = open(FileStorageConfig.builder(dir).syncPolicy(SyncPolicy.NONE)
+                .segmentBytes(FileStorageConfig.MIN_SEGMENT_BYTES))) {
             assertFalse(log.append(List.of(TestEntries.entry(1))).durable());
-            CompletableFuture<Void> durable = log.whenDurable(1);
+            CompletableFuture<Void> first = log.whenDurable(1);
             Thread.sleep(50);
-            assertFalse(durable.isDone());
-            assertEquals(0, log.stats().fsyncs());
+            assertFalse(first.isDone());
+            assertEquals(0, log.stats().fsyncs(), "an append under NONE does not force");
+
+            long seq = 1;
+            while (log.stats().segments() == 1) {
+                seq = log.append(TestEntries.entry((int) seq + 1));
+            }
+            first.get(5, TimeUnit.SECONDS);
+            log.whenDurable(seq - 1).get(5, TimeUnit.SECONDS);
+            long afterRotation = log.stats().fsyncs();
+            assertEquals(1, afterRotation, "the rotation forced the closed segment");
+            Thread.sleep(50);
+            assertFalse(log.whenDurable(seq).isDone(), "nothing forced the new segment's first entry yet");
+
+            log.saveCheckpoint("primary", 1).get(5, TimeUnit.SECONDS);
+            log.whenDurable(seq).get(5, TimeUnit.SECONDS);
+            long afterCheckpoint = log.stats().fsyncs();
+            assertEquals(afterRotation + 1, afterCheckpoint, "a checkpoint forces, and with it what was written");
+
+            long last = log.append(TestEntries.entry((int) seq + 1));
+            assertFalse(log.whenDurable(last).isDone());
             log.sync().get(5, TimeUnit.SECONDS);
-            durable.get(5, TimeUnit.SECONDS);
-            assertEquals(1, log.stats().fsyncs());
+            log.whenDurable(last).get(5, TimeUnit.SECONDS);
+            assertEquals(afterCheckpoint + 1, log.stats().fsyncs(), "sync() forces");
         }
     }
 

@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.wal4j.EntryStatus;
 import org.wal4j.StatusRecord;
 import org.wal4j.StorageState;
+import org.wal4j.SyncPolicy;
 import org.wal4j.WalDiskFullException;
 import org.wal4j.WalEntry;
 import org.wal4j.WalIOException;
@@ -169,6 +170,24 @@ class IoFailureTest {
                 }
             }
             assertEquals(13, reopened.append(TestEntries.entry(13)));
+        }
+    }
+
+    @Test
+    void close_whoseLastForceFails_throws_andStillReleasesTheFilesAndTheLock() {
+        FileWalStorage log = FileWalStorage.open(FileStorageConfig.builder(dir).segmentBytes(2048)
+                .syncPolicy(SyncPolicy.NONE).fileSystem(fs).build());
+        WalEntry e = TestEntries.entry(1);
+        assertFalse(log.append(List.of(e)).durable(), "NONE acknowledges before any force");
+        fs.failOn(Op.FORCE, SEGMENTS, 1, false, FaultInjectingFileSystem::ioError, false);
+        WalIOException closing = assertThrows(WalIOException.class, log::close);
+        assertTrue(closing.getMessage().startsWith("Closing the log in " + dir + " failed: "), closing.getMessage());
+        assertTrue(closing.getMessage().endsWith("; entries acknowledged without a force may be lost"),
+                closing.getMessage());
+        assertThrows(WalUnavailableException.class, () -> log.append(TestEntries.entry(2)));
+        try (FileWalStorage reopened = open()) { // the lock was released despite the failure
+            assertEquals(Optional.of(e.withSeq(1)), reopened.read(1), "written to the OS before the close");
+            assertEquals(2, reopened.append(TestEntries.entry(2)));
         }
     }
 
