@@ -10,6 +10,7 @@ import java.util.Objects;
 import org.wal4j.internal.Ids;
 import org.wal4j.internal.Json;
 import org.wal4j.internal.Names;
+import org.wal4j.internal.PayloadJson;
 
 /**
  * One write in the log: what to apply ({@link #operation()} with a JSON {@link #payload()}), where
@@ -24,11 +25,39 @@ import org.wal4j.internal.Names;
  * the content: two identical debits are two debits. Pass your own request id to make a retried
  * request collapse into one entry.
  *
+ * <p><b>The payload</b> is exactly one JSON value (RFC 8259, strict: no comments, single quotes,
+ * {@code NaN} or raw control characters), however it was produced ({@link Builder#payloadJson},
+ * or {@link Builder#payload(ObjectMapper, Object)} with any mapper, indentation and
+ * {@code @JsonRawValue} fields included). It nests at most {@value #MAX_PAYLOAD_DEPTH} levels,
+ * each number has at most {@value #MAX_PAYLOAD_NUMBER_LENGTH} characters, each string at most
+ * {@value #MAX_PAYLOAD_STRING_LENGTH}, each field name at most {@value #MAX_PAYLOAD_NAME_LENGTH}
+ * (the limits of a default Jackson {@code ObjectMapper}, so a payload accepted here can be read
+ * back with one), and its strings hold whole Unicode characters (no lone surrogate, raw or
+ * escaped). It is kept on one line: a payload with a line break is re-written compactly, anything
+ * else is kept as given. A payload that breaks a rule is refused with an
+ * {@link IllegalArgumentException} when it is set on the builder, before anything is written.
+ *
+ * <p><b>The creation time</b> lies between {@link #MIN_CREATED_AT} and {@link #MAX_CREATED_AT}:
+ * the timestamp of a version 7 UUID starts at 1970, and the log's lines write it as an ISO-8601
+ * instant with a four-digit year.
+ *
  * <p>Immutable and thread-safe.
  */
 public final class WalEntry {
     /** {@link #seq()} of an entry not yet appended. */
     public static final long UNASSIGNED = 0;
+    /** Deepest nesting of arrays and objects in a payload. */
+    public static final int MAX_PAYLOAD_DEPTH = 1000;
+    /** Most characters of one number in a payload, sign, fraction and exponent included. */
+    public static final int MAX_PAYLOAD_NUMBER_LENGTH = 1000;
+    /** Most characters of one string value in a payload, after its escapes are decoded. */
+    public static final int MAX_PAYLOAD_STRING_LENGTH = 20_000_000;
+    /** Most characters of one field name in a payload, after its escapes are decoded. */
+    public static final int MAX_PAYLOAD_NAME_LENGTH = 50_000;
+    /** Earliest {@link #createdAt()}: 1970-01-01T00:00:00Z. */
+    public static final Instant MIN_CREATED_AT = Instant.EPOCH;
+    /** Latest {@link #createdAt()}: 9999-12-31T23:59:59.999999999Z. */
+    public static final Instant MAX_CREATED_AT = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
     private final long seq;
     private final String id;
@@ -186,6 +215,15 @@ public final class WalEntry {
                 + ", operation=" + operation + ", payloadLength=" + payload.length() + ", targets=" + targets + '}';
     }
 
+    private static Instant requireCreatedAt(Instant createdAt) {
+        Objects.requireNonNull(createdAt, "createdAt must not be null");
+        if (createdAt.isBefore(MIN_CREATED_AT) || createdAt.isAfter(MAX_CREATED_AT)) {
+            throw new IllegalArgumentException("createdAt must be between " + MIN_CREATED_AT + " and " + MAX_CREATED_AT
+                    + " but was " + createdAt);
+        }
+        return createdAt;
+    }
+
     /**
      * Builds a {@link WalEntry}. Each setter validates its argument at once and throws
      * {@link IllegalArgumentException} naming the field and the value. Not thread-safe.
@@ -243,9 +281,13 @@ public final class WalEntry {
             return this;
         }
 
-        /** Default: the current time at {@link #build()}; the {@code Wal} uses its own clock. */
+        /**
+         * Default: the current time at {@link #build()}; the {@code Wal} uses its own clock.
+         *
+         * @param createdAt from {@link #MIN_CREATED_AT} to {@link #MAX_CREATED_AT}
+         */
         public Builder createdAt(Instant createdAt) {
-            this.createdAt = Objects.requireNonNull(createdAt, "createdAt must not be null");
+            this.createdAt = requireCreatedAt(createdAt);
             return this;
         }
 
@@ -256,18 +298,30 @@ public final class WalEntry {
         }
 
         /**
-         * The payload as JSON text: exactly one JSON value. Line breaks are removed by re-writing it
-         * compactly; otherwise it is stored as given. Default: {@code null}.
+         * The payload as JSON text: exactly one JSON value within the limits stated on
+         * {@link WalEntry}. Line breaks are removed by re-writing it compactly; otherwise it is
+         * stored as given. Default: {@code null}.
+         *
+         * @throws IllegalArgumentException naming the rule {@code json} breaks and where
          */
         public Builder payloadJson(String json) {
-            this.payload = Json.requireSingleLineValue("payload", json);
+            this.payload = PayloadJson.requireValid("payload", json);
             return this;
         }
 
-        /** The payload as {@code value} serialized with {@code mapper}. */
+        /**
+         * The payload as {@code value} serialized with {@code mapper}. Whatever the mapper writes
+         * (indented, with raw values, escaped) is checked as {@link #payloadJson} checks text, and
+         * stored on one line.
+         *
+         * @throws IllegalArgumentException if the mapper cannot serialize {@code value}, or wrote
+         *                                  text that breaks a payload rule
+         */
         public Builder payload(ObjectMapper mapper, Object value) {
             Objects.requireNonNull(mapper, "mapper must not be null");
-            this.payload = Json.write(mapper, value);
+            String json = Json.write(mapper, value);
+            this.payload = PayloadJson.requireValid("payload of type "
+                    + (value == null ? "null" : value.getClass().getName()) + " as the mapper wrote it", json);
             return this;
         }
 
@@ -342,7 +396,7 @@ public final class WalEntry {
          * defaults here, so building twice gives two entries with different ids.
          */
         public WalEntry build() {
-            Instant created = createdAt != null ? createdAt : Instant.now();
+            Instant created = createdAt != null ? createdAt : requireCreatedAt(Instant.now());
             String entryId = id != null ? id : Ids.newId(created.toEpochMilli());
             return new WalEntry(UNASSIGNED, entryId, created, namespace, key, operation, payload, targets,
                     idempotencyKey != null ? idempotencyKey : entryId, correlationId, tenantId, userId,

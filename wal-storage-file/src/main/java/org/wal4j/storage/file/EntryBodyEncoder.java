@@ -23,10 +23,14 @@ import org.wal4j.WalEntry;
  * escaped by a backslash, the control characters below U+0020 as {@code \b \t \n \f \r} or
  * {@code \}{@code u00XX}, each UTF-16 surrogate (paired or not) as {@code \}{@code uXXXX}
  * (upper-case hex), everything else as its UTF-8 bytes; null as {@code null}; the payload raw, as
- * UTF-8. A payload holding a surrogate that is not half of a pair has no UTF-8 form, and Jackson
- * refuses it: for such an entry {@link #encode} returns null and the caller falls back to Jackson,
- * so the failure is Jackson's own. The lifecycle object is rare to change and is written by
- * Jackson.
+ * UTF-8. The lifecycle object is rare to change and is written by Jackson.
+ *
+ * <p><b>The payload is framed only if it cannot break the line.</b> {@link WalEntry} guarantees a
+ * payload of one line of valid JSON (its builder checks every payload, whatever produced it), so
+ * the encoder does not parse it again on the write path. It does check, in one pass over the
+ * bytes it copies anyway, what would break the frame whoever built the entry: a line break
+ * ({@code \n}, {@code \r}) or a byte 0, and a lone surrogate, which has no UTF-8 form. Such an
+ * entry is refused with an {@link IllegalArgumentException} before anything is written.
  *
  * <p>One encoder per thread ({@link #encode}); not thread-safe itself.
  */
@@ -36,6 +40,8 @@ final class EntryBodyEncoder {
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGH_BITS = 0x8080808080808080L;
     private static final long QUESTION_MARKS = 0x3f3f3f3f3f3f3f3fL;
+    private static final long NEWLINES = 0x0a0a0a0a0a0a0a0aL;
+    private static final long RETURNS = 0x0d0d0d0d0d0d0d0dL;
 
     private static final byte[] ID = LineCodec.ascii("\"id\":");
     private static final byte[] CREATED_AT = LineCodec.ascii(",\"createdAt\":\"");
@@ -79,8 +85,10 @@ final class EntryBodyEncoder {
     }
 
     /**
-     * The body of {@code e}'s line, or null if its payload holds a surrogate that is not half of a
-     * pair, which Jackson must refuse.
+     * The body of {@code e}'s line.
+     *
+     * @throws IllegalArgumentException if the payload would break the line: a line break, a byte 0
+     *                                  or a lone surrogate (none passes {@link WalEntry}'s checks)
      */
     static byte[] encode(WalEntry e) {
         return PER_THREAD.get().body(e);
@@ -89,9 +97,7 @@ final class EntryBodyEncoder {
     private byte[] body(WalEntry e) {
         length = 0;
         byte[] payload = e.payload().getBytes(StandardCharsets.UTF_8);
-        if (!wellFormed(payload, e.payload())) {
-            return null;
-        }
+        requireFramable(payload, e);
         put(ID);
         string(e.id());
         put(CREATED_AT);
@@ -129,6 +135,43 @@ final class EntryBodyEncoder {
             buf = new byte[1024]; // a thread that once appended 1 MiB does not keep 1 MiB
         }
         return body;
+    }
+
+    /** Refuses a payload that would end or corrupt its line. */
+    static void requireFramable(byte[] utf8, WalEntry e) {
+        int lineBreak = lineBreakOrZero(utf8);
+        if (lineBreak >= 0) {
+            throw new IllegalArgumentException("payload of entry " + e.id() + " cannot be framed as one line: byte "
+                    + lineBreak + " is " + (utf8[lineBreak] == 0 ? "a byte 0" : utf8[lineBreak] == '\n'
+                    ? "a line feed" : "a carriage return"));
+        }
+        if (!wellFormed(utf8, e.payload())) {
+            throw new IllegalArgumentException("payload of entry " + e.id() + " cannot be framed as one line: "
+                    + "it holds a lone surrogate, which has no UTF-8 form");
+        }
+    }
+
+    /**
+     * The index of the first {@code \n}, {@code \r} or byte 0 in {@code b}, or -1; eight bytes at
+     * a time as {@link #containsQuestionMark}.
+     */
+    static int lineBreakOrZero(byte[] b) {
+        int i = 0;
+        for (; i <= b.length - Long.BYTES; i += Long.BYTES) {
+            long v = (long) LONGS.get(b, i);
+            long n = v ^ NEWLINES;
+            long r = v ^ RETURNS;
+            long zeroOrBreak = ((v - ONES) & ~v) | ((n - ONES) & ~n) | ((r - ONES) & ~r);
+            if ((zeroOrBreak & HIGH_BITS) != 0) {
+                break; // the exact byte is found below
+            }
+        }
+        for (; i < b.length; i++) {
+            if (b[i] == '\n' || b[i] == '\r' || b[i] == 0) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**

@@ -171,13 +171,13 @@ public final class FileWalStorage implements WalStorage {
     /** Checks and serializes entries to append, on the calling thread. */
     private WriteRequest appendRequest(List<WalEntry> entries) {
         AppendChecks.check(entries, config.maxEntryBytes());
-        reserveTargets(entries);
-        writer.checkWritable();
         List<WalEntry> batch = List.copyOf(entries);
         byte[][] bodies = new byte[batch.size()][];
         for (int i = 0; i < bodies.length; i++) {
-            bodies[i] = LineCodec.entryBody(batch.get(i));
+            bodies[i] = LineCodec.entryBody(batch.get(i)); // refuses what would break its line: before any reservation
         }
+        reserveTargets(entries);
+        writer.checkWritable();
         return WriteRequest.append(batch, bodies);
     }
 

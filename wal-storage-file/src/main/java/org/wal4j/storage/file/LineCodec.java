@@ -79,12 +79,12 @@ final class LineCodec {
      * The part of an entry's line after {@code "seq":N,}: from {@code "id"} to the closing brace.
      * The writer adds the frame and seq; everything costly (escaping, UTF-8) happens here, on the
      * caller's thread. Written by {@link EntryBodyEncoder}, which gives the same bytes as
-     * {@link #entryBodyWithJackson} several times faster; Jackson writes (and refuses) the rare
-     * entry the encoder leaves to it.
+     * {@link #entryBodyWithJackson} several times faster.
+     *
+     * @throws IllegalArgumentException if the payload would break the line (see {@link EntryBodyEncoder})
      */
     static byte[] entryBody(WalEntry e) {
-        byte[] body = EntryBodyEncoder.encode(e);
-        return body != null ? body : entryBodyWithJackson(e);
+        return EntryBodyEncoder.encode(e);
     }
 
     /** {@link #entryBody} by Jackson's generator: the reference the fast encoder matches byte for byte. */
