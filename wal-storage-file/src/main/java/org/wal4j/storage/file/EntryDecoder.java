@@ -39,6 +39,7 @@ final class EntryDecoder {
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private static final byte[] PAYLOAD = LineCodec.ascii("\"payload\":");
+    private static final String UNREADABLE = "entry line cannot be read back: ";
 
     private EntryDecoder() {
     }
@@ -48,7 +49,20 @@ final class EntryDecoder {
         try {
             return parse(b, start, end);
         } catch (IOException | IllegalArgumentException | NullPointerException | DateTimeParseException e) {
-            throw new WalCorruptionException(file, offset, "entry line cannot be read back: " + e.getMessage());
+            throw new WalCorruptionException(file, offset, UNREADABLE + e.getMessage());
+        }
+    }
+
+    /**
+     * Why the entry line {@code b[start, end)} cannot be read back, or null if it can: what
+     * {@link #decode} would report, for the verifier, which must agree with the reader.
+     */
+    static String problemOf(byte[] b, int start, int end) {
+        try {
+            parse(b, start, end);
+            return null;
+        } catch (IOException | IllegalArgumentException | NullPointerException | DateTimeParseException e) {
+            return UNREADABLE + e.getMessage();
         }
     }
 

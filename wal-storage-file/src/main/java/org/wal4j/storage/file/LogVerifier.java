@@ -12,7 +12,8 @@ import org.wal4j.WalIOException;
 
 /**
  * Checks a whole log directory without changing it and without taking its lock, so it may run
- * while an application writes the log: every line's frame and checksum, every line's format, the
+ * while an application writes the log: every line's frame and checksum, every line's format (an
+ * entry line is decoded whole, payload included, as a read decodes it), the
  * segment headers against the segment names, and the entry seqs (strictly increasing, inside their
  * segment's range, without gaps). Unlike opening the log, it does not stop at the first problem: it
  * reports every damaged line with its file and offset.
@@ -114,7 +115,7 @@ public final class LogVerifier {
                 String problem = scanner.problemOf(r);
                 boolean checksumValid = problem == null;
                 if (problem == null) {
-                    problem = record(path, r.offset, nameSeq, nextFirstSeq, last);
+                    problem = record(path, r, nameSeq, nextFirstSeq, last);
                 }
                 if (problem == null) {
                     for (Damage d : pending) {
@@ -170,7 +171,7 @@ public final class LogVerifier {
         }
 
         /** Checks a checksum-valid line's format and seq; null if it is good. */
-        private String record(Path path, long offset, long segmentFirstSeq, long nextFirstSeq, boolean last) {
+        private String record(Path path, LineReader r, long segmentFirstSeq, long nextFirstSeq, boolean last) {
             try {
                 scanner.parse();
             } catch (LineScanner.Malformed e) {
@@ -178,7 +179,10 @@ public final class LogVerifier {
             }
             switch (scanner.type) {
                 case LineScanner.ENTRY:
-                    return entry(path, offset, segmentFirstSeq, nextFirstSeq, last);
+                    // the whole entry, payload included, as a read would decode it: verify must not pass
+                    // a line that every read of it fails
+                    String unreadable = EntryDecoder.problemOf(r.buf(), r.start, r.end);
+                    return unreadable != null ? unreadable : entry(path, r.offset, segmentFirstSeq, nextFirstSeq, last);
                 case LineScanner.CHECKPOINT:
                     maxCheckpoint = Math.max(maxCheckpoint, scanner.seq);
                     return null;
