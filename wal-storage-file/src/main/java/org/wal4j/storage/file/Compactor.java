@@ -175,8 +175,8 @@ final class Compactor {
     private WalIOException failed(SegmentFile seg, IOException e) {
         String reason = IoErrors.isDiskFull(e) ? "the disk is full (" + IoErrors.describe(e) + ")"
                 : IoErrors.describe(e);
-        String before = done.isNothing() ? "nothing was compacted before it"
-                : "before it, " + done.deleted + " segments were deleted and " + done.rewritten + " rewritten, dropping "
+        String before = done.isNothing() ? "nothing was compacted"
+                : "so far " + done.deleted + " segments were deleted and " + done.rewritten + " rewritten, dropping "
                         + done.dropped + " entries and reclaiming " + done.reclaimed + " bytes";
         String message = "Compaction of " + seg.path + " failed: " + reason + "; " + before
                 + "; the rest is left for the next compaction, the log is not poisoned and accepts writes";

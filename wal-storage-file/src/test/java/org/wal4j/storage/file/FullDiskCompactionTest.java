@@ -44,7 +44,7 @@ class FullDiskCompactionTest {
     private static final long FIRST_DEAD = 200;
     private static final Set<Long> DEAD = Set.of(FIRST_DEAD, 250L);
     private static final Pattern FAILURE = Pattern.compile("Compaction of (\\S+) failed: the disk is full "
-            + "\\(IOException: No space left on device\\); before it, (\\d+) segments were deleted and 0 rewritten, "
+            + "\\(IOException: No space left on device\\); so far (\\d+) segments were deleted and 0 rewritten, "
             + "dropping (\\d+) entries and reclaiming (\\d+) bytes; the rest is left for the next compaction, the log "
             + "is not poisoned and accepts writes");
 
