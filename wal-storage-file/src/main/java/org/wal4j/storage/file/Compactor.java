@@ -180,7 +180,7 @@ final class Compactor {
                         + done.dropped + " entries and reclaiming " + done.reclaimed + " bytes";
         String message = "Compaction of " + seg.path + " failed: " + reason + "; " + before
                 + "; the rest is left for the next compaction, the log is not poisoned and accepts writes";
-        LOG.warn(message);
+        // not logged here: the caller gets it (the Wal logs it, the CLI prints it as its one line)
         return new WalIOException(message, e);
     }
 
