@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
  * {@code wal compact}: compacts the log as the application's {@code Wal} does: drops entries at
  * or below the lowest checkpoint of the log's targets, older than the retention period, and
  * finished for every target (never a dead letter), from closed segments. Needs the log to itself.
+ * Works on a full disk: segments in which nothing is left are deleted before anything is written.
  *
  * <p>Not thread-safe: one instance per run.
  */
@@ -34,7 +35,8 @@ import picocli.CommandLine.Spec;
             "Needs the log to itself: fails if the application holds it (which compacts on its own)."},
         exitCodeListHeading = ExitCode.HEADING,
         exitCodeList = {"0:compacted (or nothing to drop)",
-            "1:the application (or another process) holds the log, or compaction failed", ExitCode.USAGE_HELP})
+            "1:the application (or another process) holds the log, or compaction failed (what it freed before "
+                + "the failure stays freed; the message says how much)", ExitCode.USAGE_HELP})
 final class CompactCommand implements Callable<Integer> {
     private final Environment environment;
 

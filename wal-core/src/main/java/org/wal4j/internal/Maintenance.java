@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wal4j.CompactionResult;
+import org.wal4j.StorageState;
 
 /**
  * Periodic upkeep on the timer thread: compaction and the pruning of idempotency keys.
@@ -33,7 +34,11 @@ final class Maintenance {
         this.registry = registry;
     }
 
-    /** Compacts once; a storage failure stops the Wal and is rethrown. */
+    /**
+     * Compacts once. A failure that poisoned the storage stops the Wal; one that left it writable
+     * (a compaction that could not write its temp file on a full disk, say) is logged and only
+     * rethrown: a failed compaction is not a failed append. Either way the caller gets it.
+     */
     synchronized CompactionResult compact() {
         long safePoint = Long.MAX_VALUE;
         for (String target : targets) {
@@ -50,7 +55,12 @@ final class Maintenance {
             }
             return result;
         } catch (RuntimeException e) {
-            ctx.failures.storageFailed("compaction", e);
+            if (ctx.storage.stats().state() == StorageState.OPEN) {
+                LOG.warn("Compaction failed; the log still accepts writes and the next compaction tries again: {}",
+                        e.toString());
+            } else {
+                ctx.failures.storageFailed("compaction", e);
+            }
             throw e;
         }
     }

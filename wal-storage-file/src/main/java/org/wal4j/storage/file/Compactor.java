@@ -1,6 +1,7 @@
 package org.wal4j.storage.file;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -12,7 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wal4j.CompactionResult;
 import org.wal4j.StorageState;
-import org.wal4j.WalCorruptionException;
 import org.wal4j.WalIOException;
 import org.wal4j.internal.StatusIndex;
 
@@ -23,11 +23,25 @@ import org.wal4j.internal.StatusIndex;
  * one. Each affected segment is rewritten ({@link SegmentRewrite}) or, if nothing in it is left,
  * deleted with a directory fsync. The segment being written is never touched.
  *
- * <p>Order matters for crash safety: segments are processed by ascending seq, and a status record
- * is never before its entry in the log, so an entry's removal is durable before its status
- * records' removal. A crash in between can only leave status records of a dropped entry (ignored
- * on open), never an entry without the records that made it finished (it would come back as
- * pending).
+ * <p>Order matters for crash safety: a status record is never before its entry in the log, and an
+ * entry's removal must be durable before its status records' removal. A crash in between can only
+ * leave status records of a dropped entry (ignored on open), never an entry without the records
+ * that made it finished (it would come back as pending).
+ *
+ * <p>Order matters for a full disk too: deleting needs no space, rewriting does. So a run frees
+ * first and writes after (RELIABILITY row 17):
+ * <ol>
+ *   <li><b>Free</b>: every segment in which nothing is left is deleted (directory fsync), by
+ *       ascending seq, without writing a byte, unless one of its status records is droppable only
+ *       because its entry goes with a segment of step 2 (deleting it first could leave that entry
+ *       without the records that finished it, should the rewrite fail).</li>
+ *   <li><b>Rewrite</b>: the other affected segments, by ascending seq, each written to a temp file
+ *       first; a segment that turns out empty is deleted without one.</li>
+ * </ol>
+ * The first failure stops the run: what was freed stays freed (each step is durable on its own),
+ * the temp file is deleted, the rest is left for the next run, and the failure is thrown to the
+ * caller, saying what was done before it. A failed compaction is not a failed append: it does not
+ * poison the writer, and the log stays writable.
  *
  * <p>Cost: a run reads a closed segment only if it may hold something to drop. After reading one
  * (or writing its new version) it keeps a {@link SegmentSummary} of it in memory (per entry one bit
@@ -60,6 +74,9 @@ final class Compactor {
     private long activeFirstSeq;
     private BitSet held;
     private BitSet drop;
+    /** Seqs of the segments left for the rewrite step: a status record of theirs cannot go before them. */
+    private BitSet deferred;
+    private Tally done;
 
     Compactor(WalFileSystem fs, SegmentSet segments, StatusIndex index, Map<String, Long> checkpoints,
               Object statusLock, ReentrantReadWriteLock layoutLock, LogWriter writer, AtomicLong entryCount) {
@@ -88,8 +105,11 @@ final class Compactor {
         }
         held = new BitSet();
         drop = new BitSet();
+        deferred = new BitSet();
+        done = new Tally();
         long limit = Math.min(safePoint, lastSeq);
-        List<SegmentFile> affected = new ArrayList<>();
+        List<Plan> toDelete = new ArrayList<>();
+        List<Plan> toRewrite = new ArrayList<>();
         int skipped = 0;
         for (SegmentFile seg : closed) {
             SegmentSummary summary = seg.summary();
@@ -100,51 +120,84 @@ final class Compactor {
                 continue;
             }
             SegmentSummary.Builder fresh = new SegmentSummary.Builder(seg.firstSeq);
-            if (decide(seg, limit, createdBefore, fresh)) {
-                seg.setSummary(null); // rewritten below, or read again next time if that does not happen
-                affected.add(seg);
-            } else {
+            Plan plan = decide(seg, limit, createdBefore, fresh);
+            if (plan == null) {
                 seg.setSummary(fresh.build());
+                continue;
+            }
+            seg.setSummary(null); // changed below, or read again next time if that does not happen
+            if (plan.empty && !plan.needsRewritesFirst) {
+                toDelete.add(plan);
+            } else {
+                toRewrite.add(plan);
+                if (plan.lastEntrySeq >= seg.firstSeq) {
+                    deferred.set(bit(seg.firstSeq), bit(plan.lastEntrySeq) + 1);
+                }
             }
         }
-        LOG.debug("Compaction of {}: {} closed segments, {} skipped by their summary, {} to rewrite",
-                active.path.getParent(), closed.size(), skipped, affected.size());
-        long dropped = 0;
-        int rewritten = 0;
-        int deleted = 0;
-        long reclaimed = 0;
-        for (SegmentFile seg : affected) {
-            if (writer.state() != StorageState.OPEN) {
-                break; // closing or poisoned: leave the rest for the next compaction
-            }
-            long before = seg.end();
-            Outcome outcome = rewrite(seg);
-            dropped += outcome.dropped;
-            if (outcome.deleted) {
-                deleted++;
-                reclaimed += before;
-            } else if (outcome.fresh != null) {
-                rewritten++;
-                reclaimed += before - outcome.fresh.end();
-            }
+        Path dir = active.path.getParent();
+        LOG.debug("Compaction of {}: {} closed segments, {} skipped by their summary, {} to delete, {} to rewrite",
+                dir, closed.size(), skipped, toDelete.size(), toRewrite.size());
+        boolean complete = run(toDelete) && run(toRewrite);
+        if (!done.isNothing()) {
+            LOG.info("Compacted {}: dropped {} entries, rewrote {} and deleted {} segments, reclaimed {} bytes{}", dir,
+                    done.dropped, done.rewritten, done.deleted, done.reclaimed,
+                    complete ? "" : "; stopped early, the rest is left for the next compaction");
         }
-        if (dropped > 0 || deleted > 0 || rewritten > 0) {
-            LOG.info("Compacted {}: dropped {} entries, rewrote {} and deleted {} segments, reclaimed {} bytes",
-                    segments.last().path.getParent(), dropped, rewritten, deleted, reclaimed);
-        }
-        return dropped == 0 && rewritten == 0 && deleted == 0 ? CompactionResult.NOTHING
-                : new CompactionResult(dropped, rewritten, deleted, reclaimed);
+        return done.isNothing() ? CompactionResult.NOTHING
+                : new CompactionResult(done.dropped, done.rewritten, done.deleted, done.reclaimed);
     }
 
     /**
-     * Pass 1 over one segment: marks held and droppable entries; true if anything in it can go.
-     * Fills {@code summary} with what it read, which describes the segment if nothing can go.
+     * Deletes or rewrites the planned segments in order.
+     *
+     * @return false if the run stopped early: the log closing or failing, or a requeue re-tracking an
+     *         entry this run meant to drop (the plan for later segments may count on that entry going)
+     * @throws WalIOException if a delete or a rewrite failed, saying what was done before
      */
-    private boolean decide(SegmentFile seg, long limit, Instant createdBefore, SegmentSummary.Builder summary) {
+    private boolean run(List<Plan> plans) {
+        for (Plan plan : plans) {
+            if (writer.state() != StorageState.OPEN) {
+                return false; // closing or poisoned: leave the rest for the next compaction
+            }
+            try {
+                boolean changed = plan.empty ? delete(plan) : rewrite(plan.seg);
+                if (!changed) {
+                    return false;
+                }
+            } catch (IOException e) {
+                throw failed(plan.seg, e);
+            }
+        }
+        return true;
+    }
+
+    private WalIOException failed(SegmentFile seg, IOException e) {
+        String reason = IoErrors.isDiskFull(e) ? "the disk is full (" + IoErrors.describe(e) + ")"
+                : IoErrors.describe(e);
+        String before = done.isNothing() ? "nothing was compacted"
+                : "so far " + done.deleted + " segments were deleted and " + done.rewritten + " rewritten, dropping "
+                        + done.dropped + " entries and reclaiming " + done.reclaimed + " bytes";
+        String message = "Compaction of " + seg.path + " failed: " + reason + "; " + before
+                + "; the rest is left for the next compaction, the log is not poisoned and accepts writes";
+        // not logged here: the caller gets it (the Wal logs it, the CLI prints it as its one line)
+        return new WalIOException(message, e);
+    }
+
+    /**
+     * Pass 1 over one segment: marks held and droppable entries. Fills {@code summary} with what it
+     * read, which describes the segment if nothing can go.
+     *
+     * @return what to do with the segment, or null if nothing in it can go
+     */
+    private Plan decide(SegmentFile seg, long limit, Instant createdBefore, SegmentSummary.Builder summary) {
         if (!seg.acquire()) {
-            return false;
+            return null;
         }
         boolean affected = false;
+        boolean keeps = false;
+        boolean needsRewritesFirst = false;
+        long lastEntry = seg.firstSeq - 1;
         try {
             LineReader r = new LineReader(seg.reader(), seg.dataStart, seg.end(), 1 << 16, LogReader.maxLine());
             while (r.next()) {
@@ -153,8 +206,10 @@ final class Compactor {
                     case LineScanner.ENTRY:
                         long seq = scanner.seq;
                         held.set(bit(seq));
+                        lastEntry = seq;
                         if (index.isTracked(seq)) {
                             summary.pinnedEntry(seq);
+                            keeps = true;
                             break;
                         }
                         Instant createdAt = scanner.time();
@@ -163,17 +218,26 @@ final class Compactor {
                             affected = true;
                         } else {
                             summary.freeEntry(seq, createdAt);
+                            keeps = true;
                         }
                         break;
                     case LineScanner.STATUS:
-                        affected |= statusDroppable(scanner.seq);
+                        boolean droppable = statusDroppable(scanner.seq);
+                        affected |= droppable;
+                        keeps |= !droppable;
+                        // its entry is in an earlier segment that the rewrite step drops it from
+                        needsRewritesFirst |= droppable && scanner.seq >= base && scanner.seq < seg.firstSeq
+                                && deferred.get(bit(scanner.seq));
                         summary.status(scanner.seq);
                         break;
                     case LineScanner.CHECKPOINT:
-                        affected |= scanner.seq < checkpoints.getOrDefault(scanner.target, 0L);
+                        boolean superseded = scanner.seq < checkpoints.getOrDefault(scanner.target, 0L);
+                        affected |= superseded;
+                        keeps |= !superseded;
                         summary.checkpoint(scanner.target, scanner.seq);
                         break;
                     default:
+                        keeps = true;
                         break;
                 }
             }
@@ -182,7 +246,7 @@ final class Compactor {
         } finally {
             seg.release();
         }
-        return affected;
+        return affected ? new Plan(seg, !keeps, needsRewritesFirst, lastEntry) : null;
     }
 
     private boolean statusDroppable(long seq) {
@@ -202,13 +266,47 @@ final class Compactor {
         return next >= 0 && next <= bit(Math.min(to, activeFirstSeq - 1));
     }
 
-    private record Outcome(long dropped, boolean deleted, SegmentFile fresh) {
+    /** What a run does with one closed segment: delete it ({@code empty}: nothing in it is left) or rewrite it. */
+    private record Plan(SegmentFile seg, boolean empty, boolean needsRewritesFirst, long lastEntrySeq) {
     }
 
-    /** Pass 2: writes the segment without what can go, then swaps it in (or deletes it). */
-    private Outcome rewrite(SegmentFile seg) {
+    /** What a run did so far. */
+    private static final class Tally {
+        long dropped;
+        int rewritten;
+        int deleted;
+        long reclaimed;
+
+        boolean isNothing() {
+            return dropped == 0 && rewritten == 0 && deleted == 0;
+        }
+    }
+
+    /**
+     * Deletes a segment in which nothing is left, writing nothing: no space needed.
+     *
+     * @return false if a requeue re-tracked one of its entries since pass 1 (the segment is kept)
+     */
+    private boolean delete(Plan plan) throws IOException {
+        List<Long> droppedSeqs = new ArrayList<>();
+        if (plan.lastEntrySeq >= plan.seg.firstSeq) {
+            for (int b = drop.nextSetBit(bit(plan.seg.firstSeq)); b >= 0 && b <= bit(plan.lastEntrySeq);
+                    b = drop.nextSetBit(b + 1)) {
+                droppedSeqs.add(base + b);
+            }
+        }
+        return swap(plan.seg, null, droppedSeqs, List.of(), null, plan.seg.firstSeq - 1, null);
+    }
+
+    /**
+     * Pass 2: writes the segment without what can go to a temp file, then swaps it in (or deletes
+     * it, if nothing turned out to be left).
+     *
+     * @return false if a requeue re-tracked one of its entries since pass 1 (the segment is kept)
+     */
+    private boolean rewrite(SegmentFile seg) throws IOException {
         if (!seg.acquire()) {
-            return new Outcome(0, false, null);
+            return true; // retired meanwhile: the log is closing
         }
         List<Long> droppedSeqs = new ArrayList<>();
         List<long[]> moved = new ArrayList<>();
@@ -264,18 +362,12 @@ final class Compactor {
             if (retained > 0) {
                 rw.force();
             }
-            return swap(seg, rw, retained == 0, droppedSeqs, moved, sparse, lastEntry, summary.build());
-        } catch (IOException e) {
-            writer.poison("compacting " + seg.path, e);
-            throw new WalIOException("Compaction of " + seg.path + " failed: " + IoErrors.describe(e)
-                    + "; the log is poisoned until reopened", e);
-        } catch (WalCorruptionException e) {
-            throw e;
+            return swap(seg, retained == 0 ? null : rw, droppedSeqs, moved, sparse, lastEntry, summary.build());
         } finally {
             seg.release();
             if (rw != null) {
                 try {
-                    rw.close();
+                    rw.close(); // before the commit, this deletes the temp file
                 } catch (IOException e) {
                     LOG.warn("Closing the compaction temp file of {} failed", seg.path, e);
                 }
@@ -283,40 +375,72 @@ final class Compactor {
         }
     }
 
-    private Outcome swap(SegmentFile seg, SegmentRewrite rw, boolean empty, List<Long> droppedSeqs, List<long[]> moved,
+    /**
+     * Installs the rewritten segment ({@code rw}), or deletes the segment if {@code rw} is null, and
+     * forgets the dropped entries. A failure after the file changed on disk (the rename or the
+     * delete done, the directory fsync failed) still installs the change in memory, so readers
+     * never look for the old version under the segment's name, and is then thrown.
+     *
+     * @return false if a dropped entry was re-tracked meanwhile: nothing done
+     */
+    private boolean swap(SegmentFile seg, SegmentRewrite rw, List<Long> droppedSeqs, List<long[]> moved,
                          SparseIndex sparse, long lastEntry, SegmentSummary summary) throws IOException {
         synchronized (statusLock) {
             layoutLock.writeLock().lock();
             try {
                 for (long seq : droppedSeqs) {
                     if (index.isTracked(seq)) {
-                        // re-tracked by a requeue since pass 1: keep the whole segment as it is this time,
-                        // and keep the status records of its entries in later segments
-                        droppedSeqs.forEach(s -> drop.clear(bit(s)));
-                        return new Outcome(0, false, null);
+                        // re-tracked by a requeue since pass 1: keep the segment as it is this time; the run
+                        // stops, as later segments may hold status records it needs
+                        LOG.info("Compaction keeps {}: entry {} was made unfinished again while compacting", seg.path,
+                                seq);
+                        return false;
                     }
                 }
-                SegmentFile fresh = null;
-                if (empty) {
+                long before = seg.end();
+                IOException afterChange = null;
+                if (rw == null) {
+                    // out of the set first: that closes its read channel once no reader holds it, so the
+                    // space comes back at the delete. If the delete fails the file stays, holding nothing
+                    // to keep, and the next open finds it again.
                     segments.remove(seg);
                     fs.delete(seg.path);
-                    fs.syncDirectory(seg.path.getParent());
+                    try {
+                        fs.syncDirectory(seg.path.getParent());
+                    } catch (IOException e) {
+                        afterChange = e;
+                    }
+                    done.deleted++;
+                    done.reclaimed += before;
                 } else {
-                    rw.commit();
-                    fresh = new SegmentFile(fs, seg.path, seg.id, seg.createdAt, seg.dataStart, rw.length(),
-                            sparse, null);
+                    try {
+                        rw.commit();
+                    } catch (IOException e) {
+                        if (!rw.renamed()) {
+                            throw e;
+                        }
+                        afterChange = e;
+                    }
+                    SegmentFile fresh = new SegmentFile(fs, seg.path, seg.id, seg.createdAt, seg.dataStart,
+                            rw.length(), sparse, null);
                     fresh.setLastEntrySeq(lastEntry);
                     fresh.setSummary(summary);
                     segments.replace(seg, fresh);
                     for (long[] m : moved) {
                         index.relocate(m[0], m[1]);
                     }
+                    done.rewritten++;
+                    done.reclaimed += before - fresh.end();
                 }
                 for (long seq : droppedSeqs) {
                     index.forget(seq);
                 }
                 entryCount.addAndGet(-droppedSeqs.size());
-                return new Outcome(droppedSeqs.size(), empty, fresh);
+                done.dropped += droppedSeqs.size();
+                if (afterChange != null) {
+                    throw afterChange;
+                }
+                return true;
             } finally {
                 layoutLock.writeLock().unlock();
             }

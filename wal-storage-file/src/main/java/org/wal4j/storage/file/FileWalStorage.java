@@ -60,7 +60,9 @@ import org.wal4j.internal.StatusIndex;
  *   <li>An acknowledged entry under {@code SyncPolicy.ALWAYS} was forced before the acknowledgement.</li>
  *   <li>Only the last segment is ever appended to; closed segments change only by compaction, as a
  *       whole, by rename.</li>
- *   <li>After the first failed write or force the log is {@link StorageState#POISONED} until reopened.</li>
+ *   <li>After the first failed write or force of an append, status, checkpoint or rotation the log is
+ *       {@link StorageState#POISONED} until reopened. A failed compaction is reported to its caller
+ *       and leaves the log writable.</li>
  * </ul>
  *
  * <h2>Locks</h2>
@@ -389,6 +391,17 @@ public final class FileWalStorage implements WalStorage {
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Segments in which nothing is left are deleted first, writing nothing, so a full disk gets
+     * its space back; the segments that keep something are rewritten after (details on
+     * {@code Compactor}).
+     *
+     * @throws WalIOException if deleting or rewriting a segment failed (the disk full, say): the
+     *         message names the segment, the reason and what was compacted before; that stays done,
+     *         the rest is left for the next compaction, and the log is not poisoned
+     */
     @Override
     public CompactionResult compact(long safePoint, Instant createdBefore) {
         Objects.requireNonNull(createdBefore, "createdBefore must not be null");

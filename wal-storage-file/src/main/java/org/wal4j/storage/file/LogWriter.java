@@ -58,8 +58,11 @@ import org.wal4j.internal.StatusIndex;
  * and a retry could succeed without the data ("fsyncgate"). Only reopening, which re-runs
  * recovery, brings the log back.
  *
- * <p>Thread-safety: {@link #submit}, {@link #submitAndWrite}, {@link #checkWritable}, the getters
- * and {@link #poison} may be called from any thread; everything else runs on the thread holding
+ * <p>Only the writer's own writes and forces poison it. A failed compaction does not: it wrote
+ * nothing the log depends on, and the appends that still fit must go on (RELIABILITY row 17).
+ *
+ * <p>Thread-safety: {@link #submit}, {@link #submitAndWrite}, {@link #checkWritable} and the
+ * getters may be called from any thread; everything else runs on the thread holding
  * the writer role.
  */
 final class LogWriter implements Runnable {
@@ -287,16 +290,6 @@ final class LogWriter implements Runnable {
         }
     }
 
-    /** Poisons the log from another thread (compaction's I/O failed). */
-    void poison(String what, Throwable cause) {
-        if (setPoison(what, cause)) {
-            queue.wake();
-            if (!thread.isAlive()) {
-                failQueued(poison);
-            }
-        }
-    }
-
     /**
      * Stops the writer: what was queued before is written and forced, then the thread ends.
      *
@@ -344,7 +337,7 @@ final class LogWriter implements Runnable {
     public void run() {
         while (true) {
             if (poison != null) {
-                // failed while a caller held the role, or by compaction; a caller still holding the role
+                // failed while a caller held the role; a caller still holding the role
                 // fails its own batch
                 waiters.fail(poison);
                 failQueued(poison);

@@ -66,7 +66,11 @@ final class SegmentRewrite implements AutoCloseable {
         forced = true;
     }
 
-    /** Forces the new file (unless {@link #force()} did), renames it over the segment and forces the directory. */
+    /**
+     * Forces the new file (unless {@link #force()} did), renames it over the segment and forces the
+     * directory. If this throws, {@link #renamed()} says whether the new file already is the
+     * segment (only the directory fsync failed) or the old one still is.
+     */
     void commit() throws IOException {
         if (!forced) {
             channel.force();
@@ -74,6 +78,11 @@ final class SegmentRewrite implements AutoCloseable {
         fs.rename(temp, target);
         committed = true;
         fs.syncDirectory(target.getParent());
+    }
+
+    /** True once the new file was renamed over the segment. */
+    boolean renamed() {
+        return committed;
     }
 
     /** The channel of the new file, which after {@link #commit()} is the segment itself. */
