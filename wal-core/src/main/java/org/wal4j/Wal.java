@@ -423,6 +423,7 @@ public final class Wal implements AutoCloseable {
         private final Map<String, SyncTarget> targets = new LinkedHashMap<>();
         private WalConfig config = WalConfig.ofDefaults();
         private Clock clock = Clock.systemUTC();
+        private Ticker ticker;
         private ObjectMapper mapper;
         private AccessPolicy accessPolicy = AccessPolicy.allowAll();
         private AuditSink auditSink = AuditSink.slf4j();
@@ -452,9 +453,24 @@ public final class Wal implements AutoCloseable {
             return this;
         }
 
-        /** Every time the Wal reads or waits for; default {@link Clock#systemUTC()}. */
+        /**
+         * The wall clock: stamps what people read (an entry's {@code createdAt}, status, event and
+         * audit timestamps) and reads the stamps of entries written before a restart; default
+         * {@link Clock#systemUTC()}. Delays, backoffs, breaker periods, time-to-live countdowns and
+         * timeouts run on the {@link #ticker(Ticker) ticker} instead, so stepping this clock moves
+         * none of them.
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock must not be null");
+            return this;
+        }
+
+        /**
+         * The monotonic time every wait runs on; default: the clock itself if it also implements
+         * {@link Ticker} (a test clock that moves both), else {@link Ticker#system()}.
+         */
+        public Builder ticker(Ticker ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker must not be null");
             return this;
         }
 
@@ -490,8 +506,9 @@ public final class Wal implements AutoCloseable {
             if (targets.isEmpty()) {
                 throw new IllegalArgumentException("a Wal needs at least one target; add one with target(name, target)");
             }
-            WalEngine engine = WalEngine.create(storage, new LinkedHashMap<>(targets), config, clock, accessPolicy, auditSink,
-                    List.copyOf(listeners));
+            Ticker monotonic = ticker != null ? ticker : clock instanceof Ticker ? (Ticker) clock : Ticker.system();
+            WalEngine engine = WalEngine.create(storage, new LinkedHashMap<>(targets), config, clock, monotonic,
+                    accessPolicy, auditSink, List.copyOf(listeners));
             return new Wal(engine, mapper != null ? mapper : new ObjectMapper());
         }
     }
