@@ -78,7 +78,7 @@ public final class Wal implements AutoCloseable {
     }
 
     /**
-     * Stops accepting writes, lets the workers apply what is ready until {@code timeout} (clock
+     * Stops accepting writes, lets the workers apply what is ready until {@code timeout} (monotonic
      * time) passes, saves the checkpoints and closes the storage. Entries not applied stay durable
      * in the log for the next start. Futures still waiting complete with the statuses as they are.
      *
@@ -230,8 +230,9 @@ public final class Wal implements AutoCloseable {
     /**
      * Completes when entry {@code seq} is settled (terminal: APPLIED, DEAD, EXPIRED or DISCARDED)
      * for every target it names, with the statuses; {@link EntryOutcome#applied()} tells whether
-     * all applied it. After {@code timeout} of clock time it completes exceptionally with a
-     * {@link TimeoutException} naming the statuses. It completes on a wal4j callback thread.
+     * all applied it. After {@code timeout} of monotonic time (the Wal's {@link Ticker}, not the
+     * wall clock) it completes exceptionally with a {@link TimeoutException} naming the statuses.
+     * It completes on a wal4j callback thread.
      *
      * @throws IllegalArgumentException if {@code seq} was never assigned
      */

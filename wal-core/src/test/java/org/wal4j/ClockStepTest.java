@@ -51,7 +51,8 @@ class ClockStepTest {
         assertEquals(EntryStatus.RETRYING, h.status(seq, "primary"));
 
         advance(Duration.ofMillis(1));
-        assertEquals(List.of(seq), target.appliedSeqs(), "not retried when its 2 s backoff ended");
+        assertEquals(List.of(seq), target.appliedSeqs(), () -> "not retried when its 2 s backoff ended; "
+                + target.calls() + " calls, " + h.wal.stats().target("primary"));
     }
 
     @ParameterizedTest(name = "wall clock stepped {0} hour(s)")

@@ -365,8 +365,17 @@ final class TargetWorker {
         }
     }
 
+    /**
+     * Runs the commands that were waiting when the round began, not those submitted meanwhile: a
+     * caller that submits one command after another (as tests do to wait for a full round) then
+     * knows that the round between them read the time after its first command.
+     */
     private void runCommands() {
-        for (Command<?> c = commands.poll(); c != null; c = commands.poll()) {
+        for (int waiting = commands.size(); waiting > 0; waiting--) {
+            Command<?> c = commands.poll();
+            if (c == null) {
+                return;
+            }
             c.run(this);
         }
     }
