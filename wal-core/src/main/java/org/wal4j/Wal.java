@@ -78,7 +78,7 @@ public final class Wal implements AutoCloseable {
     }
 
     /**
-     * Stops accepting writes, lets the workers apply what is ready until {@code timeout} (clock
+     * Stops accepting writes, lets the workers apply what is ready until {@code timeout} (monotonic
      * time) passes, saves the checkpoints and closes the storage. Entries not applied stay durable
      * in the log for the next start. Futures still waiting complete with the statuses as they are.
      *
@@ -230,8 +230,9 @@ public final class Wal implements AutoCloseable {
     /**
      * Completes when entry {@code seq} is settled (terminal: APPLIED, DEAD, EXPIRED or DISCARDED)
      * for every target it names, with the statuses; {@link EntryOutcome#applied()} tells whether
-     * all applied it. After {@code timeout} of clock time it completes exceptionally with a
-     * {@link TimeoutException} naming the statuses. It completes on a wal4j callback thread.
+     * all applied it. After {@code timeout} of monotonic time (the Wal's {@link Ticker}, not the
+     * wall clock) it completes exceptionally with a {@link TimeoutException} naming the statuses.
+     * It completes on a wal4j callback thread.
      *
      * @throws IllegalArgumentException if {@code seq} was never assigned
      */
@@ -423,6 +424,7 @@ public final class Wal implements AutoCloseable {
         private final Map<String, SyncTarget> targets = new LinkedHashMap<>();
         private WalConfig config = WalConfig.ofDefaults();
         private Clock clock = Clock.systemUTC();
+        private Ticker ticker;
         private ObjectMapper mapper;
         private AccessPolicy accessPolicy = AccessPolicy.allowAll();
         private AuditSink auditSink = AuditSink.slf4j();
@@ -452,9 +454,24 @@ public final class Wal implements AutoCloseable {
             return this;
         }
 
-        /** Every time the Wal reads or waits for; default {@link Clock#systemUTC()}. */
+        /**
+         * The wall clock: stamps what people read (an entry's {@code createdAt}, status, event and
+         * audit timestamps) and reads the stamps of entries written before a restart; default
+         * {@link Clock#systemUTC()}. Delays, backoffs, breaker periods, time-to-live countdowns and
+         * timeouts run on the {@link #ticker(Ticker) ticker} instead, so stepping this clock moves
+         * none of them.
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock must not be null");
+            return this;
+        }
+
+        /**
+         * The monotonic time every wait runs on; default: the clock itself if it also implements
+         * {@link Ticker} (a test clock that moves both), else {@link Ticker#system()}.
+         */
+        public Builder ticker(Ticker ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker must not be null");
             return this;
         }
 
@@ -490,8 +507,9 @@ public final class Wal implements AutoCloseable {
             if (targets.isEmpty()) {
                 throw new IllegalArgumentException("a Wal needs at least one target; add one with target(name, target)");
             }
-            WalEngine engine = WalEngine.create(storage, new LinkedHashMap<>(targets), config, clock, accessPolicy, auditSink,
-                    List.copyOf(listeners));
+            Ticker monotonic = ticker != null ? ticker : clock instanceof Ticker ? (Ticker) clock : Ticker.system();
+            WalEngine engine = WalEngine.create(storage, new LinkedHashMap<>(targets), config, clock, monotonic,
+                    accessPolicy, auditSink, List.copyOf(listeners));
             return new Wal(engine, mapper != null ? mapper : new ObjectMapper());
         }
     }

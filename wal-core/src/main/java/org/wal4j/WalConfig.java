@@ -69,6 +69,10 @@ public final class WalConfig {
     public static final Duration DEFAULT_BREAKER_OPEN_DURATION = Duration.ofSeconds(30);
     /** Default of {@link Builder#breakerHalfOpenCalls}. */
     public static final int DEFAULT_BREAKER_HALF_OPEN_CALLS = 1;
+    /** Default of {@link Builder#breakerProbeInterval}. */
+    public static final Duration DEFAULT_BREAKER_PROBE_INTERVAL = Duration.ofSeconds(1);
+    /** Longest {@link Builder#breakerProbeInterval}. */
+    public static final Duration MAX_BREAKER_PROBE_INTERVAL = Duration.ofHours(1);
     /** Default of {@link Builder#stopTimeout}. */
     public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(30);
 
@@ -102,6 +106,8 @@ public final class WalConfig {
     public static final String PROP_BREAKER_OPEN_DURATION = "wal.breaker.open.duration";
     /** Property of {@link Builder#breakerHalfOpenCalls}. */
     public static final String PROP_BREAKER_HALF_OPEN_CALLS = "wal.breaker.half.open.calls";
+    /** Property of {@link Builder#breakerProbeInterval}. */
+    public static final String PROP_BREAKER_PROBE_INTERVAL = "wal.breaker.probe.interval";
     /** Property of {@link Builder#stopTimeout}. */
     public static final String PROP_STOP_TIMEOUT = "wal.stop.timeout";
     /** Prefix of the properties of {@link Builder#defaultLifecycle}: {@code wal.lifecycle.max.attempts} and so on. */
@@ -124,6 +130,7 @@ public final class WalConfig {
     private final int breakerMinimumCalls;
     private final Duration breakerOpenDuration;
     private final int breakerHalfOpenCalls;
+    private final Duration breakerProbeInterval;
     private final Duration stopTimeout;
     private final Lifecycle defaultLifecycle;
     private final Map<String, Lifecycle> namespaceLifecycles;
@@ -144,6 +151,7 @@ public final class WalConfig {
         breakerMinimumCalls = b.breakerMinimumCalls;
         breakerOpenDuration = b.breakerOpenDuration;
         breakerHalfOpenCalls = b.breakerHalfOpenCalls;
+        breakerProbeInterval = b.breakerProbeInterval;
         stopTimeout = b.stopTimeout;
         defaultLifecycle = b.defaultLifecycle;
         namespaceLifecycles = Map.copyOf(b.namespaceLifecycles);
@@ -240,6 +248,10 @@ public final class WalConfig {
         return breakerHalfOpenCalls;
     }
 
+    public Duration breakerProbeInterval() {
+        return breakerProbeInterval;
+    }
+
     public Duration stopTimeout() {
         return stopTimeout;
     }
@@ -268,7 +280,8 @@ public final class WalConfig {
                 + ", breakerFailureRateThreshold=" + breakerFailureRateThreshold
                 + ", breakerSlidingWindowSize=" + breakerSlidingWindowSize
                 + ", breakerMinimumCalls=" + breakerMinimumCalls + ", breakerOpenDuration=" + breakerOpenDuration
-                + ", breakerHalfOpenCalls=" + breakerHalfOpenCalls + ", stopTimeout=" + stopTimeout
+                + ", breakerHalfOpenCalls=" + breakerHalfOpenCalls + ", breakerProbeInterval=" + breakerProbeInterval
+                + ", stopTimeout=" + stopTimeout
                 + ", defaultLifecycle=" + defaultLifecycle + ", namespaceLifecycles=" + namespaceLifecycles + '}';
     }
 
@@ -289,6 +302,7 @@ public final class WalConfig {
         private int breakerMinimumCalls = DEFAULT_BREAKER_MINIMUM_CALLS;
         private Duration breakerOpenDuration = DEFAULT_BREAKER_OPEN_DURATION;
         private int breakerHalfOpenCalls = DEFAULT_BREAKER_HALF_OPEN_CALLS;
+        private Duration breakerProbeInterval = DEFAULT_BREAKER_PROBE_INTERVAL;
         private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
         private Lifecycle defaultLifecycle = Lifecycle.ofDefaults();
         private final Map<String, Lifecycle> namespaceLifecycles = new LinkedHashMap<>();
@@ -312,6 +326,7 @@ public final class WalConfig {
             breakerMinimumCalls = c.breakerMinimumCalls;
             breakerOpenDuration = c.breakerOpenDuration;
             breakerHalfOpenCalls = c.breakerHalfOpenCalls;
+            breakerProbeInterval = c.breakerProbeInterval;
             stopTimeout = c.stopTimeout;
             defaultLifecycle = c.defaultLifecycle;
             namespaceLifecycles.putAll(c.namespaceLifecycles);
@@ -477,6 +492,21 @@ public final class WalConfig {
         }
 
         /**
+         * How often an open breaker asks its target's {@link SyncTarget#probe() probe} whether the
+         * target is back: zero (never; the breaker waits out {@link #breakerOpenDuration}) to
+         * {@link #MAX_BREAKER_PROBE_INTERVAL}; default {@link #DEFAULT_BREAKER_PROBE_INTERVAL}. When
+         * the probe answers UP the breaker half-opens at once, so a backlog resumes within about
+         * one interval of the target's return instead of after the open duration; a target still
+         * down is probed at most once per interval (the probe runs on the target's worker thread).
+         * Property {@value #PROP_BREAKER_PROBE_INTERVAL}.
+         */
+        public Builder breakerProbeInterval(Duration interval) {
+            this.breakerProbeInterval = Checks.range("breakerProbeInterval", interval, Duration.ZERO,
+                    MAX_BREAKER_PROBE_INTERVAL);
+            return this;
+        }
+
+        /**
          * How long {@link Wal#close()} lets the workers drain: zero to 1 hour; default
          * {@link #DEFAULT_STOP_TIMEOUT}. Property {@value #PROP_STOP_TIMEOUT}.
          */
@@ -535,6 +565,7 @@ public final class WalConfig {
             source.integer(PROP_BREAKER_MINIMUM_CALLS).ifPresent(this::breakerMinimumCalls);
             source.duration(PROP_BREAKER_OPEN_DURATION).ifPresent(this::breakerOpenDuration);
             source.integer(PROP_BREAKER_HALF_OPEN_CALLS).ifPresent(this::breakerHalfOpenCalls);
+            source.duration(PROP_BREAKER_PROBE_INTERVAL).ifPresent(this::breakerProbeInterval);
             source.duration(PROP_STOP_TIMEOUT).ifPresent(this::stopTimeout);
             defaultLifecycle(lifecycle(source, defaultLifecycle.toBuilder()));
             return this;

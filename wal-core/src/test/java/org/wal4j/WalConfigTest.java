@@ -28,6 +28,7 @@ class WalConfigTest {
         assertEquals(WalConfig.DEFAULT_BREAKER_MINIMUM_CALLS, c.breakerMinimumCalls());
         assertEquals(WalConfig.DEFAULT_BREAKER_OPEN_DURATION, c.breakerOpenDuration());
         assertEquals(WalConfig.DEFAULT_BREAKER_HALF_OPEN_CALLS, c.breakerHalfOpenCalls());
+        assertEquals(WalConfig.DEFAULT_BREAKER_PROBE_INTERVAL, c.breakerProbeInterval());
         assertEquals(WalConfig.DEFAULT_STOP_TIMEOUT, c.stopTimeout());
         assertEquals(Lifecycle.ofDefaults(), c.defaultLifecycle());
     }
@@ -50,6 +51,10 @@ class WalConfigTest {
                 () -> WalConfig.builder().maxUnfinishedEntries(0));
         assertMessage("checkpointInterval must be between PT0.01S and PT1H but was PT0.001S",
                 () -> WalConfig.builder().checkpointInterval(Duration.ofMillis(1)));
+        assertMessage("breakerProbeInterval must be between PT0S and PT1H but was PT-1S",
+                () -> WalConfig.builder().breakerProbeInterval(Duration.ofSeconds(-1)));
+        assertMessage("breakerProbeInterval must be between PT0S and PT1H but was PT2H",
+                () -> WalConfig.builder().breakerProbeInterval(Duration.ofHours(2)));
         assertMessage("windowEntries (50) must be at least maxBatchSize (100)",
                 () -> WalConfig.builder().windowEntries(50).build());
         assertMessage("breakerMinimumCalls (20) must be at most breakerSlidingWindowSize (10)",
@@ -121,6 +126,15 @@ class WalConfigTest {
         assertEquals(7, c.maxBatchSize());
         assertEquals(2, c.defaultLifecycle().maxAttempts());
         assertEquals(WalConfig.DEFAULT_WRITE_TIMEOUT, c.writeTimeout());
+    }
+
+    @Test
+    void breakerProbeInterval_readsItsPropertyAndEnvironmentVariable() {
+        assertEquals(Duration.ofMillis(250),
+                WalConfig.fromEnvironment(Map.of("WAL_BREAKER_PROBE_INTERVAL", "250ms")).breakerProbeInterval());
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("wal.breaker.probe.interval", "0s");
+        assertEquals(Duration.ZERO, WalConfig.fromProperties(p).breakerProbeInterval());
     }
 
     @Test

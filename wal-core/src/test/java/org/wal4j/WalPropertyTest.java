@@ -13,14 +13,14 @@ import org.wal4j.testing.ScriptedSyncTarget;
 import org.wal4j.testing.WalInvariants;
 
 /**
- * Random interleavings of writes, target outages (with and without a probe that tells), clock
- * steps and restarts (crashes and clean stops) end, once the targets are back, with every entry
+ * Random interleavings of writes, target outages (with and without a probe that tells), time
+ * passing, wall-clock steps (back and forward, an hour or a day, without time passing) and restarts (crashes and clean stops) end, once the targets are back, with every entry
  * applied exactly once per target, in lane order, and a storage whose statuses and checkpoints
  * agree.
  */
 class WalPropertyTest {
 
-    sealed interface Action permits Write, Down, Up, Advance, Crash, CleanRestart {
+    sealed interface Action permits Write, Down, Up, Advance, StepWall, Crash, CleanRestart {
     }
 
     record Write(int lane, int count) implements Action {
@@ -33,6 +33,9 @@ class WalPropertyTest {
     }
 
     record Advance(Duration by) implements Action {
+    }
+
+    record StepWall(Duration by) implements Action {
     }
 
     record Crash() implements Action {
@@ -89,6 +92,8 @@ class WalPropertyTest {
             h.target(((Up) action).target()).up();
         } else if (action instanceof Advance) {
             h.clock.advance(((Advance) action).by());
+        } else if (action instanceof StepWall) {
+            h.clock.stepWall(((StepWall) action).by());
         } else if (action instanceof Crash) {
             h.crashAndRestart();
         } else {
@@ -114,11 +119,13 @@ class WalPropertyTest {
         Arbitrary<Action> up = target.map(Up::new);
         Arbitrary<Action> advance = Arbitraries.of(Duration.ofMillis(50), Duration.ofSeconds(1),
                 Duration.ofSeconds(31), Duration.ofMinutes(5)).map(Advance::new);
+        Arbitrary<Action> stepWall = Arbitraries.of(Duration.ofHours(-1), Duration.ofHours(1), Duration.ofDays(-1),
+                Duration.ofDays(1)).map(StepWall::new);
         Arbitrary<Action> crash = Arbitraries.just(new Crash());
         Arbitrary<Action> clean = Arbitraries.just(new CleanRestart());
         return Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(6, write), net.jqwik.api.Tuple.of(2, down), net.jqwik.api.Tuple.of(2, up),
-                net.jqwik.api.Tuple.of(3, advance), net.jqwik.api.Tuple.of(1, crash),
+                net.jqwik.api.Tuple.of(3, advance), net.jqwik.api.Tuple.of(1, stepWall), net.jqwik.api.Tuple.of(1, crash),
                 net.jqwik.api.Tuple.of(1, clean));
     }
 }

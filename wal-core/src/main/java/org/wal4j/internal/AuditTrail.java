@@ -26,7 +26,7 @@ final class AuditTrail {
 
     void record(UserContext user, WalAction action, boolean allowed, String namespace, String operation, long seq,
                 String target, long count, String detail) {
-        AuditEvent event = new AuditEvent(time.now(), action, user.userId(), user.tenantId(), allowed, namespace,
+        AuditEvent event = new AuditEvent(time.wallNow(), action, user.userId(), user.tenantId(), allowed, namespace,
                 operation, seq, target, count, detail);
         try {
             sink.record(event);

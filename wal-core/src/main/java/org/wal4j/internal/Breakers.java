@@ -9,13 +9,15 @@ import org.wal4j.BreakerState;
 import org.wal4j.WalConfig;
 
 /**
- * Creates the resilience4j circuit breaker of a target, running on the injected clock.
+ * Creates the resilience4j circuit breaker of a target, running on the engine's monotonic
+ * timeline.
  *
  * <p>resilience4j's {@code CircuitBreakerStateMachine} takes a {@link Clock} for its open-state
  * timing (the open state ends when {@code clock.instant()} passes the opening time plus the open
  * duration, checked on the next permission request) and a timestamp function for call
- * durations; both are given the injected clock, so a test that advances its clock half-opens the
- * breaker without sleeping. The automatic open-to-half-open transition is off because it runs on
+ * durations; both are given {@link Timekeeper#monotonicClock()}, never the wall clock, so a
+ * wall-clock step neither stretches nor cuts an open period, and a test that advances its ticker
+ * half-opens the breaker without sleeping. The automatic open-to-half-open transition is off because it runs on
  * resilience4j's own real-time scheduler thread: the worker asks for permission itself when the
  * open period is over.
  *

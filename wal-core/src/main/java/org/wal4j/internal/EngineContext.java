@@ -20,6 +20,8 @@ final class EngineContext {
     final CompletionTracker tracker;
     final AckWatermark watermark;
     final FailureSink failures;
+    /** When this process saw each entry; starts with the entries acknowledged before {@code watermark}. */
+    final AppendTimeline timeline;
 
     EngineContext(WalStorage storage, WalConfig config, Timekeeper time, EventBus events, Backpressure backpressure,
                   CompletionTracker tracker, AckWatermark watermark, FailureSink failures) {
@@ -31,5 +33,6 @@ final class EngineContext {
         this.tracker = tracker;
         this.watermark = watermark;
         this.failures = failures;
+        this.timeline = new AppendTimeline(time, watermark.get());
     }
 }

@@ -44,7 +44,7 @@ final class Maintenance {
         for (String target : targets) {
             safePoint = Math.min(safePoint, ctx.storage.checkpoint(target));
         }
-        Instant cutoff = ctx.time.now().minus(ctx.config.retention());
+        Instant cutoff = ctx.time.wallNow().minus(ctx.config.retention());
         try {
             CompactionResult result = ctx.storage.compact(safePoint, cutoff);
             compactions.incrementAndGet();
@@ -75,6 +75,6 @@ final class Maintenance {
     }
 
     void pruneKeys() {
-        registry.prune(ctx.time.now().minus(ctx.config.retention()));
+        registry.prune(ctx.time.wallNow().minus(ctx.config.retention()));
     }
 }

@@ -59,7 +59,8 @@ final class OutcomeRecorder {
 
     /** Records {@code effects} and re-files every lane they touch (releasing busy ones). */
     void record(List<Effect> effects, Instant now) {
-        writeStatuses(effects, now);
+        Instant stamp = ctx.time.wallNow(); // what people read; "now" is the engine's monotonic timeline
+        writeStatuses(effects, stamp);
         long finished = 0;
         long finishedBytes = 0;
         Set<Lane> lanes = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -91,7 +92,7 @@ final class OutcomeRecorder {
         }
         ctx.backpressure.release(target, finished, finishedBytes);
         for (Effect e : effects) {
-            announce(e, now);
+            announce(e, stamp);
         }
     }
 
@@ -117,14 +118,14 @@ final class OutcomeRecorder {
         }
     }
 
-    private void announce(Effect e, Instant now) {
+    private void announce(Effect e, Instant stamp) {
         PendingEntry p = e.entry();
         boolean listened = !ctx.events.isEmpty();
         switch (e.kind()) {
             case APPLIED:
                 metrics.applied.incrementAndGet();
                 if (listened) {
-                    ctx.events.publish(new EntryApplied(now, target, p.entry, e.attempts()));
+                    ctx.events.publish(new EntryApplied(stamp, target, p.entry, e.attempts()));
                 }
                 ctx.tracker.onTerminal(p.seq(), target, EntryStatus.APPLIED);
                 break;
@@ -132,21 +133,22 @@ final class OutcomeRecorder {
                 metrics.deadLettered.incrementAndGet();
                 metrics.deadLetters.incrementAndGet();
                 if (listened) {
-                    ctx.events.publish(new EntryDeadLettered(now, target, p.entry, e.attempts(), e.reason()));
+                    ctx.events.publish(new EntryDeadLettered(stamp, target, p.entry, e.attempts(), e.reason()));
                 }
                 ctx.tracker.onTerminal(p.seq(), target, EntryStatus.DEAD);
                 break;
             case EXPIRED:
                 metrics.expired.incrementAndGet();
                 if (listened) {
-                    ctx.events.publish(new EntryExpired(now, target, p.entry, p.expiresAt, e.attempts()));
+                    ctx.events.publish(new EntryExpired(stamp, target, p.entry, ctx.time.toWall(p.expiresAt), e.attempts()));
                 }
                 ctx.tracker.onTerminal(p.seq(), target, EntryStatus.EXPIRED);
                 break;
             case RETRY:
                 metrics.retried.incrementAndGet();
                 if (listened) {
-                    ctx.events.publish(new EntryRetried(now, target, p.entry, e.attempts(), e.dueAt(), e.reason()));
+                    ctx.events.publish(new EntryRetried(stamp, target, p.entry, e.attempts(), ctx.time.toWall(e.dueAt()),
+                            e.reason()));
                 }
                 break;
             default:

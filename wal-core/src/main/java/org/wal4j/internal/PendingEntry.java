@@ -14,20 +14,21 @@ final class PendingEntry {
     final Lane lane;
     /** Payload size in UTF-8 bytes, as counted for backpressure and the window. */
     final long bytes;
-    /** When the entry's time to live ends, or null. */
+    /** When the entry's time to live ends, on the engine's monotonic timeline, or null. */
     final Instant expiresAt;
     /** Attempts charged so far. */
     int attempts;
     /** PENDING or RETRYING. */
     EntryStatus status;
-    /** Earliest time of the next attempt. */
+    /** Earliest time of the next attempt, on the engine's monotonic timeline. */
     Instant dueAt;
 
-    PendingEntry(WalEntry entry, Lane lane, long bytes, EntryStatus status, int attempts, Instant dueAt) {
+    PendingEntry(WalEntry entry, Lane lane, long bytes, EntryStatus status, int attempts, Instant dueAt,
+                 Instant expiresAt) {
         this.entry = entry;
         this.lane = lane;
         this.bytes = bytes;
-        this.expiresAt = entry.lifecycle().expiresAt(entry.createdAt()).orElse(null);
+        this.expiresAt = expiresAt;
         this.status = status;
         this.attempts = attempts;
         this.dueAt = dueAt;

@@ -33,8 +33,10 @@ import org.wal4j.internal.OutcomeRecorder.Kind;
  * <p>One round of the loop: run commands; take new entries; expire heads whose time to live
  * ended; persist the checkpoint if due; then, unless the breaker is open, refill and extend the
  * window and apply one batch. With nothing to do it sleeps until the next head is due, the
- * breaker's open period ends, the checkpoint is due, or someone signals (a write, a command, a
- * clock step, a stop).
+ * breaker's open period ends or its next probe ({@link BreakerProbe}) is due, the checkpoint is
+ * due, or someone signals (a write, a command, a clock step, a stop). All these times are on the
+ * engine's monotonic timeline ({@link Timekeeper#now()}); only status and event stamps read the
+ * wall clock.
  *
  * <p>On stop it keeps going while batches are ready and the drain deadline has not passed,
  * then saves the checkpoint and ends; what is left stays durable in the log.
@@ -70,6 +72,7 @@ final class TargetWorker {
     private final String name;
     private final EngineContext ctx;
     private final CircuitBreaker breaker;
+    private final BreakerProbe probe;
     private final TargetMetrics metrics;
     private final LaneScheduler scheduler = new LaneScheduler();
     private final Window window;
@@ -107,10 +110,11 @@ final class TargetWorker {
         this.name = name;
         this.ctx = ctx;
         this.metrics = metrics;
-        this.breaker = Breakers.create(name, ctx.config, ctx.time.clock());
+        this.breaker = Breakers.create(name, ctx.config, ctx.time.monotonicClock());
+        this.probe = new BreakerProbe(name, target, breaker, ctx.config.breakerProbeInterval());
         SplittableRandom random = new SplittableRandom();
-        this.window = new Window(name, ctx.storage, scheduler, random, ctx.config.windowEntries(),
-                ctx.config.windowBytes(), ctx.config.maxBatchSize());
+        this.window = new Window(name, ctx.storage, scheduler, new EntryDeadlines(ctx.timeline, random),
+                ctx.config.windowEntries(), ctx.config.windowBytes(), ctx.config.maxBatchSize());
         this.recorder = new OutcomeRecorder(name, ctx, metrics, window, scheduler);
         this.round = new ApplyRound(name, target, breaker, ctx.time, metrics, recorder, random);
         this.inboxCap = ctx.config.windowEntries();
@@ -121,14 +125,15 @@ final class TargetWorker {
         breaker.getEventPublisher().onStateTransition(event -> {
             BreakerState from = Breakers.map(event.getStateTransition().getFromState());
             BreakerState to = Breakers.map(event.getStateTransition().getToState());
-            Instant at = ctx.time.now();
             if (to == BreakerState.OPEN) {
+                Instant now = ctx.time.now();
                 // resilience4j half-opens only once the clock is strictly after the open period
-                openUntil = at.plus(ctx.config.breakerOpenDuration()).plusMillis(1);
+                openUntil = now.plus(ctx.config.breakerOpenDuration()).plusMillis(1);
+                probe.opened(now);
             }
             if (from != to) {
                 LOG.info("Circuit breaker of target '{}' went from {} to {}", name, from, to);
-                ctx.events.publish(new BreakerStateChanged(at, name, from, to));
+                ctx.events.publish(new BreakerStateChanged(ctx.time.wallNow(), name, from, to));
             }
         });
     }
@@ -330,13 +335,14 @@ final class TargetWorker {
             return true;
         }
         Instant until = openUntil;
-        return until == null || !now.isBefore(until);
+        return until == null || !now.isBefore(until) || probe.halfOpenIfBack(now);
     }
 
     private void sleep(Instant now) {
         Instant wakeAt = scheduler.nextWakeAt();
         if (breaker.getState() == CircuitBreaker.State.OPEN) {
             wakeAt = Timekeeper.earliest(wakeAt, openUntil);
+            wakeAt = Timekeeper.earliest(wakeAt, probe.nextProbeAt());
         }
         wakeAt = Timekeeper.earliest(wakeAt, nextCheckpointAt);
         if (pauseUntil != null && pauseUntil.isAfter(now)) {
@@ -359,8 +365,17 @@ final class TargetWorker {
         }
     }
 
+    /**
+     * Runs the commands that were waiting when the round began, not those submitted meanwhile: a
+     * caller that submits one command after another (as tests do to wait for a full round) then
+     * knows that the round between them read the time after its first command.
+     */
     private void runCommands() {
-        for (Command<?> c = commands.poll(); c != null; c = commands.poll()) {
+        for (int waiting = commands.size(); waiting > 0; waiting--) {
+            Command<?> c = commands.poll();
+            if (c == null) {
+                return;
+            }
             c.run(this);
         }
     }
@@ -377,8 +392,8 @@ final class TargetWorker {
             List<Effect> effects = new ArrayList<>(lanes.size());
             for (Lane lane : lanes) {
                 PendingEntry head = lane.head();
-                effects.add(new Effect(head, Kind.EXPIRED, head.attempts, "time to live ended at " + head.expiresAt,
-                        null));
+                effects.add(new Effect(head, Kind.EXPIRED, head.attempts, "time to live ended at "
+                        + ctx.time.toWall(head.expiresAt), null));
             }
             recorder.record(effects, now);
         }
@@ -419,7 +434,7 @@ final class TargetWorker {
      * @return the sequence numbers changed, in order
      */
     List<Long> makePending(List<WalEntry> entries, Predicate<EntryStatus> eligible, String reason) {
-        Instant now = ctx.time.now();
+        Instant now = ctx.time.wallNow();
         List<StatusRecord> records = new ArrayList<>();
         List<Long> changed = new ArrayList<>();
         long bytes = 0;
@@ -444,7 +459,7 @@ final class TargetWorker {
 
     /** Marks the given dead letters DISCARDED; returns the sequence numbers changed. */
     List<Long> discard(List<WalEntry> entries, String reason) {
-        Instant now = ctx.time.now();
+        Instant now = ctx.time.wallNow();
         List<StatusRecord> records = new ArrayList<>();
         List<Long> changed = new ArrayList<>();
         for (WalEntry e : entries) {

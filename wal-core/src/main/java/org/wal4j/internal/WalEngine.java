@@ -30,6 +30,7 @@ import org.wal4j.StorageStats;
 import org.wal4j.SyncTarget;
 import org.wal4j.TrackedEntry;
 import org.wal4j.TargetStats;
+import org.wal4j.Ticker;
 import org.wal4j.UserContext;
 import org.wal4j.WalConfig;
 import org.wal4j.WalEntry;
@@ -91,10 +92,10 @@ public final class WalEngine {
     private int inFlight;
 
     private WalEngine(WalStorage storage, Map<String, SyncTarget> targets, WalConfig config, Clock clock,
-                      AccessPolicy policy, AuditSink auditSink, List<WalListener> listeners) {
+                      Ticker ticker, AccessPolicy policy, AuditSink auditSink, List<WalListener> listeners) {
         this.storage = storage;
         this.config = config;
-        this.time = new Timekeeper(clock);
+        this.time = new Timekeeper(clock, ticker);
         this.events = new EventBus(listeners);
         this.backpressure = new Backpressure(List.copyOf(targets.keySet()), config.maxUnfinishedEntries(),
                 config.maxUnfinishedBytes(), time);
@@ -118,10 +119,15 @@ public final class WalEngine {
                 () -> state() == WalState.RUNNING);
     }
 
-    /** Creates an engine in state NEW; the arguments are checked by {@code Wal.Builder}. */
+    /**
+     * Creates an engine in state NEW; the arguments are checked by {@code Wal.Builder}.
+     *
+     * @param clock  the wall clock: stamps people read
+     * @param ticker monotonic time: every delay, backoff, open period, countdown and timeout
+     */
     public static WalEngine create(WalStorage storage, Map<String, SyncTarget> targets, WalConfig config, Clock clock,
-                                   AccessPolicy policy, AuditSink audit, List<WalListener> listeners) {
-        return new WalEngine(storage, targets, config, clock, policy, audit, listeners);
+                                   Ticker ticker, AccessPolicy policy, AuditSink audit, List<WalListener> listeners) {
+        return new WalEngine(storage, targets, config, clock, ticker, policy, audit, listeners);
     }
 
     private static ExecutorService callbackExecutor() {
@@ -134,8 +140,9 @@ public final class WalEngine {
         return executor;
     }
 
+    /** The wall clock's time: what a new entry's {@code createdAt} is stamped with. */
     public Instant now() {
-        return time.now();
+        return time.wallNow();
     }
 
     public WalConfig config() {
@@ -173,11 +180,12 @@ public final class WalEngine {
                 throw new WalUnavailableException("Cannot start the Wal: its storage is " + storageState);
             }
             StartupScan.run(storage, workers.keySet(), registry, backpressure, metrics,
-                    time.now().minus(config.retention()));
+                    time.wallNow().minus(config.retention()));
             timer.start();
             timer.scheduleEvery(config.compactionInterval(), () -> {
                 maintenance.pruneKeys();
                 maintenance.compactQuietly();
+                forgetFinishedAppends();
             });
             workers.values().forEach(TargetWorker::start);
             state = WalState.RUNNING;
@@ -284,7 +292,7 @@ public final class WalEngine {
         LOG.error("wal4j stops accepting writes: the storage failed during {}", operation, cause);
         workers.values().forEach(w -> w.requestStop(null, false));
         backpressure.wakeAll();
-        events.publish(new StorageFailed(time.now(), operation, cause));
+        events.publish(new StorageFailed(time.wallNow(), operation, cause));
     }
 
     private final class Gate implements WritePath.Gate {
@@ -432,13 +440,12 @@ public final class WalEngine {
 
     public WalStats stats() {
         StorageStats storageStats = storage.stats();
-        Instant now = time.now();
         Map<String, TargetStats> targets = new LinkedHashMap<>();
         for (TargetWorker worker : workers.values()) {
             String name = worker.name();
             TargetMetrics m = metrics.get(name);
             targets.put(name, new TargetStats(name, worker.breakerState(), backpressure.entries(name),
-                    backpressure.bytes(name), lagSeconds(name, now), m.deadLetters.get(), storage.checkpoint(name),
+                    backpressure.bytes(name), lagSeconds(name), m.deadLetters.get(), storage.checkpoint(name),
                     m.applied.get(), m.retried.get(), m.deadLettered.get(), m.expired.get(), m.attempts.get(),
                     m.calls.get(), m.applyLatency.percentile(0.5) / 1000, m.applyLatency.percentile(0.99) / 1000,
                     m.applyLatency.percentile(0.999) / 1000));
@@ -450,11 +457,30 @@ public final class WalEngine {
                 targets, storageStats);
     }
 
-    private double lagSeconds(String target, Instant now) {
+    /**
+     * How long the target's oldest unfinished entry has waited ({@link AppendTimeline#age}): its
+     * {@code createdAt} read on the monotonic timeline, but never less than the time since this
+     * process held it; so a wall clock stepped back, or entries stamped by a clock that was ahead,
+     * cannot make a backlog read as no lag. 0 only without a backlog (or in the instant of its write).
+     */
+    private double lagSeconds(String target) {
         List<TrackedEntry> oldest = storage.unfinished(target, 0, 1);
         if (oldest.isEmpty()) {
             return 0;
         }
-        return Math.max(0, Duration.between(oldest.get(0).entry().createdAt(), now).toMillis() / 1000.0);
+        WalEntry e = oldest.get(0).entry();
+        return ctx.timeline.age(e.seq(), e.createdAt()).toMillis() / 1000.0;
+    }
+
+    /** Lets the timeline forget the appends every target has finished with. */
+    private void forgetFinishedAppends() {
+        long lowest = storage.lastSeq() + 1;
+        for (String target : workers.keySet()) {
+            List<TrackedEntry> oldest = storage.unfinished(target, 0, 1);
+            if (!oldest.isEmpty()) {
+                lowest = Math.min(lowest, oldest.get(0).entry().seq());
+            }
+        }
+        ctx.timeline.forgetBelow(lowest);
     }
 }

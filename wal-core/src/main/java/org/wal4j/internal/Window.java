@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
-import java.util.random.RandomGenerator;
 import org.wal4j.EntryStatus;
 import org.wal4j.TrackedEntry;
 import org.wal4j.WalEntry;
@@ -51,7 +50,7 @@ final class Window {
     private final String target;
     private final WalStorage storage;
     private final LaneScheduler scheduler;
-    private final RandomGenerator random;
+    private final EntryDeadlines deadlines;
     private final int maxEntries;
     private final long maxBytes;
     private final int laneCap;
@@ -65,12 +64,12 @@ final class Window {
     private int held;
     private long heldBytes;
 
-    Window(String target, WalStorage storage, LaneScheduler scheduler, RandomGenerator random, int maxEntries,
+    Window(String target, WalStorage storage, LaneScheduler scheduler, EntryDeadlines deadlines, int maxEntries,
            long maxBytes, int maxBatchSize) {
         this.target = target;
         this.storage = storage;
         this.scheduler = scheduler;
-        this.random = random;
+        this.deadlines = deadlines;
         this.maxEntries = maxEntries;
         this.maxBytes = maxBytes;
         this.laneCap = Math.max(Math.min(maxEntries, maxBatchSize), maxEntries / 4);
@@ -217,21 +216,13 @@ final class Window {
     private void add(Lane lane, WalEntry e, EntryStatus status, int attempts, Instant lastChangeAt, long bytes,
                      Instant now) {
         boolean wasEmpty = lane.entries.isEmpty();
-        lane.entries.addLast(new PendingEntry(e, lane, bytes, status, attempts, dueAt(e, attempts, lastChangeAt)));
+        lane.entries.addLast(new PendingEntry(e, lane, bytes, status, attempts,
+                deadlines.dueAt(e, attempts, lastChangeAt, now), deadlines.expiresAt(e, now)));
         held++;
         heldBytes += bytes;
         if (wasEmpty) {
             scheduler.schedule(lane, now);
         }
-    }
-
-    /** When an entry loaded with this history may next be attempted. */
-    private Instant dueAt(WalEntry e, int attempts, Instant lastChangeAt) {
-        if (attempts == 0) {
-            return e.createdAt().plus(e.lifecycle().initialDelay());
-        }
-        Instant last = lastChangeAt != null ? lastChangeAt : e.createdAt();
-        return last.plus(Backoffs.delayAfter(e.lifecycle(), attempts, random));
     }
 
     /**

@@ -224,6 +224,7 @@ final class WritePath {
                 assigned.add(call.fresh.get(i).withSeq(result.seq(i)));
             }
             ctx.watermark.acked(result.firstSeq(), result.lastSeq());
+            ctx.timeline.appended(result.lastSeq());
             AppendedBatch batch = new AppendedBatch(result.firstSeq(), List.copyOf(assigned));
             for (TargetWorker worker : workers) {
                 worker.offer(batch);

@@ -21,7 +21,8 @@ class LaneSchedulerTest {
     private PendingEntry add(Lane lane, Priority priority, Instant dueAt, Duration ttl) {
         WalEntry e = WalEntry.builder("ns", "op").key(lane.key.key()).createdAt(NOW).targets("t")
                 .lifecycle(Lifecycle.builder().priority(priority).ttl(ttl).build()).build().withSeq(++seq);
-        PendingEntry p = new PendingEntry(e, lane, 1, EntryStatus.PENDING, 0, dueAt);
+        PendingEntry p = new PendingEntry(e, lane, 1, EntryStatus.PENDING, 0, dueAt,
+                e.lifecycle().expiresAt(e.createdAt()).orElse(null));
         lane.entries.addLast(p);
         return p;
     }

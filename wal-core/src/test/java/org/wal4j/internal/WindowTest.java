@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -23,7 +25,9 @@ class WindowTest {
     private final InMemoryWalStorage storage = WalStorage.inMemory();
     private final LaneScheduler scheduler = new LaneScheduler();
     // 8 entries at most, 2 per lane (max(min(8, 2), 8 / 4))
-    private final Window window = new Window("t", storage, scheduler, new SplittableRandom(1), 8, 1 << 20, 2);
+    private final Window window = new Window("t", storage, scheduler, new EntryDeadlines(
+            new AppendTimeline(new Timekeeper(Clock.fixed(NOW, ZoneOffset.UTC), () -> 0L), 0), new SplittableRandom(1)),
+            8, 1 << 20, 2);
 
     private void write(String key, int count) {
         for (int i = 0; i < count; i++) {

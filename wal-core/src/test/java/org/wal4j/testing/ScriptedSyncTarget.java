@@ -67,6 +67,7 @@ public final class ScriptedSyncTarget implements SyncTarget {
     private Hold hold;
 
     private int calls;
+    private int probes;
     private final List<List<Long>> batches = new ArrayList<>();
     private final List<WalEntry> applied = new ArrayList<>();
     private final Set<String> appliedKeys = new HashSet<>();
@@ -241,10 +242,16 @@ public final class ScriptedSyncTarget implements SyncTarget {
 
     @Override
     public synchronized TargetHealth probe() {
+        probes++;
         if (!probeKnown) {
             return TargetHealth.unknown();
         }
         return isDown() ? TargetHealth.down("target is down (scripted)") : TargetHealth.up();
+    }
+
+    /** How many times {@link #probe()} was called. */
+    public synchronized int probes() {
+        return probes;
     }
 
     /** Entries applied, each once, in the order they took effect. */
