@@ -47,6 +47,11 @@ import org.wal4j.internal.StatusIndex;
  *   <li>Each file is read as it was when first opened, so the snapshot stays consistent while
  *       the application appends; if a compaction replaced a segment during the scan, the scan
  *       runs again (at most {@value #MAX_SCANS} times).</li>
+ *   <li>It holds at most {@value SnapshotFileSystem#MAX_OPEN_FILES} file descriptors, however many
+ *       segments the log has. The price, on a log of more segments than that: a read after
+ *       {@link #open} of a segment that a compaction rewrote since the snapshot (an old entry of
+ *       {@link #scan}, a dead letter in a segment read long ago) fails with a
+ *       {@link WalIOException} saying the segment was replaced; take a new snapshot.</li>
  * </ul>
  *
  * <p>Thread-safe: the snapshot does not change after {@link #open}, and any number of threads
@@ -124,8 +129,9 @@ public final class LogInspector implements AutoCloseable {
                     continue;
                 }
                 return new LogInspector(dir, fs, holder, recovered);
-            } catch (NoSuchFileException e) {
-                // a compaction deleted a segment between listing and reading it
+            } catch (NoSuchFileException | SnapshotFileSystem.ReplacedException e) {
+                // a compaction deleted a segment between listing and reading it, or replaced one the
+                // scan had read and must read again
                 closeQuietly(fs, null);
                 if (scan == MAX_SCANS) {
                     throw new WalIOException("Inspecting the log in " + dir + " failed: " + IoErrors.describe(e), e);
