@@ -8,16 +8,18 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.wal4j.WalLockedException;
 
 /**
  * The exclusive lock on a log directory: an OS file lock on {@code <dir>/LOCK}, whose content
- * names the holder (pid, host, since when) for the message a second opener gets. The OS lock is
- * per process, and {@code FileChannel.tryLock} throws {@link OverlappingFileLockException} rather
- * than failing cleanly when the same JVM locks twice, so a JVM-wide set of locked directories
- * guards against a second open in this process first.
+ * names the holder (pid, host, since when) for the message a second opener gets.
+ *
+ * <p>The OS lock is a POSIX record lock on Linux and macOS: it belongs to the process, and
+ * closing any descriptor of {@code LOCK} in this JVM would release it. So the directory is first
+ * claimed in the process-wide {@link HeldLogs} registry, which refuses a directory this JVM
+ * already holds (under any path to it) before a descriptor is opened; only then is {@code LOCK}
+ * opened, and a second opener refused by another process reads the holder through the same
+ * descriptor, never a second one.
  *
  * <p>The {@code LOCK} file is never deleted: deleting it would let a third opener lock a new file
  * of the same name while the second still holds the old one.
@@ -26,15 +28,15 @@ import org.wal4j.WalLockedException;
  */
 final class DirectoryLock implements Closeable {
     static final String FILE_NAME = "LOCK";
-    private static final Set<Path> LOCKED_IN_THIS_JVM = ConcurrentHashMap.newKeySet();
+    private static final int HOLDER_BYTES = 512;
 
-    private final Path key;
+    private final HeldLogs.Claim claim;
     private final WalFileChannel channel;
     private final Closeable lock;
     private boolean released;
 
-    private DirectoryLock(Path key, WalFileChannel channel, Closeable lock) {
-        this.key = key;
+    private DirectoryLock(HeldLogs.Claim claim, WalFileChannel channel, Closeable lock) {
+        this.claim = claim;
         this.channel = channel;
         this.lock = lock;
     }
@@ -42,11 +44,8 @@ final class DirectoryLock implements Closeable {
     /** @throws WalLockedException if another process or another open storage of this JVM holds it */
     static DirectoryLock acquire(WalFileSystem fs, Path dir) throws IOException {
         Path lockFile = dir.resolve(FILE_NAME);
-        Path key = dir.toAbsolutePath().normalize();
-        if (!LOCKED_IN_THIS_JVM.add(key)) {
-            throw new WalLockedException(lockFile, "another open FileWalStorage in this JVM, " + describe(readHolder(fs,
-                    lockFile)));
-        }
+        String me = holderId();
+        HeldLogs.Claim claim = HeldLogs.claim(dir, me);
         WalFileChannel channel = null;
         try {
             channel = fs.open(lockFile, WalFileSystem.OpenMode.CREATE_OR_OPEN);
@@ -54,42 +53,42 @@ final class DirectoryLock implements Closeable {
             try {
                 lock = channel.tryLock();
             } catch (OverlappingFileLockException e) {
-                lock = null;
+                // this JVM locked the same file through a path the registry did not recognise:
+                // closing this descriptor would release that lock, so it stays open
+                HeldLogs.park(channel);
+                channel = null;
+                throw new WalLockedException(lockFile, "another open FileWalStorage in this JVM, through another "
+                        + "path to the same LOCK file");
             }
             if (lock == null) {
-                String holder = readHolder(fs, lockFile);
-                throw new WalLockedException(lockFile, describe(holder));
+                throw new WalLockedException(lockFile, describe(readHolder(channel)));
             }
-            byte[] me = (holderId() + "\n").getBytes(StandardCharsets.UTF_8);
             channel.truncate(0);
-            ActiveSegment.writeFully(channel, ByteBuffer.wrap(me), 0);
-            return new DirectoryLock(key, channel, lock);
+            ActiveSegment.writeFully(channel, ByteBuffer.wrap((me + "\n").getBytes(StandardCharsets.UTF_8)), 0);
+            HeldLogs.locked(claim);
+            return new DirectoryLock(claim, channel, lock);
         } catch (IOException | RuntimeException e) {
-            LOCKED_IN_THIS_JVM.remove(key);
             if (channel != null) {
                 try {
-                    channel.close();
+                    channel.close(); // this JVM holds no lock on the file: closing releases nothing
                 } catch (IOException suppressed) {
                     e.addSuppressed(suppressed);
                 }
             }
+            HeldLogs.release(claim);
             throw e;
         }
-    }
-
-    /** True while a storage of this JVM holds the lock on {@code dir}. */
-    static boolean heldInThisJvm(Path dir) {
-        return LOCKED_IN_THIS_JVM.contains(dir.toAbsolutePath().normalize());
     }
 
     private static String describe(String holder) {
         return holder == null || holder.isBlank() ? "holder unknown" : holder;
     }
 
-    private static String readHolder(WalFileSystem fs, Path lockFile) {
-        try (WalFileChannel ch = fs.open(lockFile, WalFileSystem.OpenMode.READ)) {
-            ByteBuffer buf = ByteBuffer.allocate(512);
-            int n = ch.read(buf, 0);
+    /** The holder another process wrote, read through the descriptor already open (a second one is never opened). */
+    private static String readHolder(WalFileChannel channel) {
+        try {
+            ByteBuffer buf = ByteBuffer.allocate(HOLDER_BYTES);
+            int n = channel.read(buf, 0);
             return n <= 0 ? null : new String(buf.array(), 0, n, StandardCharsets.UTF_8).trim();
         } catch (IOException e) {
             return null;
@@ -121,7 +120,7 @@ final class DirectoryLock implements Closeable {
             try {
                 channel.close();
             } finally {
-                LOCKED_IN_THIS_JVM.remove(key);
+                HeldLogs.release(claim);
             }
         }
     }

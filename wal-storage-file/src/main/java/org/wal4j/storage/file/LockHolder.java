@@ -2,8 +2,6 @@ package org.wal4j.storage.file;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +16,9 @@ import java.util.regex.Pattern;
  * file names the last process that opened the log ({@code pid N on host H since T}); on this
  * host that process is looked up by pid, and its start time is compared with {@code T} so that a
  * reused pid is not taken for the holder. Reading it never locks, creates or changes anything, so
- * it is safe while an application has the log open.
+ * it is safe while an application has the log open. For a log this JVM holds, the holder comes
+ * from memory and {@code LOCK} is not opened at all: closing a descriptor of it would release the
+ * holder's POSIX lock (see {@code HeldLogs}).
  *
  * <p>Immutable and thread-safe.
  *
@@ -51,7 +51,7 @@ public record LockHolder(Path lockFile, State state, String holder, long pid, St
         Path lockFile = dir.resolve(DirectoryLock.FILE_NAME);
         String content;
         try {
-            content = new String(Files.readAllBytes(lockFile), StandardCharsets.UTF_8).trim();
+            content = HeldLogs.lockFileContent(dir);
         } catch (NoSuchFileException e) {
             return new LockHolder(lockFile, State.NEVER_OPENED, null, -1, null, null);
         } catch (IOException e) {
@@ -77,7 +77,7 @@ public record LockHolder(Path lockFile, State state, String holder, long pid, St
             return State.UNKNOWN;
         }
         if (pid == ProcessHandle.current().pid()) {
-            return DirectoryLock.heldInThisJvm(dir) ? State.HELD : State.NOT_HELD;
+            return HeldLogs.holds(dir) ? State.HELD : State.NOT_HELD;
         }
         Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
         if (process.isEmpty()) {

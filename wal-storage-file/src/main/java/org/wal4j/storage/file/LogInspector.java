@@ -8,8 +8,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Spliterator;
@@ -47,6 +49,12 @@ import org.wal4j.internal.StatusIndex;
  *   <li>Each file is read as it was when first opened, so the snapshot stays consistent while
  *       the application appends; if a compaction replaced a segment during the scan, the scan
  *       runs again (at most {@value #MAX_SCANS} times).</li>
+ *   <li>It holds at most {@value SnapshotFileSystem#MAX_OPEN_FILES} file descriptors, however many
+ *       segments the log has. The price, on a log of more segments than that: a read after
+ *       {@link #open} of a segment that a compaction rewrote since the snapshot (a dead letter or
+ *       an unapplied entry listed from a segment read long ago) fails with a
+ *       {@link WalIOException} saying the segment was replaced; take a new snapshot.
+ *       {@link #scan} goes on in a new snapshot by itself.</li>
  * </ul>
  *
  * <p>Thread-safe: the snapshot does not change after {@link #open}, and any number of threads
@@ -54,7 +62,8 @@ import org.wal4j.internal.StatusIndex;
  */
 public final class LogInspector implements AutoCloseable {
     /** Scans tried before giving up on a log that a compaction keeps changing. */
-    static final int MAX_SCANS = 3;
+    static final int MAX_SCANS = 10;
+    private static final long MAX_PAUSE_MILLIS = 500;
 
     /**
      * One segment file as the snapshot saw it.
@@ -121,15 +130,18 @@ public final class LogInspector implements AutoCloseable {
                         throw new WalIOException("Inspecting the log in " + dir + " failed: a compaction replaced "
                                 + "segments while they were read, " + MAX_SCANS + " times in a row; try again", null);
                     }
+                    pauseBeforeScan(dir, scan);
                     continue;
                 }
                 return new LogInspector(dir, fs, holder, recovered);
-            } catch (NoSuchFileException e) {
-                // a compaction deleted a segment between listing and reading it
+            } catch (NoSuchFileException | SnapshotFileSystem.ReplacedException e) {
+                // a compaction deleted a segment between listing and reading it, or replaced one the
+                // scan had read and must read again
                 closeQuietly(fs, null);
                 if (scan == MAX_SCANS) {
                     throw new WalIOException("Inspecting the log in " + dir + " failed: " + IoErrors.describe(e), e);
                 }
+                pauseBeforeScan(dir, scan);
             } catch (IOException e) {
                 closeQuietly(fs, null);
                 throw new WalIOException("Inspecting the log in " + dir + " failed: " + IoErrors.describe(e), e);
@@ -137,6 +149,20 @@ public final class LogInspector implements AutoCloseable {
                 closeQuietly(fs, null);
                 throw e;
             }
+        }
+    }
+
+    /**
+     * Waits a little longer after each scan a compaction spoiled: one compaction deletes or
+     * rewrites segment after segment, each with a directory fsync, and scans of a small log are
+     * quicker than that; about 2 s in all over {@value #MAX_SCANS} scans.
+     */
+    private static void pauseBeforeScan(Path dir, int scansDone) {
+        try {
+            Thread.sleep(Math.min(MAX_PAUSE_MILLIS, 5L << scansDone));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WalIOException("Inspecting the log in " + dir + " was interrupted", e);
         }
     }
 
@@ -291,11 +317,68 @@ public final class LogInspector implements AutoCloseable {
         return reader.read(seq);
     }
 
-    /** The entries from {@code fromSeq} on, in seq order, read lazily: close the stream. */
+    /**
+     * The entries from {@code fromSeq} up to {@link #lastSeq()}, in seq order, read lazily: close
+     * the stream. On a log of more segments than the snapshot keeps open, a segment a compaction
+     * rewrote since the snapshot was taken cannot be read at the snapshot's offsets any more: the
+     * scan then goes on from the next seq in a new snapshot (at most {@value #MAX_SCANS} times), so
+     * entries compacted away meanwhile are left out; every entry returned is whole and in order.
+     */
     public Stream<WalEntry> scan(long fromSeq) {
-        LogReader.Cursor cursor = reader.cursor(Math.max(1, fromSeq), lastSeq);
+        ResumingCursor cursor = new ResumingCursor(Math.max(1, fromSeq));
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(cursor,
                 Spliterator.ORDERED | Spliterator.NONNULL | Spliterator.DISTINCT), false).onClose(cursor::close);
+    }
+
+    /** A cursor over this snapshot that moves to a new one when a segment it needs was replaced. Not thread-safe. */
+    private final class ResumingCursor implements Iterator<WalEntry> {
+        private LogInspector source = LogInspector.this;
+        private LogReader.Cursor cursor;
+        private long nextSeq;
+        private int resumes;
+
+        ResumingCursor(long fromSeq) {
+            this.nextSeq = fromSeq;
+            this.cursor = reader.cursor(fromSeq, lastSeq);
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (true) {
+                try {
+                    return cursor.hasNext();
+                } catch (WalIOException e) {
+                    if (!(e.getCause() instanceof SnapshotFileSystem.ReplacedException) || ++resumes > MAX_SCANS) {
+                        throw e;
+                    }
+                    closeSource();
+                    source = LogInspector.open(dir);
+                    cursor = source.reader.cursor(nextSeq, lastSeq);
+                }
+            }
+        }
+
+        @Override
+        public WalEntry next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            WalEntry entry = cursor.next();
+            nextSeq = entry.seq() + 1;
+            return entry;
+        }
+
+        void close() {
+            cursor.close();
+            closeSource();
+        }
+
+        private void closeSource() {
+            if (source != LogInspector.this) {
+                source.close();
+                source = LogInspector.this;
+            }
+        }
     }
 
     /** The status of {@code entry} (as read from this snapshot) for each target it names, in its order. */

@@ -24,6 +24,20 @@ import org.wal4j.WalIOException;
  * end of a closed segment (preallocated space); a seq gap in a closed segment at or below the
  * highest checkpoint in the log (entries compaction dropped). These become {@link VerifyReport#notes()}.
  *
+ * <p>A running log moves on while it is verified: the writer appends, rotates and writes
+ * checkpoints, and compaction rewrites or deletes closed segments. Each segment is read from one
+ * descriptor (the file as it was when opened: a whole old version or a whole new one), and a
+ * segment deleted before it was read is a note. A compaction may have dropped entries on the
+ * strength of a checkpoint written after the segments holding it were read (or into a segment
+ * created after the directory was listed), and the segment that was the last one when listed may
+ * have been closed and compacted before it was read. So before a seq gap is called a problem, the
+ * segments from the last one listed on are read again for their checkpoints, and the gap is judged
+ * against the log as it is then: at or below its highest checkpoint, in a segment that is closed by
+ * then, it is compaction's work.
+ *
+ * <p>Descriptors: each segment is read once, and at most {@value SnapshotFileSystem#MAX_OPEN_FILES}
+ * are open at a time, however many segments the log has.
+ *
  * <p>Thread-safe: stateless; each call reads on its own.
  */
 public final class LogVerifier {
@@ -55,6 +69,9 @@ public final class LogVerifier {
                 run.segment(segments.get(i), last, last ? Long.MAX_VALUE
                         : SegmentFile.seqOf(segments.get(i + 1).getFileName().toString()));
             }
+            if (!segments.isEmpty() && run.hasUnexplainedGaps()) {
+                run.lookAgainFrom(segments.get(segments.size() - 1));
+            }
             return run.report(segments.size(), fs.inFlightBytes());
         } catch (IOException e) {
             throw new WalIOException("Verifying the log in " + dir + " failed: " + IoErrors.describe(e), e);
@@ -84,6 +101,8 @@ public final class LogVerifier {
         private long maxCheckpoint;
         /** A damaged line since the last good entry: a seq gap after it is the damage, not a second problem. */
         private boolean damageSinceEntry;
+        /** The segment last when the directory was listed had been closed by the end of the run. */
+        private boolean lastListedClosed;
 
         Run(Path dir, SnapshotFileSystem fs) {
             this.dir = dir;
@@ -99,7 +118,16 @@ public final class LogVerifier {
                 notes.add(path.getFileName() + " was deleted by a compaction while the log was verified");
                 return;
             }
-            LineReader r = new LineReader(ch, 0, ch.size(), READ_BUFFER, LogReader.maxLine());
+            try (ch) {
+                lines(path, ch, nameSeq, last, nextFirstSeq);
+            }
+        }
+
+        private void lines(Path path, WalFileChannel ch, long nameSeq, boolean last, long nextFirstSeq)
+                throws IOException {
+            long size = ch.size();
+            // no bigger than the file: a log of many small segments would otherwise allocate 1 MiB per segment
+            LineReader r = new LineReader(ch, 0, size, (int) Math.min(READ_BUFFER, size + 1), LogReader.maxLine());
             if (!r.next()) {
                 problems.add(new VerifyReport.Problem(path, 0, "empty segment file: no header line"));
                 return;
@@ -128,6 +156,53 @@ public final class LogVerifier {
                 }
             }
             tail(path, last, pending);
+        }
+
+        /** True if some seq gap is not explained by a checkpoint read so far. */
+        boolean hasUnexplainedGaps() {
+            for (Gap gap : gaps) {
+                if (gap.inLastSegment || gap.to > maxCheckpoint) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /**
+         * Reads the checkpoints of the segments from {@code lastListed} on as they are now (the log
+         * may have moved on since they were read), and notes whether {@code lastListed} is closed by
+         * now. Only checksum-valid checkpoint lines count; nothing else in them is judged here.
+         */
+        void lookAgainFrom(Path lastListed) throws IOException {
+            String lastName = lastListed.getFileName().toString();
+            for (Path file : WalFileSystem.real().list(dir)) {
+                String name = file.getFileName().toString();
+                if (!SegmentFile.isSegmentName(name) || name.compareTo(lastName) < 0) {
+                    continue;
+                }
+                lastListedClosed |= name.compareTo(lastName) > 0;
+                try (WalFileChannel ch = WalFileSystem.real().open(file, WalFileSystem.OpenMode.READ)) {
+                    long size = ch.size();
+                    LineReader r = new LineReader(ch, 0, size, (int) Math.min(READ_BUFFER, size + 1),
+                            LogReader.maxLine());
+                    while (r.next()) {
+                        if (scanner.problemOf(r) == null && isCheckpoint()) {
+                            maxCheckpoint = Math.max(maxCheckpoint, scanner.seq);
+                        }
+                    }
+                } catch (NoSuchFileException gone) {
+                    // compacted away meanwhile: its checkpoints were superseded by later ones
+                }
+            }
+        }
+
+        private boolean isCheckpoint() {
+            try {
+                scanner.parse();
+                return scanner.type == LineScanner.CHECKPOINT;
+            } catch (LineScanner.Malformed e) {
+                return false;
+            }
         }
 
         private String headerProblem(LineReader r, long nameSeq) {
@@ -219,7 +294,7 @@ public final class LogVerifier {
             int compactedRanges = 0;
             for (Gap gap : gaps) {
                 String range = gap.from == gap.to ? "seq " + gap.from : "seqs " + gap.from + ".." + gap.to;
-                if (!gap.inLastSegment && gap.to <= maxCheckpoint) {
+                if ((!gap.inLastSegment || lastListedClosed) && gap.to <= maxCheckpoint) {
                     compactedSeqs += gap.to - gap.from + 1;
                     compactedRanges++;
                 } else {

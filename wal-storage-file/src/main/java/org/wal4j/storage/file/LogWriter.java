@@ -670,7 +670,10 @@ final class LogWriter implements Runnable {
         if (state == StorageState.OPEN) {
             state = StorageState.POISONED;
         }
-        LOG.error("{} (last acknowledged seq {})", message, lastSeq, cause);
+        // one line: the caller gets the exception, cause and stack trace included; repeating the
+        // trace here would put it on an operator's terminal twice (the CLI promises one line)
+        LOG.error("{} (last acknowledged seq {})", message, lastSeq);
+        LOG.debug("The failure that poisoned the log", cause);
         return true;
     }
 

@@ -3,6 +3,8 @@ package org.wal4j.storage.file;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -11,6 +13,8 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -34,11 +38,19 @@ import java.util.concurrent.ConcurrentHashMap;
  *       files (a compaction in progress) and a last segment without a complete first line (a
  *       new segment whose header is being written): the writer uses neither until it is
  *       complete.</li>
- *   <li><b>A file stays the file first opened.</b> The first open of a path pins its channel
- *       until {@link #close()}; later opens read the same file even if a compaction has renamed
- *       a rewritten segment over it meanwhile, so offsets found while scanning stay valid.
- *       {@link #changedSincePinned()} tells whether a closed segment was replaced or deleted
- *       after it was pinned, so that the caller can scan again for a consistent view.</li>
+ *   <li><b>A file stays the file first opened.</b> The first open of a path pins it: its
+ *       identity (inode), size and presented size are kept until {@link #close()}, and its channel
+ *       too while it is among the {@value #MAX_OPEN_FILES} most recently read, so later opens read
+ *       the same file even if a compaction has renamed a rewritten segment over it meanwhile, and
+ *       offsets found while scanning stay valid. {@link #changedSincePinned()} tells whether a
+ *       closed segment was replaced or deleted after it was pinned, so that the caller can scan
+ *       again for a consistent view.</li>
+ *   <li><b>Descriptors are bounded.</b> At most {@value #MAX_OPEN_FILES} channels are open at a
+ *       time, however many segments the log has (a log of thousands of segments must be readable
+ *       under {@code ulimit -n 1024}): the least recently read is closed, and reopened when it is
+ *       read again. A reopened file must be the one pinned; if a compaction replaced or deleted
+ *       it meanwhile, reading it throws {@link ReplacedException} rather than reading another
+ *       file at offsets that belong to the first.</li>
  * </ul>
  *
  * <p>Thread-safe.
@@ -56,11 +68,27 @@ final class SnapshotFileSystem implements WalFileSystem, Closeable {
         }
     }
 
-    private record Pinned(FileChannel channel, Object identity, long presentedSize, long actualSize) {
+    /** Thrown when a pinned file whose channel was closed to bound descriptors was since replaced or deleted. */
+    static final class ReplacedException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        ReplacedException(Path file) {
+            super(file + " was replaced or deleted by a compaction after the snapshot first read it; take a new "
+                    + "snapshot (run the command again)");
+        }
+    }
+
+    /** Channels open at most at a time: bounds the descriptors a snapshot of a log of any size holds. */
+    static final int MAX_OPEN_FILES = 32;
+
+    private record Pinned(Path key, Object identity, long presentedSize, long actualSize) {
     }
 
     private final Path dir;
     private final Map<Path, Pinned> pinned = new ConcurrentHashMap<>();
+    /** The open channels of pinned files, least recently used first. */
+    // @GuardedBy("this")
+    private final LinkedHashMap<Path, FileChannel> open = new LinkedHashMap<>(16, 0.75f, true);
     private final List<String> notes = new ArrayList<>();
     private volatile Path lastSegment;
 
@@ -118,13 +146,74 @@ final class SnapshotFileSystem implements WalFileSystem, Closeable {
             try {
                 long size = channel.size();
                 long presented = key.equals(lastSegmentKey()) ? completeLength(channel, size) : size;
-                p = new Pinned(channel, identity(file), presented, size);
+                p = new Pinned(key, identity(file), presented, size);
             } catch (IOException | RuntimeException e) {
                 channel.close();
                 throw e;
             }
             pinned.put(key, p);
+            keepOpen(key, channel);
             return p;
+        }
+    }
+
+    /** The pinned file's channel, reopened (and checked to be the same file) if it was closed. */
+    private synchronized FileChannel channel(Pinned p) throws IOException {
+        FileChannel channel = open.get(p.key);
+        if (channel != null) {
+            return channel;
+        }
+        if (pinned.get(p.key) != p) {
+            throw new ClosedChannelException(); // the file system was closed
+        }
+        try {
+            channel = FileChannel.open(p.key, StandardOpenOption.READ);
+        } catch (NoSuchFileException gone) {
+            throw new ReplacedException(p.key);
+        }
+        // opened first, identified second: a replacement in between is taken for a change, never missed
+        boolean same;
+        try {
+            same = Objects.equals(identity(p.key), p.identity);
+        } catch (IOException e) {
+            same = false;
+        }
+        if (!same) {
+            channel.close();
+            throw new ReplacedException(p.key);
+        }
+        keepOpen(p.key, channel);
+        return channel;
+    }
+
+    // @GuardedBy("this")
+    private void keepOpen(Path key, FileChannel channel) throws IOException {
+        open.put(key, channel);
+        Iterator<FileChannel> eldest = open.values().iterator();
+        while (open.size() > MAX_OPEN_FILES) {
+            FileChannel evicted = eldest.next();
+            eldest.remove();
+            evicted.close(); // a reader in the middle of a read on it gets a ClosedChannelException and retries
+        }
+    }
+
+    /** Forgets a channel closed under a reader (an interrupt closes a FileChannel for every user). */
+    private synchronized void forget(Pinned p, FileChannel channel) {
+        open.remove(p.key, channel);
+    }
+
+    /** Reads from the pinned file, reopening it if its channel was closed meanwhile to bound descriptors. */
+    private int read(Pinned p, ByteBuffer dst, long position) throws IOException {
+        while (true) {
+            FileChannel channel = channel(p);
+            try {
+                return channel.read(dst, position);
+            } catch (ClosedByInterruptException e) {
+                forget(p, channel);
+                throw e;
+            } catch (ClosedChannelException evicted) {
+                forget(p, channel); // closed by eviction while this read ran: read again
+            }
         }
     }
 
@@ -200,13 +289,13 @@ final class SnapshotFileSystem implements WalFileSystem, Closeable {
     public void syncDirectory(Path directory) {
     }
 
-    /** Closes every pinned channel. */
+    /** Closes every open channel and forgets the pinned files. */
     @Override
     public synchronized void close() throws IOException {
         IOException failure = null;
-        for (Pinned p : pinned.values()) {
+        for (FileChannel channel : open.values()) {
             try {
-                p.channel.close();
+                channel.close();
             } catch (IOException e) {
                 if (failure == null) {
                     failure = e;
@@ -215,6 +304,7 @@ final class SnapshotFileSystem implements WalFileSystem, Closeable {
                 }
             }
         }
+        open.clear();
         pinned.clear();
         if (failure != null) {
             throw failure;
@@ -274,7 +364,7 @@ final class SnapshotFileSystem implements WalFileSystem, Closeable {
     }
 
     /** A channel over a pinned file, cut at its presented size; closing it leaves the file pinned. */
-    private static final class View implements WalFileChannel {
+    private final class View implements WalFileChannel {
         private final Path path;
         private final Pinned pinned;
 
@@ -297,13 +387,13 @@ final class SnapshotFileSystem implements WalFileSystem, Closeable {
             if (dst.remaining() > room) {
                 ByteBuffer slice = dst.slice();
                 slice.limit((int) room);
-                int n = pinned.channel.read(slice, position);
+                int n = SnapshotFileSystem.this.read(pinned, slice, position);
                 if (n > 0) {
                     dst.position(dst.position() + n);
                 }
                 return n;
             }
-            return pinned.channel.read(dst, position);
+            return SnapshotFileSystem.this.read(pinned, dst, position);
         }
 
         @Override
