@@ -69,6 +69,12 @@ public final class WalConfig {
     public static final Duration DEFAULT_BREAKER_OPEN_DURATION = Duration.ofSeconds(30);
     /** Default of {@link Builder#breakerHalfOpenCalls}. */
     public static final int DEFAULT_BREAKER_HALF_OPEN_CALLS = 1;
+    /** Default of {@link Builder#targetCallTimeout}. */
+    public static final Duration DEFAULT_TARGET_CALL_TIMEOUT = Duration.ofMinutes(2);
+    /** Shortest {@link Builder#targetCallTimeout}. */
+    public static final Duration MIN_TARGET_CALL_TIMEOUT = Duration.ofMillis(100);
+    /** Longest {@link Builder#targetCallTimeout}. */
+    public static final Duration MAX_TARGET_CALL_TIMEOUT = Duration.ofHours(1);
     /** Default of {@link Builder#stopTimeout}. */
     public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(30);
 
@@ -102,6 +108,8 @@ public final class WalConfig {
     public static final String PROP_BREAKER_OPEN_DURATION = "wal.breaker.open.duration";
     /** Property of {@link Builder#breakerHalfOpenCalls}. */
     public static final String PROP_BREAKER_HALF_OPEN_CALLS = "wal.breaker.half.open.calls";
+    /** Property of {@link Builder#targetCallTimeout}. */
+    public static final String PROP_TARGET_CALL_TIMEOUT = "wal.target.call.timeout";
     /** Property of {@link Builder#stopTimeout}. */
     public static final String PROP_STOP_TIMEOUT = "wal.stop.timeout";
     /** Prefix of the properties of {@link Builder#defaultLifecycle}: {@code wal.lifecycle.max.attempts} and so on. */
@@ -124,6 +132,7 @@ public final class WalConfig {
     private final int breakerMinimumCalls;
     private final Duration breakerOpenDuration;
     private final int breakerHalfOpenCalls;
+    private final Duration targetCallTimeout;
     private final Duration stopTimeout;
     private final Lifecycle defaultLifecycle;
     private final Map<String, Lifecycle> namespaceLifecycles;
@@ -144,6 +153,7 @@ public final class WalConfig {
         breakerMinimumCalls = b.breakerMinimumCalls;
         breakerOpenDuration = b.breakerOpenDuration;
         breakerHalfOpenCalls = b.breakerHalfOpenCalls;
+        targetCallTimeout = b.targetCallTimeout;
         stopTimeout = b.stopTimeout;
         defaultLifecycle = b.defaultLifecycle;
         namespaceLifecycles = Map.copyOf(b.namespaceLifecycles);
@@ -240,6 +250,10 @@ public final class WalConfig {
         return breakerHalfOpenCalls;
     }
 
+    public Duration targetCallTimeout() {
+        return targetCallTimeout;
+    }
+
     public Duration stopTimeout() {
         return stopTimeout;
     }
@@ -268,7 +282,8 @@ public final class WalConfig {
                 + ", breakerFailureRateThreshold=" + breakerFailureRateThreshold
                 + ", breakerSlidingWindowSize=" + breakerSlidingWindowSize
                 + ", breakerMinimumCalls=" + breakerMinimumCalls + ", breakerOpenDuration=" + breakerOpenDuration
-                + ", breakerHalfOpenCalls=" + breakerHalfOpenCalls + ", stopTimeout=" + stopTimeout
+                + ", breakerHalfOpenCalls=" + breakerHalfOpenCalls + ", targetCallTimeout=" + targetCallTimeout
+                + ", stopTimeout=" + stopTimeout
                 + ", defaultLifecycle=" + defaultLifecycle + ", namespaceLifecycles=" + namespaceLifecycles + '}';
     }
 
@@ -289,6 +304,7 @@ public final class WalConfig {
         private int breakerMinimumCalls = DEFAULT_BREAKER_MINIMUM_CALLS;
         private Duration breakerOpenDuration = DEFAULT_BREAKER_OPEN_DURATION;
         private int breakerHalfOpenCalls = DEFAULT_BREAKER_HALF_OPEN_CALLS;
+        private Duration targetCallTimeout = DEFAULT_TARGET_CALL_TIMEOUT;
         private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
         private Lifecycle defaultLifecycle = Lifecycle.ofDefaults();
         private final Map<String, Lifecycle> namespaceLifecycles = new LinkedHashMap<>();
@@ -312,6 +328,7 @@ public final class WalConfig {
             breakerMinimumCalls = c.breakerMinimumCalls;
             breakerOpenDuration = c.breakerOpenDuration;
             breakerHalfOpenCalls = c.breakerHalfOpenCalls;
+            targetCallTimeout = c.targetCallTimeout;
             stopTimeout = c.stopTimeout;
             defaultLifecycle = c.defaultLifecycle;
             namespaceLifecycles.putAll(c.namespaceLifecycles);
@@ -477,6 +494,28 @@ public final class WalConfig {
         }
 
         /**
+         * Longest real time one call into a target ({@link SyncTarget#apply} or
+         * {@link SyncTarget#probe}) may take: {@link #MIN_TARGET_CALL_TIMEOUT} to
+         * {@link #MAX_TARGET_CALL_TIMEOUT}; default {@link #DEFAULT_TARGET_CALL_TIMEOUT}. Property
+         * {@value #PROP_TARGET_CALL_TIMEOUT}.
+         *
+         * <p>The engine makes each call on a thread of its own and waits this long; a call that
+         * has not returned by then is abandoned (its thread is interrupted) and counts as a failure
+         * of the target, not of its entries: the breaker counts it, no attempt is charged, and the
+         * entries are delivered again later. No other apply is made while an abandoned one is still
+         * running, so the target still sees one apply at a time; an abandoned apply that commits
+         * late is harmless to a target that skips idempotency keys it has seen. An abandoned probe
+         * answers DOWN. This is the last line of defence: set the target's own timeouts (driver
+         * socket and query timeouts) shorter, so that a hung call fails with the target's own
+         * error first.
+         */
+        public Builder targetCallTimeout(Duration timeout) {
+            this.targetCallTimeout = Checks.range("targetCallTimeout", timeout, MIN_TARGET_CALL_TIMEOUT,
+                    MAX_TARGET_CALL_TIMEOUT);
+            return this;
+        }
+
+        /**
          * How long {@link Wal#close()} lets the workers drain: zero to 1 hour; default
          * {@link #DEFAULT_STOP_TIMEOUT}. Property {@value #PROP_STOP_TIMEOUT}.
          */
@@ -535,6 +574,7 @@ public final class WalConfig {
             source.integer(PROP_BREAKER_MINIMUM_CALLS).ifPresent(this::breakerMinimumCalls);
             source.duration(PROP_BREAKER_OPEN_DURATION).ifPresent(this::breakerOpenDuration);
             source.integer(PROP_BREAKER_HALF_OPEN_CALLS).ifPresent(this::breakerHalfOpenCalls);
+            source.duration(PROP_TARGET_CALL_TIMEOUT).ifPresent(this::targetCallTimeout);
             source.duration(PROP_STOP_TIMEOUT).ifPresent(this::stopTimeout);
             defaultLifecycle(lifecycle(source, defaultLifecycle.toBuilder()));
             return this;
