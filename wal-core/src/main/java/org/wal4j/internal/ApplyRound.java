@@ -24,9 +24,11 @@ import org.wal4j.internal.OutcomeRecorder.Kind;
  *       entry {@code i} is charged (PERMANENT: dead-lettered at once; RETRYABLE: retried with its
  *       backoff, dead-lettered when its attempts run out), the rest stay as they were.</li>
  *   <li>Thrown, anything but a {@link VirtualMachineError} (the whole batch failed, nothing
- *       applied, and the target did not say why): a larger batch is left as it was, the breaker
- *       counts nothing yet, and the worker halves its batch size, so the next calls bisect towards
- *       the entry at fault without charging the innocent ones. A batch of one that throws is
+ *       applied, and the target did not say why): a larger batch is left as it was and the worker
+ *       halves its batch size, so the next calls bisect towards the entry at fault without
+ *       charging the innocent ones; the breaker counts a failure unless the probe says UP (then the
+ *       fault is in the batch, not the target, and a poison entry must not open the breaker while
+ *       it is being isolated). A batch of one that throws is
  *       judged: if the target is shown to be up (its probe says UP, or other entries were applied
  *       since this entry last threw alone) the entry is poison: its attempt is charged, whatever
  *       the breaker's state (it is dead-lettered when its attempts run out), and the breaker counts
@@ -84,8 +86,10 @@ final class ApplyRound {
             recorder.record(unchanged(batch), time.now());
             return Result.DENIED;
         }
-        Call call = call(batch);
+        // the attempt's time is when it was made: whoever saw the call and then moved the clock
+        // must find its backoff counted from before the move (the call runs on another thread)
         Instant now = time.now();
+        Call call = call(batch);
         int n = batch.size();
         List<Effect> effects = new ArrayList<>(n);
         Result outcome;
@@ -97,8 +101,12 @@ final class ApplyRound {
             outcome = Result.FAILED;
         } else if (call.thrown != null) {
             if (n > 1) {
-                // the target's fault or one entry's: only the split can tell, so the breaker counts nothing yet
-                breaker.releasePermission();
+                if (probe() == TargetHealth.State.UP) {
+                    // the target answers: the fault is in the batch, which the split will find
+                    breaker.releasePermission();
+                } else {
+                    breaker.onError(call.nanos, TimeUnit.NANOSECONDS, call.thrown);
+                }
                 effects = unchanged(batch);
                 outcome = Result.SPLIT;
             } else {
