@@ -85,7 +85,7 @@ class PoisonAndHungTargetTest {
         }
         assertEquals(0, h.wal.deadLetters(DeadLetterFilter.all()).count(), "an outage dead-letters nothing");
         assertEquals(0, h.wal.stats().target("primary").retried(), "no failure was charged");
-        assertTrue(target.calls() >= 10, "the target was called " + target.calls() + " times");
+        Await.until(() -> target.calls() >= 6, "at least two attempts per lane");
         assertEquals(BreakerState.CLOSED, h.wal.stats().target("primary").breakerState());
 
         target.up();
