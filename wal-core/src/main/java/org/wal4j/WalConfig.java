@@ -73,6 +73,12 @@ public final class WalConfig {
     public static final Duration DEFAULT_BREAKER_PROBE_INTERVAL = Duration.ofSeconds(1);
     /** Longest {@link Builder#breakerProbeInterval}. */
     public static final Duration MAX_BREAKER_PROBE_INTERVAL = Duration.ofHours(1);
+    /** Default of {@link Builder#targetCallTimeout}. */
+    public static final Duration DEFAULT_TARGET_CALL_TIMEOUT = Duration.ofMinutes(2);
+    /** Shortest {@link Builder#targetCallTimeout}. */
+    public static final Duration MIN_TARGET_CALL_TIMEOUT = Duration.ofMillis(100);
+    /** Longest {@link Builder#targetCallTimeout}. */
+    public static final Duration MAX_TARGET_CALL_TIMEOUT = Duration.ofHours(1);
     /** Default of {@link Builder#stopTimeout}. */
     public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(30);
 
@@ -108,6 +114,8 @@ public final class WalConfig {
     public static final String PROP_BREAKER_HALF_OPEN_CALLS = "wal.breaker.half.open.calls";
     /** Property of {@link Builder#breakerProbeInterval}. */
     public static final String PROP_BREAKER_PROBE_INTERVAL = "wal.breaker.probe.interval";
+    /** Property of {@link Builder#targetCallTimeout}. */
+    public static final String PROP_TARGET_CALL_TIMEOUT = "wal.target.call.timeout";
     /** Property of {@link Builder#stopTimeout}. */
     public static final String PROP_STOP_TIMEOUT = "wal.stop.timeout";
     /** Prefix of the properties of {@link Builder#defaultLifecycle}: {@code wal.lifecycle.max.attempts} and so on. */
@@ -131,6 +139,7 @@ public final class WalConfig {
     private final Duration breakerOpenDuration;
     private final int breakerHalfOpenCalls;
     private final Duration breakerProbeInterval;
+    private final Duration targetCallTimeout;
     private final Duration stopTimeout;
     private final Lifecycle defaultLifecycle;
     private final Map<String, Lifecycle> namespaceLifecycles;
@@ -152,6 +161,7 @@ public final class WalConfig {
         breakerOpenDuration = b.breakerOpenDuration;
         breakerHalfOpenCalls = b.breakerHalfOpenCalls;
         breakerProbeInterval = b.breakerProbeInterval;
+        targetCallTimeout = b.targetCallTimeout;
         stopTimeout = b.stopTimeout;
         defaultLifecycle = b.defaultLifecycle;
         namespaceLifecycles = Map.copyOf(b.namespaceLifecycles);
@@ -252,6 +262,10 @@ public final class WalConfig {
         return breakerProbeInterval;
     }
 
+    public Duration targetCallTimeout() {
+        return targetCallTimeout;
+    }
+
     public Duration stopTimeout() {
         return stopTimeout;
     }
@@ -281,6 +295,7 @@ public final class WalConfig {
                 + ", breakerSlidingWindowSize=" + breakerSlidingWindowSize
                 + ", breakerMinimumCalls=" + breakerMinimumCalls + ", breakerOpenDuration=" + breakerOpenDuration
                 + ", breakerHalfOpenCalls=" + breakerHalfOpenCalls + ", breakerProbeInterval=" + breakerProbeInterval
+                + ", targetCallTimeout=" + targetCallTimeout
                 + ", stopTimeout=" + stopTimeout
                 + ", defaultLifecycle=" + defaultLifecycle + ", namespaceLifecycles=" + namespaceLifecycles + '}';
     }
@@ -303,6 +318,7 @@ public final class WalConfig {
         private Duration breakerOpenDuration = DEFAULT_BREAKER_OPEN_DURATION;
         private int breakerHalfOpenCalls = DEFAULT_BREAKER_HALF_OPEN_CALLS;
         private Duration breakerProbeInterval = DEFAULT_BREAKER_PROBE_INTERVAL;
+        private Duration targetCallTimeout = DEFAULT_TARGET_CALL_TIMEOUT;
         private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
         private Lifecycle defaultLifecycle = Lifecycle.ofDefaults();
         private final Map<String, Lifecycle> namespaceLifecycles = new LinkedHashMap<>();
@@ -327,6 +343,7 @@ public final class WalConfig {
             breakerOpenDuration = c.breakerOpenDuration;
             breakerHalfOpenCalls = c.breakerHalfOpenCalls;
             breakerProbeInterval = c.breakerProbeInterval;
+            targetCallTimeout = c.targetCallTimeout;
             stopTimeout = c.stopTimeout;
             defaultLifecycle = c.defaultLifecycle;
             namespaceLifecycles.putAll(c.namespaceLifecycles);
@@ -507,6 +524,28 @@ public final class WalConfig {
         }
 
         /**
+         * Longest real time one call into a target ({@link SyncTarget#apply} or
+         * {@link SyncTarget#probe}) may take: {@link #MIN_TARGET_CALL_TIMEOUT} to
+         * {@link #MAX_TARGET_CALL_TIMEOUT}; default {@link #DEFAULT_TARGET_CALL_TIMEOUT}. Property
+         * {@value #PROP_TARGET_CALL_TIMEOUT}.
+         *
+         * <p>The engine makes each call on a thread of its own and waits this long; a call that
+         * has not returned by then is abandoned (its thread is interrupted) and counts as a failure
+         * of the target, not of its entries: the breaker counts it, no attempt is charged, and the
+         * entries are delivered again later. No other apply is made while an abandoned one is still
+         * running, so the target still sees one apply at a time; an abandoned apply that commits
+         * late is harmless to a target that skips idempotency keys it has seen. An abandoned probe
+         * answers DOWN. This is the last line of defence: set the target's own timeouts (driver
+         * socket and query timeouts) shorter, so that a hung call fails with the target's own
+         * error first.
+         */
+        public Builder targetCallTimeout(Duration timeout) {
+            this.targetCallTimeout = Checks.range("targetCallTimeout", timeout, MIN_TARGET_CALL_TIMEOUT,
+                    MAX_TARGET_CALL_TIMEOUT);
+            return this;
+        }
+
+        /**
          * How long {@link Wal#close()} lets the workers drain: zero to 1 hour; default
          * {@link #DEFAULT_STOP_TIMEOUT}. Property {@value #PROP_STOP_TIMEOUT}.
          */
@@ -566,6 +605,7 @@ public final class WalConfig {
             source.duration(PROP_BREAKER_OPEN_DURATION).ifPresent(this::breakerOpenDuration);
             source.integer(PROP_BREAKER_HALF_OPEN_CALLS).ifPresent(this::breakerHalfOpenCalls);
             source.duration(PROP_BREAKER_PROBE_INTERVAL).ifPresent(this::breakerProbeInterval);
+            source.duration(PROP_TARGET_CALL_TIMEOUT).ifPresent(this::targetCallTimeout);
             source.duration(PROP_STOP_TIMEOUT).ifPresent(this::stopTimeout);
             defaultLifecycle(lifecycle(source, defaultLifecycle.toBuilder()));
             return this;

@@ -88,8 +88,26 @@ final class Harness implements AutoCloseable {
      * after.
      */
     void quiesce() {
-        wal.unappliedEntries("quiesce", null);
-        wal.unappliedEntries("quiesce", null);
+        // Calls into a target run on a thread of their own (the engine's watchdog), so a round
+        // that began after the second command may still be calling: repeat until two passes in a
+        // row saw no call, so that bisection and retry rounds already under way have finished.
+        int stable = 0;
+        long calls = totalCalls();
+        while (stable < 2) {
+            wal.unappliedEntries("quiesce", null);
+            wal.unappliedEntries("quiesce", null);
+            long now = totalCalls();
+            stable = now == calls ? stable + 1 : 0;
+            calls = now;
+        }
+    }
+
+    private long totalCalls() {
+        long calls = 0;
+        for (ScriptedSyncTarget t : targets.values()) {
+            calls += t.calls();
+        }
+        return calls;
     }
 
     /** Waits (real time, bounded) until {@code seq} is settled for every target it names. */

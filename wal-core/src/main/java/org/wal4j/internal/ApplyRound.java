@@ -23,16 +23,28 @@ import org.wal4j.internal.OutcomeRecorder.Kind;
  *   <li>Failed at index {@code i} (the target named the entry): the applied prefix is APPLIED,
  *       entry {@code i} is charged (PERMANENT: dead-lettered at once; RETRYABLE: retried with its
  *       backoff, dead-lettered when its attempts run out), the rest stay as they were.</li>
- *   <li>Thrown (the whole batch failed, nothing applied): a batch of one is charged as
- *       retryable; a larger batch is left as it was and the worker halves its batch size, so the
- *       next calls bisect towards the entry at fault without charging the innocent ones.</li>
+ *   <li>Thrown, anything but a {@link VirtualMachineError} (the whole batch failed, nothing
+ *       applied, and the target did not say why): a larger batch is left as it was and the worker
+ *       halves its batch size, so the next calls bisect towards the entry at fault without
+ *       charging the innocent ones; the breaker counts a failure unless the probe says UP (then the
+ *       fault is in the batch, not the target, and a poison entry must not open the breaker while
+ *       it is being isolated). A batch of one that throws is
+ *       judged: if the target is shown to be up (its probe says UP, or other entries were applied
+ *       since this entry last threw alone) the entry is poison: its attempt is charged, whatever
+ *       the breaker's state (it is dead-lettered when its attempts run out), and the breaker counts
+ *       a success (the target answered; the entry is bad), so a poison entry cannot hold the
+ *       breaker open. Otherwise the target is down: the breaker counts a failure and the entry
+ *       waits one backoff interval, charged nothing.</li>
+ *   <li>Abandoned ({@link BoundedTarget}: no answer within {@code targetCallTimeout}, or an
+ *       abandoned call still running): a failure of the target, whatever the batch's size: the
+ *       breaker counts it, no entry is charged, each waits one backoff interval.</li>
  * </ul>
  *
- * <p>A retryable failure is charged to the entry only if the breaker is still CLOSED after
- * counting it and the target's {@link SyncTarget#probe() probe} does not report it DOWN: a
- * failure because the target is down burns no attempt and dead-letters nothing; the entry just
- * waits one backoff interval. A permanent failure counts as a success for the breaker: the target
- * answered, the entry is bad.
+ * <p>A retryable failure the target reported is charged to the entry only if the breaker is
+ * still CLOSED after counting it and the target's {@link SyncTarget#probe() probe} does not
+ * report it DOWN: a failure because the target is down burns no attempt and dead-letters
+ * nothing; the entry just waits one backoff interval. A permanent failure counts as a success for
+ * the breaker: the target answered, the entry is bad.
  *
  * <p>Not thread-safe: confined to the worker thread.
  */
@@ -49,14 +61,16 @@ final class ApplyRound {
     }
 
     private final String name;
-    private final SyncTarget target;
+    private final BoundedTarget target;
     private final CircuitBreaker breaker;
     private final Timekeeper time;
     private final TargetMetrics metrics;
     private final OutcomeRecorder recorder;
     private final RandomGenerator random;
+    /** How many calls applied at least one entry; see {@link PendingEntry#appliedCallsAtLastThrow}. */
+    private long appliedCalls;
 
-    ApplyRound(String name, SyncTarget target, CircuitBreaker breaker, Timekeeper time, TargetMetrics metrics,
+    ApplyRound(String name, BoundedTarget target, CircuitBreaker breaker, Timekeeper time, TargetMetrics metrics,
                OutcomeRecorder recorder, RandomGenerator random) {
         this.name = name;
         this.target = target;
@@ -72,27 +86,44 @@ final class ApplyRound {
             recorder.record(unchanged(batch), time.now());
             return Result.DENIED;
         }
-        Call call = call(batch);
+        // the attempt's time is when it was made: whoever saw the call and then moved the clock
+        // must find its backoff counted from before the move (the call runs on another thread)
         Instant now = time.now();
+        Call call = call(batch);
         int n = batch.size();
         List<Effect> effects = new ArrayList<>(n);
         Result outcome;
-        if (call.thrown != null) {
+        if (call.thrown instanceof AbandonableCaller.CallAbandoned) {
             breaker.onError(call.nanos, TimeUnit.NANOSECONDS, call.thrown);
+            for (PendingEntry p : batch) {
+                effects.add(uncharged(p, now));
+            }
+            outcome = Result.FAILED;
+        } else if (call.thrown != null) {
             if (n > 1) {
+                if (probe() == TargetHealth.State.UP) {
+                    // the target answers: the fault is in the batch, which the split will find
+                    breaker.releasePermission();
+                } else {
+                    breaker.onError(call.nanos, TimeUnit.NANOSECONDS, call.thrown);
+                }
                 effects = unchanged(batch);
                 outcome = Result.SPLIT;
             } else {
-                effects.add(retryable(batch.get(0), call.thrown.toString(), now));
+                effects.add(thrownAlone(batch.get(0), call, now));
                 outcome = Result.FAILED;
             }
         } else if (call.result.allApplied()) {
+            appliedCalls++;
             breaker.onSuccess(call.nanos, TimeUnit.NANOSECONDS);
             for (PendingEntry p : batch) {
                 effects.add(new Effect(p, Kind.APPLIED, p.attempts + 1, null, null));
             }
             outcome = Result.ALL_APPLIED;
         } else {
+            if (call.result.appliedCount() > 0) {
+                appliedCalls++;
+            }
             recordFailure(call.result, call.nanos);
             for (int i = 0; i < n; i++) {
                 effects.add(effectOf(batch.get(i), call.result, i, now));
@@ -162,13 +193,34 @@ final class ApplyRound {
         }
     }
 
-    /** Charges a retryable failure to {@code p}, unless the target looks down. */
+    /** Charges a retryable failure the target reported to {@code p}, unless the target looks down. */
     private Effect retryable(PendingEntry p, String reason, Instant now) {
-        Lifecycle lifecycle = p.entry.lifecycle();
-        if (breaker.getState() != CircuitBreaker.State.CLOSED || probeSaysDown()) {
-            return new Effect(p, Kind.DELAY, p.attempts, null,
-                    now.plus(Backoffs.delayAfter(lifecycle, Math.max(1, p.attempts), random)));
+        if (breaker.getState() != CircuitBreaker.State.CLOSED || probe() == TargetHealth.State.DOWN) {
+            return uncharged(p, now);
         }
+        return charged(p, reason, now);
+    }
+
+    /**
+     * A call of {@code p} alone threw: poison (charged; the breaker counts a success) if the target
+     * is shown to be up, otherwise the target is down (not charged; the breaker counts a failure).
+     */
+    private Effect thrownAlone(PendingEntry p, Call call, Instant now) {
+        TargetHealth.State health = probe();
+        boolean othersApplied = p.appliedCallsAtLastThrow >= 0 && appliedCalls > p.appliedCallsAtLastThrow;
+        p.appliedCallsAtLastThrow = appliedCalls;
+        if (health == TargetHealth.State.UP || (health != TargetHealth.State.DOWN && othersApplied)) {
+            breaker.onSuccess(call.nanos, TimeUnit.NANOSECONDS);
+            return charged(p, "target '" + name + "' threw on this entry alone while "
+                    + (health == TargetHealth.State.UP ? "its probe said UP" : "other entries were applied") + ": "
+                    + call.thrown, now);
+        }
+        breaker.onError(call.nanos, TimeUnit.NANOSECONDS, call.thrown);
+        return uncharged(p, now);
+    }
+
+    private Effect charged(PendingEntry p, String reason, Instant now) {
+        Lifecycle lifecycle = p.entry.lifecycle();
         int attempts = p.attempts + 1;
         if (attempts >= lifecycle.maxAttempts()) {
             return new Effect(p, Kind.DEAD, attempts, "gave up after " + attempts + " attempts: " + reason, null);
@@ -176,12 +228,19 @@ final class ApplyRound {
         return new Effect(p, Kind.RETRY, attempts, reason, now.plus(Backoffs.delayAfter(lifecycle, attempts, random)));
     }
 
-    private boolean probeSaysDown() {
+    /** A failure of the target, not of {@code p}: no attempt charged, one backoff interval of waiting. */
+    private Effect uncharged(PendingEntry p, Instant now) {
+        return new Effect(p, Kind.DELAY, p.attempts, null,
+                now.plus(Backoffs.delayAfter(p.entry.lifecycle(), Math.max(1, p.attempts), random)));
+    }
+
+    /** What the bounded probe says; UNKNOWN if it threw or answered nothing. */
+    private TargetHealth.State probe() {
         try {
             TargetHealth health = target.probe();
-            return health != null && health.state() == TargetHealth.State.DOWN;
+            return health == null ? TargetHealth.State.UNKNOWN : health.state();
         } catch (RuntimeException e) {
-            return false;
+            return TargetHealth.State.UNKNOWN;
         }
     }
 

@@ -5,13 +5,12 @@ import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.wal4j.SyncTarget;
 import org.wal4j.TargetHealth;
 
 /**
  * Shortens an open breaker's pause when its target is back: every {@code breakerProbeInterval}
  * of engine (monotonic) time while the breaker is OPEN, it asks the target's
- * {@link SyncTarget#probe() probe}, and half-opens the breaker as soon as the probe answers UP,
+ * {@link org.wal4j.SyncTarget#probe() probe}, and half-opens the breaker as soon as the probe answers UP,
  * so the next batch is the trial call. Without it a backlog waits out the whole
  * {@code breakerOpenDuration} (30 s by default) after the database returned.
  *
@@ -20,6 +19,9 @@ import org.wal4j.TargetHealth;
  * the breaker open until the next interval, or until the open duration ends as before. So a dead
  * target sees at most one probe per interval and no apply calls.
  *
+ * <p>The probe goes through the target's {@link BoundedTarget} watchdog, so a hung probe answers
+ * DOWN at {@code targetCallTimeout} instead of holding the worker.
+ *
  * <p>Not thread-safe: confined to the target's worker thread (the breaker's transition events,
  * which call {@link #opened}, fire on it).
  */
@@ -27,13 +29,13 @@ final class BreakerProbe {
     private static final Logger LOG = LoggerFactory.getLogger(BreakerProbe.class);
 
     private final String name;
-    private final SyncTarget target;
+    private final BoundedTarget target;
     private final CircuitBreaker breaker;
     private final Duration interval;
     /** Engine time of the next probe while open; null when not open or probing is off. */
     private Instant nextProbeAt;
 
-    BreakerProbe(String name, SyncTarget target, CircuitBreaker breaker, Duration interval) {
+    BreakerProbe(String name, BoundedTarget target, CircuitBreaker breaker, Duration interval) {
         this.name = name;
         this.target = target;
         this.breaker = breaker;

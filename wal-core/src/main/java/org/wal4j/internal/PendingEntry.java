@@ -22,6 +22,12 @@ final class PendingEntry {
     EntryStatus status;
     /** Earliest time of the next attempt, on the engine's monotonic timeline. */
     Instant dueAt;
+    /**
+     * {@link ApplyRound}'s count of calls that applied something, as it was when a call of this
+     * entry alone last threw; -1 if none did. A larger count later means other entries applied
+     * since: the target is up and the entry is at fault.
+     */
+    long appliedCallsAtLastThrow = -1;
 
     PendingEntry(WalEntry entry, Lane lane, long bytes, EntryStatus status, int attempts, Instant dueAt,
                  Instant expiresAt) {

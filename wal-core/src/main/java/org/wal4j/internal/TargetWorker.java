@@ -78,6 +78,8 @@ final class TargetWorker {
     private final Window window;
     private final OutcomeRecorder recorder;
     private final ApplyRound round;
+    /** The target behind the watchdog: every call bounded by {@code targetCallTimeout}. */
+    private final BoundedTarget bounded;
     private final Thread thread;
 
     private final ConcurrentLinkedQueue<AppendedBatch> inbox = new ConcurrentLinkedQueue<>();
@@ -111,12 +113,13 @@ final class TargetWorker {
         this.ctx = ctx;
         this.metrics = metrics;
         this.breaker = Breakers.create(name, ctx.config, ctx.time.monotonicClock());
-        this.probe = new BreakerProbe(name, target, breaker, ctx.config.breakerProbeInterval());
         SplittableRandom random = new SplittableRandom();
         this.window = new Window(name, ctx.storage, scheduler, new EntryDeadlines(ctx.timeline, random),
                 ctx.config.windowEntries(), ctx.config.windowBytes(), ctx.config.maxBatchSize());
         this.recorder = new OutcomeRecorder(name, ctx, metrics, window, scheduler);
-        this.round = new ApplyRound(name, target, breaker, ctx.time, metrics, recorder, random);
+        this.bounded = new BoundedTarget(name, target, ctx.config.targetCallTimeout());
+        this.probe = new BreakerProbe(name, bounded, breaker, ctx.config.breakerProbeInterval());
+        this.round = new ApplyRound(name, bounded, breaker, ctx.time, metrics, recorder, random);
         this.inboxCap = ctx.config.windowEntries();
         this.batchLimit = ctx.config.maxBatchSize();
         this.savedCheckpoint = ctx.storage.checkpoint(name);
@@ -256,6 +259,7 @@ final class TargetWorker {
                 saveCheckpoint(true);
             }
             ctx.time.removeWaker(waker);
+            bounded.close();
             lock.lock();
             try {
                 exited = true;

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.wal4j.ApplyResult;
 import org.wal4j.SyncTarget;
 import org.wal4j.TargetHealth;
@@ -31,17 +32,29 @@ import org.wal4j.WalEntry;
  * PERMANENT outcome); {@link #failRetryably} (matching entries fail N times with RETRYABLE);
  * {@link #throwOnCall(int)} (the Nth call throws); {@link #slow(Duration)} (each call takes that
  * long of the clock's time, advancing a {@link ManualClock}); {@link #holdNextCall()} (the next
- * call blocks until released). {@link #transactional(boolean)} decides whether a failure rolls
+ * call blocks until released); {@link #hangNextCall()} (the same, deaf to interrupts); {@link #poison}
+ * (every batch holding a matching entry throws). {@link #transactional(boolean)} decides whether a failure rolls
  * back the batch's earlier entries; {@link #failByThrowing(boolean)} reports entry failures by
  * throwing (exercising the engine's batch splitting) instead of naming the failed index.
  *
  * <p>Thread-safe.
  */
 public final class ScriptedSyncTarget implements SyncTarget {
-    /** A call held by {@link #holdNextCall()}. */
+    /** A call held by {@link #holdNextCall()} or {@link #hangNextCall()}. */
     public static final class Hold {
         private final CountDownLatch arrived = new CountDownLatch(1);
         private final CountDownLatch released = new CountDownLatch(1);
+        private final boolean ignoresInterrupts;
+        private volatile boolean interrupted;
+
+        private Hold(boolean ignoresInterrupts) {
+            this.ignoresInterrupts = ignoresInterrupts;
+        }
+
+        /** True if the held call's thread was interrupted while it waited. */
+        public boolean wasInterrupted() {
+            return interrupted;
+        }
 
         /** Waits (real time) until the held call has arrived; false after {@code timeout}. */
         public boolean awaitArrival(Duration timeout) throws InterruptedException {
@@ -65,6 +78,8 @@ public final class ScriptedSyncTarget implements SyncTarget {
     private boolean failByThrowing;
     private boolean probeKnown = true;
     private Hold hold;
+    private Predicate<WalEntry> poison = e -> false;
+    private Supplier<? extends RuntimeException> poisonThrows;
 
     private int calls;
     private int probes;
@@ -140,10 +155,26 @@ public final class ScriptedSyncTarget implements SyncTarget {
         return this;
     }
 
-    /** The next call blocks until the returned hold is released. */
+    /** The next call blocks until the returned hold is released (an interrupt ends it with an exception). */
     public synchronized Hold holdNextCall() {
-        hold = new Hold();
+        hold = new Hold(false);
         return hold;
+    }
+
+    /** The next call hangs, ignoring interrupts, until the returned hold is released (a stopped server). */
+    public synchronized Hold hangNextCall() {
+        hold = new Hold(true);
+        return hold;
+    }
+
+    /**
+     * Every call whose batch holds a matching entry throws what {@code thrown} supplies, nothing
+     * applied: a poison entry the target cannot even report (as pgjdbc's ClassCastException).
+     */
+    public synchronized ScriptedSyncTarget poison(Predicate<WalEntry> which, Supplier<? extends RuntimeException> thrown) {
+        this.poison = which;
+        this.poisonThrows = thrown;
+        return this;
     }
 
     @Override
@@ -155,11 +186,17 @@ public final class ScriptedSyncTarget implements SyncTarget {
         }
         if (held != null) {
             held.arrived.countDown();
-            try {
-                held.released.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while held", e);
+            while (true) {
+                try {
+                    held.released.await();
+                    break;
+                } catch (InterruptedException e) {
+                    held.interrupted = true;
+                    if (!held.ignoresInterrupts) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted while held", e);
+                    }
+                }
             }
         }
         Duration pause;
@@ -189,6 +226,11 @@ public final class ScriptedSyncTarget implements SyncTarget {
         batches.add(seqs);
         if (calls == throwOnCall) {
             throw new IllegalStateException("scripted failure of call " + calls);
+        }
+        for (WalEntry e : batch) {
+            if (poison.test(e)) {
+                throw poisonThrows.get();
+            }
         }
         if (isDown()) {
             throw new UncheckedIOException(new ConnectException("target is down (scripted)"));

@@ -153,7 +153,10 @@ final class BatchTransaction {
                     return entryFailure(runs.failedRunStart(), batch.get(runs.failedRunStart()), e);
                 }
                 throw rollBackForEntryByEntry();
-            } catch (IllegalArgumentException e) {
+            } catch (RuntimeException e) {
+                // an entry that is not a valid statement, or a driver that throws something other
+                // than an SQLException (pgjdbc's ClassCastException for a multi-statement query):
+                // entry by entry names the entry, whose failure is then classified like any other
                 throw rollBackForEntryByEntry();
             }
         }

@@ -44,7 +44,8 @@ public final class SqlStatementEntry {
     /**
      * An SQL statement with its parameters in order.
      *
-     * @throws IllegalArgumentException if {@code sql} is blank or a parameter's type is not supported
+     * @throws IllegalArgumentException if {@code sql} is blank or holds more than one statement
+     *                                  ({@link SqlStatementText}), or a parameter's type is not supported
      */
     public static SqlStatementEntry of(String sql, Object... parameters) {
         Objects.requireNonNull(parameters, "parameters must not be null");
@@ -56,7 +57,7 @@ public final class SqlStatementEntry {
         if (sql == null || sql.isBlank()) {
             throw new IllegalArgumentException("sql must not be null or blank");
         }
-        return new SqlStatementEntry(sql, SqlParameters.copyOf(parameters));
+        return new SqlStatementEntry(SqlStatementText.requireSingleStatement(sql), SqlParameters.copyOf(parameters));
     }
 
     /** A builder of a {@value #OPERATION} entry in {@code namespace} for this statement. */
@@ -82,7 +83,9 @@ public final class SqlStatementEntry {
             if (sql == null || !sql.isTextual() || sql.textValue().isBlank()) {
                 throw new IllegalArgumentException("payload must be an object with a non-blank string \"sql\"");
             }
-            return new SqlStatementEntry(sql.textValue(), SqlParameters.fromJson(payload.get("params")));
+            // written by other means than this class (or by an older version): checked here too
+            return new SqlStatementEntry(SqlStatementText.requireSingleStatement(sql.textValue()),
+                    SqlParameters.fromJson(payload.get("params")));
         } catch (JsonProcessingException | IllegalArgumentException e) {
             String reason = e instanceof JsonProcessingException
                     ? ((JsonProcessingException) e).getOriginalMessage() : e.getMessage();
