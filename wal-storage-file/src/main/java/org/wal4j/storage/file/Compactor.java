@@ -54,6 +54,7 @@ final class Compactor {
     private final LogWriter writer;
     private final AtomicLong entryCount;
     private final LineScanner scanner = new LineScanner();
+    private final Manifest manifest;
 
     // per run
     private long base;
@@ -62,7 +63,8 @@ final class Compactor {
     private BitSet drop;
 
     Compactor(WalFileSystem fs, SegmentSet segments, StatusIndex index, Map<String, Long> checkpoints,
-              Object statusLock, ReentrantReadWriteLock layoutLock, LogWriter writer, AtomicLong entryCount) {
+              Object statusLock, ReentrantReadWriteLock layoutLock, LogWriter writer, AtomicLong entryCount, Manifest manifest) {
+        this.manifest = manifest;
         this.fs = fs;
         this.segments = segments;
         this.index = index;
@@ -297,11 +299,18 @@ final class Compactor {
                     }
                 }
                 SegmentFile fresh = null;
+                // the manifest first: after a crash it allows the segment's old and new state, never
+                // lists a segment length or a deletion that did not happen as the only truth
+                Manifest.Listed was = Manifest.Listed.closed(seg);
                 if (empty) {
+                    manifest.write(segments, new Manifest.Listed(was.name(), was.createdAt(), was.length(),
+                            was.lastSeq(), -1, -1, true));
                     segments.remove(seg);
                     fs.delete(seg.path);
                     fs.syncDirectory(seg.path.getParent());
                 } else {
+                    manifest.write(segments, new Manifest.Listed(was.name(), was.createdAt(), rw.length(), lastEntry,
+                            was.length(), was.lastSeq(), false));
                     rw.commit();
                     fresh = new SegmentFile(fs, seg.path, seg.id, seg.createdAt, seg.dataStart, rw.length(),
                             sparse, null);

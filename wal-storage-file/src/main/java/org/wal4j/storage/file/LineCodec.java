@@ -53,7 +53,13 @@ import org.wal4j.WalEntry;
  * on the thread holding the writer role.
  */
 final class LineCodec {
-    static final int FORMAT_VERSION = 1;
+    /**
+     * Version 2: the log has a {@code MANIFEST} ({@link Manifest}). Version 1 (no manifest) is still
+     * read, and upgraded on the first open for writing.
+     */
+    static final int FORMAT_VERSION = 2;
+    /** The oldest version this library reads. */
+    static final int OLDEST_VERSION = 1;
     /** Offset of REST in a line: after {@code {"crc":"hhhhhhhh",}. */
     static final int REST_OFFSET = 18;
     static final int CRC_OFFSET = 8;
@@ -201,10 +207,15 @@ final class LineCodec {
         } catch (IOException e) {
             throw new UncheckedIOException("serializing a log line failed", e);
         }
-        // REST is everything after the generator's '{'
-        int restLength = sink.length() - 1;
+        return frameObject(sink.array(), sink.length());
+    }
+
+    /** Frames the JSON object {@code json[0, length)} (from its '{') as a line with its checksum and {@code \n}. */
+    static byte[] frameObject(byte[] json, int length) {
+        // REST is everything after the object's '{'
+        int restLength = length - 1;
         byte[] line = new byte[REST_OFFSET + restLength + 1];
-        System.arraycopy(sink.array(), 1, line, REST_OFFSET, restLength);
+        System.arraycopy(json, 1, line, REST_OFFSET, restLength);
         CRC32C crc = new CRC32C();
         crc.update(line, REST_OFFSET, restLength);
         writeFrame(line, (int) crc.getValue());

@@ -44,7 +44,7 @@ final class Recovery {
 
     /** What recovery hands to the storage. */
     record Recovered(SegmentSet segments, ActiveSegment active, StatusIndex index, Map<String, Long> checkpoints,
-                     long lastSeq, long entries, RecoveryReport report) {
+                     long lastSeq, long entries, RecoveryReport report, Manifest manifest) {
     }
 
     /** A run of bytes that are not good lines. */
@@ -103,31 +103,40 @@ final class Recovery {
 
     private Recovered recover() throws IOException {
         long started = System.nanoTime();
-        List<SegmentFile.Id> ids = new ArrayList<>();
         List<Path> temps = new ArrayList<>();
         for (Path file : fs.list(dir)) {
             String name = file.getFileName().toString();
-            if (SegmentFile.isSegmentName(name)) {
-                ids.add(SegmentFile.idOf(name));
-            } else if (name.endsWith(SegmentRewrite.TEMP_SUFFIX)) {
+            if (name.endsWith(SegmentRewrite.TEMP_SUFFIX)) {
                 temps.add(file);
             }
         }
         removeTempFiles(temps);
-        ids.sort(null);
+        FileSetCheck.Result fileSet = FileSetCheck.run(fs, dir, FileSetCheck.modeFor(config.corruptionPolicy()));
+        deletedSegments.addAll(fileSet.deleted());
+        List<SegmentFile.Id> ids = fileSet.segments();
         for (int i = 0; i < ids.size(); i++) {
             boolean last = i == ids.size() - 1;
             scanSegment(dir.resolve(SegmentFile.fileName(ids.get(i))), ids.get(i), last,
                     last ? Long.MAX_VALUE : ids.get(i + 1).firstSeq());
         }
         ActiveSegment active = openActive();
-        long lastSeq = Math.max(lastEntrySeq, active.file.firstSeq - 1);
+        // never issue again a seq the log is known to have held: the manifest's, or one in a file set aside
+        long lastSeq = Math.max(Math.max(lastEntrySeq, active.file.firstSeq - 1), fileSet.seqFloor());
+        Manifest manifest = new Manifest(fs, dir, lastSeq);
+        manifest.write(segments);
+        List<String> fileSetProblems = new ArrayList<>();
+        fileSet.problems().forEach(p -> fileSetProblems.add(p.toString()));
+        if (!fileSet.hadManifest()) {
+            LOG.info("Log {} had no manifest (format version 1): wrote one listing its {} segments", dir,
+                    segments.count());
+        }
         RecoveryReport report = new RecoveryReport(segments.count(), entries, index.unfinishedCount(), lastSeq,
-                cuts, quarantined, deletedSegments, removedTempFiles, Duration.ofNanos(System.nanoTime() - started));
+                cuts, quarantined, deletedSegments, removedTempFiles, fileSetProblems,
+                Duration.ofNanos(System.nanoTime() - started));
         LOG.info("Opened log {}: {} segments, {} entries, {} unfinished, last seq {}, in {} ms{}", dir,
                 report.segments(), entries, report.unfinished(), lastSeq, report.took().toMillis(),
                 report.clean() ? "" : "; recovery: " + report);
-        return new Recovered(segments, active, index, checkpoints, lastSeq, entries, report);
+        return new Recovered(segments, active, index, checkpoints, lastSeq, entries, report, manifest);
     }
 
     private void removeTempFiles(List<Path> temps) throws IOException {
