@@ -206,7 +206,8 @@ final class FileSetCheck {
                 : manifest.segments().get(manifest.segments().size() - 1);
         for (Manifest.Listed l : manifest.segments()) {
             Probe p = regular.get(l.name());
-            if (p != null && isGenuine(p, l)) {
+            // a damaged header is the scan's to report or repair, line by line
+            if (p != null && (isGenuine(p, l) || !p.headerOk())) {
                 genuine.put(l.name(), p);
             }
         }
@@ -254,7 +255,8 @@ final class FileSetCheck {
         restore(regular, restores);
         for (Manifest.Listed l : manifest.segments()) {
             Probe p = regular.get(l.name());
-            if (p != null && !l.isActive() && !l.allowsLength(p.size)) {
+            // recovery checks lengths after its scan, which cuts preallocated zeros and reports damage first
+            if (mode == Mode.REPORT && p != null && !l.isActive() && !l.allowsLength(p.size)) {
                 problem(p.path, "is " + p.size + " bytes but the MANIFEST lists it closed at " + l.length()
                         + " bytes up to seq " + l.lastSeq() + ": cut or changed since it was closed",
                         "kept as it is; seqs up to " + manifest.lastSeq() + " are not issued again");
@@ -344,8 +346,8 @@ final class FileSetCheck {
                 try {
                     scanner.parse();
                     if (first && scanner.type == LineScanner.HEADER) {
+                        createdAt = scanner.time(); // first: an unreadable time leaves the header invalid
                         headerId = new SegmentFile.Id(scanner.firstSeq, scanner.part);
-                        createdAt = scanner.time();
                         version = scanner.version;
                     } else if (scanner.type == LineScanner.ENTRY) {
                         entries++;

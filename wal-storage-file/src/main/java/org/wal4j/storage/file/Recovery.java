@@ -77,6 +77,7 @@ final class Recovery {
     private final List<RecoveryReport.Quarantined> quarantined = new ArrayList<>();
     private final List<Path> deletedSegments = new ArrayList<>();
     private final List<Path> removedTempFiles = new ArrayList<>();
+    private final List<String> fileSetProblems = new ArrayList<>();
     private long entries;
     private long lastEntrySeq;
     /** What the first line of the segment being scanned is, if not a valid header. */
@@ -122,9 +123,11 @@ final class Recovery {
         ActiveSegment active = openActive();
         // never issue again a seq the log is known to have held: the manifest's, or one in a file set aside
         long lastSeq = Math.max(Math.max(lastEntrySeq, active.file.firstSeq - 1), fileSet.seqFloor());
-        Manifest manifest = new Manifest(fs, dir, lastSeq);
-        manifest.write(segments);
-        List<String> fileSetProblems = new ArrayList<>();
+        Manifest manifest = new Manifest(fs, dir, fileSet.seqFloor());
+        checkClosedLengths(fileSet.listed());
+        if (!readOnly()) {
+            manifest.write(segments);
+        }
         fileSet.problems().forEach(p -> fileSetProblems.add(p.toString()));
         if (!fileSet.hadManifest()) {
             LOG.info("Log {} had no manifest (format version 1): wrote one listing its {} segments", dir,
@@ -137,6 +140,36 @@ final class Recovery {
                 report.segments(), entries, report.unfinished(), lastSeq, report.took().toMillis(),
                 report.clean() ? "" : "; recovery: " + report);
         return new Recovered(segments, active, index, checkpoints, lastSeq, entries, report, manifest);
+    }
+
+    /** {@link LogInspector}'s snapshot: recovery reports what it would do, and writes nothing. */
+    private boolean readOnly() {
+        return fs instanceof SnapshotFileSystem;
+    }
+
+    /**
+     * A closed segment must have a length its manifest line allows: a shorter one was cut at a line
+     * end (no line-level check sees that). Segments whose damage recovery already cut or
+     * quarantined are reported there.
+     */
+    private void checkClosedLengths(Map<SegmentFile.Id, Manifest.Listed> listed) {
+        for (SegmentFile seg : segments.closed()) {
+            Manifest.Listed line = listed.get(seg.id);
+            boolean repaired = cuts.stream().anyMatch(c -> c.file().equals(seg.path))
+                    || quarantined.stream().anyMatch(q -> q.file().equals(seg.path));
+            if (line == null || line.isActive() || repaired || line.allowsLength(seg.end())) {
+                continue;
+            }
+            String problem = "is " + seg.end() + " bytes (entries up to seq " + seg.lastEntrySeq()
+                    + ") but the MANIFEST lists it closed at " + line.length() + " bytes up to seq " + line.lastSeq()
+                    + ": cut or changed since it was closed";
+            if (config.corruptionPolicy() == CorruptionPolicy.FAIL) {
+                throw WalCorruptionException.ofFileSet(seg.path, problem);
+            }
+            fileSetProblems.add(seg.path.getFileName() + ": " + problem + " (kept as it is; seqs up to "
+                    + line.lastSeq() + " are not issued again)");
+            LOG.error("Log {}: {}: {}", dir, seg.path.getFileName(), problem);
+        }
     }
 
     private void removeTempFiles(List<Path> temps) throws IOException {
@@ -158,6 +191,11 @@ final class Recovery {
     private ActiveSegment openActive() throws IOException {
         SegmentFile last = segments.last();
         if (last == null) {
+            if (!readOnly()) {
+                // an empty list first: a crash before the first segment's listing leaves it unlisted
+                // and header-only (deleted on the next open), never a log of version 2 without a manifest
+                Manifest.writeDurably(fs, dir, new Manifest.Content(lastEntrySeq, List.of()));
+            }
             ActiveSegment created = ActiveSegment.create(fs, dir, new SegmentFile.Id(lastEntrySeq + 1, 0),
                     config.clock().instant(),
                     config.preallocate() ? config.segmentBytes() : 0);
