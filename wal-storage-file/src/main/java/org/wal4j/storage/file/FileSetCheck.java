@@ -209,6 +209,12 @@ final class FileSetCheck {
             // a damaged header is the scan's to report or repair, line by line
             if (p != null && (isGenuine(p, l) || !p.headerOk())) {
                 genuine.put(l.name(), p);
+            } else if (p != null && p.nameMatches() && !hasGenuineCopy(regular, l)) {
+                // the right segment by name and header, another creation time: keep its lines (the scan
+                // checks every one against this segment's seq range); only the time is not as listed
+                problem(p.path, "its header says it was created " + p.createdAt + " but the MANIFEST lists "
+                        + l.createdAt(), "kept: its lines are checked as the segment's");
+                genuine.put(l.name(), p);
             }
         }
         Map<Probe, String> restores = new LinkedHashMap<>();
@@ -262,6 +268,10 @@ final class FileSetCheck {
                         "kept as it is; seqs up to " + manifest.lastSeq() + " are not issued again");
             }
         }
+    }
+
+    private static boolean hasGenuineCopy(Map<String, Probe> regular, Manifest.Listed l) {
+        return regular.values().stream().anyMatch(p -> isGenuine(p, l));
     }
 
     private static boolean isGenuine(Probe p, Manifest.Listed l) {

@@ -223,8 +223,8 @@ class SegmentFuzzTest {
                 // checksum-valid lines of another length in a closed segment: no line is damaged, the
                 // file set is (its length is not the one the manifest lists)
                 assertEquals(file, e.file(), where);
-                assertTrue(!tail && !anyDamage && e.getMessage().startsWith("Log file set damaged at " + file + ": is ")
-                        && e.getMessage().endsWith(": cut or changed since it was closed"), where + ": " + e.getMessage());
+                assertTrue(!tail && !anyDamage && e.getMessage().startsWith("Log file set damaged at " + file + ": "),
+                        where + ": " + e.getMessage());
                 return "refused: file set, " + openQuarantineChangedLength(segment, damaged, where);
             }
             if (firstDamaged && !tail) {
@@ -248,13 +248,13 @@ class SegmentFuzzTest {
         return result;
     }
 
-    /** QUARANTINE keeps a closed segment of another length than listed, and reports it. */
+    /** QUARANTINE keeps a closed segment of another length or creation time than listed, and reports it. */
     private String openQuarantineChangedLength(String segment, byte[] damaged, String where) {
         install(segment, damaged);
         try (FileWalStorage log = FileWalStorage.open(config(CorruptionPolicy.QUARANTINE))) {
             RecoveryReport report = log.recoveryReport();
             assertEquals(1, report.fileSetProblems().size(), where + ": " + report);
-            assertTrue(report.fileSetProblems().get(0).startsWith(segment + ": is "), where + ": " + report);
+            assertTrue(report.fileSetProblems().get(0).startsWith(segment + ": "), where + ": " + report);
             assertTrue(report.quarantined().isEmpty(), where + ": " + report);
         }
         return "kept and reported";
