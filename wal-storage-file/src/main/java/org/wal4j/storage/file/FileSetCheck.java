@@ -80,6 +80,8 @@ final class FileSetCheck {
     private final List<Path> deleted = new ArrayList<>();
     private final LineScanner scanner = new LineScanner();
     private long seqFloor;
+    /** The manifest's active segment, or null: losing it is never repaired (see {@link #lostActive}). */
+    private String activeName;
 
     private FileSetCheck(WalFileSystem fs, Path dir, Mode mode) {
         this.fs = fs;
@@ -105,6 +107,9 @@ final class FileSetCheck {
             problem(Manifest.path(dir), e.getMessage().substring(e.getMessage().indexOf(": ") + 2),
                     "read the segment files as a log without a manifest");
             manifest = null;
+        }
+        if (manifest != null && !manifest.segments().isEmpty()) {
+            activeName = manifest.segments().get(manifest.segments().size() - 1).name();
         }
         Map<String, Probe> regular = new TreeMap<>();
         for (Path p : fs.listAll(dir)) {
@@ -165,6 +170,7 @@ final class FileSetCheck {
             problem(p, what, "replaced the link by a copy of its target");
             return probe(p);
         }
+        lostActive(p, what);
         setAside(p, what, target == null ? -1 : target.maxEntrySeq);
         return null;
     }
@@ -234,6 +240,8 @@ final class FileSetCheck {
                 restores.put(moved, l.name());
             } else if (!l.dropping()) {
                 Probe there = regular.get(l.name());
+                lostActive(dir.resolve(l.name()), there == null ? "listed in the MANIFEST but missing"
+                        : "is not the segment the MANIFEST lists: " + there.describe());
                 problem(dir.resolve(l.name()), there == null ? "listed in the MANIFEST but missing"
                         : "is not the segment the MANIFEST lists (created " + l.createdAt() + "): " + there.describe(),
                         "its entries are lost to the log; seqs up to " + manifest.lastSeq() + " are not issued again");
@@ -309,6 +317,18 @@ final class FileSetCheck {
             regular.put(e.getValue(), probe(home));
         }
         fs.syncDirectory(dir);
+    }
+
+    /**
+     * The active segment cannot be set aside or given up even under QUARANTINE: the manifest does not
+     * know how far its seqs went, so opening without it would issue its acknowledged seqs again (and
+     * a volume that comes back would then hold two entries per seq). Refused under every policy.
+     */
+    private void lostActive(Path p, String what) {
+        if (mode != Mode.REPORT && p.getFileName().toString().equals(activeName)) {
+            throw WalCorruptionException.ofFileSet(p, what + "; it is the segment being written, whose last seq "
+                    + "only it knows: put it back (mount its volume, restore the file) to open the log");
+        }
     }
 
     /** Renames {@code p} to {@code <name>.quarantine} (QUARANTINE); the seqs it holds are not issued again. */
