@@ -49,7 +49,7 @@ public interface WalFileSystem {
                 case MISSING:
                     return "missing";
                 default:
-                    return "a fifo, socket or device, not a regular file";
+                    return "a fifo, socket or device";
             }
         }
     }

@@ -134,7 +134,7 @@ class FileSetTest {
         Path victim = operator.segment(2);
         LongPredicate lost = inSegment(2, firstSeqOf(2), firstSeqOf(3));
         operator.replaceByFifo(victim);
-        refusedUnder(CorruptionPolicy.FAIL, victim, "is a fifo, socket or device, not a regular file");
+        refusedUnder(CorruptionPolicy.FAIL, victim, "is a fifo, socket or device, not the regular segment file the log wrote");
         quarantineKeeps(victim, lost);
     }
 
