@@ -21,6 +21,11 @@ import org.wal4j.internal.StatusIndex;
  * every line's checksum, and rebuilds the index of unfinished entries, the checkpoints, each
  * segment's sparse index and the last seq, without parsing payloads ({@link LineScanner}).
  *
+ * <p>Before reading a line it checks the set of segment files against the {@code MANIFEST}
+ * ({@link FileSetCheck}: missing, extra, renamed, non-regular or symlinked segments), after the scan
+ * each closed segment's length against its manifest line, and at the end it writes the manifest.
+ * The next seq is above every seq the manifest or a set-aside file shows was issued.
+ *
  * <p>What it does with damage (see {@link org.wal4j.CorruptionPolicy}):
  * <ul>
  *   <li>After the last good line of the <em>last</em> segment, bytes that hold no checksum-valid
