@@ -36,11 +36,27 @@ public final class WalCorruptionException extends WalException {
         this.actualChecksum = NONE;
     }
 
+    /**
+     * The log's set of files is not what it wrote: a segment is missing, extra, renamed, truncated,
+     * not a regular file, or a symbolic link; {@code problem} says which and what. No offset.
+     */
+    public static WalCorruptionException ofFileSet(Path file, String problem) {
+        return new WalCorruptionException("Log file set damaged at " + file + ": " + problem, file);
+    }
+
+    private WalCorruptionException(String message, Path file) {
+        super(message);
+        this.file = file;
+        this.offset = NONE;
+        this.expectedChecksum = NONE;
+        this.actualChecksum = NONE;
+    }
+
     public Path file() {
         return file;
     }
 
-    /** Byte offset of the start of the damaged record within {@link #file()}. */
+    /** Byte offset of the start of the damaged record within {@link #file()}; -1 for a file-set problem. */
     public long offset() {
         return offset;
     }

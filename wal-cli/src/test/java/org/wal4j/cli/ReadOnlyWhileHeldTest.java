@@ -122,7 +122,7 @@ class ReadOnlyWhileHeldTest {
 
         // nothing the commands did shows in the log: no file of theirs, a clean reopen with every entry
         try (Stream<Path> files = Files.list(dir)) {
-            assertTrue(files.allMatch(f -> f.getFileName().toString().matches("LOCK|\\d{20}\\.wal")),
+            assertTrue(files.allMatch(f -> f.getFileName().toString().matches("LOCK|MANIFEST|\\d{20}\\.wal")),
                     "unexpected files in " + dir);
         }
         try (FileWalStorage reopened = TestLogs.open(dir)) {

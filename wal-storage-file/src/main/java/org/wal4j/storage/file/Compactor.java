@@ -68,6 +68,7 @@ final class Compactor {
     private final LogWriter writer;
     private final AtomicLong entryCount;
     private final LineScanner scanner = new LineScanner();
+    private final Manifest manifest;
 
     // per run
     private long base;
@@ -79,7 +80,8 @@ final class Compactor {
     private Tally done;
 
     Compactor(WalFileSystem fs, SegmentSet segments, StatusIndex index, Map<String, Long> checkpoints,
-              Object statusLock, ReentrantReadWriteLock layoutLock, LogWriter writer, AtomicLong entryCount) {
+              Object statusLock, ReentrantReadWriteLock layoutLock, LogWriter writer, AtomicLong entryCount, Manifest manifest) {
+        this.manifest = manifest;
         this.fs = fs;
         this.segments = segments;
         this.index = index;
@@ -399,7 +401,12 @@ final class Compactor {
                 }
                 long before = seg.end();
                 IOException afterChange = null;
+                // the manifest first: after a crash it allows the segment's old and new state, never
+                // lists a segment length or a deletion that did not happen as the only truth
+                Manifest.Listed was = Manifest.Listed.closed(seg);
                 if (rw == null) {
+                    manifest.write(segments, new Manifest.Listed(was.name(), was.createdAt(), was.length(),
+                            was.lastSeq(), -1, -1, true));
                     // out of the set first: that closes its read channel once no reader holds it, so the
                     // space comes back at the delete. If the delete fails the file stays, holding nothing
                     // to keep, and the next open finds it again.
@@ -413,6 +420,8 @@ final class Compactor {
                     done.deleted++;
                     done.reclaimed += before;
                 } else {
+                    manifest.write(segments, new Manifest.Listed(was.name(), was.createdAt(), rw.length(), lastEntry,
+                            was.length(), was.lastSeq(), false));
                     try {
                         rw.commit();
                     } catch (IOException e) {

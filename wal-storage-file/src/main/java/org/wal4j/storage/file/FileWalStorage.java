@@ -1,6 +1,7 @@
 package org.wal4j.storage.file;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -106,10 +107,11 @@ public final class FileWalStorage implements WalStorage {
         this.recoveryReport = recovered.report();
         this.entryBase = new AtomicLong(recovered.entries());
         this.knownTargets.addAll(index.targets());
-        this.writer = new LogWriter(config, segments, index, checkpoints, recovered.active(), recovered.lastSeq());
+        this.writer = new LogWriter(config, segments, index, checkpoints, recovered.active(), recovered.lastSeq(),
+                recovered.manifest());
         this.reader = new LogReader(segments, LogReader.maxLine());
         this.compactor = new Compactor(config.fileSystem(), segments, index, checkpoints, statusLock, layoutLock,
-                writer, entryBase);
+                writer, entryBase, recovered.manifest());
         writer.start();
     }
 
@@ -126,7 +128,7 @@ public final class FileWalStorage implements WalStorage {
         Path dir = config.dir();
         DirectoryLock lock;
         try {
-            config.fileSystem().createDirectories(dir);
+            createDurably(config.fileSystem(), dir);
             lock = DirectoryLock.acquire(config.fileSystem(), dir);
         } catch (IOException e) {
             throw new WalIOException("Opening the log in " + dir + " failed: " + IoErrors.describe(e), e);
@@ -507,6 +509,25 @@ public final class FileWalStorage implements WalStorage {
                         knownTargets.add(target);
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * Creates {@code dir} and its missing parents, then forces the directory above each one it
+     * created: a new directory's own entry is in its parent, and a power loss would take the
+     * directory, and every segment forced into it since, with it.
+     */
+    static void createDurably(WalFileSystem fs, Path dir) throws IOException {
+        Path absolute = dir.toAbsolutePath();
+        List<Path> missing = new ArrayList<>();
+        for (Path p = absolute; p != null && !Files.exists(p); p = p.getParent()) {
+            missing.add(p);
+        }
+        fs.createDirectories(dir);
+        for (Path created : missing) { // deepest first: each parent entry, up to one that existed
+            if (created.getParent() != null) {
+                fs.syncDirectory(created.getParent());
             }
         }
     }

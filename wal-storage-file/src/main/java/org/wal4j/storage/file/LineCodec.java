@@ -24,7 +24,8 @@ import org.wal4j.WalEntry;
  *   hhhhhhhh  CRC32C of the bytes of REST, 8 lowercase hex digits
  *   REST      "type":"…", the record's fields in a fixed order, the object's closing }
  *
- *   header      "type":"header","version":1,"firstSeq":N,"createdAt":"ISO-8601"[,"part":N]}
+ *   header      "type":"header","version":2,"firstSeq":N,"createdAt":"ISO-8601"[,"part":N]}
+ *               (version 1: a log from before the MANIFEST; read, and upgraded on open)
  *   entry       "type":"entry","seq":N,"id":"…","createdAt":"ISO-8601","namespace":"…",
  *               "key":"…"|null,"operation":"…","targets":["…",…],"idempotencyKey":"…",
  *               "correlationId":…,"tenantId":…,"userId":…,
@@ -44,7 +45,9 @@ import org.wal4j.WalEntry;
  * <p><b>Commit rule.</b> A segment begins with a header line, forced together with the directory
  * entry before any other line goes into the file. A line is part of the log once its terminating
  * {@code \n} is on disk and its checksum matches; an entry is acknowledged only after its line
- * was written (and, under {@code SyncPolicy.ALWAYS}, forced). Anything after the last such line
+ * was written (and, under {@code SyncPolicy.ALWAYS}, forced). The set of segments is listed in the
+ * {@code MANIFEST} ({@link Manifest}), rewritten after a new segment exists and before a line goes
+ * into it, and before compaction renames or deletes a segment. Anything after the last such line
  * of the last segment was never acknowledged and is cut off on open. Lines are never changed in
  * place: a status change or checkpoint is a new line; only compaction rewrites a closed segment,
  * to a new file renamed over the old one.
@@ -53,7 +56,13 @@ import org.wal4j.WalEntry;
  * on the thread holding the writer role.
  */
 final class LineCodec {
-    static final int FORMAT_VERSION = 1;
+    /**
+     * Version 2: the log has a {@code MANIFEST} ({@link Manifest}). Version 1 (no manifest) is still
+     * read, and upgraded on the first open for writing.
+     */
+    static final int FORMAT_VERSION = 2;
+    /** The oldest version this library reads. */
+    static final int OLDEST_VERSION = 1;
     /** Offset of REST in a line: after {@code {"crc":"hhhhhhhh",}. */
     static final int REST_OFFSET = 18;
     static final int CRC_OFFSET = 8;
@@ -201,10 +210,15 @@ final class LineCodec {
         } catch (IOException e) {
             throw new UncheckedIOException("serializing a log line failed", e);
         }
-        // REST is everything after the generator's '{'
-        int restLength = sink.length() - 1;
+        return frameObject(sink.array(), sink.length());
+    }
+
+    /** Frames the JSON object {@code json[0, length)} (from its '{') as a line with its checksum and {@code \n}. */
+    static byte[] frameObject(byte[] json, int length) {
+        // REST is everything after the object's '{'
+        int restLength = length - 1;
         byte[] line = new byte[REST_OFFSET + restLength + 1];
-        System.arraycopy(sink.array(), 1, line, REST_OFFSET, restLength);
+        System.arraycopy(json, 1, line, REST_OFFSET, restLength);
         CRC32C crc = new CRC32C();
         crc.update(line, REST_OFFSET, restLength);
         writeFrame(line, (int) crc.getValue());

@@ -284,9 +284,9 @@ final class LineScanner {
     private void parseHeader() {
         expect(VERSION, "\"version\"");
         long v = readLong();
-        if (v != LineCodec.FORMAT_VERSION) {
-            throw new Malformed("format version " + v + " is not supported (this library reads version "
-                    + LineCodec.FORMAT_VERSION + ")");
+        if (v < LineCodec.OLDEST_VERSION || v > LineCodec.FORMAT_VERSION) {
+            throw new Malformed("format version " + v + " is not supported (this library reads versions "
+                    + LineCodec.OLDEST_VERSION + " to " + LineCodec.FORMAT_VERSION + ")");
         }
         version = (int) v;
         expect(FIRST_SEQ, "\"firstSeq\"");

@@ -72,10 +72,31 @@ public final class LogVerifier {
             if (!segments.isEmpty() && run.hasUnexplainedGaps()) {
                 run.lookAgainFrom(segments.get(segments.size() - 1));
             }
-            return run.report(segments.size(), fs.inFlightBytes());
+            VerifyReport report = run.report(segments.size(), fs.inFlightBytes());
+            return report.withFileSetProblems(fileSetProblems(dir));
         } catch (IOException e) {
             throw new WalIOException("Verifying the log in " + dir + " failed: " + IoErrors.describe(e), e);
         }
+    }
+
+    /**
+     * The segment file set against the manifest ({@link FileSetCheck}, reporting only). A log being
+     * written may rotate or compact between reading the manifest and the directory: a problem counts
+     * only if a second look shows it too.
+     */
+    private static List<VerifyReport.Problem> fileSetProblems(Path dir) throws IOException {
+        List<FileSetCheck.Problem> first = FileSetCheck.run(WalFileSystem.real(), dir, FileSetCheck.Mode.REPORT)
+                .problems();
+        if (first.isEmpty()) {
+            return List.of();
+        }
+        List<VerifyReport.Problem> seenTwice = new ArrayList<>();
+        for (FileSetCheck.Problem p : FileSetCheck.run(WalFileSystem.real(), dir, FileSetCheck.Mode.REPORT).problems()) {
+            if (first.contains(p)) {
+                seenTwice.add(new VerifyReport.Problem(p.file(), -1, "file set: " + p.problem()));
+            }
+        }
+        return seenTwice;
     }
 
     /** A seq range without entries, seen between two entries (or before the first). */

@@ -110,12 +110,15 @@ final class LogWriter implements Runnable {
     private volatile String poisonReason;
     private volatile boolean poisonDiskFull;
     private volatile long lastSeq;
+    /** The list of segments the log must have: rewritten on each rotation. */
+    private final Manifest manifest;
     private volatile long fsyncs;
     private volatile long appendedEntries;
 
     LogWriter(FileStorageConfig config, SegmentSet segments, StatusIndex index, Map<String, Long> checkpoints,
-              ActiveSegment active, long lastSeq) {
+              ActiveSegment active, long lastSeq, Manifest manifest) {
         this.config = config;
+        this.manifest = manifest;
         this.dir = config.dir();
         this.fs = config.fileSystem();
         this.clock = config.clock();
@@ -566,6 +569,10 @@ final class LogWriter implements Runnable {
         segments.add(next.file);
         active = next;
         lastFramedInActive = next.file.firstSeq - 1;
+        // after the new segment's directory entry is durable, before any line goes into it: a crash
+        // before this leaves an unlisted header-only segment (deleted on open), never a listed one missing
+        setStep("writing the manifest after creating", next.file.path, -1);
+        manifest.write(segments);
         try {
             old.channel.close();
         } catch (IOException e) {

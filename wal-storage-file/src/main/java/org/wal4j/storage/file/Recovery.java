@@ -21,6 +21,11 @@ import org.wal4j.internal.StatusIndex;
  * every line's checksum, and rebuilds the index of unfinished entries, the checkpoints, each
  * segment's sparse index and the last seq, without parsing payloads ({@link LineScanner}).
  *
+ * <p>Before reading a line it checks the set of segment files against the {@code MANIFEST}
+ * ({@link FileSetCheck}: missing, extra, renamed, non-regular or symlinked segments), after the scan
+ * each closed segment's length against its manifest line, and at the end it writes the manifest.
+ * The next seq is above every seq the manifest or a set-aside file shows was issued.
+ *
  * <p>What it does with damage (see {@link org.wal4j.CorruptionPolicy}):
  * <ul>
  *   <li>After the last good line of the <em>last</em> segment, bytes that hold no checksum-valid
@@ -44,7 +49,7 @@ final class Recovery {
 
     /** What recovery hands to the storage. */
     record Recovered(SegmentSet segments, ActiveSegment active, StatusIndex index, Map<String, Long> checkpoints,
-                     long lastSeq, long entries, RecoveryReport report) {
+                     long lastSeq, long entries, RecoveryReport report, Manifest manifest) {
     }
 
     /** A run of bytes that are not good lines. */
@@ -77,6 +82,7 @@ final class Recovery {
     private final List<RecoveryReport.Quarantined> quarantined = new ArrayList<>();
     private final List<Path> deletedSegments = new ArrayList<>();
     private final List<Path> removedTempFiles = new ArrayList<>();
+    private final List<String> fileSetProblems = new ArrayList<>();
     private long entries;
     private long lastEntrySeq;
     /** What the first line of the segment being scanned is, if not a valid header. */
@@ -103,31 +109,72 @@ final class Recovery {
 
     private Recovered recover() throws IOException {
         long started = System.nanoTime();
-        List<SegmentFile.Id> ids = new ArrayList<>();
         List<Path> temps = new ArrayList<>();
         for (Path file : fs.list(dir)) {
             String name = file.getFileName().toString();
-            if (SegmentFile.isSegmentName(name)) {
-                ids.add(SegmentFile.idOf(name));
-            } else if (name.endsWith(SegmentRewrite.TEMP_SUFFIX)) {
+            if (name.endsWith(SegmentRewrite.TEMP_SUFFIX)) {
                 temps.add(file);
             }
         }
         removeTempFiles(temps);
-        ids.sort(null);
+        FileSetCheck.Result fileSet = FileSetCheck.run(fs, dir, FileSetCheck.modeFor(config.corruptionPolicy()));
+        deletedSegments.addAll(fileSet.deleted());
+        List<SegmentFile.Id> ids = fileSet.segments();
         for (int i = 0; i < ids.size(); i++) {
             boolean last = i == ids.size() - 1;
             scanSegment(dir.resolve(SegmentFile.fileName(ids.get(i))), ids.get(i), last,
                     last ? Long.MAX_VALUE : ids.get(i + 1).firstSeq());
         }
         ActiveSegment active = openActive();
-        long lastSeq = Math.max(lastEntrySeq, active.file.firstSeq - 1);
+        // never issue again a seq the log is known to have held: the manifest's, or one in a file set aside
+        long lastSeq = Math.max(Math.max(lastEntrySeq, active.file.firstSeq - 1), fileSet.seqFloor());
+        Manifest manifest = new Manifest(fs, dir, fileSet.seqFloor());
+        checkClosedLengths(fileSet.listed());
+        if (!readOnly()) {
+            manifest.write(segments);
+        }
+        fileSet.problems().forEach(p -> fileSetProblems.add(p.toString()));
+        if (!fileSet.hadManifest()) {
+            LOG.info("Log {} had no manifest (format version 1): wrote one listing its {} segments", dir,
+                    segments.count());
+        }
         RecoveryReport report = new RecoveryReport(segments.count(), entries, index.unfinishedCount(), lastSeq,
-                cuts, quarantined, deletedSegments, removedTempFiles, Duration.ofNanos(System.nanoTime() - started));
+                cuts, quarantined, deletedSegments, removedTempFiles, fileSetProblems,
+                Duration.ofNanos(System.nanoTime() - started));
         LOG.info("Opened log {}: {} segments, {} entries, {} unfinished, last seq {}, in {} ms{}", dir,
                 report.segments(), entries, report.unfinished(), lastSeq, report.took().toMillis(),
                 report.clean() ? "" : "; recovery: " + report);
-        return new Recovered(segments, active, index, checkpoints, lastSeq, entries, report);
+        return new Recovered(segments, active, index, checkpoints, lastSeq, entries, report, manifest);
+    }
+
+    /** {@link LogInspector}'s snapshot: recovery reports what it would do, and writes nothing. */
+    private boolean readOnly() {
+        return fs instanceof SnapshotFileSystem;
+    }
+
+    /**
+     * A closed segment must have a length its manifest line allows: a shorter one was cut at a line
+     * end (no line-level check sees that). Segments whose damage recovery already cut or
+     * quarantined are reported there.
+     */
+    private void checkClosedLengths(Map<SegmentFile.Id, Manifest.Listed> listed) {
+        for (SegmentFile seg : segments.closed()) {
+            Manifest.Listed line = listed.get(seg.id);
+            boolean repaired = cuts.stream().anyMatch(c -> c.file().equals(seg.path))
+                    || quarantined.stream().anyMatch(q -> q.file().equals(seg.path));
+            if (line == null || line.isActive() || repaired || line.allowsLength(seg.end())) {
+                continue;
+            }
+            String problem = "is " + seg.end() + " bytes (entries up to seq " + seg.lastEntrySeq()
+                    + ") but the MANIFEST lists it closed at " + line.length() + " bytes up to seq " + line.lastSeq()
+                    + ": cut or changed since it was closed";
+            if (config.corruptionPolicy() == CorruptionPolicy.FAIL) {
+                throw WalCorruptionException.ofFileSet(seg.path, problem);
+            }
+            fileSetProblems.add(seg.path.getFileName() + ": " + problem + " (kept as it is; seqs up to "
+                    + line.lastSeq() + " are not issued again)");
+            LOG.error("Log {}: {}: {}", dir, seg.path.getFileName(), problem);
+        }
     }
 
     private void removeTempFiles(List<Path> temps) throws IOException {
@@ -149,6 +196,11 @@ final class Recovery {
     private ActiveSegment openActive() throws IOException {
         SegmentFile last = segments.last();
         if (last == null) {
+            if (!readOnly()) {
+                // an empty list first: a crash before the first segment's listing leaves it unlisted
+                // and header-only (deleted on the next open), never a log of version 2 without a manifest
+                Manifest.writeDurably(fs, dir, new Manifest.Content(lastEntrySeq, List.of()));
+            }
             ActiveSegment created = ActiveSegment.create(fs, dir, new SegmentFile.Id(lastEntrySeq + 1, 0),
                     config.clock().instant(),
                     config.preallocate() ? config.segmentBytes() : 0);

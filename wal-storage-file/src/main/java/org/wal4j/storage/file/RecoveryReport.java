@@ -22,16 +22,21 @@ import java.util.List;
  * @param deletedSegments   segments deleted: a torn new segment without a complete header, or
  *                          a segment whose every byte was quarantined
  * @param removedTempFiles  temp files of an interrupted compaction or quarantine, deleted
+ * @param fileSetProblems   what was wrong with the set of segment files (one missing, renamed, cut at
+ *                          a line end, a directory, fifo or symbolic link in a segment's place, a
+ *                          file the manifest does not list) and what was done, under
+ *                          {@code CorruptionPolicy.QUARANTINE}: "file: problem (action)"
  * @param took              how long recovery took
  */
 public record RecoveryReport(int segments, long entries, long unfinished, long lastSeq, List<Cut> cuts,
                              List<Quarantined> quarantined, List<Path> deletedSegments, List<Path> removedTempFiles,
-                             Duration took) {
+                             List<String> fileSetProblems, Duration took) {
     public RecoveryReport {
         cuts = List.copyOf(cuts);
         quarantined = List.copyOf(quarantined);
         deletedSegments = List.copyOf(deletedSegments);
         removedTempFiles = List.copyOf(removedTempFiles);
+        fileSetProblems = List.copyOf(fileSetProblems);
     }
 
     /**
@@ -57,8 +62,9 @@ public record RecoveryReport(int segments, long entries, long unfinished, long l
     public record Quarantined(Path file, long offset, long bytes, Path quarantineFile, String problem) {
     }
 
-    /** True if recovery found nothing to cut, quarantine, delete or remove. */
+    /** True if recovery found nothing to cut, quarantine, delete or remove, and the file set as the log wrote it. */
     public boolean clean() {
-        return cuts.isEmpty() && quarantined.isEmpty() && deletedSegments.isEmpty() && removedTempFiles.isEmpty();
+        return cuts.isEmpty() && quarantined.isEmpty() && deletedSegments.isEmpty() && removedTempFiles.isEmpty()
+                && fileSetProblems.isEmpty();
     }
 }

@@ -127,6 +127,12 @@ final class SnapshotFileSystem implements WalFileSystem, Closeable {
         return shown;
     }
 
+    /** The same as {@link #list}: a snapshot shows regular, complete files only. */
+    @Override
+    public List<Path> listAll(Path directory) throws IOException {
+        return list(directory);
+    }
+
     @Override
     public WalFileChannel open(Path file, OpenMode mode) throws IOException {
         if (mode == OpenMode.CREATE_NEW || mode == OpenMode.CREATE_OR_OPEN) {

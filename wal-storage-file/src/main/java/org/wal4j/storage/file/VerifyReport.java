@@ -31,14 +31,25 @@ public record VerifyReport(Path dir, int segments, long lines, long entries, lon
      * One problem.
      *
      * @param file        the segment file
-     * @param offset      where the line at fault starts in it
+     * @param offset      where the line at fault starts in it; -1 for a problem with the file set
+     *                    (a segment missing, renamed, cut, or not a regular file)
      * @param description what is wrong, with the values found
      */
     public record Problem(Path file, long offset, String description) {
         @Override
         public String toString() {
-            return file + " at offset " + offset + ": " + description;
+            return offset < 0 ? file + ": " + description : file + " at offset " + offset + ": " + description;
         }
+    }
+
+    /** This report with the file-set problems first. */
+    VerifyReport withFileSetProblems(List<Problem> fileSet) {
+        if (fileSet.isEmpty()) {
+            return this;
+        }
+        List<Problem> all = new java.util.ArrayList<>(fileSet);
+        all.addAll(problems);
+        return new VerifyReport(dir, segments, lines, entries, firstSeq, lastSeq, inFlightBytes, all, notes);
     }
 
     /** True if no problem was found. */

@@ -23,7 +23,8 @@ import java.util.function.Supplier;
  * {@link #crash(CrashMode)} then puts every file back to what a power loss would leave: its forced
  * content (plus, in the partial modes, a random part of what was written after, followed by zeros
  * or garbage where the file had grown), and undoes the directory operations not yet fsynced (all
- * of them, or all but a random prefix). After a crash every call fails until {@link #reboot()},
+ * of them, or all but a random prefix), including directories created since their parent's last
+ * fsync. After a crash every call fails until {@link #reboot()},
  * and channels opened before it stay dead, so an abandoned storage cannot touch the "rebooted"
  * disk.
  *
@@ -250,6 +251,17 @@ public final class FaultInjectingFileSystem implements WalFileSystem {
                 Files.deleteIfExists(op.path);
                 files.remove(op.path);
                 break;
+            case "mkdir":
+                // the directory's entry in its parent never reached the disk: it and all in it are gone
+                if (Files.exists(op.path)) {
+                    try (java.util.stream.Stream<Path> walk = Files.walk(op.path)) {
+                        for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                            Files.delete(p);
+                        }
+                    }
+                }
+                files.keySet().removeIf(p -> p.startsWith(op.path));
+                break;
             case "rename":
                 if (Files.exists(op.target)) {
                     Files.move(op.target, op.path);
@@ -383,7 +395,15 @@ public final class FaultInjectingFileSystem implements WalFileSystem {
     public void createDirectories(Path dir) throws IOException {
         synchronized (lock) {
             call(Op.MKDIR, dir, generation, () -> {
+                List<Path> created = new ArrayList<>();
+                for (Path p = dir.toAbsolutePath(); p != null && !Files.exists(p); p = p.getParent()) {
+                    created.add(p);
+                }
                 real.createDirectories(dir);
+                // outermost first: undone last-to-first, a power loss takes the inner ones, then the outer
+                for (int i = created.size() - 1; i >= 0; i--) {
+                    unsyncedDirOps.add(new DirOp("mkdir", created.get(i), null, null, null));
+                }
                 return null;
             });
         }

@@ -188,11 +188,13 @@ class LogInspectorTest {
         assertFalse(report.ok());
         List<String> problems = report.problems().stream().map(p -> p.file().getFileName() + "@" + p.offset())
                 .toList();
-        assertEquals(List.of("00000000000000000001.wal@" + starts[1], "00000000000000000001.wal@" + starts[3],
+        assertEquals(List.of("00000000000000000009.wal@-1", "00000000000000000001.wal@" + starts[1], "00000000000000000001.wal@" + starts[3],
                 "00000000000000000009.wal@0", "00000000000000000009.wal@" + starts[1],
                 "00000000000000000009.wal@" + starts[2], "00000000000000000009.wal@" + starts[3],
                 "00000000000000000009.wal@" + starts[4]), problems);
-        assertEquals("the header's firstSeq 1 does not match the file name (9)", report.problems().get(2).description());
-        assertEquals("entry seq 2 is not above the previous entry's seq 4", report.problems().get(4).description());
+        assertEquals("the header's firstSeq 1 does not match the file name (9)", report.problems().get(3).description());
+        assertTrue(report.problems().get(0).description().startsWith("file set: not listed in the MANIFEST: its header "
+                + "says it is segment 00000000000000000001.wal created "), report.problems().get(0).description());
+        assertEquals("entry seq 2 is not above the previous entry's seq 4", report.problems().get(5).description());
     }
 }

@@ -60,6 +60,8 @@ class SegmentFuzzTest {
 
     private Path dir;
     private final Map<String, byte[]> template = new LinkedHashMap<>();
+    /** The template log's MANIFEST, installed beside its segments. */
+    private byte[] manifest;
     private final TreeMap<Long, WalEntry> written = new TreeMap<>();
     private final LineOracle oracle = new LineOracle(LogReader.maxLine());
     private final LineScanner scanner = new LineScanner();
@@ -90,6 +92,7 @@ class SegmentFuzzTest {
             template.put(p.getFileName().toString(), Files.readAllBytes(p));
         }
         assertTrue(template.size() >= 4, "segments: " + template.keySet());
+        manifest = Files.readAllBytes(Manifest.path(dir));
         dir = root.resolve("fuzzed");
     }
 
@@ -216,6 +219,14 @@ class SegmentFuzzTest {
             }
         } catch (WalCorruptionException e) {
             assertTrue(!unchanged, where + ": an unchanged log was refused: " + e);
+            if (e.offset() < 0) {
+                // checksum-valid lines of another length in a closed segment: no line is damaged, the
+                // file set is (its length is not the one the manifest lists)
+                assertEquals(file, e.file(), where);
+                assertTrue(!tail && !anyDamage && e.getMessage().startsWith("Log file set damaged at " + file + ": "),
+                        where + ": " + e.getMessage());
+                return "refused: file set, " + openQuarantineChangedLength(segment, damaged, where);
+            }
             if (firstDamaged && !tail) {
                 assertEquals(file, e.file(), where);
                 assertEquals(lineStart, e.offset(), where);
@@ -235,6 +246,18 @@ class SegmentFuzzTest {
             reopenClean(where);
         }
         return result;
+    }
+
+    /** QUARANTINE keeps a closed segment of another length or creation time than listed, and reports it. */
+    private String openQuarantineChangedLength(String segment, byte[] damaged, String where) {
+        install(segment, damaged);
+        try (FileWalStorage log = FileWalStorage.open(config(CorruptionPolicy.QUARANTINE))) {
+            RecoveryReport report = log.recoveryReport();
+            assertEquals(1, report.fileSetProblems().size(), where + ": " + report);
+            assertTrue(report.fileSetProblems().get(0).startsWith(segment + ": "), where + ": " + report);
+            assertTrue(report.quarantined().isEmpty(), where + ": " + report);
+        }
+        return "kept and reported";
     }
 
     private String openQuarantine(Position position, String segment, int lineStart, Set<Long> touched,
@@ -310,6 +333,7 @@ class SegmentFuzzTest {
             for (Map.Entry<String, byte[]> e : template.entrySet()) {
                 Files.write(dir.resolve(e.getKey()), e.getKey().equals(segment) ? content : e.getValue());
             }
+            Files.write(Manifest.path(dir), manifest);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
