@@ -1,26 +1,40 @@
 package org.wal4j;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
-import org.wal4j.internal.Checks;
-import org.wal4j.internal.ConfigSource;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.wal4j.config.ConfigSources;
+import org.wal4j.config.Setting;
+import org.wal4j.config.SettingTable;
+import org.wal4j.config.SettingValues;
 import org.wal4j.internal.Names;
 
 /**
- * Settings of a {@link Wal} manager and its sync engine. Every setting has a {@code DEFAULT_*}
- * constant, a property name (for {@link #fromProperties}) and an environment name derived from it
- * (upper case, dots to underscores: {@code wal.retention} is {@code WAL_RETENTION}, for
- * {@link #fromEnvironment}). {@code docs/configuration.md} lists them all.
+ * Settings of a {@link Wal} manager and its sync engine. Each setting is described once, by a
+ * descriptor ({@link #settings()}): its property ({@code wal.retention}), environment variable
+ * ({@code WAL_RETENTION}), unit, range and default; the descriptor checks the value given to a
+ * setter or read from a source, reads it from sources, and renders {@code toString} and the table
+ * of docs/configuration.md. Each setting also has a {@code DEFAULT_*} constant, a getter and a
+ * typed, validating setter.
  *
- * <p>Immutable and thread-safe. Create with {@link #ofDefaults()} or {@link #builder()}; each
- * setter validates its argument at once and throws {@link IllegalArgumentException} naming the
- * setting and its range.
+ * <p>Sources combine with the precedence defaults &lt; properties file &lt; environment &lt; code:
+ * <pre>{@code
+ * WalConfig config = WalConfig.builder()
+ *         .load(ConfigSources.defaults().properties(Path.of("wal.properties")).environment())
+ *         .maxBatchSize(500)                        // code wins over every source
+ *         .breakerFor("search", b -> b.openDuration(Duration.ofSeconds(5)))
+ *         .build();
+ * }</pre>
+ * A {@code wal.*} key no module knows is refused, naming the nearest known key; every error
+ * names the field and its range, and the property or variable the value came from.
  *
- * <p>This class is long only because each setting has a default constant, a property name, an
- * accessor and a documented, validating setter; it holds nothing else.
+ * <p>Immutable and thread-safe. Create with {@link #ofDefaults()}, {@link #builder()},
+ * {@link #fromProperties} or {@link #fromEnvironment}.
  */
 public final class WalConfig {
     /** Default of {@link Builder#immediateApplyWait}: off, the write returns once durable. */
@@ -82,87 +96,37 @@ public final class WalConfig {
     /** Default of {@link Builder#stopTimeout}. */
     public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(30);
 
-    /** Property of {@link Builder#immediateApplyWait}. */
-    public static final String PROP_IMMEDIATE_APPLY_WAIT = "wal.apply.immediate.wait";
-    /** Property of {@link Builder#maxBatchSize}. */
-    public static final String PROP_MAX_BATCH_SIZE = "wal.apply.batch.size";
-    /** Property of {@link Builder#windowEntries}. */
-    public static final String PROP_WINDOW_ENTRIES = "wal.apply.window.entries";
-    /** Property of {@link Builder#windowBytes}. */
-    public static final String PROP_WINDOW_BYTES = "wal.apply.window.bytes";
-    /** Property of {@link Builder#maxUnfinishedEntries}. */
-    public static final String PROP_MAX_UNFINISHED_ENTRIES = "wal.backpressure.max.entries";
-    /** Property of {@link Builder#maxUnfinishedBytes}. */
-    public static final String PROP_MAX_UNFINISHED_BYTES = "wal.backpressure.max.bytes";
-    /** Property of {@link Builder#writeTimeout}. */
-    public static final String PROP_WRITE_TIMEOUT = "wal.backpressure.timeout";
-    /** Property of {@link Builder#retention}. */
-    public static final String PROP_RETENTION = "wal.retention";
-    /** Property of {@link Builder#compactionInterval}. */
-    public static final String PROP_COMPACTION_INTERVAL = "wal.compaction.interval";
-    /** Property of {@link Builder#checkpointInterval}. */
-    public static final String PROP_CHECKPOINT_INTERVAL = "wal.checkpoint.interval";
-    /** Property of {@link Builder#breakerFailureRateThreshold}. */
-    public static final String PROP_BREAKER_FAILURE_RATE_THRESHOLD = "wal.breaker.failure.rate.threshold";
-    /** Property of {@link Builder#breakerSlidingWindowSize}. */
-    public static final String PROP_BREAKER_SLIDING_WINDOW_SIZE = "wal.breaker.sliding.window.size";
-    /** Property of {@link Builder#breakerMinimumCalls}. */
-    public static final String PROP_BREAKER_MINIMUM_CALLS = "wal.breaker.minimum.calls";
-    /** Property of {@link Builder#breakerOpenDuration}. */
-    public static final String PROP_BREAKER_OPEN_DURATION = "wal.breaker.open.duration";
-    /** Property of {@link Builder#breakerHalfOpenCalls}. */
-    public static final String PROP_BREAKER_HALF_OPEN_CALLS = "wal.breaker.half.open.calls";
-    /** Property of {@link Builder#breakerProbeInterval}. */
-    public static final String PROP_BREAKER_PROBE_INTERVAL = "wal.breaker.probe.interval";
-    /** Property of {@link Builder#targetCallTimeout}. */
-    public static final String PROP_TARGET_CALL_TIMEOUT = "wal.target.call.timeout";
-    /** Property of {@link Builder#stopTimeout}. */
-    public static final String PROP_STOP_TIMEOUT = "wal.stop.timeout";
-    /** Prefix of the properties of {@link Builder#defaultLifecycle}: {@code wal.lifecycle.max.attempts} and so on. */
-    public static final String PROP_LIFECYCLE_PREFIX = "wal.lifecycle.";
+    /** Shortest {@link Builder#compactionInterval}. */
+    public static final Duration MIN_COMPACTION_INTERVAL = Duration.ofSeconds(1);
+    /** Longest {@link Builder#compactionInterval}. */
+    public static final Duration MAX_COMPACTION_INTERVAL = Duration.ofDays(1);
+    /** Shortest {@link Builder#checkpointInterval}. */
+    public static final Duration MIN_CHECKPOINT_INTERVAL = Duration.ofMillis(10);
+    /** Longest {@link Builder#checkpointInterval}. */
+    public static final Duration MAX_CHECKPOINT_INTERVAL = Duration.ofHours(1);
+    /** Largest {@link Builder#breakerSlidingWindowSize} and {@link Builder#breakerMinimumCalls}. */
+    public static final int MAX_BREAKER_CALLS = 10_000;
+    /** Shortest {@link Builder#breakerOpenDuration}. */
+    public static final Duration MIN_BREAKER_OPEN_DURATION = Duration.ofMillis(1);
+    /** Longest {@link Builder#breakerOpenDuration}. */
+    public static final Duration MAX_BREAKER_OPEN_DURATION = Duration.ofDays(1);
+    /** Largest {@link Builder#breakerHalfOpenCalls}. */
+    public static final int MAX_BREAKER_HALF_OPEN_CALLS = 1000;
+    /** Longest {@link Builder#stopTimeout}. */
+    public static final Duration MAX_STOP_TIMEOUT = Duration.ofHours(1);
 
     private static final WalConfig DEFAULTS = builder().build();
 
-    private final Duration immediateApplyWait;
-    private final int maxBatchSize;
-    private final int windowEntries;
-    private final long windowBytes;
-    private final long maxUnfinishedEntries;
-    private final long maxUnfinishedBytes;
-    private final Duration writeTimeout;
-    private final Duration retention;
-    private final Duration compactionInterval;
-    private final Duration checkpointInterval;
-    private final float breakerFailureRateThreshold;
-    private final int breakerSlidingWindowSize;
-    private final int breakerMinimumCalls;
-    private final Duration breakerOpenDuration;
-    private final int breakerHalfOpenCalls;
-    private final Duration breakerProbeInterval;
-    private final Duration targetCallTimeout;
-    private final Duration stopTimeout;
+    private final SettingValues values;
+    private final Map<String, SettingValues> targetBreakers;
     private final Lifecycle defaultLifecycle;
     private final Map<String, Lifecycle> namespaceLifecycles;
 
     private WalConfig(Builder b) {
-        immediateApplyWait = b.immediateApplyWait;
-        maxBatchSize = b.maxBatchSize;
-        windowEntries = b.windowEntries;
-        windowBytes = b.windowBytes;
-        maxUnfinishedEntries = b.maxUnfinishedEntries;
-        maxUnfinishedBytes = b.maxUnfinishedBytes;
-        writeTimeout = b.writeTimeout;
-        retention = b.retention;
-        compactionInterval = b.compactionInterval;
-        checkpointInterval = b.checkpointInterval;
-        breakerFailureRateThreshold = b.breakerFailureRateThreshold;
-        breakerSlidingWindowSize = b.breakerSlidingWindowSize;
-        breakerMinimumCalls = b.breakerMinimumCalls;
-        breakerOpenDuration = b.breakerOpenDuration;
-        breakerHalfOpenCalls = b.breakerHalfOpenCalls;
-        breakerProbeInterval = b.breakerProbeInterval;
-        targetCallTimeout = b.targetCallTimeout;
-        stopTimeout = b.stopTimeout;
+        values = b.values.copy();
+        Map<String, SettingValues> targets = new TreeMap<>();
+        b.targetBreakers.forEach((target, own) -> targets.put(target, own.copy()));
+        targetBreakers = Collections.unmodifiableMap(targets);
         defaultLifecycle = b.defaultLifecycle;
         namespaceLifecycles = Map.copyOf(b.namespaceLifecycles);
     }
@@ -180,10 +144,28 @@ public final class WalConfig {
         return new Builder(this);
     }
 
-    /** Settings from properties by their property names; settings not given keep their defaults. */
+    /**
+     * The descriptors of this class's settings (property, environment variable, unit, range,
+     * default), from which docs/configuration.md's table is rendered.
+     */
+    public static SettingTable settings() {
+        return WalSettings.TABLE;
+    }
+
+    /** The descriptors of the {@code wal.lifecycle.*} settings of {@link #defaultLifecycle()}. */
+    public static SettingTable lifecycleSettings() {
+        return WalSettings.LIFECYCLE_TABLE;
+    }
+
+    /**
+     * Settings from properties by their property names; settings not given keep their defaults.
+     * Same as {@code builder().load(ConfigSources.defaults().properties(properties)).build()}.
+     *
+     * @throws IllegalArgumentException naming the property: unknown, malformed or out of range
+     */
     public static WalConfig fromProperties(Properties properties) {
         Objects.requireNonNull(properties, "properties must not be null");
-        return builder().apply(ConfigSource.of(properties)).build();
+        return builder().load(ConfigSources.defaults().properties(properties)).build();
     }
 
     /** Settings from the process environment by their environment names ({@code WAL_RETENTION}, ...). */
@@ -194,80 +176,97 @@ public final class WalConfig {
     /** Settings from {@code environment} by their environment names. */
     public static WalConfig fromEnvironment(Map<String, String> environment) {
         Objects.requireNonNull(environment, "environment must not be null");
-        return builder().apply(ConfigSource.ofEnvironment(environment)).build();
+        return builder().load(ConfigSources.defaults().environment(environment)).build();
     }
 
     /** How long a write waits for its immediate apply; zero means off. */
     public Duration immediateApplyWait() {
-        return immediateApplyWait;
+        return values.get(WalSettings.IMMEDIATE_APPLY_WAIT);
     }
 
     public int maxBatchSize() {
-        return maxBatchSize;
+        return values.get(WalSettings.MAX_BATCH_SIZE);
     }
 
     public int windowEntries() {
-        return windowEntries;
+        return values.get(WalSettings.WINDOW_ENTRIES);
     }
 
     public long windowBytes() {
-        return windowBytes;
+        return values.get(WalSettings.WINDOW_BYTES);
     }
 
     public long maxUnfinishedEntries() {
-        return maxUnfinishedEntries;
+        return values.get(WalSettings.MAX_UNFINISHED_ENTRIES);
     }
 
     public long maxUnfinishedBytes() {
-        return maxUnfinishedBytes;
+        return values.get(WalSettings.MAX_UNFINISHED_BYTES);
     }
 
     public Duration writeTimeout() {
-        return writeTimeout;
+        return values.get(WalSettings.WRITE_TIMEOUT);
     }
 
     public Duration retention() {
-        return retention;
+        return values.get(WalSettings.RETENTION);
     }
 
     public Duration compactionInterval() {
-        return compactionInterval;
+        return values.get(WalSettings.COMPACTION_INTERVAL);
     }
 
     public Duration checkpointInterval() {
-        return checkpointInterval;
+        return values.get(WalSettings.CHECKPOINT_INTERVAL);
     }
 
+    /** The failure-rate threshold of every target without its own; see {@link #breakerFor(String)}. */
     public float breakerFailureRateThreshold() {
-        return breakerFailureRateThreshold;
+        return values.get(WalSettings.BREAKER_FAILURE_RATE_THRESHOLD);
     }
 
+    /** The sliding window of every target without its own; see {@link #breakerFor(String)}. */
     public int breakerSlidingWindowSize() {
-        return breakerSlidingWindowSize;
+        return values.get(WalSettings.BREAKER_SLIDING_WINDOW_SIZE);
     }
 
+    /** The minimum calls of every target without its own; see {@link #breakerFor(String)}. */
     public int breakerMinimumCalls() {
-        return breakerMinimumCalls;
+        return values.get(WalSettings.BREAKER_MINIMUM_CALLS);
     }
 
+    /** The open duration of every target without its own; see {@link #breakerFor(String)}. */
     public Duration breakerOpenDuration() {
-        return breakerOpenDuration;
+        return values.get(WalSettings.BREAKER_OPEN_DURATION);
     }
 
+    /** The half-open calls of every target without its own; see {@link #breakerFor(String)}. */
     public int breakerHalfOpenCalls() {
-        return breakerHalfOpenCalls;
+        return values.get(WalSettings.BREAKER_HALF_OPEN_CALLS);
     }
 
+    /** The probe interval of every target without its own; see {@link #breakerFor(String)}. */
     public Duration breakerProbeInterval() {
-        return breakerProbeInterval;
+        return values.get(WalSettings.BREAKER_PROBE_INTERVAL);
+    }
+
+    /**
+     * The breaker settings of {@code target}: its own where set (a target name is matched as the
+     * environment spells it: {@code db-primary}, {@code db.primary} and {@code DB_PRIMARY} are one
+     * name here), else this configuration's {@code breaker*} settings.
+     */
+    public BreakerSettings breakerFor(String target) {
+        Objects.requireNonNull(target, "target must not be null");
+        SettingValues own = targetBreakers.get(SettingTable.targetKey(target));
+        return new BreakerSettings(target, values, own == null ? values : own);
     }
 
     public Duration targetCallTimeout() {
-        return targetCallTimeout;
+        return values.get(WalSettings.TARGET_CALL_TIMEOUT);
     }
 
     public Duration stopTimeout() {
-        return stopTimeout;
+        return values.get(WalSettings.STOP_TIMEOUT);
     }
 
     public Lifecycle defaultLifecycle() {
@@ -286,88 +285,80 @@ public final class WalConfig {
 
     @Override
     public String toString() {
-        return "WalConfig{immediateApplyWait=" + immediateApplyWait + ", maxBatchSize=" + maxBatchSize
-                + ", windowEntries=" + windowEntries + ", windowBytes=" + windowBytes
-                + ", maxUnfinishedEntries=" + maxUnfinishedEntries + ", maxUnfinishedBytes=" + maxUnfinishedBytes
-                + ", writeTimeout=" + writeTimeout + ", retention=" + retention
-                + ", compactionInterval=" + compactionInterval + ", checkpointInterval=" + checkpointInterval
-                + ", breakerFailureRateThreshold=" + breakerFailureRateThreshold
-                + ", breakerSlidingWindowSize=" + breakerSlidingWindowSize
-                + ", breakerMinimumCalls=" + breakerMinimumCalls + ", breakerOpenDuration=" + breakerOpenDuration
-                + ", breakerHalfOpenCalls=" + breakerHalfOpenCalls + ", breakerProbeInterval=" + breakerProbeInterval
-                + ", targetCallTimeout=" + targetCallTimeout
-                + ", stopTimeout=" + stopTimeout
-                + ", defaultLifecycle=" + defaultLifecycle + ", namespaceLifecycles=" + namespaceLifecycles + '}';
+        StringBuilder out = new StringBuilder(values.render("WalConfig"));
+        targetBreakers.forEach((target, own) -> out.append(", ").append(own.render("breakerFor(" + target + ")"))
+                .append('}'));
+        return out.append(", defaultLifecycle=").append(defaultLifecycle).append(", namespaceLifecycles=")
+                .append(namespaceLifecycles).append('}').toString();
     }
 
     /** Builds a {@link WalConfig}. Not thread-safe. */
     public static final class Builder {
-        private Duration immediateApplyWait = DEFAULT_IMMEDIATE_APPLY_WAIT;
-        private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
-        private int windowEntries = DEFAULT_WINDOW_ENTRIES;
-        private long windowBytes = DEFAULT_WINDOW_BYTES;
-        private long maxUnfinishedEntries = DEFAULT_MAX_UNFINISHED_ENTRIES;
-        private long maxUnfinishedBytes = DEFAULT_MAX_UNFINISHED_BYTES;
-        private Duration writeTimeout = DEFAULT_WRITE_TIMEOUT;
-        private Duration retention = DEFAULT_RETENTION;
-        private Duration compactionInterval = DEFAULT_COMPACTION_INTERVAL;
-        private Duration checkpointInterval = DEFAULT_CHECKPOINT_INTERVAL;
-        private float breakerFailureRateThreshold = DEFAULT_BREAKER_FAILURE_RATE_THRESHOLD;
-        private int breakerSlidingWindowSize = DEFAULT_BREAKER_SLIDING_WINDOW_SIZE;
-        private int breakerMinimumCalls = DEFAULT_BREAKER_MINIMUM_CALLS;
-        private Duration breakerOpenDuration = DEFAULT_BREAKER_OPEN_DURATION;
-        private int breakerHalfOpenCalls = DEFAULT_BREAKER_HALF_OPEN_CALLS;
-        private Duration breakerProbeInterval = DEFAULT_BREAKER_PROBE_INTERVAL;
-        private Duration targetCallTimeout = DEFAULT_TARGET_CALL_TIMEOUT;
-        private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
+        private final SettingValues values;
+        /** Each target's own breaker settings, by {@link SettingTable#targetKey}; sparse. */
+        private final Map<String, SettingValues> targetBreakers = new TreeMap<>();
+        /** The {@code wal.lifecycle.*} values read from sources; sparse. */
+        private final SettingValues lifecycleValues = SettingValues.emptyOf(WalSettings.LIFECYCLE_TABLE);
         private Lifecycle defaultLifecycle = Lifecycle.ofDefaults();
+        private boolean lifecycleInCode;
         private final Map<String, Lifecycle> namespaceLifecycles = new LinkedHashMap<>();
 
         private Builder() {
+            values = SettingValues.defaultsOf(WalSettings.TABLE);
         }
 
         private Builder(WalConfig c) {
-            immediateApplyWait = c.immediateApplyWait;
-            maxBatchSize = c.maxBatchSize;
-            windowEntries = c.windowEntries;
-            windowBytes = c.windowBytes;
-            maxUnfinishedEntries = c.maxUnfinishedEntries;
-            maxUnfinishedBytes = c.maxUnfinishedBytes;
-            writeTimeout = c.writeTimeout;
-            retention = c.retention;
-            compactionInterval = c.compactionInterval;
-            checkpointInterval = c.checkpointInterval;
-            breakerFailureRateThreshold = c.breakerFailureRateThreshold;
-            breakerSlidingWindowSize = c.breakerSlidingWindowSize;
-            breakerMinimumCalls = c.breakerMinimumCalls;
-            breakerOpenDuration = c.breakerOpenDuration;
-            breakerHalfOpenCalls = c.breakerHalfOpenCalls;
-            breakerProbeInterval = c.breakerProbeInterval;
-            targetCallTimeout = c.targetCallTimeout;
-            stopTimeout = c.stopTimeout;
+            values = c.values.copy();
+            c.targetBreakers.forEach((target, own) -> targetBreakers.put(target, own.copy()));
             defaultLifecycle = c.defaultLifecycle;
+            lifecycleInCode = true;
             namespaceLifecycles.putAll(c.namespaceLifecycles);
+        }
+
+        /**
+         * Reads every setting {@code source} has, except those already set in code on this
+         * builder: a setter wins over a source whether it is called before or after, so the
+         * precedence is defaults &lt; the source's layers &lt; code. Reads also the per-target
+         * breaker settings ({@code wal.target.<name>.breaker.*}) and, unless
+         * {@link #defaultLifecycle} was set in code, the {@code wal.lifecycle.*} settings.
+         * Typical use: {@code WalConfig.builder().load(ConfigSources.defaults().properties(path).environment())}.
+         *
+         * @throws IllegalArgumentException for a key no module knows (naming the nearest known
+         *                                  key), or naming the property or variable whose value is
+         *                                  malformed or out of range
+         */
+        public Builder load(ConfigSources source) {
+            values.load(source);
+            for (String target : WalSettings.TABLE.targetsNamedIn(source)) {
+                String prefix = SettingTable.TARGET_PREFIX + target + ".";
+                targetBreakers.computeIfAbsent(SettingTable.targetKey(target),
+                        t -> SettingValues.emptyOf(WalSettings.TABLE)).load(source,
+                        WalSettings.TABLE.perTargetSettings(),
+                        property -> prefix + property.substring(SettingTable.PREFIX.length()));
+            }
+            if (!lifecycleInCode) {
+                lifecycleValues.load(source);
+            }
+            return this;
         }
 
         /**
          * How long {@code write} waits, after the entry is durable, for every target it names to
          * apply it: zero (off) to {@link #MAX_IMMEDIATE_APPLY_WAIT}; default
          * {@link #DEFAULT_IMMEDIATE_APPLY_WAIT}. The workers are told of the entry at once either
-         * way; this only decides whether the caller waits for them. Property
-         * {@value #PROP_IMMEDIATE_APPLY_WAIT}.
+         * way; this only decides whether the caller waits for them.
          */
         public Builder immediateApplyWait(Duration wait) {
-            this.immediateApplyWait = Checks.range("immediateApplyWait", wait, Duration.ZERO, MAX_IMMEDIATE_APPLY_WAIT);
+            values.set(WalSettings.IMMEDIATE_APPLY_WAIT, wait);
             return this;
         }
 
         /**
          * Most entries per {@link SyncTarget#apply} call (one transaction): 1 to
-         * {@link #MAX_BATCH_SIZE}; default {@link #DEFAULT_MAX_BATCH_SIZE}. Property
-         * {@value #PROP_MAX_BATCH_SIZE}.
+         * {@link #MAX_BATCH_SIZE}; default {@link #DEFAULT_MAX_BATCH_SIZE}.
          */
         public Builder maxBatchSize(int maxBatchSize) {
-            this.maxBatchSize = (int) Checks.range("maxBatchSize", maxBatchSize, 1, MAX_BATCH_SIZE);
+            values.set(WalSettings.MAX_BATCH_SIZE, maxBatchSize);
             return this;
         }
 
@@ -375,136 +366,125 @@ public final class WalConfig {
          * Most unfinished entries a target's worker holds in memory (with payloads) at a time; the
          * rest stay in the storage and are loaded as the window drains. 1 to
          * {@link #MAX_WINDOW_ENTRIES}, and at least {@link #maxBatchSize}; default
-         * {@link #DEFAULT_WINDOW_ENTRIES}. Property {@value #PROP_WINDOW_ENTRIES}.
+         * {@link #DEFAULT_WINDOW_ENTRIES}.
          */
         public Builder windowEntries(int windowEntries) {
-            this.windowEntries = (int) Checks.range("windowEntries", windowEntries, 1, MAX_WINDOW_ENTRIES);
+            values.set(WalSettings.WINDOW_ENTRIES, windowEntries);
             return this;
         }
 
         /**
          * Most payload bytes a target's worker holds in memory at a time (one entry is always
          * allowed, however large): {@link #MIN_WINDOW_BYTES} to {@link #MAX_WINDOW_BYTES}; default
-         * {@link #DEFAULT_WINDOW_BYTES}. Property {@value #PROP_WINDOW_BYTES}.
+         * {@link #DEFAULT_WINDOW_BYTES}.
          */
         public Builder windowBytes(long windowBytes) {
-            this.windowBytes = Checks.range("windowBytes", windowBytes, MIN_WINDOW_BYTES, MAX_WINDOW_BYTES);
+            values.set(WalSettings.WINDOW_BYTES, windowBytes);
             return this;
         }
 
         /**
          * Backpressure: most entries any one target may have PENDING or RETRYING before writes
          * block; 1 to {@link Long#MAX_VALUE}; default {@link #DEFAULT_MAX_UNFINISHED_ENTRIES}.
-         * Property {@value #PROP_MAX_UNFINISHED_ENTRIES}.
          */
         public Builder maxUnfinishedEntries(long maxUnfinishedEntries) {
-            this.maxUnfinishedEntries = Checks.range("maxUnfinishedEntries", maxUnfinishedEntries, 1, Long.MAX_VALUE);
+            values.set(WalSettings.MAX_UNFINISHED_ENTRIES, maxUnfinishedEntries);
             return this;
         }
 
         /**
          * Backpressure: most payload bytes any one target may have PENDING or RETRYING before
          * writes block (a single entry is always let through when the target has none); 1 to
-         * {@link Long#MAX_VALUE}; default {@link #DEFAULT_MAX_UNFINISHED_BYTES}. Property
-         * {@value #PROP_MAX_UNFINISHED_BYTES}.
+         * {@link Long#MAX_VALUE}; default {@link #DEFAULT_MAX_UNFINISHED_BYTES}.
          */
         public Builder maxUnfinishedBytes(long maxUnfinishedBytes) {
-            this.maxUnfinishedBytes = Checks.range("maxUnfinishedBytes", maxUnfinishedBytes, 1, Long.MAX_VALUE);
+            values.set(WalSettings.MAX_UNFINISHED_BYTES, maxUnfinishedBytes);
             return this;
         }
 
         /**
          * How long a write blocked by backpressure waits for room before it fails with
          * {@link WalFullException}: zero (fail at once) to {@link #MAX_WRITE_TIMEOUT}; default
-         * {@link #DEFAULT_WRITE_TIMEOUT}. Property {@value #PROP_WRITE_TIMEOUT}.
+         * {@link #DEFAULT_WRITE_TIMEOUT}.
          */
         public Builder writeTimeout(Duration writeTimeout) {
-            this.writeTimeout = Checks.range("writeTimeout", writeTimeout, Duration.ZERO, MAX_WRITE_TIMEOUT);
+            values.set(WalSettings.WRITE_TIMEOUT, writeTimeout);
             return this;
         }
 
         /**
          * How long finished entries are kept for replay and audit, and how long an idempotency key
          * is remembered: {@link #MIN_RETENTION} to {@link #MAX_RETENTION}; default
-         * {@link #DEFAULT_RETENTION}. Property {@value #PROP_RETENTION}.
+         * {@link #DEFAULT_RETENTION}.
          */
         public Builder retention(Duration retention) {
-            this.retention = Checks.range("retention", retention, MIN_RETENTION, MAX_RETENTION);
+            values.set(WalSettings.RETENTION, retention);
             return this;
         }
 
         /**
-         * How often compaction runs: 1 s to 1 day; default {@link #DEFAULT_COMPACTION_INTERVAL}.
-         * Property {@value #PROP_COMPACTION_INTERVAL}.
+         * How often compaction runs: {@link #MIN_COMPACTION_INTERVAL} to
+         * {@link #MAX_COMPACTION_INTERVAL}; default {@link #DEFAULT_COMPACTION_INTERVAL}.
          */
         public Builder compactionInterval(Duration compactionInterval) {
-            this.compactionInterval = Checks.range("compactionInterval", compactionInterval, Duration.ofSeconds(1),
-                    Duration.ofDays(1));
+            values.set(WalSettings.COMPACTION_INTERVAL, compactionInterval);
             return this;
         }
 
         /**
          * How often each worker persists its target's checkpoint (each save forces the disk):
-         * 10 ms to 1 hour; default {@link #DEFAULT_CHECKPOINT_INTERVAL}. Property
-         * {@value #PROP_CHECKPOINT_INTERVAL}.
+         * {@link #MIN_CHECKPOINT_INTERVAL} to {@link #MAX_CHECKPOINT_INTERVAL}; default
+         * {@link #DEFAULT_CHECKPOINT_INTERVAL}.
          */
         public Builder checkpointInterval(Duration checkpointInterval) {
-            this.checkpointInterval = Checks.range("checkpointInterval", checkpointInterval, Duration.ofMillis(10),
-                    Duration.ofHours(1));
+            values.set(WalSettings.CHECKPOINT_INTERVAL, checkpointInterval);
             return this;
         }
 
         /**
          * Failure rate, in percent of the recent calls, at which a target's breaker opens:
-         * 1 to 100; default {@link #DEFAULT_BREAKER_FAILURE_RATE_THRESHOLD}. Property
-         * {@value #PROP_BREAKER_FAILURE_RATE_THRESHOLD}.
+         * 1 to 100; default {@link #DEFAULT_BREAKER_FAILURE_RATE_THRESHOLD}. Per target:
+         * {@link #breakerFor}.
          */
         public Builder breakerFailureRateThreshold(float percent) {
-            if (!(percent >= 1 && percent <= 100)) {
-                throw new IllegalArgumentException("breakerFailureRateThreshold must be between 1 and 100 but was "
-                        + percent);
-            }
-            this.breakerFailureRateThreshold = percent;
+            values.set(WalSettings.BREAKER_FAILURE_RATE_THRESHOLD, percent);
             return this;
         }
 
         /**
-         * How many recent apply calls the failure rate is computed over: 1 to 10000; default
-         * {@link #DEFAULT_BREAKER_SLIDING_WINDOW_SIZE}. Property
-         * {@value #PROP_BREAKER_SLIDING_WINDOW_SIZE}.
+         * How many recent apply calls the failure rate is computed over: 1 to
+         * {@link #MAX_BREAKER_CALLS}; default {@link #DEFAULT_BREAKER_SLIDING_WINDOW_SIZE}.
          */
         public Builder breakerSlidingWindowSize(int calls) {
-            this.breakerSlidingWindowSize = (int) Checks.range("breakerSlidingWindowSize", calls, 1, 10_000);
+            values.set(WalSettings.BREAKER_SLIDING_WINDOW_SIZE, calls);
             return this;
         }
 
         /**
          * Calls needed before the failure rate counts: 1 to {@link #breakerSlidingWindowSize};
-         * default {@link #DEFAULT_BREAKER_MINIMUM_CALLS}. Property
-         * {@value #PROP_BREAKER_MINIMUM_CALLS}.
+         * default {@link #DEFAULT_BREAKER_MINIMUM_CALLS}.
          */
         public Builder breakerMinimumCalls(int calls) {
-            this.breakerMinimumCalls = (int) Checks.range("breakerMinimumCalls", calls, 1, 10_000);
+            values.set(WalSettings.BREAKER_MINIMUM_CALLS, calls);
             return this;
         }
 
         /**
-         * How long an open breaker pauses its target's draining before trial calls: 1 ms to
-         * 1 day; default {@link #DEFAULT_BREAKER_OPEN_DURATION}. Property
-         * {@value #PROP_BREAKER_OPEN_DURATION}.
+         * How long an open breaker pauses its target's draining before trial calls:
+         * {@link #MIN_BREAKER_OPEN_DURATION} to {@link #MAX_BREAKER_OPEN_DURATION}; default
+         * {@link #DEFAULT_BREAKER_OPEN_DURATION}.
          */
         public Builder breakerOpenDuration(Duration openDuration) {
-            this.breakerOpenDuration = Checks.range("breakerOpenDuration", openDuration, Duration.ofMillis(1),
-                    Duration.ofDays(1));
+            values.set(WalSettings.BREAKER_OPEN_DURATION, openDuration);
             return this;
         }
 
         /**
-         * Trial calls in the half-open state: 1 to 1000; default
-         * {@link #DEFAULT_BREAKER_HALF_OPEN_CALLS}. Property {@value #PROP_BREAKER_HALF_OPEN_CALLS}.
+         * Trial calls in the half-open state: 1 to {@link #MAX_BREAKER_HALF_OPEN_CALLS}; default
+         * {@link #DEFAULT_BREAKER_HALF_OPEN_CALLS}.
          */
         public Builder breakerHalfOpenCalls(int calls) {
-            this.breakerHalfOpenCalls = (int) Checks.range("breakerHalfOpenCalls", calls, 1, 1000);
+            values.set(WalSettings.BREAKER_HALF_OPEN_CALLS, calls);
             return this;
         }
 
@@ -515,19 +495,33 @@ public final class WalConfig {
          * the probe answers UP the breaker half-opens at once, so a backlog resumes within about
          * one interval of the target's return instead of after the open duration; a target still
          * down is probed at most once per interval (the probe runs on the target's worker thread).
-         * Property {@value #PROP_BREAKER_PROBE_INTERVAL}.
          */
         public Builder breakerProbeInterval(Duration interval) {
-            this.breakerProbeInterval = Checks.range("breakerProbeInterval", interval, Duration.ZERO,
-                    MAX_BREAKER_PROBE_INTERVAL);
+            values.set(WalSettings.BREAKER_PROBE_INTERVAL, interval);
+            return this;
+        }
+
+        /**
+         * Breaker settings of one target, replacing the {@code breaker*} settings above for it
+         * alone; a setting not given follows them. The same as properties
+         * {@code wal.target.<target>.breaker.*}; settings given here win over those.
+         *
+         * @param target    the target's name (matched as the environment spells it, see
+         *                  {@link WalConfig#breakerFor(String)})
+         * @param overrides sets the target's own values; each setter checks its value
+         */
+        public Builder breakerFor(String target, Consumer<BreakerSettings.Overrides> overrides) {
+            Names.target(target);
+            Objects.requireNonNull(overrides, "overrides must not be null");
+            overrides.accept(new BreakerSettings.Overrides(targetBreakers.computeIfAbsent(
+                    SettingTable.targetKey(target), t -> SettingValues.emptyOf(WalSettings.TABLE))));
             return this;
         }
 
         /**
          * Longest real time one call into a target ({@link SyncTarget#apply} or
          * {@link SyncTarget#probe}) may take: {@link #MIN_TARGET_CALL_TIMEOUT} to
-         * {@link #MAX_TARGET_CALL_TIMEOUT}; default {@link #DEFAULT_TARGET_CALL_TIMEOUT}. Property
-         * {@value #PROP_TARGET_CALL_TIMEOUT}.
+         * {@link #MAX_TARGET_CALL_TIMEOUT}; default {@link #DEFAULT_TARGET_CALL_TIMEOUT}.
          *
          * <p>The engine makes each call on a thread of its own and waits this long; a call that
          * has not returned by then is abandoned (its thread is interrupted) and counts as a failure
@@ -540,26 +534,27 @@ public final class WalConfig {
          * error first.
          */
         public Builder targetCallTimeout(Duration timeout) {
-            this.targetCallTimeout = Checks.range("targetCallTimeout", timeout, MIN_TARGET_CALL_TIMEOUT,
-                    MAX_TARGET_CALL_TIMEOUT);
+            values.set(WalSettings.TARGET_CALL_TIMEOUT, timeout);
             return this;
         }
 
         /**
-         * How long {@link Wal#close()} lets the workers drain: zero to 1 hour; default
-         * {@link #DEFAULT_STOP_TIMEOUT}. Property {@value #PROP_STOP_TIMEOUT}.
+         * How long {@link Wal#close()} lets the workers drain: zero to {@link #MAX_STOP_TIMEOUT};
+         * default {@link #DEFAULT_STOP_TIMEOUT}.
          */
         public Builder stopTimeout(Duration stopTimeout) {
-            this.stopTimeout = Checks.range("stopTimeout", stopTimeout, Duration.ZERO, Duration.ofHours(1));
+            values.set(WalSettings.STOP_TIMEOUT, stopTimeout);
             return this;
         }
 
         /**
          * The lifecycle of entries whose writer sets none and whose namespace has none of its own;
-         * default {@link Lifecycle#ofDefaults()}. Properties {@value #PROP_LIFECYCLE_PREFIX}{@code *}.
+         * default {@link Lifecycle#ofDefaults()}. Set here, it wins over the
+         * {@code wal.lifecycle.*} settings of any source.
          */
         public Builder defaultLifecycle(Lifecycle lifecycle) {
             this.defaultLifecycle = Objects.requireNonNull(lifecycle, "defaultLifecycle must not be null");
+            this.lifecycleInCode = true;
             return this;
         }
 
@@ -575,53 +570,35 @@ public final class WalConfig {
          *
          * @throws IllegalArgumentException if {@code windowEntries < maxBatchSize} or
          *                                  {@code breakerMinimumCalls > breakerSlidingWindowSize}
+         *                                  (for all targets or for one), naming where each value
+         *                                  came from if a source gave it
          */
         public WalConfig build() {
-            if (windowEntries < maxBatchSize) {
-                throw new IllegalArgumentException("windowEntries (" + windowEntries
-                        + ") must be at least maxBatchSize (" + maxBatchSize + ")");
+            if (values.get(WalSettings.WINDOW_ENTRIES) < values.get(WalSettings.MAX_BATCH_SIZE)) {
+                throw new IllegalArgumentException("windowEntries (" + values.describe(WalSettings.WINDOW_ENTRIES)
+                        + ") must be at least maxBatchSize (" + values.describe(WalSettings.MAX_BATCH_SIZE) + ")");
             }
-            if (breakerMinimumCalls > breakerSlidingWindowSize) {
-                throw new IllegalArgumentException("breakerMinimumCalls (" + breakerMinimumCalls
-                        + ") must be at most breakerSlidingWindowSize (" + breakerSlidingWindowSize + ")");
+            new BreakerSettings("", values, values);
+            targetBreakers.forEach((target, own) -> new BreakerSettings(target, values, own));
+            if (!lifecycleInCode) {
+                defaultLifecycle = lifecycleFromSources();
             }
             return new WalConfig(this);
         }
 
-        Builder apply(ConfigSource source) {
-            source.duration(PROP_IMMEDIATE_APPLY_WAIT).ifPresent(this::immediateApplyWait);
-            source.integer(PROP_MAX_BATCH_SIZE).ifPresent(this::maxBatchSize);
-            source.integer(PROP_WINDOW_ENTRIES).ifPresent(this::windowEntries);
-            source.bytes(PROP_WINDOW_BYTES).ifPresent(this::windowBytes);
-            source.longValue(PROP_MAX_UNFINISHED_ENTRIES).ifPresent(this::maxUnfinishedEntries);
-            source.bytes(PROP_MAX_UNFINISHED_BYTES).ifPresent(this::maxUnfinishedBytes);
-            source.duration(PROP_WRITE_TIMEOUT).ifPresent(this::writeTimeout);
-            source.duration(PROP_RETENTION).ifPresent(this::retention);
-            source.duration(PROP_COMPACTION_INTERVAL).ifPresent(this::compactionInterval);
-            source.duration(PROP_CHECKPOINT_INTERVAL).ifPresent(this::checkpointInterval);
-            source.decimal(PROP_BREAKER_FAILURE_RATE_THRESHOLD).ifPresent(v -> breakerFailureRateThreshold(v.floatValue()));
-            source.integer(PROP_BREAKER_SLIDING_WINDOW_SIZE).ifPresent(this::breakerSlidingWindowSize);
-            source.integer(PROP_BREAKER_MINIMUM_CALLS).ifPresent(this::breakerMinimumCalls);
-            source.duration(PROP_BREAKER_OPEN_DURATION).ifPresent(this::breakerOpenDuration);
-            source.integer(PROP_BREAKER_HALF_OPEN_CALLS).ifPresent(this::breakerHalfOpenCalls);
-            source.duration(PROP_BREAKER_PROBE_INTERVAL).ifPresent(this::breakerProbeInterval);
-            source.duration(PROP_TARGET_CALL_TIMEOUT).ifPresent(this::targetCallTimeout);
-            source.duration(PROP_STOP_TIMEOUT).ifPresent(this::stopTimeout);
-            defaultLifecycle(lifecycle(source, defaultLifecycle.toBuilder()));
-            return this;
-        }
-
-        private static Lifecycle lifecycle(ConfigSource source, Lifecycle.Builder b) {
-            String p = PROP_LIFECYCLE_PREFIX;
-            source.integer(p + "max.attempts").ifPresent(b::maxAttempts);
-            source.duration(p + "initial.delay").ifPresent(b::initialDelay);
-            source.enumValue(p + "backoff", Backoff.class).ifPresent(b::backoff);
-            source.duration(p + "backoff.base").ifPresent(b::backoffBase);
-            source.decimal(p + "backoff.multiplier").ifPresent(b::backoffMultiplier);
-            source.duration(p + "backoff.cap").ifPresent(b::backoffCap);
-            source.bool(p + "jitter").ifPresent(b::jitter);
-            source.duration(p + "ttl").ifPresent(b::ttl);
-            source.enumValue(p + "priority", Priority.class).ifPresent(b::priority);
+        /** The default lifecycle with the {@code wal.lifecycle.*} values read from sources, each checked by Lifecycle. */
+        private Lifecycle lifecycleFromSources() {
+            Lifecycle.Builder b = defaultLifecycle.toBuilder();
+            for (Setting<?> s : WalSettings.LIFECYCLE_TABLE.settings()) {
+                if (lifecycleValues.has(s)) {
+                    try {
+                        WalSettings.LIFECYCLE_SETTERS.get(s).accept(b, lifecycleValues.get(s));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException(lifecycleValues.originSuffix(s).substring(2)
+                                + " is out of range: " + e.getMessage(), e);
+                    }
+                }
+            }
             return b.build();
         }
     }

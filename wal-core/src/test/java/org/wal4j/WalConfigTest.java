@@ -38,7 +38,7 @@ class WalConfigTest {
         assertMessage("maxBatchSize must be between 1 and 10000 but was 0", () -> WalConfig.builder().maxBatchSize(0));
         assertMessage("windowEntries must be between 1 and 10000000 but was -5",
                 () -> WalConfig.builder().windowEntries(-5));
-        assertMessage("windowBytes must be between 1024 and 17179869184 but was 10",
+        assertMessage("windowBytes must be between 1024 and 17179869184 bytes but was 10",
                 () -> WalConfig.builder().windowBytes(10));
         assertMessage("retention must be between PT1S and PT87600H but was PT0S",
                 () -> WalConfig.builder().retention(Duration.ZERO));

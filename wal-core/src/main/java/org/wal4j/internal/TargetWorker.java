@@ -14,6 +14,7 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.wal4j.BreakerSettings;
 import org.wal4j.BreakerState;
 import org.wal4j.EntryStatus;
 import org.wal4j.StatusRecord;
@@ -112,13 +113,14 @@ final class TargetWorker {
         this.name = name;
         this.ctx = ctx;
         this.metrics = metrics;
-        this.breaker = Breakers.create(name, ctx.config, ctx.time.monotonicClock());
+        BreakerSettings breakerSettings = ctx.config.breakerFor(name);
+        this.breaker = Breakers.create(name, breakerSettings, ctx.time.monotonicClock());
         SplittableRandom random = new SplittableRandom();
         this.window = new Window(name, ctx.storage, scheduler, new EntryDeadlines(ctx.timeline, random),
                 ctx.config.windowEntries(), ctx.config.windowBytes(), ctx.config.maxBatchSize());
         this.recorder = new OutcomeRecorder(name, ctx, metrics, window, scheduler);
         this.bounded = new BoundedTarget(name, target, ctx.config.targetCallTimeout());
-        this.probe = new BreakerProbe(name, bounded, breaker, ctx.config.breakerProbeInterval());
+        this.probe = new BreakerProbe(name, bounded, breaker, breakerSettings.probeInterval());
         this.round = new ApplyRound(name, bounded, breaker, ctx.time, metrics, recorder, random);
         this.inboxCap = ctx.config.windowEntries();
         this.batchLimit = ctx.config.maxBatchSize();
@@ -131,7 +133,7 @@ final class TargetWorker {
             if (to == BreakerState.OPEN) {
                 Instant now = ctx.time.now();
                 // resilience4j half-opens only once the clock is strictly after the open period
-                openUntil = now.plus(ctx.config.breakerOpenDuration()).plusMillis(1);
+                openUntil = now.plus(breakerSettings.openDuration()).plusMillis(1);
                 probe.opened(now);
             }
             if (from != to) {

@@ -1,4 +1,4 @@
-package org.wal4j.internal;
+package org.wal4j.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,12 +10,55 @@ import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.wal4j.SyncPolicy;
 
-class ConfigSourceTest {
+/** The value syntax shared by every setting, read through {@link ConfigSources} and {@link Setting#read}. */
+class ValueTypeTest {
 
-    private static ConfigSource props(String key, String value) {
+    /** One source and the typed reads a setting of each type makes from it. */
+    private static final class Source {
+        private final ConfigSources source;
+
+        Source(ConfigSources source) {
+            this.source = source;
+        }
+
+        <T> Optional<T> read(String property, ValueType<T> type) {
+            Setting<T> setting = Setting.builder("x", property, type).build();
+            return source.find(setting).map(v -> setting.read(v.text(), v.origin()));
+        }
+
+        Optional<Duration> duration(String property) {
+            return read(property, ValueType.duration());
+        }
+
+        Optional<Long> bytes(String property) {
+            return read(property, ValueType.bytes());
+        }
+
+        Optional<Integer> integer(String property) {
+            return read(property, ValueType.integer());
+        }
+
+        Optional<Boolean> bool(String property) {
+            return read(property, ValueType.bool());
+        }
+
+        <E extends Enum<E>> Optional<E> enumValue(String property, Class<E> type) {
+            return read(property, ValueType.enumOf(type));
+        }
+
+        Optional<String> string(String property) {
+            return source.find(property).map(ConfigSources.Value::text);
+        }
+    }
+
+    private static Source props(String key, String value) {
         Properties p = new Properties();
         p.setProperty(key, value);
-        return ConfigSource.of(p);
+        return new Source(ConfigSources.defaults().properties(p));
+    }
+
+    private static Source env(Map<String, String> environment) {
+        return new Source(ConfigSources.defaults().environment(environment));
     }
 
     @Test
@@ -39,7 +82,7 @@ class ConfigSourceTest {
 
     @Test
     void environmentNamesAreDerivedFromPropertyNames() {
-        ConfigSource env = ConfigSource.ofEnvironment(Map.of("WAL_SYNC_POLICY", "interval"));
+        Source env = env(Map.of("WAL_SYNC_POLICY", "interval"));
         assertEquals(Optional.of(SyncPolicy.INTERVAL), env.enumValue("wal.sync.policy", SyncPolicy.class));
         assertEquals(Optional.empty(), env.string("wal.dir"));
     }
@@ -57,7 +100,7 @@ class ConfigSourceTest {
                 + "but was 'seven days'", e.getMessage());
 
         e = assertThrows(IllegalArgumentException.class,
-                () -> ConfigSource.ofEnvironment(Map.of("WAL_SYNC_POLICY", "sometimes"))
+                () -> env(Map.of("WAL_SYNC_POLICY", "sometimes"))
                         .enumValue("wal.sync.policy", SyncPolicy.class));
         assertEquals("environment variable WAL_SYNC_POLICY must be one of [ALWAYS, INTERVAL, NONE] but was 'sometimes'",
                 e.getMessage());
