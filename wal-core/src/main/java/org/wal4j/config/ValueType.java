@@ -48,6 +48,17 @@ public final class ValueType<T> {
         return new ValueType<>(ValueType::parseBytes, ValueType::formatBytes);
     }
 
+    /** Sizes in bytes, as {@link #bytes()}, that fit an {@code int}: below 2 GiB. */
+    public static ValueType<Integer> intBytes() {
+        return new ValueType<>(value -> {
+            long bytes = parseBytes(value);
+            if (bytes > Integer.MAX_VALUE) {
+                throw new Invalid("a size below 2 GiB");
+            }
+            return (int) bytes;
+        }, v -> formatBytes(v));
+    }
+
     /** Whole numbers that fit an {@code int}. */
     public static ValueType<Integer> integer() {
         return new ValueType<>(value -> {

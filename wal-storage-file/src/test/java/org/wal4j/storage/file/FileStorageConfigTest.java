@@ -45,9 +45,9 @@ class FileStorageConfigTest {
         assertEquals("writeQueueCapacity must be between 1 and 1048576 but was 0",
                 assertThrows(IllegalArgumentException.class, () -> b.writeQueueCapacity(0)).getMessage());
         assertEquals("syncPolicy must not be null",
-                assertThrows(NullPointerException.class, () -> b.syncPolicy(null)).getMessage());
+                assertThrows(IllegalArgumentException.class, () -> b.syncPolicy(null)).getMessage());
         assertEquals("dir must not be null",
-                assertThrows(NullPointerException.class, () -> FileStorageConfig.builder(null)).getMessage());
+                assertThrows(IllegalArgumentException.class, () -> FileStorageConfig.builder(null)).getMessage());
     }
 
     @Test
