@@ -33,6 +33,16 @@ public interface SyncTarget {
      */
     ApplyResult apply(List<WalEntry> batch);
 
+    /**
+     * Called once by the {@code Wal} this target is added to, when the {@code Wal} is built and
+     * before any {@link #apply} or {@link #probe}, with the {@code Wal}'s configuration. A
+     * target that keeps something as long as the log keeps entries (a JDBC target's applied
+     * idempotency keys) follows {@link WalConfig#retention()} unless told otherwise. The default
+     * does nothing.
+     */
+    default void attach(WalConfig walConfig) {
+    }
+
     /** A cheap health check (for example {@code SELECT 1}); the default does not know. */
     default TargetHealth probe() {
         return TargetHealth.unknown();

@@ -105,6 +105,7 @@ public final class WalEngine {
         this.ctx = new EngineContext(storage, config, time, events, backpressure, tracker,
                 new AckWatermark(storage.lastSeq()), this::storageFailed);
         targets.forEach((name, target) -> {
+            target.attach(config);
             TargetMetrics m = new TargetMetrics();
             metrics.put(name, m);
             workers.put(name, new TargetWorker(name, target, ctx, m));

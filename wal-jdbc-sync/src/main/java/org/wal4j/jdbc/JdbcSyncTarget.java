@@ -72,7 +72,10 @@ public final class JdbcSyncTarget implements SyncTarget {
     public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(30);
     /** Default timeout of {@link #probe()}'s validity check. */
     public static final Duration DEFAULT_PROBE_TIMEOUT = Duration.ofSeconds(5);
-    /** Default of {@link Builder#appliedKeysRetention}: the {@code Wal}'s default retention. */
+    /**
+     * Default of {@link Builder#appliedKeysRetention} before the target is added to a {@code Wal};
+     * once added, an unset retention follows the {@code Wal}'s {@link WalConfig#retention()}.
+     */
     public static final Duration DEFAULT_APPLIED_KEYS_RETENTION = WalConfig.DEFAULT_RETENTION;
     /** Shortest {@link Builder#appliedKeysRetention}. */
     public static final Duration MIN_APPLIED_KEYS_RETENTION = WalConfig.MIN_RETENTION;
@@ -100,7 +103,10 @@ public final class JdbcSyncTarget implements SyncTarget {
     private final SqlStateClassifier classifier;
     private final Map<String, EntryApplier> appliers;
     private final CheckpointRow checkpointRow;
+    /** Set in code, or null: then {@link #walRetention} is used. */
     private final Duration appliedKeysRetention;
+    /** The retention of the Wal this target was attached to; the default until then. */
+    private volatile Duration walRetention = DEFAULT_APPLIED_KEYS_RETENTION;
     private final Duration purgeInterval;
     private final int purgeBatchSize;
     private final Object prepareLock = new Object();
@@ -283,12 +289,21 @@ public final class JdbcSyncTarget implements SyncTarget {
                 total += deleted;
             } while (deleted == purge.batchSize());
             return total;
-        }, "cannot purge applied keys older than " + appliedKeysRetention + " from table " + appliedKeysTable);
+        }, "cannot purge applied keys older than " + appliedKeysRetention() + " from table " + appliedKeysTable);
     }
 
-    /** How long applied keys are kept; see {@link Builder#appliedKeysRetention}. */
+    /**
+     * How long applied keys are kept: {@link Builder#appliedKeysRetention} if set, else the
+     * retention of the {@code Wal} this target was added to.
+     */
     public Duration appliedKeysRetention() {
-        return appliedKeysRetention;
+        return appliedKeysRetention != null ? appliedKeysRetention : walRetention;
+    }
+
+    /** Follows the {@code Wal}'s retention, unless {@link Builder#appliedKeysRetention} was set. */
+    @Override
+    public void attach(WalConfig walConfig) {
+        walRetention = walConfig.retention();
     }
 
     @Override
@@ -358,7 +373,7 @@ public final class JdbcSyncTarget implements SyncTarget {
             }
             checkpointRow.ensureExists(connection);
             preparedDialect = dialect;
-            purge = new AppliedKeyPurge(dialect, appliedKeysTable, name, appliedKeysRetention, purgeInterval,
+            purge = new AppliedKeyPurge(dialect, appliedKeysTable, name, appliedKeysRetention(), purgeInterval,
                     purgeBatchSize, queryTimeoutSeconds);
             ledger = new AppliedKeyLedger(dialect, appliedKeysTable, name, queryTimeoutSeconds);
             LOG.info("JDBC sync target '{}' ready: dialect {}, tables {} and {}", name, dialect, appliedKeysTable,
@@ -434,7 +449,7 @@ public final class JdbcSyncTarget implements SyncTarget {
         private Duration queryTimeout = DEFAULT_QUERY_TIMEOUT;
         private Duration probeTimeout = DEFAULT_PROBE_TIMEOUT;
         private SqlStateClassifier classifier = SqlStateClassifier.ofDefaults();
-        private Duration appliedKeysRetention = DEFAULT_APPLIED_KEYS_RETENTION;
+        private Duration appliedKeysRetention;
         private Duration purgeInterval = DEFAULT_PURGE_INTERVAL;
         private int purgeBatchSize = DEFAULT_PURGE_BATCH_SIZE;
         private final Map<String, EntryApplier> appliers = new ConcurrentHashMap<>();
@@ -503,8 +518,8 @@ public final class JdbcSyncTarget implements SyncTarget {
          * from when its entry was applied. Older keys are purged, and an entry delivered again
          * after its key was purged is applied again: the exactly-once effect holds within this
          * window. Keep it at least the {@code Wal}'s {@link WalConfig#retention()} (how long the log
-         * keeps finished entries); {@link DurableRepository#wrap} refuses a shorter one. Default
-         * {@link #DEFAULT_APPLIED_KEYS_RETENTION}.
+         * keeps finished entries); {@link DurableRepository#wrap} refuses a shorter one. Default:
+         * not set, the retention of the {@code Wal} the target is added to.
          */
         public Builder appliedKeysRetention(Duration retention) {
             Objects.requireNonNull(retention, "appliedKeysRetention must not be null");
