@@ -181,6 +181,7 @@ class DeliveryTest {
         assertEquals(1, callsWith(target, 1), "not retried before the backoff ends");
         h.clock.advance(Duration.ofMillis(1));
         Await.until(() -> callsWith(target, 1) == 2, "second attempt");
+        h.quiesce(); // the worker records the second failure at 5 s, before the clock moves on
         h.clock.advance(Duration.ofSeconds(5));
         h.settledAll(2);
 
