@@ -48,6 +48,7 @@ class BackpressureAndFailureTest {
         CompletableFuture<WriteResult> blocked = CompletableFuture.supplyAsync(() -> h.write(entry("k3")));
         Await.until(() -> h.wal.stats().unfinishedEntries() == 3 && !blocked.isDone() && writerWaits(),
                 "the fourth write blocks");
+        h.quiesce(); // the round that got there has ended before the clock moves
         h.clock.advance(Duration.ofSeconds(4));
         h.quiesce();
         assertTrue(!blocked.isDone(), "still waiting before the timeout");

@@ -44,6 +44,7 @@ class ClockStepTest {
         h.start();
         long seq = h.write("orders", "a").seq();
         Await.until(() -> h.status(seq, "primary") == EntryStatus.RETRYING, "first attempt failed");
+        h.quiesce(); // the round that got there has ended before the clock moves
 
         h.clock.stepWall(Duration.ofHours(hours));
         advance(Duration.ofMillis(1999));
@@ -102,6 +103,7 @@ class ClockStepTest {
         h.start();
         long seq = h.write("orders", "a").seq();
         Await.until(() -> h.wal.stats().target("primary").breakerState() == BreakerState.OPEN, "breaker open");
+        h.quiesce(); // the round that got there has ended before the clock moves
         int callsWhenOpened = target.calls();
         target.up();
 

@@ -83,31 +83,14 @@ final class Harness implements AutoCloseable {
     }
 
     /**
-     * Returns once every worker has finished the round it was in when this was called: two
-     * commands through each worker's queue, since a round runs its commands first and its batch
-     * after.
+     * Returns once every worker is idle: it has done everything due at the clock's current time
+     * (bisection and retry rounds included) and waits for the clock to move or for a call. Asked
+     * of the workers themselves ({@link ManualClock#awaitIdle}), since calls into a target run on
+     * a thread of their own and a round of commands through a worker no longer shows that its
+     * batch is over.
      */
     void quiesce() {
-        // Calls into a target run on a thread of their own (the engine's watchdog), so a round
-        // that began after the second command may still be calling: repeat until two passes in a
-        // row saw no call, so that bisection and retry rounds already under way have finished.
-        int stable = 0;
-        long calls = totalCalls();
-        while (stable < 2) {
-            wal.unappliedEntries("quiesce", null);
-            wal.unappliedEntries("quiesce", null);
-            long now = totalCalls();
-            stable = now == calls ? stable + 1 : 0;
-            calls = now;
-        }
-    }
-
-    private long totalCalls() {
-        long calls = 0;
-        for (ScriptedSyncTarget t : targets.values()) {
-            calls += t.calls();
-        }
-        return calls;
+        clock.awaitIdle(Await.LIMIT);
     }
 
     /** Waits (real time, bounded) until {@code seq} is settled for every target it names. */

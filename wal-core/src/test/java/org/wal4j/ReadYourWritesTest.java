@@ -113,6 +113,7 @@ class ReadYourWritesTest {
         CompletableFuture<Boolean> flushed = CompletableFuture.supplyAsync(
                 () -> h.wal.flushLane("accounts", "acct-1", Duration.ofSeconds(30)));
         Await.until(() -> h.wal.stats().target("replica").applyCalls() > 0, "replica tried");
+        h.quiesce(); // the round that got there has ended before the clock moves
         for (int i = 0; i < 10 && !flushed.isDone(); i++) {
             h.clock.advance(Duration.ofSeconds(30));
             try {

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -94,7 +95,11 @@ final class TargetWorker {
     private boolean signalled;
     // @GuardedBy("lock")
     private boolean exited;
+    /** True while the worker waits in {@link #sleep} with no signal pending. */
+    // @GuardedBy("lock")
+    private boolean parked;
     private final Runnable waker = this::signal;
+    private final BooleanSupplier idleQuery = this::isIdle;
 
     private volatile boolean stopRequested;
     private volatile boolean drain;
@@ -153,6 +158,7 @@ final class TargetWorker {
 
     void start() {
         ctx.time.onClockMoved(waker);
+        ctx.time.onIdleQuery(idleQuery);
         thread.start();
     }
 
@@ -261,6 +267,7 @@ final class TargetWorker {
                 saveCheckpoint(true);
             }
             ctx.time.removeWaker(waker);
+            ctx.time.removeIdleQuery(idleQuery);
             bounded.close();
             lock.lock();
             try {
@@ -360,12 +367,31 @@ final class TargetWorker {
         lock.lock();
         try {
             if (!signalled) {
-                ctx.time.awaitUntil(wake, wakeAt);
+                parked = true;
+                try {
+                    ctx.time.awaitUntil(wake, wakeAt);
+                } finally {
+                    parked = false;
+                }
             }
             signalled = false;
         } catch (InterruptedException e) {
             drain = false;
             stopRequested = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * True if the worker has ended, or waits for the time or a signal with nothing pending: no
+     * signal, command or new entry. Its last round then ran with the current time, and it does
+     * nothing more until the time moves or someone calls it; see {@link SteppedClock#onIdleQuery}.
+     */
+    private boolean isIdle() {
+        lock.lock();
+        try {
+            return exited || (parked && !signalled && commands.isEmpty() && inbox.isEmpty());
         } finally {
             lock.unlock();
         }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
+import java.util.function.BooleanSupplier;
 import org.wal4j.Ticker;
 
 /**
@@ -46,6 +47,7 @@ final class Timekeeper {
     private final Instant originWall;
     private final long originTicks;
     private final List<Runnable> wakers = new CopyOnWriteArrayList<>();
+    private final List<BooleanSupplier> idleQueries = new CopyOnWriteArrayList<>();
 
     Timekeeper(Clock clock, Ticker ticker) {
         this.clock = clock;
@@ -54,6 +56,7 @@ final class Timekeeper {
         this.originTicks = ticker.read();
         if (clock instanceof SteppedClock) {
             ((SteppedClock) clock).onAdvance(this::clockMoved);
+            ((SteppedClock) clock).onIdleQuery(this::waitersIdle);
         }
         if (ticker != clock && ticker instanceof SteppedClock) {
             ((SteppedClock) ticker).onAdvance(this::clockMoved);
@@ -103,6 +106,27 @@ final class Timekeeper {
 
     void removeWaker(Runnable waker) {
         wakers.remove(waker);
+    }
+
+    /**
+     * Registers how a waiter (a target worker) tells whether it is idle, for a stepped clock's
+     * {@link SteppedClock#onIdleQuery}; removed with {@link #removeIdleQuery}.
+     */
+    void onIdleQuery(BooleanSupplier idle) {
+        idleQueries.add(idle);
+    }
+
+    void removeIdleQuery(BooleanSupplier idle) {
+        idleQueries.remove(idle);
+    }
+
+    private boolean waitersIdle() {
+        for (BooleanSupplier idle : idleQueries) {
+            if (!idle.getAsBoolean()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void clockMoved() {

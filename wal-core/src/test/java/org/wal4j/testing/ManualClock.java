@@ -7,6 +7,9 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.wal4j.Ticker;
 import org.wal4j.internal.SteppedClock;
 
@@ -18,7 +21,8 @@ import org.wal4j.internal.SteppedClock;
  * and no ticker of its own uses it as its ticker too.
  *
  * <p>As a {@link SteppedClock}, it wakes the {@code Wal}'s waits (retry backoffs, breaker open
- * periods, write timeouts, await timeouts) on every move.
+ * periods, write timeouts, await timeouts) on every move, and {@link #awaitIdle} waits until the
+ * engines' target workers have done what is due.
  *
  * <p>Thread-safe.
  */
@@ -26,6 +30,7 @@ public final class ManualClock extends Clock implements SteppedClock, Ticker {
     private volatile Instant now;
     private volatile long ticks;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private final List<BooleanSupplier> idleQueries = new CopyOnWriteArrayList<>();
 
     public ManualClock(Instant start) {
         this.now = start;
@@ -63,6 +68,29 @@ public final class ManualClock extends Clock implements SteppedClock, Ticker {
     @Override
     public void onAdvance(Runnable listener) {
         listeners.add(listener);
+    }
+
+    @Override
+    public void onIdleQuery(BooleanSupplier idle) {
+        idleQueries.add(idle);
+    }
+
+    /**
+     * Waits (real time, at most {@code limit}) until every engine on this clock is idle: its target
+     * workers have done all that is due at the current time and wait for the clock to move or for
+     * a call. Call it before moving the clock, so that the move does not race a round still under
+     * way, and before asserting on what the engine did up to now.
+     *
+     * @throws AssertionError if the engines are not idle within {@code limit}
+     */
+    public void awaitIdle(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!idleQueries.stream().allMatch(BooleanSupplier::getAsBoolean)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the engines on this clock were not idle within " + limit);
+            }
+            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
+        }
     }
 
     @Override

@@ -55,6 +55,14 @@ import org.wal4j.internal.Names;
  * or on demand with {@link #purgeAppliedKeys()}. So the exactly-once effect is promised within
  * that retention: an entry delivered again after its key was purged is applied again.
  *
+ * <h2>Bounded in time</h2>
+ * A database that stops answering blocks JDBC calls in socket reads. So the target waits at
+ * most {@link Builder#connectionTimeout} for a connection, sets {@link Builder#networkTimeout} on
+ * every connection it uses ({@link Connection#setNetworkTimeout}), gives each statement it runs
+ * {@link Builder#queryTimeout}, and {@link #probe()} answers within {@link Builder#probeTimeout}:
+ * a hung database fails a batch as retryable with the target's own error, before the engine's
+ * watchdog ({@link WalConfig#targetCallTimeout()}) has to abandon the call.
+ *
  * <p>The target's name keys its rows in both tables: two targets writing to one database need
  * different names, and a target must keep its name across restarts.
  *
@@ -70,8 +78,24 @@ public final class JdbcSyncTarget implements SyncTarget {
     public static final boolean DEFAULT_CREATE_SCHEMA = true;
     /** Default timeout of each statement the target runs itself (bookkeeping and SQL-statement entries). */
     public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(30);
-    /** Default timeout of {@link #probe()}'s validity check. */
+    /** Default timeout of {@link #probe()}: opening a connection and its validity check. */
     public static final Duration DEFAULT_PROBE_TIMEOUT = Duration.ofSeconds(5);
+    /** Default of {@link Builder#connectionTimeout}: as HikariCP's {@code connectionTimeout}. */
+    public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(30);
+    /** Shortest {@link Builder#connectionTimeout}. */
+    public static final Duration MIN_CONNECTION_TIMEOUT = Duration.ofMillis(100);
+    /** Longest {@link Builder#connectionTimeout}. */
+    public static final Duration MAX_CONNECTION_TIMEOUT = Duration.ofHours(1);
+    /**
+     * Default of {@link Builder#networkTimeout}: longer than {@link #DEFAULT_QUERY_TIMEOUT}, so a slow
+     * statement is cancelled by its query timeout first, and with {@link #DEFAULT_CONNECTION_TIMEOUT}
+     * shorter than the engine's {@link WalConfig#DEFAULT_TARGET_CALL_TIMEOUT}.
+     */
+    public static final Duration DEFAULT_NETWORK_TIMEOUT = Duration.ofSeconds(60);
+    /** Shortest {@link Builder#networkTimeout} other than {@link Duration#ZERO} (none). */
+    public static final Duration MIN_NETWORK_TIMEOUT = Duration.ofMillis(100);
+    /** Longest {@link Builder#networkTimeout}: {@code Connection.setNetworkTimeout} takes an int of milliseconds. */
+    public static final Duration MAX_NETWORK_TIMEOUT = Duration.ofMillis(Integer.MAX_VALUE);
     /**
      * Default of {@link Builder#appliedKeysRetention} before the target is added to a {@code Wal};
      * once added, an unset retention follows the {@code Wal}'s {@link WalConfig#retention()}.
@@ -100,6 +124,8 @@ public final class JdbcSyncTarget implements SyncTarget {
     private final boolean createSchema;
     private final int queryTimeoutSeconds;
     private final int probeTimeoutSeconds;
+    private final Duration probeTimeout;
+    private final BoundedConnections connections;
     private final SqlStateClassifier classifier;
     private final Map<String, EntryApplier> appliers;
     private final CheckpointRow checkpointRow;
@@ -125,6 +151,9 @@ public final class JdbcSyncTarget implements SyncTarget {
         this.createSchema = b.createSchema;
         this.queryTimeoutSeconds = (int) b.queryTimeout.toSeconds();
         this.probeTimeoutSeconds = (int) b.probeTimeout.toSeconds();
+        this.probeTimeout = b.probeTimeout;
+        this.connections = new BoundedConnections(name, dataSource.targetDataSource(), b.connectionTimeout,
+                b.networkTimeout);
         this.classifier = b.classifier;
         this.appliers = new ConcurrentHashMap<>();
         this.appliers.put(SqlStatementEntry.OPERATION, new SqlStatementApplier(queryTimeoutSeconds));
@@ -159,12 +188,13 @@ public final class JdbcSyncTarget implements SyncTarget {
         if (batch.isEmpty()) {
             throw new IllegalArgumentException("batch must not be empty");
         }
-        Connection connection;
+        BoundedConnections.OpenConnection open;
         try {
-            connection = dataSource.targetDataSource().getConnection();
+            open = connections.open();
         } catch (SQLException e) {
             return unavailable(batch, "cannot get a connection", e);
         }
+        Connection connection = open.connection();
         try {
             boolean autoCommit;
             try {
@@ -198,16 +228,23 @@ public final class JdbcSyncTarget implements SyncTarget {
                 }
             }
         } finally {
-            closeQuietly(connection);
+            connections.release(open);
         }
     }
 
-    /** Checks a fresh connection with {@link Connection#isValid(int)} within the probe timeout. */
+    /**
+     * Gets a connection and checks it with {@link Connection#isValid(int)}, and answers within the
+     * probe timeout whatever the database does: a probe that got no answer by then (a stopped
+     * server, a pool waiting for a connection) is DOWN, and its connection is released when it
+     * returns.
+     */
     @Override
     public TargetHealth probe() {
         long start = System.nanoTime();
-        try (Connection connection = dataSource.targetDataSource().getConnection()) {
-            if (connection.isValid(probeTimeoutSeconds)) {
+        try {
+            boolean valid = connections.check(probeTimeout, "probe (getConnection and isValid)",
+                    connection -> connection.isValid(probeTimeoutSeconds));
+            if (valid) {
                 return new TargetHealth(TargetHealth.State.UP, "connection valid in "
                         + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
             }
@@ -237,8 +274,13 @@ public final class JdbcSyncTarget implements SyncTarget {
         if (dialect != null) {
             return dialect;
         }
-        try (Connection connection = dataSource.targetDataSource().getConnection()) {
-            return SqlDialect.detect(connection.getMetaData());
+        try {
+            BoundedConnections.OpenConnection open = connections.open();
+            try {
+                return SqlDialect.detect(open.connection().getMetaData());
+            } finally {
+                connections.release(open);
+            }
         } catch (SQLException | IllegalArgumentException e) {
             throw new JdbcTargetException(name, "cannot detect the SQL dialect: " + SqlFailures.describe(e), e);
         }
@@ -262,9 +304,14 @@ public final class JdbcSyncTarget implements SyncTarget {
      * @throws JdbcTargetException naming the table and the SQL error
      */
     public OptionalLong checkpoint() {
-        try (Connection connection = dataSource.targetDataSource().getConnection()) {
-            OptionalLong seq = checkpointRow.read(connection);
-            return seq.isPresent() && seq.getAsLong() == 0 ? OptionalLong.empty() : seq;
+        try {
+            BoundedConnections.OpenConnection open = connections.open();
+            try {
+                OptionalLong seq = checkpointRow.read(open.connection());
+                return seq.isPresent() && seq.getAsLong() == 0 ? OptionalLong.empty() : seq;
+            } finally {
+                connections.release(open);
+            }
         } catch (SQLException e) {
             throw new JdbcTargetException(name, "cannot read the checkpoint from table " + checkpointTable + ": "
                     + SqlFailures.describe(e), e);
@@ -395,19 +442,25 @@ public final class JdbcSyncTarget implements SyncTarget {
      * @throws JdbcTargetException with {@code failure} and the SQL error, or why the schema is not ready
      */
     private <T> T onPreparedConnection(ConnectionWork<T> work, String failure) {
-        try (Connection connection = dataSource.targetDataSource().getConnection()) {
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
+        try {
+            BoundedConnections.OpenConnection open = connections.open();
+            Connection connection = open.connection();
             try {
-                String notReady = prepare(connection);
-                if (notReady != null) {
-                    throw new JdbcTargetException(name, notReady, null);
+                boolean autoCommit = connection.getAutoCommit();
+                connection.setAutoCommit(false);
+                try {
+                    String notReady = prepare(connection);
+                    if (notReady != null) {
+                        throw new JdbcTargetException(name, notReady, null);
+                    }
+                    return work.run(connection);
+                } finally {
+                    if (autoCommit) {
+                        restoreAutoCommit(connection);
+                    }
                 }
-                return work.run(connection);
             } finally {
-                if (autoCommit) {
-                    restoreAutoCommit(connection);
-                }
+                connections.release(open);
             }
         } catch (SQLException e) {
             throw new JdbcTargetException(name, failure + ": " + SqlFailures.describe(e), e);
@@ -427,14 +480,6 @@ public final class JdbcSyncTarget implements SyncTarget {
         }
     }
 
-    private void closeQuietly(Connection connection) {
-        try {
-            connection.close();
-        } catch (SQLException e) {
-            LOG.debug("target '{}': closing a connection failed: {}", name, SqlFailures.describe(e));
-        }
-    }
-
     /**
      * Configures a {@link JdbcSyncTarget}. Each setter validates its argument at once and throws
      * {@link IllegalArgumentException} naming the setting and the value. Not thread-safe.
@@ -448,6 +493,8 @@ public final class JdbcSyncTarget implements SyncTarget {
         private boolean createSchema = DEFAULT_CREATE_SCHEMA;
         private Duration queryTimeout = DEFAULT_QUERY_TIMEOUT;
         private Duration probeTimeout = DEFAULT_PROBE_TIMEOUT;
+        private Duration connectionTimeout = DEFAULT_CONNECTION_TIMEOUT;
+        private Duration networkTimeout = DEFAULT_NETWORK_TIMEOUT;
         private SqlStateClassifier classifier = SqlStateClassifier.ofDefaults();
         private Duration appliedKeysRetention;
         private Duration purgeInterval = DEFAULT_PURGE_INTERVAL;
@@ -503,12 +550,55 @@ public final class JdbcSyncTarget implements SyncTarget {
         }
 
         /**
-         * Timeout of {@link #probe()}'s validity check, in whole seconds, at least 1 s. The time to
-         * open a connection is the data source's to bound (its login or connect timeout). Default
-         * {@link #DEFAULT_PROBE_TIMEOUT}.
+         * How long {@link JdbcSyncTarget#probe()} may take, getting a connection and checking it
+         * with {@link Connection#isValid(int)}, in whole seconds, at least 1 s: a probe without an
+         * answer by then is DOWN. Default {@link #DEFAULT_PROBE_TIMEOUT}.
          */
         public Builder probeTimeout(Duration timeout) {
             this.probeTimeout = wholeSeconds("probeTimeout", timeout, 1);
+            return this;
+        }
+
+        /**
+         * How long the target waits for the data source's {@code getConnection} before the batch
+         * (or {@code checkpoint()}, {@code createSchema()}...) fails as retryable, from
+         * {@link #MIN_CONNECTION_TIMEOUT} to {@link #MAX_CONNECTION_TIMEOUT}, whole milliseconds. A
+         * pool validating a connection, or a driver in its startup handshake, with a stopped server
+         * blocks in a socket read; the target stops waiting at this deadline (the call goes on, on a
+         * thread of its own, and a connection it returns late is closed). Keep it with
+         * {@link #networkTimeout} below the engine's {@link WalConfig#targetCallTimeout()}. Default
+         * {@link #DEFAULT_CONNECTION_TIMEOUT}.
+         */
+        public Builder connectionTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "connectionTimeout must not be null");
+            if (timeout.compareTo(MIN_CONNECTION_TIMEOUT) < 0 || timeout.compareTo(MAX_CONNECTION_TIMEOUT) > 0
+                    || timeout.toNanos() % 1_000_000 != 0) {
+                throw new IllegalArgumentException("connectionTimeout must be whole milliseconds between "
+                        + MIN_CONNECTION_TIMEOUT + " and " + MAX_CONNECTION_TIMEOUT + " but was " + timeout);
+            }
+            this.connectionTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * {@link Connection#setNetworkTimeout} of every connection the target uses (for its batches,
+         * which includes a DAO's statements during an apply, and its other calls), restored before
+         * the connection is closed: any call that waits longer for the database fails, and the
+         * connection with it. {@link Duration#ZERO} leaves the driver's own setting; otherwise from
+         * {@link #MIN_NETWORK_TIMEOUT} to {@link #MAX_NETWORK_TIMEOUT}, whole milliseconds. Keep it
+         * above {@link #queryTimeout} (and above the longest statement of your appliers), so that a
+         * slow statement is cancelled rather than its connection cut. A driver that does not
+         * support it is used without it (logged once). Default {@link #DEFAULT_NETWORK_TIMEOUT}.
+         */
+        public Builder networkTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "networkTimeout must not be null");
+            if (!timeout.isZero() && (timeout.compareTo(MIN_NETWORK_TIMEOUT) < 0
+                    || timeout.compareTo(MAX_NETWORK_TIMEOUT) > 0 || timeout.toNanos() % 1_000_000 != 0)) {
+                throw new IllegalArgumentException("networkTimeout must be " + Duration.ZERO
+                        + " (none) or whole milliseconds between " + MIN_NETWORK_TIMEOUT + " and "
+                        + MAX_NETWORK_TIMEOUT + " but was " + timeout);
+            }
+            this.networkTimeout = timeout;
             return this;
         }
 

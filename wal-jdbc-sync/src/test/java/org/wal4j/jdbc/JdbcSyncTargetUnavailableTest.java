@@ -75,6 +75,27 @@ class JdbcSyncTargetUnavailableTest {
                 IllegalArgumentException.class, () -> builder.queryTimeout(Duration.ofMillis(500))).getMessage());
         assertEquals("probeTimeout must be whole seconds between 1 s and 2147483647 s but was PT0S", assertThrows(
                 IllegalArgumentException.class, () -> builder.probeTimeout(Duration.ZERO)).getMessage());
+        assertEquals("connectionTimeout must be whole milliseconds between PT0.1S and PT1H but was PT0.099S",
+                assertThrows(IllegalArgumentException.class,
+                        () -> builder.connectionTimeout(Duration.ofMillis(99))).getMessage());
+        assertEquals("connectionTimeout must be whole milliseconds between PT0.1S and PT1H but was PT1H0.001S",
+                assertThrows(IllegalArgumentException.class,
+                        () -> builder.connectionTimeout(Duration.ofHours(1).plusMillis(1))).getMessage());
+        assertEquals("connectionTimeout must be whole milliseconds between PT0.1S and PT1H but was PT1.0000001S",
+                assertThrows(IllegalArgumentException.class,
+                        () -> builder.connectionTimeout(Duration.ofSeconds(1, 100))).getMessage());
+        assertEquals("connectionTimeout must not be null", assertThrows(NullPointerException.class,
+                () -> builder.connectionTimeout(null)).getMessage());
+        assertEquals("networkTimeout must be PT0S (none) or whole milliseconds between PT0.1S and PT596H31M23.647S "
+                + "but was PT0.05S", assertThrows(IllegalArgumentException.class,
+                        () -> builder.networkTimeout(Duration.ofMillis(50))).getMessage());
+        assertEquals("networkTimeout must be PT0S (none) or whole milliseconds between PT0.1S and PT596H31M23.647S "
+                + "but was PT-1S", assertThrows(IllegalArgumentException.class,
+                        () -> builder.networkTimeout(Duration.ofSeconds(-1))).getMessage());
+        assertEquals("networkTimeout must be PT0S (none) or whole milliseconds between PT0.1S and PT596H31M23.647S "
+                + "but was PT596H31M23.648S", assertThrows(IllegalArgumentException.class,
+                        () -> builder.networkTimeout(Duration.ofMillis(Integer.MAX_VALUE + 1L))).getMessage());
+        builder.networkTimeout(Duration.ZERO).connectionTimeout(Duration.ofMillis(100));
         assertEquals("checkpointTable must be an unquoted SQL identifier matching " + SqlIdentifiers.TABLE_RULE
                 + " but was 'x y'", assertThrows(IllegalArgumentException.class, () -> builder.checkpointTable("x y"))
                 .getMessage());

@@ -154,6 +154,16 @@ public abstract class DatabaseEngine {
     /** Ends session {@code sessionId} of {@code database} from the server side. */
     protected abstract void killSession(TestDatabase database, String sessionId) throws SQLException;
 
+    /**
+     * The operating-system process id of the server's main process (PostgreSQL's postmaster), for
+     * tests that stop it with a signal ({@link StoppedServer}).
+     *
+     * @throws UnsupportedOperationException if this engine does not run as a process of its own
+     */
+    protected long serverProcessId() {
+        throw new UnsupportedOperationException(name() + " does not run as a server process of its own");
+    }
+
     /** True while session {@code sessionId} waits for a row or table lock. */
     protected abstract boolean isWaitingForLock(TestDatabase database, String sessionId) throws SQLException;
 

@@ -1,6 +1,8 @@
 package org.wal4j.jdbc.testing;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -57,6 +59,17 @@ final class PostgresEngine extends DatabaseEngine {
     protected synchronized void stopServer() throws Exception {
         server.close();
         server = null;
+    }
+
+    /** The postmaster's pid: the first line of {@code postmaster.pid} in the data directory. */
+    @Override
+    protected synchronized long serverProcessId() {
+        Path pidFile = directory().resolve("data").resolve("postmaster.pid");
+        try {
+            return Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("cannot read the postmaster's pid from " + pidFile + ": " + e, e);
+        }
     }
 
     @Override
