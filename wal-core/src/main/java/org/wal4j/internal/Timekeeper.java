@@ -15,7 +15,7 @@ import java.util.concurrent.locks.Condition;
  * {@link #awaitUntil}, which a clock step wakes when the clock is a {@link SteppedClock}.
  *
  * <p>Hazard: a clock's time does not pass in real time (a test clock), or jumps (NTP). So a wait
- * is never trusted to end at its deadline: it waits at most {@link #MAX_SLICE} of real time and
+ * is never trusted to end at its deadline: it waits at most {@link #MAX_SLICE_NANOS} of real time and
  * the caller re-reads the clock and decides again. Waiters therefore loop; a lost wake-up costs
  * at most one slice, never a hang.
  *

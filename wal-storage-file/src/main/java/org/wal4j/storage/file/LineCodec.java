@@ -54,7 +54,7 @@ import org.wal4j.WalEntry;
  */
 final class LineCodec {
     static final int FORMAT_VERSION = 1;
-    /** Offset of REST in a line: after {@code {"crc":"hhhhhhhh",}. */
+    /** Offset of REST in a line: after <code>{"crc":"hhhhhhhh",</code>. */
     static final int REST_OFFSET = 18;
     static final int CRC_OFFSET = 8;
     static final byte[] CRC_OPEN = ascii("{\"crc\":\"");
