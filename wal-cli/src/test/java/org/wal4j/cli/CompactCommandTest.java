@@ -74,6 +74,7 @@ class CompactCommandTest {
                 "Reclaimed        0 B"), r.outLines());
     }
 
+    @SuppressWarnings("try") // the storage is opened only for the lock it holds; the body never uses it
     @Test
     void compact_whileTheLogIsHeld_failsWithOneLineNamingTheHolder() {
         appliedLog();

@@ -151,6 +151,7 @@ class DlqCommandTest {
         }
     }
 
+    @SuppressWarnings("try") // the storage is opened only for the lock it holds; the body never uses it
     @Test
     void requeue_whileTheLogIsHeld_failsNamingTheHolder() {
         try (FileWalStorage held = TestLogs.open(dir)) {

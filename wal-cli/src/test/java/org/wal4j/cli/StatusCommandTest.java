@@ -72,6 +72,7 @@ class StatusCommandTest {
         assertEquals("00000000000000000001.wal", n.get("segmentFiles").get(0).get("file").asText());
     }
 
+    @SuppressWarnings("try") // the storage is opened only for the lock it holds; the body never uses it
     @Test
     void status_whileThisJvmHoldsTheLog_namesTheHolder() {
         TestLogs.standard(dir);

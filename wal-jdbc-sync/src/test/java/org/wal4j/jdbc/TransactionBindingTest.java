@@ -122,6 +122,7 @@ class TransactionBindingTest {
         assertEquals(1, committedRows(), "the savepoint rollback undid row 2 only; rollback() did nothing");
     }
 
+    @SuppressWarnings("try") // the scope is opened only for the binding it holds; the body never uses it
     @Test
     void transactionAwareDataSource_outsideABinding_delegates_insideReturnsHandles() throws SQLException {
         TransactionAwareDataSource dataSource = TransactionAwareDataSource.wrap(h2);

@@ -63,7 +63,7 @@ final class LineCodec {
     static final int FORMAT_VERSION = 2;
     /** The oldest version this library reads. */
     static final int OLDEST_VERSION = 1;
-    /** Offset of REST in a line: after {@code {"crc":"hhhhhhhh",}. */
+    /** Offset of REST in a line: after <code>{"crc":"hhhhhhhh",</code>. */
     static final int REST_OFFSET = 18;
     static final int CRC_OFFSET = 8;
     static final byte[] CRC_OPEN = ascii("{\"crc\":\"");

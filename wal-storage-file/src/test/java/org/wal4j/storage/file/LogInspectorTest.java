@@ -146,6 +146,7 @@ class LogInspectorTest {
         assertEquals(before, snapshot());
     }
 
+    @SuppressWarnings("try") // the storage is opened only for the lock it holds; the body never uses it
     @Test
     void lockHolder_statesAsTheLockFileTellsThem() throws IOException {
         assertEquals(LockHolder.State.NEVER_OPENED, LockHolder.read(dir).state());
