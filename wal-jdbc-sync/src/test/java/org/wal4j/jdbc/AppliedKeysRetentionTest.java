@@ -3,6 +3,7 @@ package org.wal4j.jdbc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
+import java.util.List;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.wal4j.InMemoryWalStorage;
@@ -28,6 +29,7 @@ class AppliedKeysRetentionTest {
         WalConfig config = WalConfig.builder().retention(Duration.ofDays(2)).build();
         try (Wal wal = Wal.builder(InMemoryWalStorage.withMaxEntryBytes(InMemoryWalStorage.DEFAULT_MAX_ENTRY_BYTES)).config(config)
                 .target("primary", following).target("replica", explicit).build()) {
+            assertEquals(List.of("primary", "replica"), wal.targets());
             assertEquals(Duration.ofDays(2), following.appliedKeysRetention());
             assertEquals(Duration.ofDays(30), explicit.appliedKeysRetention());
         }

@@ -74,6 +74,7 @@ class PostgresHungDatabaseTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the server stays stopped while the block runs; the body never uses the handle
     void probe_throughHikariCP_answersDownWithinItsTimeout_whileTheServerIsStopped() throws Exception {
         HikariConfig config = new HikariConfig();
         config.setDataSource(db.dataSource());
@@ -96,6 +97,7 @@ class PostgresHungDatabaseTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the server stays stopped while the block runs; the body never uses the handle
     void probe_ofANonPooledDataSource_answersDownWithinItsTimeout_andHoldsAtMostFourThreads() throws Exception {
         JdbcSyncTarget target = JdbcSyncTarget.builder("probe_plain", db.dataSource()).probeTimeout(SHORT).build();
         assertEquals(TargetHealth.State.UP, target.probe().state());
