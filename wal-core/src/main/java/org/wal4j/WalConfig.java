@@ -5,9 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
-import org.wal4j.internal.Checks;
-import org.wal4j.internal.ConfigSource;
-import org.wal4j.internal.Names;
+import org.wal4j.spi.Checks;
+import org.wal4j.spi.ConfigSource;
+import org.wal4j.spi.Names;
+import org.wal4j.spi.SyncTarget;
 
 /**
  * Settings of a {@link Wal} manager and its sync engine. Every setting has a {@code DEFAULT_*}
@@ -565,7 +566,7 @@ public final class WalConfig {
 
         /** The lifecycle of entries of {@code namespace} whose writer sets none. Builder only. */
         public Builder namespaceLifecycle(String namespace, Lifecycle lifecycle) {
-            Names.namespace(namespace);
+            Names.requireNamespace(namespace);
             namespaceLifecycles.put(namespace, Objects.requireNonNull(lifecycle, "lifecycle must not be null"));
             return this;
         }

@@ -11,8 +11,8 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.wal4j.CorruptionPolicy;
 import org.wal4j.SyncPolicy;
-import org.wal4j.internal.Checks;
-import org.wal4j.internal.ConfigSource;
+import org.wal4j.spi.Checks;
+import org.wal4j.spi.ConfigSource;
 
 /**
  * How a {@link FileWalStorage} is set up: where it lives, when it forces, how large its segments
