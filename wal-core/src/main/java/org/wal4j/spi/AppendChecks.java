@@ -4,7 +4,13 @@ import java.util.List;
 import org.wal4j.EntryTooLargeException;
 import org.wal4j.WalEntry;
 
-/** The checks every storage makes on entries to append, before anything is written. */
+/**
+ * The checks every storage makes on entries to append, before anything is written: a
+ * {@link WalStorage#appendAsync} implementation calls {@link #check} first, so that every storage
+ * refuses the same input with the same message.
+ *
+ * <p>Thread-safe: stateless.
+ */
 public final class AppendChecks {
     private AppendChecks() {
     }

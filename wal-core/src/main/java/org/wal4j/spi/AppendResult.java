@@ -7,6 +7,8 @@ import org.wal4j.SyncPolicy;
  * order of the appended entries, and whether they were already forced to stable storage when the
  * append was acknowledged.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param firstSeq the first entry's sequence number
  * @param count    how many entries were appended (at least 1)
  * @param durable  true when the entries were forced before the acknowledgement

@@ -5,6 +5,8 @@ import java.time.Duration;
 /**
  * The range checks of configuration builders, with the messages every setter gives: the field,
  * the range and the value ({@code "maxBatchSize must be between 1 and 10000 but was 0"}).
+ *
+ * <p>Thread-safe: stateless.
  */
 public final class Checks {
     private Checks() {

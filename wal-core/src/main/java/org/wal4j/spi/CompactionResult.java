@@ -3,6 +3,8 @@ package org.wal4j.spi;
 /**
  * What one compaction did.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param entriesDropped   entries removed from the log
  * @param segmentsRewritten segments rewritten without their dropped records
  * @param segmentsDeleted  segments deleted because nothing in them was still needed

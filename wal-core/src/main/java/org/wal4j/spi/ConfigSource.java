@@ -20,6 +20,9 @@ import java.util.regex.Pattern;
  *   <li>enums by name, case-insensitive; booleans {@code true}/{@code false}.</li>
  * </ul>
  * Every parse error names the setting, where it came from and the value.
+ *
+ * <p>Immutable; thread-safe when the {@link Properties} or environment map it reads is not
+ * changed meanwhile.
  */
 public final class ConfigSource {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)", Pattern.CASE_INSENSITIVE);

@@ -30,6 +30,23 @@ import org.wal4j.EntryStatus;
  *       {@link #untrackedStatus} holds EXPIRED or DISCARDED for it.</li>
  * </ul>
  *
+ * <h2>How a storage uses it</h2>
+ * <ol>
+ *   <li>On open, and on every append: {@link #add} each entry, in sequence order, with a locator
+ *       of the storage's choosing (the in-memory storage uses the seq, the file log a segment and
+ *       offset).</li>
+ *   <li>For every status record, on open in log order and on every
+ *       {@link WalStorage#appendStatus}: {@link #apply} it; when that returns false and the record
+ *       makes the entry unfinished or dead again (PENDING, RETRYING, DEAD), {@link #retrack} the
+ *       entry. A record for an entry the storage no longer holds is ignored.</li>
+ *   <li>{@link WalStorage#unfinished}, {@link WalStorage#deadLetters} and
+ *       {@link WalStorage#status} are answered from {@link #unfinished}, {@link #deadLetters},
+ *       {@link #trackedStatus} and {@link #untrackedStatus}, the payloads read by locator.</li>
+ *   <li>Compaction drops only entries that are not {@link #isTracked tracked}, then
+ *       {@link #forget}s them; an entry moved by compaction is {@link #relocate}d.</li>
+ * </ol>
+ * {@code org.wal4j.testing.InMemoryWalStorage} is a complete example in 300 lines.
+ *
  * <p>Thread-safe: every method is {@code synchronized} on this index.
  */
 public final class StatusIndex {

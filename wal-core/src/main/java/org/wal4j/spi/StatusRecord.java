@@ -8,6 +8,8 @@ import org.wal4j.EntryStatus;
  * A change of one entry's {@link EntryStatus} for one target, appended to the log after the
  * entry. Records are never rewritten; the last record for an (entry, target) pair wins.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param seq      the entry's sequence number
  * @param target   the sync target's name
  * @param status   the new status

@@ -1,6 +1,6 @@
 package org.wal4j.spi;
 
-/** Whether a storage accepts writes. */
+/** Whether a storage accepts writes. Immutable and thread-safe. */
 public enum StorageState {
     /** Accepting writes. */
     OPEN,

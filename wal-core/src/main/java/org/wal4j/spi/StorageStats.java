@@ -6,6 +6,8 @@ import java.util.Map;
  * A snapshot of a storage's counters. Latencies are from the moment an append is handed to the
  * storage to its acknowledgement, in microseconds.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param state               whether the storage accepts writes
  * @param lastSeq             the highest sequence number assigned, 0 for an empty log
  * @param entries             entries held (appended and not compacted away)

@@ -5,6 +5,8 @@ import java.util.Objects;
 /**
  * The answer of {@link SyncTarget#probe()}.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param state  up, down, or unknown
  * @param detail a human-readable explanation, such as the connection error; never null
  */

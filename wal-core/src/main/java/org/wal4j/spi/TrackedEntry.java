@@ -7,6 +7,8 @@ import org.wal4j.WalEntry;
 /**
  * An entry with its state for one target, as the storage's index knows it.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param entry         the entry, payload included
  * @param target        the target this state is for
  * @param status        the entry's status for {@code target}
