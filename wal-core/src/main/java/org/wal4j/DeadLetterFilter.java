@@ -2,7 +2,7 @@ package org.wal4j;
 
 import java.time.Instant;
 import java.util.Objects;
-import org.wal4j.internal.Names;
+import org.wal4j.spi.Names;
 
 /**
  * Which dead letters a listing, requeue or discard concerns. Every criterion left unset matches
@@ -102,12 +102,12 @@ public final class DeadLetterFilter {
         }
 
         public Builder namespace(String namespace) {
-            this.namespace = namespace == null ? null : Names.namespace(namespace);
+            this.namespace = namespace == null ? null : Names.requireNamespace(namespace);
             return this;
         }
 
         public Builder target(String target) {
-            this.target = target == null ? null : Names.target(target);
+            this.target = target == null ? null : Names.requireTarget(target);
             return this;
         }
 
@@ -129,7 +129,7 @@ public final class DeadLetterFilter {
         }
 
         public Builder tenantId(String tenantId) {
-            this.tenantId = Names.optionalId("tenantId", tenantId);
+            this.tenantId = Names.requireOptionalId("tenantId", tenantId);
             return this;
         }
 

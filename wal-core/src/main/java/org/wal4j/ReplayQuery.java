@@ -5,7 +5,7 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import org.wal4j.internal.Names;
+import org.wal4j.spi.Names;
 
 /**
  * Which entries a {@link Wal#replay replay} returns or {@link Wal#reapply re-applies}. Every
@@ -130,7 +130,7 @@ public final class ReplayQuery {
         }
 
         public Builder namespace(String namespace) {
-            this.namespace = namespace == null ? null : Names.namespace(namespace);
+            this.namespace = namespace == null ? null : Names.requireNamespace(namespace);
             return this;
         }
 
@@ -159,22 +159,22 @@ public final class ReplayQuery {
         }
 
         public Builder operation(String operation) {
-            this.operation = operation == null ? null : Names.operation(operation);
+            this.operation = operation == null ? null : Names.requireOperation(operation);
             return this;
         }
 
         public Builder target(String target) {
-            this.target = target == null ? null : Names.target(target);
+            this.target = target == null ? null : Names.requireTarget(target);
             return this;
         }
 
         public Builder correlationId(String correlationId) {
-            this.correlationId = Names.optionalId("correlationId", correlationId);
+            this.correlationId = Names.requireOptionalId("correlationId", correlationId);
             return this;
         }
 
         public Builder tenantId(String tenantId) {
-            this.tenantId = Names.optionalId("tenantId", tenantId);
+            this.tenantId = Names.requireOptionalId("tenantId", tenantId);
             return this;
         }
 

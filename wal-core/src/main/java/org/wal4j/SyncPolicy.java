@@ -1,5 +1,7 @@
 package org.wal4j;
 
+import org.wal4j.spi.WalStorage;
+
 /**
  * When an append is acknowledged relative to the disk. See {@code docs/guarantees.md}.
  */

@@ -1,5 +1,7 @@
 package org.wal4j;
 
+import org.wal4j.spi.SyncTarget;
+
 /**
  * A snapshot of one sync target's counters. Counts of events are since this {@link Wal} started;
  * backlog figures are current. Latencies are of {@link SyncTarget#apply} calls, in microseconds,

@@ -2,7 +2,7 @@ package org.wal4j;
 
 import java.util.Objects;
 import java.util.Set;
-import org.wal4j.internal.Names;
+import org.wal4j.spi.Names;
 
 /**
  * Who is calling: a user, the tenant the user acts for, and the user's permissions. Passed to
@@ -41,7 +41,7 @@ public final class UserContext {
     public static UserContext of(String userId, String tenantId, Set<String> permissions) {
         Objects.requireNonNull(userId, "userId must not be null");
         Objects.requireNonNull(permissions, "permissions must not be null");
-        return new UserContext(Names.optionalId("userId", userId), Names.optionalId("tenantId", tenantId),
+        return new UserContext(Names.requireOptionalId("userId", userId), Names.requireOptionalId("tenantId", tenantId),
                 Set.copyOf(permissions), false);
     }
 

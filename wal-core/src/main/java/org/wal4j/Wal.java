@@ -13,9 +13,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.wal4j.event.WalListener;
-import org.wal4j.internal.Names;
-import org.wal4j.internal.StatusIndex;
 import org.wal4j.internal.WalEngine;
+import org.wal4j.spi.CompactionResult;
+import org.wal4j.spi.Names;
+import org.wal4j.spi.StatusIndex;
+import org.wal4j.spi.SyncTarget;
+import org.wal4j.spi.WalStorage;
 
 /**
  * The write-ahead log manager: writes entries durably to a {@link WalStorage}, then applies them
@@ -436,7 +439,7 @@ public final class Wal implements AutoCloseable {
 
         /** Adds a target; entries that name no targets go to every target added. */
         public Builder target(String name, SyncTarget target) {
-            Names.target(name);
+            Names.requireTarget(name);
             Objects.requireNonNull(target, "target '" + name + "' must not be null");
             if (targets.containsKey(name)) {
                 throw new IllegalArgumentException("target '" + name + "' is already added");

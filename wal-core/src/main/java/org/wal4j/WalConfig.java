@@ -12,7 +12,8 @@ import org.wal4j.config.ConfigSources;
 import org.wal4j.config.Setting;
 import org.wal4j.config.SettingTable;
 import org.wal4j.config.SettingValues;
-import org.wal4j.internal.Names;
+import org.wal4j.spi.Names;
+import org.wal4j.spi.SyncTarget;
 
 /**
  * Settings of a {@link Wal} manager and its sync engine. Each setting is described once, by a
@@ -511,7 +512,7 @@ public final class WalConfig {
          * @param overrides sets the target's own values; each setter checks its value
          */
         public Builder breakerFor(String target, Consumer<BreakerSettings.Overrides> overrides) {
-            Names.target(target);
+            Names.requireTarget(target);
             Objects.requireNonNull(overrides, "overrides must not be null");
             overrides.accept(new BreakerSettings.Overrides(targetBreakers.computeIfAbsent(
                     SettingTable.targetKey(target), t -> SettingValues.emptyOf(WalSettings.TABLE))));
@@ -560,7 +561,7 @@ public final class WalConfig {
 
         /** The lifecycle of entries of {@code namespace} whose writer sets none. Builder only. */
         public Builder namespaceLifecycle(String namespace, Lifecycle lifecycle) {
-            Names.namespace(namespace);
+            Names.requireNamespace(namespace);
             namespaceLifecycles.put(namespace, Objects.requireNonNull(lifecycle, "lifecycle must not be null"));
             return this;
         }

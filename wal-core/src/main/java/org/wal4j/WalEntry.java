@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Objects;
 import org.wal4j.internal.Ids;
 import org.wal4j.internal.Json;
-import org.wal4j.internal.Names;
 import org.wal4j.internal.PayloadJson;
+import org.wal4j.spi.Names;
 
 /**
  * One write in the log: what to apply ({@link #operation()} with a JSON {@link #payload()}), where
@@ -266,18 +266,18 @@ public final class WalEntry {
             if (namespace != null && namespace.isEmpty()) {
                 throw new IllegalArgumentException("namespace must not be empty");
             }
-            this.namespace = Names.namespace(namespace);
+            this.namespace = Names.requireNamespace(namespace);
             return this;
         }
 
         public Builder operation(String operation) {
-            this.operation = Names.operation(operation);
+            this.operation = Names.requireOperation(operation);
             return this;
         }
 
         /** Default: a new version 7 UUID at {@link #build()}. */
         public Builder id(String id) {
-            this.id = Objects.requireNonNull(Names.optionalId("id", id), "id must not be null");
+            this.id = Objects.requireNonNull(Names.requireOptionalId("id", id), "id must not be null");
             return this;
         }
 
@@ -293,7 +293,7 @@ public final class WalEntry {
 
         /** The ordering lane; null (the default) puts the entry in its namespace's keyless lane. */
         public Builder key(String key) {
-            this.key = Names.optionalId("key", key);
+            this.key = Names.requireOptionalId("key", key);
             return this;
         }
 
@@ -330,7 +330,7 @@ public final class WalEntry {
             Objects.requireNonNull(targets, "targets must not be null");
             LinkedHashSet<String> distinct = new LinkedHashSet<>();
             for (String target : targets) {
-                distinct.add(Names.target(target));
+                distinct.add(Names.requireTarget(target));
             }
             this.targets = List.copyOf(new ArrayList<>(distinct));
             return this;
@@ -342,22 +342,22 @@ public final class WalEntry {
 
         /** Default: the entry's {@link WalEntry#id() id}. */
         public Builder idempotencyKey(String idempotencyKey) {
-            this.idempotencyKey = Names.optionalId("idempotencyKey", idempotencyKey);
+            this.idempotencyKey = Names.requireOptionalId("idempotencyKey", idempotencyKey);
             return this;
         }
 
         public Builder correlationId(String correlationId) {
-            this.correlationId = Names.optionalId("correlationId", correlationId);
+            this.correlationId = Names.requireOptionalId("correlationId", correlationId);
             return this;
         }
 
         public Builder tenantId(String tenantId) {
-            this.tenantId = Names.optionalId("tenantId", tenantId);
+            this.tenantId = Names.requireOptionalId("tenantId", tenantId);
             return this;
         }
 
         public Builder userId(String userId) {
-            this.userId = Names.optionalId("userId", userId);
+            this.userId = Names.requireOptionalId("userId", userId);
             return this;
         }
 

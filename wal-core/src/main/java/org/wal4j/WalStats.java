@@ -1,6 +1,7 @@
 package org.wal4j;
 
 import java.util.Map;
+import org.wal4j.spi.StorageStats;
 
 /**
  * A snapshot of a {@link Wal}'s counters and of its storage's.

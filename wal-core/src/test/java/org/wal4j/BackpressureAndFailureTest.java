@@ -21,6 +21,7 @@ import org.wal4j.event.EntryApplied;
 import org.wal4j.event.StorageFailed;
 import org.wal4j.event.WalEvent;
 import org.wal4j.testing.Await;
+import org.wal4j.testing.InMemoryWalStorage;
 import org.wal4j.testing.ScriptedSyncTarget;
 
 /** Backpressure, listener failures, storage failure. */

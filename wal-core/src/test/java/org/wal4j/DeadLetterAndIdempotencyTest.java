@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.wal4j.testing.Await;
+import org.wal4j.testing.InMemoryWalStorage;
 import org.wal4j.testing.ScriptedSyncTarget;
 import org.wal4j.testing.WalInvariants;
 

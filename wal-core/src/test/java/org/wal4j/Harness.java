@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.wal4j.event.WalEvent;
 import org.wal4j.testing.Await;
+import org.wal4j.testing.InMemoryWalStorage;
 import org.wal4j.testing.ManualClock;
 import org.wal4j.testing.ScriptedSyncTarget;
 
@@ -23,7 +24,7 @@ final class Harness implements AutoCloseable {
     final List<WalEvent> events = new CopyOnWriteArrayList<>();
     final List<AuditEvent> audits = new CopyOnWriteArrayList<>();
     final List<Wal> wals = new ArrayList<>();
-    InMemoryWalStorage storage = WalStorage.inMemory();
+    InMemoryWalStorage storage = InMemoryWalStorage.create();
     WalConfig.Builder config = WalConfig.builder();
     AccessPolicy policy = AccessPolicy.allowAll();
     Wal wal;

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.wal4j.testing.InMemoryWalStorage;
 import org.wal4j.testing.ManualClock;
 import org.wal4j.testing.ScriptedSyncTarget;
 
@@ -126,7 +127,7 @@ class PayloadRulesTest {
     @Test
     void walWrite_withAnIndentingMapper_storesOneCompactLine() {
         ManualClock clock = ManualClock.atEpochOfTests();
-        InMemoryWalStorage storage = WalStorage.inMemory();
+        InMemoryWalStorage storage = InMemoryWalStorage.create();
         Wal wal = Wal.builder(storage).clock(clock).target("primary", new ScriptedSyncTarget(clock))
                 .objectMapper(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)).build().start();
         try {

@@ -1,5 +1,13 @@
 package org.wal4j.bench;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -16,20 +24,11 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.ThreadParams;
-import org.wal4j.AppendResult;
 import org.wal4j.SyncPolicy;
 import org.wal4j.WalEntry;
+import org.wal4j.spi.AppendResult;
 import org.wal4j.storage.file.FileStorageConfig;
 import org.wal4j.storage.file.FileWalStorage;
-
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code benchmarks/run.sh --jmh WalAppendBenchmark}: wal4j's file log ({@link FileWalStorage}) appending

@@ -1,5 +1,14 @@
 package org.wal4j.bench;
 
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -15,22 +24,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
-import org.wal4j.ApplyResult;
 import org.wal4j.WalConfig;
 import org.wal4j.WalEntry;
 import org.wal4j.jdbc.JdbcSyncTarget;
 import org.wal4j.jdbc.SqlDialect;
 import org.wal4j.jdbc.SqlStatementEntry;
-
-import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import org.wal4j.spi.ApplyResult;
 
 /**
  * {@code benchmarks/run.sh --jmh WalApplyBenchmark}: applying the log to PostgreSQL — wal4j's

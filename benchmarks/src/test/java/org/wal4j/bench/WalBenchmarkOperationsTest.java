@@ -1,12 +1,11 @@
 package org.wal4j.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-import org.wal4j.ApplyResult;
-import org.wal4j.SyncPolicy;
-import org.wal4j.WalEntry;
-import org.wal4j.jdbc.JdbcSyncTarget;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,11 +14,11 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 import java.util.function.ToLongFunction;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.wal4j.SyncPolicy;
+import org.wal4j.WalEntry;
+import org.wal4j.jdbc.JdbcSyncTarget;
+import org.wal4j.spi.ApplyResult;
 
 /**
  * Each wal4j benchmark operation does what its figure claims: an append puts one entry with the

@@ -10,13 +10,13 @@ import java.util.List;
 import java.util.Set;
 import org.wal4j.AuditEvent;
 import org.wal4j.EntryStatus;
-import org.wal4j.StatusRecord;
-import org.wal4j.TrackedEntry;
 import org.wal4j.UserContext;
 import org.wal4j.WalAction;
+import org.wal4j.spi.StatusRecord;
+import org.wal4j.spi.TrackedEntry;
 import org.wal4j.storage.file.FileWalStorage;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine;
 
 /**
  * Requeue or discard, as the library's {@code Wal.requeue} and {@code Wal.discard} do them, on a

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.wal4j.ReplayQuery;
-import org.wal4j.TrackedEntry;
+import org.wal4j.spi.TrackedEntry;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 

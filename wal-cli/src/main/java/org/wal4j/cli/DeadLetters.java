@@ -6,7 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.function.Consumer;
-import org.wal4j.TrackedEntry;
+import org.wal4j.spi.TrackedEntry;
 
 /**
  * Walks the dead letters of a log page by page, target by target (so that an entry dead for two

@@ -7,13 +7,13 @@ import java.util.List;
 import java.util.OptionalLong;
 import org.wal4j.ReplayQuery;
 import org.wal4j.TargetStats;
-import org.wal4j.TrackedEntry;
 import org.wal4j.UserContext;
 import org.wal4j.Wal;
 import org.wal4j.jdbc.JdbcSyncTarget;
 import org.wal4j.jdbc.JdbcTargetException;
 import org.wal4j.jdbc.SqlStatementEntry;
 import org.wal4j.jdbc.UrlDataSource;
+import org.wal4j.spi.TrackedEntry;
 import org.wal4j.storage.file.FileWalStorage;
 
 /**

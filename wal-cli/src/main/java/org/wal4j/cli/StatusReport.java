@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.wal4j.TrackedEntry;
+import org.wal4j.spi.TrackedEntry;
 import org.wal4j.storage.file.LockHolder;
 import org.wal4j.storage.file.LogInspector;
 

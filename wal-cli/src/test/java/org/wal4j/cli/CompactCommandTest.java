@@ -13,11 +13,11 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wal4j.EntryStatus;
-import org.wal4j.StatusRecord;
+import org.wal4j.spi.StatusRecord;
 import org.wal4j.storage.file.FileStorageConfig;
 import org.wal4j.storage.file.FileWalStorage;
 import org.wal4j.storage.file.SmallDisk;
-import org.wal4j.storage.file.TestEntries;
+import org.wal4j.testing.TestEntries;
 
 class CompactCommandTest {
     @TempDir

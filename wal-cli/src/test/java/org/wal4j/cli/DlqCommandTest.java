@@ -13,11 +13,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wal4j.AuditEvent;
 import org.wal4j.EntryStatus;
-import org.wal4j.StatusRecord;
-import org.wal4j.TrackedEntry;
 import org.wal4j.WalAction;
+import org.wal4j.spi.StatusRecord;
+import org.wal4j.spi.TrackedEntry;
 import org.wal4j.storage.file.FileWalStorage;
-import org.wal4j.storage.file.TestEntries;
+import org.wal4j.testing.TestEntries;
 
 class DlqCommandTest {
     private static final Instant DEAD_AT = Instant.parse("2026-01-01T00:00:02Z");

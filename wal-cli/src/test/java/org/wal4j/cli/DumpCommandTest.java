@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wal4j.WalEntry;
-import org.wal4j.storage.file.TestEntries;
+import org.wal4j.testing.TestEntries;
 
 class DumpCommandTest {
     @TempDir

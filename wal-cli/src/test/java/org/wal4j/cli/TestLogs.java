@@ -4,11 +4,11 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import org.wal4j.EntryStatus;
-import org.wal4j.StatusRecord;
 import org.wal4j.WalEntry;
+import org.wal4j.spi.StatusRecord;
 import org.wal4j.storage.file.FileStorageConfig;
 import org.wal4j.storage.file.FileWalStorage;
-import org.wal4j.storage.file.TestEntries;
+import org.wal4j.testing.TestEntries;
 
 /**
  * Real logs for the command tests, written through {@link FileWalStorage}.

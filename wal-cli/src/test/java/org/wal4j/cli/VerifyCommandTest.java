@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.wal4j.storage.file.TestEntries;
+import org.wal4j.testing.TestEntries;
 
 class VerifyCommandTest {
     private static final String SEGMENT = "00000000000000000001.wal";

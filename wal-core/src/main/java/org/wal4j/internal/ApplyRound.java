@@ -6,13 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
-import org.wal4j.ApplyResult;
 import org.wal4j.Lifecycle;
-import org.wal4j.SyncTarget;
-import org.wal4j.TargetHealth;
 import org.wal4j.WalEntry;
 import org.wal4j.internal.OutcomeRecorder.Effect;
 import org.wal4j.internal.OutcomeRecorder.Kind;
+import org.wal4j.spi.ApplyResult;
+import org.wal4j.spi.SyncTarget;
+import org.wal4j.spi.TargetHealth;
 
 /**
  * One {@link SyncTarget#apply} call for a batch, through the target's circuit breaker, and what

@@ -9,6 +9,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.wal4j.WalEntry;
 import org.wal4j.WalFullException;
+import org.wal4j.spi.AppendChecks;
 
 /**
  * Per target, the entries PENDING or RETRYING and their payload bytes, and the limit on them. A

@@ -2,11 +2,11 @@ package org.wal4j.internal;
 
 import java.time.Duration;
 import java.util.List;
-import org.wal4j.ApplyResult;
-import org.wal4j.SyncTarget;
-import org.wal4j.TargetHealth;
 import org.wal4j.WalEntry;
 import org.wal4j.internal.AbandonableCaller.CallAbandoned;
+import org.wal4j.spi.ApplyResult;
+import org.wal4j.spi.SyncTarget;
+import org.wal4j.spi.TargetHealth;
 
 /**
  * A target whose every call is bounded by {@code targetCallTimeout}: the engine's watchdog. A

@@ -5,12 +5,12 @@ import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.wal4j.TargetHealth;
+import org.wal4j.spi.TargetHealth;
 
 /**
  * Shortens an open breaker's pause when its target is back: every {@code breakerProbeInterval}
  * of engine (monotonic) time while the breaker is OPEN, it asks the target's
- * {@link org.wal4j.SyncTarget#probe() probe}, and half-opens the breaker as soon as the probe answers UP,
+ * {@link org.wal4j.spi.SyncTarget#probe() probe}, and half-opens the breaker as soon as the probe answers UP,
  * so the next batch is the trial call. Without it a backlog waits out the whole
  * {@code breakerOpenDuration} (30 s by default) after the database returned.
  *

@@ -16,7 +16,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import org.wal4j.EntryOutcome;
 import org.wal4j.EntryStatus;
-import org.wal4j.WalStorage;
+import org.wal4j.spi.WalStorage;
 
 /**
  * Futures that complete when an entry reaches a terminal status for the targets someone waits on

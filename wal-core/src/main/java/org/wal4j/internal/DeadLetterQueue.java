@@ -12,7 +12,7 @@ import org.wal4j.EntryStatus;
 import org.wal4j.UserContext;
 import org.wal4j.WalAction;
 import org.wal4j.WalEntry;
-import org.wal4j.WalStorage;
+import org.wal4j.spi.WalStorage;
 
 /**
  * The dead-letter queue: entries DEAD for a target, read page by page from the storage's index.

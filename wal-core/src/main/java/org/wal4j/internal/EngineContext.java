@@ -1,7 +1,7 @@
 package org.wal4j.internal;
 
 import org.wal4j.WalConfig;
-import org.wal4j.WalStorage;
+import org.wal4j.spi.WalStorage;
 
 /**
  * What the workers and the engine's parts share. The members are thread-safe themselves.

@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.wal4j.WalAccessDeniedException;
 import org.wal4j.WriteResult;
+import org.wal4j.spi.Names;
 
 /**
  * The caller-supplied idempotency keys written within the retention period, each with the

@@ -5,8 +5,8 @@ import java.util.Collection;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.wal4j.CompactionResult;
-import org.wal4j.StorageState;
+import org.wal4j.spi.CompactionResult;
+import org.wal4j.spi.StorageState;
 
 /**
  * Periodic upkeep on the timer thread: compaction and the pruning of idempotency keys.

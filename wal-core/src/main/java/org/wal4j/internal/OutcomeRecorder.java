@@ -7,11 +7,11 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import org.wal4j.EntryStatus;
-import org.wal4j.StatusRecord;
 import org.wal4j.event.EntryApplied;
 import org.wal4j.event.EntryDeadLettered;
 import org.wal4j.event.EntryExpired;
 import org.wal4j.event.EntryRetried;
+import org.wal4j.spi.StatusRecord;
 
 /**
  * Makes what happened to held entries true everywhere, in the one order that is safe: first the

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.io.IOException;
 import java.io.StringWriter;
 import org.wal4j.WalEntry;
+import org.wal4j.spi.Names;
 
 /**
  * Turns payload text into what every storage may frame as one line: exactly one well-formed JSON

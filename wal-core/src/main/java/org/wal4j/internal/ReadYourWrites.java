@@ -13,10 +13,11 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.wal4j.EntryOutcome;
-import org.wal4j.TrackedEntry;
 import org.wal4j.WalEntry;
-import org.wal4j.WalStorage;
 import org.wal4j.WalUnavailableException;
+import org.wal4j.spi.Names;
+import org.wal4j.spi.TrackedEntry;
+import org.wal4j.spi.WalStorage;
 
 /**
  * What a reader needs to see its own writes: waiting for an entry or a whole lane to be settled,
@@ -107,7 +108,7 @@ final class ReadYourWrites {
      */
     private Map<String, List<WalEntry>> laneEntries(String namespace, String key, String only, boolean boost,
                                                     Duration answerWithin) {
-        LaneKey lane = new LaneKey(Names.namespace(namespace), Names.optionalId("key", key));
+        LaneKey lane = new LaneKey(Names.requireNamespace(namespace), Names.requireOptionalId("key", key));
         long upto = storage.lastSeq();
         Map<String, List<WalEntry>> out = new LinkedHashMap<>();
         for (TargetWorker worker : workers.values()) {

@@ -13,7 +13,7 @@ import org.wal4j.ReplayRecord;
 import org.wal4j.UserContext;
 import org.wal4j.WalAction;
 import org.wal4j.WalEntry;
-import org.wal4j.WalStorage;
+import org.wal4j.spi.WalStorage;
 
 /**
  * Replay: the entries still in the log that match a {@link ReplayQuery}, read lazily with the

@@ -8,8 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wal4j.EntryStatus;
 import org.wal4j.WalEntry;
-import org.wal4j.WalStorage;
 import org.wal4j.WriteResult;
+import org.wal4j.spi.AppendChecks;
+import org.wal4j.spi.WalStorage;
 
 /**
  * What {@code start()} rebuilds from the log, in one sequential pass over every entry still held

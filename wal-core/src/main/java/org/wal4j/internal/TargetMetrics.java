@@ -1,6 +1,7 @@
 package org.wal4j.internal;
 
 import java.util.concurrent.atomic.AtomicLong;
+import org.wal4j.spi.LatencyHistogram;
 
 /**
  * Counters of one target, written by its worker and read by {@code stats()}.

@@ -18,12 +18,14 @@ import org.slf4j.LoggerFactory;
 import org.wal4j.BreakerSettings;
 import org.wal4j.BreakerState;
 import org.wal4j.EntryStatus;
-import org.wal4j.StatusRecord;
-import org.wal4j.SyncTarget;
 import org.wal4j.WalEntry;
 import org.wal4j.event.BreakerStateChanged;
 import org.wal4j.internal.OutcomeRecorder.Effect;
 import org.wal4j.internal.OutcomeRecorder.Kind;
+import org.wal4j.spi.AppendChecks;
+import org.wal4j.spi.StatusRecord;
+import org.wal4j.spi.SteppedClock;
+import org.wal4j.spi.SyncTarget;
 
 /**
  * The one thread that drains the log into one target. Everything the target's draining decides
@@ -440,7 +442,7 @@ final class TargetWorker {
             CompletableFuture<Void> saved = ctx.storage.saveCheckpoint(name, candidate);
             savedCheckpoint = candidate;
             if (wait) {
-                org.wal4j.WalStorage.await(saved);
+                org.wal4j.spi.WalStorage.await(saved);
             } else {
                 saved.whenComplete((ok, failure) -> {
                     if (failure != null) {

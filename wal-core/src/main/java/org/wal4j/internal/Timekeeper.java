@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.function.BooleanSupplier;
 import org.wal4j.Ticker;
+import org.wal4j.spi.SteppedClock;
 
 /**
  * The engine's only source of time and its only way of waiting for a point in time. It reads two

@@ -19,16 +19,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wal4j.AccessPolicy;
 import org.wal4j.AuditSink;
-import org.wal4j.CompactionResult;
 import org.wal4j.DeadLetter;
 import org.wal4j.DeadLetterFilter;
 import org.wal4j.EntryOutcome;
 import org.wal4j.ReplayQuery;
 import org.wal4j.ReplayRecord;
-import org.wal4j.StorageState;
-import org.wal4j.StorageStats;
-import org.wal4j.SyncTarget;
-import org.wal4j.TrackedEntry;
 import org.wal4j.TargetStats;
 import org.wal4j.Ticker;
 import org.wal4j.UserContext;
@@ -36,11 +31,16 @@ import org.wal4j.WalConfig;
 import org.wal4j.WalEntry;
 import org.wal4j.WalState;
 import org.wal4j.WalStats;
-import org.wal4j.WalStorage;
 import org.wal4j.WalUnavailableException;
 import org.wal4j.WriteResult;
 import org.wal4j.event.StorageFailed;
 import org.wal4j.event.WalListener;
+import org.wal4j.spi.CompactionResult;
+import org.wal4j.spi.StorageState;
+import org.wal4j.spi.StorageStats;
+import org.wal4j.spi.SyncTarget;
+import org.wal4j.spi.TrackedEntry;
+import org.wal4j.spi.WalStorage;
 
 /**
  * The machinery behind {@link org.wal4j.Wal}: its state, threads and parts. Not an API: use

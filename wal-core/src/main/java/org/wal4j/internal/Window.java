@@ -12,9 +12,10 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.wal4j.EntryStatus;
-import org.wal4j.TrackedEntry;
 import org.wal4j.WalEntry;
-import org.wal4j.WalStorage;
+import org.wal4j.spi.AppendChecks;
+import org.wal4j.spi.TrackedEntry;
+import org.wal4j.spi.WalStorage;
 
 /**
  * The part of a target's backlog its worker holds in memory: at most {@code maxEntries} entries

@@ -9,13 +9,14 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
-import org.wal4j.AppendResult;
 import org.wal4j.EntryStatus;
 import org.wal4j.UserContext;
 import org.wal4j.WalAction;
 import org.wal4j.WalEntry;
 import org.wal4j.WalUnavailableException;
 import org.wal4j.WriteResult;
+import org.wal4j.spi.AppendResult;
+import org.wal4j.spi.LatencyHistogram;
 
 /**
  * The way of a write, in the order that keeps every refusal ahead of the log: accepting? →

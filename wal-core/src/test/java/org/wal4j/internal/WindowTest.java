@@ -13,16 +13,15 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.wal4j.EntryStatus;
-import org.wal4j.InMemoryWalStorage;
-import org.wal4j.StatusRecord;
 import org.wal4j.WalEntry;
-import org.wal4j.WalStorage;
+import org.wal4j.spi.StatusRecord;
+import org.wal4j.testing.InMemoryWalStorage;
 
 /** The bounded window: frontier, lane cap, skipping when stuck, refills, checkpoint bound. */
 class WindowTest {
     private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
 
-    private final InMemoryWalStorage storage = WalStorage.inMemory();
+    private final InMemoryWalStorage storage = InMemoryWalStorage.create();
     private final LaneScheduler scheduler = new LaneScheduler();
     // 8 entries at most, 2 per lane (max(min(8, 2), 8 / 4))
     private final Window window = new Window("t", storage, scheduler, new EntryDeadlines(

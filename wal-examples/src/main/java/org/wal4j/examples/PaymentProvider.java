@@ -5,8 +5,8 @@ import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.wal4j.ApplyResult.FailureKind;
 import org.wal4j.WalEntry;
+import org.wal4j.spi.ApplyResult.FailureKind;
 
 /**
  * The saga example's payment provider: charges orders, except that it can be told to time out on

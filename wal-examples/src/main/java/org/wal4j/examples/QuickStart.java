@@ -14,11 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.h2.jdbcx.JdbcDataSource;
-import org.wal4j.StorageStats;
 import org.wal4j.Wal;
 import org.wal4j.WriteResult;
 import org.wal4j.jdbc.JdbcSyncTarget;
 import org.wal4j.jdbc.SqlStatementEntry;
+import org.wal4j.spi.StorageStats;
 import org.wal4j.storage.file.FileStorageConfig;
 import org.wal4j.storage.file.FileWalStorage;
 

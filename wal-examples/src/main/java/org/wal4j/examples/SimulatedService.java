@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.wal4j.ApplyResult;
-import org.wal4j.ApplyResult.FailureKind;
-import org.wal4j.SyncTarget;
-import org.wal4j.TargetHealth;
 import org.wal4j.WalEntry;
+import org.wal4j.spi.ApplyResult.FailureKind;
+import org.wal4j.spi.ApplyResult;
+import org.wal4j.spi.SyncTarget;
+import org.wal4j.spi.TargetHealth;
 
 /**
  * A remote service as a wal4j {@link SyncTarget}: a payment provider or an SMS gateway, simulated

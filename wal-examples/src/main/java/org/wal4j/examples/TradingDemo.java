@@ -14,9 +14,9 @@ import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.wal4j.DeadLetter;
 import org.wal4j.DeadLetterFilter;
-import org.wal4j.StorageStats;
 import org.wal4j.WalStats;
 import org.wal4j.examples.LedgerCheck.Ledger;
+import org.wal4j.spi.StorageStats;
 
 /**
  * The wal4j demo: a trading desk keeps opening and closing positions while its database goes

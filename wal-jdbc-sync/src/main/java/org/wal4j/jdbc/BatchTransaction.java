@@ -4,9 +4,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
-import org.wal4j.ApplyResult;
-import org.wal4j.ApplyResult.FailureKind;
 import org.wal4j.WalEntry;
+import org.wal4j.spi.ApplyResult.FailureKind;
+import org.wal4j.spi.ApplyResult;
 
 /**
  * Applies one batch in one transaction on one connection (auto-commit off):

@@ -12,13 +12,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.wal4j.ApplyResult;
-import org.wal4j.ApplyResult.FailureKind;
-import org.wal4j.SyncTarget;
-import org.wal4j.TargetHealth;
 import org.wal4j.WalConfig;
 import org.wal4j.WalEntry;
-import org.wal4j.internal.Names;
+import org.wal4j.spi.ApplyResult.FailureKind;
+import org.wal4j.spi.ApplyResult;
+import org.wal4j.spi.Names;
+import org.wal4j.spi.SyncTarget;
+import org.wal4j.spi.TargetHealth;
 
 /**
  * A {@link SyncTarget} that applies entries to a relational database over JDBC, each batch in
@@ -365,7 +365,7 @@ public final class JdbcSyncTarget implements SyncTarget {
      * decorators that learn their operations after the target was built.
      */
     void registerApplier(String operation, EntryApplier applier) {
-        appliers.put(Names.operation(operation), Objects.requireNonNull(applier, "applier must not be null"));
+        appliers.put(Names.requireOperation(operation), Objects.requireNonNull(applier, "applier must not be null"));
     }
 
     EntryApplier applierFor(String operation) {
@@ -502,7 +502,7 @@ public final class JdbcSyncTarget implements SyncTarget {
         private final Map<String, EntryApplier> appliers = new ConcurrentHashMap<>();
 
         private Builder(String name, DataSource dataSource) {
-            this.name = Names.target(name);
+            this.name = Names.requireTarget(name);
             this.dataSource = TransactionAwareDataSource.wrap(Objects.requireNonNull(dataSource,
                     "dataSource must not be null"));
         }
@@ -662,7 +662,7 @@ public final class JdbcSyncTarget implements SyncTarget {
          * including the built-in {@value SqlStatementEntry#OPERATION}.
          */
         public Builder applier(String operation, EntryApplier applier) {
-            appliers.put(Names.operation(operation), Objects.requireNonNull(applier, "applier must not be null"));
+            appliers.put(Names.requireOperation(operation), Objects.requireNonNull(applier, "applier must not be null"));
             return this;
         }
 

@@ -7,7 +7,7 @@ import org.wal4j.WalException;
  * schema, read its checkpoint, or commit a batch whose failure it cannot pin on one entry. The
  * message names the target, the table or batch, and the SQL error (SQLSTATE, vendor code,
  * message). Failures of single entries are not thrown; they are reported in the
- * {@link org.wal4j.ApplyResult}.
+ * {@link org.wal4j.spi.ApplyResult}.
  *
  * <p>Thread-safe once thrown: its state does not change (apart from suppressed exceptions, as for
  * any {@link Throwable}).

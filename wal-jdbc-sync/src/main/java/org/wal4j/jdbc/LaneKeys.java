@@ -3,7 +3,7 @@ package org.wal4j.jdbc;
 import java.lang.reflect.Method;
 import java.math.BigInteger;
 import java.util.UUID;
-import org.wal4j.internal.Names;
+import org.wal4j.spi.Names;
 
 /**
  * The lane key of a call: which parameter types may be one (those whose text is their value),
@@ -44,7 +44,7 @@ final class LaneKeys {
         }
         String text = value instanceof Enum ? ((Enum<?>) value).name() : value.toString();
         try {
-            return Names.optionalId("key", text);
+            return Names.requireOptionalId("key", text);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(display + ": lane key " + MethodNames.argument(method, index)
                     + " is not a valid key (" + e.getMessage() + "); " + consequence, e);

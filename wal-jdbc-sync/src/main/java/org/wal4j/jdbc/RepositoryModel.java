@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
-import org.wal4j.internal.Names;
+import org.wal4j.spi.Names;
 
 /**
  * What a wrapped DAO interface's methods are, decided once at wrap time from the annotations
@@ -172,10 +172,10 @@ final class RepositoryModel {
             LaneKeys.check(display, method, keyIndex);
         }
         String namespace = annotation != null && !annotation.namespace().isEmpty()
-                ? checked(display, () -> Names.namespace(annotation.namespace())) : defaultNamespace;
+                ? checked(display, () -> Names.requireNamespace(annotation.namespace())) : defaultNamespace;
         String operation = annotation != null && !annotation.operation().isEmpty() ? annotation.operation()
                 : MethodNames.operation(daoInterface, method);
-        checked(display, () -> Names.operation(operation));
+        checked(display, () -> Names.requireOperation(operation));
         List<String> targets = methodTargets(display, annotation, options);
         String resultTarget = targets.contains(options.primaryTarget()) ? options.primaryTarget() : targets.get(0);
         checkResultWait(display, method, options);

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import org.wal4j.internal.Names;
+import org.wal4j.spi.Names;
 
 /**
  * How {@link DurableRepository#wrap} builds a repository: which {@link JdbcSyncTarget}s apply
@@ -189,7 +189,7 @@ public final class RepositoryOptions {
          * target added.
          */
         public Builder primaryTarget(String target) {
-            this.primaryTarget = Names.target(target);
+            this.primaryTarget = Names.requireTarget(target);
             return this;
         }
 
@@ -198,7 +198,7 @@ public final class RepositoryOptions {
          * {@value Names#NAMESPACE_RULE}. Default: the DAO interface's simple name.
          */
         public Builder namespace(String namespace) {
-            this.namespace = Names.namespace(namespace);
+            this.namespace = Names.requireNamespace(namespace);
             return this;
         }
 

@@ -12,7 +12,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
-import org.wal4j.ApplyResult.FailureKind;
+import org.wal4j.spi.ApplyResult.FailureKind;
 
 /**
  * Decides whether a failed entry may succeed later ({@link FailureKind#RETRYABLE}: the sync

@@ -2,13 +2,13 @@ package org.wal4j.jdbc;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.wal4j.WalEntry;
-import org.wal4j.internal.Json;
 
 /**
  * An entry that is one SQL statement with typed parameters: operation {@value #OPERATION},
@@ -32,6 +32,8 @@ import org.wal4j.internal.Json;
 public final class SqlStatementEntry {
     /** The operation of SQL-statement entries. */
     public static final String OPERATION = "sql";
+    /** Reads payloads as trees only; thread-safe once configured, as Jackson documents. */
+    private static final ObjectMapper READER = new ObjectMapper();
 
     private final String sql;
     private final List<Object> parameters;
@@ -78,7 +80,7 @@ public final class SqlStatementEntry {
                     + entry.operation() + "', not '" + OPERATION + "'");
         }
         try {
-            JsonNode payload = Json.MAPPER.readTree(entry.payload());
+            JsonNode payload = READER.readTree(entry.payload());
             JsonNode sql = payload == null ? null : payload.get("sql");
             if (sql == null || !sql.isTextual() || sql.textValue().isBlank()) {
                 throw new IllegalArgumentException("payload must be an object with a non-blank string \"sql\"");

@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
-import org.wal4j.InMemoryWalStorage;
+import org.wal4j.testing.InMemoryWalStorage;
 import org.wal4j.Wal;
 import org.wal4j.WalConfig;
 

@@ -12,12 +12,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.wal4j.ApplyResult;
-import org.wal4j.TargetHealth;
 import org.wal4j.WalEntry;
 import org.wal4j.jdbc.testing.DatabaseEngine;
 import org.wal4j.jdbc.testing.Entries;
 import org.wal4j.jdbc.testing.TestDatabase;
+import org.wal4j.spi.ApplyResult;
+import org.wal4j.spi.TargetHealth;
 
 /**
  * The database stops and comes back on the same data directory and port: while it is down, a
@@ -63,7 +63,7 @@ abstract class DatabaseOutageContract {
                     statement.execute("SELECT COUNT(*) FROM item");
                 }
             });
-            assertEquals(org.wal4j.ApplyResult.FailureKind.RETRYABLE, SqlStateClassifier.ofDefaults().classify(broken),
+            assertEquals(org.wal4j.spi.ApplyResult.FailureKind.RETRYABLE, SqlStateClassifier.ofDefaults().classify(broken),
                     broken.toString());
         } finally {
             engine().start();

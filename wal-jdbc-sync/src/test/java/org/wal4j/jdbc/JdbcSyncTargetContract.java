@@ -29,14 +29,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.wal4j.ApplyResult;
-import org.wal4j.ApplyResult.FailureKind;
-import org.wal4j.TargetHealth;
 import org.wal4j.WalEntry;
 import org.wal4j.jdbc.testing.DatabaseEngine;
 import org.wal4j.jdbc.testing.Entries;
 import org.wal4j.jdbc.testing.StatementCountingDataSource;
 import org.wal4j.jdbc.testing.TestDatabase;
+import org.wal4j.spi.ApplyResult.FailureKind;
+import org.wal4j.spi.ApplyResult;
+import org.wal4j.spi.TargetHealth;
 
 /**
  * The behaviour of {@link JdbcSyncTarget} on a real database; one subclass per engine. Each

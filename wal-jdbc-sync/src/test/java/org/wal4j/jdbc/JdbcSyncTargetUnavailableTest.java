@@ -10,9 +10,9 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
-import org.wal4j.ApplyResult;
-import org.wal4j.TargetHealth;
 import org.wal4j.jdbc.testing.Entries;
+import org.wal4j.spi.ApplyResult;
+import org.wal4j.spi.TargetHealth;
 
 /** A target whose database cannot be reached, and the builder's validation. */
 class JdbcSyncTargetUnavailableTest {

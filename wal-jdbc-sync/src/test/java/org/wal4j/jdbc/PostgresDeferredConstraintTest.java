@@ -9,11 +9,11 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.wal4j.ApplyResult;
 import org.wal4j.WalEntry;
 import org.wal4j.jdbc.testing.Engines;
 import org.wal4j.jdbc.testing.Entries;
 import org.wal4j.jdbc.testing.TestDatabase;
+import org.wal4j.spi.ApplyResult;
 
 /**
  * A constraint checked at commit (PostgreSQL's {@code DEFERRABLE INITIALLY DEFERRED}; MariaDB and

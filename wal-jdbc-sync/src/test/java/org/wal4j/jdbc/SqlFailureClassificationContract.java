@@ -19,13 +19,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.wal4j.ApplyResult;
-import org.wal4j.ApplyResult.FailureKind;
 import org.wal4j.WalEntry;
 import org.wal4j.jdbc.testing.DatabaseEngine;
 import org.wal4j.jdbc.testing.Entries;
 import org.wal4j.jdbc.testing.RecordingDataSource;
 import org.wal4j.jdbc.testing.TestDatabase;
+import org.wal4j.spi.ApplyResult.FailureKind;
+import org.wal4j.spi.ApplyResult;
 
 /**
  * {@link SqlStateClassifier}'s defaults against errors a real database raises: a unique

@@ -9,10 +9,10 @@ import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLSyntaxErrorException;
 import java.sql.SQLTimeoutException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
-import org.wal4j.ApplyResult.FailureKind;
+import org.wal4j.spi.ApplyResult.FailureKind;
 
 class SqlStateClassifierTest {
     private final SqlStateClassifier defaults = SqlStateClassifier.ofDefaults();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -17,13 +18,12 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.wal4j.ApplyResult;
-import org.wal4j.ApplyResult.FailureKind;
 import org.wal4j.WalEntry;
-import org.wal4j.internal.Json;
 import org.wal4j.jdbc.testing.DatabaseEngine;
 import org.wal4j.jdbc.testing.Entries;
 import org.wal4j.jdbc.testing.TestDatabase;
+import org.wal4j.spi.ApplyResult.FailureKind;
+import org.wal4j.spi.ApplyResult;
 
 /**
  * A plain-JDBC DAO (it opens, commits and closes its own connections) replayed through
@@ -79,7 +79,7 @@ abstract class TransactionAwareDataSourceContract {
     }
 
     static long[] ids(WalEntry entry) {
-        JsonNode ids = entry.payloadAs(Json.MAPPER, JsonNode.class).get("ids");
+        JsonNode ids = entry.payloadAs(new ObjectMapper(), JsonNode.class).get("ids");
         long[] result = new long[ids.size()];
         for (int i = 0; i < result.length; i++) {
             result[i] = ids.get(i).longValue();

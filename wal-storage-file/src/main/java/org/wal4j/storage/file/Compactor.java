@@ -11,10 +11,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.wal4j.CompactionResult;
-import org.wal4j.StorageState;
 import org.wal4j.WalIOException;
-import org.wal4j.internal.StatusIndex;
+import org.wal4j.spi.CompactionResult;
+import org.wal4j.spi.StatusIndex;
+import org.wal4j.spi.StorageState;
 
 /**
  * Drops entries nobody needs any more from closed segments: {@code seq <= safePoint}, created

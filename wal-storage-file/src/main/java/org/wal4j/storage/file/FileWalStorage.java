@@ -19,27 +19,26 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
-import org.wal4j.AppendResult;
-import org.wal4j.CompactionResult;
 import org.wal4j.EntryStatus;
-import org.wal4j.StatusRecord;
-import org.wal4j.StorageState;
-import org.wal4j.StorageStats;
-import org.wal4j.TrackedEntry;
 import org.wal4j.WalEntry;
-
 import org.wal4j.WalIOException;
-import org.wal4j.WalStorage;
-import org.wal4j.internal.AppendChecks;
-import org.wal4j.internal.LatencyHistogram;
-import org.wal4j.internal.Names;
-import org.wal4j.internal.StatusIndex;
+import org.wal4j.spi.AppendChecks;
+import org.wal4j.spi.AppendResult;
+import org.wal4j.spi.CompactionResult;
+import org.wal4j.spi.LatencyHistogram;
+import org.wal4j.spi.Names;
+import org.wal4j.spi.StatusIndex;
+import org.wal4j.spi.StatusRecord;
+import org.wal4j.spi.StorageState;
+import org.wal4j.spi.StorageStats;
+import org.wal4j.spi.TrackedEntry;
+import org.wal4j.spi.WalStorage;
 
 /**
  * The write-ahead log on local disk: a directory of segment files of checksummed JSON lines
  * (format and commit rule on {@code LineCodec}, and in {@code docs/format.md}). Open with
  * {@link #open(FileStorageConfig)}; the semantics are those of {@link WalStorage}, the same as
- * {@link org.wal4j.InMemoryWalStorage}'s.
+ * {@code org.wal4j.testing.InMemoryWalStorage}'s.
  *
  * <h2>How it works</h2>
  * Appending threads validate and serialize their entries themselves, then queue the bytes for
@@ -272,7 +271,7 @@ public final class FileWalStorage implements WalStorage {
 
     @Override
     public CompletableFuture<Void> saveCheckpoint(String target, long seq) {
-        Names.target(target);
+        Names.requireTarget(target);
         writer.checkWritable();
         long last = writer.lastSeq();
         if (seq < 0 || seq > last) {

@@ -11,8 +11,8 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
 import org.wal4j.Lifecycle;
-import org.wal4j.StatusRecord;
 import org.wal4j.WalEntry;
+import org.wal4j.spi.StatusRecord;
 
 /**
  * Writes the lines of a segment file. Every line is one JSON object, readable with {@code jq}:

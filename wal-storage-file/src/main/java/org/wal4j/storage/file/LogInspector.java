@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -21,10 +21,10 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.wal4j.CorruptionPolicy;
 import org.wal4j.EntryStatus;
-import org.wal4j.TrackedEntry;
 import org.wal4j.WalEntry;
 import org.wal4j.WalIOException;
-import org.wal4j.internal.StatusIndex;
+import org.wal4j.spi.StatusIndex;
+import org.wal4j.spi.TrackedEntry;
 
 /**
  * A read-only snapshot of a log directory, safe to take while an application has the log open

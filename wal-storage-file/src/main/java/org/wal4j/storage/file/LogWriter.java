@@ -12,13 +12,13 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.wal4j.AppendResult;
-import org.wal4j.StorageState;
 import org.wal4j.SyncPolicy;
 import org.wal4j.WalDiskFullException;
 import org.wal4j.WalUnavailableException;
-import org.wal4j.internal.LatencyHistogram;
-import org.wal4j.internal.StatusIndex;
+import org.wal4j.spi.AppendResult;
+import org.wal4j.spi.LatencyHistogram;
+import org.wal4j.spi.StatusIndex;
+import org.wal4j.spi.StorageState;
 
 /**
  * Writes the log. Whoever holds the <em>writer role</em> takes whatever requests are queued,

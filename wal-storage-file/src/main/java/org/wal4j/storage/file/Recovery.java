@@ -12,9 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wal4j.CorruptionPolicy;
 import org.wal4j.EntryStatus;
-import org.wal4j.StatusRecord;
 import org.wal4j.WalCorruptionException;
-import org.wal4j.internal.StatusIndex;
+import org.wal4j.spi.StatusIndex;
+import org.wal4j.spi.StatusRecord;
 
 /**
  * Opens a log directory: removes leftover temp files, scans every segment in order verifying

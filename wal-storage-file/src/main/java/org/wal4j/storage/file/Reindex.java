@@ -1,7 +1,7 @@
 package org.wal4j.storage.file;
 
 import java.io.IOException;
-import org.wal4j.internal.StatusIndex;
+import org.wal4j.spi.StatusIndex;
 
 /**
  * Builds the reader's view of a rewritten segment file: its sparse index and end, and moves the

@@ -2,8 +2,8 @@ package org.wal4j.storage.file;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.wal4j.AppendResult;
 import org.wal4j.WalEntry;
+import org.wal4j.spi.AppendResult;
 
 /**
  * One call's work for the writer thread. Everything costly (validation, serialization, framing of

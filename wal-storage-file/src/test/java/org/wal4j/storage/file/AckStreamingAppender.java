@@ -10,9 +10,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.wal4j.AppendResult;
 import org.wal4j.SyncPolicy;
 import org.wal4j.WalEntry;
+import org.wal4j.spi.AppendResult;
 
 /**
  * The child process of the kill test (RELIABILITY row 6, {@link KillNineTest}): opens the log in a

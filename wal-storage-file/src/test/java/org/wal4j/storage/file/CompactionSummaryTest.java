@@ -11,10 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.wal4j.CompactionResult;
 import org.wal4j.EntryStatus;
-import org.wal4j.StatusRecord;
+import org.wal4j.spi.CompactionResult;
+import org.wal4j.spi.StatusRecord;
 import org.wal4j.storage.file.FaultInjectingFileSystem.Op;
+import org.wal4j.testing.TestEntries;
+import org.wal4j.testing.WalStorageContract;
 
 /**
  * Compaction skips closed segments its in-memory summary shows have nothing to drop, and reads a

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wal4j.WalEntry;
+import org.wal4j.testing.TestEntries;
 
 /** Many threads appending at once: gap-free increasing seqs, every entry back, forces grouped. */
 class ConcurrentAppendTest {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wal4j.CorruptionPolicy;
 import org.wal4j.WalCorruptionException;
+import org.wal4j.testing.TestEntries;
 
 /**
  * RELIABILITY row 3: a flipped bit in a segment that is not the torn tail. FAIL refuses to open

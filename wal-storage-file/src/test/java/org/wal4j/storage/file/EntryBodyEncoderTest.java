@@ -19,6 +19,7 @@ import org.wal4j.Backoff;
 import org.wal4j.Lifecycle;
 import org.wal4j.Priority;
 import org.wal4j.WalEntry;
+import org.wal4j.testing.TestEntries;
 
 /** The fast entry encoder writes exactly the bytes Jackson's generator writes, and refuses what would break its line. */
 class EntryBodyEncoderTest {

@@ -22,6 +22,7 @@ import org.wal4j.CorruptionPolicy;
 import org.wal4j.WalCorruptionException;
 import org.wal4j.WalEntry;
 import org.wal4j.storage.file.FaultInjectingFileSystem.CrashMode;
+import org.wal4j.testing.TestEntries;
 
 /**
  * RELIABILITY row 16: an operator's hands on real files ({@link HostileOperator}). For each action

@@ -2,7 +2,8 @@ package org.wal4j.storage.file;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
-import org.wal4j.WalStorage;
+import org.wal4j.spi.WalStorage;
+import org.wal4j.testing.WalStorageContract;
 
 /** The file log against the shared contract. */
 class FileWalStorageContractTest extends WalStorageContract {

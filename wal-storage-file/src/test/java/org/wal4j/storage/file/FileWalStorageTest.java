@@ -20,17 +20,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.wal4j.AppendResult;
-import org.wal4j.CompactionResult;
 import org.wal4j.EntryStatus;
-import org.wal4j.StatusRecord;
 import org.wal4j.SyncPolicy;
-import org.wal4j.TrackedEntry;
 import org.wal4j.WalCorruptionException;
 import org.wal4j.WalEntry;
 import org.wal4j.WalLockedException;
 import org.wal4j.WalUnavailableException;
+import org.wal4j.spi.AppendResult;
+import org.wal4j.spi.CompactionResult;
+import org.wal4j.spi.StatusRecord;
+import org.wal4j.spi.TrackedEntry;
 import org.wal4j.testing.ManualClock;
+import org.wal4j.testing.TestEntries;
+import org.wal4j.testing.WalStorageContract;
 
 /** Behaviour of the file log beyond the shared contract: format, segments, policies, lock. */
 class FileWalStorageTest {
@@ -184,7 +186,7 @@ class FileWalStorageTest {
         WalUnavailableException e = assertThrows(WalUnavailableException.class,
                 () -> log.append(TestEntries.entry(1)));
         assertEquals("The log in " + dir + " is closed", e.getMessage());
-        assertEquals(org.wal4j.StorageState.CLOSED, log.stats().state());
+        assertEquals(org.wal4j.spi.StorageState.CLOSED, log.stats().state());
     }
 
     @Test

@@ -17,13 +17,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.wal4j.CompactionResult;
 import org.wal4j.EntryStatus;
-import org.wal4j.StatusRecord;
-import org.wal4j.StorageState;
 import org.wal4j.WalEntry;
 import org.wal4j.WalIOException;
+import org.wal4j.spi.CompactionResult;
+import org.wal4j.spi.StatusRecord;
+import org.wal4j.spi.StorageState;
 import org.wal4j.storage.file.FaultInjectingFileSystem.Op;
+import org.wal4j.testing.TestEntries;
 
 /**
  * RELIABILITY row 17: the disk 100 % full, then compaction. Segments in which nothing is left are

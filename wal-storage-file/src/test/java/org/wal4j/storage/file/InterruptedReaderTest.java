@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.wal4j.testing.TestEntries;
 import org.wal4j.WalEntry;
 import org.wal4j.WalIOException;
 

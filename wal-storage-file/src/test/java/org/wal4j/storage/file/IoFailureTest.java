@@ -16,14 +16,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.wal4j.EntryStatus;
-import org.wal4j.StatusRecord;
-import org.wal4j.StorageState;
 import org.wal4j.SyncPolicy;
 import org.wal4j.WalDiskFullException;
 import org.wal4j.WalEntry;
 import org.wal4j.WalIOException;
 import org.wal4j.WalUnavailableException;
+import org.wal4j.spi.StatusRecord;
+import org.wal4j.spi.StorageState;
 import org.wal4j.storage.file.FaultInjectingFileSystem.Op;
+import org.wal4j.testing.TestEntries;
 
 /**
  * RELIABILITY rows 7 and 8: each write, force, create, open, rename and directory fsync failing

@@ -26,6 +26,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wal4j.WalEntry;
+import org.wal4j.testing.TestEntries;
 
 /**
  * RELIABILITY row 6: a child JVM ({@link AckStreamingAppender}) appends from several threads with

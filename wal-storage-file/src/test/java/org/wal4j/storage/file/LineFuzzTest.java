@@ -22,6 +22,7 @@ import org.wal4j.WalEntry;
 import org.wal4j.storage.file.LineMutations.Kind;
 import org.wal4j.storage.file.LineOracle.Outcome;
 import org.wal4j.storage.file.LineOracle.Sample;
+import org.wal4j.testing.TestEntries;
 
 /**
  * RELIABILITY row 10, at the line level: every kind of line the writer writes, damaged by every

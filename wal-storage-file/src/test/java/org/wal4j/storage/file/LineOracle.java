@@ -11,9 +11,10 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.zip.CRC32C;
-import org.wal4j.StatusRecord;
 import org.wal4j.WalCorruptionException;
 import org.wal4j.WalEntry;
+import org.wal4j.spi.StatusRecord;
+import org.wal4j.testing.TestEntries;
 
 /**
  * Reads bytes that stand where one line of a segment was, the way the log reads a segment

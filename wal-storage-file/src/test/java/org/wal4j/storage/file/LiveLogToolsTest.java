@@ -17,8 +17,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wal4j.EntryStatus;
-import org.wal4j.StatusRecord;
 import org.wal4j.WalEntry;
+import org.wal4j.spi.StatusRecord;
+import org.wal4j.testing.TestEntries;
 
 /**
  * RELIABILITY row 20: {@code verify}, {@code status} and {@code dump} (the {@link LogVerifier} and

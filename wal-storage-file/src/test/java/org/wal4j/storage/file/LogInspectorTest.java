@@ -18,9 +18,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wal4j.EntryStatus;
-import org.wal4j.StatusRecord;
 import org.wal4j.WalCorruptionException;
 import org.wal4j.WalEntry;
+import org.wal4j.spi.StatusRecord;
+import org.wal4j.testing.TestEntries;
 
 class LogInspectorTest {
     @TempDir

@@ -18,9 +18,9 @@ import net.jqwik.api.state.Action;
 import net.jqwik.api.state.ActionChain;
 import net.jqwik.api.state.Transformer;
 import org.wal4j.EntryStatus;
-import org.wal4j.StatusRecord;
-import org.wal4j.TrackedEntry;
 import org.wal4j.WalEntry;
+import org.wal4j.spi.StatusRecord;
+import org.wal4j.spi.TrackedEntry;
 import org.wal4j.storage.file.FaultInjectingFileSystem.CrashMode;
 
 /**

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wal4j.WalEntry;
+import org.wal4j.testing.TestEntries;
 
 /**
  * RELIABILITY row 21: a log of thousands of 1 KiB segments. The read-only tools and recovery must

@@ -10,16 +10,17 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.wal4j.AppendResult;
-import org.wal4j.CompactionResult;
 import org.wal4j.EntryStatus;
-import org.wal4j.InMemoryWalStorage;
-import org.wal4j.StatusRecord;
-import org.wal4j.TrackedEntry;
 import org.wal4j.WalEntry;
 import org.wal4j.WalException;
-import org.wal4j.WalStorage;
+import org.wal4j.spi.AppendResult;
+import org.wal4j.spi.CompactionResult;
+import org.wal4j.spi.StatusRecord;
+import org.wal4j.spi.TrackedEntry;
+import org.wal4j.spi.WalStorage;
 import org.wal4j.storage.file.FaultInjectingFileSystem.CrashMode;
+import org.wal4j.testing.InMemoryWalStorage;
+import org.wal4j.testing.TestEntries;
 
 /**
  * A file log on a {@link FaultInjectingFileSystem} next to its model, for the stateful test of
@@ -63,7 +64,7 @@ final class ModelledLog implements AutoCloseable {
     final FileStorageConfig config;
     final Stats stats;
     FileWalStorage log;
-    InMemoryWalStorage model = WalStorage.inMemory();
+    InMemoryWalStorage model = InMemoryWalStorage.create();
     private final List<Op> ops = new ArrayList<>();
     /** {@code ops[0, forced)} are on disk whatever happens. */
     private int forced;
@@ -309,7 +310,7 @@ final class ModelledLog implements AutoCloseable {
     }
 
     private static InMemoryWalStorage replay(List<Op> ops) {
-        InMemoryWalStorage m = WalStorage.inMemory();
+        InMemoryWalStorage m = InMemoryWalStorage.create();
         for (Op op : ops) {
             if (op instanceof Append a) {
                 m.append(a.entries());

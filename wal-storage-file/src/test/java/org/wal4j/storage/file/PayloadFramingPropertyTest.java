@@ -42,6 +42,7 @@ import org.junit.jupiter.api.Test;
 import org.wal4j.SyncPolicy;
 import org.wal4j.WalCorruptionException;
 import org.wal4j.WalEntry;
+import org.wal4j.testing.TestEntries;
 
 /**
  * RELIABILITY row 15 (issue 10, item 2): payloads written through a user's serializer, with every

@@ -17,11 +17,12 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wal4j.EntryStatus;
-import org.wal4j.StatusRecord;
 import org.wal4j.WalEntry;
 import org.wal4j.WalException;
+import org.wal4j.spi.StatusRecord;
 import org.wal4j.storage.file.FaultInjectingFileSystem.CrashMode;
 import org.wal4j.storage.file.FaultInjectingFileSystem.Op;
+import org.wal4j.testing.TestEntries;
 
 /**
  * RELIABILITY rows 4 and 5: a scripted workload (appends across rotations, status records, a

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wal4j.WalLockedException;
+import org.wal4j.testing.TestEntries;
 
 /**
  * RELIABILITY row 14: POSIX record locks belong to the process and die with the close of any of

@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import org.wal4j.SyncPolicy;
 import org.wal4j.WalEntry;
+import org.wal4j.testing.TestEntries;
 
 /**
  * A rough, one-off measurement (not a test, not JMH): durable appends per second from 1 and 64

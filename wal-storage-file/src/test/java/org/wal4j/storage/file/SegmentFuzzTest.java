@@ -24,12 +24,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wal4j.CorruptionPolicy;
 import org.wal4j.EntryStatus;
-import org.wal4j.StatusRecord;
 import org.wal4j.WalCorruptionException;
 import org.wal4j.WalEntry;
+import org.wal4j.spi.StatusRecord;
 import org.wal4j.storage.file.LineMutations.Kind;
 import org.wal4j.storage.file.LineOracle.Outcome;
 import org.wal4j.storage.file.LineOracle.Sample;
+import org.wal4j.testing.TestEntries;
+import org.wal4j.testing.WalStorageContract;
 
 /**
  * RELIABILITY row 10, through a full open: a line of a small log is replaced by a mutated one

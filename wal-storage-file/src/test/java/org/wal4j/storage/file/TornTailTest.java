@@ -14,8 +14,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wal4j.EntryStatus;
-import org.wal4j.StatusRecord;
 import org.wal4j.WalEntry;
+import org.wal4j.spi.StatusRecord;
+import org.wal4j.testing.TestEntries;
+import org.wal4j.testing.WalStorageContract;
 
 /**
  * RELIABILITY rows 1 and 2: the last segment cut at every byte offset of its last records, and

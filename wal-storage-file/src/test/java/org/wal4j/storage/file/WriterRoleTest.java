@@ -22,10 +22,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.wal4j.AppendResult;
-import org.wal4j.StorageState;
 import org.wal4j.SyncPolicy;
 import org.wal4j.WalEntry;
+import org.wal4j.spi.AppendResult;
+import org.wal4j.spi.StorageState;
+import org.wal4j.testing.TestEntries;
 
 /**
  * Who writes: a blocking append on an idle log writes and forces on the calling thread; an

@@ -1,0 +1,106 @@
+package org.wal4j.spi;
+
+import java.util.regex.Pattern;
+
+/**
+ * Validation of the names that end up in the log and in file names: namespaces, target names,
+ * operations, keys. {@code WalEntry} and the {@code Wal} builder apply these rules already; a
+ * storage or a target that takes a name from elsewhere (a configuration, an annotation, a status
+ * record it reads back) checks it here, so that every module refuses the same names with the
+ * same message. Every message names the field, the rule and the offending value.
+ *
+ * <p>Thread-safe: stateless.
+ */
+public final class Names {
+    /** Namespaces: {@value #NAMESPACE_RULE}. */
+    public static final String NAMESPACE_RULE = "[A-Za-z0-9._-]{1,128}";
+    /** Target names: {@value #TARGET_RULE}. */
+    public static final String TARGET_RULE = "[A-Za-z0-9._-]{1,64}";
+    /** Longest operation name, in characters. */
+    public static final int MAX_OPERATION_LENGTH = 256;
+    /** Longest key, idempotency key, correlation id, tenant id or user id, in characters. */
+    public static final int MAX_ID_LENGTH = 512;
+
+    private static final Pattern NAMESPACE = Pattern.compile(NAMESPACE_RULE);
+    private static final Pattern TARGET = Pattern.compile(TARGET_RULE);
+
+    private Names() {
+    }
+
+    /**
+     * @return {@code namespace} if it matches {@value #NAMESPACE_RULE}
+     * @throws IllegalArgumentException if it is null or does not match
+     */
+    public static String requireNamespace(String namespace) {
+        if (namespace == null) {
+            throw new IllegalArgumentException("namespace must not be null");
+        }
+        if (!NAMESPACE.matcher(namespace).matches()) {
+            throw new IllegalArgumentException("namespace must match " + NAMESPACE_RULE + " but was '"
+                    + abbreviate(namespace) + "'");
+        }
+        return namespace;
+    }
+
+    /**
+     * @return {@code target} if it matches {@value #TARGET_RULE}
+     * @throws IllegalArgumentException if it is null or does not match
+     */
+    public static String requireTarget(String target) {
+        if (target == null) {
+            throw new IllegalArgumentException("target name must not be null");
+        }
+        if (!TARGET.matcher(target).matches()) {
+            throw new IllegalArgumentException("target name must match " + TARGET_RULE + " but was '"
+                    + abbreviate(target) + "'");
+        }
+        return target;
+    }
+
+    /**
+     * @return {@code operation} if it has 1 to {@value #MAX_OPERATION_LENGTH} characters and no
+     *         control characters
+     * @throws IllegalArgumentException otherwise
+     */
+    public static String requireOperation(String operation) {
+        return text("operation", operation, MAX_OPERATION_LENGTH, true);
+    }
+
+    /**
+     * @return {@code value}, an optional identifier, if it is null or has 1 to
+     *         {@value #MAX_ID_LENGTH} characters and no control characters
+     * @throws IllegalArgumentException otherwise, naming {@code field}
+     */
+    public static String requireOptionalId(String field, String value) {
+        return value == null ? null : text(field, value, MAX_ID_LENGTH, true);
+    }
+
+    private static String text(String field, String value, int maxLength, boolean required) {
+        if (value == null) {
+            if (required) {
+                throw new IllegalArgumentException(field + " must not be null");
+            }
+            return null;
+        }
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException(field + " must not be empty");
+        }
+        if (value.length() > maxLength) {
+            throw new IllegalArgumentException(field + " must be at most " + maxLength
+                    + " characters but was " + value.length() + " characters: '" + abbreviate(value) + "'");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (Character.isISOControl(value.charAt(i))) {
+                throw new IllegalArgumentException(field + " must not contain control characters but has U+"
+                        + String.format("%04X", (int) value.charAt(i)) + " at index " + i + ": '"
+                        + abbreviate(value) + "'");
+            }
+        }
+        return value;
+    }
+
+    /** The first 64 characters of a value, for messages about values that may be huge. */
+    public static String abbreviate(String value) {
+        return value.length() <= 64 ? value : value.substring(0, 61) + "...";
+    }
+}

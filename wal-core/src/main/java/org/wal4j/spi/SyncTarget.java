@@ -1,0 +1,52 @@
+package org.wal4j.spi;
+
+import java.util.List;
+import org.wal4j.WalConfig;
+import org.wal4j.WalEntry;
+
+/**
+ * Where entries are applied: a database, a replica, a remote service. The SPI the sync engine
+ * drives, one worker per target.
+ *
+ * <h2>Contract of {@link #apply(List)}</h2>
+ * <ul>
+ *   <li>The batch holds entries in sequence order; entries of the same (namespace, key) lane
+ *       appear in their write order. Apply them in that order.</li>
+ *   <li>Stop at the first entry that fails: nothing after it may be applied. Report it with
+ *       {@link ApplyResult#failed}; say whether the entries before it stayed applied (a target
+ *       that applies entries one by one) or were rolled back with it (a transactional target).</li>
+ *   <li>An entry may arrive more than once (after a crash, a lost status record, a requeue or a
+ *       replay). A target that wants an exactly-once effect records each entry's
+ *       {@link WalEntry#idempotencyKey()} in the same transaction as its effect and skips keys it
+ *       has already seen, reporting them as applied.</li>
+ *   <li>Throwing is allowed and means "the whole batch failed, retryable, nothing applied": the
+ *       engine then splits the batch to find the entry at fault.</li>
+ * </ul>
+ *
+ * <p>Called from one worker thread at a time; {@link #probe()} may be called from another.
+ */
+public interface SyncTarget {
+
+    /**
+     * Applies {@code batch} in order.
+     *
+     * @param batch one or more entries, never empty
+     * @return one outcome per entry; {@link ApplyResult#applied(int)} when all were applied
+     */
+    ApplyResult apply(List<WalEntry> batch);
+
+    /**
+     * Called once by the {@code Wal} this target is added to, when the {@code Wal} is built and
+     * before any {@link #apply} or {@link #probe}, with the {@code Wal}'s configuration. A
+     * target that keeps something as long as the log keeps entries (a JDBC target's applied
+     * idempotency keys) follows {@link WalConfig#retention()} unless told otherwise. The default
+     * does nothing.
+     */
+    default void attach(WalConfig walConfig) {
+    }
+
+    /** A cheap health check (for example {@code SELECT 1}); the default does not know. */
+    default TargetHealth probe() {
+        return TargetHealth.unknown();
+    }
+}
