@@ -48,11 +48,15 @@ final class FileSetCheck {
     }
 
     /**
-     * The outcome: the segments to scan in order, the manifest's line for each (null for a log of
-     * format version 1), the highest seq the log is known to have issued, and the problems.
+     * The outcome: the segments to scan in order, the manifest's line for each (empty for a log of
+     * format version 1), the highest seq the log is known to have issued, the problems, and the
+     * manifest as read (null if there was none, or none readable), which the next update continues.
      */
     record Result(List<SegmentFile.Id> segments, Map<SegmentFile.Id, Manifest.Listed> listed, long seqFloor,
-                  List<Problem> problems, List<Path> deleted, boolean hadManifest) {
+                  List<Problem> problems, List<Path> deleted, ManifestFile.Stored manifest) {
+        boolean hadManifest() {
+            return manifest != null;
+        }
     }
 
     /** What the first lines of a regular segment-named file show. */
@@ -100,14 +104,15 @@ final class FileSetCheck {
     private Result check() throws IOException {
         // the manifest before the listing: a read-only check beside a running log then sees at most
         // segments created after the manifest it read (unlisted, after the active one), never one missing
-        Manifest.Content manifest;
+        ManifestFile.Stored stored;
         try {
-            manifest = Manifest.read(fs, dir);
+            stored = Manifest.read(fs, dir);
         } catch (WalCorruptionException e) {
             problem(Manifest.path(dir), e.getMessage().substring(e.getMessage().indexOf(": ") + 2),
                     "read the segment files as a log without a manifest");
-            manifest = null;
+            stored = null;
         }
+        Manifest.Content manifest = stored == null ? null : stored.content();
         if (manifest != null && !manifest.segments().isEmpty()) {
             activeName = manifest.segments().get(manifest.segments().size() - 1).name();
         }
@@ -142,7 +147,7 @@ final class FileSetCheck {
             ids.add(SegmentFile.idOf(p.path.getFileName().toString()));
         }
         ids.sort(null);
-        return new Result(ids, manifest == null ? Map.of() : listed, seqFloor, problems, deleted, manifest != null);
+        return new Result(ids, manifest == null ? Map.of() : listed, seqFloor, problems, deleted, stored);
     }
 
     /** A directory, fifo or symbolic link under a segment's name; returns the probe of a materialized copy. */
