@@ -128,6 +128,13 @@ final class ManifestFile {
             whole.put(line).clear();
             ActiveSegment.writeFully(ch, whole, 0);
             ch.force();
+        } catch (IOException | RuntimeException e) {
+            try {
+                fs.delete(temp); // a full disk: give back what the temp file took
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
         }
         fs.rename(temp, Manifest.path(dir));
         // from here on the file under the name is the new one, whatever the directory force does
