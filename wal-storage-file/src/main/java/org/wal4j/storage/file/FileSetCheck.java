@@ -36,6 +36,8 @@ import org.wal4j.WalCorruptionException;
 final class FileSetCheck {
     private static final Logger LOG = LoggerFactory.getLogger(FileSetCheck.class);
     static final String SET_ASIDE_SUFFIX = ".quarantine";
+    /** The first read of a listed segment: its header line, with room to spare. */
+    private static final int HEADER_READ = 4096;
 
     enum Mode { REPORT, FAIL, QUARANTINE }
 
@@ -59,7 +61,10 @@ final class FileSetCheck {
         }
     }
 
-    /** What the first lines of a regular segment-named file show. */
+    /**
+     * What the lines of a regular segment-named file show; line counts and the highest entry seq are
+     * -1 for a genuine listed segment, whose lines were not read ({@link #probe}).
+     */
     private record Probe(Path path, long size, SegmentFile.Id headerId, Instant createdAt, int version,
                          long entryLines, long otherLines, long maxEntrySeq) {
         boolean headerOk() {
@@ -116,6 +121,10 @@ final class FileSetCheck {
         if (manifest != null && !manifest.segments().isEmpty()) {
             activeName = manifest.segments().get(manifest.segments().size() - 1).name();
         }
+        Map<String, Manifest.Listed> byName = new HashMap<>();
+        if (manifest != null) {
+            manifest.segments().forEach(l -> byName.put(l.name(), l));
+        }
         Map<String, Probe> regular = new TreeMap<>();
         for (Path p : fs.listAll(dir)) {
             String name = p.getFileName().toString();
@@ -124,7 +133,7 @@ final class FileSetCheck {
             }
             WalFileSystem.EntryKind kind = fs.kindOf(p);
             if (kind == WalFileSystem.EntryKind.REGULAR) {
-                regular.put(name, probe(p));
+                regular.put(name, probe(p, byName.get(name)));
             } else if (kind != WalFileSystem.EntryKind.MISSING) {
                 Probe materialized = notRegular(p, kind);
                 if (materialized != null) {
@@ -159,7 +168,7 @@ final class FileSetCheck {
             boolean dangling = !Files.exists(p);
             what += " to " + to + (dangling ? ", which does not exist (dangling)" : "");
             if (!dangling && Files.isRegularFile(p)) {
-                target = probe(p);
+                target = probe(p, null);
             }
         }
         what += ", not the regular segment file the log wrote";
@@ -173,7 +182,7 @@ final class FileSetCheck {
                 copy.close();
             }
             problem(p, what, "replaced the link by a copy of its target");
-            return probe(p);
+            return probe(p, null);
         }
         lostActive(p, what);
         setAside(p, what, target == null ? -1 : target.maxEntrySeq);
@@ -319,7 +328,7 @@ final class FileSetCheck {
                         occupant.maxEntrySeq);
             }
             fs.rename(e.getKey(), home);
-            regular.put(e.getValue(), probe(home));
+            regular.put(e.getValue(), probe(home, null));
         }
         fs.syncDirectory(dir);
     }
@@ -361,11 +370,18 @@ final class FileSetCheck {
         }
     }
 
-    /** Reads a regular segment-named file: its header, and how many valid lines of each kind it holds. */
-    private Probe probe(Path path) throws IOException {
+    /**
+     * Reads a regular segment-named file: its header, and how many valid lines of each kind it holds.
+     * A file whose header is the one {@code listed} names (the manifest's segment under its own name)
+     * is read no further: recovery's scan reads its lines next, and nothing here needs their count.
+     * So an open reads each genuine segment once, not twice.
+     */
+    private Probe probe(Path path, Manifest.Listed listed) throws IOException {
         try (WalFileChannel ch = fs.open(path, WalFileSystem.OpenMode.READ)) {
             long size = ch.size();
-            LineReader r = new LineReader(ch, 0, size, (int) Math.min(1 << 16, size + 1), LogReader.maxLine());
+            // a listed segment is likely read only as far as its header: a small first read
+            int buffer = listed != null ? HEADER_READ : 1 << 16;
+            LineReader r = new LineReader(ch, 0, size, (int) Math.min(buffer, size + 1), LogReader.maxLine());
             SegmentFile.Id headerId = null;
             Instant createdAt = null;
             int version = 0;
@@ -384,6 +400,9 @@ final class FileSetCheck {
                         createdAt = scanner.time(); // first: an unreadable time leaves the header invalid
                         headerId = new SegmentFile.Id(scanner.firstSeq, scanner.part);
                         version = scanner.version;
+                        if (listed != null && headerId.equals(listed.id()) && createdAt.equals(listed.createdAt())) {
+                            return new Probe(path, size, headerId, createdAt, version, -1, -1, -1);
+                        }
                     } else if (scanner.type == LineScanner.ENTRY) {
                         entries++;
                         maxSeq = Math.max(maxSeq, scanner.seq);
