@@ -89,6 +89,8 @@ final class FileSetCheck {
     private final List<Path> deleted = new ArrayList<>();
     private final LineScanner scanner = new LineScanner();
     private long seqFloor;
+    /** The manifest as re-read by {@link #rotatedSinceRead}, once; null until then. */
+    private Manifest.Content manifestNow;
     /** The manifest's active segment, or null: losing it is never repaired (see {@link #lostActive}). */
     private String activeName;
 
@@ -266,8 +268,11 @@ final class FileSetCheck {
             if (genuine.containsKey(name) || restores.containsKey(p)) {
                 continue;
             }
-            regular.remove(name);
             boolean afterActive = active == null || SegmentFile.idOf(name).compareTo(active.id()) > 0;
+            if (afterActive && rotatedSinceRead(p)) {
+                continue; // scanned as the segment the log's manifest now lists
+            }
+            regular.remove(name);
             if (afterActive && p.entryLines == 0 && p.otherLines == 0 && (!p.headerOk() || p.nameMatches())) {
                 // a rotation that did not finish: created, but the manifest naming it never reached the disk
                 if (mode != Mode.REPORT) {
@@ -290,6 +295,30 @@ final class FileSetCheck {
                         "kept as it is; seqs up to " + manifest.lastSeq() + " are not issued again");
             }
         }
+    }
+
+    /**
+     * A read-only view of a live log reads the manifest before it lists the directory; a rotation in
+     * between creates a segment (and may append to it) that the manifest read does not list yet. It
+     * is the log's own if the manifest as it is now, read after the file was probed, lists it with
+     * its header: every rotation lists a segment before a line goes into it. Only for a read-only
+     * view: under the directory lock nothing rotates.
+     */
+    private boolean rotatedSinceRead(Probe p) throws IOException {
+        if (!(fs instanceof SnapshotFileSystem)) {
+            return false;
+        }
+        if (manifestNow == null) {
+            ManifestFile.Stored now;
+            try {
+                now = ManifestFile.read(WalFileSystem.real(), dir);
+            } catch (WalCorruptionException e) {
+                now = null;
+            }
+            manifestNow = now == null ? new Manifest.Content(0, List.of()) : now.content();
+        }
+        String name = p.path.getFileName().toString();
+        return manifestNow.segments().stream().anyMatch(l -> l.name().equals(name) && isGenuine(p, l));
     }
 
     private static boolean hasGenuineCopy(Map<String, Probe> regular, Manifest.Listed l) {
