@@ -32,7 +32,8 @@ import org.wal4j.spi.StorageState;
  * first and writes after (RELIABILITY row 17):
  * <ol>
  *   <li><b>Free</b>: every segment in which nothing is left is deleted (directory fsync), by
- *       ascending seq, without writing a byte, unless one of its status records is droppable only
+ *       ascending seq, without writing a byte that needs space (the manifest marks each one first
+ *       by overwriting a slot of its file in place, {@link ManifestFile}), unless one of its status records is droppable only
  *       because its entry goes with a segment of step 2 (deleting it first could leave that entry
  *       without the records that finished it, should the rewrite fail).</li>
  *   <li><b>Rewrite</b>: the other affected segments, by ascending seq, each written to a temp file

@@ -36,6 +36,8 @@ import org.wal4j.WalCorruptionException;
 final class FileSetCheck {
     private static final Logger LOG = LoggerFactory.getLogger(FileSetCheck.class);
     static final String SET_ASIDE_SUFFIX = ".quarantine";
+    /** The first read of a listed segment: its header line, with room to spare. */
+    private static final int HEADER_READ = 4096;
 
     enum Mode { REPORT, FAIL, QUARANTINE }
 
@@ -48,14 +50,21 @@ final class FileSetCheck {
     }
 
     /**
-     * The outcome: the segments to scan in order, the manifest's line for each (null for a log of
-     * format version 1), the highest seq the log is known to have issued, and the problems.
+     * The outcome: the segments to scan in order, the manifest's line for each (empty for a log of
+     * format version 1), the highest seq the log is known to have issued, the problems, and the
+     * manifest as read (null if there was none, or none readable), which the next update continues.
      */
     record Result(List<SegmentFile.Id> segments, Map<SegmentFile.Id, Manifest.Listed> listed, long seqFloor,
-                  List<Problem> problems, List<Path> deleted, boolean hadManifest) {
+                  List<Problem> problems, List<Path> deleted, ManifestFile.Stored manifest) {
+        boolean hadManifest() {
+            return manifest != null;
+        }
     }
 
-    /** What the first lines of a regular segment-named file show. */
+    /**
+     * What the lines of a regular segment-named file show; line counts and the highest entry seq are
+     * -1 for a genuine listed segment, whose lines were not read ({@link #probe}).
+     */
     private record Probe(Path path, long size, SegmentFile.Id headerId, Instant createdAt, int version,
                          long entryLines, long otherLines, long maxEntrySeq) {
         boolean headerOk() {
@@ -80,6 +89,8 @@ final class FileSetCheck {
     private final List<Path> deleted = new ArrayList<>();
     private final LineScanner scanner = new LineScanner();
     private long seqFloor;
+    /** The manifest as re-read by {@link #rotatedSinceRead}, once; null until then. */
+    private Manifest.Content manifestNow;
     /** The manifest's active segment, or null: losing it is never repaired (see {@link #lostActive}). */
     private String activeName;
 
@@ -100,16 +111,21 @@ final class FileSetCheck {
     private Result check() throws IOException {
         // the manifest before the listing: a read-only check beside a running log then sees at most
         // segments created after the manifest it read (unlisted, after the active one), never one missing
-        Manifest.Content manifest;
+        ManifestFile.Stored stored;
         try {
-            manifest = Manifest.read(fs, dir);
+            stored = Manifest.read(fs, dir);
         } catch (WalCorruptionException e) {
             problem(Manifest.path(dir), e.getMessage().substring(e.getMessage().indexOf(": ") + 2),
                     "read the segment files as a log without a manifest");
-            manifest = null;
+            stored = null;
         }
+        Manifest.Content manifest = stored == null ? null : stored.content();
         if (manifest != null && !manifest.segments().isEmpty()) {
             activeName = manifest.segments().get(manifest.segments().size() - 1).name();
+        }
+        Map<String, Manifest.Listed> byName = new HashMap<>();
+        if (manifest != null) {
+            manifest.segments().forEach(l -> byName.put(l.name(), l));
         }
         Map<String, Probe> regular = new TreeMap<>();
         for (Path p : fs.listAll(dir)) {
@@ -119,7 +135,7 @@ final class FileSetCheck {
             }
             WalFileSystem.EntryKind kind = fs.kindOf(p);
             if (kind == WalFileSystem.EntryKind.REGULAR) {
-                regular.put(name, probe(p));
+                regular.put(name, probe(p, byName.get(name)));
             } else if (kind != WalFileSystem.EntryKind.MISSING) {
                 Probe materialized = notRegular(p, kind);
                 if (materialized != null) {
@@ -142,7 +158,7 @@ final class FileSetCheck {
             ids.add(SegmentFile.idOf(p.path.getFileName().toString()));
         }
         ids.sort(null);
-        return new Result(ids, manifest == null ? Map.of() : listed, seqFloor, problems, deleted, manifest != null);
+        return new Result(ids, manifest == null ? Map.of() : listed, seqFloor, problems, deleted, stored);
     }
 
     /** A directory, fifo or symbolic link under a segment's name; returns the probe of a materialized copy. */
@@ -154,7 +170,7 @@ final class FileSetCheck {
             boolean dangling = !Files.exists(p);
             what += " to " + to + (dangling ? ", which does not exist (dangling)" : "");
             if (!dangling && Files.isRegularFile(p)) {
-                target = probe(p);
+                target = probe(p, null);
             }
         }
         what += ", not the regular segment file the log wrote";
@@ -168,7 +184,7 @@ final class FileSetCheck {
                 copy.close();
             }
             problem(p, what, "replaced the link by a copy of its target");
-            return probe(p);
+            return probe(p, null);
         }
         lostActive(p, what);
         setAside(p, what, target == null ? -1 : target.maxEntrySeq);
@@ -252,8 +268,11 @@ final class FileSetCheck {
             if (genuine.containsKey(name) || restores.containsKey(p)) {
                 continue;
             }
-            regular.remove(name);
             boolean afterActive = active == null || SegmentFile.idOf(name).compareTo(active.id()) > 0;
+            if (afterActive && rotatedSinceRead(p)) {
+                continue; // scanned as the segment the log's manifest now lists
+            }
+            regular.remove(name);
             if (afterActive && p.entryLines == 0 && p.otherLines == 0 && (!p.headerOk() || p.nameMatches())) {
                 // a rotation that did not finish: created, but the manifest naming it never reached the disk
                 if (mode != Mode.REPORT) {
@@ -276,6 +295,30 @@ final class FileSetCheck {
                         "kept as it is; seqs up to " + manifest.lastSeq() + " are not issued again");
             }
         }
+    }
+
+    /**
+     * A read-only view of a live log reads the manifest before it lists the directory; a rotation in
+     * between creates a segment (and may append to it) that the manifest read does not list yet. It
+     * is the log's own if the manifest as it is now, read after the file was probed, lists it with
+     * its header: every rotation lists a segment before a line goes into it. Only for a read-only
+     * view: under the directory lock nothing rotates.
+     */
+    private boolean rotatedSinceRead(Probe p) throws IOException {
+        if (!(fs instanceof SnapshotFileSystem)) {
+            return false;
+        }
+        if (manifestNow == null) {
+            ManifestFile.Stored now;
+            try {
+                now = ManifestFile.read(WalFileSystem.real(), dir);
+            } catch (WalCorruptionException e) {
+                now = null;
+            }
+            manifestNow = now == null ? new Manifest.Content(0, List.of()) : now.content();
+        }
+        String name = p.path.getFileName().toString();
+        return manifestNow.segments().stream().anyMatch(l -> l.name().equals(name) && isGenuine(p, l));
     }
 
     private static boolean hasGenuineCopy(Map<String, Probe> regular, Manifest.Listed l) {
@@ -314,7 +357,7 @@ final class FileSetCheck {
                         occupant.maxEntrySeq);
             }
             fs.rename(e.getKey(), home);
-            regular.put(e.getValue(), probe(home));
+            regular.put(e.getValue(), probe(home, null));
         }
         fs.syncDirectory(dir);
     }
@@ -356,11 +399,18 @@ final class FileSetCheck {
         }
     }
 
-    /** Reads a regular segment-named file: its header, and how many valid lines of each kind it holds. */
-    private Probe probe(Path path) throws IOException {
+    /**
+     * Reads a regular segment-named file: its header, and how many valid lines of each kind it holds.
+     * A file whose header is the one {@code listed} names (the manifest's segment under its own name)
+     * is read no further: recovery's scan reads its lines next, and nothing here needs their count.
+     * So an open reads each genuine segment once, not twice.
+     */
+    private Probe probe(Path path, Manifest.Listed listed) throws IOException {
         try (WalFileChannel ch = fs.open(path, WalFileSystem.OpenMode.READ)) {
             long size = ch.size();
-            LineReader r = new LineReader(ch, 0, size, (int) Math.min(1 << 16, size + 1), LogReader.maxLine());
+            // a listed segment is likely read only as far as its header: a small first read
+            int buffer = listed != null ? HEADER_READ : 1 << 16;
+            LineReader r = new LineReader(ch, 0, size, (int) Math.min(buffer, size + 1), LogReader.maxLine());
             SegmentFile.Id headerId = null;
             Instant createdAt = null;
             int version = 0;
@@ -379,6 +429,9 @@ final class FileSetCheck {
                         createdAt = scanner.time(); // first: an unreadable time leaves the header invalid
                         headerId = new SegmentFile.Id(scanner.firstSeq, scanner.part);
                         version = scanner.version;
+                        if (listed != null && headerId.equals(listed.id()) && createdAt.equals(listed.createdAt())) {
+                            return new Probe(path, size, headerId, createdAt, version, -1, -1, -1);
+                        }
                     } else if (scanner.type == LineScanner.ENTRY) {
                         entries++;
                         maxSeq = Math.max(maxSeq, scanner.seq);

@@ -46,8 +46,9 @@ import org.wal4j.spi.StatusRecord;
  * entry before any other line goes into the file. A line is part of the log once its terminating
  * {@code \n} is on disk and its checksum matches; an entry is acknowledged only after its line
  * was written (and, under {@code SyncPolicy.ALWAYS}, forced). The set of segments is listed in the
- * {@code MANIFEST} ({@link Manifest}), rewritten after a new segment exists and before a line goes
- * into it, and before compaction renames or deletes a segment. Anything after the last such line
+ * {@code MANIFEST} ({@link Manifest}), updated (one of its two slots overwritten in place,
+ * {@link ManifestFile}) after a new segment exists and before a line goes into it, and before
+ * compaction renames or deletes a segment. Anything after the last such line
  * of the last segment was never acknowledged and is cut off on open. Lines are never changed in
  * place: a status change or checkpoint is a new line; only compaction rewrites a closed segment,
  * to a new file renamed over the old one.

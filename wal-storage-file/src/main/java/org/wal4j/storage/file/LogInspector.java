@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.wal4j.CorruptionPolicy;
 import org.wal4j.EntryStatus;
+import org.wal4j.WalCorruptionException;
 import org.wal4j.WalEntry;
 import org.wal4j.WalIOException;
 import org.wal4j.spi.StatusIndex;
@@ -48,7 +49,10 @@ import org.wal4j.spi.TrackedEntry;
  *       offset and checksums.</li>
  *   <li>Each file is read as it was when first opened, so the snapshot stays consistent while
  *       the application appends; if a compaction replaced a segment during the scan, the scan
- *       runs again (at most {@value #MAX_SCANS} times).</li>
+ *       runs again (at most {@value #MAX_SCANS} times). So it does when the file set does not
+ *       match the {@code MANIFEST} read at the start of the scan and the manifest has changed since
+ *       (the log rotated or compacted meanwhile); a mismatch found while the manifest stayed as it
+ *       was is reported.</li>
  *   <li>It holds at most {@value SnapshotFileSystem#MAX_OPEN_FILES} file descriptors, however many
  *       segments the log has. The price, on a log of more segments than that: a read after
  *       {@link #open} of a segment that a compaction rewrote since the snapshot (a dead letter or
@@ -121,6 +125,7 @@ public final class LogInspector implements AutoCloseable {
         }
         for (int scan = 1; ; scan++) {
             SnapshotFileSystem fs = new SnapshotFileSystem(dir);
+            long manifestBefore = manifestGeneration(dir);
             try {
                 LockHolder holder = LockHolder.read(dir);
                 Recovery.Recovered recovered = hasSegments(fs, dir) ? Recovery.run(config(fs, dir)) : null;
@@ -145,6 +150,17 @@ public final class LogInspector implements AutoCloseable {
             } catch (IOException e) {
                 closeQuietly(fs, null);
                 throw new WalIOException("Inspecting the log in " + dir + " failed: " + IoErrors.describe(e), e);
+            } catch (WalCorruptionException e) {
+                closeQuietly(fs, null);
+                // The file set is checked against the manifest as read at the start of the scan. A live
+                // log that rotated or compacted after that read (each updates the manifest before a line
+                // goes into a new segment, before a delete, before a rename) shows a segment the read
+                // manifest does not list, or lacks one it does: not damage, if the manifest changed
+                // meanwhile. Damage found while the manifest stayed as it was is real.
+                if (e.offset() >= 0 || scan == MAX_SCANS || manifestGeneration(dir) == manifestBefore) {
+                    throw e;
+                }
+                pauseBeforeScan(dir, scan);
             } catch (RuntimeException | Error e) {
                 closeQuietly(fs, null);
                 throw e;
@@ -163,6 +179,19 @@ public final class LogInspector implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new WalIOException("Inspecting the log in " + dir + " was interrupted", e);
+        }
+    }
+
+    /**
+     * The generation of {@code dir}'s manifest as it is now: 0 if there is none, -1 if it cannot be
+     * read (it then counts as unchanged only if it still cannot).
+     */
+    private static long manifestGeneration(Path dir) {
+        try {
+            ManifestFile.Stored stored = ManifestFile.read(WalFileSystem.real(), dir);
+            return stored == null ? 0 : stored.generation();
+        } catch (IOException | WalCorruptionException e) {
+            return -1;
         }
     }
 

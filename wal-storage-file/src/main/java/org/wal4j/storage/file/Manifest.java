@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -17,11 +16,12 @@ import java.util.zip.CRC32C;
 import org.wal4j.WalCorruptionException;
 
 /**
- * The log's list of the segment files it must have, in order: the file {@code MANIFEST}, one line
- * framed and checksummed like a log line ({@link LineCodec}):
+ * The log's list of the segment files it must have, in order, as one manifest line framed and
+ * checksummed like a log line ({@link LineCodec}); the file {@code MANIFEST} holds it in one of two
+ * slots, overwritten in place ({@link ManifestFile}: layout and commit rule).
  *
  * <pre>
- *   {"crc":"hhhhhhhh","type":"manifest","version":2,"lastSeq":N,"segments":[
+ *   {"crc":"hhhhhhhh","type":"manifest","version":2,"generation":G,"slotBytes":S,"lastSeq":N,"segments":[
  *      {"name":"…wal","createdAt":"ISO-8601","length":N,"lastSeq":N},     closed segment
  *      {"name":"…wal","createdAt":"ISO-8601","length":N,"lastSeq":N,
  *                     "oldLength":N,"oldLastSeq":N},                      closed, being rewritten
@@ -29,17 +29,19 @@ import org.wal4j.WalCorruptionException;
  *                     "dropping":true},                                   closed, being deleted
  *      {"name":"…wal","createdAt":"ISO-8601"}]}                          the active segment (last)
  *
+ *   generation one more on every update: the higher of the two valid slots is the manifest
+ *   slotBytes  the size of each slot of the file the line was written for
  *   lastSeq    the highest entry seq the log has ever held in a closed segment: never issued again
  *   createdAt  the segment header's creation time, to the nanosecond: tells a segment from a copy
  *              of another log's (or an older) segment with the same name
  * </pre>
  *
- * <p><b>Commit rule.</b> The manifest is replaced, never edited: write {@code MANIFEST.tmp}, force
- * it, rename it over {@code MANIFEST}, force the directory. It is written after a new segment is
- * created and its directory entry forced (rotation), before a compaction renames a rewritten
- * segment over the old one (listing both lengths), after a compaction emptied a segment it deletes
- * and before it deletes it, and at the end of every open. So after any crash the manifest names
- * every segment that may hold an entry, and every closed segment's length is one it lists.
+ * <p><b>When it is written.</b> After a new segment is created and its directory entry forced
+ * (rotation), before a compaction renames a rewritten segment over the old one (listing both
+ * lengths), before a compaction deletes a segment it emptied (marked {@code dropping}), and at the
+ * end of every open. So after any crash the manifest names every segment that may hold an entry,
+ * and every closed segment's length is one it lists. Compaction's updates overwrite a slot in place
+ * and need no free space: deleting on a 100 % full disk works.
  *
  * <p>Thread-safe: writes are serialized on this object (the writer rotates while compaction runs).
  */
@@ -80,14 +82,26 @@ final class Manifest {
         }
     }
 
-    private final WalFileSystem fs;
-    private final Path dir;
+    /** A manifest line as decoded from a slot. */
+    record Decoded(Content content, long generation, int slotBytes) {
+    }
+
+    /** Why a slot holds no valid manifest line. */
+    static final class Unreadable extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Unreadable(String message) {
+            super(message);
+        }
+    }
+
+    private final ManifestFile file;
     // @GuardedBy("this")
     private long lastSeq;
 
-    Manifest(WalFileSystem fs, Path dir, long lastSeq) {
-        this.fs = fs;
-        this.dir = dir;
+    /** @param onDisk the manifest read on open, or null if there was none (or none readable) */
+    Manifest(WalFileSystem fs, Path dir, long lastSeq, ManifestFile.Stored onDisk) {
+        this.file = new ManifestFile(fs, dir, onDisk);
         this.lastSeq = lastSeq;
     }
 
@@ -118,28 +132,19 @@ final class Manifest {
             }
             lines.add(line);
         }
-        writeDurably(fs, dir, new Content(lastSeq, lines));
+        // rotation and open may allocate anyway; compaction's updates must fit in place
+        file.write(new Content(lastSeq, lines), override == null);
     }
 
-    /** Temp, force, rename, directory force. */
-    static void writeDurably(WalFileSystem fs, Path dir, Content content) throws IOException {
-        byte[] line = encode(content);
-        Path temp = dir.resolve(NAME + SegmentRewrite.TEMP_SUFFIX);
-        fs.delete(temp);
-        try (WalFileChannel ch = fs.open(temp, WalFileSystem.OpenMode.CREATE_NEW)) {
-            ActiveSegment.writeFully(ch, ByteBuffer.wrap(line), 0);
-            ch.force();
-        }
-        fs.rename(temp, path(dir));
-        fs.syncDirectory(dir);
-    }
-
-    static byte[] encode(Content content) {
+    /** The manifest line of {@code content}, stamped with its generation and the slot size it is for. */
+    static byte[] encode(Content content, long generation, int slotBytes) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("type", "manifest");
             g.writeNumberField("version", LineCodec.FORMAT_VERSION);
+            g.writeNumberField("generation", generation);
+            g.writeNumberField("slotBytes", slotBytes);
             g.writeNumberField("lastSeq", content.lastSeq());
             g.writeArrayFieldStart("segments");
             for (Listed l : content.segments()) {
@@ -169,71 +174,49 @@ final class Manifest {
     }
 
     /**
-     * Reads {@code dir}'s manifest: null if there is none (a log of format version 1, or a new one).
+     * Reads {@code dir}'s manifest ({@link ManifestFile#read}): null if there is none (a log of
+     * format version 1, or a new one).
      *
-     * @throws WalCorruptionException if it is there but not a whole, checksum-valid manifest line
+     * @throws WalCorruptionException if it is there but neither slot holds a valid manifest line
      */
-    static Content read(WalFileSystem fs, Path dir) throws IOException {
-        Path file = path(dir);
-        WalFileSystem.EntryKind kind = fs.kindOf(file);
-        if (kind == WalFileSystem.EntryKind.MISSING) {
-            return null;
-        }
-        if (kind != WalFileSystem.EntryKind.REGULAR) {
-            throw WalCorruptionException.ofFileSet(file, "the manifest is " + kind.describe());
-        }
-        byte[] bytes;
-        try (WalFileChannel ch = fs.open(file, WalFileSystem.OpenMode.READ)) {
-            long size = ch.size();
-            if (size > LogReader.maxLine()) {
-                throw WalCorruptionException.ofFileSet(file, "the manifest is " + size + " bytes, more than a line");
-            }
-            ByteBuffer buf = ByteBuffer.allocate((int) size);
-            while (buf.hasRemaining() && ch.read(buf, buf.position()) >= 0) {
-                // read it all
-            }
-            bytes = buf.array();
-        }
-        return decode(file, bytes);
+    static ManifestFile.Stored read(WalFileSystem fs, Path dir) throws IOException {
+        return ManifestFile.read(fs, dir);
     }
 
-    static Content decode(Path file, byte[] b) {
-        int n = b.length;
-        if (n < LineCodec.REST_OFFSET + 2 || b[n - 1] != '\n') {
-            throw WalCorruptionException.ofFileSet(file, "the manifest is not one whole line (" + n + " bytes)");
+    /** Decodes the manifest line {@code b[0, end)} ({@code \n} last). */
+    static Decoded decode(byte[] b, int end) throws Unreadable {
+        if (end < LineCodec.REST_OFFSET + 2 || b[end - 1] != '\n') {
+            throw new Unreadable("not one whole line (" + end + " bytes)");
         }
         CRC32C crc = new CRC32C();
-        crc.update(b, LineCodec.REST_OFFSET, n - 1 - LineCodec.REST_OFFSET);
+        crc.update(b, LineCodec.REST_OFFSET, end - 1 - LineCodec.REST_OFFSET);
         String stored = new String(b, LineCodec.CRC_OFFSET, 8, StandardCharsets.US_ASCII);
         String computed = String.format("%08x", crc.getValue());
         if (!stored.equals(computed)) {
-            throw WalCorruptionException.ofFileSet(file, "the manifest's checksum is " + stored + " but its bytes give "
-                    + computed);
+            throw new Unreadable("the checksum is " + stored + " but the bytes give " + computed);
         }
         try {
-            JsonNode root = READER.readTree(b, 0, n - 1);
+            JsonNode root = READER.readTree(b, 0, end - 1);
             if (!"manifest".equals(root.path("type").asText()) || root.path("version").asInt() < 2
                     || root.path("version").asInt() > LineCodec.FORMAT_VERSION) {
-                throw WalCorruptionException.ofFileSet(file, "not a manifest of version 2 to "
-                        + LineCodec.FORMAT_VERSION + ": type " + root.path("type") + ", version " + root.path("version"));
+                throw new Unreadable("not a manifest of version 2 to " + LineCodec.FORMAT_VERSION + ": type "
+                        + root.path("type") + ", version " + root.path("version"));
             }
             List<Listed> lines = new ArrayList<>();
             for (JsonNode s : root.path("segments")) {
                 String name = s.path("name").asText();
                 if (!SegmentFile.isSegmentName(name)) {
-                    throw WalCorruptionException.ofFileSet(file, "the manifest lists " + name + ", not a segment name");
+                    throw new Unreadable("it lists " + name + ", not a segment name");
                 }
                 lines.add(new Listed(name, Instant.parse(s.path("createdAt").asText()),
                         s.has("length") ? s.path("length").asLong() : -1, s.path("lastSeq").asLong(-1),
                         s.path("oldLength").asLong(-1), s.path("oldLastSeq").asLong(-1),
                         s.path("dropping").asBoolean(false)));
             }
-            return new Content(root.path("lastSeq").asLong(0), lines);
+            return new Decoded(new Content(root.path("lastSeq").asLong(0), lines), root.path("generation").asLong(0),
+                    root.path("slotBytes").asInt(0));
         } catch (IOException | RuntimeException e) {
-            if (e instanceof WalCorruptionException w) {
-                throw w;
-            }
-            throw WalCorruptionException.ofFileSet(file, "unreadable manifest: " + e.getMessage());
+            throw new Unreadable("unreadable manifest line: " + e.getMessage());
         }
     }
 }

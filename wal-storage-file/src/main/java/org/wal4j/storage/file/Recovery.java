@@ -125,10 +125,10 @@ final class Recovery {
             scanSegment(dir.resolve(SegmentFile.fileName(ids.get(i))), ids.get(i), last,
                     last ? Long.MAX_VALUE : ids.get(i + 1).firstSeq());
         }
-        ActiveSegment active = openActive();
+        Manifest manifest = new Manifest(fs, dir, fileSet.seqFloor(), fileSet.manifest());
+        ActiveSegment active = openActive(manifest);
         // never issue again a seq the log is known to have held: the manifest's, or one in a file set aside
         long lastSeq = Math.max(Math.max(lastEntrySeq, active.file.firstSeq - 1), fileSet.seqFloor());
-        Manifest manifest = new Manifest(fs, dir, fileSet.seqFloor());
         checkClosedLengths(fileSet.listed());
         if (!readOnly()) {
             manifest.write(segments);
@@ -193,13 +193,13 @@ final class Recovery {
      * never forced is durable before anything is appended after it; an empty directory gets its
      * first segment.
      */
-    private ActiveSegment openActive() throws IOException {
+    private ActiveSegment openActive(Manifest manifest) throws IOException {
         SegmentFile last = segments.last();
         if (last == null) {
             if (!readOnly()) {
                 // an empty list first: a crash before the first segment's listing leaves it unlisted
                 // and header-only (deleted on the next open), never a log of version 2 without a manifest
-                Manifest.writeDurably(fs, dir, new Manifest.Content(lastEntrySeq, List.of()));
+                manifest.write(segments);
             }
             ActiveSegment created = ActiveSegment.create(fs, dir, new SegmentFile.Id(lastEntrySeq + 1, 0),
                     config.clock().instant(),

@@ -55,9 +55,17 @@ public final class FaultInjectingFileSystem implements WalFileSystem {
         RANDOM_PREFIX_THEN_GARBAGE
     }
 
-    /** The per-inode knowledge: content as of the last force. Moves with the file on rename. */
+    /**
+     * The per-inode knowledge: content as of the last force, and how far writes since then reached.
+     * Moves with the file on rename.
+     */
     private static final class FileState {
         byte[] durable;
+        /**
+         * The end of the furthest write since the last force, -1 if none: a power loss can change
+         * only bytes written since (an overwrite in place tears inside what it wrote, never after).
+         */
+        long dirtyEnd = -1;
 
         FileState(byte[] durable) {
             this.durable = durable;
@@ -102,6 +110,7 @@ public final class FaultInjectingFileSystem implements WalFileSystem {
     private int generation;
     private int crashes;
     private Op crashedAfter;
+    private Path crashedAfterPath;
 
     public FaultInjectingFileSystem(long seed) {
         this(seed, WalFileSystem.real());
@@ -193,6 +202,13 @@ public final class FaultInjectingFileSystem implements WalFileSystem {
         }
     }
 
+    /** The file or directory of the call the last {@link #crashAfterCall} crash happened after, or null. */
+    public Path crashedAfterPath() {
+        synchronized (lock) {
+            return crashedAfterPath;
+        }
+    }
+
     public boolean isDown() {
         synchronized (lock) {
             return down;
@@ -239,9 +255,10 @@ public final class FaultInjectingFileSystem implements WalFileSystem {
                 continue;
             }
             byte[] current = Files.readAllBytes(path);
-            byte[] after = afterPowerLoss(current, e.getValue().durable, mode);
+            byte[] after = afterPowerLoss(current, e.getValue().durable, e.getValue().dirtyEnd, mode);
             Files.write(path, after);
             e.getValue().durable = after;
+            e.getValue().dirtyEnd = -1;
         }
     }
 
@@ -280,7 +297,13 @@ public final class FaultInjectingFileSystem implements WalFileSystem {
         }
     }
 
-    private byte[] afterPowerLoss(byte[] current, byte[] durable, CrashMode mode) {
+    /**
+     * What a power loss leaves of a file: its durable bytes, then (partial modes) from the first byte
+     * that differs a random prefix of what was written since the last force, then zeros or garbage,
+     * then the durable bytes again. Only bytes up to {@code dirtyEnd} change: a torn overwrite in the
+     * middle of a file (the manifest's slot) leaves the bytes after what it wrote as they were.
+     */
+    private byte[] afterPowerLoss(byte[] current, byte[] durable, long dirtyEnd, CrashMode mode) {
         if (mode == CrashMode.DROP_UNSYNCED || Arrays.equals(current, durable)) {
             return durable;
         }
@@ -289,7 +312,8 @@ public final class FaultInjectingFileSystem implements WalFileSystem {
         while (common < max && current[common] == durable[common]) {
             common++;
         }
-        int unsynced = current.length - common;
+        int end = dirtyEnd < 0 ? current.length : (int) Math.min(current.length, dirtyEnd);
+        int unsynced = Math.max(0, end - common);
         int kept = unsynced <= 0 ? 0 : random.nextInt(unsynced + 1);
         int filler = 0;
         if (mode != CrashMode.KEEP_RANDOM_PREFIX && unsynced - kept > 0) {
@@ -329,9 +353,10 @@ public final class FaultInjectingFileSystem implements WalFileSystem {
         return null;
     }
 
-    private void after(Op op) throws IOException {
+    private void after(Op op, Path path) throws IOException {
         if (calls == crashAtCall) {
             crashedAfter = op;
+            crashedAfterPath = path;
             crashLocked(crashAtCallMode);
         }
     }
@@ -347,7 +372,7 @@ public final class FaultInjectingFileSystem implements WalFileSystem {
                 throw fault.error.get();
             }
             T result = action.run();
-            after(op);
+            after(op, path);
             return result;
         }
     }
@@ -483,12 +508,14 @@ public final class FaultInjectingFileSystem implements WalFileSystem {
                     if (fault.partialWrite && src.remaining() > 1) {
                         ByteBuffer part = src.duplicate();
                         part.limit(part.position() + random.nextInt(src.remaining()));
-                        channel.write(part, position);
+                        int written = channel.write(part, position);
+                        state.dirtyEnd = Math.max(state.dirtyEnd, position + written);
                     }
                     throw fault.error.get();
                 }
                 int n = channel.write(src, position);
-                after(Op.WRITE);
+                state.dirtyEnd = Math.max(state.dirtyEnd, position + n);
+                after(Op.WRITE, path);
                 return n;
             }
         }
@@ -504,6 +531,7 @@ public final class FaultInjectingFileSystem implements WalFileSystem {
                     // read the whole file: it is what survives a power loss from now on
                 }
                 state.durable = content;
+                state.dirtyEnd = -1;
                 return null;
             });
         }

@@ -28,7 +28,8 @@ import org.wal4j.testing.TestEntries;
 
 /**
  * RELIABILITY row 17: the disk 100 % full, then compaction. Segments in which nothing is left are
- * deleted without writing a byte; the rewrites that need space come after, and when one fails
+ * deleted without writing a byte that needs space (before each delete the manifest marks the
+ * segment by overwriting one of its slots in place, on a disk filled again just before); the rewrites that need space come after, and when one fails
  * (ENOSPC) the space freed stays freed, the failure is reported with its reason, the temp file is
  * gone and the log stays writable: an append into the preallocated segment succeeds, and a retry
  * with room compacts the rest. Runs on a real tmpfs filled by a filler file (as root); without
@@ -211,7 +212,7 @@ class FullDiskCompactionTest {
     /**
      * Over the real file system: once armed, fills the disk again before every write (the disk
      * stays 100 % full, so no write can live on space a delete freed), and records the order of
-     * deletes and writes.
+     * deletes and writes; a write inside a file's existing size is recorded as an overwrite.
      */
     private static final class DiskHog extends ForwardingFileSystem {
         final SmallDisk disk;
@@ -239,8 +240,9 @@ class FullDiskCompactionTest {
                 public int write(ByteBuffer src, long position) throws IOException {
                     if (armed) {
                         disk.fill(); // whatever was freed is taken again: this write finds the disk full
+                        boolean inPlace = position + src.remaining() <= channel.size();
                         synchronized (events) {
-                            events.add("write " + channel.path().getFileName());
+                            events.add((inPlace ? "overwrite " : "write ") + channel.path().getFileName());
                         }
                     }
                     return super.write(src, position);
@@ -248,13 +250,31 @@ class FullDiskCompactionTest {
             };
         }
 
-        /** The first {@code deletes} events are the deletes: nothing was written to free that space. */
+        /**
+         * Up to the last of the first {@code deletes} deletes, nothing but deletes and the manifest's
+         * in-place slot overwrites (each on a disk filled again just before): nothing was written
+         * that needed space. Then the rewrite wrote its temp file.
+         */
         void assertNoWriteBeforeTheLastDelete(int deletes) {
             synchronized (events) {
-                for (int i = 0; i < deletes; i++) {
-                    assertTrue(events.get(i).startsWith("delete "), events.toString());
+                int seen = 0;
+                int overwrites = 0;
+                int i = 0;
+                for (; seen < deletes; i++) {
+                    assertTrue(i < events.size(), deletes + " deletes expected: " + events);
+                    String e = events.get(i);
+                    if (e.startsWith("delete ")) {
+                        seen++;
+                    } else {
+                        assertEquals("overwrite " + Manifest.NAME, e, "only deletes and manifest overwrites: " + events);
+                        overwrites++;
+                    }
                 }
-                assertTrue(events.size() > deletes && events.get(deletes).endsWith(".tmp"),
+                assertEquals(deletes, overwrites, "the manifest marks each segment before its delete: " + events);
+                while (i < events.size() && events.get(i).equals("overwrite " + Manifest.NAME)) {
+                    i++;
+                }
+                assertTrue(i < events.size() && events.get(i).endsWith(".tmp"),
                         "then the rewrite wrote its temp file: " + events);
             }
         }

@@ -90,6 +90,60 @@ class LiveLogToolsTest {
         assertTrue(compactions.get() > 0, "no compaction ran");
     }
 
+    /**
+     * A live log that rotates after every entry, so that a rotation (segment created, manifest
+     * updated, entry appended) is under way at almost any moment: {@code wal status}
+     * ({@link LogInspector#open}) checks the file set against the manifest it read at the start, and
+     * must rescan rather than refuse when the log rotated after that read.
+     */
+    @Test
+    void status_whileTheLogRotatesHard_neverRefusesFalsely() throws Exception {
+        Path dir = root.resolve("rotating");
+        FileStorageConfig config = FileStorageConfig.builder(dir).segmentBytes(FileStorageConfig.MIN_SEGMENT_BYTES)
+                .build();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<Throwable> writerFailure = new AtomicReference<>();
+        AtomicLong rotations = new AtomicLong();
+        int runs = Boolean.getBoolean("wal4j.stress") ? 300 : 30;
+        try (FileWalStorage log = FileWalStorage.open(config)) {
+            for (int i = 1; i <= 100; i++) {
+                log.append(TestEntries.entry(i));
+                log.rotate().join();
+            }
+            Thread writer = new Thread(() -> {
+                try {
+                    for (int n = 101; !stop.get(); n++) {
+                        log.append(TestEntries.entry(n));
+                        log.rotate().join();
+                        rotations.incrementAndGet();
+                    }
+                } catch (Throwable t) {
+                    writerFailure.set(t);
+                }
+            }, "rotating-writer");
+            writer.start();
+            long rotationsDuringRuns;
+            try {
+                long before = rotations.get();
+                for (int run = 0; run < runs && writerFailure.get() == null; run++) {
+                    try (LogInspector inspector = LogInspector.open(dir)) {
+                        assertTrue(inspector.lastSeq() >= 100, "run " + run + ": last seq " + inspector.lastSeq());
+                    }
+                }
+                rotationsDuringRuns = rotations.get() - before;
+            } finally {
+                stop.set(true);
+                writer.join(TimeUnit.SECONDS.toMillis(30));
+            }
+            if (writerFailure.get() != null) {
+                throw new AssertionError("the writer failed", writerFailure.get());
+            }
+            System.out.printf("LiveLogToolsTest: %d status snapshots while the log rotated %d times; none refused%n",
+                    runs, rotationsDuringRuns);
+            assertTrue(rotationsDuringRuns >= runs, "rotations while inspecting: " + rotationsDuringRuns);
+        }
+    }
+
     /** Status and dump: counts that agree, and every entry whole and in order. */
     private static void inspect(Path path) {
         try (LogInspector inspector = LogInspector.open(path); Stream<WalEntry> all = inspector.scan(1)) {

@@ -28,7 +28,9 @@ import org.wal4j.testing.TestEntries;
  * RELIABILITY rows 4 and 5: a scripted workload (appends across rotations, status records, a
  * checkpoint, a compaction that rewrites and deletes segments) is run once to count its I/O
  * calls, then once per call index with a simulated power loss right after that call, in each
- * crash mode. After every crash the log must open (under {@code FAIL}: a power loss is never
+ * crash mode. A crash right after a write into a slot of the {@code MANIFEST} (overwritten in
+ * place, not yet forced) in a partial mode tears that slot: part of the new line, then zeros,
+ * garbage or the older line's bytes; the other slot must stand. After every crash the log must open (under {@code FAIL}: a power loss is never
  * corruption), hold every acknowledged entry exactly once, in a gap-free order, keep a saved
  * checkpoint, not bring back entries a finished compaction removed, leave no temp file, and accept
  * appends again.
@@ -104,6 +106,7 @@ class PowerLossTest {
             CrashMode.RANDOM_PREFIX_THEN_GARBAGE};
         Map<Op, Integer> byKind = new EnumMap<>(Op.class);
         int crashPoints = 0;
+        Map<CrashMode, Integer> tornManifestSlots = new EnumMap<>(CrashMode.class);
         for (long call = 1; call <= calls; call++) {
             // by default every call index with nothing unsynced kept and with one partial mode; every mode under stress
             CrashMode[] modes = Boolean.getBoolean("wal4j.stress") ? CrashMode.values()
@@ -118,14 +121,22 @@ class PowerLossTest {
                     continue; // timing moved this call index past the end of the workload
                 }
                 byKind.merge(fs.crashedAfter(), 1, Integer::sum);
+                if (fs.crashedAfter() == Op.WRITE && fs.crashedAfterPath().equals(Manifest.path(dir))) {
+                    tornManifestSlots.merge(mode, 1, Integer::sum);
+                }
                 fs.reboot();
                 verify(config(dir, fs), ledger, "crash after call " + call + " (" + fs.crashedAfter() + "), " + mode);
                 crashPoints++;
             }
         }
         System.out.println("PowerLossTest: " + calls + " I/O calls in the workload, " + crashPoints
-                + " crash points exercised, by kind of call crashed after: " + byKind);
+                + " crash points exercised, by kind of call crashed after: " + byKind
+                + "; right after a MANIFEST slot overwrite, by mode: " + tornManifestSlots);
         assertTrue(crashPoints >= calls, "crash points " + crashPoints + " for " + calls + " calls");
+        for (CrashMode torn : partial) {
+            assertTrue(tornManifestSlots.getOrDefault(torn, 0) > 0, "a MANIFEST slot torn in mode " + torn + ": "
+                    + tornManifestSlots);
+        }
         for (Op kind : new Op[] {Op.WRITE, Op.FORCE, Op.CREATE, Op.RENAME, Op.DIRSYNC, Op.DELETE}) {
             assertTrue(byKind.containsKey(kind), "crashed after a " + kind + ": " + byKind);
         }
