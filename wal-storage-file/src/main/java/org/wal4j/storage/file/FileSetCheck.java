@@ -1,6 +1,7 @@
 package org.wal4j.storage.file;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -289,7 +290,8 @@ final class FileSetCheck {
         for (Manifest.Listed l : manifest.segments()) {
             Probe p = regular.get(l.name());
             // recovery checks lengths after its scan, which cuts preallocated zeros and reports damage first
-            if (mode == Mode.REPORT && p != null && !l.isActive() && !l.allowsLength(p.size)) {
+            if (mode == Mode.REPORT && p != null && !l.isActive() && !l.allowsLength(p.size)
+                    && !zerosAfter(p.path, l.length(), p.size)) {
                 problem(p.path, "is " + p.size + " bytes but the MANIFEST lists it closed at " + l.length()
                         + " bytes up to seq " + l.lastSeq() + ": cut or changed since it was closed",
                         "kept as it is; seqs up to " + manifest.lastSeq() + " are not issued again");
@@ -405,6 +407,34 @@ final class FileSetCheck {
      * is read no further: recovery's scan reads its lines next, and nothing here needs their count.
      * So an open reads each genuine segment once, not twice.
      */
+    /**
+     * True if {@code path} holds only zeros from {@code listedLength} to {@code size}: space
+     * preallocated (or zeroed by a crash) after the last line of a segment, which recovery cuts
+     * before it compares lengths, so reporting it would be a false alarm.
+     */
+    private boolean zerosAfter(Path path, long listedLength, long size) throws IOException {
+        if (size <= listedLength) {
+            return false;
+        }
+        try (WalFileChannel ch = fs.open(path, WalFileSystem.OpenMode.READ)) {
+            ByteBuffer buf = ByteBuffer.allocate((int) Math.min(1 << 16, size - listedLength));
+            for (long pos = listedLength; pos < size; ) {
+                buf.clear();
+                int n = ch.read(buf, pos);
+                if (n <= 0) {
+                    return false;
+                }
+                for (int i = 0; i < n; i++) {
+                    if (buf.get(i) != 0) {
+                        return false;
+                    }
+                }
+                pos += n;
+            }
+            return true;
+        }
+    }
+
     private Probe probe(Path path, Manifest.Listed listed) throws IOException {
         try (WalFileChannel ch = fs.open(path, WalFileSystem.OpenMode.READ)) {
             long size = ch.size();

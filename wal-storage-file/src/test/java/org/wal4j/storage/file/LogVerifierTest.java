@@ -11,6 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.time.Instant;
+import org.wal4j.EntryStatus;
+import org.wal4j.spi.StatusRecord;
+import org.wal4j.testing.WalStorageContract;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wal4j.testing.TestEntries;
@@ -129,10 +133,13 @@ class LogVerifierTest {
     void verify_seqsMissingAtOrBelowTheHighestCheckpoint_areCompactedAway_aNote() throws IOException {
         writeOnePerSegment(6);
         try (FileWalStorage s = FileWalStorage.open(FileStorageConfig.builder(dir).segmentBytes(1024).build())) {
+            s.appendStatus(List.of(StatusRecord.of(1, "primary", EntryStatus.APPLIED, 1, WalStorageContract.AT),
+                    StatusRecord.of(3, "primary", EntryStatus.APPLIED, 1, WalStorageContract.AT)));
             s.saveCheckpoint("primary", 3).join();
+            s.compact(3, Instant.MAX);
         }
-        Files.delete(segment(1));
-        Files.delete(segment(3));
+        assertFalse(Files.exists(segment(1)), "compacted away");
+        assertFalse(Files.exists(segment(3)), "compacted away");
 
         VerifyReport report = LogVerifier.verify(dir);
 
@@ -155,7 +162,10 @@ class LogVerifierTest {
 
         VerifyReport report = LogVerifier.verify(dir);
 
-        assertEquals(List.of("00000000000000000006.wal@" + firstEntryOffset(segment(6))
+        assertEquals(List.of("00000000000000000002.wal@-1: file set: listed in the MANIFEST but missing",
+                "00000000000000000004.wal@-1: file set: listed in the MANIFEST but missing",
+                "00000000000000000005.wal@-1: file set: listed in the MANIFEST but missing",
+                "00000000000000000006.wal@" + firstEntryOffset(segment(6))
                 + ": seqs 4..5 missing before this entry (above every checkpoint, so not compacted)"), problems(report));
         assertEquals(List.of("1 seqs in 1 range compacted away (all at or below the highest checkpoint, 3)"),
                 report.notes());
@@ -182,11 +192,14 @@ class LogVerifierTest {
     @Test
     void verify_anEmptyClosedSegmentFile_isAProblem() throws IOException {
         writeOnePerSegment(3);
+        long closedLength = Files.size(segment(2));
         Files.write(segment(2), new byte[0]);
 
         VerifyReport report = LogVerifier.verify(dir);
 
-        assertEquals(List.of("00000000000000000002.wal@0: empty segment file: no header line",
+        assertEquals(List.of("00000000000000000002.wal@-1: file set: is 0 bytes but the MANIFEST lists it closed at "
+                        + closedLength + " bytes up to seq 2: cut or changed since it was closed",
+                "00000000000000000002.wal@0: empty segment file: no header line",
                 "00000000000000000003.wal@" + firstEntryOffset(segment(3))
                         + ": seq 2 missing before this entry (above every checkpoint, so not compacted)"),
                 problems(report));
