@@ -142,8 +142,9 @@ public final class StoppedServer implements AutoCloseable {
         Path proc = Paths.get("/proc", Long.toString(pid));
         while (true) {
             String stat = readStat(proc);
-            if (stat == null || stateOf(stat) == state) {
-                return; // gone (a backend that was exiting), or stopped
+            // gone, or a zombie (a backend that exited while its parent, stopped, cannot reap it), or stopped
+            if (stat == null || stateOf(stat) == 'Z' || stateOf(stat) == 'X' || stateOf(stat) == state) {
+                return;
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("process " + pid + " not in state " + state + " within 10 s: " + stat);
