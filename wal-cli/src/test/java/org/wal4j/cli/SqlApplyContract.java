@@ -86,7 +86,7 @@ abstract class SqlApplyContract {
         JsonNode first = runJson("sync");
 
         assertEquals(5, first.get("applied").asLong());
-        assertEquals(0, first.get("unapplied").asLong());
+        assertEquals(0, first.get("unfinished").asLong());
         assertEquals(0, first.get("deadLettered").asLong());
         assertEquals(5, first.get("checkpoint").asLong());
         assertEquals(new BigDecimal("15.00"), balance());
