@@ -136,7 +136,7 @@ abstract class SqlApplyContract {
         Cli.Result r = cli.run(args("replay", "--from", T.plusSeconds(5).toString(), "--to", T.plusSeconds(6).toString()));
 
         assertEquals(0, r.exitCode(), r::toString);
-        assertTrue(r.out().contains("Made pending    1\n"), r.out());
+        assertTrue(r.out().contains("Made pending     1\n"), r.out());
         assertEquals(new BigDecimal("15.00"), balance());
     }
 

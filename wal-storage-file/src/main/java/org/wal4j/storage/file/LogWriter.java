@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.wal4j.SyncPolicy;
 import org.wal4j.WalDiskFullException;
 import org.wal4j.WalUnavailableException;
@@ -49,9 +47,9 @@ import org.wal4j.spi.StorageState;
  * {@link StatusIndex} and {@link #lastSeq()} only after it is acknowledged, before its caller's
  * future completes; nothing is acknowledged as durable that a force has not covered.
  *
- * <p>Poison: the first failed write, force, truncate or segment creation ends the writer. Every
- * caller not yet acknowledged fails with {@link WalUnavailableException} (or
- * {@link WalDiskFullException}), later writes are refused naming the original failure, and a
+ * <p>Poison ({@link WriterPoison}): the first failed write, force, truncate or segment creation
+ * ends the writer. Every caller not yet acknowledged fails with {@link WalUnavailableException}
+ * (or {@link WalDiskFullException}), later writes are refused naming the original failure, and a
  * failed force is never retried: after a failed fsync the kernel may have dropped the dirty pages
  * and a retry could succeed without the data ("fsyncgate"). Only reopening, which re-runs
  * recovery, brings the log back.
@@ -64,7 +62,6 @@ import org.wal4j.spi.StorageState;
  * the writer role.
  */
 final class LogWriter implements Runnable {
-    private static final Logger LOG = LoggerFactory.getLogger(LogWriter.class);
     private static final int MAX_BATCH_REQUESTS = 4096;
     private static final long IDLE_PARK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -88,9 +85,7 @@ final class LogWriter implements Runnable {
 
     private volatile boolean accepting = true;
     private volatile StorageState state = StorageState.OPEN;
-    private volatile WalUnavailableException poison;
-    private volatile String poisonReason;
-    private volatile boolean poisonDiskFull;
+    private final WriterPoison poison = new WriterPoison();
     private volatile long lastSeq;
     private volatile long appendedEntries;
 
@@ -234,7 +229,7 @@ final class LogWriter implements Runnable {
     private boolean lead(WriteRequest own) {
         try {
             while (!own.isDone()) {
-                if (poison != null) {
+                if (poison.isSet()) {
                     failEverything();
                     return true;
                 }
@@ -246,11 +241,7 @@ final class LogWriter implements Runnable {
                 if (batch.isEmpty()) {
                     break; // own was taken back by a racing close or poison, and failed
                 }
-                boolean closing = process();
-                batch.clear();
-                if (closing) {
-                    state = StorageState.CLOSED;
-                    failQueued(closed());
+                if (writeBatch()) {
                     return true;
                 }
             }
@@ -312,11 +303,11 @@ final class LogWriter implements Runnable {
     @Override
     public void run() {
         while (true) {
-            if (poison != null) {
+            if (poison.isSet()) {
                 // failed while a caller held the role; a caller still holding the role
                 // fails its own batch
-                waiters.fail(poison);
-                failQueued(poison);
+                waiters.fail(poison.exception());
+                failQueued(poison.exception());
                 return;
             }
             if (state == StorageState.CLOSED) {
@@ -358,7 +349,7 @@ final class LogWriter implements Runnable {
      */
     private boolean serveQueue() throws IOException {
         while (true) {
-            if (poison != null) {
+            if (poison.isSet()) {
                 failEverything();
                 return true;
             }
@@ -366,14 +357,26 @@ final class LogWriter implements Runnable {
             if (batch.isEmpty()) {
                 return false;
             }
-            boolean closing = process();
-            batch.clear();
-            if (closing) {
-                state = StorageState.CLOSED;
-                failQueued(closed());
+            if (writeBatch()) {
                 return true;
             }
         }
+    }
+
+    /**
+     * Holding the writer role: writes the drained batch; if it held the close request, the log is
+     * closed and what was queued behind it fails as closed.
+     *
+     * @return whether the log closed
+     */
+    private boolean writeBatch() throws IOException {
+        boolean closing = process();
+        batch.clear();
+        if (closing) {
+            state = StorageState.CLOSED;
+            failQueued(closed());
+        }
+        return closing;
     }
 
     /**
@@ -388,7 +391,7 @@ final class LogWriter implements Runnable {
 
     /** Holding the writer role, the log poisoned: {@link #failAll} without a new cause. */
     private void failEverything() {
-        WalUnavailableException failure = poison;
+        WalUnavailableException failure = poison.exception();
         waiters.fail(failure);
         for (WriteRequest r : batch) {
             r.fail(failure);
@@ -523,37 +526,21 @@ final class LogWriter implements Runnable {
 
     /** Records the first failure; false if the log was already poisoned. */
     private synchronized boolean setPoison(String what, Throwable cause) {
-        if (poison != null) {
+        if (poison.isSet()) {
             return false;
         }
-        accepting = false;
-        poisonDiskFull = IoErrors.isDiskFull(cause);
-        poisonReason = what + ": " + IoErrors.describe(cause);
-        String message = poisonDiskFull
-                ? "The disk holding the log is full (" + poisonReason + "); the log is poisoned and refuses writes: "
-                        + "free space, then reopen it"
-                : "The log failed " + poisonReason + "; it is poisoned and refuses writes until reopened";
-        poison = poisonDiskFull ? new WalDiskFullException(message, cause) : new WalUnavailableException(message, cause);
+        accepting = false; // before the failure is visible: a racing submit takes its request back
+        poison.record(what, cause, lastSeq);
         if (state == StorageState.OPEN) {
             state = StorageState.POISONED;
         }
-        // one line: the caller gets the exception, cause and stack trace included; repeating the
-        // trace here would put it on an operator's terminal twice (the CLI promises one line)
-        LOG.error("{} (last acknowledged seq {})", message, lastSeq);
-        LOG.debug("The failure that poisoned the log", cause);
         return true;
     }
 
     /** The exception for a write refused because of an earlier failure, naming it. */
     private WalUnavailableException poisoned() {
-        WalUnavailableException first = poison;
-        if (first == null) {
-            return closed();
-        }
-        String message = "Log already failed after seq " + lastSeq + " (" + poisonReason + "); "
-                + (poisonDiskFull ? "the disk is full: free space, then reopen the log"
-                        : "it refuses writes until reopened");
-        return poisonDiskFull ? new WalDiskFullException(message, first) : new WalUnavailableException(message, first);
+        WalUnavailableException refusal = poison.refusal(lastSeq);
+        return refusal != null ? refusal : closed();
     }
 
     private WalUnavailableException closed() {
