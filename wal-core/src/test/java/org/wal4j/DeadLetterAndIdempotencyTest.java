@@ -49,6 +49,29 @@ class DeadLetterAndIdempotencyTest {
     }
 
     @Test
+    void requeueAndReapply_ofMoreEntriesThanOneChunk_changeEveryOne() {
+        int entries = 2 * 1000 + 345; // two full chunks of the worker's change tasks and a remainder
+        ScriptedSyncTarget target = h.primary().failPermanently(e -> true, "rejected");
+        h.start();
+        for (int i = 0; i < entries; i++) {
+            h.write("accounts", "acct-" + (i % 7));
+        }
+        h.settledAll(entries);
+        assertEquals(entries, h.wal.stats().target("primary").deadLetters());
+
+        target.failPermanently(e -> false, "none");
+        assertEquals(entries, h.wal.requeue(DeadLetterFilter.all()));
+        h.settledAll(entries);
+        assertEquals(entries, target.appliedSeqs().size());
+        assertEquals(0, h.wal.stats().target("primary").deadLetters());
+
+        // every entry made PENDING again, chunk by chunk; the target skips them by idempotency key
+        assertEquals(entries, h.wal.reapply(ReplayQuery.all(), "primary"));
+        h.settledAll(entries);
+        WalInvariants.assertStorageConsistent(h.storage, "primary", true);
+    }
+
+    @Test
     void requeuedEntry_goesBeforeLaterEntriesOfItsLaneThatAreStillPending() {
         ScriptedSyncTarget target = h.primary().failPermanently(e -> e.seq() == 1, "rejected");
         h.start();

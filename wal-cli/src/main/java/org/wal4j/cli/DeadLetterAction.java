@@ -55,7 +55,7 @@ final class DeadLetterAction {
             throw new CommandLine.ParameterException(spec.commandLine(), "no filter given; to " + verb()
                     + " every dead letter, pass --all");
         }
-        UserContext user = OptionChecks.user(spec, "--user", userName);
+        UserContext user = OptionChecks.parseUser(spec, "--user", userName);
         DeadLetterOptions.Selection selection = options.selection();
         List<TrackedEntry> changed = new ArrayList<>();
         try (FileWalStorage storage = Logs.openForWriting(dir, "dlq " + verb())) {

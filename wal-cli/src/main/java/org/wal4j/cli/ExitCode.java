@@ -10,7 +10,7 @@ final class ExitCode {
     static final int OK = 0;
     /**
      * A problem was found or the command could not finish: corruption, a log held by another
-     * process, entries left unapplied, a database error.
+     * process, entries left unfinished, a database error.
      */
     static final int PROBLEM = 1;
     /** The command line is wrong: an unknown subcommand or option, a bad value, a missing directory. */

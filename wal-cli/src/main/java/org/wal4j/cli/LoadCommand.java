@@ -118,7 +118,7 @@ final class LoadCommand implements Callable<Integer> {
             throw usage("--payload-bytes must be between " + PAYLOAD_FRAME + " and "
                     + FileStorageConfig.DEFAULT_MAX_ENTRY_BYTES + " but was " + payloadBytes);
         }
-        OptionChecks.target(spec, "--target", target);
+        OptionChecks.requireTarget(spec, "--target", target);
         OptionChecks.check(spec, "--namespace", () -> WalEntry.builder(namespace, "load"));
         if (Files.exists(dir.path()) && !Files.isDirectory(dir.path())) {
             throw usage("--dir " + dir.path() + ": not a directory");

@@ -24,12 +24,13 @@ final class OptionChecks {
         }
     }
 
-    static void target(CommandSpec spec, String option, String target) {
+    /** Refuses a target name the log would refuse, as a usage error for {@code option}. */
+    static void requireTarget(CommandSpec spec, String option, String target) {
         check(spec, option, () -> ReplayQuery.builder().target(target));
     }
 
-    /** The user an audited command acts as. */
-    static UserContext user(CommandSpec spec, String option, String name) {
+    /** The user an audited command acts as; a name the log would refuse is a usage error for {@code option}. */
+    static UserContext parseUser(CommandSpec spec, String option, String name) {
         UserContext[] user = new UserContext[1];
         check(spec, option, () -> user[0] = UserContext.of(name, null));
         return user[0];

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
             + "are skipped, so the effect stays exactly once. Audited as the OS user (--as to override).",
             "Needs the log to itself: fails if the application holds it."},
         exitCodeListHeading = ExitCode.HEADING,
-        exitCodeList = {"0:the matching entries are applied", "1:entries left unapplied or dead-lettered, a non-SQL "
+        exitCodeList = {"0:the matching entries are applied", "1:entries left unfinished or dead-lettered, a non-SQL "
             + "entry in the backlog, the database unreachable, or the log held by another process",
             ExitCode.USAGE_HELP})
 final class ReplayCommand implements Callable<Integer> {
@@ -49,11 +49,11 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        OptionChecks.target(spec, "--target", jdbc.target);
+        OptionChecks.requireTarget(spec, "--target", jdbc.target);
         ReplayQuery.Builder query = filters.query().operation(SqlStatementEntry.OPERATION).target(jdbc.target);
         statusFilter.applyTo(query);
         SqlApply.Outcome outcome = new SqlApply(jdbc, environment).run(dir.existingLog(), query.build(),
-                OptionChecks.user(spec, "--as", auditUser != null ? auditUser : environment.osUser()), "replay");
+                OptionChecks.parseUser(spec, "--as", auditUser != null ? auditUser : environment.osUser()), "replay");
         return SqlApplyReport.print(spec.commandLine().getOut(), outcome, jdbc.url, true, json.enabled(),
                 jdbc.timeout.toString());
     }

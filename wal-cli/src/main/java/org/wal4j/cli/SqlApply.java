@@ -41,14 +41,14 @@ final class SqlApply {
      * @param madePending  entries a replay made pending again (0 for sync)
      * @param applied      entries the target applied (or found already applied by their key)
      * @param deadLettered entries it dead-lettered
-     * @param unapplied    entries still pending or retrying when the run ended
+     * @param unfinished    entries still pending or retrying when the run ended
      * @param checkpoint   the target's checkpoint in the database afterwards, empty if none or unreadable
-     * @param lastFailure  the reason of the oldest entry left unapplied, or null
+     * @param lastFailure  the reason of the oldest entry left unfinished, or null
      */
-    record Outcome(String target, long madePending, long applied, long deadLettered, long unapplied,
+    record Outcome(String target, long madePending, long applied, long deadLettered, long unfinished,
                    OptionalLong checkpoint, String lastFailure) {
         boolean complete() {
-            return unapplied == 0 && deadLettered == 0;
+            return unfinished == 0 && deadLettered == 0;
         }
     }
 
@@ -99,7 +99,7 @@ final class SqlApply {
             wal.stop(STOP_TIMEOUT);
         }
         return new Outcome(outcome.target(), outcome.madePending(), outcome.applied(), outcome.deadLettered(),
-                outcome.unapplied(), checkpoint(target), outcome.lastFailure());
+                outcome.unfinished(), checkpoint(target), outcome.lastFailure());
     }
 
     private UrlDataSource dataSource() {

@@ -26,7 +26,7 @@ final class SqlApplyReport {
             }
             n.put("applied", o.applied());
             n.put("deadLettered", o.deadLettered());
-            n.put("unapplied", o.unapplied());
+            n.put("unfinished", o.unfinished());
             if (o.checkpoint().isPresent()) {
                 n.put("checkpoint", o.checkpoint().getAsLong());
             } else {
@@ -43,7 +43,7 @@ final class SqlApplyReport {
             }
             fields.put("Applied", o.applied());
             fields.put("Dead-lettered", o.deadLettered());
-            fields.put("Left unapplied", o.unapplied());
+            fields.put("Left unfinished", o.unfinished());
             fields.put("Checkpoint", o.checkpoint().isPresent() ? o.checkpoint().getAsLong() : "-");
             if (o.lastFailure() != null) {
                 fields.put("Last failure", o.lastFailure());
@@ -51,8 +51,8 @@ final class SqlApplyReport {
             TablePrinter.fields(out, fields);
         }
         out.flush();
-        if (o.unapplied() > 0) {
-            throw CliFailure.problem(o.unapplied() + " entries still unapplied for target '" + o.target() + "' after "
+        if (o.unfinished() > 0) {
+            throw CliFailure.problem(o.unfinished() + " entries still unfinished for target '" + o.target() + "' after "
                     + timeout + (o.lastFailure() == null ? "" : " (last failure: " + o.lastFailure() + ")")
                     + "; they stay in the log");
         }

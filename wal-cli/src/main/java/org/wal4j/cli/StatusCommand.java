@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code wal status}: segments, bytes, entries, unfinished entries, per target the checkpoint and
- * the lag (entries, and seconds: the age of the oldest unapplied entry), dead letters, and who
+ * the lag (entries, and seconds: the age of the oldest unfinished entry), dead letters, and who
  * holds the log. Read-only: works while the application runs.
  *
  * <p>Not thread-safe: one instance per run.
@@ -125,7 +125,7 @@ final class StatusCommand implements Callable<Integer> {
             tn.put("checkpoint", t.checkpoint());
             tn.put("lagEntries", t.lagEntries());
             tn.put("lagSeconds", t.lagSeconds());
-            tn.put("oldestUnappliedSeq", t.oldestSeq());
+            tn.put("oldestUnfinishedSeq", t.oldestSeq());
             tn.put("deadLetters", t.deadLetters());
         }
         ArrayNode files = n.putArray("segmentFiles");

@@ -47,14 +47,14 @@ record StatusReport(Path dir, LockHolder writer, int segments, long bytes, long 
     static StatusReport of(LogInspector log, Instant now) {
         List<Target> targets = new ArrayList<>();
         for (String name : log.targets()) {
-            List<TrackedEntry> oldest = log.unapplied(name, 0, 1);
+            List<TrackedEntry> oldest = log.unfinished(name, 0, 1);
             double lag = 0;
             long oldestSeq = 0;
             if (!oldest.isEmpty()) {
                 oldestSeq = oldest.get(0).entry().seq();
                 lag = Math.max(0, Duration.between(oldest.get(0).entry().createdAt(), now).toMillis() / 1000.0);
             }
-            targets.add(new Target(name, log.checkpoint(name), log.unapplied(name), lag, oldestSeq,
+            targets.add(new Target(name, log.checkpoint(name), log.unfinished(name), lag, oldestSeq,
                     log.deadLetterCount(name)));
         }
         List<LogInspector.Segment> files = log.segments();

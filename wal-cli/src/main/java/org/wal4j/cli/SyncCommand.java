@@ -7,7 +7,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code wal sync}: applies the target's unapplied SQL-statement entries to a database, exactly
+ * {@code wal sync}: applies the target's unfinished SQL-statement entries to a database, exactly
  * once in effect ({@link SqlApply}). Needs the log to itself.
  *
  * <p>Not thread-safe: one instance per run.
@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
             "Only SQL-statement entries (operation 'sql'); if the backlog holds other operations nothing is applied.",
             "Needs the log to itself: fails if the application holds it."},
         exitCodeListHeading = ExitCode.HEADING,
-        exitCodeList = {"0:the backlog is applied", "1:entries left unapplied or dead-lettered, a non-SQL entry in "
+        exitCodeList = {"0:the backlog is applied", "1:entries left unfinished or dead-lettered, a non-SQL entry in "
             + "the backlog, the database unreachable, or the log held by another process", ExitCode.USAGE_HELP})
 final class SyncCommand implements Callable<Integer> {
     private final Environment environment;
@@ -38,9 +38,9 @@ final class SyncCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        OptionChecks.target(spec, "--target", jdbc.target);
+        OptionChecks.requireTarget(spec, "--target", jdbc.target);
         SqlApply.Outcome outcome = new SqlApply(jdbc, environment).run(dir.existingLog(), null,
-                OptionChecks.user(spec, "the OS user", environment.osUser()), "sync");
+                OptionChecks.parseUser(spec, "the OS user", environment.osUser()), "sync");
         return SqlApplyReport.print(spec.commandLine().getOut(), outcome, jdbc.url, false, json.enabled(),
                 jdbc.timeout.toString());
     }

@@ -86,7 +86,7 @@ abstract class SqlApplyContract {
         JsonNode first = runJson("sync");
 
         assertEquals(5, first.get("applied").asLong());
-        assertEquals(0, first.get("unapplied").asLong());
+        assertEquals(0, first.get("unfinished").asLong());
         assertEquals(0, first.get("deadLettered").asLong());
         assertEquals(5, first.get("checkpoint").asLong());
         assertEquals(new BigDecimal("15.00"), balance());
@@ -136,7 +136,7 @@ abstract class SqlApplyContract {
         Cli.Result r = cli.run(args("replay", "--from", T.plusSeconds(5).toString(), "--to", T.plusSeconds(6).toString()));
 
         assertEquals(0, r.exitCode(), r::toString);
-        assertTrue(r.out().contains("Made pending    1\n"), r.out());
+        assertTrue(r.out().contains("Made pending     1\n"), r.out());
         assertEquals(new BigDecimal("15.00"), balance());
     }
 

@@ -34,7 +34,7 @@ class StatusCommandTest {
         assertEquals("Unfinished    7", lines.get(4));
         assertEquals("Dead letters  1", lines.get(5));
         assertEquals("", lines.get(6));
-        // lag seconds: Cli.NOW is one hour after TestEntries.T0; the oldest unapplied is created T0 + seq ms
+        // lag seconds: Cli.NOW is one hour after TestEntries.T0; the oldest unfinished is created T0 + seq ms
         assertEquals(List.of(
                 "TARGET   CHECKPOINT  LAG ENTRIES  LAG SECONDS  OLDEST SEQ  DEAD LETTERS",
                 "primary           6            3       3600.0           8             1",
@@ -64,7 +64,7 @@ class StatusCommandTest {
         assertEquals(6, primary.get("checkpoint").asLong());
         assertEquals(3, primary.get("lagEntries").asLong());
         assertEquals(3599.992, primary.get("lagSeconds").asDouble(), 1e-9);
-        assertEquals(8, primary.get("oldestUnappliedSeq").asLong());
+        assertEquals(8, primary.get("oldestUnfinishedSeq").asLong());
         assertEquals(1, primary.get("deadLetters").asLong());
         JsonNode replica = n.get("targets").get(1);
         assertEquals("replica", replica.get("name").asText());

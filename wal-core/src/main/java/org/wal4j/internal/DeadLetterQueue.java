@@ -1,7 +1,5 @@
 package org.wal4j.internal;
 
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -25,7 +23,6 @@ import org.wal4j.spi.WalStorage;
  */
 final class DeadLetterQueue {
     private static final int PAGE = 256;
-    private static final int CHUNK = 1000;
 
     private final WalStorage storage;
     private final Map<String, TargetWorker> workers;
@@ -96,38 +93,17 @@ final class DeadLetterQueue {
         if (filter.target() != null) {
             worker(filter.target());
         }
-        Map<String, List<WalEntry>> chunks = new HashMap<>();
-        int[] count = new int[1];
-        matching(filter, user, action).forEach(d -> {
-            if (!workers.containsKey(d.target())) {
-                return; // a target this Wal does not drain: leave its dead letters alone
-            }
-            List<WalEntry> chunk = chunks.computeIfAbsent(d.target(), t -> new ArrayList<>());
-            chunk.add(d.entry());
-            if (chunk.size() == CHUNK) {
-                count[0] += submit(d.target(), chunk, change);
-                chunk.clear();
-            }
-        });
-        chunks.forEach((target, chunk) -> {
-            if (!chunk.isEmpty()) {
-                count[0] += submit(target, chunk, change);
-            }
-        });
-        audit.record(user, action, true, filter.namespace(), null, 0, filter.target(), count[0], filter.toString());
-        return count[0];
-    }
-
-    private int submit(String target, List<WalEntry> chunk, BiFunction<TargetWorker, List<WalEntry>, List<Long>> change) {
-        List<WalEntry> copy = List.copyOf(chunk);
-        return WalStorage.await(worker(target).submit(w -> change.apply(w, copy))).size();
+        ChunkedChange chunked = new ChunkedChange(workers, change);
+        try (Stream<DeadLetter> letters = matching(filter, user, action)) {
+            letters.filter(d -> workers.containsKey(d.target())) // a target this Wal does not drain: left alone
+                    .forEach(d -> chunked.add(d.target(), d.entry()));
+        }
+        int count = chunked.finish();
+        audit.record(user, action, true, filter.namespace(), null, 0, filter.target(), count, filter.toString());
+        return count;
     }
 
     private TargetWorker worker(String target) {
-        TargetWorker worker = workers.get(target);
-        if (worker == null) {
-            throw new IllegalArgumentException("no target '" + target + "'; targets are " + workers.keySet());
-        }
-        return worker;
+        return ChunkedChange.requireWorker(workers, target);
     }
 }

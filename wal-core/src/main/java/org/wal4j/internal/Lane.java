@@ -15,7 +15,7 @@ import org.wal4j.Priority;
  * was filed under, so that it can be found again in the scheduler's sorted sets.
  */
 final class Lane {
-    final LaneKey key;
+    final LaneId key;
     final ArrayDeque<PendingEntry> entries = new ArrayDeque<>();
     boolean truncated;
     long resumeAfter;
@@ -34,7 +34,7 @@ final class Lane {
     boolean inWaiting;
     boolean inExpiring;
 
-    Lane(LaneKey key) {
+    Lane(LaneId key) {
         this.key = key;
     }
 

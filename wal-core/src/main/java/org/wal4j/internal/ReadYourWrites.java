@@ -108,7 +108,7 @@ final class ReadYourWrites {
      */
     private Map<String, List<WalEntry>> laneEntries(String namespace, String key, String only, boolean boost,
                                                     Duration answerWithin) {
-        LaneKey lane = new LaneKey(Names.requireNamespace(namespace), Names.requireOptionalId("key", key));
+        LaneId lane = new LaneId(Names.requireNamespace(namespace), Names.requireOptionalId("key", key));
         long upto = storage.lastSeq();
         Map<String, List<WalEntry>> out = new LinkedHashMap<>();
         for (TargetWorker worker : workers.values()) {
@@ -146,12 +146,12 @@ final class ReadYourWrites {
         }
     }
 
-    private List<WalEntry> scanLane(String target, LaneKey lane, long upto) {
+    private List<WalEntry> scanLane(String target, LaneId lane, long upto) {
         List<WalEntry> out = new ArrayList<>();
         try (Stream<TrackedEntry> all = Paging.stream(after -> storage.unfinished(target, after, PAGE),
                 t -> t.entry().seq(), PAGE)) {
             all.takeWhile(t -> t.entry().seq() <= upto)
-                    .filter(t -> lane.equals(LaneKey.of(t.entry())))
+                    .filter(t -> lane.equals(LaneId.of(t.entry())))
                     .forEach(t -> out.add(t.entry()));
         }
         return out;

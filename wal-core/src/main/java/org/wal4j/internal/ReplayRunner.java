@@ -1,9 +1,6 @@
 package org.wal4j.internal;
 
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -25,8 +22,6 @@ import org.wal4j.spi.WalStorage;
  * <p>Thread-safe.
  */
 final class ReplayRunner {
-    private static final int CHUNK = 1000;
-
     private final WalStorage storage;
     private final Map<String, TargetWorker> workers;
     private final AccessGuard guard;
@@ -68,37 +63,19 @@ final class ReplayRunner {
     }
 
     int reapply(ReplayQuery query, String target, UserContext user) {
-        TargetWorker worker = workers.get(target);
-        if (worker == null) {
-            throw new IllegalArgumentException("no target '" + target + "'; targets are " + workers.keySet());
-        }
+        ChunkedChange.requireWorker(workers, target);
         guard.checkTenantFilter(user, WalAction.REAPPLY, query.tenantId(), query.namespace());
-        int count = 0;
-        List<WalEntry> chunk = new ArrayList<>();
+        ChunkedChange chunked = new ChunkedChange(workers, (w, chunk) -> w.makePending(chunk, EntryStatus::isTerminal,
+                "re-apply requested by " + user.userId()));
         try (Stream<ReplayRecord> records = matching(query, user, WalAction.REAPPLY)) {
-            for (Iterator<ReplayRecord> it = records.iterator(); it.hasNext(); ) {
-                ReplayRecord r = it.next();
+            records.filter(r -> {
                 EntryStatus status = r.statusByTarget().get(target);
-                if (status != null && status.isTerminal()) {
-                    chunk.add(r.entry());
-                    if (chunk.size() == CHUNK) {
-                        count += submit(worker, chunk, user);
-                        chunk = new ArrayList<>();
-                    }
-                }
-            }
+                return status != null && status.isTerminal();
+            }).forEach(r -> chunked.add(target, r.entry()));
         }
-        if (!chunk.isEmpty()) {
-            count += submit(worker, chunk, user);
-        }
+        int count = chunked.finish();
         audit.record(user, WalAction.REAPPLY, true, query.namespace(), query.operation(), 0, target, count,
                 query.toString());
         return count;
-    }
-
-    private static int submit(TargetWorker worker, List<WalEntry> chunk, UserContext user) {
-        List<WalEntry> copy = List.copyOf(chunk);
-        return WalStorage.await(worker.submit(w -> w.makePending(copy, EntryStatus::isTerminal,
-                "re-apply requested by " + user.userId()))).size();
     }
 }

@@ -514,7 +514,7 @@ final class TargetWorker {
      * with {@code boost}, the lane is served before all others and its retry backoffs are cut
      * (delivery delays are kept).
      */
-    List<WalEntry> laneQuery(LaneKey key, long upto, boolean boost) {
+    List<WalEntry> laneQuery(LaneId key, long upto, boolean boost) {
         Instant now = ctx.time.now();
         if (boost) {
             Lane lane = window.lane(key);

@@ -57,7 +57,7 @@ final class Window {
     private final int laneCap;
     private final int stagedCap;
 
-    private final Map<LaneKey, Lane> lanes = new HashMap<>();
+    private final Map<LaneId, Lane> lanes = new HashMap<>();
     private final Set<Lane> truncated = Collections.newSetFromMap(new IdentityHashMap<>());
     private final TreeMap<Long, AppendedBatch> staged = new TreeMap<>();
     private int stagedEntries;
@@ -184,7 +184,7 @@ final class Window {
 
     private Admit admit(WalEntry e, EntryStatus status, int attempts, Instant lastChangeAt, Instant now,
                         boolean stuck) {
-        LaneKey key = LaneKey.of(e);
+        LaneId key = LaneId.of(e);
         Lane lane = lanes.get(key);
         if (lane != null && lane.truncated) {
             return stuck ? Admit.SKIPPED : Admit.STOP;
@@ -279,7 +279,7 @@ final class Window {
                     return true;
                 }
                 cursor = seq;
-                Lane lane = lanes.get(LaneKey.of(t.entry()));
+                Lane lane = lanes.get(LaneId.of(t.entry()));
                 if (lane == null || !open.contains(lane) || seq <= lane.resumeAfter) {
                     continue;
                 }
@@ -330,7 +330,7 @@ final class Window {
     }
 
     /** The held lane of {@code key}, or null. */
-    Lane lane(LaneKey key) {
+    Lane lane(LaneId key) {
         return lanes.get(key);
     }
 
@@ -338,7 +338,7 @@ final class Window {
      * The lane's unfinished entries with seq at or below {@code upto}, if the window knows them all
      * (the frontier has passed {@code upto} and the lane is not truncated); null otherwise.
      */
-    List<WalEntry> laneEntries(LaneKey key, long upto) {
+    List<WalEntry> laneEntries(LaneId key, long upto) {
         if (frontier < upto) {
             return null;
         }

@@ -28,7 +28,7 @@ class LaneSchedulerTest {
     }
 
     private static Lane lane(String key) {
-        return new Lane(new LaneKey("ns", key));
+        return new Lane(new LaneId("ns", key));
     }
 
     private static List<Long> seqs(List<PendingEntry> batch) {

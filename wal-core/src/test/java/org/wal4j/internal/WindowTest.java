@@ -36,7 +36,7 @@ class WindowTest {
 
     private List<Long> lane(String key) {
         List<Long> out = new ArrayList<>();
-        Lane lane = window.lane(new LaneKey("ns", key));
+        Lane lane = window.lane(new LaneId("ns", key));
         if (lane != null) {
             lane.entries.forEach(p -> out.add(p.seq()));
         }
@@ -98,11 +98,11 @@ class WindowTest {
         window.refillTruncated(NOW);
         assertEquals(List.of(3L), lane("hot"));
         assertEquals(0, window.truncatedLanes());
-        assertEquals(List.of(4L), window.laneEntries(new LaneKey("ns", "y"), 4).stream().map(WalEntry::seq)
+        assertEquals(List.of(4L), window.laneEntries(new LaneId("ns", "y"), 4).stream().map(WalEntry::seq)
                 .collect(java.util.stream.Collectors.toList()));
-        assertEquals(List.of(3L), window.laneEntries(new LaneKey("ns", "hot"), 4).stream().map(WalEntry::seq)
+        assertEquals(List.of(3L), window.laneEntries(new LaneId("ns", "hot"), 4).stream().map(WalEntry::seq)
                 .collect(java.util.stream.Collectors.toList()));
-        assertNull(window.laneEntries(new LaneKey("ns", "y"), 5), "the window does not know seq 5 yet");
+        assertNull(window.laneEntries(new LaneId("ns", "y"), 5), "the window does not know seq 5 yet");
     }
 
     @Test
@@ -136,7 +136,7 @@ class WindowTest {
         storage.appendStatus(records);
         for (long seq : seqs) {
             WalEntry e = storage.read(seq).orElseThrow();
-            lane = window.lane(LaneKey.of(e));
+            lane = window.lane(LaneId.of(e));
             window.remove(lane.head());
         }
     }

@@ -1,7 +1,6 @@
 package org.wal4j.jdbc;
 
 import org.wal4j.EntryStatus;
-import org.wal4j.WalException;
 
 /**
  * A critical call of a {@link DurableRepository} is finished without its primary target having
@@ -16,43 +15,16 @@ import org.wal4j.WalException;
  *
  * <p>Thread-safe once thrown: its state does not change.
  */
-public class EntryNotAppliedException extends WalException {
+public class EntryNotAppliedException extends CriticalCallException {
     private static final long serialVersionUID = 1L;
 
-    private final String entryId;
-    private final long seq;
-    private final String target;
-    private final EntryStatus status;
     private final String reason;
 
+    /** @param status DEAD, EXPIRED or DISCARDED */
     public EntryNotAppliedException(String message, String entryId, long seq, String target, EntryStatus status,
                                     String reason, Throwable cause) {
-        super(message, cause);
-        this.entryId = entryId;
-        this.seq = seq;
-        this.target = target;
-        this.status = status;
+        super(message, entryId, seq, target, status, cause);
         this.reason = reason;
-    }
-
-    /** The id of the call's entry. */
-    public String entryId() {
-        return entryId;
-    }
-
-    /** The seq of the call's entry. */
-    public long seq() {
-        return seq;
-    }
-
-    /** The target that did not apply it. */
-    public String target() {
-        return target;
-    }
-
-    /** DEAD, EXPIRED or DISCARDED. */
-    public EntryStatus status() {
-        return status;
     }
 
     /** The target's last failure reason (the dead letter's reason), or null if none was seen. */

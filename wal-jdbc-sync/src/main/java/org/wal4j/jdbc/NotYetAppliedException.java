@@ -1,7 +1,6 @@
 package org.wal4j.jdbc;
 
 import org.wal4j.EntryStatus;
-import org.wal4j.WalException;
 
 /**
  * A critical call of a {@link DurableRepository} is durable in the log, but its primary target
@@ -18,40 +17,12 @@ import org.wal4j.WalException;
  *
  * <p>Thread-safe once thrown: its state does not change.
  */
-public class NotYetAppliedException extends WalException {
+public class NotYetAppliedException extends CriticalCallException {
     private static final long serialVersionUID = 1L;
 
-    private final String entryId;
-    private final long seq;
-    private final String target;
-    private final EntryStatus status;
-
+    /** @param status PENDING or RETRYING: the entry is unfinished for the target */
     public NotYetAppliedException(String message, String entryId, long seq, String target, EntryStatus status,
                                   Throwable cause) {
-        super(message, cause);
-        this.entryId = entryId;
-        this.seq = seq;
-        this.target = target;
-        this.status = status;
-    }
-
-    /** The id of the call's entry. */
-    public String entryId() {
-        return entryId;
-    }
-
-    /** The seq of the call's entry. */
-    public long seq() {
-        return seq;
-    }
-
-    /** The target whose result the call waited for. */
-    public String target() {
-        return target;
-    }
-
-    /** The entry's status for {@link #target()} when the call stopped waiting: PENDING or RETRYING. */
-    public EntryStatus status() {
-        return status;
+        super(message, entryId, seq, target, status, cause);
     }
 }

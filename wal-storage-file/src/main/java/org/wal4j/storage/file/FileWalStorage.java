@@ -363,12 +363,7 @@ public final class FileWalStorage implements WalStorage {
     }
 
     private List<TrackedEntry> tracked(List<StatusIndex.State> states) {
-        List<TrackedEntry> out = new ArrayList<>(states.size());
-        for (StatusIndex.State s : states) {
-            out.add(new TrackedEntry(reader.readAt(s.seq(), s.locator()), s.target(), s.status(), s.attempts(),
-                    s.lastChangeAt(), s.reason()));
-        }
-        return out;
+        return reader.tracked(states);
     }
 
     @Override

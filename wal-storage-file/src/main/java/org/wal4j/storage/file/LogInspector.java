@@ -56,7 +56,7 @@ import org.wal4j.spi.TrackedEntry;
  *   <li>It holds at most {@value SnapshotFileSystem#MAX_OPEN_FILES} file descriptors, however many
  *       segments the log has. The price, on a log of more segments than that: a read after
  *       {@link #open} of a segment that a compaction rewrote since the snapshot (a dead letter or
- *       an unapplied entry listed from a segment read long ago) fails with a
+ *       an unfinished entry listed from a segment read long ago) fails with a
  *       {@link WalIOException} saying the segment was replaced; take a new snapshot.
  *       {@link #scan} goes on in a new snapshot by itself.</li>
  * </ul>
@@ -302,7 +302,7 @@ public final class LogInspector implements AutoCloseable {
     }
 
     /** Entries PENDING or RETRYING for {@code target}: its lag in entries. */
-    public long unapplied(String target) {
+    public long unfinished(String target) {
         return index.pendingByTarget().getOrDefault(target, 0L);
     }
 
@@ -317,7 +317,7 @@ public final class LogInspector implements AutoCloseable {
     }
 
     /** Up to {@code limit} entries PENDING or RETRYING for {@code target} with seq above {@code afterSeq}, in order. */
-    public List<TrackedEntry> unapplied(String target, long afterSeq, int limit) {
+    public List<TrackedEntry> unfinished(String target, long afterSeq, int limit) {
         return tracked(index.unfinished(target, afterSeq, limit));
     }
 
@@ -330,12 +330,7 @@ public final class LogInspector implements AutoCloseable {
     }
 
     private List<TrackedEntry> tracked(List<StatusIndex.State> states) {
-        List<TrackedEntry> out = new ArrayList<>(states.size());
-        for (StatusIndex.State s : states) {
-            out.add(new TrackedEntry(reader.readAt(s.seq(), s.locator()), s.target(), s.status(), s.attempts(),
-                    s.lastChangeAt(), s.reason()));
-        }
-        return out;
+        return reader.tracked(states);
     }
 
     /** The entry {@code seq}, or empty if it was never assigned or was compacted away. */

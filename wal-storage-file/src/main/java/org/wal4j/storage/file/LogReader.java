@@ -10,6 +10,8 @@ import java.util.Optional;
 import org.wal4j.WalCorruptionException;
 import org.wal4j.WalEntry;
 import org.wal4j.WalIOException;
+import org.wal4j.spi.StatusIndex;
+import org.wal4j.spi.TrackedEntry;
 
 /**
  * Finds and reads entries in the segment files: by seq (nearest sparse-index point, then forward),
@@ -74,6 +76,19 @@ final class LogReader {
         } finally {
             seg.release();
         }
+    }
+
+    /**
+     * The entries of {@code states}, read at their locators, each with its status: the read path
+     * shared by the storage and the inspector (unfinished entries, dead letters).
+     */
+    List<TrackedEntry> tracked(List<StatusIndex.State> states) {
+        List<TrackedEntry> out = new ArrayList<>(states.size());
+        for (StatusIndex.State s : states) {
+            out.add(new TrackedEntry(readAt(s.seq(), s.locator()), s.target(), s.status(), s.attempts(),
+                    s.lastChangeAt(), s.reason()));
+        }
+        return out;
     }
 
     /** The entry at {@code offset} of the segment holding {@code seq}; the index says it is there. */

@@ -1,17 +1,12 @@
 package org.wal4j.storage.file;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.zip.CRC32C;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.wal4j.SyncPolicy;
 import org.wal4j.WalDiskFullException;
 import org.wal4j.WalUnavailableException;
@@ -25,7 +20,8 @@ import org.wal4j.spi.StorageState;
  * assigns seqs in queue order, frames and checksums the entry lines into one buffer, writes it
  * with one call (or a few, when a batch is larger than the buffer or spans a rotation), forces
  * once if the batch needs it, and only then acknowledges every caller of the batch: group commit.
- * The line format and commit rule are on {@link LineCodec}.
+ * The line format and commit rule are on {@link LineCodec}; the bytes, forces and rotations are
+ * {@link SegmentWriter}'s: this class decides what goes into the log and when it is forced.
  *
  * <h2>The writer role</h2>
  * One thread at a time holds it (an atomic owner), and only the holder touches the active
@@ -51,9 +47,9 @@ import org.wal4j.spi.StorageState;
  * {@link StatusIndex} and {@link #lastSeq()} only after it is acknowledged, before its caller's
  * future completes; nothing is acknowledged as durable that a force has not covered.
  *
- * <p>Poison: the first failed write, force, truncate or segment creation ends the writer. Every
- * caller not yet acknowledged fails with {@link WalUnavailableException} (or
- * {@link WalDiskFullException}), later writes are refused naming the original failure, and a
+ * <p>Poison ({@link WriterPoison}): the first failed write, force, truncate or segment creation
+ * ends the writer. Every caller not yet acknowledged fails with {@link WalUnavailableException}
+ * (or {@link WalDiskFullException}), later writes are refused naming the original failure, and a
  * failed force is never retried: after a failed fsync the kernel may have dropped the dirty pages
  * and a retry could succeed without the data ("fsyncgate"). Only reopening, which re-runs
  * recovery, brings the log back.
@@ -66,17 +62,12 @@ import org.wal4j.spi.StorageState;
  * the writer role.
  */
 final class LogWriter implements Runnable {
-    private static final Logger LOG = LoggerFactory.getLogger(LogWriter.class);
     private static final int MAX_BATCH_REQUESTS = 4096;
-    private static final int BUFFER_BYTES = 1 << 20;
     private static final long IDLE_PARK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final FileStorageConfig config;
     private final Path dir;
-    private final WalFileSystem fs;
-    private final Clock clock;
     private final SyncPolicy policy;
-    private final SegmentSet segments;
     private final StatusIndex index;
     private final Map<String, Long> checkpoints;
     private final WriteQueue queue;
@@ -89,49 +80,26 @@ final class LogWriter implements Runnable {
     private volatile long writerWakeAtNanos = Long.MAX_VALUE;
 
     // writer-role state: touched only by the thread holding the role (the role's atomic hand-over publishes it)
-    private ActiveSegment active;
-    private long nextSeq;
-    private ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
-    private final CRC32C crc = new CRC32C();
-    private final byte[] scratch = new byte[64];
+    private final SegmentWriter out;
     private final List<WriteRequest> batch = new ArrayList<>();
-    private long lastForceNanos = System.nanoTime();
-    private boolean rotateForAge;
-    /** What the writer was doing, for the poison message; set before each I/O call, read only on failure. */
-    private String step = "writing";
-    private Path stepPath;
-    private long stepOffset = -1;
-    /** Seq of the last entry framed into the active segment, or {@code firstSeq - 1}. */
-    private long lastFramedInActive;
 
     private volatile boolean accepting = true;
     private volatile StorageState state = StorageState.OPEN;
-    private volatile WalUnavailableException poison;
-    private volatile String poisonReason;
-    private volatile boolean poisonDiskFull;
+    private final WriterPoison poison = new WriterPoison();
     private volatile long lastSeq;
-    /** The list of segments the log must have: rewritten on each rotation. */
-    private final Manifest manifest;
-    private volatile long fsyncs;
     private volatile long appendedEntries;
 
     LogWriter(FileStorageConfig config, SegmentSet segments, StatusIndex index, Map<String, Long> checkpoints,
               ActiveSegment active, long lastSeq, Manifest manifest) {
         this.config = config;
-        this.manifest = manifest;
         this.dir = config.dir();
-        this.fs = config.fileSystem();
-        this.clock = config.clock();
         this.policy = config.syncPolicy();
-        this.segments = segments;
         this.index = index;
         this.checkpoints = checkpoints;
-        this.active = active;
         this.lastSeq = lastSeq;
-        this.nextSeq = lastSeq + 1;
-        this.lastFramedInActive = lastSeq >= active.file.firstSeq ? lastSeq : active.file.firstSeq - 1;
         this.queue = new WriteQueue(config.writeQueueCapacity());
         this.waiters = new DurabilityWaiters(lastSeq);
+        this.out = new SegmentWriter(config, segments, manifest, active, lastSeq, waiters::advance);
         this.thread = new Thread(this, "wal4j-writer");
         // Daemon: an application that forgets close() must still be able to exit. Nothing acknowledged
         // depends on this thread finishing: ALWAYS acks only forced data, and INTERVAL/NONE promise no more
@@ -163,7 +131,7 @@ final class LogWriter implements Runnable {
     }
 
     long fsyncs() {
-        return fsyncs;
+        return out.fsyncs();
     }
 
     long appendedEntries() {
@@ -261,7 +229,7 @@ final class LogWriter implements Runnable {
     private boolean lead(WriteRequest own) {
         try {
             while (!own.isDone()) {
-                if (poison != null) {
+                if (poison.isSet()) {
                     failEverything();
                     return true;
                 }
@@ -273,11 +241,7 @@ final class LogWriter implements Runnable {
                 if (batch.isEmpty()) {
                     break; // own was taken back by a racing close or poison, and failed
                 }
-                boolean closing = process();
-                batch.clear();
-                if (closing) {
-                    state = StorageState.CLOSED;
-                    failQueued(closed());
+                if (writeBatch()) {
                     return true;
                 }
             }
@@ -322,7 +286,7 @@ final class LogWriter implements Runnable {
         failQueued(closed());
         waiters.fail(closed());
         try {
-            active.channel.close();
+            out.close();
         } catch (IOException e) {
             if (failure == null) {
                 failure = e;
@@ -339,11 +303,11 @@ final class LogWriter implements Runnable {
     @Override
     public void run() {
         while (true) {
-            if (poison != null) {
+            if (poison.isSet()) {
                 // failed while a caller held the role; a caller still holding the role
                 // fails its own batch
-                waiters.fail(poison);
-                failQueued(poison);
+                waiters.fail(poison.exception());
+                failQueued(poison.exception());
                 return;
             }
             if (state == StorageState.CLOSED) {
@@ -385,7 +349,7 @@ final class LogWriter implements Runnable {
      */
     private boolean serveQueue() throws IOException {
         while (true) {
-            if (poison != null) {
+            if (poison.isSet()) {
                 failEverything();
                 return true;
             }
@@ -393,14 +357,26 @@ final class LogWriter implements Runnable {
             if (batch.isEmpty()) {
                 return false;
             }
-            boolean closing = process();
-            batch.clear();
-            if (closing) {
-                state = StorageState.CLOSED;
-                failQueued(closed());
+            if (writeBatch()) {
                 return true;
             }
         }
+    }
+
+    /**
+     * Holding the writer role: writes the drained batch; if it held the close request, the log is
+     * closed and what was queued behind it fails as closed.
+     *
+     * @return whether the log closed
+     */
+    private boolean writeBatch() throws IOException {
+        boolean closing = process();
+        batch.clear();
+        if (closing) {
+            state = StorageState.CLOSED;
+            failQueued(closed());
+        }
+        return closing;
     }
 
     /**
@@ -409,13 +385,13 @@ final class LogWriter implements Runnable {
      * sees its append fail must find whenDurable failing too.
      */
     private void failAll(Throwable cause) {
-        setPoison(failureContext(), cause);
+        setPoison(out.failureContext(), cause);
         failEverything();
     }
 
     /** Holding the writer role, the log poisoned: {@link #failAll} without a new cause. */
     private void failEverything() {
-        WalUnavailableException failure = poison;
+        WalUnavailableException failure = poison.exception();
         waiters.fail(failure);
         for (WriteRequest r : batch) {
             r.fail(failure);
@@ -426,47 +402,49 @@ final class LogWriter implements Runnable {
 
     /** Writes one batch; returns true if it held the close request. */
     private boolean process() throws IOException {
-        rotateForAge = ageExpired();
+        out.startBatch();
         boolean force = false;
         boolean closing = false;
         for (WriteRequest r : batch) {
             if (closing) {
                 continue; // failed as closed below
             }
-            switch (r.kind) {
-                case WriteRequest.APPEND:
+            // a switch expression without default: a new kind does not compile until it is handled here
+            boolean forces = switch (r.kind) {
+                case APPEND -> {
                     frameEntries(r);
-                    force |= policy == SyncPolicy.ALWAYS;
-                    break;
-                case WriteRequest.STATUS:
+                    yield policy == SyncPolicy.ALWAYS;
+                }
+                case STATUS -> {
                     for (byte[] line : r.lines) {
-                        put(line);
+                        out.putLine(line);
                     }
-                    break;
-                case WriteRequest.CHECKPOINT:
+                    yield false;
+                }
+                case CHECKPOINT -> {
                     if (r.seq > checkpoints.getOrDefault(r.target, 0L)) {
-                        put(r.lines[0]);
+                        out.putLine(r.lines[0]);
                     }
-                    force = true;
-                    break;
-                case WriteRequest.SYNC:
-                    force = true;
-                    break;
-                case WriteRequest.ROTATE:
-                    if (activeHoldsRecords()) {
-                        flush();
-                        rotate();
+                    yield true;
+                }
+                case SYNC -> true;
+                case ROTATE -> {
+                    if (out.holdsRecords()) {
+                        out.flush();
+                        out.rotate();
                     }
-                    break;
-                default:
-                    force = true;
+                    yield false;
+                }
+                case CLOSE -> {
                     closing = true;
-                    break;
-            }
+                    yield true;
+                }
+            };
+            force |= forces;
         }
-        flush();
+        out.flush();
         if (force) {
-            force();
+            out.force();
         }
         acknowledge();
         return closing;
@@ -475,111 +453,10 @@ final class LogWriter implements Runnable {
     private void frameEntries(WriteRequest r) throws IOException {
         byte[][] bodies = r.bodies;
         r.offsets = new long[bodies.length];
-        r.firstSeq = nextSeq;
+        r.firstSeq = out.nextSeq();
         for (int i = 0; i < bodies.length; i++) {
-            long seq = nextSeq;
-            int length = LineCodec.entryLineLength(seq, bodies[i]);
-            ensureRoom(length);
-            long offset = active.writePos + buffer.position();
-            LineCodec.frameEntry(buffer, seq, bodies[i], crc, scratch);
-            r.offsets[i] = offset;
-            active.file.sparse.onEntry(seq, offset);
-            lastFramedInActive = seq;
-            nextSeq++;
+            r.offsets[i] = out.frameEntry(bodies[i]);
         }
-    }
-
-    private void put(byte[] line) throws IOException {
-        ensureRoom(line.length);
-        buffer.put(line);
-    }
-
-    /**
-     * Makes room for a line of {@code length} bytes: rotates first if the active segment holds a
-     * record (an entry, a status or a checkpoint) and the line would take it past its size or it is
-     * past its age; flushes the buffer if the line does not fit in it. A segment holding only its
-     * header never rotates, so a line larger than a segment still gets one of its own.
-     */
-    private void ensureRoom(int length) throws IOException {
-        if (activeHoldsRecords() && (rotateForAge
-                || active.writePos + buffer.position() + length > config.segmentBytes())) {
-            flush();
-            rotate();
-            rotateForAge = false;
-        }
-        if (buffer.remaining() < length) {
-            flush();
-            if (buffer.capacity() < length) {
-                buffer = ByteBuffer.allocateDirect(length);
-            }
-        }
-    }
-
-    /** Writes the buffer at the end of the active segment. */
-    private void flush() throws IOException {
-        if (buffer.position() == 0) {
-            return;
-        }
-        buffer.flip();
-        setStep("writing", active.file.path, active.writePos);
-        while (buffer.hasRemaining()) {
-            active.writePos += active.channel.write(buffer, active.writePos);
-        }
-        buffer.clear();
-        active.file.setEnd(active.writePos);
-        active.file.setLastEntrySeq(lastFramedInActive);
-    }
-
-    private void force() throws IOException {
-        if (active.forcedPos == active.writePos) {
-            // nothing new since the last force (a sync after a timed force, a checkpoint that was not
-            // written); what is written is durable already
-            waiters.advance(nextSeq - 1);
-            return;
-        }
-        setStep("forcing", active.file.path, -1);
-        active.channel.force();
-        fsyncs++;
-        active.forcedPos = active.writePos;
-        lastForceNanos = System.nanoTime();
-        waiters.advance(nextSeq - 1);
-    }
-
-    /**
-     * Closes the active segment and starts the next: force the old one (cut to its real length
-     * first if it was preallocated, so closed segments hold no zeros), then create the new one
-     * crash-safely ({@link ActiveSegment#create}) and only then publish it.
-     */
-    private void rotate() throws IOException {
-        ActiveSegment old = active;
-        // Named by the seq of its first entry to come. If the closing segment holds no entry (only
-        // status or checkpoint records), that seq is the closing one's own first seq: the next part.
-        SegmentFile.Id nextId = nextSeq == old.file.firstSeq
-                ? new SegmentFile.Id(nextSeq, Math.addExact(old.file.id.part(), 1))
-                : new SegmentFile.Id(nextSeq, 0);
-        if (config.preallocate()) {
-            setStep("cutting the preallocated end of", old.file.path, old.writePos);
-            old.channel.truncate(old.writePos);
-            old.forcedPos = -1; // the truncation changed the size: force again
-        }
-        force();
-        setStep("creating the next segment", dir.resolve(SegmentFile.fileName(nextId)), -1);
-        ActiveSegment next = ActiveSegment.create(fs, dir, nextId, clock.instant(),
-                config.preallocate() ? config.segmentBytes() : 0);
-        segments.add(next.file);
-        active = next;
-        lastFramedInActive = next.file.firstSeq - 1;
-        // after the new segment's directory entry is durable, before any line goes into it: a crash
-        // before this leaves an unlisted header-only segment (deleted on open), never a listed one missing
-        setStep("writing the manifest after creating", next.file.path, -1);
-        manifest.write(segments);
-        try {
-            old.channel.close();
-        } catch (IOException e) {
-            // the old segment is forced; its write channel is no longer needed
-            LOG.debug("closing the write channel of {} failed", old.file, e);
-        }
-        LOG.debug("rotated to segment {}", next.file);
     }
 
     /**
@@ -590,17 +467,24 @@ final class LogWriter implements Runnable {
         boolean durable = policy == SyncPolicy.ALWAYS;
         long acked = 0;
         for (WriteRequest r : batch) {
-            if (r.kind == WriteRequest.CLOSE) {
-                break;
-            }
-            if (r.kind == WriteRequest.APPEND) {
-                for (int i = 0; i < r.offsets.length; i++) {
-                    index.add(r.firstSeq + i, r.offsets[i], r.entries.get(i).targets());
+            boolean isClose = switch (r.kind) {
+                case APPEND -> {
+                    for (int i = 0; i < r.offsets.length; i++) {
+                        index.add(r.firstSeq + i, r.offsets[i], r.entries.get(i).targets());
+                    }
+                    acked += r.offsets.length;
+                    lastSeq = r.firstSeq + r.offsets.length - 1;
+                    yield false;
                 }
-                acked += r.offsets.length;
-                lastSeq = r.firstSeq + r.offsets.length - 1;
-            } else if (r.kind == WriteRequest.CHECKPOINT) {
-                checkpoints.merge(r.target, r.seq, Math::max);
+                case CHECKPOINT -> {
+                    checkpoints.merge(r.target, r.seq, Math::max);
+                    yield false;
+                }
+                case STATUS, SYNC, ROTATE -> false;
+                case CLOSE -> true;
+            };
+            if (isClose) {
+                break;
             }
         }
         appendedEntries += acked;
@@ -609,91 +493,54 @@ final class LogWriter implements Runnable {
         for (WriteRequest r : batch) {
             if (afterClose) {
                 r.fail(closed());
-            } else if (r.kind == WriteRequest.APPEND) {
+            } else if (r.kind == WriteRequest.Kind.APPEND) {
                 latency.record(now - r.startNanos);
                 r.appended.complete(new AppendResult(r.firstSeq, r.offsets.length, durable));
             } else {
-                afterClose = r.kind == WriteRequest.CLOSE;
+                afterClose = r.kind == WriteRequest.Kind.CLOSE;
                 r.done.complete(null);
             }
         }
     }
 
     private void onTimer() throws IOException {
-        if (policy == SyncPolicy.INTERVAL && active.forcedPos != active.writePos
-                && System.nanoTime() - lastForceNanos >= config.syncInterval().toNanos()) {
-            force();
+        if (policy == SyncPolicy.INTERVAL && out.hasUnforcedWrites()
+                && System.nanoTime() - out.lastForceNanos() >= config.syncInterval().toNanos()) {
+            out.force();
         }
-        if (ageExpired() && activeHoldsRecords()) {
-            rotate();
+        if (out.ageExpired() && out.holdsRecords()) {
+            out.rotate();
         }
     }
 
     private long nanosUntilTimer() {
         long wait = IDLE_PARK_NANOS;
-        if (policy == SyncPolicy.INTERVAL && active.forcedPos != active.writePos) {
-            wait = Math.min(wait, lastForceNanos + config.syncInterval().toNanos() - System.nanoTime());
+        if (policy == SyncPolicy.INTERVAL && out.hasUnforcedWrites()) {
+            wait = Math.min(wait, out.lastForceNanos() + config.syncInterval().toNanos() - System.nanoTime());
         }
-        if (activeHoldsRecords()) {
-            long ageMillis = active.file.createdAt.toEpochMilli() + config.segmentMaxAge().toMillis() - clock.millis();
-            wait = Math.min(wait, TimeUnit.MILLISECONDS.toNanos(Math.max(0, ageMillis)));
+        if (out.holdsRecords()) {
+            wait = Math.min(wait, out.nanosUntilAgeExpires());
         }
         return Math.max(1, wait);
     }
 
-    /** True if the active segment holds a line besides its header, written or still in the buffer. */
-    private boolean activeHoldsRecords() {
-        return active.writePos + buffer.position() > active.file.dataStart;
-    }
-
-    private boolean ageExpired() {
-        return clock.millis() >= active.file.createdAt.toEpochMilli() + config.segmentMaxAge().toMillis();
-    }
-
-    private void setStep(String what, Path path, long offset) {
-        step = what;
-        stepPath = path;
-        stepOffset = offset;
-    }
-
-    private String failureContext() {
-        Path path = stepPath != null ? stepPath : active.file.path;
-        return step + " " + path + (stepOffset >= 0 ? " at offset " + stepOffset : "");
-    }
-
     /** Records the first failure; false if the log was already poisoned. */
     private synchronized boolean setPoison(String what, Throwable cause) {
-        if (poison != null) {
+        if (poison.isSet()) {
             return false;
         }
-        accepting = false;
-        poisonDiskFull = IoErrors.isDiskFull(cause);
-        poisonReason = what + ": " + IoErrors.describe(cause);
-        String message = poisonDiskFull
-                ? "The disk holding the log is full (" + poisonReason + "); the log is poisoned and refuses writes: "
-                        + "free space, then reopen it"
-                : "The log failed " + poisonReason + "; it is poisoned and refuses writes until reopened";
-        poison = poisonDiskFull ? new WalDiskFullException(message, cause) : new WalUnavailableException(message, cause);
+        accepting = false; // before the failure is visible: a racing submit takes its request back
+        poison.record(what, cause, lastSeq);
         if (state == StorageState.OPEN) {
             state = StorageState.POISONED;
         }
-        // one line: the caller gets the exception, cause and stack trace included; repeating the
-        // trace here would put it on an operator's terminal twice (the CLI promises one line)
-        LOG.error("{} (last acknowledged seq {})", message, lastSeq);
-        LOG.debug("The failure that poisoned the log", cause);
         return true;
     }
 
     /** The exception for a write refused because of an earlier failure, naming it. */
     private WalUnavailableException poisoned() {
-        WalUnavailableException first = poison;
-        if (first == null) {
-            return closed();
-        }
-        String message = "Log already failed after seq " + lastSeq + " (" + poisonReason + "); "
-                + (poisonDiskFull ? "the disk is full: free space, then reopen the log"
-                        : "it refuses writes until reopened");
-        return poisonDiskFull ? new WalDiskFullException(message, first) : new WalUnavailableException(message, first);
+        WalUnavailableException refusal = poison.refusal(lastSeq);
+        return refusal != null ? refusal : closed();
     }
 
     private WalUnavailableException closed() {
@@ -702,7 +549,7 @@ final class LogWriter implements Runnable {
 
     private void failQueued(WalUnavailableException failure) {
         for (WriteRequest r = queue.poll(); r != null; r = queue.poll()) {
-            if (r.kind == WriteRequest.CLOSE) {
+            if (r.kind == WriteRequest.Kind.CLOSE) {
                 r.done.complete(null);
             } else {
                 r.fail(failure);

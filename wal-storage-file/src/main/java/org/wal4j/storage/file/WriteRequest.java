@@ -14,14 +14,27 @@ import org.wal4j.spi.AppendResult;
  * {@link #offsets} are written by the writer thread only, before the future completes.
  */
 final class WriteRequest {
-    static final int APPEND = 1;
-    static final int STATUS = 2;
-    static final int CHECKPOINT = 3;
-    static final int SYNC = 4;
-    static final int CLOSE = 5;
-    static final int ROTATE = 6;
+    /**
+     * What a request asks of the writer. The writer dispatches on it with {@code switch}
+     * expressions and no {@code default}, so the compiler refuses a new kind until every place
+     * that handles requests says what it does with it (once, a {@code default} meant close).
+     */
+    enum Kind {
+        /** Entries to frame under new seqs; completes {@link #appended}. */
+        APPEND,
+        /** Status lines to write, never forced by themselves. */
+        STATUS,
+        /** A checkpoint line, written if it advances the target's checkpoint, then forced. */
+        CHECKPOINT,
+        /** A force of everything written. */
+        SYNC,
+        /** A rotation, if the active segment holds a record. */
+        ROTATE,
+        /** The last request: everything before it is written and forced, everything after it fails as closed. */
+        CLOSE
+    }
 
-    final int kind;
+    final Kind kind;
     final long startNanos;
     /** APPEND: the entries (for their targets) and their serialized bodies. */
     final List<WalEntry> entries;
@@ -37,7 +50,7 @@ final class WriteRequest {
     long firstSeq;
     long[] offsets;
 
-    private WriteRequest(int kind, List<WalEntry> entries, byte[][] bodies, byte[][] lines, String target, long seq) {
+    private WriteRequest(Kind kind, List<WalEntry> entries, byte[][] bodies, byte[][] lines, String target, long seq) {
         this.kind = kind;
         this.startNanos = System.nanoTime();
         this.entries = entries;
@@ -45,32 +58,32 @@ final class WriteRequest {
         this.lines = lines;
         this.target = target;
         this.seq = seq;
-        this.appended = kind == APPEND ? new CompletableFuture<>() : null;
-        this.done = kind == APPEND ? null : new CompletableFuture<>();
+        this.appended = kind == Kind.APPEND ? new CompletableFuture<>() : null;
+        this.done = kind == Kind.APPEND ? null : new CompletableFuture<>();
     }
 
     static WriteRequest append(List<WalEntry> entries, byte[][] bodies) {
-        return new WriteRequest(APPEND, entries, bodies, null, null, 0);
+        return new WriteRequest(Kind.APPEND, entries, bodies, null, null, 0);
     }
 
     static WriteRequest status(byte[][] lines) {
-        return new WriteRequest(STATUS, null, null, lines, null, 0);
+        return new WriteRequest(Kind.STATUS, null, null, lines, null, 0);
     }
 
     static WriteRequest checkpoint(String target, long seq, byte[] line) {
-        return new WriteRequest(CHECKPOINT, null, null, new byte[][] {line}, target, seq);
+        return new WriteRequest(Kind.CHECKPOINT, null, null, new byte[][] {line}, target, seq);
     }
 
     static WriteRequest sync() {
-        return new WriteRequest(SYNC, null, null, null, null, 0);
+        return new WriteRequest(Kind.SYNC, null, null, null, null, 0);
     }
 
     static WriteRequest rotate() {
-        return new WriteRequest(ROTATE, null, null, null, null, 0);
+        return new WriteRequest(Kind.ROTATE, null, null, null, null, 0);
     }
 
     static WriteRequest close() {
-        return new WriteRequest(CLOSE, null, null, null, null, 0);
+        return new WriteRequest(Kind.CLOSE, null, null, null, null, 0);
     }
 
     int entryCount() {

@@ -353,7 +353,7 @@ class FileWalStorageTest {
         assertEquals(24, verified.entries());
         try (LogInspector inspector = LogInspector.open(dir)) {
             assertEquals(Logs.segments(dir).size(), inspector.segments().size());
-            assertEquals(24, inspector.unapplied("primary"));
+            assertEquals(24, inspector.unfinished("primary"));
             assertEquals(24, inspector.lastSeq());
         }
         try (FileWalStorage log = open(config)) {

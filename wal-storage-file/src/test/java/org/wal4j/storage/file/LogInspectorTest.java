@@ -58,11 +58,11 @@ class LogInspectorTest {
             assertEquals(5, log.lastSeq());
             assertEquals(5, log.entries());
             assertEquals(4, log.unfinished());
-            assertEquals(3, log.unapplied("primary"));
+            assertEquals(3, log.unfinished("primary"));
             assertEquals(1, log.deadLetterCount("primary"));
             assertEquals(Map.of("primary", 1L), log.checkpoints());
             assertEquals(List.of("primary"), log.targets());
-            assertEquals(List.of(3L, 4L, 5L), log.unapplied("primary", 0, 10).stream().map(t -> t.entry().seq())
+            assertEquals(List.of(3L, 4L, 5L), log.unfinished("primary", 0, 10).stream().map(t -> t.entry().seq())
                     .toList());
             assertEquals("no", log.deadLetters("primary", 0, 10).get(0).reason());
             WalEntry third = log.read(3).orElseThrow();
