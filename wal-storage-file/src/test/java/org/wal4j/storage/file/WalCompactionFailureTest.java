@@ -22,7 +22,7 @@ import org.wal4j.testing.ScriptedSyncTarget;
 
 /**
  * RELIABILITY row 17 through the manager: a compaction whose temp file cannot be written (a full
- * disk) is thrown to the caller of {@link Wal#compact()} but does not stop the Wal, which keeps
+ * disk) is thrown to the caller of {@link org.wal4j.WalAdmin#compact()} but does not stop the Wal, which keeps
  * writing and applying; the next compaction succeeds.
  */
 class WalCompactionFailureTest {
