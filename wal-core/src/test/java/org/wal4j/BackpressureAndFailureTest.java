@@ -148,7 +148,7 @@ class BackpressureAndFailureTest {
 
     @Test
     void writesBeforeStart_areRefused() {
-        Wal wal = Wal.builder(h.storage).target("primary", h.primary()).clock(h.clock).build();
+        Wal wal = Wal.builder(h.storage).target(h.primary()).clock(h.clock).build();
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> wal.write(WalEntry.builder("accounts", "debit")));
         assertEquals("The Wal is not started; call start() first", e.getMessage());

@@ -31,7 +31,7 @@ final class Harness implements AutoCloseable {
 
     Harness(String... targetNames) {
         for (String name : targetNames) {
-            targets.put(name, new ScriptedSyncTarget(clock));
+            targets.put(name, new ScriptedSyncTarget(name, clock));
         }
     }
 
@@ -51,7 +51,7 @@ final class Harness implements AutoCloseable {
     Wal start() {
         Wal.Builder b = Wal.builder(storage).config(config.build()).clock(clock).accessPolicy(policy)
                 .auditSink(audits::add).listener(events::add);
-        targets.forEach(b::target);
+        targets.values().forEach(b::target);
         wal = b.build().start();
         wals.add(wal);
         return wal;

@@ -212,7 +212,7 @@ class ReadYourWritesTest {
                 if (event instanceof org.wal4j.event.EntryDeadLettered && !seen.isDone()) {
                     seen.complete(one.wal.unappliedEntries("accounts", "acct-1"));
                     try {
-                        one.wal.requeue(DeadLetterFilter.all());
+                        one.wal.admin().requeue(DeadLetterFilter.all());
                     } catch (RuntimeException e) {
                         refused.complete(e);
                     }
@@ -230,7 +230,7 @@ class ReadYourWritesTest {
     @Test
     void writeOfAnObject_usesTheWalsMapper() {
         h.start();
-        WriteResult r = h.wal.write("accounts", "acct-1", "debit", Map.of("amount", 12));
+        WriteResult r = h.wal.write(WalEntry.builder("accounts", "debit").key("acct-1").payload(h.wal.mapper(), Map.of("amount", 12)));
         WalEntry written = h.storage.read(r.seq()).orElseThrow();
         assertEquals("{\"amount\":12}", written.payload());
         assertEquals("acct-1", written.key());

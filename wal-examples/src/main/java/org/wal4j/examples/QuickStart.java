@@ -54,7 +54,7 @@ public final class QuickStart {
 
         FileWalStorage storage = FileWalStorage.open(FileStorageConfig.ofDefaults(dir));
         Wal wal = Wal.builder(storage)
-                .target("primary", JdbcSyncTarget.builder("primary", database).build())
+                .target(JdbcSyncTarget.builder("primary", database).build())
                 .build()
                 .start();
         out.println("Writing " + TRANSFERS + " balance changes to the log in " + dir);

@@ -69,7 +69,7 @@ final class TradingDesk implements AutoCloseable {
                     .checkpointTable(TradingSchema.CHECKPOINT_TABLE)
                     .build();
             JdbcTradingDao dao = new JdbcTradingDao(dataSource);
-            builder.target(name, target);
+            builder.target(target);
             options.target(target, dao);
             ledgers.put(name, dao);
         });

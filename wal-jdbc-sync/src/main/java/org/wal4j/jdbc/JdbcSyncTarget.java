@@ -255,6 +255,7 @@ public final class JdbcSyncTarget implements SyncTarget {
     }
 
     /** The target's name, as given to {@link #builder}. */
+    @Override
     public String name() {
         return name;
     }

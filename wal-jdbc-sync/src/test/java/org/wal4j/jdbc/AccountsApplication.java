@@ -25,7 +25,7 @@ final class AccountsApplication implements AutoCloseable {
         TransactionAwareDataSource dataSource = TransactionAwareDataSource.wrap(database);
         target = JdbcSyncTarget.builder("primary", dataSource).queryTimeout(Duration.ofSeconds(10)).build();
         JdbcAccountDao dao = new JdbcAccountDao(dataSource, hook);
-        wal = TestWals.open(logDir, Map.of("primary", target));
+        wal = TestWals.open(logDir, target);
         accounts = DurableRepository.wrap(AccountDao.class, dao, wal, options.target(target, dao).build());
         wal.start();
     }

@@ -37,7 +37,7 @@ final class MemoryRepository implements AutoCloseable {
         dataSource = new Switchable(h2);
         target = JdbcSyncTarget.builder("primary", dataSource).build();
         wal = Wal.builder(FileWalStorage.open(FileStorageConfig.ofDefaults(logDir))).config(config)
-                .target("primary", target).build();
+                .target(target).build();
     }
 
     /** Wraps {@code dao}, which also applies the calls on {@code primary}, and starts the Wal. */

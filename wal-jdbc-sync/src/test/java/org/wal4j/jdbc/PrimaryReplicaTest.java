@@ -63,7 +63,7 @@ class PrimaryReplicaTest {
         JdbcSyncTarget replica = JdbcSyncTarget.builder("replica", replicaDs).build();
         JdbcAccountDao primaryDao = new JdbcAccountDao(primaryDs);
         JdbcAccountDao replicaDao = new JdbcAccountDao(replicaDs);
-        Wal wal = TestWals.open(logDir, Map.of("primary", primary, "replica", replica));
+        Wal wal = TestWals.open(logDir, primary, replica);
         AccountDao accounts = DurableRepository.wrap(AccountDao.class, primaryDao, wal, RepositoryOptions.builder()
                 .target(primary, primaryDao).target(replica, replicaDao).applyWait(Duration.ofSeconds(10))
                 .readYourWrites(Duration.ofSeconds(30)).build());

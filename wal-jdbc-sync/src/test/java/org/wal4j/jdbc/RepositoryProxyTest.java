@@ -546,7 +546,7 @@ class RepositoryProxyTest {
     }
 
     private List<ReplayRecord> entries() {
-        try (Stream<ReplayRecord> records = repository.wal.replay(ReplayQuery.all())) {
+        try (Stream<ReplayRecord> records = repository.wal.admin().replay(ReplayQuery.all())) {
             return records.collect(Collectors.toList());
         }
     }

@@ -59,7 +59,7 @@ class RepositoryThroughputMeasurement {
         AtomicLong lastApplied = new AtomicLong();
         AtomicLong applied = new AtomicLong();
         CountDownLatch done = new CountDownLatch(1);
-        Wal wal = TestWals.open(logDir, java.util.Map.of("primary", target));
+        Wal wal = TestWals.open(logDir, target);
         wal.addListener(event -> {
             if (event instanceof EntryApplied) {
                 long now = System.nanoTime();

@@ -355,7 +355,7 @@ class RepositoryWrapTest {
     }
 
     private List<WalEntry> entries() {
-        try (Stream<ReplayRecord> records = repository.wal.replay(ReplayQuery.all())) {
+        try (Stream<ReplayRecord> records = repository.wal.admin().replay(ReplayQuery.all())) {
             return records.map(ReplayRecord::entry).collect(Collectors.toList());
         }
     }
