@@ -26,7 +26,7 @@ final class AccountsApplication implements AutoCloseable {
         target = JdbcSyncTarget.builder("primary", dataSource).queryTimeout(Duration.ofSeconds(10)).build();
         JdbcAccountDao dao = new JdbcAccountDao(dataSource, hook);
         wal = TestWals.open(logDir, target);
-        accounts = DurableRepository.wrap(AccountDao.class, dao, wal, options.target(target, dao).build());
+        accounts = DurableRepository.builder(AccountDao.class).target(target, dao).options(options.build()).build(wal);
         wal.start();
     }
 

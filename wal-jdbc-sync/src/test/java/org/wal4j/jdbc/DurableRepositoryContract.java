@@ -65,8 +65,10 @@ abstract class DurableRepositoryContract {
         target = JdbcSyncTarget.builder("primary", dataSource).build();
         JdbcAccountDao dao = new JdbcAccountDao(dataSource);
         wal = TestWals.open(logDir, target);
-        accounts = DurableRepository.wrap(AccountDao.class, dao, wal, RepositoryOptions.builder().target(target, dao)
-                .readYourWrites(Duration.ofSeconds(30)).applyWait(Duration.ofSeconds(30)).build());
+        accounts = DurableRepository.builder(AccountDao.class).target(target, dao)
+                .options(RepositoryOptions.builder().readYourWrites(Duration.ofSeconds(30))
+                        .applyWait(Duration.ofSeconds(30)).build())
+                .build(wal);
         wal.start();
     }
 

@@ -42,8 +42,8 @@ final class MemoryRepository implements AutoCloseable {
 
     /** Wraps {@code dao}, which also applies the calls on {@code primary}, and starts the Wal. */
     <T> T wrap(Class<T> daoInterface, T dao, UnaryOperator<RepositoryOptions.Builder> options) {
-        T proxy = DurableRepository.wrap(daoInterface, dao, wal, options.apply(RepositoryOptions.builder().target(target, dao))
-                .build());
+        T proxy = DurableRepository.builder(daoInterface).target(target, dao)
+                .options(options.apply(RepositoryOptions.builder()).build()).build(wal);
         wal.start();
         return proxy;
     }

@@ -64,9 +64,11 @@ class PrimaryReplicaTest {
         JdbcAccountDao primaryDao = new JdbcAccountDao(primaryDs);
         JdbcAccountDao replicaDao = new JdbcAccountDao(replicaDs);
         Wal wal = TestWals.open(logDir, primary, replica);
-        AccountDao accounts = DurableRepository.wrap(AccountDao.class, primaryDao, wal, RepositoryOptions.builder()
-                .target(primary, primaryDao).target(replica, replicaDao).applyWait(Duration.ofSeconds(10))
-                .readYourWrites(Duration.ofSeconds(30)).build());
+        AccountDao accounts = DurableRepository.builder(AccountDao.class)
+                .target(primary, primaryDao).target(replica, replicaDao)
+                .options(RepositoryOptions.builder().applyWait(Duration.ofSeconds(10))
+                        .readYourWrites(Duration.ofSeconds(30)).build())
+                .build(wal);
         wal.start();
         CompletableFuture<BigDecimal> submitted;
         Trade submittedTrade;

@@ -44,7 +44,7 @@ import org.wal4j.jdbc.testing.Trade;
 import org.wal4j.testing.Await;
 
 /**
- * The proxy {@link DurableRepository#wrap} returns, on a Wal over the file log and an in-memory
+ * The proxy {@link DurableRepository.Builder#build} returns, on a Wal over the file log and an in-memory
  * H2 target: the object methods, exceptions as the DAO threw them, lane keys, operations,
  * arguments that come back with their declared types, refusals before anything is written, and
  * how calls answer when the target is slow, down or never applies them.
@@ -273,8 +273,8 @@ class RepositoryProxyTest {
     @Test
     void objectMethods_equalsIsIdentity_hashCodeIsTheIdentityHash_toStringDescribesTheRepository() {
         Ledger ledger = wrap();
-        Ledger other = DurableRepository.wrap(Ledger.class, dao, repository.wal, RepositoryOptions.builder()
-                .target(JdbcSyncTarget.builder("primary", repository.dataSource).build(), dao).build());
+        Ledger other = DurableRepository.builder(Ledger.class)
+                .target(JdbcSyncTarget.builder("primary", repository.dataSource).build(), dao).build(repository.wal);
 
         assertEquals(ledger, ledger);
         assertNotEquals(ledger, other);

@@ -70,8 +70,7 @@ class RepositoryThroughputMeasurement {
                 }
             }
         });
-        AccountDao accounts = DurableRepository.wrap(AccountDao.class, dao, wal, RepositoryOptions.builder()
-                .target(target, dao).build());
+        AccountDao accounts = DurableRepository.builder(AccountDao.class).target(target, dao).build(wal);
         wal.start();
         try {
             long writeStart = System.nanoTime();
