@@ -200,16 +200,18 @@ public final class Wal implements AutoCloseable {
     }
 
     /**
-     * Completes when every entry of the lane (namespace, key) written before this call is settled
-     * for every target, with their outcomes in seq order; exceptionally with a
-     * {@link TimeoutException} after {@code timeout}.
+     * Completes when every entry of {@code lane} written before this call is settled for every
+     * target, with their outcomes in seq order; exceptionally with a {@link TimeoutException}
+     * after {@code timeout}.
      */
-    public CompletableFuture<List<EntryOutcome>> awaitApplied(String namespace, String key, Duration timeout) {
-        return engine.awaitLane(namespace, key, Objects.requireNonNull(timeout, "timeout must not be null"), false);
+    public CompletableFuture<List<EntryOutcome>> awaitApplied(LaneId lane, Duration timeout) {
+        Objects.requireNonNull(lane, "lane must not be null");
+        return engine.awaitLane(lane.namespace(), lane.key(), Objects.requireNonNull(timeout, "timeout must not be null"),
+                false);
     }
 
     /**
-     * Applies the lane's pending entries before a read: serves the lane ahead of all others
+     * Applies {@code lane}'s pending entries before a read: serves the lane ahead of all others
      * (cutting any retry backoff, keeping delivery delays) and waits until every entry of it
      * written before this call is settled for every target, or {@code timeout} passes. The boost
      * acts on the entries a target's worker holds in its window; a lane behind a backlog larger
@@ -223,21 +225,24 @@ public final class Wal implements AutoCloseable {
      * @return true if the lane is settled (a dead-lettered or expired entry counts as settled: it
      *         will not be applied without an operator), false on timeout
      */
-    public boolean flushLane(String namespace, String key, Duration timeout) {
-        return settled(engine.awaitLane(namespace, key, Objects.requireNonNull(timeout, "timeout must not be null"), true));
+    public boolean flushLane(LaneId lane, Duration timeout) {
+        Objects.requireNonNull(lane, "lane must not be null");
+        return settled(engine.awaitLane(lane.namespace(), lane.key(), Objects.requireNonNull(timeout,
+                "timeout must not be null"), true));
     }
 
     /**
-     * {@link #flushLane(String, String, Duration)} for one target: only that target's worker
+     * {@link #flushLane(LaneId, Duration)} for one target: only that target's worker
      * serves the lane first, and only its statuses are waited for. For a reader of one target's
      * database (a primary), so that another target being down (a replica) does not hold the read.
      *
      * @return true if the lane is settled for {@code target}, false on timeout
      * @throws IllegalArgumentException if {@code target} is not a target of this Wal
      */
-    public boolean flushLane(String namespace, String key, String target, Duration timeout) {
+    public boolean flushLane(LaneId lane, String target, Duration timeout) {
+        Objects.requireNonNull(lane, "lane must not be null");
         Objects.requireNonNull(target, "target must not be null");
-        return settled(engine.awaitLane(namespace, key, target, Objects.requireNonNull(timeout,
+        return settled(engine.awaitLane(lane.namespace(), lane.key(), target, Objects.requireNonNull(timeout,
                 "timeout must not be null"), true));
     }
 
@@ -258,8 +263,9 @@ public final class Wal implements AutoCloseable {
     }
 
     /** The lane's entries still PENDING or RETRYING for some target, in write order. */
-    public List<WalEntry> unappliedEntries(String namespace, String key) {
-        return engine.unappliedEntries(namespace, key);
+    public List<WalEntry> unappliedEntries(LaneId lane) {
+        Objects.requireNonNull(lane, "lane must not be null");
+        return engine.unappliedEntries(lane.namespace(), lane.key());
     }
 
     // ---- figures ----

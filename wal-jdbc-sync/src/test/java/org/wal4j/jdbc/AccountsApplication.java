@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import javax.sql.DataSource;
+import org.wal4j.LaneId;
 import org.wal4j.Wal;
 import org.wal4j.jdbc.testing.AccountDao;
 import org.wal4j.jdbc.testing.JdbcAccountDao;
@@ -32,7 +33,7 @@ final class AccountsApplication implements AutoCloseable {
 
     /** Waits until every call written to {@code accountId}'s lane is settled on the primary. */
     void flush(String accountId, Duration timeout) {
-        if (!wal.flushLane("accounts", accountId, "primary", timeout)) {
+        if (!wal.flushLane(LaneId.of("accounts", accountId), "primary", timeout)) {
             throw new AssertionError("lane accounts/" + accountId + " not settled within " + timeout);
         }
     }

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.wal4j.DeadLetter;
 import org.wal4j.DeadLetterFilter;
 import org.wal4j.EntryStatus;
+import org.wal4j.LaneId;
 import org.wal4j.ReplayQuery;
 import org.wal4j.ReplayRecord;
 import org.wal4j.Wal;
@@ -161,7 +162,7 @@ abstract class DurableRepositoryContract {
 
         int again = wal.admin().reapply(ReplayQuery.builder().namespace("accounts").build(), "primary");
         assertEquals(21, again);
-        assertTrue(wal.flushLane("accounts", "acct-1", "primary", Duration.ofSeconds(30)));
+        assertTrue(wal.flushLane(LaneId.of("accounts", "acct-1"), "primary", Duration.ofSeconds(30)));
 
         assertEquals(balance, accounts.balance("acct-1"));
         assertEquals(before, AccountsSchema.balances(db));

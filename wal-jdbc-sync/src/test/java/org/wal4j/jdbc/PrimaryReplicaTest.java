@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.wal4j.LaneId;
 import org.wal4j.Wal;
 import org.wal4j.jdbc.testing.AccountDao;
 import org.wal4j.jdbc.testing.AccountsModel;
@@ -106,7 +107,7 @@ class PrimaryReplicaTest {
                 submittedTrade = next("acct-c", "3.00");
                 submitted = accounts.submit("acct-c", submittedTrade);
                 model.acknowledged(submittedTrade.tradeId());
-                assertTrue(wal.flushLane("accounts", "acct-c", "replica", Duration.ofSeconds(60)),
+                assertTrue(wal.flushLane(LaneId.of("accounts", "acct-c"), "replica", Duration.ofSeconds(60)),
                         "the replica applies while the primary is down");
                 assertFalse(submitted.isDone(), "the future waits for the primary");
             } finally {
@@ -115,7 +116,7 @@ class PrimaryReplicaTest {
             postRound(accounts);
             for (String account : ACCOUNTS) {
                 for (String target : List.of("primary", "replica")) {
-                    assertTrue(wal.flushLane("accounts", account, target, Duration.ofSeconds(60)), account + " on " + target);
+                    assertTrue(wal.flushLane(LaneId.of("accounts", account), target, Duration.ofSeconds(60)), account + " on " + target);
                 }
             }
             assertEquals(balanceAfter(primaryDb, submittedTrade.tradeId()), submitted.get(30, TimeUnit.SECONDS),

@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.wal4j.BreakerState;
 import org.wal4j.EntryStatus;
+import org.wal4j.LaneId;
 import org.wal4j.Lifecycle;
 import org.wal4j.ReplayQuery;
 import org.wal4j.ReplayRecord;
@@ -335,7 +336,7 @@ class RepositoryProxyTest {
         assertEquals(java.util.Arrays.asList("42", "42", "GOLD", "x", "12345678901234567890", null, id.toString()),
                 written.stream().map(WalEntry::key).collect(Collectors.toList()));
         assertTrue(written.stream().allMatch(e -> e.namespace().equals("ledger")));
-        assertTrue(repository.wal.flushLane("ledger", "42", Duration.ofSeconds(30)));
+        assertTrue(repository.wal.flushLane(LaneId.of("ledger", "42"), Duration.ofSeconds(30)));
         assertTrue(((DaoCallApplier) repository.target.applierFor("Ledger#record(long,Set)")).warnedNoConnection(),
                 "this DAO takes no connection from the target's data source: warned");
     }
@@ -352,8 +353,8 @@ class RepositoryProxyTest {
 
         ledger.record(7L, amounts, Kind.SILVER, blob, page);
         ledger.record(8L, ids);
-        assertTrue(repository.wal.flushLane("ledger", "7", Duration.ofSeconds(30)));
-        assertTrue(repository.wal.flushLane("ledger", "8", Duration.ofSeconds(30)));
+        assertTrue(repository.wal.flushLane(LaneId.of("ledger", "7"), Duration.ofSeconds(30)));
+        assertTrue(repository.wal.flushLane(LaneId.of("ledger", "8"), Duration.ofSeconds(30)));
 
         List<Object> first = dao.calls.get(0);
         assertEquals(List.of("record", 7L, amounts, Kind.SILVER), first.subList(0, 4));
@@ -407,7 +408,7 @@ class RepositoryProxyTest {
         assertEquals(EntryStatus.PENDING, pending.status());
         assertEquals(entries().get(0).entry().id(), pending.entryId());
         dao.release();
-        assertTrue(repository.wal.flushLane("ledger", id.toString(), Duration.ofSeconds(30)));
+        assertTrue(repository.wal.flushLane(LaneId.of("ledger", id.toString()), Duration.ofSeconds(30)));
         assertEquals(List.of(List.of("echo", id, "slow")), dao.calls);
     }
 
@@ -501,9 +502,9 @@ class RepositoryProxyTest {
         assertTrue(pending.getMessage().contains(": target 'primary' is unavailable (its circuit breaker is open), so the "
                 + "call did not wait for it (status "), pending.getMessage());
         repository.up();
-        assertTrue(repository.wal.flushLane("ledger", "first", Duration.ofSeconds(30)));
-        assertTrue(repository.wal.flushLane("ledger", "second", Duration.ofSeconds(30)));
-        assertTrue(repository.wal.flushLane("ledger", id.toString(), Duration.ofSeconds(30)));
+        assertTrue(repository.wal.flushLane(LaneId.of("ledger", "first"), Duration.ofSeconds(30)));
+        assertTrue(repository.wal.flushLane(LaneId.of("ledger", "second"), Duration.ofSeconds(30)));
+        assertTrue(repository.wal.flushLane(LaneId.of("ledger", id.toString()), Duration.ofSeconds(30)));
         assertEquals(Set.of(List.of("byString", "first"), List.of("byString", "second"), List.of("echo", id, "x")),
                 Set.copyOf(dao.calls), "every call was applied once the database was back");
     }
