@@ -314,8 +314,8 @@ public final class Wal implements AutoCloseable {
             }
             Names.requireTarget(name);
             if (targets.containsKey(name)) {
-                throw new IllegalArgumentException("target '" + name + "' is already added (" + targets.get(name)
-                        + "); each target needs a name of its own");
+                throw new IllegalArgumentException("target '" + name + "' is already added; each target needs a "
+                        + "name of its own");
             }
             if (targets.size() == StatusIndex.MAX_TARGETS) {
                 throw new IllegalArgumentException("a Wal has at most " + StatusIndex.MAX_TARGETS + " targets");

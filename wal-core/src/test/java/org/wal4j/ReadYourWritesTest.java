@@ -207,8 +207,7 @@ class ReadYourWritesTest {
             CompletableFuture<List<WalEntry>> seen = new CompletableFuture<>();
             CompletableFuture<Throwable> refused = new CompletableFuture<>();
             one.primary().failPermanently(e -> true, "rejected");
-            one.start();
-            one.wal.addListener(event -> {
+            one.listeners.add(event -> {
                 if (event instanceof org.wal4j.event.EntryDeadLettered && !seen.isDone()) {
                     seen.complete(one.wal.unappliedEntries(LaneId.of("accounts", "acct-1")));
                     try {
@@ -218,6 +217,7 @@ class ReadYourWritesTest {
                     }
                 }
             });
+            one.start();
             one.write("accounts", "acct-1");
             assertEquals(List.of(), seen.get(20, TimeUnit.SECONDS));
             assertEquals("this call cannot be made from a listener running on the worker of target 'primary'; "
