@@ -8,7 +8,7 @@ import java.util.Set;
 import org.wal4j.spi.Names;
 
 /**
- * Which entries a {@link Wal#replay replay} returns or {@link Wal#reapply re-applies}. Every
+ * Which entries a {@link WalAdmin#replay replay} returns or {@link WalAdmin#reapply re-applies}. Every
  * criterion left unset matches everything; set criteria must all match:
  * <ul>
  *   <li>{@code namespace}, {@code operation}, {@code correlationId}, {@code tenantId}: equal;</li>

@@ -3,33 +3,63 @@ package org.wal4j;
 import org.wal4j.spi.SyncTarget;
 
 /**
- * A snapshot of one sync target's counters. Counts of events are since this {@link Wal} started;
- * backlog figures are current. Latencies are of {@link SyncTarget#apply} calls, in microseconds,
- * measured with {@link System#nanoTime()} (a measurement, never a decision: everything the engine
- * decides follows the injected clock).
+ * A snapshot of one sync target's counters, read from {@link WalStats#target(String)}. Counts of
+ * events are since this {@link Wal} started; backlog figures are current. Latencies are of
+ * {@link SyncTarget#apply} calls, in microseconds, measured with {@link System#nanoTime()} (a
+ * measurement, never a decision: everything the engine decides follows the injected clock).
+ *
+ * <p>An interface that the {@code Wal} implements, not for users to implement or construct: a new
+ * figure is a new method here and breaks no caller (a record's constructor would break with
+ * every component added).
  *
  * <p>Immutable and thread-safe.
- *
- * @param target              the target's name
- * @param breakerState        its circuit breaker's state
- * @param unappliedEntries    entries PENDING or RETRYING for this target (its lag in entries)
- * @param unappliedBytes      their payload bytes
- * @param lagSeconds          age of the oldest entry PENDING or RETRYING for this target, 0 when none
- * @param deadLetters         entries in the dead-letter queue for this target
- * @param checkpoint          the persisted checkpoint: every entry at or below it is terminal for
- *                            this target
- * @param applied             entries applied
- * @param retried             failed attempts followed by a retry
- * @param deadLettered        entries dead-lettered
- * @param expired             entries that expired before being applied
- * @param attempts            entries sent to the target (an entry sent twice counts twice)
- * @param applyCalls          {@link SyncTarget#apply} calls
- * @param applyLatencyP50Micros  median apply call latency
- * @param applyLatencyP99Micros  99th percentile
- * @param applyLatencyP999Micros 99.9th percentile
  */
-public record TargetStats(String target, BreakerState breakerState, long unappliedEntries, long unappliedBytes,
-                          double lagSeconds, long deadLetters, long checkpoint, long applied, long retried,
-                          long deadLettered, long expired, long attempts, long applyCalls,
-                          long applyLatencyP50Micros, long applyLatencyP99Micros, long applyLatencyP999Micros) {
+public interface TargetStats {
+    /** {@return the target's name} */
+    String target();
+
+    /** {@return its circuit breaker's state} */
+    BreakerState breakerState();
+
+    /** {@return entries PENDING or RETRYING for this target (its lag in entries)} */
+    long unappliedEntries();
+
+    /** {@return the payload bytes of {@link #unappliedEntries()}} */
+    long unappliedBytes();
+
+    /** {@return age of the oldest entry PENDING or RETRYING for this target, 0 when none} */
+    double lagSeconds();
+
+    /** {@return entries in the dead-letter queue for this target} */
+    long deadLetters();
+
+    /** {@return the persisted checkpoint: every entry at or below it is terminal for this target} */
+    long checkpoint();
+
+    /** {@return entries applied} */
+    long applied();
+
+    /** {@return failed attempts followed by a retry} */
+    long retried();
+
+    /** {@return entries dead-lettered} */
+    long deadLettered();
+
+    /** {@return entries that expired before being applied} */
+    long expired();
+
+    /** {@return entries sent to the target (an entry sent twice counts twice)} */
+    long attempts();
+
+    /** {@return {@link SyncTarget#apply} calls} */
+    long applyCalls();
+
+    /** {@return median apply call latency} */
+    long applyLatencyP50Micros();
+
+    /** {@return 99th percentile apply call latency} */
+    long applyLatencyP99Micros();
+
+    /** {@return 99.9th percentile apply call latency} */
+    long applyLatencyP999Micros();
 }

@@ -11,10 +11,8 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 import org.wal4j.event.WalListener;
 import org.wal4j.internal.WalEngine;
-import org.wal4j.spi.CompactionResult;
 import org.wal4j.spi.Names;
 import org.wal4j.spi.StatusIndex;
 import org.wal4j.spi.SyncTarget;
@@ -27,12 +25,22 @@ import org.wal4j.spi.WalStorage;
  *
  * <pre>{@code
  * Wal wal = Wal.builder(storage)
- *         .target("primary", primaryTarget)
+ *         .target(primaryTarget)                 // named by primaryTarget.name()
  *         .config(WalConfig.fromEnvironment())
  *         .build()
  *         .start();
  * WriteResult r = wal.write(WalEntry.builder("accounts", "debit").key("acct-42").payload(mapper, debit));
+ * wal.as(alice).write(WalEntry.builder("accounts", "credit").key("acct-42").payload(mapper, credit));
+ * wal.admin().requeue(DeadLetterFilter.builder().target("primary").build());
  * }</pre>
+ *
+ * <h2>Shape</h2>
+ * Writes, read-your-writes and figures are here; what an operator does rarely (dead letters,
+ * replay, re-apply, compaction) is behind {@link #admin()}. Everything here acts as the
+ * {@link UserContext#system() system}; {@link #as(UserContext)} gives a {@link WalView} that
+ * writes and administers as one user, checked by the {@link AccessPolicy} and audited with
+ * that user. {@code Wal} is a final class rather than an interface: users never implement it,
+ * its only factory is {@link #builder}, and a method added later breaks no implementor.
  *
  * <h2>What it guarantees</h2>
  * See {@code docs/guarantees.md}. In short: a write that returns is in the log (forced, with the
@@ -50,10 +58,12 @@ import org.wal4j.spi.WalStorage;
 public final class Wal implements AutoCloseable {
     private final WalEngine engine;
     private final ObjectMapper mapper;
+    private final WalView system;
 
     private Wal(WalEngine engine, ObjectMapper mapper) {
         this.engine = engine;
         this.mapper = mapper;
+        this.system = new WalView(engine, UserContext.system());
     }
 
     /**
@@ -111,116 +121,56 @@ public final class Wal implements AutoCloseable {
         return engine.targetNames();
     }
 
-    /** The mapper {@link #write(String, String, String, Object)} serializes payloads with. */
+    /** The mapper for payload objects, as set with {@link Builder#objectMapper}; the JDBC repository writes arguments with it. */
     public ObjectMapper mapper() {
         return mapper;
     }
 
-    /** Adds a listener at runtime. */
-    public void addListener(WalListener listener) {
-        engine.addListener(Objects.requireNonNull(listener, "listener must not be null"));
-    }
-
-    // ---- writes ----
-
-    /** {@link #write(WalEntry.Builder, UserContext)} as the {@link UserContext#system() system}. */
-    public WriteResult write(WalEntry.Builder entry) {
-        return write(entry, UserContext.system());
-    }
-
     /**
-     * Writes one entry and returns once it is durable (and, with
-     * {@link WalConfig#immediateApplyWait()}, once its targets applied it or the wait ended).
-     * Defaults filled in here: creation time from the Wal's clock, the namespace's lifecycle, every
-     * target, and the user's tenant and id.
+     * Adds a listener before {@link #start()}, for a part wired to a built Wal (the JDBC
+     * repository); a listener added later would miss the events of entries already under way, so
+     * it is refused. Prefer {@link Builder#listener}.
      *
-     * @throws WalAccessDeniedException if the policy or tenant isolation refuses; nothing is written
-     * @throws WalFullException         if backpressure found no room within {@link WalConfig#writeTimeout()}
-     * @throws EntryTooLargeException   if the payload is over the storage's limit; nothing is written
-     * @throws IllegalArgumentException for an unknown target or an invalid entry; nothing is written
-     * @throws IllegalStateException    if the Wal is not running
-     * @throws WalUnavailableException  if the storage failed (the Wal then refuses all writes)
+     * @throws IllegalStateException if the Wal is no longer {@link WalState#NEW}
      */
-    public WriteResult write(WalEntry.Builder entry, UserContext user) {
-        return writeBatch(List.of(entry), user).get(0);
+    public void addListener(WalListener listener) {
+        engine.addListenerBeforeStart(Objects.requireNonNull(listener, "listener must not be null"));
     }
 
-    /** Writes {@code payload}, serialized with {@link #mapper()}, as an entry of (namespace, key). */
-    public WriteResult write(String namespace, String key, String operation, Object payload) {
-        return write(WalEntry.builder(namespace, operation).key(key).payload(mapper, payload));
+    /**
+     * A view of this Wal acting as {@code user}: its writes are checked by the
+     * {@link AccessPolicy}, stamped with the user's tenant and id, and audited; its
+     * {@link WalView#admin() admin()} acts as that user too.
+     */
+    public WalView as(UserContext user) {
+        return new WalView(engine, Objects.requireNonNull(user, "user must not be null"));
     }
 
-    /** {@link #writeAsync(WalEntry.Builder, UserContext)} as the system. */
+    /** The administrative operations (dead letters, replay, re-apply, compaction), as the system. */
+    public WalAdmin admin() {
+        return system.admin();
+    }
+
+    // ---- writes, as the system; see as(user) for a user ----
+
+    /** {@link WalView#write} as the {@link UserContext#system() system}. */
+    public WriteResult write(WalEntry.Builder entry) {
+        return system.write(entry);
+    }
+
+    /** {@link WalView#writeAsync} as the system. */
     public CompletableFuture<WriteResult> writeAsync(WalEntry.Builder entry) {
-        return writeAsync(entry, UserContext.system());
+        return system.writeAsync(entry);
     }
 
-    /**
-     * Writes one entry without waiting for the disk. Every refusal that happens before the append
-     * (access, validation, backpressure, which may block up to the write timeout) is thrown from
-     * this call, exactly as {@link #write}; the future fails only with
-     * {@link WalUnavailableException} when the storage fails. It completes on a wal4j callback
-     * thread, never on the storage's writer.
-     */
-    public CompletableFuture<WriteResult> writeAsync(WalEntry.Builder entry, UserContext user) {
-        return writeBatchAsync(List.of(entry), user).thenApply(l -> l.get(0));
-    }
-
-    /** {@link #writeBatch(List, UserContext)} as the system. */
+    /** {@link WalView#writeBatch} as the system. */
     public List<WriteResult> writeBatch(List<WalEntry.Builder> entries) {
-        return writeBatch(entries, UserContext.system());
+        return system.writeBatch(entries);
     }
 
-    /**
-     * Writes several entries in one append (one group commit), all or nothing before the append:
-     * if any entry is refused, none is written. Results are in the order of {@code entries}.
-     */
-    public List<WriteResult> writeBatch(List<WalEntry.Builder> entries, UserContext user) {
-        return WalStorage.await(engine.write(prepare(entries, user), user, true));
-    }
-
-    /** {@link #writeBatch(List, UserContext)} without waiting for the disk; see {@link #writeAsync}. */
-    public CompletableFuture<List<WriteResult>> writeBatchAsync(List<WalEntry.Builder> entries, UserContext user) {
-        return engine.write(prepare(entries, user), user, false);
-    }
-
-    private List<WalEntry> prepare(List<WalEntry.Builder> builders, UserContext user) {
-        Objects.requireNonNull(builders, "entries must not be null");
-        Objects.requireNonNull(user, "user must not be null");
-        if (builders.isEmpty()) {
-            throw new IllegalArgumentException("entries to write must not be empty");
-        }
-        List<WalEntry> out = new ArrayList<>(builders.size());
-        for (WalEntry.Builder b : builders) {
-            out.add(prepare(Objects.requireNonNull(b, "entry must not be null"), user));
-        }
-        return out;
-    }
-
-    /** The entry with the Wal's defaults where the writer set nothing; the caller's builder is not changed. */
-    private WalEntry prepare(WalEntry.Builder b, UserContext user) {
-        boolean hasCreatedAt = b.hasCreatedAt();
-        boolean hasLifecycle = b.hasLifecycle();
-        String tenantId = b.tenantId();
-        String userId = b.userId();
-        WalEntry draft = b.build();
-        WalEntry.Builder copy = draft.toBuilder();
-        if (!hasCreatedAt) {
-            copy.createdAt(engine.now());
-        }
-        if (!hasLifecycle) {
-            copy.lifecycle(engine.config().lifecycleFor(draft.namespace()));
-        }
-        if (draft.targets().isEmpty()) {
-            copy.targets(engine.targetNames());
-        }
-        if (tenantId == null && user.tenantId() != null) {
-            copy.tenantId(user.tenantId());
-        }
-        if (userId == null && !user.isSystem()) {
-            copy.userId(user.userId());
-        }
-        return copy.build();
+    /** {@link WalView#writeBatchAsync} as the system. */
+    public CompletableFuture<List<WriteResult>> writeBatchAsync(List<WalEntry.Builder> entries) {
+        return system.writeBatchAsync(entries);
     }
 
     /** Forces everything written so far to stable storage. */
@@ -250,16 +200,18 @@ public final class Wal implements AutoCloseable {
     }
 
     /**
-     * Completes when every entry of the lane (namespace, key) written before this call is settled
-     * for every target, with their outcomes in seq order; exceptionally with a
-     * {@link TimeoutException} after {@code timeout}.
+     * Completes when every entry of {@code lane} written before this call is settled for every
+     * target, with their outcomes in seq order; exceptionally with a {@link TimeoutException}
+     * after {@code timeout}.
      */
-    public CompletableFuture<List<EntryOutcome>> awaitApplied(String namespace, String key, Duration timeout) {
-        return engine.awaitLane(namespace, key, Objects.requireNonNull(timeout, "timeout must not be null"), false);
+    public CompletableFuture<List<EntryOutcome>> awaitApplied(LaneId lane, Duration timeout) {
+        Objects.requireNonNull(lane, "lane must not be null");
+        return engine.awaitLane(lane.namespace(), lane.key(), Objects.requireNonNull(timeout, "timeout must not be null"),
+                false);
     }
 
     /**
-     * Applies the lane's pending entries before a read: serves the lane ahead of all others
+     * Applies {@code lane}'s pending entries before a read: serves the lane ahead of all others
      * (cutting any retry backoff, keeping delivery delays) and waits until every entry of it
      * written before this call is settled for every target, or {@code timeout} passes. The boost
      * acts on the entries a target's worker holds in its window; a lane behind a backlog larger
@@ -273,21 +225,24 @@ public final class Wal implements AutoCloseable {
      * @return true if the lane is settled (a dead-lettered or expired entry counts as settled: it
      *         will not be applied without an operator), false on timeout
      */
-    public boolean flushLane(String namespace, String key, Duration timeout) {
-        return settled(engine.awaitLane(namespace, key, Objects.requireNonNull(timeout, "timeout must not be null"), true));
+    public boolean flushLane(LaneId lane, Duration timeout) {
+        Objects.requireNonNull(lane, "lane must not be null");
+        return settled(engine.awaitLane(lane.namespace(), lane.key(), Objects.requireNonNull(timeout,
+                "timeout must not be null"), true));
     }
 
     /**
-     * {@link #flushLane(String, String, Duration)} for one target: only that target's worker
+     * {@link #flushLane(LaneId, Duration)} for one target: only that target's worker
      * serves the lane first, and only its statuses are waited for. For a reader of one target's
      * database (a primary), so that another target being down (a replica) does not hold the read.
      *
      * @return true if the lane is settled for {@code target}, false on timeout
      * @throws IllegalArgumentException if {@code target} is not a target of this Wal
      */
-    public boolean flushLane(String namespace, String key, String target, Duration timeout) {
+    public boolean flushLane(LaneId lane, String target, Duration timeout) {
+        Objects.requireNonNull(lane, "lane must not be null");
         Objects.requireNonNull(target, "target must not be null");
-        return settled(engine.awaitLane(namespace, key, target, Objects.requireNonNull(timeout,
+        return settled(engine.awaitLane(lane.namespace(), lane.key(), target, Objects.requireNonNull(timeout,
                 "timeout must not be null"), true));
     }
 
@@ -308,108 +263,14 @@ public final class Wal implements AutoCloseable {
     }
 
     /** The lane's entries still PENDING or RETRYING for some target, in write order. */
-    public List<WalEntry> unappliedEntries(String namespace, String key) {
-        return engine.unappliedEntries(namespace, key);
+    public List<WalEntry> unappliedEntries(LaneId lane) {
+        Objects.requireNonNull(lane, "lane must not be null");
+        return engine.unappliedEntries(lane.namespace(), lane.key());
     }
 
-    // ---- dead letters ----
+    // ---- figures ----
 
-    /** {@link #deadLetters(DeadLetterFilter, UserContext)} as the system. */
-    public Stream<DeadLetter> deadLetters(DeadLetterFilter filter) {
-        return deadLetters(filter, UserContext.system());
-    }
-
-    /**
-     * The dead letters matching {@code filter} that {@code user} may see, in seq order, read
-     * lazily page by page. Audited.
-     */
-    public Stream<DeadLetter> deadLetters(DeadLetterFilter filter, UserContext user) {
-        return engine.deadLetters(Objects.requireNonNull(filter, "filter must not be null"), user);
-    }
-
-    public boolean requeue(long seq, String target) {
-        return requeue(seq, target, UserContext.system());
-    }
-
-    /**
-     * Moves a dead letter back to PENDING with its attempts reset; it is applied in its lane's
-     * seq order. Audited.
-     *
-     * @return true if it was requeued
-     * @throws IllegalArgumentException if it is not a dead letter for {@code target}
-     * @throws WalAccessDeniedException if {@code user} may not
-     */
-    public boolean requeue(long seq, String target, UserContext user) {
-        return engine.requeue(seq, target, user);
-    }
-
-    public int requeue(DeadLetterFilter filter) {
-        return requeue(filter, UserContext.system());
-    }
-
-    /** Requeues every dead letter matching {@code filter} that {@code user} may requeue; returns how many. */
-    public int requeue(DeadLetterFilter filter, UserContext user) {
-        return engine.requeue(filter, user);
-    }
-
-    public boolean discard(long seq, String target) {
-        return discard(seq, target, UserContext.system());
-    }
-
-    /** Drops a dead letter for good (status DISCARDED); it may then be compacted. Audited. */
-    public boolean discard(long seq, String target, UserContext user) {
-        return engine.discard(seq, target, user);
-    }
-
-    public int discard(DeadLetterFilter filter) {
-        return discard(filter, UserContext.system());
-    }
-
-    /** Discards every dead letter matching {@code filter} that {@code user} may discard; returns how many. */
-    public int discard(DeadLetterFilter filter, UserContext user) {
-        return engine.discard(filter, user);
-    }
-
-    // ---- replay ----
-
-    public Stream<ReplayRecord> replay(ReplayQuery query) {
-        return replay(query, UserContext.system());
-    }
-
-    /**
-     * The entries still in the log matching {@code query} that {@code user} may see, in seq
-     * order, with their statuses. Read lazily from the storage: close the stream. Audited.
-     */
-    public Stream<ReplayRecord> replay(ReplayQuery query, UserContext user) {
-        return engine.replay(Objects.requireNonNull(query, "query must not be null"), user);
-    }
-
-    public int reapply(ReplayQuery query, String target) {
-        return reapply(query, target, UserContext.system());
-    }
-
-    /**
-     * Makes every entry matching {@code query} that names {@code target} and is finished for it
-     * PENDING again, so that the target applies it again in lane order (for example after its
-     * database was restored from a backup). Audited.
-     *
-     * @return how many entries were made pending
-     */
-    public int reapply(ReplayQuery query, String target, UserContext user) {
-        return engine.reapply(Objects.requireNonNull(query, "query must not be null"), target, user);
-    }
-
-    // ---- maintenance and figures ----
-
-    /**
-     * Compacts now (it also runs every {@link WalConfig#compactionInterval()}): drops entries at
-     * or below the lowest target checkpoint, older than the retention period, finished for every
-     * target and not dead-lettered.
-     */
-    public CompactionResult compact() {
-        return engine.compact();
-    }
-
+    /** A snapshot of the Wal's, its targets' and its storage's figures. */
     public WalStats stats() {
         return engine.stats();
     }
@@ -437,12 +298,24 @@ public final class Wal implements AutoCloseable {
             this.storage = Objects.requireNonNull(storage, "storage must not be null");
         }
 
-        /** Adds a target; entries that name no targets go to every target added. */
-        public Builder target(String name, SyncTarget target) {
+        /**
+         * Adds a target under its own {@link SyncTarget#name() name}; entries that name no targets
+         * go to every target added.
+         *
+         * @throws IllegalArgumentException if the name breaks {@value Names#TARGET_RULE}, a target
+         *                                  of that name is already added, or there are already
+         *                                  {@link StatusIndex#MAX_TARGETS} targets
+         */
+        public Builder target(SyncTarget target) {
+            Objects.requireNonNull(target, "target must not be null");
+            String name = target.name();
+            if (name == null) {
+                throw new IllegalArgumentException("target " + target + " has no name: SyncTarget.name() returned null");
+            }
             Names.requireTarget(name);
-            Objects.requireNonNull(target, "target '" + name + "' must not be null");
             if (targets.containsKey(name)) {
-                throw new IllegalArgumentException("target '" + name + "' is already added");
+                throw new IllegalArgumentException("target '" + name + "' is already added; each target needs a "
+                        + "name of its own");
             }
             if (targets.size() == StatusIndex.MAX_TARGETS) {
                 throw new IllegalArgumentException("a Wal has at most " + StatusIndex.MAX_TARGETS + " targets");
@@ -508,7 +381,7 @@ public final class Wal implements AutoCloseable {
          */
         public Wal build() {
             if (targets.isEmpty()) {
-                throw new IllegalArgumentException("a Wal needs at least one target; add one with target(name, target)");
+                throw new IllegalArgumentException("a Wal needs at least one target; add one with target(syncTarget)");
             }
             Ticker monotonic = ticker != null ? ticker : clock instanceof Ticker ? (Ticker) clock : Ticker.system();
             WalEngine engine = WalEngine.create(storage, new LinkedHashMap<>(targets), config, clock, monotonic,

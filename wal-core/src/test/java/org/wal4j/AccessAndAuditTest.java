@@ -42,7 +42,7 @@ class AccessAndAuditTest {
     void deniedWrite_throwsBeforeAnythingIsWritten_andIsAudited() {
         startWithPolicy();
         WalAccessDeniedException denied = assertThrows(WalAccessDeniedException.class,
-                () -> h.wal.write(WalEntry.builder("accounts", "debit").key("acct-1"), BOB));
+                () -> h.wal.as(BOB).write(WalEntry.builder("accounts", "debit").key("acct-1")));
         assertEquals("Access denied: user 'bob' of tenant 'globex' may not WRITE operation 'debit' in namespace "
                 + "'accounts'", denied.getMessage());
         assertEquals(0, h.storage.lastSeq(), "nothing written");
@@ -61,18 +61,18 @@ class AccessAndAuditTest {
     void writeForAnotherTenant_isDenied_andABatchWithOneDeniedEntryWritesNothing() {
         startWithPolicy();
         WalAccessDeniedException denied = assertThrows(WalAccessDeniedException.class,
-                () -> h.wal.write(WalEntry.builder("accounts", "debit").tenantId("globex"), ALICE));
+                () -> h.wal.as(ALICE).write(WalEntry.builder("accounts", "debit").tenantId("globex")));
         assertEquals("Access denied: user 'alice' of tenant 'acme' may not write an entry of tenant 'globex'",
                 denied.getMessage());
-        assertThrows(WalAccessDeniedException.class, () -> h.wal.writeBatch(List.of(
-                WalEntry.builder("accounts", "debit"), WalEntry.builder("orders", "ship")), ALICE));
+        assertThrows(WalAccessDeniedException.class, () -> h.wal.as(ALICE).writeBatch(List.of(
+                WalEntry.builder("accounts", "debit"), WalEntry.builder("orders", "ship"))));
         assertEquals(0, h.storage.lastSeq());
     }
 
     @Test
     void allowedWrite_takesTheUsersTenantAndId_andIsAudited() {
         startWithPolicy();
-        WriteResult r = h.wal.write(WalEntry.builder("accounts", "debit").key("acct-1"), ALICE);
+        WriteResult r = h.wal.as(ALICE).write(WalEntry.builder("accounts", "debit").key("acct-1"));
         WalEntry written = h.storage.read(r.seq()).orElseThrow();
         assertEquals("acme", written.tenantId());
         assertEquals("alice", written.userId());
@@ -86,25 +86,25 @@ class AccessAndAuditTest {
     @Test
     void replay_neverReturnsAnotherTenantsEntries() {
         startWithPolicy();
-        h.wal.write(WalEntry.builder("accounts", "debit").key("a1"), ALICE);
-        h.wal.write(WalEntry.builder("accounts", "credit").key("c1"), CAROL);
-        h.wal.write(WalEntry.builder("accounts", "debit").key("a2"), ALICE);
+        h.wal.as(ALICE).write(WalEntry.builder("accounts", "debit").key("a1"));
+        h.wal.as(CAROL).write(WalEntry.builder("accounts", "credit").key("c1"));
+        h.wal.as(ALICE).write(WalEntry.builder("accounts", "debit").key("a2"));
         h.wal.write(WalEntry.builder("accounts", "fee"));
 
-        try (Stream<ReplayRecord> records = h.wal.replay(ReplayQuery.all(), ALICE)) {
+        try (Stream<ReplayRecord> records = h.wal.as(ALICE).admin().replay(ReplayQuery.all())) {
             assertEquals(List.of(1L, 3L), records.map(r -> r.entry().seq()).collect(Collectors.toList()));
         }
-        try (Stream<ReplayRecord> records = h.wal.replay(ReplayQuery.all(), CAROL)) {
+        try (Stream<ReplayRecord> records = h.wal.as(CAROL).admin().replay(ReplayQuery.all())) {
             assertEquals(List.of(2L), records.map(r -> r.entry().seq()).collect(Collectors.toList()));
         }
-        try (Stream<ReplayRecord> records = h.wal.replay(ReplayQuery.all())) {
+        try (Stream<ReplayRecord> records = h.wal.admin().replay(ReplayQuery.all())) {
             assertEquals(4, records.count(), "the system context sees every tenant");
         }
         WalAccessDeniedException denied = assertThrows(WalAccessDeniedException.class,
-                () -> h.wal.replay(ReplayQuery.builder().tenantId("globex").build(), ALICE));
+                () -> h.wal.as(ALICE).admin().replay(ReplayQuery.builder().tenantId("globex").build()));
         assertEquals("Access denied: user 'alice' of tenant 'acme' may not REPLAY entries of tenant 'globex'",
                 denied.getMessage());
-        try (Stream<ReplayRecord> records = h.wal.replay(ReplayQuery.all(), BOB)) {
+        try (Stream<ReplayRecord> records = h.wal.as(BOB).admin().replay(ReplayQuery.all())) {
             assertEquals(0, records.count(), "bob may not replay accounts at all");
         }
         AuditEvent audit = h.audits.stream().filter(a -> a.action() == WalAction.REPLAY).findFirst().orElseThrow();
@@ -131,7 +131,7 @@ class AccessAndAuditTest {
     }
 
     private List<Long> seqs(ReplayQuery query) {
-        try (Stream<ReplayRecord> records = h.wal.replay(query)) {
+        try (Stream<ReplayRecord> records = h.wal.admin().replay(query)) {
             return records.map(r -> r.entry().seq()).collect(Collectors.toList());
         }
     }
@@ -141,26 +141,26 @@ class AccessAndAuditTest {
         h.primary().failPermanently(e -> e.key().startsWith("bad"), "rejected");
         startWithPolicy();
         UserContext acmeOps = UserContext.of("olga", "acme", "ops");
-        h.wal.write(WalEntry.builder("accounts", "debit").key("bad-1"), ALICE);
-        h.wal.write(WalEntry.builder("accounts", "debit").key("bad-2"), CAROL);
-        h.wal.write(WalEntry.builder("accounts", "debit").key("bad-3"), ALICE);
+        h.wal.as(ALICE).write(WalEntry.builder("accounts", "debit").key("bad-1"));
+        h.wal.as(CAROL).write(WalEntry.builder("accounts", "debit").key("bad-2"));
+        h.wal.as(ALICE).write(WalEntry.builder("accounts", "debit").key("bad-3"));
         h.settledAll(3);
 
-        assertEquals(List.of(1L, 3L), h.wal.deadLetters(DeadLetterFilter.all(), acmeOps).map(DeadLetter::seq)
+        assertEquals(List.of(1L, 3L), h.wal.as(acmeOps).admin().deadLetters(DeadLetterFilter.all()).map(DeadLetter::seq)
                 .collect(Collectors.toList()));
-        assertEquals(List.of(), h.wal.deadLetters(DeadLetterFilter.all(), ALICE).map(DeadLetter::seq)
+        assertEquals(List.of(), h.wal.as(ALICE).admin().deadLetters(DeadLetterFilter.all()).map(DeadLetter::seq)
                 .collect(Collectors.toList()), "alice has no READ_DEAD_LETTERS grant");
         WalAccessDeniedException denied = assertThrows(WalAccessDeniedException.class,
-                () -> h.wal.requeue(2, "primary", acmeOps));
+                () -> h.wal.as(acmeOps).admin().requeue(2, "primary"));
         assertEquals("Access denied: user 'olga' of tenant 'acme' may not REQUEUE entry 2 of tenant 'globex'",
                 denied.getMessage());
 
         h.primary().failPermanently(e -> false, "none");
-        assertTrue(h.wal.requeue(1, "primary", acmeOps));
-        assertTrue(h.wal.discard(3, "primary", acmeOps));
+        assertTrue(h.wal.as(acmeOps).admin().requeue(1, "primary"));
+        assertTrue(h.wal.as(acmeOps).admin().discard(3, "primary"));
         h.settled(1);
         // acme's entries of the namespace, both finished: 1 applied, 3 discarded
-        assertEquals(2, h.wal.reapply(ReplayQuery.builder().namespace("accounts").build(), "primary", acmeOps));
+        assertEquals(2, h.wal.as(acmeOps).admin().reapply(ReplayQuery.builder().namespace("accounts").build(), "primary"));
         h.settled(3);
         assertEquals(EntryStatus.APPLIED, h.status(3, "primary"));
 

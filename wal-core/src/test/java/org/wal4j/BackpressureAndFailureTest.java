@@ -91,11 +91,11 @@ class BackpressureAndFailureTest {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            h.start();
-            h.wal.addListener(e -> {
+            h.listeners.add(e -> {
                 throw new IllegalStateException("listener boom");
             });
-            h.wal.addListener(heard::add);
+            h.listeners.add(heard::add);
+            h.start();
             for (int i = 0; i < 3; i++) {
                 h.write("accounts", "a");
             }
@@ -148,7 +148,7 @@ class BackpressureAndFailureTest {
 
     @Test
     void writesBeforeStart_areRefused() {
-        Wal wal = Wal.builder(h.storage).target("primary", h.primary()).clock(h.clock).build();
+        Wal wal = Wal.builder(h.storage).target(h.primary()).clock(h.clock).build();
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> wal.write(WalEntry.builder("accounts", "debit")));
         assertEquals("The Wal is not started; call start() first", e.getMessage());

@@ -40,10 +40,10 @@ class DeadLetterAndIdempotencyTest {
         assertEquals(2, h.wal.stats().target("primary").deadLetters());
 
         target.failPermanently(e -> false, "none");
-        assertEquals(2, h.wal.requeue(DeadLetterFilter.builder().namespace("accounts").build()));
+        assertEquals(2, h.wal.admin().requeue(DeadLetterFilter.builder().namespace("accounts").build()));
         h.settledAll(6);
         assertEquals(List.of(1L, 3L, 5L, 6L, 2L, 4L), target.appliedSeqs(), "requeued 2 and 4 follow in seq order");
-        assertEquals(0, h.wal.deadLetters(DeadLetterFilter.all()).count());
+        assertEquals(0, h.wal.admin().deadLetters(DeadLetterFilter.all()).count());
         assertEquals(0, h.wal.stats().target("primary").deadLetters());
         WalInvariants.assertStorageConsistent(h.storage, "primary", true);
     }
@@ -81,7 +81,7 @@ class DeadLetterAndIdempotencyTest {
         h.write("accounts", "acct-1"); // seq 2, pending behind nothing: the lane moved on
         h.write("accounts", "acct-1"); // seq 3
         target.failPermanently(e -> false, "none");
-        assertTrue(h.wal.requeue(1, "primary"));
+        assertTrue(h.wal.admin().requeue(1, "primary"));
         target.up();
         h.advanceUntilSettled(3, Duration.ofSeconds(31));
         assertEquals(List.of(1L, 2L, 3L), target.appliedSeqs());
@@ -95,21 +95,21 @@ class DeadLetterAndIdempotencyTest {
         h.write("accounts", "b");
         h.write("accounts", "c");
         h.settledAll(3);
-        assertTrue(h.wal.discard(1, "primary"));
+        assertTrue(h.wal.admin().discard(1, "primary"));
         assertEquals(EntryStatus.DISCARDED, h.status(1, "primary"));
-        assertEquals(List.of(2L), h.wal.deadLetters(DeadLetterFilter.all()).map(DeadLetter::seq)
+        assertEquals(List.of(2L), h.wal.admin().deadLetters(DeadLetterFilter.all()).map(DeadLetter::seq)
                 .collect(Collectors.toList()));
-        assertEquals(1, h.wal.discard(DeadLetterFilter.builder().reasonContains("rejected").build()));
-        assertEquals(0, h.wal.deadLetters(DeadLetterFilter.all()).count());
+        assertEquals(1, h.wal.admin().discard(DeadLetterFilter.builder().reasonContains("rejected").build()));
+        assertEquals(0, h.wal.admin().deadLetters(DeadLetterFilter.all()).count());
 
         IllegalArgumentException notDead = assertThrows(IllegalArgumentException.class,
-                () -> h.wal.requeue(3, "primary"));
+                () -> h.wal.admin().requeue(3, "primary"));
         assertEquals("entry 3 is not a dead letter for target 'primary'; its status is APPLIED", notDead.getMessage());
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
-                () -> h.wal.requeue(1, "replica"));
+                () -> h.wal.admin().requeue(1, "replica"));
         assertEquals("no target 'replica'; targets are [primary]", unknown.getMessage());
         IllegalArgumentException never = assertThrows(IllegalArgumentException.class,
-                () -> h.wal.requeue(99, "primary"));
+                () -> h.wal.admin().requeue(99, "primary"));
         assertEquals("no entry with seq 99 in the log (last seq 3)", never.getMessage());
     }
 
@@ -131,7 +131,7 @@ class DeadLetterAndIdempotencyTest {
     }
 
     private List<Long> seqs(DeadLetterFilter filter) {
-        return h.wal.deadLetters(filter).map(DeadLetter::seq).collect(Collectors.toList());
+        return h.wal.admin().deadLetters(filter).map(DeadLetter::seq).collect(Collectors.toList());
     }
 
     @Test
@@ -212,10 +212,10 @@ class DeadLetterAndIdempotencyTest {
     @Test
     void idempotencyKeyOfAnotherTenant_isRefused() {
         h.start();
-        h.wal.write(WalEntry.builder("payments", "charge").idempotencyKey("request-42"),
-                UserContext.of("alice", "acme"));
-        WalAccessDeniedException denied = assertThrows(WalAccessDeniedException.class, () -> h.wal.write(
-                WalEntry.builder("payments", "charge").idempotencyKey("request-42"), UserContext.of("bob", "globex")));
+        h.wal.as(UserContext.of("alice", "acme")).write(WalEntry.builder("payments", "charge")
+                .idempotencyKey("request-42"));
+        WalAccessDeniedException denied = assertThrows(WalAccessDeniedException.class, () -> h.wal.as(UserContext.of("bob", "globex"))
+                .write(WalEntry.builder("payments", "charge").idempotencyKey("request-42")));
         assertEquals("Idempotency key 'request-42' was already used by an entry of another tenant",
                 denied.getMessage());
         assertEquals(1, h.storage.lastSeq());

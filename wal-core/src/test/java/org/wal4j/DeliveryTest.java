@@ -59,7 +59,7 @@ class DeliveryTest {
             h.quiesce();
         }
         assertEquals(0, target.applied().size());
-        assertEquals(0, h.wal.deadLetters(DeadLetterFilter.all()).count(), "nothing dead-lettered by the outage");
+        assertEquals(0, h.wal.admin().deadLetters(DeadLetterFilter.all()).count(), "nothing dead-lettered by the outage");
         for (WalEntry e : written) {
             assertTrue(h.status(e.seq(), "primary") == EntryStatus.PENDING
                     || h.status(e.seq(), "primary") == EntryStatus.RETRYING);
@@ -129,7 +129,7 @@ class DeliveryTest {
             assertEquals(EntryStatus.PENDING, h.status(1, "primary"),
                     "after " + call + " failed calls the entry is still uncharged (maxAttempts is 2)");
         }
-        assertEquals(0, h.wal.deadLetters(DeadLetterFilter.all()).count(), "an outage dead-letters nothing");
+        assertEquals(0, h.wal.admin().deadLetters(DeadLetterFilter.all()).count(), "an outage dead-letters nothing");
         assertEquals(0, h.wal.stats().target("primary").retried(), "no failure was charged as a retry");
 
         target.up();
@@ -153,7 +153,7 @@ class DeliveryTest {
         List<WalEntry> expected = new ArrayList<>(written);
         expected.removeIf(e -> e.seq() == 3);
         WalInvariants.assertAppliedExactlyOnceInLaneOrder(target, expected);
-        List<DeadLetter> dead = h.wal.deadLetters(DeadLetterFilter.all()).collect(Collectors.toList());
+        List<DeadLetter> dead = h.wal.admin().deadLetters(DeadLetterFilter.all()).collect(Collectors.toList());
         assertEquals(1, dead.size());
         assertEquals(3, dead.get(0).seq());
         assertEquals("primary", dead.get(0).target());
@@ -190,7 +190,7 @@ class DeliveryTest {
         assertEquals(3, callsWith(target, 1));
         assertEquals(EntryStatus.DEAD, h.status(1, "primary"));
         assertEquals(List.of(2L), target.appliedSeqs());
-        DeadLetter dead = h.wal.deadLetters(DeadLetterFilter.all()).findFirst().orElseThrow();
+        DeadLetter dead = h.wal.admin().deadLetters(DeadLetterFilter.all()).findFirst().orElseThrow();
         assertEquals("gave up after 3 attempts: deadlock detected (scripted) on entry 1", dead.reason());
         assertEquals(3, dead.attempts());
         List<EntryRetried> retries = h.events(EntryRetried.class);
@@ -306,7 +306,7 @@ class DeliveryTest {
         assertEquals(List.of(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L), List.of(1L, 2L, 3L, 4L),
                 List.of(5L, 6L, 7L, 8L), List.of(5L, 6L), List.of(5L), List.of(6L), List.of(7L, 8L)),
                 target.batches());
-        assertEquals(0, h.wal.deadLetters(DeadLetterFilter.all()).count());
+        assertEquals(0, h.wal.admin().deadLetters(DeadLetterFilter.all()).count());
     }
 
     @Test

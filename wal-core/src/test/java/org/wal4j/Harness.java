@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.wal4j.event.WalEvent;
+import org.wal4j.event.WalListener;
 import org.wal4j.testing.Await;
 import org.wal4j.testing.InMemoryWalStorage;
 import org.wal4j.testing.ManualClock;
@@ -24,6 +25,8 @@ final class Harness implements AutoCloseable {
     final List<WalEvent> events = new CopyOnWriteArrayList<>();
     final List<AuditEvent> audits = new CopyOnWriteArrayList<>();
     final List<Wal> wals = new ArrayList<>();
+    /** Listeners added to every Wal this harness starts, after the one that records {@link #events}. */
+    final List<WalListener> listeners = new CopyOnWriteArrayList<>();
     InMemoryWalStorage storage = InMemoryWalStorage.create();
     WalConfig.Builder config = WalConfig.builder();
     AccessPolicy policy = AccessPolicy.allowAll();
@@ -31,7 +34,7 @@ final class Harness implements AutoCloseable {
 
     Harness(String... targetNames) {
         for (String name : targetNames) {
-            targets.put(name, new ScriptedSyncTarget(clock));
+            targets.put(name, new ScriptedSyncTarget(name, clock));
         }
     }
 
@@ -51,7 +54,8 @@ final class Harness implements AutoCloseable {
     Wal start() {
         Wal.Builder b = Wal.builder(storage).config(config.build()).clock(clock).accessPolicy(policy)
                 .auditSink(audits::add).listener(events::add);
-        targets.forEach(b::target);
+        targets.values().forEach(b::target);
+        listeners.forEach(b::listener);
         wal = b.build().start();
         wals.add(wal);
         return wal;

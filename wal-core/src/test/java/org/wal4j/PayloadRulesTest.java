@@ -128,15 +128,15 @@ class PayloadRulesTest {
     void walWrite_withAnIndentingMapper_storesOneCompactLine() {
         ManualClock clock = ManualClock.atEpochOfTests();
         InMemoryWalStorage storage = InMemoryWalStorage.create();
-        Wal wal = Wal.builder(storage).clock(clock).target("primary", new ScriptedSyncTarget(clock))
+        Wal wal = Wal.builder(storage).clock(clock).target(new ScriptedSyncTarget("primary", clock))
                 .objectMapper(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)).build().start();
         try {
-            long seq = wal.write("accounts", "acct-1", "debit", Map.of("amount", List.of(5))).seq();
+            long seq = wal.write(WalEntry.builder("accounts", "debit").key("acct-1").payload(wal.mapper(), Map.of("amount", List.of(5)))).seq();
             assertEquals("{\"amount\":[5]}", storage.read(seq).orElseThrow().payload());
             assertEquals("payload of type org.wal4j.PayloadRulesTest$Raw as the mapper wrote it is not valid JSON: "
                             + "Unrecognized token 'tru': was expecting (JSON String, Number, Array, Object or token "
                             + "'null', 'true' or 'false') at offset 15: '{\n  \"raw\" : tru\n}'",
-                    refusal(() -> wal.write("accounts", "acct-1", "debit", new Raw("tru"))));
+                    refusal(() -> wal.write(WalEntry.builder("accounts", "debit").key("acct-1").payload(wal.mapper(), new Raw("tru")))));
             assertEquals(seq, storage.lastSeq(), "the refused write appended nothing");
         } finally {
             wal.stop(Duration.ZERO);

@@ -55,7 +55,7 @@ class PoisonAndHungTargetTest {
         h.advanceUntilSettled(last, Duration.ofSeconds(1));
 
         assertEquals(EntryStatus.DEAD, h.status(1, "primary"));
-        DeadLetter dead = h.wal.deadLetters(DeadLetterFilter.all()).findFirst().orElseThrow();
+        DeadLetter dead = h.wal.admin().deadLetters(DeadLetterFilter.all()).findFirst().orElseThrow();
         assertEquals(5, dead.attempts());
         assertTrue(dead.reason().startsWith("gave up after 5 attempts: target 'primary' threw on this entry alone "
                 + "while its probe said UP: java.lang.ClassCastException: class org.postgresql.core.v3.CompositeQuery"),
@@ -63,7 +63,7 @@ class PoisonAndHungTargetTest {
         List<WalEntry> others = new ArrayList<>(h.entries());
         others.removeIf(e -> e.seq() == 1);
         WalInvariants.assertAppliedExactlyOnceInLaneOrder(target, others);
-        assertEquals(1, h.wal.deadLetters(DeadLetterFilter.all()).count(), "only the poison entry is dead");
+        assertEquals(1, h.wal.admin().deadLetters(DeadLetterFilter.all()).count(), "only the poison entry is dead");
         h.quiesce();
         assertEquals(BreakerState.CLOSED, h.wal.stats().target("primary").breakerState());
         assertEquals(List.of(), h.events(BreakerStateChanged.class).stream().map(e -> e.from() + "->" + e.to())
@@ -83,7 +83,7 @@ class PoisonAndHungTargetTest {
             h.clock.advance(Duration.ofSeconds(1));
             h.quiesce();
         }
-        assertEquals(0, h.wal.deadLetters(DeadLetterFilter.all()).count(), "an outage dead-letters nothing");
+        assertEquals(0, h.wal.admin().deadLetters(DeadLetterFilter.all()).count(), "an outage dead-letters nothing");
         assertEquals(0, h.wal.stats().target("primary").retried(), "no failure was charged");
         Await.until(() -> target.calls() >= 6, "at least two attempts per lane");
         assertEquals(BreakerState.CLOSED, h.wal.stats().target("primary").breakerState());

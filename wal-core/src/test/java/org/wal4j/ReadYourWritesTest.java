@@ -37,9 +37,9 @@ class ReadYourWritesTest {
         h.write("accounts", "acct-2");
         h.write("accounts", "acct-1");
         h.quiesce();
-        assertEquals(List.of(1L, 3L), h.wal.unappliedEntries("accounts", "acct-1").stream().map(WalEntry::seq)
+        assertEquals(List.of(1L, 3L), h.wal.unappliedEntries(LaneId.of("accounts", "acct-1")).stream().map(WalEntry::seq)
                 .collect(Collectors.toList()));
-        assertEquals(List.of(), h.wal.unappliedEntries("accounts", "acct-9"));
+        assertEquals(List.of(), h.wal.unappliedEntries(LaneId.of("accounts", "acct-9")));
     }
 
     @Test
@@ -77,7 +77,7 @@ class ReadYourWritesTest {
         h.write("accounts", "acct-1");
         h.write("accounts", "acct-1");
         h.write("accounts", "acct-2");
-        CompletableFuture<List<EntryOutcome>> lane = h.wal.awaitApplied("accounts", "acct-1", Duration.ofHours(1));
+        CompletableFuture<List<EntryOutcome>> lane = h.wal.awaitApplied(LaneId.of("accounts", "acct-1"), Duration.ofHours(1));
         h.quiesce();
         assertFalse(lane.isDone());
         replica.up();
@@ -98,7 +98,7 @@ class ReadYourWritesTest {
             one.write("accounts", "acct-1");
             one.write("accounts", "acct-1");
             Await.until(() -> one.status(1, "primary") == EntryStatus.RETRYING, "first attempt failed");
-            assertTrue(one.wal.flushLane("accounts", "acct-1", Duration.ofSeconds(30)));
+            assertTrue(one.wal.flushLane(LaneId.of("accounts", "acct-1"), Duration.ofSeconds(30)));
             assertEquals(List.of(1L, 2L), target.appliedSeqs(), "applied without waiting the hour of backoff");
         } finally {
             one.close();
@@ -111,7 +111,7 @@ class ReadYourWritesTest {
         h.start();
         h.write("accounts", "acct-1");
         CompletableFuture<Boolean> flushed = CompletableFuture.supplyAsync(
-                () -> h.wal.flushLane("accounts", "acct-1", Duration.ofSeconds(30)));
+                () -> h.wal.flushLane(LaneId.of("accounts", "acct-1"), Duration.ofSeconds(30)));
         Await.until(() -> h.wal.stats().target("replica").applyCalls() > 0, "replica tried");
         h.quiesce(); // the round that got there has ended before the clock moves
         for (int i = 0; i < 10 && !flushed.isDone(); i++) {
@@ -135,12 +135,12 @@ class ReadYourWritesTest {
             assertTrue(hold.awaitArrival(Duration.ofSeconds(20)), "the worker is in the held call");
             one.write("accounts", "acct-1");
             long start = System.nanoTime();
-            assertFalse(one.wal.flushLane("accounts", "acct-1", Duration.ofMillis(200)));
-            assertFalse(one.wal.flushLane("accounts", "acct-1", "primary", Duration.ofMillis(200)));
+            assertFalse(one.wal.flushLane(LaneId.of("accounts", "acct-1"), Duration.ofMillis(200)));
+            assertFalse(one.wal.flushLane(LaneId.of("accounts", "acct-1"), "primary", Duration.ofMillis(200)));
             assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10),
                     "the timeouts held although the worker could not answer");
             hold.release();
-            assertTrue(one.wal.flushLane("accounts", "acct-1", "primary", Duration.ofSeconds(30)));
+            assertTrue(one.wal.flushLane(LaneId.of("accounts", "acct-1"), "primary", Duration.ofSeconds(30)));
             assertEquals(List.of(1L, 2L), one.primary().appliedSeqs());
         } finally {
             one.close();
@@ -154,12 +154,12 @@ class ReadYourWritesTest {
         h.start();
         h.write("accounts", "acct-1");
         h.write("accounts", "acct-1");
-        assertTrue(h.wal.flushLane("accounts", "acct-1", "primary", Duration.ofSeconds(30)));
+        assertTrue(h.wal.flushLane(LaneId.of("accounts", "acct-1"), "primary", Duration.ofSeconds(30)));
         assertEquals(List.of(1L, 2L), primary.appliedSeqs());
         assertFalse(h.status(2, "replica").isTerminal(), "the replica is still down");
-        assertTrue(h.wal.flushLane("accounts", "acct-9", "primary", Duration.ofSeconds(30)), "an empty lane is settled");
+        assertTrue(h.wal.flushLane(LaneId.of("accounts", "acct-9"), "primary", Duration.ofSeconds(30)), "an empty lane is settled");
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
-                () -> h.wal.flushLane("accounts", "acct-1", "archive", Duration.ofSeconds(1)));
+                () -> h.wal.flushLane(LaneId.of("accounts", "acct-1"), "archive", Duration.ofSeconds(1)));
         assertEquals("no target 'archive'; targets: [primary, replica]", unknown.getMessage());
     }
 
@@ -207,17 +207,17 @@ class ReadYourWritesTest {
             CompletableFuture<List<WalEntry>> seen = new CompletableFuture<>();
             CompletableFuture<Throwable> refused = new CompletableFuture<>();
             one.primary().failPermanently(e -> true, "rejected");
-            one.start();
-            one.wal.addListener(event -> {
+            one.listeners.add(event -> {
                 if (event instanceof org.wal4j.event.EntryDeadLettered && !seen.isDone()) {
-                    seen.complete(one.wal.unappliedEntries("accounts", "acct-1"));
+                    seen.complete(one.wal.unappliedEntries(LaneId.of("accounts", "acct-1")));
                     try {
-                        one.wal.requeue(DeadLetterFilter.all());
+                        one.wal.admin().requeue(DeadLetterFilter.all());
                     } catch (RuntimeException e) {
                         refused.complete(e);
                     }
                 }
             });
+            one.start();
             one.write("accounts", "acct-1");
             assertEquals(List.of(), seen.get(20, TimeUnit.SECONDS));
             assertEquals("this call cannot be made from a listener running on the worker of target 'primary'; "
@@ -230,7 +230,7 @@ class ReadYourWritesTest {
     @Test
     void writeOfAnObject_usesTheWalsMapper() {
         h.start();
-        WriteResult r = h.wal.write("accounts", "acct-1", "debit", Map.of("amount", 12));
+        WriteResult r = h.wal.write(WalEntry.builder("accounts", "debit").key("acct-1").payload(h.wal.mapper(), Map.of("amount", 12)));
         WalEntry written = h.storage.read(r.seq()).orElseThrow();
         assertEquals("{\"amount\":12}", written.payload());
         assertEquals("acct-1", written.key());

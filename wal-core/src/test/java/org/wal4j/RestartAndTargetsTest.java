@@ -105,7 +105,7 @@ class RestartAndTargetsTest {
         h.clock.advance(Duration.ofHours(2));
         Await.until(() -> h.storage.checkpoint("primary") == 20, "primary checkpoint");
         assertEquals(0, h.storage.checkpoint("replica"));
-        assertEquals(0, h.wal.compact().entriesDropped(), "the replica still needs every entry");
+        assertEquals(0, h.wal.admin().compact().entriesDropped(), "the replica still needs every entry");
         assertEquals(20, h.storage.stats().entries());
         assertEquals(20, h.wal.stats().target("replica").unappliedEntries());
         assertEquals(7200.0, h.wal.stats().target("replica").lagSeconds(), 1.0);
@@ -118,7 +118,7 @@ class RestartAndTargetsTest {
         h.clock.advance(Duration.ofSeconds(2));
         Await.until(() -> h.storage.checkpoint("replica") == 20, "replica checkpoint");
 
-        assertEquals(20, h.wal.compact().entriesDropped());
+        assertEquals(20, h.wal.admin().compact().entriesDropped());
         assertEquals(0, h.storage.stats().entries());
         WalInvariants.assertStorageConsistent(h.storage, "primary", true);
         WalInvariants.assertStorageConsistent(h.storage, "replica", true);
@@ -138,9 +138,9 @@ class RestartAndTargetsTest {
         h.clock.advance(Duration.ofMinutes(30));
         Await.until(() -> h.storage.checkpoint("primary") == 3, "checkpoint 3 (a dead letter is terminal)");
         h.quiesce(); // the round that got there has ended before the clock moves
-        assertEquals(0, h.wal.compact().entriesDropped(), "younger than the retention period");
+        assertEquals(0, h.wal.admin().compact().entriesDropped(), "younger than the retention period");
         h.clock.advance(Duration.ofMinutes(31));
-        assertEquals(2, h.wal.compact().entriesDropped());
-        assertEquals(1, h.wal.deadLetters(DeadLetterFilter.all()).count(), "a dead letter waits for an operator");
+        assertEquals(2, h.wal.admin().compact().entriesDropped());
+        assertEquals(1, h.wal.admin().deadLetters(DeadLetterFilter.all()).count(), "a dead letter waits for an operator");
     }
 }

@@ -75,7 +75,7 @@ final class SqlApply {
             } catch (JdbcTargetException e) {
                 throw cannotUse(e.getMessage());
             }
-            wal = Wal.builder(storage).target(jdbc.target, target).auditSink(environment.auditSink()).build();
+            wal = Wal.builder(storage).target(target).auditSink(environment.auditSink()).build();
         } catch (RuntimeException e) {
             storage.close();
             throw e;
@@ -85,7 +85,7 @@ final class SqlApply {
         try {
             wal.start();
             if (reapply != null) {
-                madePending = wal.reapply(reapply, jdbc.target, user);
+                madePending = wal.as(user).admin().reapply(reapply, jdbc.target);
             }
             TargetStats stats = awaitDrained(wal);
             String lastFailure = null;

@@ -14,19 +14,15 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wal4j.AccessPolicy;
 import org.wal4j.AuditSink;
-import org.wal4j.DeadLetter;
-import org.wal4j.DeadLetterFilter;
 import org.wal4j.EntryOutcome;
-import org.wal4j.ReplayQuery;
-import org.wal4j.ReplayRecord;
 import org.wal4j.TargetStats;
 import org.wal4j.Ticker;
 import org.wal4j.UserContext;
+import org.wal4j.WalAdmin;
 import org.wal4j.WalConfig;
 import org.wal4j.WalEntry;
 import org.wal4j.WalState;
@@ -35,7 +31,6 @@ import org.wal4j.WalUnavailableException;
 import org.wal4j.WriteResult;
 import org.wal4j.event.StorageFailed;
 import org.wal4j.event.WalListener;
-import org.wal4j.spi.CompactionResult;
 import org.wal4j.spi.StorageState;
 import org.wal4j.spi.StorageStats;
 import org.wal4j.spi.SyncTarget;
@@ -163,8 +158,19 @@ public final class WalEngine {
         }
     }
 
-    public void addListener(WalListener listener) {
-        events.add(listener);
+    /** Adds a listener while the Wal is NEW; atomic with {@link #start()}, so none misses an event. */
+    public void addListenerBeforeStart(WalListener listener) {
+        stateLock.lock();
+        try {
+            if (state != WalState.NEW) {
+                throw new IllegalStateException("a listener can be added only before start(), but the Wal is " + state
+                        + ": a listener added now would miss the events of entries already under way; add it with "
+                        + "Wal.Builder.listener, or wire it before start()");
+            }
+            events.add(listener);
+        } finally {
+            stateLock.unlock();
+        }
     }
 
     // ---- life cycle ----
@@ -397,44 +403,11 @@ public final class WalEngine {
         return reads.unappliedEntries(namespace, key);
     }
 
-    // ---- dead letters and replay ----
+    // ---- administration ----
 
-    public Stream<DeadLetter> deadLetters(DeadLetterFilter filter, UserContext user) {
-        return deadLetters.list(filter, user);
-    }
-
-    public boolean requeue(long seq, String target, UserContext user) {
-        requireRunning("requeue");
-        return deadLetters.requeue(seq, target, user);
-    }
-
-    public int requeue(DeadLetterFilter filter, UserContext user) {
-        requireRunning("requeue");
-        return deadLetters.requeue(filter, user);
-    }
-
-    public boolean discard(long seq, String target, UserContext user) {
-        requireRunning("discard");
-        return deadLetters.discard(seq, target, user);
-    }
-
-    public int discard(DeadLetterFilter filter, UserContext user) {
-        requireRunning("discard");
-        return deadLetters.discard(filter, user);
-    }
-
-    public Stream<ReplayRecord> replay(ReplayQuery query, UserContext user) {
-        return replays.replay(query, user);
-    }
-
-    public int reapply(ReplayQuery query, String target, UserContext user) {
-        requireRunning("reapply");
-        return replays.reapply(query, target, user);
-    }
-
-    public CompactionResult compact() {
-        requireRunning("compact");
-        return maintenance.compact();
+    /** The administrative operations, checked and audited as {@code user}. */
+    public WalAdmin admin(UserContext user) {
+        return new Administration(user, this::requireRunning, deadLetters, replays, maintenance);
     }
 
     // ---- stats ----
@@ -445,14 +418,14 @@ public final class WalEngine {
         for (TargetWorker worker : workers.values()) {
             String name = worker.name();
             TargetMetrics m = metrics.get(name);
-            targets.put(name, new TargetStats(name, worker.breakerState(), backpressure.entries(name),
+            targets.put(name, new TargetFigures(name, worker.breakerState(), backpressure.entries(name),
                     backpressure.bytes(name), lagSeconds(name), m.deadLetters.get(), storage.checkpoint(name),
                     m.applied.get(), m.retried.get(), m.deadLettered.get(), m.expired.get(), m.attempts.get(),
                     m.calls.get(), m.applyLatency.percentile(0.5) / 1000, m.applyLatency.percentile(0.99) / 1000,
                     m.applyLatency.percentile(0.999) / 1000));
         }
         long[] largest = backpressure.largest();
-        return new WalStats(state(), storageStats.lastSeq(), largest[0], largest[1], storageStats.deadLetters(),
+        return new WalFigures(state(), storageStats.lastSeq(), largest[0], largest[1], storageStats.deadLetters(),
                 writes.writes.get(), writes.duplicates.get(), writes.latency.percentile(0.5) / 1000,
                 writes.latency.percentile(0.99) / 1000, writes.latency.percentile(0.999) / 1000, registry.size(),
                 targets, storageStats);

@@ -28,6 +28,14 @@ import org.wal4j.WalEntry;
 public interface SyncTarget {
 
     /**
+     * The target's name, matching {@value Names#TARGET_RULE}: the {@code Wal} files this target's
+     * statuses, checkpoint and figures under it, so it must stay the same across restarts. Given
+     * once, to the target (as Resilience4j's {@code CircuitBreaker.getName()}), and read by
+     * {@code Wal.Builder.target(SyncTarget)}: nothing else names the target again.
+     */
+    String name();
+
+    /**
      * Applies {@code batch} in order.
      *
      * @param batch one or more entries, never empty

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.h2.jdbcx.JdbcDataSource;
+import org.wal4j.LaneId;
 import org.wal4j.Wal;
 import org.wal4j.WriteResult;
 import org.wal4j.jdbc.JdbcSyncTarget;
@@ -54,7 +55,7 @@ public final class QuickStart {
 
         FileWalStorage storage = FileWalStorage.open(FileStorageConfig.ofDefaults(dir));
         Wal wal = Wal.builder(storage)
-                .target("primary", JdbcSyncTarget.builder("primary", database).build())
+                .target(JdbcSyncTarget.builder("primary", database).build())
                 .build()
                 .start();
         out.println("Writing " + TRANSFERS + " balance changes to the log in " + dir);
@@ -70,7 +71,7 @@ public final class QuickStart {
                 + " (durable: " + last.durable() + ")");
         wal.awaitApplied(last.seq(), Duration.ofSeconds(30)).get(30, TimeUnit.SECONDS);
         for (String account : ACCOUNTS) {
-            wal.flushLane("accounts", account, Duration.ofSeconds(30));  // each account is a lane of its own
+            wal.flushLane(LaneId.of("accounts", account), Duration.ofSeconds(30));  // each account is a lane of its own
         }
         Map<String, BigDecimal> balances = balances(database);
         out.println("Applied to the database: " + balances);

@@ -84,8 +84,8 @@ public final class SagaExample {
     private final BeforeCheck beforeCheck;
     private final ObjectMapper mapper = new ObjectMapper();
     private final PaymentProvider provider = new PaymentProvider(mapper);
-    private final SimulatedService payments = new SimulatedService("the payment provider", provider);
-    private final SimulatedService sms = new SimulatedService("the SMS gateway", request -> { });
+    private final SimulatedService payments = new SimulatedService(PAYMENTS, "the payment provider", provider);
+    private final SimulatedService sms = new SimulatedService(SMS, "the SMS gateway", request -> { });
     private final SagaEvents events;
     private final Map<String, Saga> sagas = new LinkedHashMap<>();
     private final Map<Long, EntryStatus> textStatuses = new LinkedHashMap<>();
@@ -136,9 +136,9 @@ public final class SagaExample {
             createTables(ledger.dataSource());
             wal = Wal.builder(FileWalStorage.open(FileStorageConfig.ofDefaults(logDir)))
                     .config(config())
-                    .target(LEDGER, JdbcSyncTarget.builder(LEDGER, ledger.dataSource()).build())
-                    .target(PAYMENTS, payments)
-                    .target(SMS, sms)
+                    .target(JdbcSyncTarget.builder(LEDGER, ledger.dataSource()).build())
+                    .target(payments)
+                    .target(sms)
                     .listener(events)
                     .build()
                     .start();
@@ -201,7 +201,7 @@ public final class SagaExample {
 
     /** The payment the provider declined, as the dead-letter queue lists it. */
     private DeadLetter deadPayment() {
-        try (Stream<DeadLetter> letters = wal.deadLetters(DeadLetterFilter.builder().namespace("payments").build())) {
+        try (Stream<DeadLetter> letters = wal.admin().deadLetters(DeadLetterFilter.builder().namespace("payments").build())) {
             DeadLetter dead = letters.findFirst().orElseThrow(() -> new IllegalStateException(
                     "no payment was dead-lettered"));
             events.say("Dead-letter queue: seq " + dead.seq() + " (" + dead.entry().key() + ", after " + dead.attempts()
@@ -214,7 +214,7 @@ public final class SagaExample {
     private void requeue(DeadLetter dead) throws Exception {
         provider.updateCard(dead.entry().key());
         requeuedAt = Instant.now();
-        wal.requeue(dead.seq(), PAYMENTS, OPERATOR);
+        wal.as(OPERATOR).admin().requeue(dead.seq(), PAYMENTS);
         events.say(dead.entry().key() + "'s customer updated the card; " + OPERATOR.userId() + " requeues seq "
                 + dead.seq() + ".");
         Saga saga = sagas.get(dead.entry().key());
@@ -269,7 +269,7 @@ public final class SagaExample {
 
     private List<ReplayRecord> replay(ReplayQuery query) {
         List<ReplayRecord> records;
-        try (Stream<ReplayRecord> stream = wal.replay(query)) {
+        try (Stream<ReplayRecord> stream = wal.admin().replay(query)) {
             records = stream.toList();
         }
         for (ReplayRecord r : records) {

@@ -49,7 +49,8 @@ final class SimulatedService implements SyncTarget {
         }
     }
 
-    private final String name;
+    private final String targetName;
+    private final String description;
     private final Handler handler;
     private volatile boolean reachable = true;
     // @GuardedBy("this")
@@ -57,9 +58,15 @@ final class SimulatedService implements SyncTarget {
     // @GuardedBy("this")
     private final List<WalEntry> handled = new ArrayList<>();
 
-    SimulatedService(String name, Handler handler) {
-        this.name = name;
+    SimulatedService(String targetName, String description, Handler handler) {
+        this.targetName = targetName;
+        this.description = description;
         this.handler = handler;
+    }
+
+    @Override
+    public String name() {
+        return targetName;
     }
 
     void setReachable(boolean reachable) {
@@ -71,7 +78,7 @@ final class SimulatedService implements SyncTarget {
         for (int i = 0; i < batch.size(); i++) {
             WalEntry request = batch.get(i);
             if (!reachable) {
-                return ApplyResult.failed(batch.size(), i, true, FailureKind.RETRYABLE, name + " is unreachable", null);
+                return ApplyResult.failed(batch.size(), i, true, FailureKind.RETRYABLE, description + " is unreachable", null);
             }
             if (seenKeys.contains(request.idempotencyKey())) {
                 continue;
@@ -89,7 +96,7 @@ final class SimulatedService implements SyncTarget {
 
     @Override
     public TargetHealth probe() {
-        return reachable ? TargetHealth.up() : TargetHealth.down(name + " is unreachable");
+        return reachable ? TargetHealth.up() : TargetHealth.down(description + " is unreachable");
     }
 
     /** The requests the service carried out, each once, in the order it did. */
@@ -99,6 +106,6 @@ final class SimulatedService implements SyncTarget {
 
     @Override
     public String toString() {
-        return "SimulatedService{" + name + (reachable ? "" : ", unreachable") + '}';
+        return "SimulatedService{" + targetName + ", " + description + (reachable ? "" : ", unreachable") + '}';
     }
 }

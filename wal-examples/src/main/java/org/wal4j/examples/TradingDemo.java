@@ -260,7 +260,7 @@ public final class TradingDemo {
             differences.add(String.format(Locale.ROOT, "the database recorded %,d applied calls (idempotency keys) "
                     + "for %,d calls made", keys, model.calls()));
         }
-        try (Stream<DeadLetter> dead = desk.wal().deadLetters(DeadLetterFilter.all())) {
+        try (Stream<DeadLetter> dead = desk.wal().admin().deadLetters(DeadLetterFilter.all())) {
             dead.limit(5).forEach(d -> differences.add("call seq " + d.seq() + " was dead-lettered: " + d.reason()));
         }
         if (trader != null) {

@@ -24,7 +24,7 @@ import org.wal4j.storage.file.FileWalStorage;
  *   <li>per database, a {@link TransactionAwareDataSource} over its pool, a {@link JdbcSyncTarget}
  *       on it, and the application's own {@link JdbcTradingDao} on the same data source;</li>
  *   <li>a {@link Wal} over the file log, with those targets;</li>
- *   <li>{@link DurableRepository#wrap} of the DAO interface, <em>before</em> the Wal starts, so
+ *   <li>{@link DurableRepository#builder} of the DAO interface, built <em>before</em> the Wal starts, so
  *       that calls left in the log by an earlier run find their DAO when it starts applying.</li>
  * </ol>
  * The application then calls {@link #trading()} as it called its DAO before.
@@ -61,6 +61,7 @@ final class TradingDesk implements AutoCloseable {
                 .config(config())
                 .listener(listener);
         RepositoryOptions.Builder options = RepositoryOptions.builder().applyWait(Duration.ofSeconds(2));
+        DurableRepository.Builder<TradingDao> repository = DurableRepository.builder(TradingDao.class);
         Map<String, TradingDao> ledgers = new LinkedHashMap<>();
         databases.forEach((name, database) -> {
             TransactionAwareDataSource dataSource = TransactionAwareDataSource.wrap(database);
@@ -69,14 +70,13 @@ final class TradingDesk implements AutoCloseable {
                     .checkpointTable(TradingSchema.CHECKPOINT_TABLE)
                     .build();
             JdbcTradingDao dao = new JdbcTradingDao(dataSource);
-            builder.target(name, target);
-            options.target(target, dao);
+            builder.target(target);
+            repository.target(target, dao);
             ledgers.put(name, dao);
         });
         Wal wal = builder.build();
         try {
-            TradingDao primary = ledgers.values().iterator().next();
-            TradingDao trading = DurableRepository.wrap(TradingDao.class, primary, wal, options.build());
+            TradingDao trading = repository.options(options.build()).build(wal);
             return new TradingDesk(wal, trading, ledgers);
         } catch (RuntimeException e) {
             wal.stop(Duration.ZERO); // not started: closes the log

@@ -6,18 +6,21 @@ import java.util.List;
 /**
  * Registers a repository's appliers with its targets: for each target and each critical method
  * that target applies, a {@link DaoCallApplier} with the target's DAO instance. All operations
- * are checked first, so a refusal leaves every target as it was. Stateless; thread-safe.
+ * are checked first ({@link #prepare}), so a refusal leaves every target as it was. Stateless; thread-safe.
  */
 final class ApplierRegistration {
     private ApplierRegistration() {
     }
 
     /**
+     * Checks every registration, and returns what makes them: nothing changes on a target until
+     * the returned action runs.
+     *
      * @throws IllegalStateException if a target already has an applier for one of the operations
      */
-    static void register(RepositoryModel model, RepositoryOptions options, PendingCalls pending) {
+    static Runnable prepare(RepositoryModel model, RepositoryTargets targets, PendingCalls pending) {
         List<Runnable> registrations = new ArrayList<>();
-        options.bindings().forEach((name, binding) -> {
+        targets.bindings().forEach((name, binding) -> {
             JdbcSyncTarget target = binding.target();
             for (CriticalMethod method : model.criticalMethods()) {
                 if (!method.targets().contains(name)) {
@@ -26,13 +29,13 @@ final class ApplierRegistration {
                 if (target.applierFor(method.operation()) != null) {
                     throw new IllegalStateException("target '" + name + "' already has an applier for operation '"
                             + method.operation() + "' (" + method.display() + "): a target serves one repository per "
-                            + "DAO interface; wrap once, or give the methods other @Critical(operation = ...)");
+                            + "DAO interface; build one, or give the methods other @Critical(operation = ...)");
                 }
                 PendingCalls results = method.resultTarget().equals(name) ? pending : null;
                 DaoCallApplier applier = new DaoCallApplier(method, binding.dao(), target, results);
                 registrations.add(() -> target.registerApplier(method.operation(), applier));
             }
         });
-        registrations.forEach(Runnable::run);
+        return () -> registrations.forEach(Runnable::run);
     }
 }

@@ -2,8 +2,11 @@ package org.wal4j.jdbc;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.lang.reflect.Proxy;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import org.wal4j.Wal;
+import org.wal4j.WalState;
 
 /**
  * Wraps a DAO interface so that its critical writes go through the log: a call of a
@@ -13,14 +16,15 @@ import org.wal4j.Wal;
  *
  * <pre>{@code
  * TransactionAwareDataSource primaryDs = TransactionAwareDataSource.wrap(primaryPool);
- * JdbcSyncTarget primary = JdbcSyncTarget.builder("primary", primaryDs).build();
+ * JdbcSyncTarget primary = JdbcSyncTarget.builder("primary", primaryDs).build();  // named once
  * AccountDao primaryDao = new JdbcAccountDao(primaryDs);             // plain JDBC, unchanged
  * Wal wal = Wal.builder(FileWalStorage.open(FileStorageConfig.ofDefaults(dir)))
- *         .target("primary", primary)
+ *         .target(primary)
  *         .build();
- * AccountDao accounts = DurableRepository.wrap(AccountDao.class, primaryDao, wal,
- *         RepositoryOptions.builder().target(primary, primaryDao).build());
- * wal.start();                                                        // after wrapping
+ * AccountDao accounts = DurableRepository.builder(AccountDao.class)
+ *         .target(primary, primaryDao)                                // typed: an AccountDao
+ *         .build(wal);                                                // before start()
+ * wal.start();
  * accounts.debit("acct-42", new BigDecimal("12.30"));                 // durable on return
  * }</pre>
  *
@@ -53,7 +57,7 @@ import org.wal4j.Wal;
  * did not throw (the commit failed permanently, the entry expired).
  *
  * <h2>Other methods</h2>
- * Passed to the wrapped DAO as they are. A method that is not critical but has a {@link LaneKey}
+ * Passed to the primary target's DAO instance as they are. A method that is not critical but has a {@link LaneKey}
  * argument (or is listed with {@link RepositoryOptions.Builder#laneRead}) is a read of that lane:
  * with {@link RepositoryOptions.Builder#readYourWrites} on, the lane is flushed on the primary
  * target first, so the read sees the calls written before it ({@link StaleReadException} if it
@@ -65,8 +69,9 @@ import org.wal4j.Wal;
  * Each target (for example a primary and a replica database) has its own DAO instance, built on
  * that target's {@link JdbcSyncTarget#transactionAwareDataSource()}. Targets apply independently:
  * either may be down while the other applies, and one that comes back catches up in order. The
- * repository registers the appliers of its operations with each target: wrap before
- * {@link Wal#start()}, so that entries left in the log by an earlier run find them.
+ * repository registers the appliers of its operations with each target when it is built, which
+ * must be before {@link Wal#start()} (refused after), so that entries left in the log by an
+ * earlier run find them.
  *
  * <p>Thread-safe: the proxy may be called from any thread, as far as the DAO allows.
  */
@@ -75,43 +80,110 @@ public final class DurableRepository {
     }
 
     /**
-     * Wraps {@code dao}.
-     *
-     * @param daoInterface the DAO interface; the proxy implements it
-     * @param dao          the instance that runs the methods passed through (usually the primary's)
-     * @param wal          the log; each of the options' targets must be one of its targets, by name
-     * @param options      the targets with their DAO instances, and the rest
-     * @return the proxy
-     * @throws IllegalArgumentException naming the method, argument or type, if the interface or the
-     *                                  options cannot work (see {@link Critical}, {@link LaneKey},
-     *                                  {@link RepositoryOptions})
-     * @throws IllegalStateException    if a target already has an applier for one of the operations
-     *                                  (another repository of the same interface on the same target)
+     * Starts a repository of {@code daoInterface}: add its targets, each with its DAO instance
+     * (typed as the interface), then {@link Builder#build(Wal) build} it on the {@code Wal}
+     * before the {@code Wal} starts.
      */
-    public static <T> T wrap(Class<T> daoInterface, T dao, Wal wal, RepositoryOptions options) {
-        Objects.requireNonNull(daoInterface, "daoInterface must not be null");
-        Objects.requireNonNull(dao, "dao must not be null");
-        Objects.requireNonNull(wal, "wal must not be null");
-        Objects.requireNonNull(options, "options must not be null");
-        ObjectMapper mapper = options.objectMapper().orElse(wal.mapper());
-        RepositoryModel model = RepositoryModel.of(daoInterface, options, mapper, wal.targets(),
-                wal.config().retention());
-        if (!daoInterface.isInstance(dao)) {
-            throw new IllegalArgumentException("dao is a " + dao.getClass().getName() + ", which does not implement "
-                    + daoInterface.getName());
+    public static <T> Builder<T> builder(Class<T> daoInterface) {
+        return new Builder<>(Objects.requireNonNull(daoInterface, "daoInterface must not be null"));
+    }
+
+    /**
+     * Builds a repository: the proxy of a DAO interface on a {@link Wal}, with one DAO instance per
+     * {@link JdbcSyncTarget}. Each setter checks its argument at once. Not thread-safe.
+     *
+     * @param <T> the DAO interface
+     */
+    public static final class Builder<T> {
+        private final Class<T> daoInterface;
+        private final Map<String, RepositoryTargets.Binding> targets = new LinkedHashMap<>();
+        private RepositoryOptions options = RepositoryOptions.ofDefaults();
+
+        private Builder(Class<T> daoInterface) {
+            this.daoInterface = daoInterface;
         }
-        PendingCalls pending = new PendingCalls();
-        ApplierRegistration.register(model, options, pending);
-        RepositoryListener listener = new RepositoryListener(pending);
-        wal.addListener(listener);
-        ReadYourWritesGate reads = options.readYourWrites()
-                .map(timeout -> new ReadYourWritesGate(wal, options.primaryTarget(), timeout)).orElse(null);
-        String description = "DurableRepository{" + daoInterface.getSimpleName() + ", targets=" + wal.targets().stream()
-                .filter(options.bindings()::containsKey).toList() + ", primary=" + options.primaryTarget() + ", dao=" + dao
-                + '}';
-        DurableInvocationHandler handler = new DurableInvocationHandler(dao, model,
-                new CriticalCalls(wal, options, pending, listener), reads, description);
-        return daoInterface.cast(Proxy.newProxyInstance(daoInterface.getClassLoader(), new Class<?>[] {daoInterface},
-                handler));
+
+        /**
+         * Adds a target and the DAO instance that applies calls on it; the first target added is
+         * the primary unless {@link RepositoryOptions.Builder#primaryTarget} says otherwise. The
+         * DAO must get its connections from {@link JdbcSyncTarget#transactionAwareDataSource()
+         * target.transactionAwareDataSource()}, so that its SQL joins the apply transaction. The
+         * target must be one of the {@code Wal}'s targets. At least one target is required.
+         *
+         * @throws IllegalArgumentException if a target of that name is already added
+         */
+        public Builder<T> target(JdbcSyncTarget target, T dao) {
+            Objects.requireNonNull(target, "target must not be null");
+            Objects.requireNonNull(dao, "dao of target '" + target.name() + "' must not be null");
+            if (targets.containsKey(target.name())) {
+                throw new IllegalArgumentException("target '" + target.name() + "' is already added");
+            }
+            targets.put(target.name(), new RepositoryTargets.Binding(target, dao));
+            return this;
+        }
+
+        /** The settings; default {@link RepositoryOptions#ofDefaults()}. */
+        public Builder<T> options(RepositoryOptions options) {
+            this.options = Objects.requireNonNull(options, "options must not be null");
+            return this;
+        }
+
+        /**
+         * Wires the repository into {@code wal} and returns its proxy. Call it after
+         * {@link Wal.Builder#build()} and before {@link Wal#start()}: the repository's appliers
+         * must be in place when the {@code Wal} starts delivering, so that entries an earlier run
+         * left in the log find them, and its listener must hear every event from the start.
+         *
+         * @return the proxy, implementing {@code T}
+         * @throws IllegalArgumentException naming the method, argument, type or target, if the
+         *                                  interface, the targets or the options cannot work (see
+         *                                  {@link Critical}, {@link LaneKey}, {@link RepositoryOptions})
+         * @throws IllegalStateException    if {@code wal} has started, or a target already has an
+         *                                  applier for one of the operations (another repository of
+         *                                  the same interface on the same target); nothing is wired
+         */
+        public T build(Wal wal) {
+            Objects.requireNonNull(wal, "wal must not be null");
+            if (targets.isEmpty()) {
+                throw new IllegalArgumentException("a repository needs at least one target; add one with target(target, dao)");
+            }
+            String primary = options.primaryTarget().orElse(targets.keySet().iterator().next());
+            if (!targets.containsKey(primary)) {
+                throw new IllegalArgumentException("primaryTarget '" + primary + "' is not one of the repository's targets "
+                        + targets.keySet());
+            }
+            WalState state = wal.state();
+            if (state != WalState.NEW) {
+                throw notBeforeStart(state);
+            }
+            RepositoryTargets repositoryTargets = new RepositoryTargets(targets, primary);
+            ObjectMapper mapper = options.objectMapper().orElse(wal.mapper());
+            RepositoryModel model = RepositoryModel.of(daoInterface, repositoryTargets, options, mapper, wal.targets(),
+                    wal.config().retention());
+            PendingCalls pending = new PendingCalls();
+            Runnable registerAppliers = ApplierRegistration.prepare(model, repositoryTargets, pending);
+            RepositoryListener listener = new RepositoryListener(pending);
+            try {
+                wal.addListener(listener); // atomic with Wal.start(): refused once it started
+            } catch (IllegalStateException e) {
+                throw notBeforeStart(wal.state());
+            }
+            registerAppliers.run();
+            ReadYourWritesGate reads = options.readYourWrites()
+                    .map(timeout -> new ReadYourWritesGate(wal, primary, timeout)).orElse(null);
+            Object dao = repositoryTargets.primaryDao();
+            String description = "DurableRepository{" + daoInterface.getSimpleName() + ", targets=" + targets.keySet()
+                    + ", primary=" + primary + ", dao=" + dao + '}';
+            DurableInvocationHandler handler = new DurableInvocationHandler(dao, model,
+                    new CriticalCalls(wal, options, pending, listener), reads, description);
+            return daoInterface.cast(Proxy.newProxyInstance(daoInterface.getClassLoader(), new Class<?>[] {daoInterface},
+                    handler));
+        }
+
+        private IllegalStateException notBeforeStart(WalState state) {
+            return new IllegalStateException("the DurableRepository of " + daoInterface.getName() + " must be built "
+                    + "before Wal.start(), but the Wal is " + state + ": entries an earlier run left in the log would "
+                    + "find no applier; build it between Wal.Builder.build() and Wal.start()");
+        }
     }
 }

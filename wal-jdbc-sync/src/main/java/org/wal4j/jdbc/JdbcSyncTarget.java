@@ -128,6 +128,8 @@ public final class JdbcSyncTarget implements SyncTarget {
     private final BoundedConnections connections;
     private final SqlStateClassifier classifier;
     private final Map<String, EntryApplier> appliers;
+    /** Set by the first {@link #apply}: from then on the appliers are fixed. */
+    private volatile boolean applying;
     private final CheckpointRow checkpointRow;
     /** Set in code, or null: then {@link #walRetention} is used. */
     private final Duration appliedKeysRetention;
@@ -184,6 +186,7 @@ public final class JdbcSyncTarget implements SyncTarget {
      */
     @Override
     public ApplyResult apply(List<WalEntry> batch) {
+        applying = true;
         Objects.requireNonNull(batch, "batch must not be null");
         if (batch.isEmpty()) {
             throw new IllegalArgumentException("batch must not be empty");
@@ -255,6 +258,7 @@ public final class JdbcSyncTarget implements SyncTarget {
     }
 
     /** The target's name, as given to {@link #builder}. */
+    @Override
     public String name() {
         return name;
     }
@@ -361,10 +365,18 @@ public final class JdbcSyncTarget implements SyncTarget {
     }
 
     /**
-     * Registers (or replaces) the applier of {@code operation} on a running target; used by
-     * decorators that learn their operations after the target was built.
+     * Registers the applier of {@code operation} before the target applies its first batch; used
+     * by {@link DurableRepository.Builder#build}, which learns its operations after the target
+     * was built. Refused once the target applies: an entry of that operation could already have
+     * been failed for want of it.
+     *
+     * @throws IllegalStateException if the target has applied a batch
      */
     void registerApplier(String operation, EntryApplier applier) {
+        if (applying) {
+            throw new IllegalStateException("target '" + name + "' applies entries already: an applier for operation '"
+                    + operation + "' must be registered before the Wal starts");
+        }
         appliers.put(Names.requireOperation(operation), Objects.requireNonNull(applier, "applier must not be null"));
     }
 
@@ -608,7 +620,7 @@ public final class JdbcSyncTarget implements SyncTarget {
          * from when its entry was applied. Older keys are purged, and an entry delivered again
          * after its key was purged is applied again: the exactly-once effect holds within this
          * window. Keep it at least the {@code Wal}'s {@link WalConfig#retention()} (how long the log
-         * keeps finished entries); {@link DurableRepository#wrap} refuses a shorter one. Default:
+         * keeps finished entries); {@link DurableRepository.Builder#build} refuses a shorter one. Default:
          * not set, the retention of the {@code Wal} the target is added to.
          */
         public Builder appliedKeysRetention(Duration retention) {

@@ -1,11 +1,12 @@
 package org.wal4j.jdbc;
 
 import java.time.Duration;
+import org.wal4j.LaneId;
 import org.wal4j.Wal;
 
 /**
  * Read-your-writes for a repository: before a {@link LaneRead} runs, the lanes of its key are
- * flushed on the primary target ({@link Wal#flushLane(String, String, String, Duration)}: served
+ * flushed on the primary target ({@link Wal#flushLane(LaneId, String, Duration)}: served
  * first, retry backoff cut) and the read waits until every call written to them before is
  * settled there. Another target (a replica that is down) never holds the read. If the lanes are
  * not settled within the timeout the read does not run: {@link StaleReadException}.
@@ -28,7 +29,7 @@ final class ReadYourWritesGate {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (String namespace : read.namespaces()) {
             Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-            if (!wal.flushLane(namespace, key, target, left)) {
+            if (!wal.flushLane(LaneId.of(namespace, key), target, left)) {
                 throw new StaleReadException(read.display() + ": lane " + namespace + "/" + key + " still has calls that "
                         + "target '" + target + "' has not applied after " + timeout + ", so the read did not run (it would "
                         + "not see them); they stay in the log and will be applied", namespace, key, target, timeout);

@@ -34,19 +34,19 @@ final class RepositoryModel {
     }
 
     /**
-     * The model of {@code daoInterface} under {@code options}.
+     * The model of {@code daoInterface} under {@code options}, applied on {@code repositoryTargets}.
      *
      * @param walTargets   the targets of the {@code Wal}
      * @param walRetention how long the {@code Wal} keeps finished entries
      * @throws IllegalArgumentException naming what is wrong
      */
-    static RepositoryModel of(Class<?> daoInterface, RepositoryOptions options, ObjectMapper mapper,
-                              List<String> walTargets, Duration walRetention) {
+    static RepositoryModel of(Class<?> daoInterface, RepositoryTargets repositoryTargets, RepositoryOptions options,
+                              ObjectMapper mapper, List<String> walTargets, Duration walRetention) {
         if (!daoInterface.isInterface() || daoInterface.isAnnotation()) {
             throw new IllegalArgumentException(daoInterface.getName() + " is not an interface: DurableRepository wraps a "
                     + "DAO interface (with a JDK dynamic proxy, which implements interfaces only)");
         }
-        checkTargets(daoInterface, options, walTargets, walRetention);
+        checkTargets(daoInterface, repositoryTargets, walTargets, walRetention);
         Method[] methods = publicInstanceMethods(daoInterface);
         requireListedMethodsExist(daoInterface, methods, options.criticalMethods().keySet(), "critical");
         requireListedMethodsExist(daoInterface, methods, options.laneReads().keySet(), "laneRead");
@@ -54,7 +54,7 @@ final class RepositoryModel {
         Map<Method, CriticalMethod> critical = new LinkedHashMap<>();
         Map<String, CriticalMethod> byOperation = new LinkedHashMap<>();
         for (Method method : methods) {
-            CriticalMethod c = criticalMethod(daoInterface, method, options, mapper, defaultNamespace);
+            CriticalMethod c = criticalMethod(daoInterface, method, repositoryTargets, options, mapper, defaultNamespace);
             if (c == null) {
                 continue;
             }
@@ -66,7 +66,7 @@ final class RepositoryModel {
             critical.put(method, c);
         }
         Set<String> primaryNamespaces = new LinkedHashSet<>();
-        critical.values().stream().filter(c -> c.targets().contains(options.primaryTarget()))
+        critical.values().stream().filter(c -> c.targets().contains(repositoryTargets.primary()))
                 .forEach(c -> primaryNamespaces.add(c.namespace()));
         Map<Method, LaneRead> reads = new LinkedHashMap<>();
         for (Method method : methods) {
@@ -94,9 +94,9 @@ final class RepositoryModel {
         return List.copyOf(critical.values());
     }
 
-    private static void checkTargets(Class<?> daoInterface, RepositoryOptions options, List<String> walTargets,
+    private static void checkTargets(Class<?> daoInterface, RepositoryTargets repositoryTargets, List<String> walTargets,
                                      Duration walRetention) {
-        options.bindings().forEach((name, binding) -> {
+        repositoryTargets.bindings().forEach((name, binding) -> {
             Duration keys = binding.target().appliedKeysRetention();
             if (keys.compareTo(walRetention) < 0) {
                 throw new IllegalArgumentException("target '" + name + "' keeps applied keys for " + keys
@@ -155,7 +155,8 @@ final class RepositoryModel {
         return name;
     }
 
-    private static CriticalMethod criticalMethod(Class<?> daoInterface, Method method, RepositoryOptions options,
+    private static CriticalMethod criticalMethod(Class<?> daoInterface, Method method,
+                                                 RepositoryTargets repositoryTargets, RepositoryOptions options,
                                                  ObjectMapper mapper, String defaultNamespace) {
         Critical annotation = method.getAnnotation(Critical.class);
         Integer listedKey = options.criticalMethods().get(method.getName());
@@ -176,8 +177,8 @@ final class RepositoryModel {
         String operation = annotation != null && !annotation.operation().isEmpty() ? annotation.operation()
                 : MethodNames.operation(daoInterface, method);
         checked(display, () -> Names.requireOperation(operation));
-        List<String> targets = methodTargets(display, annotation, options);
-        String resultTarget = targets.contains(options.primaryTarget()) ? options.primaryTarget() : targets.get(0);
+        List<String> targets = methodTargets(display, annotation, repositoryTargets);
+        String resultTarget = targets.contains(repositoryTargets.primary()) ? repositoryTargets.primary() : targets.get(0);
         checkResultWait(display, method, options);
         ArgumentCodec codec = ArgumentCodec.of(mapper, daoInterface, method, display);
         return new CriticalMethod(method, display, namespace, operation, keyIndex, targets, resultTarget, codec);
@@ -217,16 +218,16 @@ final class RepositoryModel {
         return keys;
     }
 
-    private static List<String> methodTargets(String display, Critical annotation, RepositoryOptions options) {
+    private static List<String> methodTargets(String display, Critical annotation, RepositoryTargets repositoryTargets) {
         if (annotation == null || annotation.targets().length == 0) {
-            return List.copyOf(options.bindings().keySet());
+            return List.copyOf(repositoryTargets.bindings().keySet());
         }
         List<String> targets = new ArrayList<>(new LinkedHashSet<>(Arrays.asList(annotation.targets())));
         for (String target : targets) {
-            if (!options.bindings().containsKey(target)) {
+            if (!repositoryTargets.bindings().containsKey(target)) {
                 throw new IllegalArgumentException(display + " is @Critical for target '" + target + "', but the "
-                        + "RepositoryOptions give no DAO instance for '" + target + "'; targets with a DAO instance: "
-                        + options.bindings().keySet());
+                        + "repository has no DAO instance for '" + target + "'; targets with a DAO instance: "
+                        + repositoryTargets.bindings().keySet());
             }
         }
         return targets;

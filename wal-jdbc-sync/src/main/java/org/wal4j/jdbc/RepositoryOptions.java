@@ -2,24 +2,21 @@ package org.wal4j.jdbc;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.wal4j.spi.Names;
 
 /**
- * How {@link DurableRepository#wrap} builds a repository: which {@link JdbcSyncTarget}s apply
- * the calls and with which DAO instance each, which methods are critical when the DAO interface
- * cannot be annotated, and how long calls wait for their results.
+ * The settings of a repository built with {@link DurableRepository#builder}: which target is the
+ * primary, which methods are critical when the DAO interface cannot be annotated, and how long
+ * calls wait for their results. The targets and their DAO instances are given to the
+ * repository's builder, where each DAO is typed as the interface.
  *
  * <pre>{@code
  * RepositoryOptions options = RepositoryOptions.builder()
- *         .target(primaryTarget, primaryDao)        // the first target is the primary
- *         .target(replicaTarget, replicaDao)
+ *         .primaryTarget("primary")                 // default: the first target added
  *         .namespace("accounts")
  *         .readYourWrites(Duration.ofSeconds(2))
  *         .build();
@@ -44,7 +41,6 @@ public final class RepositoryOptions {
     /** The lane-key position of a method listed as critical without a key. */
     static final int KEYLESS = -1;
 
-    private final Map<String, TargetBinding> targets;
     private final String primaryTarget;
     private final String namespace;
     private final ObjectMapper objectMapper;
@@ -56,8 +52,7 @@ public final class RepositoryOptions {
     private final Map<String, Integer> laneReads;
 
     private RepositoryOptions(Builder b) {
-        this.targets = Collections.unmodifiableMap(new LinkedHashMap<>(b.targets));
-        this.primaryTarget = b.primaryTarget != null ? b.primaryTarget : b.targets.keySet().iterator().next();
+        this.primaryTarget = b.primaryTarget;
         this.namespace = b.namespace;
         this.objectMapper = b.objectMapper;
         this.applyWait = b.applyWait;
@@ -68,27 +63,22 @@ public final class RepositoryOptions {
         this.laneReads = Map.copyOf(b.laneReads);
     }
 
-    /** Starts options; add at least one target. */
+    /** Starts options. */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The targets and the DAO instance serving each, in the order they were added. */
-    public List<JdbcSyncTarget> targets() {
-        List<JdbcSyncTarget> out = new ArrayList<>();
-        targets.values().forEach(t -> out.add(t.target()));
-        return List.copyOf(out);
+    /** Every setting at its default. */
+    public static RepositoryOptions ofDefaults() {
+        return builder().build();
     }
 
-    /** The DAO instance that applies calls on {@code target}. */
-    public Optional<Object> daoFor(String target) {
-        TargetBinding binding = targets.get(target);
-        return binding == null ? Optional.empty() : Optional.of(binding.dao());
-    }
-
-    /** The target whose DAO results critical calls return and whose lanes reads flush: as set, or the first target. */
-    public String primaryTarget() {
-        return primaryTarget;
+    /**
+     * The target whose DAO results critical calls return, whose DAO runs the methods passed
+     * through, and whose lanes reads flush; empty means the first target added to the repository.
+     */
+    public Optional<String> primaryTarget() {
+        return Optional.ofNullable(primaryTarget);
     }
 
     /** The namespace of methods that name none; empty means the DAO interface's simple name. */
@@ -131,20 +121,12 @@ public final class RepositoryOptions {
         return laneReads;
     }
 
-    Map<String, TargetBinding> bindings() {
-        return targets;
-    }
-
     @Override
     public String toString() {
-        return "RepositoryOptions{targets=" + targets.keySet() + ", primaryTarget=" + primaryTarget + ", namespace="
+        return "RepositoryOptions{primaryTarget=" + primaryTarget + ", namespace="
                 + namespace + ", applyWait=" + applyWait + ", voidWaitsForApply=" + voidWaitsForApply
                 + ", asyncResultTimeout=" + asyncResultTimeout + ", readYourWrites=" + readYourWritesTimeout
                 + ", criticalMethods=" + criticalMethods + ", laneReads=" + laneReads + '}';
-    }
-
-    /** A target and the DAO instance that applies calls on it. */
-    record TargetBinding(JdbcSyncTarget target, Object dao) {
     }
 
     /**
@@ -152,7 +134,6 @@ public final class RepositoryOptions {
      * setting in its message. Not thread-safe.
      */
     public static final class Builder {
-        private final Map<String, TargetBinding> targets = new LinkedHashMap<>();
         private final Map<String, Integer> criticalMethods = new LinkedHashMap<>();
         private final Map<String, Integer> laneReads = new LinkedHashMap<>();
         private String primaryTarget;
@@ -167,26 +148,10 @@ public final class RepositoryOptions {
         }
 
         /**
-         * Adds a target and the DAO instance that applies calls on it. The DAO must implement the
-         * wrapped interface and get its connections from
-         * {@link JdbcSyncTarget#transactionAwareDataSource() target.transactionAwareDataSource()},
-         * so that its SQL joins the apply transaction. The target's {@link JdbcSyncTarget#name()
-         * name} must be its name in the {@code Wal}. At least one target is required.
-         */
-        public Builder target(JdbcSyncTarget target, Object dao) {
-            Objects.requireNonNull(target, "target must not be null");
-            Objects.requireNonNull(dao, "dao of target '" + target.name() + "' must not be null");
-            if (targets.containsKey(target.name())) {
-                throw new IllegalArgumentException("target '" + target.name() + "' is already added");
-            }
-            targets.put(target.name(), new TargetBinding(target, dao));
-            return this;
-        }
-
-        /**
-         * The target whose DAO instance's return values critical calls return, and whose lanes
-         * read-your-writes flushes (the database the wrapped DAO reads from). Default: the first
-         * target added.
+         * The target whose DAO instance's return values critical calls return, whose DAO instance
+         * runs the methods passed through, and whose lanes read-your-writes flushes (the database
+         * the repository reads from). It must be one of the repository's targets. Default: the
+         * first target added to the repository.
          */
         public Builder primaryTarget(String target) {
             this.primaryTarget = Names.requireTarget(target);
@@ -294,18 +259,9 @@ public final class RepositoryOptions {
         /**
          * The options.
          *
-         * @throws IllegalArgumentException if no target was added, the primary target is not one
-         *                                  of them, or a method is listed both as critical and as
-         *                                  a lane read
+         * @throws IllegalArgumentException if a method is listed both as critical and as a lane read
          */
         public RepositoryOptions build() {
-            if (targets.isEmpty()) {
-                throw new IllegalArgumentException("a repository needs at least one target; add one with target(target, dao)");
-            }
-            if (primaryTarget != null && !targets.containsKey(primaryTarget)) {
-                throw new IllegalArgumentException("primaryTarget '" + primaryTarget + "' is not one of the targets "
-                        + targets.keySet());
-            }
             for (String name : laneReads.keySet()) {
                 if (criticalMethods.containsKey(name)) {
                     throw new IllegalArgumentException("method '" + name + "' is listed both as critical and as a lane read");

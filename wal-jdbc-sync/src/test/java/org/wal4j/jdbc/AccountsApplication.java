@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import javax.sql.DataSource;
+import org.wal4j.LaneId;
 import org.wal4j.Wal;
 import org.wal4j.jdbc.testing.AccountDao;
 import org.wal4j.jdbc.testing.JdbcAccountDao;
@@ -25,14 +26,14 @@ final class AccountsApplication implements AutoCloseable {
         TransactionAwareDataSource dataSource = TransactionAwareDataSource.wrap(database);
         target = JdbcSyncTarget.builder("primary", dataSource).queryTimeout(Duration.ofSeconds(10)).build();
         JdbcAccountDao dao = new JdbcAccountDao(dataSource, hook);
-        wal = TestWals.open(logDir, Map.of("primary", target));
-        accounts = DurableRepository.wrap(AccountDao.class, dao, wal, options.target(target, dao).build());
+        wal = TestWals.open(logDir, target);
+        accounts = DurableRepository.builder(AccountDao.class).target(target, dao).options(options.build()).build(wal);
         wal.start();
     }
 
     /** Waits until every call written to {@code accountId}'s lane is settled on the primary. */
     void flush(String accountId, Duration timeout) {
-        if (!wal.flushLane("accounts", accountId, "primary", timeout)) {
+        if (!wal.flushLane(LaneId.of("accounts", accountId), "primary", timeout)) {
             throw new AssertionError("lane accounts/" + accountId + " not settled within " + timeout);
         }
     }

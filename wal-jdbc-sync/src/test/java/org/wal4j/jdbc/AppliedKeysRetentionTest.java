@@ -28,7 +28,7 @@ class AppliedKeysRetentionTest {
 
         WalConfig config = WalConfig.builder().retention(Duration.ofDays(2)).build();
         try (Wal wal = Wal.builder(InMemoryWalStorage.withMaxEntryBytes(InMemoryWalStorage.DEFAULT_MAX_ENTRY_BYTES)).config(config)
-                .target("primary", following).target("replica", explicit).build()) {
+                .target(following).target(explicit).build()) {
             assertEquals(List.of("primary", "replica"), wal.targets());
             assertEquals(Duration.ofDays(2), following.appliedKeysRetention());
             assertEquals(Duration.ofDays(30), explicit.appliedKeysRetention());

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.wal4j.DeadLetter;
 import org.wal4j.DeadLetterFilter;
 import org.wal4j.EntryStatus;
+import org.wal4j.LaneId;
 import org.wal4j.ReplayQuery;
 import org.wal4j.ReplayRecord;
 import org.wal4j.Wal;
@@ -64,9 +65,11 @@ abstract class DurableRepositoryContract {
         TransactionAwareDataSource dataSource = TransactionAwareDataSource.wrap(db.dataSource());
         target = JdbcSyncTarget.builder("primary", dataSource).build();
         JdbcAccountDao dao = new JdbcAccountDao(dataSource);
-        wal = TestWals.open(logDir, Map.of("primary", target));
-        accounts = DurableRepository.wrap(AccountDao.class, dao, wal, RepositoryOptions.builder().target(target, dao)
-                .readYourWrites(Duration.ofSeconds(30)).applyWait(Duration.ofSeconds(30)).build());
+        wal = TestWals.open(logDir, target);
+        accounts = DurableRepository.builder(AccountDao.class).target(target, dao)
+                .options(RepositoryOptions.builder().readYourWrites(Duration.ofSeconds(30))
+                        .applyWait(Duration.ofSeconds(30)).build())
+                .build(wal);
         wal.start();
     }
 
@@ -131,7 +134,7 @@ abstract class DurableRepositoryContract {
         assertEquals("account acct-1 would go to -4.00", failed.getCause().getMessage());
         assertEquals(new BigDecimal("5.00"), accounts.balance("acct-1"), "the DAO's balance update was rolled back");
         List<DeadLetter> dead;
-        try (Stream<DeadLetter> letters = wal.deadLetters(DeadLetterFilter.all())) {
+        try (Stream<DeadLetter> letters = wal.admin().deadLetters(DeadLetterFilter.all())) {
             dead = letters.collect(Collectors.toList());
         }
         assertEquals(2, dead.size(), dead::toString);
@@ -157,9 +160,9 @@ abstract class DurableRepositoryContract {
         BigDecimal balance = accounts.balance("acct-1");
         Map<String, BigDecimal> before = AccountsSchema.balances(db);
 
-        int again = wal.reapply(ReplayQuery.builder().namespace("accounts").build(), "primary");
+        int again = wal.admin().reapply(ReplayQuery.builder().namespace("accounts").build(), "primary");
         assertEquals(21, again);
-        assertTrue(wal.flushLane("accounts", "acct-1", "primary", Duration.ofSeconds(30)));
+        assertTrue(wal.flushLane(LaneId.of("accounts", "acct-1"), "primary", Duration.ofSeconds(30)));
 
         assertEquals(balance, accounts.balance("acct-1"));
         assertEquals(before, AccountsSchema.balances(db));
@@ -168,7 +171,7 @@ abstract class DurableRepositoryContract {
     }
 
     private WalEntry entryOf(String operation) {
-        try (Stream<ReplayRecord> records = wal.replay(ReplayQuery.builder().operation(operation).build())) {
+        try (Stream<ReplayRecord> records = wal.admin().replay(ReplayQuery.builder().operation(operation).build())) {
             List<ReplayRecord> found = records.collect(Collectors.toList());
             assertEquals(1, found.size(), found::toString);
             assertEquals(Map.of("primary", EntryStatus.APPLIED), found.get(0).statusByTarget());

@@ -37,13 +37,13 @@ final class MemoryRepository implements AutoCloseable {
         dataSource = new Switchable(h2);
         target = JdbcSyncTarget.builder("primary", dataSource).build();
         wal = Wal.builder(FileWalStorage.open(FileStorageConfig.ofDefaults(logDir))).config(config)
-                .target("primary", target).build();
+                .target(target).build();
     }
 
     /** Wraps {@code dao}, which also applies the calls on {@code primary}, and starts the Wal. */
     <T> T wrap(Class<T> daoInterface, T dao, UnaryOperator<RepositoryOptions.Builder> options) {
-        T proxy = DurableRepository.wrap(daoInterface, dao, wal, options.apply(RepositoryOptions.builder().target(target, dao))
-                .build());
+        T proxy = DurableRepository.builder(daoInterface).target(target, dao)
+                .options(options.apply(RepositoryOptions.builder()).build()).build(wal);
         wal.start();
         return proxy;
     }

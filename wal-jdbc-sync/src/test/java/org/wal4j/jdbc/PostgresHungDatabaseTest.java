@@ -197,7 +197,7 @@ class PostgresHungDatabaseTest {
                 .build();
         int entries = 40;
         try (Wal wal = Wal.builder(FileWalStorage.open(FileStorageConfig.ofDefaults(dir))).config(config)
-                .target(name, target).listener(event -> {
+                .target(target).listener(event -> {
                     if (event instanceof BreakerStateChanged) {
                         transitions.add((BreakerStateChanged) event);
                     }
@@ -225,7 +225,7 @@ class PostgresHungDatabaseTest {
                 for (long seq = 1; seq <= last; seq++) {
                     wal.awaitApplied(seq, Duration.ofMinutes(1)).get(60, TimeUnit.SECONDS);
                 }
-                assertEquals(0, wal.deadLetters(DeadLetterFilter.all()).count(), "nothing dead-lettered");
+                assertEquals(0, wal.admin().deadLetters(DeadLetterFilter.all()).count(), "nothing dead-lettered");
             } finally {
                 resume(stopped);
             }

@@ -36,7 +36,7 @@ class PostgresPoisonEntryTest {
                 .applier("broken", (entry, connection) -> {
                     throw new AssertionError("applier bug on entry " + entry.seq());
                 }).build();
-        try (Wal wal = TestWals.open(dir, Map.of("primary", target)).start()) {
+        try (Wal wal = TestWals.open(dir, target).start()) {
             // written by other means than SqlStatementEntry, which refuses it: two statements
             long multi = wal.write(WalEntry.builder("items", SqlStatementEntry.OPERATION).key("poison")
                     .payloadJson("{\"sql\":\"UPDATE item SET lane = 'x' WHERE id = 0; INSERT INTO item VALUES (0, 'x')\","
@@ -56,7 +56,7 @@ class PostgresPoisonEntryTest {
             for (long seq = 1; seq <= last; seq++) {
                 wal.awaitApplied(seq, Duration.ofMinutes(1)).get(60, TimeUnit.SECONDS);
             }
-            List<DeadLetter> dead = wal.deadLetters(DeadLetterFilter.all()).toList();
+            List<DeadLetter> dead = wal.admin().deadLetters(DeadLetterFilter.all()).toList();
             assertEquals(2, dead.size(), dead::toString);
             DeadLetter multiDead = dead.stream().filter(d -> d.entry().seq() == multi).findFirst().orElseThrow();
             assertTrue(multiDead.reason().contains("sql must be a single statement"), multiDead.reason());

@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.wal4j.LaneId;
 import org.wal4j.Wal;
 import org.wal4j.jdbc.testing.AccountDao;
 import org.wal4j.jdbc.testing.AccountsModel;
@@ -63,10 +64,12 @@ class PrimaryReplicaTest {
         JdbcSyncTarget replica = JdbcSyncTarget.builder("replica", replicaDs).build();
         JdbcAccountDao primaryDao = new JdbcAccountDao(primaryDs);
         JdbcAccountDao replicaDao = new JdbcAccountDao(replicaDs);
-        Wal wal = TestWals.open(logDir, Map.of("primary", primary, "replica", replica));
-        AccountDao accounts = DurableRepository.wrap(AccountDao.class, primaryDao, wal, RepositoryOptions.builder()
-                .target(primary, primaryDao).target(replica, replicaDao).applyWait(Duration.ofSeconds(10))
-                .readYourWrites(Duration.ofSeconds(30)).build());
+        Wal wal = TestWals.open(logDir, primary, replica);
+        AccountDao accounts = DurableRepository.builder(AccountDao.class)
+                .target(primary, primaryDao).target(replica, replicaDao)
+                .options(RepositoryOptions.builder().applyWait(Duration.ofSeconds(10))
+                        .readYourWrites(Duration.ofSeconds(30)).build())
+                .build(wal);
         wal.start();
         CompletableFuture<BigDecimal> submitted;
         Trade submittedTrade;
@@ -104,7 +107,7 @@ class PrimaryReplicaTest {
                 submittedTrade = next("acct-c", "3.00");
                 submitted = accounts.submit("acct-c", submittedTrade);
                 model.acknowledged(submittedTrade.tradeId());
-                assertTrue(wal.flushLane("accounts", "acct-c", "replica", Duration.ofSeconds(60)),
+                assertTrue(wal.flushLane(LaneId.of("accounts", "acct-c"), "replica", Duration.ofSeconds(60)),
                         "the replica applies while the primary is down");
                 assertFalse(submitted.isDone(), "the future waits for the primary");
             } finally {
@@ -113,7 +116,7 @@ class PrimaryReplicaTest {
             postRound(accounts);
             for (String account : ACCOUNTS) {
                 for (String target : List.of("primary", "replica")) {
-                    assertTrue(wal.flushLane("accounts", account, target, Duration.ofSeconds(60)), account + " on " + target);
+                    assertTrue(wal.flushLane(LaneId.of("accounts", account), target, Duration.ofSeconds(60)), account + " on " + target);
                 }
             }
             assertEquals(balanceAfter(primaryDb, submittedTrade.tradeId()), submitted.get(30, TimeUnit.SECONDS),

@@ -98,7 +98,7 @@ abstract class RepositoryOutageContract {
             for (CompletableFuture<BigDecimal> future : futures.values()) {
                 future.get(60, TimeUnit.SECONDS);
             }
-            try (Stream<DeadLetter> dead = app.wal.deadLetters(DeadLetterFilter.all())) {
+            try (Stream<DeadLetter> dead = app.wal.admin().deadLetters(DeadLetterFilter.all())) {
                 assertEquals(List.of(), dead.collect(Collectors.toList()), "an outage dead-letters nothing");
             }
         } finally {

@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.wal4j.BreakerState;
 import org.wal4j.EntryStatus;
+import org.wal4j.LaneId;
 import org.wal4j.Lifecycle;
 import org.wal4j.ReplayQuery;
 import org.wal4j.ReplayRecord;
@@ -44,7 +45,7 @@ import org.wal4j.jdbc.testing.Trade;
 import org.wal4j.testing.Await;
 
 /**
- * The proxy {@link DurableRepository#wrap} returns, on a Wal over the file log and an in-memory
+ * The proxy {@link DurableRepository.Builder#build} returns, on a Wal over the file log and an in-memory
  * H2 target: the object methods, exceptions as the DAO threw them, lane keys, operations,
  * arguments that come back with their declared types, refusals before anything is written, and
  * how calls answer when the target is slow, down or never applies them.
@@ -273,16 +274,18 @@ class RepositoryProxyTest {
     @Test
     void objectMethods_equalsIsIdentity_hashCodeIsTheIdentityHash_toStringDescribesTheRepository() {
         Ledger ledger = wrap();
-        Ledger other = DurableRepository.wrap(Ledger.class, dao, repository.wal, RepositoryOptions.builder()
-                .target(JdbcSyncTarget.builder("primary", repository.dataSource).build(), dao).build());
+        try (MemoryRepository second = new MemoryRepository(logDir.resolve("second"))) {
+            Ledger other = second.wrap(Ledger.class, dao, o -> o);
 
-        assertEquals(ledger, ledger);
-        assertNotEquals(ledger, other);
-        assertFalse(ledger.equals(dao));
-        assertFalse(ledger.equals(null));
-        assertEquals(System.identityHashCode(ledger), ledger.hashCode());
-        assertEquals("DurableRepository{Ledger, targets=[primary], primary=primary, dao=RecordingLedger}", ledger.toString());
-        assertEquals(0, repository.lastSeq(), "nothing was written");
+            assertEquals(ledger, ledger);
+            assertNotEquals(ledger, other);
+            assertFalse(ledger.equals(dao));
+            assertFalse(ledger.equals(null));
+            assertEquals(System.identityHashCode(ledger), ledger.hashCode());
+            assertEquals("DurableRepository{Ledger, targets=[primary], primary=primary, dao=RecordingLedger}",
+                    ledger.toString());
+            assertEquals(0, repository.lastSeq(), "nothing was written");
+        }
     }
 
     @Test
@@ -335,7 +338,7 @@ class RepositoryProxyTest {
         assertEquals(java.util.Arrays.asList("42", "42", "GOLD", "x", "12345678901234567890", null, id.toString()),
                 written.stream().map(WalEntry::key).collect(Collectors.toList()));
         assertTrue(written.stream().allMatch(e -> e.namespace().equals("ledger")));
-        assertTrue(repository.wal.flushLane("ledger", "42", Duration.ofSeconds(30)));
+        assertTrue(repository.wal.flushLane(LaneId.of("ledger", "42"), Duration.ofSeconds(30)));
         assertTrue(((DaoCallApplier) repository.target.applierFor("Ledger#record(long,Set)")).warnedNoConnection(),
                 "this DAO takes no connection from the target's data source: warned");
     }
@@ -352,8 +355,8 @@ class RepositoryProxyTest {
 
         ledger.record(7L, amounts, Kind.SILVER, blob, page);
         ledger.record(8L, ids);
-        assertTrue(repository.wal.flushLane("ledger", "7", Duration.ofSeconds(30)));
-        assertTrue(repository.wal.flushLane("ledger", "8", Duration.ofSeconds(30)));
+        assertTrue(repository.wal.flushLane(LaneId.of("ledger", "7"), Duration.ofSeconds(30)));
+        assertTrue(repository.wal.flushLane(LaneId.of("ledger", "8"), Duration.ofSeconds(30)));
 
         List<Object> first = dao.calls.get(0);
         assertEquals(List.of("record", 7L, amounts, Kind.SILVER), first.subList(0, 4));
@@ -407,7 +410,7 @@ class RepositoryProxyTest {
         assertEquals(EntryStatus.PENDING, pending.status());
         assertEquals(entries().get(0).entry().id(), pending.entryId());
         dao.release();
-        assertTrue(repository.wal.flushLane("ledger", id.toString(), Duration.ofSeconds(30)));
+        assertTrue(repository.wal.flushLane(LaneId.of("ledger", id.toString()), Duration.ofSeconds(30)));
         assertEquals(List.of(List.of("echo", id, "slow")), dao.calls);
     }
 
@@ -501,9 +504,9 @@ class RepositoryProxyTest {
         assertTrue(pending.getMessage().contains(": target 'primary' is unavailable (its circuit breaker is open), so the "
                 + "call did not wait for it (status "), pending.getMessage());
         repository.up();
-        assertTrue(repository.wal.flushLane("ledger", "first", Duration.ofSeconds(30)));
-        assertTrue(repository.wal.flushLane("ledger", "second", Duration.ofSeconds(30)));
-        assertTrue(repository.wal.flushLane("ledger", id.toString(), Duration.ofSeconds(30)));
+        assertTrue(repository.wal.flushLane(LaneId.of("ledger", "first"), Duration.ofSeconds(30)));
+        assertTrue(repository.wal.flushLane(LaneId.of("ledger", "second"), Duration.ofSeconds(30)));
+        assertTrue(repository.wal.flushLane(LaneId.of("ledger", id.toString()), Duration.ofSeconds(30)));
         assertEquals(Set.of(List.of("byString", "first"), List.of("byString", "second"), List.of("echo", id, "x")),
                 Set.copyOf(dao.calls), "every call was applied once the database was back");
     }
@@ -546,7 +549,7 @@ class RepositoryProxyTest {
     }
 
     private List<ReplayRecord> entries() {
-        try (Stream<ReplayRecord> records = repository.wal.replay(ReplayQuery.all())) {
+        try (Stream<ReplayRecord> records = repository.wal.admin().replay(ReplayQuery.all())) {
             return records.collect(Collectors.toList());
         }
     }

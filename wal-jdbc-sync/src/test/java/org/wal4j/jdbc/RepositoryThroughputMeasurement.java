@@ -59,7 +59,7 @@ class RepositoryThroughputMeasurement {
         AtomicLong lastApplied = new AtomicLong();
         AtomicLong applied = new AtomicLong();
         CountDownLatch done = new CountDownLatch(1);
-        Wal wal = TestWals.open(logDir, java.util.Map.of("primary", target));
+        Wal wal = TestWals.open(logDir, target);
         wal.addListener(event -> {
             if (event instanceof EntryApplied) {
                 long now = System.nanoTime();
@@ -70,8 +70,7 @@ class RepositoryThroughputMeasurement {
                 }
             }
         });
-        AccountDao accounts = DurableRepository.wrap(AccountDao.class, dao, wal, RepositoryOptions.builder()
-                .target(target, dao).build());
+        AccountDao accounts = DurableRepository.builder(AccountDao.class).target(target, dao).build(wal);
         wal.start();
         try {
             long writeStart = System.nanoTime();

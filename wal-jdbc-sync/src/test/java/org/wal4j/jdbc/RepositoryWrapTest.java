@@ -1,6 +1,7 @@
 package org.wal4j.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.math.BigDecimal;
@@ -154,17 +155,22 @@ class RepositoryWrapTest {
         }
     }
 
-    private RepositoryOptions.Builder options(Object dao) {
-        return RepositoryOptions.builder().target(repository.target, dao);
+    private static RepositoryOptions.Builder options() {
+        return RepositoryOptions.builder();
     }
 
     private <T> IllegalArgumentException refused(Class<T> daoInterface, T dao) {
-        return refused(daoInterface, dao, options(dao));
+        return refused(daoInterface, dao, options());
     }
 
     private <T> IllegalArgumentException refused(Class<T> daoInterface, T dao, RepositoryOptions.Builder options) {
-        return assertThrows(IllegalArgumentException.class,
-                () -> DurableRepository.wrap(daoInterface, dao, repository.wal, options.build()));
+        return refusedOn(repository.target, daoInterface, dao, options);
+    }
+
+    private <T> IllegalArgumentException refusedOn(JdbcSyncTarget target, Class<T> daoInterface, T dao,
+                                                   RepositoryOptions.Builder options) {
+        return assertThrows(IllegalArgumentException.class, () -> DurableRepository.builder(daoInterface)
+                .target(target, dao).options(options.build()).build(repository.wal));
     }
 
     @SuppressWarnings("unchecked")
@@ -186,8 +192,6 @@ class RepositoryWrapTest {
         Object notADao = "a string";
         assertEquals("the DAO instance of target 'primary' is a java.lang.String, which does not implement "
                 + Plain.class.getName(), refused((Class) Plain.class, notADao).getMessage());
-        assertEquals("dao is a java.lang.String, which does not implement " + Plain.class.getName(),
-                refused((Class) Plain.class, notADao, options(new PlainDao())).getMessage());
     }
 
     @Test
@@ -208,7 +212,7 @@ class RepositoryWrapTest {
     void argumentTypesThatLoseTheirClass_areRefused() {
         String fix = " does not say which class a value has, so a value would come back from the log as another class; "
                 + "declare a concrete type, or give it Jackson type information (@JsonTypeInfo)";
-        RepositoryOptions.Builder onlyAnything = options(dao(Abstract.class));
+        RepositoryOptions.Builder onlyAnything = options();
         assertEquals("Abstract.anything(String, Object): argument 1 (Object): java.lang.Object" + fix,
                 refused(Abstract.class, dao(Abstract.class), onlyAnything).getMessage());
         assertEquals("AbstractNumber.number(String, Number): argument 1 (Number): java.lang.Number" + fix,
@@ -276,21 +280,21 @@ class RepositoryWrapTest {
     void targetsAndResults_thatCannotWork_areRefused() {
         JdbcSyncTarget elsewhere = JdbcSyncTarget.builder("elsewhere", repository.dataSource).build();
         assertEquals("target 'elsewhere' is not a target of the Wal; its targets: [primary] (a JdbcSyncTarget must be "
-                + "added to the Wal under its own name)", refused(Plain.class, new PlainDao(),
-                RepositoryOptions.builder().target(elsewhere, new PlainDao())).getMessage());
-        assertEquals("Targeted.write(String) is @Critical for target 'replica', but the RepositoryOptions give no DAO "
-                + "instance for 'replica'; targets with a DAO instance: [primary]",
+                + "added to the Wal under its own name)", refusedOn(elsewhere, Plain.class, new PlainDao(),
+                options()).getMessage());
+        assertEquals("Targeted.write(String) is @Critical for target 'replica', but the repository has no DAO instance "
+                + "for 'replica'; targets with a DAO instance: [primary]",
                 refused(Targeted.class, dao(Targeted.class)).getMessage());
         assertEquals("Valued.book(String) returns BigDecimal, which only the apply can produce, but "
                 + "RepositoryOptions.applyWait is 0, so a call could never return it; set an applyWait, or return void or "
-                + "CompletableFuture", refused(Valued.class, dao(Valued.class), options(dao(Valued.class))
+                + "CompletableFuture", refused(Valued.class, dao(Valued.class), options()
                 .applyWait(Duration.ZERO)).getMessage());
         JdbcSyncTarget forgetful = JdbcSyncTarget.builder("primary", repository.dataSource)
                 .appliedKeysRetention(Duration.ofDays(1)).build();
         assertEquals("target 'primary' keeps applied keys for PT24H (appliedKeysRetention), less than the Wal's retention "
                 + "PT168H: an entry still in the log could be delivered again after its key was purged, and be applied "
-                + "twice; set appliedKeysRetention to at least the Wal's retention", refused(Plain.class, new PlainDao(),
-                RepositoryOptions.builder().target(forgetful, new PlainDao())).getMessage());
+                + "twice; set appliedKeysRetention to at least the Wal's retention", refusedOn(forgetful, Plain.class,
+                new PlainDao(), options()).getMessage());
     }
 
     @Test
@@ -302,24 +306,41 @@ class RepositoryWrapTest {
     }
 
     @Test
-    void wrappingTwiceOnOneTarget_isRefused_andLeavesTheFirstInPlace() {
-        repository.wrap(Plain.class, new PlainDao(), o -> o.critical("write", 0));
-        IllegalStateException twice = assertThrows(IllegalStateException.class, () -> DurableRepository.wrap(Plain.class,
-                new PlainDao(), repository.wal, options(new PlainDao()).critical("write", 0).build()));
+    void buildingTwiceOnOneTarget_isRefused_andLeavesTheFirstInPlace() {
+        RepositoryOptions byName = options().critical("write", 0).build();
+        Plain first = DurableRepository.builder(Plain.class).target(repository.target, new PlainDao()).options(byName)
+                .build(repository.wal);
+        IllegalStateException twice = assertThrows(IllegalStateException.class, () -> DurableRepository.builder(
+                Plain.class).target(repository.target, new PlainDao()).options(byName).build(repository.wal));
         assertEquals("target 'primary' already has an applier for operation 'Plain#write(String)' (Plain.write(String)): "
-                + "a target serves one repository per DAO interface; wrap once, or give the methods other "
+                + "a target serves one repository per DAO interface; build one, or give the methods other "
                 + "@Critical(operation = ...)", twice.getMessage());
+        repository.wal.start();
+        first.write("k1");
+        assertEquals("Plain#write(String)", entries().get(0).operation());
+    }
+
+    @Test
+    void buildingAfterTheWalStarted_isRefused_andWiresNothing() {
+        repository.wal.start();
+        IllegalStateException late = assertThrows(IllegalStateException.class, () -> DurableRepository.builder(Plain.class)
+                .target(repository.target, new PlainDao()).options(options().critical("write", 0).build())
+                .build(repository.wal));
+        assertEquals("the DurableRepository of " + Plain.class.getName() + " must be built before Wal.start(), but the "
+                + "Wal is RUNNING: entries an earlier run left in the log would find no applier; build it between "
+                + "Wal.Builder.build() and Wal.start()", late.getMessage());
+        assertNull(repository.target.applierFor("Plain#write(String)"), "no applier registered: " + repository.target);
     }
 
     @Test
     void daoThatCannotBeAnnotated_isConfiguredByMethodNamesAndKeyPositions() {
         PlainDao dao = new PlainDao();
         assertEquals("RepositoryOptions.critical names method 'writ', which Plain does not have; its methods: [read, write]",
-                refused(Plain.class, dao, options(dao).critical("writ", 0)).getMessage());
+                refused(Plain.class, dao, options().critical("writ", 0)).getMessage());
         assertEquals("Plain.write(String): lane key argument 3 does not exist; the method takes 1 argument(s)",
-                refused(Plain.class, dao, options(dao).critical("write", 3)).getMessage());
+                refused(Plain.class, dao, options().critical("write", 3)).getMessage());
         assertEquals("NoKey.write(String) is annotated @Critical and also listed in RepositoryOptions.critical; use one "
-                + "of them", refused(NoKey.class, dao, options(dao).critical("write", 0)).getMessage());
+                + "of them", refused(NoKey.class, dao, options().critical("write", 0)).getMessage());
 
         Plain plain = repository.wrap(Plain.class, dao, o -> o.namespace("plain").critical("write", 0)
                 .laneRead("read", 0).readYourWrites(Duration.ofSeconds(10)));
@@ -332,9 +353,17 @@ class RepositoryWrapTest {
 
     @Test
     void options_checkEachSetting() {
-        RepositoryOptions.Builder builder = RepositoryOptions.builder();
         assertEquals("a repository needs at least one target; add one with target(target, dao)",
-                assertThrows(IllegalArgumentException.class, builder::build).getMessage());
+                assertThrows(IllegalArgumentException.class, () -> DurableRepository.builder(Plain.class)
+                        .build(repository.wal)).getMessage());
+        DurableRepository.Builder<Plain> plain = DurableRepository.builder(Plain.class)
+                .target(repository.target, new PlainDao());
+        assertEquals("target 'primary' is already added", assertThrows(IllegalArgumentException.class,
+                () -> plain.target(repository.target, new PlainDao())).getMessage());
+        assertEquals("primaryTarget 'replica' is not one of the repository's targets [primary]", assertThrows(
+                IllegalArgumentException.class, () -> plain.options(options().primaryTarget("replica").build())
+                        .build(repository.wal)).getMessage());
+        RepositoryOptions.Builder builder = RepositoryOptions.builder();
         assertEquals("applyWait must be between PT0S and PT1H but was PT-1S", assertThrows(IllegalArgumentException.class,
                 () -> builder.applyWait(Duration.ofSeconds(-1))).getMessage());
         assertEquals("readYourWrites must be between PT0.001S and PT1H but was PT0S",
@@ -344,18 +373,13 @@ class RepositoryWrapTest {
                         .getMessage());
         assertEquals("keyArgument of critical method 'write' must be at least 0 but was -1",
                 assertThrows(IllegalArgumentException.class, () -> builder.critical("write", -1)).getMessage());
-        builder.target(repository.target, new PlainDao());
-        assertEquals("target 'primary' is already added", assertThrows(IllegalArgumentException.class,
-                () -> builder.target(repository.target, new PlainDao())).getMessage());
-        assertEquals("primaryTarget 'replica' is not one of the targets [primary]", assertThrows(
-                IllegalArgumentException.class, () -> builder.primaryTarget("replica").build()).getMessage());
         builder.primaryTarget("primary").critical("write", 0).laneRead("write", 0);
         assertEquals("method 'write' is listed both as critical and as a lane read",
                 assertThrows(IllegalArgumentException.class, builder::build).getMessage());
     }
 
     private List<WalEntry> entries() {
-        try (Stream<ReplayRecord> records = repository.wal.replay(ReplayQuery.all())) {
+        try (Stream<ReplayRecord> records = repository.wal.admin().replay(ReplayQuery.all())) {
             return records.map(ReplayRecord::entry).collect(Collectors.toList());
         }
     }

@@ -2,7 +2,6 @@ package org.wal4j.jdbc;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import org.wal4j.Backoff;
 import org.wal4j.Lifecycle;
 import org.wal4j.Wal;
@@ -32,10 +31,12 @@ final class TestWals {
                 .build();
     }
 
-    /** A Wal (not started) on the file log in {@code dir}, with {@code targets} by name. */
-    static Wal open(Path dir, Map<String, JdbcSyncTarget> targets) {
+    /** A Wal (not started) on the file log in {@code dir}, with {@code targets}, each under its own name. */
+    static Wal open(Path dir, JdbcSyncTarget... targets) {
         Wal.Builder builder = Wal.builder(FileWalStorage.open(FileStorageConfig.ofDefaults(dir))).config(config());
-        targets.forEach(builder::target);
+        for (JdbcSyncTarget target : targets) {
+            builder.target(target);
+        }
         return builder.build();
     }
 }

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -81,6 +82,7 @@ public final class ScriptedSyncTarget implements SyncTarget {
     private Predicate<WalEntry> poison = e -> false;
     private Supplier<? extends RuntimeException> poisonThrows;
 
+    private final String name;
     private int calls;
     private int probes;
     private final List<List<Long>> batches = new ArrayList<>();
@@ -88,8 +90,18 @@ public final class ScriptedSyncTarget implements SyncTarget {
     private final Set<String> appliedKeys = new HashSet<>();
     private int duplicatesSkipped;
 
-    public ScriptedSyncTarget(Clock clock) {
+    /**
+     * @param name  the target's {@link SyncTarget#name() name} in the Wal
+     * @param clock the clock that {@link #downFor} and {@link #slow} read
+     */
+    public ScriptedSyncTarget(String name, Clock clock) {
+        this.name = Objects.requireNonNull(name, "name must not be null");
         this.clock = clock;
+    }
+
+    @Override
+    public String name() {
+        return name;
     }
 
     public synchronized ScriptedSyncTarget down() {

@@ -22,7 +22,7 @@ import org.wal4j.testing.ScriptedSyncTarget;
 
 /**
  * RELIABILITY row 17 through the manager: a compaction whose temp file cannot be written (a full
- * disk) is thrown to the caller of {@link Wal#compact()} but does not stop the Wal, which keeps
+ * disk) is thrown to the caller of {@link org.wal4j.WalAdmin#compact()} but does not stop the Wal, which keeps
  * writing and applying; the next compaction succeeds.
  */
 class WalCompactionFailureTest {
@@ -37,8 +37,8 @@ class WalCompactionFailureTest {
         FileWalStorage storage = FileWalStorage.open(FileStorageConfig.builder(dir).segmentBytes(2048).fileSystem(fs)
                 .build());
         ManualClock clock = ManualClock.atEpochOfTests();
-        ScriptedSyncTarget primary = new ScriptedSyncTarget(clock);
-        Wal wal = Wal.builder(storage).target("primary", primary)
+        ScriptedSyncTarget primary = new ScriptedSyncTarget("primary", clock);
+        Wal wal = Wal.builder(storage).target(primary)
                 .config(WalConfig.builder().retention(Duration.ofMinutes(1)).build()).clock(clock).build().start();
         try {
             // every other entry created long ago, the others now: every segment keeps something and must be
@@ -53,7 +53,7 @@ class WalCompactionFailureTest {
             fs.failOn(Op.WRITE, p -> p.getFileName().toString().endsWith(".tmp"), 1, true,
                     FaultInjectingFileSystem::noSpace, false);
 
-            WalIOException e = assertThrows(WalIOException.class, wal::compact);
+            WalIOException e = assertThrows(WalIOException.class, () -> wal.admin().compact());
 
             assertTrue(e.getMessage().contains(" failed: the disk is full (IOException: No space left on device); "),
                     e.getMessage());
@@ -62,7 +62,7 @@ class WalCompactionFailureTest {
             wal.write(WalEntry.builder("orders", "place").key("o-1").payloadJson("{\"n\":-1}"));
             Await.until(() -> primary.applied().size() == ENTRIES + 1, () -> "applied " + primary.applied().size());
             fs.clearFaults();
-            CompactionResult retry = wal.compact();
+            CompactionResult retry = wal.admin().compact();
             assertTrue(retry.segmentsRewritten() >= 1, "the rewrite that failed, done now: " + retry);
         } finally {
             wal.stop(Duration.ofSeconds(5));

@@ -37,13 +37,13 @@ class WalOnFileStorageTest {
 
     private static Wal wal(FileWalStorage storage, ScriptedSyncTarget primary, ScriptedSyncTarget replica,
                            WalConfig config) {
-        return Wal.builder(storage).target("primary", primary).target("replica", replica).config(config).build().start();
+        return Wal.builder(storage).target(primary).target(replica).config(config).build().start();
     }
 
     @Test
     void everyWriteReachesEveryTargetOnceAcrossAReopen() {
-        ScriptedSyncTarget primary = new ScriptedSyncTarget(Clock.systemUTC());
-        ScriptedSyncTarget replica = new ScriptedSyncTarget(Clock.systemUTC()).down();
+        ScriptedSyncTarget primary = new ScriptedSyncTarget("primary", Clock.systemUTC());
+        ScriptedSyncTarget replica = new ScriptedSyncTarget("replica", Clock.systemUTC()).down();
         List<WalEntry> written;
 
         FileWalStorage storage = open();
@@ -78,12 +78,12 @@ class WalOnFileStorageTest {
     @Test
     void compactionKeepsWhatALaggingTargetNeeds() {
         ManualClock clock = ManualClock.atEpochOfTests();
-        ScriptedSyncTarget primary = new ScriptedSyncTarget(clock);
-        ScriptedSyncTarget replica = new ScriptedSyncTarget(clock).down();
+        ScriptedSyncTarget primary = new ScriptedSyncTarget("primary", clock);
+        ScriptedSyncTarget replica = new ScriptedSyncTarget("replica", clock).down();
         WalConfig config = WalConfig.builder().retention(Duration.ofMinutes(1)).build();
 
         FileWalStorage storage = open();
-        Wal wal = Wal.builder(storage).target("primary", primary).target("replica", replica).config(config)
+        Wal wal = Wal.builder(storage).target(primary).target(replica).config(config)
                 .clock(clock).build().start();
         for (int i = 0; i < ENTRIES; i++) {
             wal.write(WalEntry.builder("orders", "place").key("o-" + (i % 5)).payloadJson("{\"n\":" + i + "}"));
@@ -91,7 +91,7 @@ class WalOnFileStorageTest {
         Await.until(() -> primary.applied().size() == ENTRIES, () -> "primary applied " + primary.applied().size());
 
         clock.advance(Duration.ofMinutes(2));
-        assertEquals(0, wal.compact().entriesDropped(), "the replica still needs every entry");
+        assertEquals(0, wal.admin().compact().entriesDropped(), "the replica still needs every entry");
         assertEquals(ENTRIES, storage.stats().entries());
         assertEquals(ENTRIES, storage.unfinished("replica", 0, 1000).size());
 
@@ -100,7 +100,7 @@ class WalOnFileStorageTest {
         Await.until(() -> replica.applied().size() == ENTRIES, () -> "replica applied " + replica.applied().size());
         clock.advance(Duration.ofMinutes(2)); // past the checkpoint interval and the retention period
         Await.until(() -> storage.checkpoint("replica") == storage.lastSeq(), "the replica's checkpoint was saved");
-        CompactionResult result = wal.compact();
+        CompactionResult result = wal.admin().compact();
         assertTrue(result.entriesDropped() > 0, "entries both targets applied, past retention, are dropped: " + result);
         assertEquals(ENTRIES - result.entriesDropped(), storage.stats().entries());
         wal.stop(Duration.ofSeconds(5));
