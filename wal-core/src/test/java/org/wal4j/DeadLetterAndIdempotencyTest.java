@@ -60,13 +60,13 @@ class DeadLetterAndIdempotencyTest {
         assertEquals(entries, h.wal.stats().target("primary").deadLetters());
 
         target.failPermanently(e -> false, "none");
-        assertEquals(entries, h.wal.requeue(DeadLetterFilter.all()));
+        assertEquals(entries, h.wal.admin().requeue(DeadLetterFilter.all()));
         h.settledAll(entries);
         assertEquals(entries, target.appliedSeqs().size());
         assertEquals(0, h.wal.stats().target("primary").deadLetters());
 
         // every entry made PENDING again, chunk by chunk; the target skips them by idempotency key
-        assertEquals(entries, h.wal.reapply(ReplayQuery.all(), "primary"));
+        assertEquals(entries, h.wal.admin().reapply(ReplayQuery.all(), "primary"));
         h.settledAll(entries);
         WalInvariants.assertStorageConsistent(h.storage, "primary", true);
     }
