@@ -1,5 +1,6 @@
 package org.wal4j.internal;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -59,7 +60,9 @@ final class OutcomeRecorder {
 
     /** Records {@code effects} and re-files every lane they touch (releasing busy ones). */
     void record(List<Effect> effects, Instant now) {
-        Instant stamp = ctx.time.wallNow(); // what people read; "now" is the engine's monotonic timeline
+        // what people read, at the moment "now" (the engine's monotonic timeline) stands for: so an
+        // event's times keep the engine's distances (a retry's next attempt is its backoff after it)
+        Instant stamp = ctx.time.toWall(now);
         writeStatuses(effects, stamp);
         long finished = 0;
         long finishedBytes = 0;
@@ -92,7 +95,7 @@ final class OutcomeRecorder {
         }
         ctx.backpressure.release(target, finished, finishedBytes);
         for (Effect e : effects) {
-            announce(e, stamp);
+            announce(e, stamp, now);
         }
     }
 
@@ -118,7 +121,7 @@ final class OutcomeRecorder {
         }
     }
 
-    private void announce(Effect e, Instant stamp) {
+    private void announce(Effect e, Instant stamp, Instant now) {
         PendingEntry p = e.entry();
         boolean listened = !ctx.events.isEmpty();
         switch (e.kind()) {
@@ -147,7 +150,8 @@ final class OutcomeRecorder {
             case RETRY:
                 metrics.retried.incrementAndGet();
                 if (listened) {
-                    ctx.events.publish(new EntryRetried(stamp, target, p.entry, e.attempts(), ctx.time.toWall(e.dueAt()),
+                    ctx.events.publish(new EntryRetried(stamp, target, p.entry, e.attempts(),
+                            stamp.plus(Duration.between(now, e.dueAt())),
                             e.reason()));
                 }
                 break;
