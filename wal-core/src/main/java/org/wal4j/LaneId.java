@@ -5,7 +5,7 @@ import org.wal4j.spi.Names;
 /**
  * A lane: the (namespace, key) whose entries are applied in write order. Names a lane for
  * {@link Wal#flushLane}, {@link Wal#awaitApplied(LaneId, java.time.Duration)} and
- * {@link Wal#unappliedEntries}, so that no method takes a namespace, a key and a target as three
+ * {@link Wal#unfinishedEntries}, so that no method takes a namespace, a key and a target as three
  * strings in a row.
  *
  * <pre>{@code

@@ -22,10 +22,10 @@ public interface TargetStats {
     BreakerState breakerState();
 
     /** {@return entries PENDING or RETRYING for this target (its lag in entries)} */
-    long unappliedEntries();
+    long unfinishedEntries();
 
-    /** {@return the payload bytes of {@link #unappliedEntries()}} */
-    long unappliedBytes();
+    /** {@return the payload bytes of {@link #unfinishedEntries()}} */
+    long unfinishedBytes();
 
     /** {@return age of the oldest entry PENDING or RETRYING for this target, 0 when none} */
     double lagSeconds();

@@ -263,9 +263,9 @@ public final class Wal implements AutoCloseable {
     }
 
     /** The lane's entries still PENDING or RETRYING for some target, in write order. */
-    public List<WalEntry> unappliedEntries(LaneId lane) {
+    public List<WalEntry> unfinishedEntries(LaneId lane) {
         Objects.requireNonNull(lane, "lane must not be null");
-        return engine.unappliedEntries(lane.namespace(), lane.key());
+        return engine.unfinishedEntries(lane.namespace(), lane.key());
     }
 
     // ---- figures ----

@@ -173,7 +173,7 @@ class ClockStepTest {
         advance(Duration.ofSeconds(5));
 
         TargetStats stats = h.wal.stats().target("primary");
-        assertEquals(20, stats.unappliedEntries());
+        assertEquals(20, stats.unfinishedEntries());
         assertTrue(stats.lagSeconds() >= 5 && stats.lagSeconds() < 6, "lag " + stats.lagSeconds()
                 + " s, but the oldest entry has waited 5 s");
     }
@@ -193,7 +193,7 @@ class ClockStepTest {
         advance(Duration.ofSeconds(5));
 
         TargetStats stats = h.wal.stats().target("primary");
-        assertEquals(20, stats.unappliedEntries());
+        assertEquals(20, stats.unfinishedEntries());
         double expected = days > 0 ? 5 : Duration.ofDays(1).toSeconds() + 5;
         assertTrue(stats.lagSeconds() >= expected && stats.lagSeconds() < expected + 1, "lag " + stats.lagSeconds()
                 + " s, expected about " + expected + " s (the time since this process held the entries, or since "

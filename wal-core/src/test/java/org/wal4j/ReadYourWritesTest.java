@@ -30,16 +30,16 @@ class ReadYourWritesTest {
     }
 
     @Test
-    void unappliedEntries_listsTheLanesPendingEntriesInWriteOrder() {
+    void unfinishedEntries_listsTheLanesPendingEntriesInWriteOrder() {
         h.target("replica").down();
         h.start();
         h.write("accounts", "acct-1");
         h.write("accounts", "acct-2");
         h.write("accounts", "acct-1");
         h.quiesce();
-        assertEquals(List.of(1L, 3L), h.wal.unappliedEntries(LaneId.of("accounts", "acct-1")).stream().map(WalEntry::seq)
+        assertEquals(List.of(1L, 3L), h.wal.unfinishedEntries(LaneId.of("accounts", "acct-1")).stream().map(WalEntry::seq)
                 .collect(Collectors.toList()));
-        assertEquals(List.of(), h.wal.unappliedEntries(LaneId.of("accounts", "acct-9")));
+        assertEquals(List.of(), h.wal.unfinishedEntries(LaneId.of("accounts", "acct-9")));
     }
 
     @Test
@@ -209,7 +209,7 @@ class ReadYourWritesTest {
             one.primary().failPermanently(e -> true, "rejected");
             one.listeners.add(event -> {
                 if (event instanceof org.wal4j.event.EntryDeadLettered && !seen.isDone()) {
-                    seen.complete(one.wal.unappliedEntries(LaneId.of("accounts", "acct-1")));
+                    seen.complete(one.wal.unfinishedEntries(LaneId.of("accounts", "acct-1")));
                     try {
                         one.wal.admin().requeue(DeadLetterFilter.all());
                     } catch (RuntimeException e) {

@@ -107,7 +107,7 @@ class RestartAndTargetsTest {
         assertEquals(0, h.storage.checkpoint("replica"));
         assertEquals(0, h.wal.admin().compact().entriesDropped(), "the replica still needs every entry");
         assertEquals(20, h.storage.stats().entries());
-        assertEquals(20, h.wal.stats().target("replica").unappliedEntries());
+        assertEquals(20, h.wal.stats().target("replica").unfinishedEntries());
         assertEquals(7200.0, h.wal.stats().target("replica").lagSeconds(), 1.0);
 
         h.quiesce(); // the replica's trial call after the two hours has failed and reopened its breaker

@@ -89,12 +89,12 @@ final class SqlApply {
             }
             TargetStats stats = awaitDrained(wal);
             String lastFailure = null;
-            if (stats.unappliedEntries() > 0) {
+            if (stats.unfinishedEntries() > 0) {
                 List<TrackedEntry> oldest = storage.unfinished(jdbc.target, 0, 1);
                 lastFailure = oldest.isEmpty() ? null : oldest.get(0).reason();
             }
             outcome = new Outcome(jdbc.target, madePending, stats.applied(), stats.deadLettered(),
-                    stats.unappliedEntries(), OptionalLong.empty(), lastFailure);
+                    stats.unfinishedEntries(), OptionalLong.empty(), lastFailure);
         } finally {
             wal.stop(STOP_TIMEOUT);
         }
@@ -140,7 +140,7 @@ final class SqlApply {
         long deadline = System.nanoTime() + jdbc.timeout.toNanos();
         while (true) {
             TargetStats stats = wal.stats().target(jdbc.target);
-            if (stats.unappliedEntries() == 0 || System.nanoTime() - deadline >= 0) {
+            if (stats.unfinishedEntries() == 0 || System.nanoTime() - deadline >= 0) {
                 return stats;
             }
             try {

@@ -95,7 +95,7 @@ final class ReadYourWrites {
     }
 
     /** The lane's entries not yet finished (PENDING or RETRYING) for some target, in seq order. */
-    List<WalEntry> unappliedEntries(String namespace, String key) {
+    List<WalEntry> unfinishedEntries(String namespace, String key) {
         Map<Long, WalEntry> bySeq = new TreeMap<>();
         laneEntries(namespace, key, null, false, null).values().forEach(l -> l.forEach(e -> bySeq.put(e.seq(), e)));
         return List.copyOf(bySeq.values());

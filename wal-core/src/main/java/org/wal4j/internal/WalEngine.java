@@ -399,8 +399,8 @@ public final class WalEngine {
     }
 
     /** The lane's entries not yet finished (PENDING or RETRYING) for some target, in seq order. */
-    public List<WalEntry> unappliedEntries(String namespace, String key) {
-        return reads.unappliedEntries(namespace, key);
+    public List<WalEntry> unfinishedEntries(String namespace, String key) {
+        return reads.unfinishedEntries(namespace, key);
     }
 
     // ---- administration ----

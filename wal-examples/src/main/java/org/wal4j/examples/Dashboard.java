@@ -70,9 +70,9 @@ final class Dashboard implements WalListener {
             }
             parts.add(one
                     ? String.format(Locale.ROOT, "applied %,6d | pending %,5d | lag %4.1f s | database %s",
-                            target.applied(), target.unappliedEntries(), target.lagSeconds(), state)
+                            target.applied(), target.unfinishedEntries(), target.lagSeconds(), state)
                     : String.format(Locale.ROOT, "%s: applied %,5d, pending %,4d, lag %3.1f s, %s", name,
-                            target.applied(), target.unappliedEntries(), target.lagSeconds(), state));
+                            target.applied(), target.unfinishedEntries(), target.lagSeconds(), state));
         }
         say(String.join(" | ", parts));
     }

@@ -217,10 +217,10 @@ public final class TradingDemo {
 
     private void describeBacklog(TradingDesk desk, TradingModel model) throws SQLException {
         StorageStats log = desk.wal().stats().storage();
-        long unapplied = log.unfinishedByTarget().getOrDefault(TARGET, 0L);
+        long unfinished = log.unfinishedByTarget().getOrDefault(TARGET, 0L);
         int inDatabase = desk.ledger(TARGET).trades().size();
         out.printf(Locale.ROOT, "  The log holds %,d entries; %,d of them are not applied to the database yet.%n",
-                log.entries(), unapplied);
+                log.entries(), unfinished);
         out.printf(Locale.ROOT, "  The database holds %,d of the %,d trades; the other %,d exist only in the log.%n",
                 inDatabase, model.trades().size(), model.trades().size() - inDatabase);
         out.println();

@@ -124,7 +124,7 @@ final class TradingDesk implements AutoCloseable {
 
     /** Entries waiting to be applied to any target: PENDING or RETRYING. */
     long pending() {
-        return wal.stats().targets().values().stream().mapToLong(TargetStats::unappliedEntries).sum();
+        return wal.stats().targets().values().stream().mapToLong(TargetStats::unfinishedEntries).sum();
     }
 
     /**
