@@ -18,9 +18,9 @@ public final class SettingValues {
     private static final String CODE = "code";
 
     private final SettingTable table;
-    private final Map<Setting<?>, Object> values = new IdentityHashMap<>();
+    private final IdentityHashMap<Setting<?>, Object> values = new IdentityHashMap<>();
     /** Origin of each value not at its default: {@value #CODE} or a source's origin text. */
-    private final Map<Setting<?>, String> origins = new IdentityHashMap<>();
+    private final IdentityHashMap<Setting<?>, String> origins = new IdentityHashMap<>();
 
     private SettingValues(SettingTable table) {
         this.table = table;
