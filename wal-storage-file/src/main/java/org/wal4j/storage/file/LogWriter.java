@@ -65,6 +65,7 @@ import org.wal4j.spi.StorageState;
  * getters may be called from any thread; everything else runs on the thread holding
  * the writer role.
  */
+@SuppressWarnings("NonAtomicVolatileUpdate") // fsyncs, appendedEntries: only the writer thread updates them
 final class LogWriter implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(LogWriter.class);
     private static final int MAX_BATCH_REQUESTS = 4096;

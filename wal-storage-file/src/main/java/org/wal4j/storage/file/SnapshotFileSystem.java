@@ -164,6 +164,7 @@ final class SnapshotFileSystem implements WalFileSystem, Closeable {
     }
 
     /** The pinned file's channel, reopened (and checked to be the same file) if it was closed. */
+    @SuppressWarnings("ReferenceEquality") // identity on purpose: is this pin still the registered one?
     private synchronized FileChannel channel(Pinned p) throws IOException {
         FileChannel channel = open.get(p.key);
         if (channel != null) {
