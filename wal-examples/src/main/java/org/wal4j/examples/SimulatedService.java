@@ -1,5 +1,6 @@
 package org.wal4j.examples;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -52,9 +53,9 @@ final class SimulatedService implements SyncTarget {
     private final String name;
     private final Handler handler;
     private volatile boolean reachable = true;
-    // @GuardedBy("this")
+    @GuardedBy("this")
     private final Set<String> seenKeys = new HashSet<>();
-    // @GuardedBy("this")
+    @GuardedBy("this")
     private final List<WalEntry> handled = new ArrayList<>();
 
     SimulatedService(String name, Handler handler) {
