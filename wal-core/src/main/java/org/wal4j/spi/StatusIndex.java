@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.EntryStatus;
 
 /**
@@ -56,10 +57,10 @@ public final class StatusIndex {
 
     /** One (entry, target) state as the index knows it. */
     public record State(long seq, long locator, String target, EntryStatus status, int attempts,
-                        Instant lastChangeAt, String reason) {
+                        @Nullable Instant lastChangeAt, @Nullable String reason) {
     }
 
-    private record Detail(EntryStatus status, int attempts, Instant at, String reason) {
+    private record Detail(EntryStatus status, int attempts, Instant at, @Nullable String reason) {
     }
 
     private final List<String> targetNames = new ArrayList<>();
