@@ -2,6 +2,7 @@ package org.wal4j;
 
 import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One audited call: who did what, to which entries, when, and whether it was allowed.
@@ -21,8 +22,9 @@ import java.util.Objects;
  *                  listing (replay, dead letters), which is audited when it starts and streamed lazily
  * @param detail    a short human-readable description (the query, the reason for a denial)
  */
-public record AuditEvent(Instant at, WalAction action, String userId, String tenantId, boolean allowed,
-                         String namespace, String operation, long seq, String target, long count, String detail) {
+public record AuditEvent(Instant at, WalAction action, String userId, @Nullable String tenantId, boolean allowed,
+                         String namespace, @Nullable String operation, long seq, @Nullable String target, long count,
+                         String detail) {
     public AuditEvent {
         Objects.requireNonNull(at, "at must not be null");
         Objects.requireNonNull(action, "action must not be null");

@@ -2,6 +2,7 @@ package org.wal4j;
 
 import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.spi.Names;
 
 /**
@@ -14,12 +15,12 @@ import org.wal4j.spi.Names;
 public final class DeadLetterFilter {
     private static final DeadLetterFilter ALL = builder().build();
 
-    private final String namespace;
-    private final String target;
-    private final String reasonContains;
-    private final Instant deadFrom;
-    private final Instant deadBefore;
-    private final String tenantId;
+    private final @Nullable String namespace;
+    private final @Nullable String target;
+    private final @Nullable String reasonContains;
+    private final @Nullable Instant deadFrom;
+    private final @Nullable Instant deadBefore;
+    private final @Nullable String tenantId;
 
     private DeadLetterFilter(Builder b) {
         this.namespace = b.namespace;
@@ -38,27 +39,27 @@ public final class DeadLetterFilter {
         return new Builder();
     }
 
-    public String namespace() {
+    public @Nullable String namespace() {
         return namespace;
     }
 
-    public String target() {
+    public @Nullable String target() {
         return target;
     }
 
-    public String reasonContains() {
+    public @Nullable String reasonContains() {
         return reasonContains;
     }
 
-    public Instant deadFrom() {
+    public @Nullable Instant deadFrom() {
         return deadFrom;
     }
 
-    public Instant deadBefore() {
+    public @Nullable Instant deadBefore() {
         return deadBefore;
     }
 
-    public String tenantId() {
+    public @Nullable String tenantId() {
         return tenantId;
     }
 
@@ -91,22 +92,22 @@ public final class DeadLetterFilter {
 
     /** Builds a {@link DeadLetterFilter}. Not thread-safe. */
     public static final class Builder {
-        private String namespace;
-        private String target;
-        private String reasonContains;
-        private Instant deadFrom;
-        private Instant deadBefore;
-        private String tenantId;
+        private @Nullable String namespace;
+        private @Nullable String target;
+        private @Nullable String reasonContains;
+        private @Nullable Instant deadFrom;
+        private @Nullable Instant deadBefore;
+        private @Nullable String tenantId;
 
         private Builder() {
         }
 
-        public Builder namespace(String namespace) {
+        public Builder namespace(@Nullable String namespace) {
             this.namespace = namespace == null ? null : Names.requireNamespace(namespace);
             return this;
         }
 
-        public Builder target(String target) {
+        public Builder target(@Nullable String target) {
             this.target = target == null ? null : Names.requireTarget(target);
             return this;
         }
@@ -118,7 +119,7 @@ public final class DeadLetterFilter {
         }
 
         /** Dead-lettered at or after {@code from}, and before {@code before}; either may be null. */
-        public Builder deadBetween(Instant from, Instant before) {
+        public Builder deadBetween(@Nullable Instant from, @Nullable Instant before) {
             if (from != null && before != null && !from.isBefore(before)) {
                 throw new IllegalArgumentException("deadBetween: from (" + from + ") must be before before ("
                         + before + ")");
@@ -128,7 +129,7 @@ public final class DeadLetterFilter {
             return this;
         }
 
-        public Builder tenantId(String tenantId) {
+        public Builder tenantId(@Nullable String tenantId) {
             this.tenantId = Names.requireOptionalId("tenantId", tenantId);
             return this;
         }

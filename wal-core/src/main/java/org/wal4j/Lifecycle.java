@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How the sync engine treats one entry over time: how many attempts it gets, how long to wait
@@ -41,7 +42,7 @@ public final class Lifecycle {
     private final double backoffMultiplier;
     private final Duration backoffCap;
     private final boolean jitter;
-    private final Duration ttl;
+    private final @Nullable Duration ttl;
     private final Priority priority;
 
     private Lifecycle(Builder b) {
@@ -180,7 +181,7 @@ public final class Lifecycle {
         private double backoffMultiplier = DEFAULT_BACKOFF_MULTIPLIER;
         private Duration backoffCap = DEFAULT_BACKOFF_CAP;
         private boolean jitter = DEFAULT_JITTER;
-        private Duration ttl;
+        private @Nullable Duration ttl;
         private Priority priority = DEFAULT_PRIORITY;
 
         private Builder() {
@@ -248,7 +249,7 @@ public final class Lifecycle {
         }
 
         /** 1 ms to {@link #MAX_DURATION}, or null for no expiry (the default). */
-        public Builder ttl(Duration ttl) {
+        public Builder ttl(@Nullable Duration ttl) {
             this.ttl = ttl == null ? null : checkDuration("ttl", ttl, false);
             return this;
         }

@@ -5,6 +5,7 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.spi.Names;
 
 /**
@@ -23,14 +24,14 @@ import org.wal4j.spi.Names;
  * <p>Immutable and thread-safe.
  */
 public final class ReplayQuery {
-    private final String namespace;
-    private final Instant createdFrom;
-    private final Instant createdBefore;
-    private final Set<EntryStatus> statuses;
-    private final String operation;
-    private final String target;
-    private final String correlationId;
-    private final String tenantId;
+    private final @Nullable String namespace;
+    private final @Nullable Instant createdFrom;
+    private final @Nullable Instant createdBefore;
+    private final @Nullable Set<EntryStatus> statuses;
+    private final @Nullable String operation;
+    private final @Nullable String target;
+    private final @Nullable String correlationId;
+    private final @Nullable String tenantId;
 
     private ReplayQuery(Builder b) {
         this.namespace = b.namespace;
@@ -52,36 +53,36 @@ public final class ReplayQuery {
         return builder().build();
     }
 
-    public String namespace() {
+    public @Nullable String namespace() {
         return namespace;
     }
 
-    public Instant createdFrom() {
+    public @Nullable Instant createdFrom() {
         return createdFrom;
     }
 
-    public Instant createdBefore() {
+    public @Nullable Instant createdBefore() {
         return createdBefore;
     }
 
     /** The statuses asked for, or null for any. */
-    public Set<EntryStatus> statuses() {
+    public @Nullable Set<EntryStatus> statuses() {
         return statuses;
     }
 
-    public String operation() {
+    public @Nullable String operation() {
         return operation;
     }
 
-    public String target() {
+    public @Nullable String target() {
         return target;
     }
 
-    public String correlationId() {
+    public @Nullable String correlationId() {
         return correlationId;
     }
 
-    public String tenantId() {
+    public @Nullable String tenantId() {
         return tenantId;
     }
 
@@ -117,25 +118,25 @@ public final class ReplayQuery {
 
     /** Builds a {@link ReplayQuery}; each setter validates at once. Not thread-safe. */
     public static final class Builder {
-        private String namespace;
-        private Instant createdFrom;
-        private Instant createdBefore;
-        private Set<EntryStatus> statuses;
-        private String operation;
-        private String target;
-        private String correlationId;
-        private String tenantId;
+        private @Nullable String namespace;
+        private @Nullable Instant createdFrom;
+        private @Nullable Instant createdBefore;
+        private @Nullable Set<EntryStatus> statuses;
+        private @Nullable String operation;
+        private @Nullable String target;
+        private @Nullable String correlationId;
+        private @Nullable String tenantId;
 
         private Builder() {
         }
 
-        public Builder namespace(String namespace) {
+        public Builder namespace(@Nullable String namespace) {
             this.namespace = namespace == null ? null : Names.requireNamespace(namespace);
             return this;
         }
 
         /** Created at or after {@code from}, and before {@code before}; either may be null. */
-        public Builder createdBetween(Instant from, Instant before) {
+        public Builder createdBetween(@Nullable Instant from, @Nullable Instant before) {
             if (from != null && before != null && !from.isBefore(before)) {
                 throw new IllegalArgumentException("createdBetween: from (" + from + ") must be before before ("
                         + before + ")");
@@ -158,22 +159,22 @@ public final class ReplayQuery {
             return statuses(EnumSet.of(first, more));
         }
 
-        public Builder operation(String operation) {
+        public Builder operation(@Nullable String operation) {
             this.operation = operation == null ? null : Names.requireOperation(operation);
             return this;
         }
 
-        public Builder target(String target) {
+        public Builder target(@Nullable String target) {
             this.target = target == null ? null : Names.requireTarget(target);
             return this;
         }
 
-        public Builder correlationId(String correlationId) {
+        public Builder correlationId(@Nullable String correlationId) {
             this.correlationId = Names.requireOptionalId("correlationId", correlationId);
             return this;
         }
 
-        public Builder tenantId(String tenantId) {
+        public Builder tenantId(@Nullable String tenantId) {
             this.tenantId = Names.requireOptionalId("tenantId", tenantId);
             return this;
         }

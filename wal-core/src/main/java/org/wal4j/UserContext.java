@@ -2,6 +2,7 @@ package org.wal4j;
 
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.spi.Names;
 
 /**
@@ -19,11 +20,11 @@ public final class UserContext {
     private static final UserContext SYSTEM = new UserContext("system", null, Set.of(), true);
 
     private final String userId;
-    private final String tenantId;
+    private final @Nullable String tenantId;
     private final Set<String> permissions;
     private final boolean system;
 
-    private UserContext(String userId, String tenantId, Set<String> permissions, boolean system) {
+    private UserContext(String userId, @Nullable String tenantId, Set<String> permissions, boolean system) {
         this.userId = userId;
         this.tenantId = tenantId;
         this.permissions = permissions;
@@ -38,15 +39,15 @@ public final class UserContext {
      *                    (an operator who sees every tenant)
      * @param permissions what the user may do, as the {@link AccessPolicy} understands it
      */
-    public static UserContext of(String userId, String tenantId, Set<String> permissions) {
+    public static UserContext of(String userId, @Nullable String tenantId, Set<String> permissions) {
         Objects.requireNonNull(userId, "userId must not be null");
         Objects.requireNonNull(permissions, "permissions must not be null");
-        return new UserContext(Names.requireOptionalId("userId", userId), Names.requireOptionalId("tenantId", tenantId),
+        return new UserContext(Names.requireId("userId", userId), Names.requireOptionalId("tenantId", tenantId),
                 Set.copyOf(permissions), false);
     }
 
     /** {@link #of(String, String, Set)} with permissions given inline. */
-    public static UserContext of(String userId, String tenantId, String... permissions) {
+    public static UserContext of(String userId, @Nullable String tenantId, String... permissions) {
         return of(userId, tenantId, Set.of(permissions));
     }
 
@@ -60,7 +61,7 @@ public final class UserContext {
     }
 
     /** The tenant, or null when the user sees every tenant. */
-    public String tenantId() {
+    public @Nullable String tenantId() {
         return tenantId;
     }
 

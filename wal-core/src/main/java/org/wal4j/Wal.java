@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.event.WalListener;
 import org.wal4j.internal.WalEngine;
 import org.wal4j.spi.Names;
@@ -288,8 +289,8 @@ public final class Wal implements AutoCloseable {
         private final Map<String, SyncTarget> targets = new LinkedHashMap<>();
         private WalConfig config = WalConfig.ofDefaults();
         private Clock clock = Clock.systemUTC();
-        private Ticker ticker;
-        private ObjectMapper mapper;
+        private @Nullable Ticker ticker;
+        private @Nullable ObjectMapper mapper;
         private AccessPolicy accessPolicy = AccessPolicy.allowAll();
         private AuditSink auditSink = AuditSink.slf4j();
         private final List<WalListener> listeners = new ArrayList<>();

@@ -593,7 +593,7 @@ public final class WalConfig {
             for (Setting<?> s : WalSettings.LIFECYCLE_TABLE.settings()) {
                 if (lifecycleValues.has(s)) {
                     try {
-                        WalSettings.LIFECYCLE_SETTERS.get(s).accept(b, lifecycleValues.get(s));
+                        Objects.requireNonNull(WalSettings.LIFECYCLE_SETTERS.get(s), s.name()).accept(b, lifecycleValues.get(s));
                     } catch (IllegalArgumentException e) {
                         throw new IllegalArgumentException(lifecycleValues.originSuffix(s).substring(2)
                                 + " is out of range: " + e.getMessage(), e);

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.internal.Ids;
 import org.wal4j.internal.Json;
 import org.wal4j.internal.PayloadJson;
@@ -63,19 +64,19 @@ public final class WalEntry {
     private final String id;
     private final Instant createdAt;
     private final String namespace;
-    private final String key;
+    private final @Nullable String key;
     private final String operation;
     private final String payload;
     private final List<String> targets;
     private final String idempotencyKey;
-    private final String correlationId;
-    private final String tenantId;
-    private final String userId;
+    private final @Nullable String correlationId;
+    private final @Nullable String tenantId;
+    private final @Nullable String userId;
     private final Lifecycle lifecycle;
 
-    private WalEntry(long seq, String id, Instant createdAt, String namespace, String key, String operation,
-                     String payload, List<String> targets, String idempotencyKey, String correlationId,
-                     String tenantId, String userId, Lifecycle lifecycle) {
+    private WalEntry(long seq, String id, Instant createdAt, String namespace, @Nullable String key, String operation,
+                     String payload, List<String> targets, String idempotencyKey, @Nullable String correlationId,
+                     @Nullable String tenantId, @Nullable String userId, Lifecycle lifecycle) {
         this.seq = seq;
         this.id = id;
         this.createdAt = createdAt;
@@ -135,7 +136,7 @@ public final class WalEntry {
     }
 
     /** The ordering lane within the namespace, or null: entries without a key form one lane per namespace. */
-    public String key() {
+    public @Nullable String key() {
         return key;
     }
 
@@ -168,17 +169,17 @@ public final class WalEntry {
     }
 
     /** Groups the entries of one business transaction or saga; may be null. */
-    public String correlationId() {
+    public @Nullable String correlationId() {
         return correlationId;
     }
 
     /** May be null. */
-    public String tenantId() {
+    public @Nullable String tenantId() {
         return tenantId;
     }
 
     /** The user who wrote the entry; may be null. */
-    public String userId() {
+    public @Nullable String userId() {
         return userId;
     }
 
@@ -229,18 +230,18 @@ public final class WalEntry {
      * {@link IllegalArgumentException} naming the field and the value. Not thread-safe.
      */
     public static final class Builder {
-        private String id;
-        private Instant createdAt;
+        private @Nullable String id;
+        private @Nullable Instant createdAt;
         private String namespace;
-        private String key;
+        private @Nullable String key;
         private String operation;
         private String payload = "null";
         private List<String> targets = List.of();
-        private String idempotencyKey;
-        private String correlationId;
-        private String tenantId;
-        private String userId;
-        private Lifecycle lifecycle;
+        private @Nullable String idempotencyKey;
+        private @Nullable String correlationId;
+        private @Nullable String tenantId;
+        private @Nullable String userId;
+        private @Nullable Lifecycle lifecycle;
 
         private Builder(String namespace, String operation) {
             namespace(namespace);
@@ -276,7 +277,7 @@ public final class WalEntry {
         }
 
         /** Default: a new version 7 UUID at {@link #build()}. */
-        public Builder id(String id) {
+        public Builder id(@Nullable String id) {
             this.id = Objects.requireNonNull(Names.requireOptionalId("id", id), "id must not be null");
             return this;
         }
@@ -292,7 +293,7 @@ public final class WalEntry {
         }
 
         /** The ordering lane; null (the default) puts the entry in its namespace's keyless lane. */
-        public Builder key(String key) {
+        public Builder key(@Nullable String key) {
             this.key = Names.requireOptionalId("key", key);
             return this;
         }
@@ -341,22 +342,22 @@ public final class WalEntry {
         }
 
         /** Default: the entry's {@link WalEntry#id() id}. */
-        public Builder idempotencyKey(String idempotencyKey) {
+        public Builder idempotencyKey(@Nullable String idempotencyKey) {
             this.idempotencyKey = Names.requireOptionalId("idempotencyKey", idempotencyKey);
             return this;
         }
 
-        public Builder correlationId(String correlationId) {
+        public Builder correlationId(@Nullable String correlationId) {
             this.correlationId = Names.requireOptionalId("correlationId", correlationId);
             return this;
         }
 
-        public Builder tenantId(String tenantId) {
+        public Builder tenantId(@Nullable String tenantId) {
             this.tenantId = Names.requireOptionalId("tenantId", tenantId);
             return this;
         }
 
-        public Builder userId(String userId) {
+        public Builder userId(@Nullable String userId) {
             this.userId = Names.requireOptionalId("userId", userId);
             return this;
         }
@@ -379,15 +380,15 @@ public final class WalEntry {
             return lifecycle != null;
         }
 
-        String tenantId() {
+        @Nullable String tenantId() {
             return tenantId;
         }
 
-        String userId() {
+        @Nullable String userId() {
             return userId;
         }
 
-        String idempotencyKey() {
+        @Nullable String idempotencyKey() {
             return idempotencyKey;
         }
 

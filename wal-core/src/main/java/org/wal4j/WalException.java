@@ -1,5 +1,7 @@
 package org.wal4j;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The root of the exceptions wal4j throws for conditions of the log itself: unavailable,
  * corrupt, full, an entry too large, access denied. Unchecked, so that they pass through DAO
@@ -14,7 +16,7 @@ public class WalException extends RuntimeException {
         super(message);
     }
 
-    public WalException(String message, Throwable cause) {
+    public WalException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

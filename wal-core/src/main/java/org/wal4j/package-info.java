@@ -4,4 +4,7 @@
  * a sync target implements lives in {@link org.wal4j.spi}; {@code org.wal4j.internal} is never
  * promised.
  */
+@NullMarked
 package org.wal4j;
+
+import org.jspecify.annotations.NullMarked;

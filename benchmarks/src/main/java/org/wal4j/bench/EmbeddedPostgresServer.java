@@ -1,5 +1,6 @@
 package org.wal4j.bench;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import java.io.IOException;
@@ -41,7 +42,8 @@ final class EmbeddedPostgresServer {
     private static final List<String> REPORTED_SETTINGS =
             List.of("server_version", "fsync", "synchronous_commit", "wal_sync_method", "full_page_writes");
 
-    private static EmbeddedPostgresServer shared; // @GuardedBy("EmbeddedPostgresServer.class")
+    @GuardedBy("EmbeddedPostgresServer.class")
+    private static EmbeddedPostgresServer shared;
 
     private final EmbeddedPostgres postgres;
     private final Path dataDirectory;

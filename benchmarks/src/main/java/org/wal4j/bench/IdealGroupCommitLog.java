@@ -1,5 +1,6 @@
 package org.wal4j.bench;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -34,9 +35,12 @@ final class IdealGroupCommitLog implements AutoCloseable {
     private final Thread writer;
     private final Object lock = new Object();
 
-    private List<Request> queued = new ArrayList<>(); // @GuardedBy("lock")
-    private boolean closed; // @GuardedBy("lock")
-    private IOException failure; // @GuardedBy("lock")
+    @GuardedBy("lock")
+    private List<Request> queued = new ArrayList<>();
+    @GuardedBy("lock")
+    private boolean closed;
+    @GuardedBy("lock")
+    private IOException failure;
 
     /** Writer thread only. */
     private ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);

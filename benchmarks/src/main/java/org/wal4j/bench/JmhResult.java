@@ -146,7 +146,7 @@ record JmhResult(String benchmark, String mode, int threads, Map<String, String>
     /** Multiplier from JMH's unit to ops/s (throughput) or µs/op (time modes). */
     static double factor(String unit, String mode) {
         String normalized = unit.toLowerCase(Locale.ROOT);
-        String[] parts = normalized.split("/");
+        String[] parts = normalized.split("/", -1);
         if (parts.length != 2) {
             throw new IllegalArgumentException("Unknown JMH unit '" + unit + "' for mode " + mode);
         }

@@ -74,7 +74,7 @@ final class MachineDescription {
         if (lines.isEmpty()) {
             return "unknown";
         }
-        String[] fields = lines.get(0).split("\\s+");
+        String[] fields = lines.get(0).split("\\s+", -1);
         return fields.length >= 3 ? fields[0] + ", " + fields[1] + ", " + fields[2] : "unknown";
     }
 

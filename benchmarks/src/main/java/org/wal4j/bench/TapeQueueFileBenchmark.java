@@ -76,6 +76,7 @@ public class TapeQueueFileBenchmark {
 
     @Benchmark
     @Threads(64)
+    @SuppressWarnings("SynchronizeOnNonFinalField") // set once per trial by @Setup, before any benchmark thread
     public void addSynchronized_t64() throws IOException {
         synchronized (queue) {
             queue.add(record);

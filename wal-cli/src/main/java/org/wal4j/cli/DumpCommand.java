@@ -34,6 +34,7 @@ final class DumpCommand implements Callable<Integer> {
     @Mixin
     private LogDirOption dir;
     @Mixin
+    @SuppressWarnings("unused") // picocli fills it and reads it by reflection: it adds the --json option
     private JsonOption json;
     @Mixin
     private EntryFilterOptions filters;

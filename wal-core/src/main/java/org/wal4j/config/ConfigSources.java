@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where settings are read from: layers of properties and environment variables, each later layer
@@ -145,9 +146,9 @@ public final class ConfigSources {
     private static final class Layer {
         final boolean environment;
         final Map<String, String> values;
-        final String file;
+        final @Nullable String file;
 
-        Layer(boolean environment, Map<String, String> values, String file) {
+        Layer(boolean environment, Map<String, String> values, @Nullable String file) {
             this.environment = environment;
             this.values = values;
             this.file = file;

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Refuses the keys of a source that no module on the class path knows: every unknown property
@@ -87,7 +88,7 @@ final class KnownKeys {
     }
 
     /** {@code primary} of {@code wal.target.primary.breaker.open.durration}: the segment after the prefix. */
-    private static String targetSegment(ConfigSources.Value v) {
+    private static @Nullable String targetSegment(ConfigSources.Value v) {
         String prefix = v.environment() ? ConfigSources.environmentName(SettingTable.TARGET_PREFIX)
                 : SettingTable.TARGET_PREFIX;
         if (!v.key().startsWith(prefix)) {

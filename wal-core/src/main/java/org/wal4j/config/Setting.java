@@ -1,6 +1,7 @@
 package org.wal4j.config;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one description of a setting: its field name (as in the builder), its property and
@@ -22,11 +23,11 @@ public final class Setting<T> {
     private final ValueType<T> type;
     private final String unit;
     private final String doc;
-    private final T defaultValue;
-    private final String defaultText;
-    private final Comparable<T> min;
-    private final Comparable<T> max;
-    private final String rangeText;
+    private final @Nullable T defaultValue;
+    private final @Nullable String defaultText;
+    private final @Nullable Comparable<T> min;
+    private final @Nullable Comparable<T> max;
+    private final @Nullable String rangeText;
     private final boolean perTarget;
 
     private Setting(Builder<T> b) {
@@ -80,7 +81,7 @@ public final class Setting<T> {
     }
 
     /** The default; null when the setting is required or unset by default (see {@link #defaultText()}). */
-    public T defaultValue() {
+    public @Nullable T defaultValue() {
         return defaultValue;
     }
 
@@ -97,7 +98,7 @@ public final class Setting<T> {
         if (rangeText != null) {
             return rangeText;
         }
-        if (min == null) {
+        if (min == null || max == null) { // range(min, max) sets both or neither
             return "—";
         }
         return format(min) + " – " + format(max);
@@ -124,7 +125,7 @@ public final class Setting<T> {
         if (value == null) {
             throw new IllegalArgumentException(name + " must not be null");
         }
-        if (min != null && (min.compareTo(value) > 0 || max.compareTo(value) < 0)) {
+        if (min != null && max != null && (min.compareTo(value) > 0 || max.compareTo(value) < 0)) {
             throw new IllegalArgumentException(name + " must be between " + plain(min) + " and " + plain(max)
                     + ("bytes".equals(unit) ? " bytes" : "") + " but was " + value);
         }
@@ -189,11 +190,11 @@ public final class Setting<T> {
         private final ValueType<T> type;
         private String unit = "";
         private String doc = "";
-        private T defaultValue;
-        private String defaultText;
-        private Comparable<T> min;
-        private Comparable<T> max;
-        private String rangeText;
+        private @Nullable T defaultValue;
+        private @Nullable String defaultText;
+        private @Nullable Comparable<T> min;
+        private @Nullable Comparable<T> max;
+        private @Nullable String rangeText;
         private boolean perTarget;
 
         private Builder(String name, String property, ValueType<T> type) {

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The settings of one configuration class, in documentation order: what loads it from a
@@ -101,7 +102,7 @@ public final class SettingTable {
     }
 
     /** The target a per-target key names, or null if {@code key} is no per-target key of this table. */
-    String targetOf(String key, boolean environment) {
+    @Nullable String targetOf(String key, boolean environment) {
         String prefix = environment ? ConfigSources.environmentName(TARGET_PREFIX) : TARGET_PREFIX;
         if (!key.startsWith(prefix)) {
             return null;

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The values of a table's settings while a configuration is built, each with where it came from:
@@ -18,9 +19,9 @@ public final class SettingValues {
     private static final String CODE = "code";
 
     private final SettingTable table;
-    private final Map<Setting<?>, Object> values = new IdentityHashMap<>();
+    private final IdentityHashMap<Setting<?>, Object> values = new IdentityHashMap<>();
     /** Origin of each value not at its default: {@value #CODE} or a source's origin text. */
-    private final Map<Setting<?>, String> origins = new IdentityHashMap<>();
+    private final IdentityHashMap<Setting<?>, String> origins = new IdentityHashMap<>();
 
     private SettingValues(SettingTable table) {
         this.table = table;
@@ -50,10 +51,18 @@ public final class SettingValues {
         return v;
     }
 
-    /** The value of {@code setting}, or null if it has none. */
+    /**
+     * The value of {@code setting}; for a setting without a default ask {@link #has} first.
+     *
+     * @throws IllegalStateException if {@code setting} has no value
+     */
     @SuppressWarnings("unchecked")
     public <T> T get(Setting<T> setting) {
-        return (T) values.get(setting);
+        Object value = values.get(setting);
+        if (value == null) {
+            throw new IllegalStateException(setting.name() + " has no value");
+        }
+        return (T) value;
     }
 
     /** Whether {@code setting} has a value. */

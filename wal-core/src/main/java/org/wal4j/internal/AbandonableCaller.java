@@ -1,5 +1,6 @@
 package org.wal4j.internal;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -45,15 +46,15 @@ final class AbandonableCaller implements AutoCloseable {
 
     private final String threadName;
     private final AtomicInteger threads = new AtomicInteger();
-    // @GuardedBy("this")
+    @GuardedBy("this")
     private ThreadPoolExecutor executor;
-    // @GuardedBy("this")
+    @GuardedBy("this")
     private CompletableFuture<?> abandoned;
-    // @GuardedBy("this")
+    @GuardedBy("this")
     private String abandonedCall;
-    // @GuardedBy("this")
+    @GuardedBy("this")
     private long abandonedAtNanos;
-    // @GuardedBy("this")
+    @GuardedBy("this")
     private boolean closed;
 
     /** @param threadName the calling threads' name, numbered */
@@ -109,6 +110,7 @@ final class AbandonableCaller implements AutoCloseable {
         }
     }
 
+    @GuardedBy("this")
     private ThreadPoolExecutor executor() {
         if (executor == null) {
             executor = new ThreadPoolExecutor(1, 1, IDLE_THREAD_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
@@ -122,6 +124,7 @@ final class AbandonableCaller implements AutoCloseable {
         return executor;
     }
 
+    @GuardedBy("this")
     private void abandon(CompletableFuture<?> future, String what, long started) {
         abandoned = future;
         abandonedCall = what;

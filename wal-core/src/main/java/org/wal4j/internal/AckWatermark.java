@@ -1,5 +1,6 @@
 package org.wal4j.internal;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -12,8 +13,9 @@ import java.util.TreeMap;
  * <p>Thread-safe.
  */
 final class AckWatermark {
-    // @GuardedBy("this")
+    @GuardedBy("this")
     private long mark;
+    @GuardedBy("this")
     private final TreeMap<Long, Long> above = new TreeMap<>();
     private volatile long published;
 

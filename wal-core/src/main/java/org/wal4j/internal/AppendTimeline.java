@@ -1,5 +1,6 @@
 package org.wal4j.internal;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,7 +46,8 @@ final class AppendTimeline {
     }
 
     private final Timekeeper time;
-    // @GuardedBy("this"); ascending upToSeq; never empty
+    // ascending upToSeq; never empty
+    @GuardedBy("this")
     private final List<Sample> samples = new ArrayList<>();
 
     /** Starts with the entries up to {@code lastSeqAtStart}, already in the log, seen now. */
@@ -132,6 +134,7 @@ final class AppendTimeline {
     }
 
     /** Halves the samples where neighbours share an offset; the merged "seen by" is the later one. */
+    @GuardedBy("this")
     private void mergeNeighbours() {
         List<Sample> merged = new ArrayList<>(samples.size());
         for (int i = 0; i < samples.size(); i++) {

@@ -1,10 +1,12 @@
 package org.wal4j.internal;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.wal4j.WalEntry;
@@ -34,13 +36,16 @@ final class Backpressure {
     private final Timekeeper time;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition room = lock.newCondition();
-    // @GuardedBy("lock")
+    /** The targets with counters: fixed at construction, so read without the lock. */
+    private final Set<String> limited;
+    @GuardedBy("lock")
     private final Map<String, long[]> counts = new HashMap<>();
 
     Backpressure(List<String> targets, long maxEntries, long maxBytes, Timekeeper time) {
         this.maxEntries = maxEntries;
         this.maxBytes = maxBytes;
         this.time = time;
+        this.limited = Set.copyOf(targets);
         for (String target : targets) {
             counts.put(target, new long[2]);
         }
@@ -57,7 +62,7 @@ final class Backpressure {
         for (WalEntry e : entries) {
             long bytes = AppendChecks.utf8Length(e.payload());
             for (String target : e.targets()) {
-                if (counts.containsKey(target)) {
+                if (limited.contains(target)) {
                     long[] n = need.computeIfAbsent(target, t -> new long[2]);
                     n[0]++;
                     n[1] += bytes;
@@ -91,6 +96,7 @@ final class Backpressure {
         }
     }
 
+    @GuardedBy("lock")
     private String fullTarget(Map<String, long[]> need) {
         for (Map.Entry<String, long[]> e : need.entrySet()) {
             long[] c = counts.get(e.getKey());

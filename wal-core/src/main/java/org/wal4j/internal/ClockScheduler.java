@@ -1,5 +1,6 @@
 package org.wal4j.internal;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.TreeSet;
@@ -55,9 +56,9 @@ final class ClockScheduler {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final AtomicLong orders = new AtomicLong();
-    // @GuardedBy("lock")
+    @GuardedBy("lock")
     private final TreeSet<Task> tasks = new TreeSet<>();
-    // @GuardedBy("lock")
+    @GuardedBy("lock")
     private boolean running;
     private final Thread thread;
     private final Runnable waker = this::wake;

@@ -1,5 +1,6 @@
 package org.wal4j.internal;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -112,9 +113,11 @@ final class CompletionTracker {
         private final Duration timeout;
         private final boolean failOnTimeout;
         private final CompletableFuture<EntryOutcome> future = new CompletableFuture<>();
-        // @GuardedBy("this")
+        @GuardedBy("this")
         private final Set<String> remaining;
+        @GuardedBy("this")
         private final Map<String, EntryStatus> settled = new LinkedHashMap<>();
+        @GuardedBy("this")
         private boolean done;
         private volatile ClockScheduler.Task timeoutTask;
 
@@ -184,7 +187,7 @@ final class CompletionTracker {
             future.complete(new EntryOutcome(seq, now));
         }
 
-        // @GuardedBy("this")
+        @GuardedBy("this")
         private Map<String, EntryStatus> current() {
             Map<String, EntryStatus> now = new LinkedHashMap<>(settled);
             for (String target : remaining) {

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.TreeSet;
 import org.wal4j.Priority;
 
@@ -89,7 +90,7 @@ final class LaneScheduler {
         }
     }
 
-    private TreeSet<Lane> readySet(Lane lane) {
+    private NavigableSet<Lane> readySet(Lane lane) {
         return lane.schedBoosted ? boosted : ready.get(lane.schedPriority);
     }
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.util.Locale;
 import org.wal4j.WalEntry;
 import org.wal4j.spi.Names;
 
@@ -165,7 +166,7 @@ public final class PayloadJson {
         int lone = loneSurrogate(chars, from, p.getTextLength());
         if (lone >= 0) {
             char c = chars[from + lone];
-            throw new IllegalArgumentException(what + " holds a lone surrogate U+" + Integer.toHexString(c).toUpperCase()
+            throw new IllegalArgumentException(what + " holds a lone surrogate U+" + Integer.toHexString(c).toUpperCase(Locale.ROOT)
                     + " at offset " + rawOffset(json, (int) tokenOffset(p), lone)
                     + " (a JSON text must hold whole Unicode characters): '" + Names.abbreviate(json) + "'");
         }

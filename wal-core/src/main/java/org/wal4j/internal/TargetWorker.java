@@ -1,5 +1,6 @@
 package org.wal4j.internal;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -93,12 +94,12 @@ final class TargetWorker {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
-    // @GuardedBy("lock")
+    @GuardedBy("lock")
     private boolean signalled;
-    // @GuardedBy("lock")
+    @GuardedBy("lock")
     private boolean exited;
     /** True while the worker waits in {@link #sleep} with no signal pending. */
-    // @GuardedBy("lock")
+    @GuardedBy("lock")
     private boolean parked;
     private final Runnable waker = this::signal;
     private final BooleanSupplier idleQuery = this::isIdle;

@@ -144,6 +144,7 @@ final class Timekeeper {
      * @param deadline on the engine timeline; null to wait for a signal only (still at most one slice)
      * @return false if the deadline has already passed, true otherwise
      */
+    @SuppressWarnings("WaitNotInLoop") // one slice by design: every caller loops, re-checking its state
     boolean awaitUntil(Condition condition, Instant deadline) throws InterruptedException {
         long nanos = MAX_SLICE_NANOS;
         if (deadline != null) {

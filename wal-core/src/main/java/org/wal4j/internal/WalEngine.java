@@ -1,5 +1,6 @@
 package org.wal4j.internal;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -79,11 +80,11 @@ public final class WalEngine {
 
     private final ReentrantLock stateLock = new ReentrantLock();
     private final Condition idle = stateLock.newCondition();
-    // @GuardedBy("stateLock")
+    @GuardedBy("stateLock")
     private WalState state = WalState.NEW;
-    // @GuardedBy("stateLock")
+    @GuardedBy("stateLock")
     private String failure;
-    // @GuardedBy("stateLock")
+    @GuardedBy("stateLock")
     private int inFlight;
 
     private WalEngine(WalStorage storage, Map<String, SyncTarget> targets, WalConfig config, Clock clock,
@@ -337,7 +338,7 @@ public final class WalEngine {
         }
     }
 
-    // @GuardedBy("stateLock")
+    @GuardedBy("stateLock")
     private void checkAccepting() {
         switch (state) {
             case RUNNING:

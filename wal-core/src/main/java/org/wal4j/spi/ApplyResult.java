@@ -2,6 +2,7 @@ package org.wal4j.spi;
 
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a {@link SyncTarget} did with a batch, entry by entry. A batch either was applied whole,
@@ -29,12 +30,12 @@ public final class ApplyResult {
     private final int size;
     private final int failedIndex;
     private final int appliedCount;
-    private final FailureKind kind;
-    private final String reason;
-    private final Throwable cause;
+    private final @Nullable FailureKind kind;
+    private final @Nullable String reason;
+    private final @Nullable Throwable cause;
 
-    private ApplyResult(int size, int failedIndex, int appliedCount, FailureKind kind, String reason,
-                        Throwable cause) {
+    private ApplyResult(int size, int failedIndex, int appliedCount, @Nullable FailureKind kind,
+                        @Nullable String reason, @Nullable Throwable cause) {
         this.size = size;
         this.failedIndex = failedIndex;
         this.appliedCount = appliedCount;
@@ -112,12 +113,12 @@ public final class ApplyResult {
     }
 
     /** The failure's reason, or null when all were applied. */
-    public String reason() {
+    public @Nullable String reason() {
         return reason;
     }
 
     /** The failure's exception, or null. */
-    public Throwable cause() {
+    public @Nullable Throwable cause() {
         return cause;
     }
 

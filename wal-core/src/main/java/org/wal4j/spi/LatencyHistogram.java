@@ -74,7 +74,7 @@ public final class LatencyHistogram {
             return index;
         }
         int exponent = (index - EXACT) / SUB_BUCKETS + 4;
-        long mantissa = (index - EXACT) % SUB_BUCKETS + SUB_BUCKETS;
+        long mantissa = (long) (index - EXACT) % SUB_BUCKETS + SUB_BUCKETS;
         long lower = mantissa << (exponent - 3);
         return lower + (1L << (exponent - 3)) - 1;
     }

@@ -1,6 +1,7 @@
 package org.wal4j.spi;
 
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Validation of the names that end up in the log and in file names: namespaces, target names,
@@ -63,7 +64,16 @@ public final class Names {
      * @throws IllegalArgumentException otherwise
      */
     public static String requireOperation(String operation) {
-        return text("operation", operation, MAX_OPERATION_LENGTH, true);
+        return text("operation", operation, MAX_OPERATION_LENGTH);
+    }
+
+    /**
+     * @return {@code value}, a required identifier, if it has 1 to {@value #MAX_ID_LENGTH}
+     *         characters and no control characters
+     * @throws IllegalArgumentException otherwise (null included), naming {@code field}
+     */
+    public static String requireId(String field, String value) {
+        return text(field, value, MAX_ID_LENGTH);
     }
 
     /**
@@ -71,16 +81,13 @@ public final class Names {
      *         {@value #MAX_ID_LENGTH} characters and no control characters
      * @throws IllegalArgumentException otherwise, naming {@code field}
      */
-    public static String requireOptionalId(String field, String value) {
-        return value == null ? null : text(field, value, MAX_ID_LENGTH, true);
+    public static @Nullable String requireOptionalId(String field, @Nullable String value) {
+        return value == null ? null : text(field, value, MAX_ID_LENGTH);
     }
 
-    private static String text(String field, String value, int maxLength, boolean required) {
+    private static String text(String field, @Nullable String value, int maxLength) {
         if (value == null) {
-            if (required) {
-                throw new IllegalArgumentException(field + " must not be null");
-            }
-            return null;
+            throw new IllegalArgumentException(field + " must not be null");
         }
         if (value.isEmpty()) {
             throw new IllegalArgumentException(field + " must not be empty");

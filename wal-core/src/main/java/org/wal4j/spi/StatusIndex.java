@@ -1,5 +1,6 @@
 package org.wal4j.spi;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.EntryStatus;
 
 /**
@@ -55,25 +57,34 @@ public final class StatusIndex {
 
     /** One (entry, target) state as the index knows it. */
     public record State(long seq, long locator, String target, EntryStatus status, int attempts,
-                        Instant lastChangeAt, String reason) {
+                        @Nullable Instant lastChangeAt, @Nullable String reason) {
     }
 
-    private record Detail(EntryStatus status, int attempts, Instant at, String reason) {
+    private record Detail(EntryStatus status, int attempts, Instant at, @Nullable String reason) {
     }
 
     private final List<String> targetNames = new ArrayList<>();
     private final Map<String, Integer> targetIds = new HashMap<>();
 
-    // @GuardedBy("this")
+    @GuardedBy("this")
     private long[] seqs = new long[1024];
+    @GuardedBy("this")
     private long[] locators = new long[1024];
+    @GuardedBy("this")
     private int[] named = new int[1024];
+    @GuardedBy("this")
     private int[] pending = new int[1024];
+    @GuardedBy("this")
     private int[] dead = new int[1024];
+    @GuardedBy("this")
     private int size;
+    @GuardedBy("this")
     private int holes;
+    @GuardedBy("this")
     private final long[] pendingByTarget = new long[MAX_TARGETS];
+    @GuardedBy("this")
     private final long[] deadByTarget = new long[MAX_TARGETS];
+    @GuardedBy("this")
     private long unfinished;
     /** Non-default states of tracked entries: RETRYING, DEAD, requeued PENDING. Key: seq * 32 + target. */
     private final NavigableMap<Long, Detail> details = new TreeMap<>();
@@ -100,7 +111,10 @@ public final class StatusIndex {
         dead[size] = 0;
         size++;
         unfinished++;
-        forEachBit(mask, t -> pendingByTarget[t]++);
+        // a loop, not a lambda: the checker cannot see that a lambda runs while the lock is held
+        for (int bits = mask; bits != 0; bits &= bits - 1) {
+            pendingByTarget[Integer.numberOfTrailingZeros(bits)]++;
+        }
     }
 
     /**
@@ -168,6 +182,7 @@ public final class StatusIndex {
         applyAt(at, t, record);
     }
 
+    @GuardedBy("this")
     private void applyAt(int slot, int t, StatusRecord record) {
         long key = key(record.seq(), t);
         boolean wasUnfinished = (pending[slot] | dead[slot]) != 0;
@@ -254,6 +269,7 @@ public final class StatusIndex {
         return collect(target, afterSeq, limit, false);
     }
 
+    @GuardedBy("this")
     private List<State> collect(String target, long afterSeq, int limit, boolean wantPending) {
         List<State> out = new ArrayList<>(Math.min(limit, 1024));
         int onlyTarget = -1;
@@ -306,6 +322,7 @@ public final class StatusIndex {
         return List.copyOf(targetNames);
     }
 
+    @GuardedBy("this")
     private State state(int slot, int t) {
         Detail detail = details.get(key(seqs[slot], t));
         EntryStatus status = statusOf(slot, t);
@@ -314,6 +331,7 @@ public final class StatusIndex {
                 detail == null ? null : detail.reason());
     }
 
+    @GuardedBy("this")
     private EntryStatus statusOf(int slot, int t) {
         int bit = 1 << t;
         if ((pending[slot] & bit) != 0) {
@@ -327,6 +345,7 @@ public final class StatusIndex {
         return status == null ? EntryStatus.APPLIED : status;
     }
 
+    @GuardedBy("this")
     private void setPending(int slot, int t, boolean on) {
         int bit = 1 << t;
         boolean was = (pending[slot] & bit) != 0;
@@ -336,6 +355,7 @@ public final class StatusIndex {
         }
     }
 
+    @GuardedBy("this")
     private void setDead(int slot, int t, boolean on) {
         int bit = 1 << t;
         boolean was = (dead[slot] & bit) != 0;
@@ -367,16 +387,19 @@ public final class StatusIndex {
     }
 
     /** The slot of a tracked, unfinished entry, or -1. */
+    @GuardedBy("this")
     private int slot(long seq) {
         int i = Arrays.binarySearch(seqs, 0, size, seq);
         return i >= 0 && (pending[i] | dead[i]) != 0 ? i : -1;
     }
 
+    @GuardedBy("this")
     private int insertionPoint(long seq) {
         int i = Arrays.binarySearch(seqs, 0, size, seq);
         return i >= 0 ? i : -i - 1;
     }
 
+    @GuardedBy("this")
     private void ensureCapacity(int capacity) {
         if (capacity > seqs.length) {
             int grown = Math.max(capacity, seqs.length + (seqs.length >> 1));
@@ -389,6 +412,7 @@ public final class StatusIndex {
     }
 
     /** Removes holes, keeping order. */
+    @GuardedBy("this")
     private void squeeze() {
         int to = 0;
         for (int from = 0; from < size; from++) {
@@ -403,12 +427,5 @@ public final class StatusIndex {
         }
         size = to;
         holes = 0;
-    }
-
-    private static void forEachBit(int mask, java.util.function.IntConsumer action) {
-        while (mask != 0) {
-            action.accept(Integer.numberOfTrailingZeros(mask));
-            mask &= mask - 1;
-        }
     }
 }

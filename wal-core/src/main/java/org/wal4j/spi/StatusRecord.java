@@ -2,6 +2,7 @@ package org.wal4j.spi;
 
 import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.EntryStatus;
 
 /**
@@ -18,7 +19,8 @@ import org.wal4j.EntryStatus;
  * @param reason   why, for RETRYING, DEAD, EXPIRED and DISCARDED; may be null. Long reasons
  *                 are cut to {@link #MAX_REASON_LENGTH} characters.
  */
-public record StatusRecord(long seq, String target, EntryStatus status, int attempts, Instant at, String reason) {
+public record StatusRecord(long seq, String target, EntryStatus status, int attempts, Instant at,
+                           @Nullable String reason) {
     /** Longest reason kept, in characters. */
     public static final int MAX_REASON_LENGTH = 2000;
 

@@ -24,4 +24,7 @@
  *       {@code WalConfig} does its own; {@code org.wal4j.config} describes and reads them.</li>
  * </ul>
  */
+@NullMarked
 package org.wal4j.spi;
+
+import org.jspecify.annotations.NullMarked;

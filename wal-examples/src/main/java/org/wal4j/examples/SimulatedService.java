@@ -1,5 +1,6 @@
 package org.wal4j.examples;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -53,9 +54,9 @@ final class SimulatedService implements SyncTarget {
     private final String description;
     private final Handler handler;
     private volatile boolean reachable = true;
-    // @GuardedBy("this")
+    @GuardedBy("this")
     private final Set<String> seenKeys = new HashSet<>();
-    // @GuardedBy("this")
+    @GuardedBy("this")
     private final List<WalEntry> handled = new ArrayList<>();
 
     SimulatedService(String targetName, String description, Handler handler) {

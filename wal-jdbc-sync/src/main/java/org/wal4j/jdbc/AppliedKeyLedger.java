@@ -67,7 +67,7 @@ final class AppliedKeyLedger {
     }
 
     /** Records the keys of one batch's entries. Not thread-safe. */
-    final class Recorder implements AutoCloseable {
+    static final class Recorder implements AutoCloseable {
         private final PreparedStatement statement;
 
         private Recorder(PreparedStatement statement) {

@@ -91,8 +91,8 @@ final class DeclaredTypes {
             return;
         }
         if (type.hasRawClass(Object.class)
-                || (type.isAbstract() || type.isInterface()) && !type.isPrimitive() && !type.isEnumType()
-                && !hasTypeInformation(mapper, type)) {
+                || ((type.isAbstract() || type.isInterface()) && !type.isPrimitive() && !type.isEnumType()
+                && !hasTypeInformation(mapper, type))) {
             throw new IllegalArgumentException(what + ": " + type.toCanonical() + " does not say which class a value has, "
                     + "so a value would come back from the log as another class; declare a concrete type, or give it "
                     + "Jackson type information (@JsonTypeInfo)");

@@ -684,7 +684,7 @@ public final class JdbcSyncTarget implements SyncTarget {
 
         private static Duration wholeSeconds(String field, Duration value, long minSeconds) {
             Objects.requireNonNull(value, field + " must not be null");
-            if (value.isNegative() || value.toSeconds() < minSeconds || value.getNano() != 0
+            if (value.isNegative() || value.toSeconds() < minSeconds || value.toNanosPart() != 0
                     || value.toSeconds() > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException(field + " must be whole seconds between " + minSeconds + " s and "
                         + Integer.MAX_VALUE + " s but was " + value);

@@ -44,6 +44,7 @@ public enum SqlDialect {
     private static final Pattern CHECKPOINT_NAME = Pattern.compile("\\b" + DDL_CHECKPOINT_TABLE + "\\b");
     private static final Pattern INDEX_NAME = Pattern.compile("\\b" + DDL_APPLIED_KEYS_INDEX + "\\b");
 
+    @SuppressWarnings("ImmutableEnumChecker") // List.of(...) in the constructor: unmodifiable
     private final List<String> names;
 
     SqlDialect(String... names) {

@@ -64,7 +64,7 @@ final class SqlStatementText {
             }
             if (c == '\'') {
                 boolean escapes = backslashEscapes || (i > 0 && (sql.charAt(i - 1) == 'E' || sql.charAt(i - 1) == 'e')
-                        && (i == 1 || !Character.isLetterOrDigit(sql.charAt(i - 2)) && sql.charAt(i - 2) != '_'));
+                        && (i == 1 || (!Character.isLetterOrDigit(sql.charAt(i - 2)) && sql.charAt(i - 2) != '_')));
                 i = quotedEnd(sql, i, '\'', escapes);
             } else if (c == '"' || c == '`') {
                 i = quotedEnd(sql, i, c, false);

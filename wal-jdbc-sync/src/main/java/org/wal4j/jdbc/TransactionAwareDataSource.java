@@ -33,6 +33,7 @@ import javax.sql.DataSource;
  */
 public final class TransactionAwareDataSource implements DataSource {
     private final DataSource target;
+    @SuppressWarnings("ThreadLocalUsage") // per instance by design: each data source binds its own transactions
     private final ThreadLocal<TransactionBinding> bound = new ThreadLocal<>();
 
     private TransactionAwareDataSource(DataSource target) {

@@ -1,5 +1,6 @@
 package org.wal4j.testing;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,16 +49,25 @@ public final class InMemoryWalStorage implements WalStorage {
 
     private final Object lock = new Object();
     private final int maxEntryBytes;
-    // @GuardedBy("lock")
+    @GuardedBy("lock")
     private final List<Object> records;
+    @GuardedBy("lock")
     private final NavigableMap<Long, WalEntry> entries = new TreeMap<>();
+    @GuardedBy("lock")
     private final Map<String, Long> checkpoints = new HashMap<>();
+    @GuardedBy("lock")
     private final StatusIndex index = new StatusIndex();
+    @GuardedBy("lock")
     private long lastSeq;
+    @GuardedBy("lock")
     private long appendedEntries;
+    @GuardedBy("lock")
     private long payloadBytes;
+    @GuardedBy("lock")
     private StorageState state = StorageState.OPEN;
+    @GuardedBy("lock")
     private Throwable poisonCause;
+    @GuardedBy("lock")
     private final LatencyHistogram appendLatency = new LatencyHistogram();
 
     private InMemoryWalStorage(int maxEntryBytes) {
@@ -154,6 +164,7 @@ public final class InMemoryWalStorage implements WalStorage {
         }
     }
 
+    @GuardedBy("lock")
     private void checkStatus(StatusRecord record) {
         if (record.seq() > lastSeq) {
             throw new IllegalArgumentException("status record for seq " + record.seq()
@@ -166,6 +177,7 @@ public final class InMemoryWalStorage implements WalStorage {
         }
     }
 
+    @GuardedBy("lock")
     private void applyStatus(StatusRecord record) {
         WalEntry entry = entries.get(record.seq());
         if (entry == null) {
@@ -251,6 +263,7 @@ public final class InMemoryWalStorage implements WalStorage {
         }
     }
 
+    @GuardedBy("lock")
     private List<TrackedEntry> tracked(List<StatusIndex.State> states) {
         List<TrackedEntry> out = new ArrayList<>(states.size());
         for (StatusIndex.State s : states) {
@@ -289,8 +302,9 @@ public final class InMemoryWalStorage implements WalStorage {
                 payloadBytes -= AppendChecks.utf8Length(entries.remove(seq).payload());
                 index.forget(seq);
             }
-            records.removeIf(r -> r instanceof WalEntry ? !entries.containsKey(((WalEntry) r).seq())
-                    : r instanceof StatusRecord && !entries.containsKey(((StatusRecord) r).seq()));
+            NavigableMap<Long, WalEntry> kept = entries; // read under the lock, used by the filter below
+            records.removeIf(r -> r instanceof WalEntry ? !kept.containsKey(((WalEntry) r).seq())
+                    : r instanceof StatusRecord && !kept.containsKey(((StatusRecord) r).seq()));
             return new CompactionResult(dropped.size(), 0, 0, bytesBefore - payloadBytes);
         }
     }
@@ -324,6 +338,7 @@ public final class InMemoryWalStorage implements WalStorage {
         }
     }
 
+    @GuardedBy("lock")
     private void checkWritable() {
         if (state == StorageState.CLOSED) {
             throw new WalUnavailableException("The in-memory log is closed");

@@ -11,6 +11,7 @@ import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -103,7 +104,7 @@ public final class SpiBoundary {
         }
     }
 
-    private static int scanDirectory(Path root, TreeSet<String> found) throws IOException {
+    private static int scanDirectory(Path root, SortedSet<String> found) throws IOException {
         List<Path> classFiles;
         try (Stream<Path> files = Files.walk(root)) {
             classFiles = files.filter(p -> p.toString().endsWith(".class")).sorted().toList();
@@ -116,7 +117,7 @@ public final class SpiBoundary {
         return classFiles.size();
     }
 
-    private static int scanJar(Path jar, TreeSet<String> found) throws IOException {
+    private static int scanJar(Path jar, SortedSet<String> found) throws IOException {
         int classes = 0;
         try (JarFile file = new JarFile(jar.toFile())) {
             for (Enumeration<JarEntry> entries = file.entries(); entries.hasMoreElements(); ) {
@@ -137,7 +138,7 @@ public final class SpiBoundary {
      * internal class: class references and the descriptors and signatures of fields, methods,
      * lambdas and generic types all spell class names there, as {@code org/wal4j/internal/Names}.
      */
-    private static void collect(String classFile, InputStream in, TreeSet<String> found) throws IOException {
+    private static void collect(String classFile, InputStream in, SortedSet<String> found) throws IOException {
         DataInputStream data = new DataInputStream(in);
         if (data.readInt() != CLASS_FILE_MAGIC) {
             throw new IOException(classFile + " is not a class file: wrong magic number");

@@ -1,5 +1,6 @@
 package org.wal4j.storage.file;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -16,7 +17,7 @@ final class DurabilityWaiters {
     private record Waiter(long seq, CompletableFuture<Void> future) {
     }
 
-    // @GuardedBy("this")
+    @GuardedBy("this")
     private final PriorityQueue<Waiter> waiters = new PriorityQueue<>((a, b) -> Long.compare(a.seq, b.seq));
     private volatile long durableSeq;
     private volatile int size;

@@ -1,5 +1,6 @@
 package org.wal4j.storage.file;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -208,7 +209,8 @@ public final class FileWalStorage implements WalStorage {
         }
     }
 
-    // @GuardedBy("statusLock"), layoutLock read
+    // and the read lock of layoutLock
+    @GuardedBy("statusLock")
     private CompletableFuture<Void> appendStatusLocked(List<StatusRecord> records) {
         long last = writer.lastSeq();
         List<StatusRecord> kept = new ArrayList<>(records.size());

@@ -1,5 +1,6 @@
 package org.wal4j.storage.file;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -119,7 +120,7 @@ final class HeldLogs {
         return new String(Files.readAllBytes(lockFile), StandardCharsets.UTF_8).trim();
     }
 
-    // @GuardedBy("HeldLogs.class")
+    @GuardedBy("HeldLogs.class")
     private static Claim find(Path realDir, Object lockFileKey) {
         Claim byDir = BY_REAL_DIR.get(realDir);
         if (byDir != null || lockFileKey == null) {

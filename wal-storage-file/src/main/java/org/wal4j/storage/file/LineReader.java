@@ -91,7 +91,7 @@ final class LineReader {
                 } else {
                     kind = Kind.BROKEN;
                     cur = i;
-                    length = end - start;
+                    length = (long) end - start;
                 }
                 return true;
             }
@@ -105,7 +105,7 @@ final class LineReader {
                 kind = Kind.BROKEN;
                 start = cur;
                 end = fill;
-                length = end - start;
+                length = (long) end - start;
                 cur = fill;
                 return true;
             }
@@ -128,7 +128,7 @@ final class LineReader {
         for (; i <= limit - Long.BYTES; i += Long.BYTES) {
             long v = (long) LONGS.get(b, i);
             long newlines = v ^ NEWLINES;
-            long found = ((v - ONES) & ~v | (newlines - ONES) & ~newlines) & HIGH_BITS;
+            long found = (((v - ONES) & ~v) | ((newlines - ONES) & ~newlines)) & HIGH_BITS;
             if (found != 0) {
                 return i + (Long.numberOfTrailingZeros(found) >>> 3);
             }

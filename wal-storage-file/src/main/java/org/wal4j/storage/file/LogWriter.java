@@ -61,6 +61,7 @@ import org.wal4j.spi.StorageState;
  * getters may be called from any thread; everything else runs on the thread holding
  * the writer role.
  */
+@SuppressWarnings("NonAtomicVolatileUpdate") // fsyncs, appendedEntries: only the writer thread updates them
 final class LogWriter implements Runnable {
     private static final int MAX_BATCH_REQUESTS = 4096;
     private static final long IDLE_PARK_NANOS = TimeUnit.SECONDS.toNanos(1);

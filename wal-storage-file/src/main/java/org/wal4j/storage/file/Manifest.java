@@ -1,5 +1,6 @@
 package org.wal4j.storage.file;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -96,7 +97,7 @@ final class Manifest {
     }
 
     private final ManifestFile file;
-    // @GuardedBy("this")
+    @GuardedBy("this")
     private long lastSeq;
 
     /** @param onDisk the manifest read on open, or null if there was none (or none readable) */

@@ -1,5 +1,6 @@
 package org.wal4j.storage.file;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -54,15 +55,15 @@ final class ManifestFile {
 
     private final WalFileSystem fs;
     private final Path dir;
-    // @GuardedBy("this")
+    @GuardedBy("this")
     private long generation;
     /** The slot holding the newest generation on disk, -1 if the file is to be (re)written whole. */
-    // @GuardedBy("this")
+    @GuardedBy("this")
     private int current;
-    // @GuardedBy("this")
+    @GuardedBy("this")
     private int slotBytes;
     /** A replacement was renamed in but the directory force failed: force it before the next update. */
-    // @GuardedBy("this")
+    @GuardedBy("this")
     private boolean renameUnsynced;
 
     /** @param onDisk the manifest as read on open, or null to write the file whole on the first update */
@@ -108,6 +109,7 @@ final class ManifestFile {
     }
 
     /** Temp file written whole, forced, renamed over the manifest, directory forced. */
+    @GuardedBy("this")
     private void replace(Manifest.Content content, long next) throws IOException {
         int size = BLOCK;
         byte[] line = Manifest.encode(content, next, size);

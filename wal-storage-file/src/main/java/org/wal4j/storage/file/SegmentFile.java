@@ -1,5 +1,6 @@
 package org.wal4j.storage.file;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
@@ -58,7 +59,7 @@ final class SegmentFile {
     private final WalFileSystem fs;
     private final AtomicInteger refs = new AtomicInteger(1);
     private final Object channelLock = new Object();
-    // @GuardedBy("channelLock")
+    @GuardedBy("channelLock")
     private WalFileChannel channel;
     private volatile long end;
     private volatile long lastEntrySeq;

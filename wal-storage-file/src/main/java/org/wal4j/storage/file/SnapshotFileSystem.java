@@ -1,5 +1,6 @@
 package org.wal4j.storage.file;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -87,8 +88,9 @@ final class SnapshotFileSystem implements WalFileSystem, Closeable {
     private final Path dir;
     private final Map<Path, Pinned> pinned = new ConcurrentHashMap<>();
     /** The open channels of pinned files, least recently used first. */
-    // @GuardedBy("this")
+    @GuardedBy("this")
     private final LinkedHashMap<Path, FileChannel> open = new LinkedHashMap<>(16, 0.75f, true);
+    @GuardedBy("this")
     private final List<String> notes = new ArrayList<>();
     private volatile Path lastSegment;
 
@@ -164,6 +166,7 @@ final class SnapshotFileSystem implements WalFileSystem, Closeable {
     }
 
     /** The pinned file's channel, reopened (and checked to be the same file) if it was closed. */
+    @SuppressWarnings("ReferenceEquality") // identity on purpose: is this pin still the registered one?
     private synchronized FileChannel channel(Pinned p) throws IOException {
         FileChannel channel = open.get(p.key);
         if (channel != null) {
@@ -192,7 +195,7 @@ final class SnapshotFileSystem implements WalFileSystem, Closeable {
         return channel;
     }
 
-    // @GuardedBy("this")
+    @GuardedBy("this")
     private void keepOpen(Path key, FileChannel channel) throws IOException {
         open.put(key, channel);
         Iterator<FileChannel> eldest = open.values().iterator();
@@ -238,6 +241,7 @@ final class SnapshotFileSystem implements WalFileSystem, Closeable {
         return List.copyOf(notes);
     }
 
+    @GuardedBy("this")
     private void note(String text) {
         if (!notes.contains(text)) {
             notes.add(text);

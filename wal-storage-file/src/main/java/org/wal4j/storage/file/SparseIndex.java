@@ -1,5 +1,6 @@
 package org.wal4j.storage.file;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.util.Arrays;
 
 /**
@@ -13,10 +14,13 @@ import java.util.Arrays;
 final class SparseIndex {
     static final int INTERVAL = 64;
 
-    // @GuardedBy("this")
+    @GuardedBy("this")
     private long[] seqs = new long[8];
+    @GuardedBy("this")
     private long[] offsets = new long[8];
+    @GuardedBy("this")
     private int size;
+    @GuardedBy("this")
     private long entries;
 
     /** Tells the index about the next entry of the segment, in seq order. */
