@@ -1,5 +1,6 @@
 package org.wal4j;
 
+import org.jspecify.annotations.Nullable;
 import org.wal4j.spi.Names;
 
 /**
@@ -18,7 +19,7 @@ import org.wal4j.spi.Names;
  * @param key       the key within it, or null for the namespace's keyless lane (entries written
  *                  without a key)
  */
-public record LaneId(String namespace, String key) {
+public record LaneId(String namespace, @Nullable String key) {
     /**
      * @throws IllegalArgumentException naming the value, if the namespace or the key breaks its rule
      */
