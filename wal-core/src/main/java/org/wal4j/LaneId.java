@@ -33,8 +33,19 @@ public record LaneId(String namespace, @Nullable String key) {
         return new LaneId(namespace, key);
     }
 
+    /** The lane {@code entry} is ordered in. */
+    public static LaneId of(WalEntry entry) {
+        return new LaneId(entry.namespace(), entry.key());
+    }
+
     /** The lane of the entries of {@code namespace} written without a key. */
     public static LaneId keyless(String namespace) {
         return new LaneId(namespace, null);
+    }
+
+    /** {@code namespace/key}, or {@code namespace/(no key)} for the keyless lane. */
+    @Override
+    public String toString() {
+        return namespace + "/" + (key == null ? "(no key)" : key);
     }
 }

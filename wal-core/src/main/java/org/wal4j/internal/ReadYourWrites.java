@@ -1,5 +1,6 @@
 package org.wal4j.internal;
 
+import org.wal4j.LaneId;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -108,7 +109,7 @@ final class ReadYourWrites {
      */
     private Map<String, List<WalEntry>> laneEntries(String namespace, String key, String only, boolean boost,
                                                     Duration answerWithin) {
-        LaneId lane = new LaneId(Names.requireNamespace(namespace), Names.requireOptionalId("key", key));
+        LaneId lane = LaneId.of(namespace, key);
         long upto = storage.lastSeq();
         Map<String, List<WalEntry>> out = new LinkedHashMap<>();
         for (TargetWorker worker : workers.values()) {

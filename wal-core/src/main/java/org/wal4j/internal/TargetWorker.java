@@ -1,5 +1,6 @@
 package org.wal4j.internal;
 
+import org.wal4j.LaneId;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Instant;

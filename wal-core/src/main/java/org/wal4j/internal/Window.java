@@ -1,5 +1,6 @@
 package org.wal4j.internal;
 
+import org.wal4j.LaneId;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,5 +1,6 @@
 package org.wal4j.internal;
 
+import org.wal4j.LaneId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
