@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
  * <p>Not thread-safe: only the thread holding {@link LogWriter}'s writer role calls it, except
  * {@link #fsyncs()}, which any thread may read.
  */
+@SuppressWarnings("NonAtomicVolatileUpdate") // fsyncs: only the thread holding the writer role updates it; others read
 final class SegmentWriter {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentWriter.class);
     static final int BUFFER_BYTES = 1 << 20;
