@@ -109,7 +109,8 @@ class PoisonAndHungTargetTest {
         assertTrue(abandonedAfterMillis >= 250 && abandonedAfterMillis < 3000,
                 "abandoned after " + abandonedAfterMillis + " ms with a 300 ms deadline");
         h.quiesce(); // the worker is free while the call still hangs
-        assertTrue(hang.wasInterrupted(), "the abandoned call's thread was interrupted");
+        // the interrupt reaches the hung call's own thread asynchronously: wait for it to see it
+        Await.until(hang::wasInterrupted, "the abandoned call's thread was interrupted");
         assertEquals(EntryStatus.PENDING, h.status(1, "primary"), "a hung target charges no attempt");
 
         h.clock.advance(Duration.ofSeconds(11)); // a trial while the abandoned call still runs: not made
