@@ -30,11 +30,6 @@ class BreakerProbeTest {
         h.close();
     }
 
-    private void advance(Duration d) {
-        h.clock.advance(d);
-        h.quiesce();
-    }
-
     private BreakerState breaker() {
         return h.wal.stats().target("primary").breakerState();
     }
@@ -48,14 +43,14 @@ class BreakerProbeTest {
             h.write("orders", "k" + i);
         }
         for (int i = 0; i < 5 && breaker() != BreakerState.OPEN; i++) {
-            advance(Duration.ofSeconds(1)); // the first failures back off one second
+            h.advance(Duration.ofSeconds(1)); // the first failures back off one second
         }
         assertEquals(BreakerState.OPEN, breaker());
         int calls = target.calls();
         int probes = target.probes();
 
         for (int step = 0; step < 100; step++) { // ten seconds of a dead target, in steps of 100 ms
-            advance(Duration.ofMillis(100));
+            h.advance(Duration.ofMillis(100));
         }
         int probesWhileDead = target.probes() - probes;
         assertTrue(probesWhileDead >= 9 && probesWhileDead <= 10,
@@ -65,8 +60,8 @@ class BreakerProbeTest {
         assertEquals(BreakerState.OPEN, breaker());
 
         target.up();
-        advance(Duration.ofSeconds(1));
-        advance(Duration.ZERO);
+        h.advance(Duration.ofSeconds(1));
+        h.advance(Duration.ZERO);
         Await.until(() -> target.appliedSeqs().size() == 10, () -> "the backlog did not resume within 1 s of "
                 + "the target's return (open duration 30 s, 11 s since it opened); applied "
                 + target.appliedSeqs() + ", breaker " + breaker());
@@ -84,16 +79,16 @@ class BreakerProbeTest {
         h.start();
         long seq = h.write("orders", "a").seq();
         for (int i = 0; i < 5 && breaker() != BreakerState.OPEN; i++) {
-            advance(Duration.ofSeconds(1));
+            h.advance(Duration.ofSeconds(1));
         }
         assertEquals(BreakerState.OPEN, breaker());
         int probes = target.probes();
         target.up();
-        advance(Duration.ofSeconds(29));
+        h.advance(Duration.ofSeconds(29));
         assertEquals(BreakerState.OPEN, breaker());
         assertEquals(probes, target.probes(), "probed although probing is off");
-        advance(Duration.ofSeconds(2));
-        advance(Duration.ZERO);
+        h.advance(Duration.ofSeconds(2));
+        h.advance(Duration.ZERO);
         Await.until(() -> target.appliedSeqs().contains(seq), "drained after the open duration");
     }
 
@@ -104,10 +99,10 @@ class BreakerProbeTest {
         h.start();
         h.write("orders", "a");
         for (int i = 0; i < 5 && breaker() != BreakerState.OPEN; i++) {
-            advance(Duration.ofSeconds(1));
+            h.advance(Duration.ofSeconds(1));
         }
         target.up();
-        advance(Duration.ofSeconds(5));
+        h.advance(Duration.ofSeconds(5));
         assertEquals(BreakerState.OPEN, breaker(), "a target without a probe must not be trusted to be back");
         assertEquals(List.of(), target.appliedSeqs());
     }

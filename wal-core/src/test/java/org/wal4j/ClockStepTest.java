@@ -31,11 +31,6 @@ class ClockStepTest {
         h.close();
     }
 
-    private void advance(Duration d) {
-        h.clock.advance(d);
-        h.quiesce();
-    }
-
     @ParameterizedTest(name = "wall clock stepped {0} hour(s)")
     @ValueSource(ints = {-1, 1})
     void aRetryBackoff_waitsItsTwoSecondsOfElapsedTime(int hours) {
@@ -47,11 +42,11 @@ class ClockStepTest {
         h.quiesce(); // the round that got there has ended before the clock moves
 
         h.clock.stepWall(Duration.ofHours(hours));
-        advance(Duration.ofMillis(1999));
+        h.advance(Duration.ofMillis(1999));
         assertEquals(List.of(), target.appliedSeqs(), "retried before its backoff ended");
         assertEquals(EntryStatus.RETRYING, h.status(seq, "primary"));
 
-        advance(Duration.ofMillis(1));
+        h.advance(Duration.ofMillis(1));
         assertEquals(List.of(seq), target.appliedSeqs(), () -> "not retried when its 2 s backoff ended; "
                 + target.calls() + " calls, " + h.wal.stats().target("primary"));
     }
@@ -66,10 +61,10 @@ class ClockStepTest {
         h.quiesce();
 
         h.clock.stepWall(Duration.ofHours(hours));
-        advance(Duration.ofSeconds(9));
+        h.advance(Duration.ofSeconds(9));
         assertEquals(List.of(), target.appliedSeqs(), "delivered before its delay ended");
 
-        advance(Duration.ofSeconds(1));
+        h.advance(Duration.ofSeconds(1));
         assertEquals(List.of(seq), target.appliedSeqs(), "not delivered when its 10 s delay ended");
     }
 
@@ -85,10 +80,10 @@ class ClockStepTest {
         h.quiesce();
 
         h.clock.stepWall(Duration.ofHours(hours));
-        advance(Duration.ofSeconds(9));
+        h.advance(Duration.ofSeconds(9));
         assertEquals(EntryStatus.PENDING, h.status(seq, "primary"), "expired before its time to live ended");
 
-        advance(Duration.ofSeconds(1));
+        h.advance(Duration.ofSeconds(1));
         assertEquals(EntryStatus.EXPIRED, h.status(seq, "primary"),
                 () -> "not expired when its 10 s time to live ended; " + h.wal.stats());
         assertEquals(List.of(), target.appliedSeqs());
@@ -108,13 +103,13 @@ class ClockStepTest {
         target.up();
 
         h.clock.stepWall(Duration.ofHours(hours));
-        advance(Duration.ofSeconds(30));
+        h.advance(Duration.ofSeconds(30));
         assertEquals(BreakerState.OPEN, h.wal.stats().target("primary").breakerState(),
                 "half-opened before its open period ended");
         assertEquals(callsWhenOpened, target.calls(), "a call while the breaker is open");
 
-        advance(Duration.ofMillis(1)); // resilience4j half-opens once the time is past the open period
-        advance(Duration.ZERO);
+        h.advance(Duration.ofMillis(1)); // resilience4j half-opens once the time is past the open period
+        h.advance(Duration.ZERO);
         assertEquals(List.of(seq), target.appliedSeqs(), "not drained when the 30 s open period ended");
         assertEquals(BreakerState.CLOSED, h.wal.stats().target("primary").breakerState());
     }
@@ -132,7 +127,7 @@ class ClockStepTest {
         // due 1 ms before the outcome's timeout, and (on a wall-clock timer) queued after it: once its
         // answer is in, the timer has handled whatever was due, and the answers come in order
         var sentinel = h.wal.awaitApplied(seq, Duration.ofMillis(4999));
-        advance(Duration.ofMillis(4999));
+        h.advance(Duration.ofMillis(4999));
         Await.until(sentinel::isDone, "the 4999 ms timeout ended");
         assertTrue(!outcome.isDone(), "gave up before its timeout ended");
         h.clock.advance(Duration.ofMillis(1));
@@ -152,10 +147,10 @@ class ClockStepTest {
         h.quiesce();
         h.clock.stepWall(Duration.ofHours(hours));
         target.up();
-        advance(Duration.ofSeconds(9));
+        h.advance(Duration.ofSeconds(9));
         assertEquals(List.of(), target.appliedSeqs(), "delivered before its delay ended");
-        advance(Duration.ofSeconds(1));
-        advance(Duration.ZERO);
+        h.advance(Duration.ofSeconds(1));
+        h.advance(Duration.ZERO);
         Await.until(() -> target.appliedSeqs().contains(second), "both delivered after their 10 s delay");
     }
 
@@ -170,7 +165,7 @@ class ClockStepTest {
             h.write("orders", "k" + i);
         }
         h.clock.stepWall(Duration.ofDays(-days)); // the clock is corrected
-        advance(Duration.ofSeconds(5));
+        h.advance(Duration.ofSeconds(5));
 
         TargetStats stats = h.wal.stats().target("primary");
         assertEquals(20, stats.unfinishedEntries());
@@ -189,8 +184,8 @@ class ClockStepTest {
             h.write(WalEntry.builder("orders", "op").key("k" + i).payloadJson("{}").createdAt(stamp));
         }
         h.crashAndRestart();
-        advance(Duration.ZERO);
-        advance(Duration.ofSeconds(5));
+        h.advance(Duration.ZERO);
+        h.advance(Duration.ofSeconds(5));
 
         TargetStats stats = h.wal.stats().target("primary");
         assertEquals(20, stats.unfinishedEntries());

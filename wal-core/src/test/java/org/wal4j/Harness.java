@@ -99,6 +99,12 @@ final class Harness implements AutoCloseable {
     }
 
     /** Waits (real time, bounded) until {@code seq} is settled for every target it names. */
+    /** Moves the clock (wall and ticker) by {@code d}, then waits until every worker has acted on it. */
+    void advance(Duration d) {
+        clock.advance(d);
+        quiesce();
+    }
+
     EntryOutcome settled(long seq) {
         try {
             return wal.awaitApplied(seq, Duration.ofDays(365)).get(20, TimeUnit.SECONDS);
