@@ -160,7 +160,7 @@ final class LogWriter implements Runnable {
             throw poisoned();
         }
         if (!accepting) {
-            throw closed();
+            throw notAccepting();
         }
     }
 
@@ -185,10 +185,10 @@ final class LogWriter implements Runnable {
         }
         if (!queued) {
             checkWritable();
-            throw closed();
+            throw notAccepting();
         }
         if (!accepting && queue.remove(request)) {
-            request.fail(state == StorageState.POISONED ? poisoned() : closed());
+            request.fail(notAccepting());
         }
     }
 
@@ -542,6 +542,16 @@ final class LogWriter implements Runnable {
     private WalUnavailableException poisoned() {
         WalUnavailableException refusal = poison.refusal(lastSeq);
         return refusal != null ? refusal : closed();
+    }
+
+    /**
+     * The exception for a write refused because the log stopped accepting. Poisoning stops
+     * accepting before it records its failure (inside {@link #setPoison}, on this monitor): taking
+     * the monitor waits for that record, so a write refused at the moment of a failed fsync names
+     * the failure (say, a full disk), not "closed".
+     */
+    private synchronized WalUnavailableException notAccepting() {
+        return poisoned();
     }
 
     private WalUnavailableException closed() {
