@@ -6,7 +6,7 @@ import org.wal4j.WalEntry;
 
 /**
  * Where entries are applied: a database, a replica, a remote service. The SPI the sync engine
- * drives, one worker per target.
+ * drives, through the target's apply partitions.
  *
  * <h2>Contract of {@link #apply(List)}</h2>
  * <ul>
@@ -23,7 +23,15 @@ import org.wal4j.WalEntry;
  *       engine then splits the batch to find the entry at fault.</li>
  * </ul>
  *
- * <p>Called from one worker thread at a time; {@link #probe()} may be called from another.
+ * <h2>Concurrency</h2>
+ * The engine drains a target through {@code applyPartitions} apply partitions; every entry of a
+ * lane belongs to the partition {@link ApplyPartitions#of} gives it, and one batch holds entries
+ * of one partition only. {@link #apply} is called concurrently for distinct partitions (at most
+ * one call per partition at a time, each on a thread of its own), so a target applies each call
+ * in a transaction and on a connection of its own, and keeps any state it shares between calls
+ * thread-safe. A target that cannot do that returns false from {@link #concurrentApply()}: it
+ * then gets one call at a time, whatever the partition count. {@link #probe()} may be called
+ * from yet another thread, concurrently with {@code apply}.
  */
 public interface SyncTarget {
 
@@ -51,6 +59,15 @@ public interface SyncTarget {
      * does nothing.
      */
     default void attach(WalConfig walConfig) {
+    }
+
+    /**
+     * Whether {@link #apply} may be called concurrently for distinct apply partitions (see the
+     * class comment). The default, true, lets a target drain at the speed of its partitions; a
+     * target that is not thread-safe returns false and gets one call at a time.
+     */
+    default boolean concurrentApply() {
+        return true;
     }
 
     /** A cheap health check (for example {@code SELECT 1}); the default does not know. */
