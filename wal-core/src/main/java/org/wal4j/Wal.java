@@ -194,6 +194,19 @@ public final class Wal implements AutoCloseable {
         return engine.awaitApplied(seq, null, Objects.requireNonNull(timeout, "timeout must not be null"));
     }
 
+    /**
+     * Completes when every entry written before this call, by any thread, is settled for every
+     * target it names: applied, or dead-lettered, expired or discarded (terminal: it will not be
+     * applied without an operator; {@link WalStats} and the dead-letter queue tell which). The wait
+     * for a call that returned no seq (a void {@code DurableRepository} method), for a test, or for
+     * a drain before a planned switch-over. After {@code timeout} of monotonic time it completes
+     * exceptionally with a {@link TimeoutException} naming the first entry still open (a target
+     * that is down holds it). It completes on a wal4j callback thread.
+     */
+    public CompletableFuture<Void> awaitAllApplied(Duration timeout) {
+        return engine.awaitAll(Objects.requireNonNull(timeout, "timeout must not be null"));
+    }
+
     /** {@link #awaitApplied(long, Duration)} for one target only. */
     public CompletableFuture<EntryOutcome> awaitApplied(long seq, String target, Duration timeout) {
         Objects.requireNonNull(target, "target must not be null");

@@ -71,6 +71,55 @@ class ReadYourWritesTest {
     }
 
     @Test
+    void awaitAllApplied_waitsForEveryEntryWrittenBeforeIt_inEveryLaneAndTarget() throws Exception {
+        ScriptedSyncTarget replica = h.target("replica").down();
+        h.start();
+        for (int i = 0; i < 30; i++) {
+            h.write("accounts", "acct-" + (i % 7));
+        }
+        CompletableFuture<Void> all = h.wal.awaitAllApplied(Duration.ofHours(1));
+        long later = h.write("accounts", "acct-late").seq();
+        h.quiesce();
+        assertFalse(all.isDone(), "the replica has applied nothing yet");
+        replica.up();
+        h.clock.advance(Duration.ofMinutes(1));
+        all.get(20, TimeUnit.SECONDS);
+        for (long seq = 1; seq <= 30; seq++) {
+            assertEquals(EntryStatus.APPLIED, h.status(seq, "replica"), "entry " + seq);
+        }
+        assertTrue(later > 30);
+    }
+
+    @Test
+    void awaitAllApplied_countsADeadLetterAsSettled_andTimesOutNamingTheOpenEntry() throws Exception {
+        ScriptedSyncTarget replica = h.target("replica");
+        h.target("primary").failPermanently(e -> e.seq() == 2, "no such account");
+        h.start();
+        h.write("accounts", "acct-1");
+        h.write("accounts", "acct-2");
+        h.wal.awaitAllApplied(Duration.ofMinutes(1)).get(20, TimeUnit.SECONDS);
+        assertEquals(EntryStatus.DEAD, h.status(2, "primary"));
+
+        replica.down();
+        long open = h.write("accounts", "acct-3").seq();
+        CompletableFuture<Void> all = h.wal.awaitAllApplied(Duration.ofSeconds(10));
+        h.quiesce();
+        h.clock.advance(Duration.ofSeconds(10));
+        ExecutionException e = assertThrows(ExecutionException.class, () -> all.get(20, TimeUnit.SECONDS));
+        assertTrue(e.getCause() instanceof TimeoutException, String.valueOf(e.getCause()));
+        assertTrue(e.getCause().getMessage().startsWith("entry " + open + " was not settled"), e.getCause().getMessage());
+    }
+
+    @Test
+    void awaitAllApplied_completesAtOnceWhenNothingIsOpen() throws Exception {
+        h.start();
+        h.wal.awaitAllApplied(Duration.ofSeconds(1)).get(5, TimeUnit.SECONDS);
+        h.write("accounts", "acct-1");
+        h.wal.awaitAllApplied(Duration.ofMinutes(1)).get(20, TimeUnit.SECONDS);
+        assertEquals(EntryStatus.APPLIED, h.status(1, "replica"));
+    }
+
+    @Test
     void awaitAppliedByKey_waitsForEveryEntryOfTheLane() throws Exception {
         ScriptedSyncTarget replica = h.target("replica").down();
         h.start();

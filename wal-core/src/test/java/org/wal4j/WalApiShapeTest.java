@@ -58,7 +58,8 @@ class WalApiShapeTest {
     void wal_isASmallEntryPoint() {
         Set<String> names = new TreeSet<>();
         publicMethods(Wal.class).forEach(m -> names.add(m.getName() + "/" + m.getParameterCount()));
-        assertTrue(names.size() <= 25, names.size() + " public methods: " + names);
+        // 25 after the issue-11 cut, + awaitAllApplied (the Wal-wide wait of issue 12)
+        assertTrue(names.size() <= 26, names.size() + " public methods: " + names);
     }
 
     @Test

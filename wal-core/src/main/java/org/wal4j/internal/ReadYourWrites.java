@@ -2,6 +2,7 @@ package org.wal4j.internal;
 
 import org.wal4j.LaneId;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,17 +35,21 @@ import org.wal4j.spi.WalStorage;
  */
 final class ReadYourWrites {
     private static final int PAGE = 1024;
+    /** Longer waits are cut to this (a deadline must stay representable on the timeline). */
+    private static final Duration LONGEST_WAIT = Duration.ofDays(365L * 100);
 
     private final WalStorage storage;
     private final Map<String, TargetWorker> workers;
     private final CompletionTracker tracker;
+    private final Timekeeper time;
     private final BooleanSupplier running;
 
-    ReadYourWrites(WalStorage storage, Map<String, TargetWorker> workers, CompletionTracker tracker,
+    ReadYourWrites(WalStorage storage, Map<String, TargetWorker> workers, CompletionTracker tracker, Timekeeper time,
                    BooleanSupplier running) {
         this.storage = storage;
         this.workers = workers;
         this.tracker = tracker;
+        this.time = time;
         this.running = running;
     }
 
@@ -66,6 +71,63 @@ final class ReadYourWrites {
             targets = List.of(target);
         }
         return tracker.await(seq, targets, timeout, true);
+    }
+
+    /**
+     * Completes when every entry written before this call (seq at or below the last seq now) is
+     * settled for every target it names; exceptionally with a {@link TimeoutException} (naming
+     * the first entry still open) when {@code timeout} passes first. It waits for the lowest
+     * unfinished entry of each target in turn: entries mostly settle in seq order, so one wait
+     * usually covers a whole applied batch, and the storage's index answers which is next.
+     */
+    CompletableFuture<Void> awaitAll(Duration timeout) {
+        long upto = storage.lastSeq();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Duration bounded = timeout.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : timeout;
+        awaitRest(upto, time.now().plus(bounded), done);
+        return done;
+    }
+
+    /** Waits for the lowest entry at or below {@code upto} still unfinished for some target, then again. */
+    private void awaitRest(long upto, Instant deadline, CompletableFuture<Void> done) {
+        while (true) {
+            TrackedEntry open = lowestUnfinished(upto);
+            if (open == null) {
+                done.complete(null);
+                return;
+            }
+            Instant now = time.now();
+            Duration left = now.isBefore(deadline) ? Duration.between(now, deadline) : Duration.ZERO;
+            CompletableFuture<EntryOutcome> settled = tracker.await(open.entry().seq(), open.entry().targets(),
+                    left, true);
+            if (!settled.isDone()) {
+                settled.whenComplete((outcome, failure) -> {
+                    if (failure != null) {
+                        done.completeExceptionally(failure);
+                    } else {
+                        awaitRest(upto, deadline, done);
+                    }
+                });
+                return;
+            }
+            if (settled.isCompletedExceptionally()) {
+                settled.whenComplete((outcome, failure) -> done.completeExceptionally(failure));
+                return;
+            }
+        }
+    }
+
+    /** The unfinished entry with the lowest seq at or below {@code upto} over all targets, or null. */
+    private TrackedEntry lowestUnfinished(long upto) {
+        TrackedEntry lowest = null;
+        for (String target : workers.keySet()) {
+            List<TrackedEntry> first = storage.unfinished(target, 0, 1);
+            if (!first.isEmpty() && first.get(0).entry().seq() <= upto
+                    && (lowest == null || first.get(0).entry().seq() < lowest.entry().seq())) {
+                lowest = first.get(0);
+            }
+        }
+        return lowest;
     }
 
     /**

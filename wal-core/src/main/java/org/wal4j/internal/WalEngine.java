@@ -112,7 +112,7 @@ public final class WalEngine {
         this.deadLetters = new DeadLetterQueue(storage, Collections.unmodifiableMap(workers), guard, audit);
         this.replays = new ReplayRunner(storage, Collections.unmodifiableMap(workers), guard, audit);
         this.maintenance = new Maintenance(ctx, List.copyOf(targets.keySet()), registry);
-        this.reads = new ReadYourWrites(storage, Collections.unmodifiableMap(workers), tracker,
+        this.reads = new ReadYourWrites(storage, Collections.unmodifiableMap(workers), tracker, time,
                 () -> state() == WalState.RUNNING);
     }
 
@@ -382,6 +382,11 @@ public final class WalEngine {
 
     public CompletableFuture<EntryOutcome> awaitApplied(long seq, String target, Duration timeout) {
         return reads.awaitApplied(seq, target, timeout);
+    }
+
+    /** Completes when every entry written so far is settled for every target it names. */
+    public CompletableFuture<Void> awaitAll(Duration timeout) {
+        return reads.awaitAll(timeout);
     }
 
     /**
