@@ -134,6 +134,9 @@ final class AbandonableCaller implements AutoCloseable {
         return executor;
     }
 
+    // the abandoned call's outcome is only logged (see the class comment); the future whenComplete
+    // returns has nothing more in it
+    @SuppressWarnings("FutureReturnValueIgnored")
     @GuardedBy("this")
     private void abandon(CompletableFuture<?> future, String what, long started) {
         abandoned = future;

@@ -111,6 +111,8 @@ final class OutcomeRecorder {
         }
     }
 
+    // the callback handles the write's failure; the future whenComplete returns would only repeat it
+    @SuppressWarnings("FutureReturnValueIgnored")
     private void writeStatuses(List<Effect> effects, Instant now) {
         List<StatusRecord> records = new ArrayList<>(effects.size());
         for (Effect e : effects) {

@@ -439,6 +439,8 @@ final class TargetWorker {
         }
     }
 
+    // the callback handles the save's failure; the future whenComplete returns would only repeat it
+    @SuppressWarnings("FutureReturnValueIgnored")
     private void saveCheckpoint(boolean wait) {
         long candidate = window.checkpointCandidate();
         if (candidate <= savedCheckpoint) {

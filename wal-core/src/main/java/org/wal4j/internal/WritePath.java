@@ -125,11 +125,7 @@ final class WritePath {
             }
             CompletableFuture<AppendResult> append = append(call);
             appended = true;
-            if (append.isDone()) {
-                append.whenComplete((result, failure) -> acknowledged(call, result, failure));
-            } else {
-                append.whenCompleteAsync((result, failure) -> acknowledged(call, result, failure), callbacks);
-            }
+            acknowledgeWhenDone(call, append);
             return all;
         } finally {
             if (!appended) {
@@ -207,6 +203,20 @@ final class WritePath {
     }
 
     /**
+     * Answers the call when its append completes: at once on this thread if it already has, else on
+     * the callback executor (never on the storage's writer thread).
+     */
+    // acknowledged handles the append's failure; the futures whenComplete returns would only repeat it
+    @SuppressWarnings("FutureReturnValueIgnored")
+    private void acknowledgeWhenDone(Call call, CompletableFuture<AppendResult> append) {
+        if (append.isDone()) {
+            append.whenComplete((result, failure) -> acknowledged(call, result, failure));
+        } else {
+            append.whenCompleteAsync((result, failure) -> acknowledged(call, result, failure), callbacks);
+        }
+    }
+
+    /**
      * Answers the call once the storage answered its append, as {@link CompletableFuture#whenComplete}
      * passes the answer: {@code result}, or {@code failure} when that is not null. A storage that
      * answers with neither breaks its contract; the append then counts as failed, so that the
@@ -254,6 +264,9 @@ final class WritePath {
         }
     }
 
+    // the immediate-apply wait ends either way (a timeout is not a failure of the write): the callback
+    // answers the write in both cases, so the future whenComplete returns carries nothing to handle
+    @SuppressWarnings("FutureReturnValueIgnored")
     private void answer(Call call, WalEntry e, boolean durable, CompletableFuture<WriteResult> future) {
         audit.record(call.user, WalAction.WRITE, true, e.namespace(), e.operation(), e.seq(), null, 1, null);
         Map<String, EntryStatus> pending = new LinkedHashMap<>();
