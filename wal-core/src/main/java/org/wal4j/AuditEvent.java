@@ -20,11 +20,12 @@ import org.jspecify.annotations.Nullable;
  * @param target    the target concerned, or null
  * @param count     how many entries the call wrote, requeued, discarded or re-applied; -1 for a
  *                  listing (replay, dead letters), which is audited when it starts and streamed lazily
- * @param detail    a short human-readable description (the query, the reason for a denial)
+ * @param detail    a short human-readable description (the query, the reason for a denial), or null
+ *                  when the call needs none (a write, a requeue or discard of one entry)
  */
 public record AuditEvent(Instant at, WalAction action, String userId, @Nullable String tenantId, boolean allowed,
-                         String namespace, @Nullable String operation, long seq, @Nullable String target, long count,
-                         String detail) {
+                         @Nullable String namespace, @Nullable String operation, long seq, @Nullable String target,
+                         long count, @Nullable String detail) {
     public AuditEvent {
         Objects.requireNonNull(at, "at must not be null");
         Objects.requireNonNull(action, "action must not be null");

@@ -75,7 +75,7 @@ public final class UserContext {
     }
 
     /** True when this user may see entries of {@code entryTenant} (null: entries of no tenant). */
-    public boolean canSeeTenant(String entryTenant) {
+    public boolean canSeeTenant(@Nullable String entryTenant) {
         return tenantId == null || tenantId.equals(entryTenant);
     }
 

@@ -220,8 +220,7 @@ public final class Wal implements AutoCloseable {
      */
     public CompletableFuture<List<EntryOutcome>> awaitApplied(LaneId lane, Duration timeout) {
         Objects.requireNonNull(lane, "lane must not be null");
-        return engine.awaitLane(lane.namespace(), lane.key(), Objects.requireNonNull(timeout, "timeout must not be null"),
-                false);
+        return engine.awaitLane(lane, Objects.requireNonNull(timeout, "timeout must not be null"), false);
     }
 
     /**
@@ -241,8 +240,7 @@ public final class Wal implements AutoCloseable {
      */
     public boolean flushLane(LaneId lane, Duration timeout) {
         Objects.requireNonNull(lane, "lane must not be null");
-        return settled(engine.awaitLane(lane.namespace(), lane.key(), Objects.requireNonNull(timeout,
-                "timeout must not be null"), true));
+        return settled(engine.awaitLane(lane, Objects.requireNonNull(timeout, "timeout must not be null"), true));
     }
 
     /**
@@ -256,8 +254,8 @@ public final class Wal implements AutoCloseable {
     public boolean flushLane(LaneId lane, String target, Duration timeout) {
         Objects.requireNonNull(lane, "lane must not be null");
         Objects.requireNonNull(target, "target must not be null");
-        return settled(engine.awaitLane(lane.namespace(), lane.key(), target, Objects.requireNonNull(timeout,
-                "timeout must not be null"), true));
+        return settled(engine.awaitLane(lane, target, Objects.requireNonNull(timeout, "timeout must not be null"),
+                true));
     }
 
     private static boolean settled(CompletableFuture<List<EntryOutcome>> lane) {
@@ -279,7 +277,7 @@ public final class Wal implements AutoCloseable {
     /** The lane's entries still PENDING or RETRYING for some target, in write order. */
     public List<WalEntry> unfinishedEntries(LaneId lane) {
         Objects.requireNonNull(lane, "lane must not be null");
-        return engine.unfinishedEntries(lane.namespace(), lane.key());
+        return engine.unfinishedEntries(lane);
     }
 
     // ---- figures ----

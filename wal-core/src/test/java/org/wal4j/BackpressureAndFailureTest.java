@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.Timeout;
 import org.wal4j.event.EntryApplied;
 import org.wal4j.event.StorageFailed;
 import org.wal4j.event.WalEvent;
+import org.wal4j.spi.WalStorage;
 import org.wal4j.testing.Await;
 import org.wal4j.testing.InMemoryWalStorage;
 import org.wal4j.testing.ScriptedSyncTarget;
@@ -177,5 +180,32 @@ class BackpressureAndFailureTest {
         assertEquals(0, h.wal.stats().unfinishedEntries(), "the reserved room was given back");
         assertEquals(1, h.write(entry("a")).seq());
         assertEquals(WalState.RUNNING, h.wal.state());
+    }
+
+    @Test
+    void anAppendAnsweredWithNoResult_failsTheWriteAndTheWal_insteadOfLeavingItUnanswered() throws Exception {
+        InMemoryWalStorage real = InMemoryWalStorage.create();
+        WalStorage answersNull = (WalStorage) Proxy.newProxyInstance(WalStorage.class.getClassLoader(),
+                new Class<?>[] {WalStorage.class}, (proxy, method, args) -> {
+                    Object answer;
+                    try {
+                        answer = method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    return method.getName().equals("appendAsync")
+                            ? ((CompletableFuture<?>) answer).thenApply(r -> null) : answer;
+                });
+        Wal wal = Wal.builder(answersNull).target(h.primary()).clock(h.clock).build();
+        wal.start();
+        try {
+            CompletableFuture<WriteResult> write = wal.writeAsync(entry("a"));
+            ExecutionException e = assertThrows(ExecutionException.class, () -> write.get(20, TimeUnit.SECONDS));
+            assertEquals("The log failed to append 1 entries: java.lang.IllegalStateException: the storage answered "
+                    + "an append of 1 entries with no result", e.getCause().getMessage());
+            assertEquals(WalState.FAILED, wal.state());
+        } finally {
+            wal.stop(Duration.ofSeconds(5));
+        }
     }
 }

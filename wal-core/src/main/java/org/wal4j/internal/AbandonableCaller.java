@@ -1,6 +1,7 @@
 package org.wal4j.internal;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -10,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,16 +44,24 @@ final class AbandonableCaller implements AutoCloseable {
         CallAbandoned(String message) {
             super(message, null, false, false);
         }
+
+        /** What was abandoned and why; never null. */
+        @Override
+        public String getMessage() {
+            return Objects.requireNonNull(super.getMessage());
+        }
     }
 
     private final String threadName;
     private final AtomicInteger threads = new AtomicInteger();
+    /** The calling thread's pool; null until the first call, after an abandonment and after close. */
     @GuardedBy("this")
-    private ThreadPoolExecutor executor;
+    private @Nullable ThreadPoolExecutor executor;
+    /** The abandoned call still to return, or null; {@code abandonedCall} says what it was. */
     @GuardedBy("this")
-    private CompletableFuture<?> abandoned;
+    private @Nullable CompletableFuture<?> abandoned;
     @GuardedBy("this")
-    private String abandonedCall;
+    private @Nullable String abandonedCall;
     @GuardedBy("this")
     private long abandonedAtNanos;
     @GuardedBy("this")
@@ -124,13 +134,16 @@ final class AbandonableCaller implements AutoCloseable {
         return executor;
     }
 
+    // the abandoned call's outcome is only logged (see the class comment); the future whenComplete
+    // returns has nothing more in it
+    @SuppressWarnings("FutureReturnValueIgnored")
     @GuardedBy("this")
     private void abandon(CompletableFuture<?> future, String what, long started) {
         abandoned = future;
         abandonedCall = what;
         abandonedAtNanos = System.nanoTime();
         // its thread is written off: interrupt it, and make the next call on a new one
-        executor.shutdownNow();
+        Objects.requireNonNull(executor, "the abandoned call ran on it").shutdownNow();
         executor = null;
         LOG.warn("{} abandoned after {} ms; no call of its kind is made until it returns", what,
                 TimeUnit.NANOSECONDS.toMillis(abandonedAtNanos - started));

@@ -1,5 +1,6 @@
 package org.wal4j.internal;
 
+import org.jspecify.annotations.Nullable;
 import org.wal4j.AccessPolicy;
 import org.wal4j.UserContext;
 import org.wal4j.WalAccessDeniedException;
@@ -56,7 +57,7 @@ final class AccessGuard {
      *
      * @throws WalAccessDeniedException (audited) if the user may not
      */
-    void checkEntry(UserContext user, WalAction action, WalEntry entry, String target) {
+    void checkEntry(UserContext user, WalAction action, WalEntry entry, @Nullable String target) {
         if (!user.canSeeTenant(entry.tenantId())) {
             String refusal = "user '" + user.userId() + "' of tenant '" + user.tenantId() + "' may not " + action
                     + " entry " + entry.seq() + " of tenant '" + entry.tenantId() + "'";
@@ -71,11 +72,14 @@ final class AccessGuard {
     }
 
     /**
-     * Checks that a tenant-scoped user does not ask for another tenant explicitly.
+     * Checks that a tenant-scoped user does not ask for another tenant explicitly. A null
+     * {@code askedTenant} asks for no tenant in particular; {@code namespace} (audited) is null
+     * when the call spans namespaces.
      *
      * @throws WalAccessDeniedException (audited) if it does
      */
-    void checkTenantFilter(UserContext user, WalAction action, String askedTenant, String namespace) {
+    void checkTenantFilter(UserContext user, WalAction action, @Nullable String askedTenant,
+                           @Nullable String namespace) {
         if (user.tenantId() != null && askedTenant != null && !askedTenant.equals(user.tenantId())) {
             String refusal = "user '" + user.userId() + "' of tenant '" + user.tenantId() + "' may not " + action
                     + " entries of tenant '" + askedTenant + "'";

@@ -4,8 +4,10 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.Lifecycle;
 import org.wal4j.WalEntry;
 import org.wal4j.internal.OutcomeRecorder.Effect;
@@ -113,7 +115,7 @@ final class ApplyRound {
                 effects.add(thrownAlone(batch.get(0), call, now));
                 outcome = Result.FAILED;
             }
-        } else if (call.result.allApplied()) {
+        } else if (call.applied().allApplied()) {
             appliedCalls++;
             breaker.onSuccess(call.nanos, TimeUnit.NANOSECONDS);
             for (PendingEntry p : batch) {
@@ -121,12 +123,12 @@ final class ApplyRound {
             }
             outcome = Result.ALL_APPLIED;
         } else {
-            if (call.result.appliedCount() > 0) {
+            if (call.applied().appliedCount() > 0) {
                 appliedCalls++;
             }
-            recordFailure(call.result, call.nanos);
+            recordFailure(call.applied(), call.nanos);
             for (int i = 0; i < n; i++) {
-                effects.add(effectOf(batch.get(i), call.result, i, now));
+                effects.add(effectOf(batch.get(i), call.applied(), i, now));
             }
             outcome = Result.FAILED;
         }
@@ -134,11 +136,19 @@ final class ApplyRound {
         return outcome;
     }
 
-    /** What one {@link SyncTarget#apply} call returned or threw, and how long it took. */
+    /**
+     * What one {@link SyncTarget#apply} call returned or threw, and how long it took: {@code thrown}
+     * is set whenever {@code result} is null or unusable.
+     */
     private static final class Call {
-        ApplyResult result;
-        Throwable thrown;
+        @Nullable ApplyResult result;
+        @Nullable Throwable thrown;
         long nanos;
+
+        /** The result, once {@code thrown} is known to be null. */
+        ApplyResult applied() {
+            return Objects.requireNonNull(result, "a call without a result has thrown");
+        }
     }
 
     private Call call(List<PendingEntry> batch) {
@@ -175,7 +185,7 @@ final class ApplyRound {
         if (result.failureKind().orElseThrow() == ApplyResult.FailureKind.PERMANENT) {
             breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
         } else {
-            Throwable cause = result.cause() != null ? result.cause() : new RetryableFailure(result.reason());
+            Throwable cause = result.cause() != null ? result.cause() : new RetryableFailure(reasonOf(result));
             breaker.onError(nanos, TimeUnit.NANOSECONDS, cause);
         }
     }
@@ -185,12 +195,17 @@ final class ApplyRound {
             case APPLIED:
                 return new Effect(p, Kind.APPLIED, p.attempts + 1, null, null);
             case PERMANENT:
-                return new Effect(p, Kind.DEAD, p.attempts + 1, result.reason(), null);
+                return new Effect(p, Kind.DEAD, p.attempts + 1, reasonOf(result), null);
             case RETRYABLE:
-                return retryable(p, result.reason(), now);
+                return retryable(p, reasonOf(result), now);
             default:
                 return new Effect(p, Kind.UNCHANGED, p.attempts, null, null);
         }
+    }
+
+    /** The reason of a failed result: {@link ApplyResult#failed} requires one. */
+    private static String reasonOf(ApplyResult failed) {
+        return Objects.requireNonNull(failed.reason(), "a failed ApplyResult has a reason");
     }
 
     /** Charges a retryable failure the target reported to {@code p}, unless the target looks down. */

@@ -1,5 +1,6 @@
 package org.wal4j.internal;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wal4j.AuditEvent;
@@ -24,8 +25,9 @@ final class AuditTrail {
         this.time = time;
     }
 
-    void record(UserContext user, WalAction action, boolean allowed, String namespace, String operation, long seq,
-                String target, long count, String detail) {
+    /** Records one event; the nullable fields are null as {@link AuditEvent} says. */
+    void record(UserContext user, WalAction action, boolean allowed, @Nullable String namespace,
+                @Nullable String operation, long seq, @Nullable String target, long count, @Nullable String detail) {
         AuditEvent event = new AuditEvent(time.wallNow(), action, user.userId(), user.tenantId(), allowed, namespace,
                 operation, seq, target, count, detail);
         try {

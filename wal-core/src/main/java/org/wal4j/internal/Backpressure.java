@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.WalEntry;
 import org.wal4j.WalFullException;
 import org.wal4j.spi.AppendChecks;
@@ -74,17 +75,20 @@ final class Backpressure {
         try {
             while (true) {
                 open.check();
-                String full = fullTarget(need);
+                Map.Entry<String, long[]> full = fullTarget(need);
                 if (full == null) {
-                    need.forEach((t, n) -> add(counts.get(t), n[0], n[1]));
+                    // a loop, not a lambda: the checker cannot see that a lambda runs while the lock is held
+                    for (Map.Entry<String, long[]> n : need.entrySet()) {
+                        add(countsOf(n.getKey()), n.getValue()[0], n.getValue()[1]);
+                    }
                     return;
                 }
                 if (!time.awaitUntil(room, deadline)) {
-                    long[] c = counts.get(full);
-                    throw new WalFullException("Wal is full for target '" + full + "': " + c[0]
+                    long[] c = countsOf(full.getKey());
+                    throw new WalFullException("Wal is full for target '" + full.getKey() + "': " + c[0]
                             + " unfinished entries (limit " + maxEntries + ") and " + c[1]
-                            + " unfinished bytes (limit " + maxBytes + "); a write of " + need.get(full)[0]
-                            + " entries and " + need.get(full)[1] + " bytes found no room within " + timeout,
+                            + " unfinished bytes (limit " + maxBytes + "); a write of " + full.getValue()[0]
+                            + " entries and " + full.getValue()[1] + " bytes found no room within " + timeout,
                             c[0], maxEntries, c[1], maxBytes);
                 }
             }
@@ -96,18 +100,33 @@ final class Backpressure {
         }
     }
 
+    /** The first target without room for what the write {@code need}s of it (and that need); null if all have room. */
     @GuardedBy("lock")
-    private String fullTarget(Map<String, long[]> need) {
+    private Map.@Nullable Entry<String, long[]> fullTarget(Map<String, long[]> need) {
         for (Map.Entry<String, long[]> e : need.entrySet()) {
-            long[] c = counts.get(e.getKey());
+            long[] c = countsOf(e.getKey());
             if (c[0] == 0 && c[1] == 0) {
                 continue;
             }
             if (c[0] + e.getValue()[0] > maxEntries || c[1] + e.getValue()[1] > maxBytes) {
-                return e.getKey();
+                return e;
             }
         }
         return null;
+    }
+
+    /**
+     * The counters of {@code target}, one of the targets this was built with.
+     *
+     * @throws IllegalArgumentException for any other target
+     */
+    @GuardedBy("lock")
+    private long[] countsOf(String target) {
+        long[] c = counts.get(target);
+        if (c == null) {
+            throw new IllegalArgumentException("no target '" + target + "'; targets: " + limited);
+        }
+        return c;
     }
 
     /** Gives back room reserved for entries that were not appended. */
@@ -158,7 +177,7 @@ final class Backpressure {
     long entries(String target) {
         lock.lock();
         try {
-            return counts.get(target)[0];
+            return countsOf(target)[0];
         } finally {
             lock.unlock();
         }
@@ -167,7 +186,7 @@ final class Backpressure {
     long bytes(String target) {
         lock.lock();
         try {
-            return counts.get(target)[1];
+            return countsOf(target)[1];
         } finally {
             lock.unlock();
         }

@@ -3,6 +3,7 @@ package org.wal4j.internal;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Duration;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wal4j.spi.TargetHealth;
@@ -33,7 +34,7 @@ final class BreakerProbe {
     private final CircuitBreaker breaker;
     private final Duration interval;
     /** Engine time of the next probe while open; null when not open or probing is off. */
-    private Instant nextProbeAt;
+    private @Nullable Instant nextProbeAt;
 
     BreakerProbe(String name, BoundedTarget target, CircuitBreaker breaker, Duration interval) {
         this.name = name;
@@ -48,7 +49,7 @@ final class BreakerProbe {
     }
 
     /** When the worker should wake up to probe, or null. */
-    Instant nextProbeAt() {
+    @Nullable Instant nextProbeAt() {
         return breaker.getState() == CircuitBreaker.State.OPEN ? nextProbeAt : null;
     }
 

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.EntryOutcome;
 import org.wal4j.EntryStatus;
 import org.wal4j.spi.WalStorage;
@@ -69,9 +70,10 @@ final class CompletionTracker {
         if (closed) {
             waiter.closed();
         } else if (!waiter.isDone()) {
-            waiter.timeoutTask = timer.schedule(time.now().plus(timeout), waiter::timedOut);
+            ClockScheduler.Task task = timer.schedule(time.now().plus(timeout), waiter::timedOut);
+            waiter.timeoutTask = task;
             if (waiter.isDone()) {
-                waiter.timeoutTask.cancel(); // settled while the task was being scheduled
+                task.cancel(); // settled while the task was being scheduled
             }
         }
         return waiter.future;
@@ -119,7 +121,8 @@ final class CompletionTracker {
         private final Map<String, EntryStatus> settled = new LinkedHashMap<>();
         @GuardedBy("this")
         private boolean done;
-        private volatile ClockScheduler.Task timeoutTask;
+        /** The timeout's task; null until it is scheduled, and for a wait settled or closed before that. */
+        private volatile ClockScheduler.@Nullable Task timeoutTask;
 
         Waiter(long seq, Collection<String> targets, Duration timeout, boolean failOnTimeout) {
             this.seq = seq;

@@ -3,6 +3,7 @@ package org.wal4j.internal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.Lifecycle;
 import org.wal4j.WalEntry;
 
@@ -32,8 +33,11 @@ final class EntryDeadlines {
         this.random = random;
     }
 
-    /** Engine time of the next attempt of {@code e}, loaded at {@code now} after {@code attempts} charged attempts. */
-    Instant dueAt(WalEntry e, int attempts, Instant lastChangeAt, Instant now) {
+    /**
+     * Engine time of the next attempt of {@code e}, loaded at {@code now} after {@code attempts} charged
+     * attempts; a null {@code lastChangeAt} (the status never changed) counts from its {@code createdAt}.
+     */
+    Instant dueAt(WalEntry e, int attempts, @Nullable Instant lastChangeAt, Instant now) {
         Lifecycle lifecycle = e.lifecycle();
         if (attempts == 0) {
             Duration delay = lifecycle.initialDelay();
@@ -45,7 +49,7 @@ final class EntryDeadlines {
     }
 
     /** Engine time at which {@code e}'s time to live ends, or null if it has none. */
-    Instant expiresAt(WalEntry e, Instant now) {
+    @Nullable Instant expiresAt(WalEntry e, Instant now) {
         Duration ttl = e.lifecycle().ttl().orElse(null);
         return ttl == null ? null : timeline.toEngine(e.seq(), e.createdAt().plus(ttl), ttl, now);
     }

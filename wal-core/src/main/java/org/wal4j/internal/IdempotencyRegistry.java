@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.WalAccessDeniedException;
 import org.wal4j.WriteResult;
 import org.wal4j.spi.Names;
@@ -28,10 +29,11 @@ final class IdempotencyRegistry {
     /** A key's original write. */
     static final class Slot {
         final CompletableFuture<WriteResult> result;
-        final String tenantId;
+        /** The tenant of the key's entry; null for an entry of no tenant. */
+        final @Nullable String tenantId;
         final Instant createdAt;
 
-        Slot(CompletableFuture<WriteResult> result, String tenantId, Instant createdAt) {
+        Slot(CompletableFuture<WriteResult> result, @Nullable String tenantId, Instant createdAt) {
             this.result = result;
             this.tenantId = tenantId;
             this.createdAt = createdAt;
@@ -51,7 +53,7 @@ final class IdempotencyRegistry {
      * @return null if the caller now owns the key and must write; otherwise the original's slot
      * @throws WalAccessDeniedException if the key belongs to an entry of another tenant
      */
-    Slot claim(String key, Slot mine) {
+    @Nullable Slot claim(String key, Slot mine) {
         Slot existing = slots.putIfAbsent(key, mine);
         if (existing == null) {
             ages.add(new Age(key, mine.createdAt));
@@ -70,7 +72,7 @@ final class IdempotencyRegistry {
     }
 
     /** Remembers a key found in the log at start. */
-    void restore(String key, WriteResult original, String tenantId) {
+    void restore(String key, WriteResult original, @Nullable String tenantId) {
         Slot slot = new Slot(CompletableFuture.completedFuture(original), tenantId, original.timestamp());
         if (slots.putIfAbsent(key, slot) == null) {
             ages.add(new Age(key, slot.createdAt));

@@ -3,6 +3,7 @@ package org.wal4j.internal;
 import org.wal4j.LaneId;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.Priority;
 
 /**
@@ -25,11 +26,11 @@ final class Lane {
     /** In a batch being applied: not in any scheduler set. */
     boolean busy;
 
-    // LaneScheduler bookkeeping
+    // LaneScheduler bookkeeping; schedDue and schedPriority are set whenever the lane is filed
     long schedSeq;
-    Instant schedDue;
-    Instant schedExpiry;
-    Priority schedPriority;
+    @Nullable Instant schedDue;
+    @Nullable Instant schedExpiry;
+    @Nullable Priority schedPriority;
     boolean schedBoosted;
     boolean inReady;
     boolean inWaiting;
@@ -39,7 +40,8 @@ final class Lane {
         this.key = key;
     }
 
-    PendingEntry head() {
+    /** The first entry held, or null if none is. */
+    @Nullable PendingEntry head() {
         return entries.peekFirst();
     }
 

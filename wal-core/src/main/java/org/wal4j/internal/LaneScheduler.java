@@ -7,7 +7,9 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
+import java.util.Objects;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.Priority;
 
 /**
@@ -91,12 +93,19 @@ final class LaneScheduler {
     }
 
     private NavigableSet<Lane> readySet(Lane lane) {
-        return lane.schedBoosted ? boosted : ready.get(lane.schedPriority);
+        return lane.schedBoosted ? boosted
+                : readyAt(Objects.requireNonNull(lane.schedPriority, "a filed lane has a priority"));
+    }
+
+    /** The ready set of priority {@code p}: the constructor made one for every priority. */
+    private NavigableSet<Lane> readyAt(Priority p) {
+        return Objects.requireNonNull(ready.get(p));
     }
 
     /** Moves lanes whose head became due to the ready sets. */
     void promoteDue(Instant now) {
-        while (!waiting.isEmpty() && !waiting.first().schedDue.isAfter(now)) {
+        while (!waiting.isEmpty()
+                && !Objects.requireNonNull(waiting.first().schedDue, "a filed lane has a due time").isAfter(now)) {
             Lane lane = waiting.pollFirst();
             lane.inWaiting = false;
             readySet(lane).add(lane);
@@ -122,11 +131,11 @@ final class LaneScheduler {
      */
     List<PendingEntry> selectBatch(Instant now, int limit) {
         promoteDue(now);
-        TreeSet<Lane> source = boosted.isEmpty() ? null : boosted;
+        NavigableSet<Lane> source = boosted.isEmpty() ? null : boosted;
         Priority only = null;
         for (Priority p : Priority.values()) {
-            if (source == null && !ready.get(p).isEmpty()) {
-                source = ready.get(p);
+            if (source == null && !readyAt(p).isEmpty()) {
+                source = readyAt(p);
                 only = p;
             }
         }
@@ -168,7 +177,7 @@ final class LaneScheduler {
     List<Lane> expiredHeads(Instant now) {
         List<Lane> out = new ArrayList<>();
         for (Lane lane : expiring) {
-            if (lane.schedExpiry.isAfter(now)) {
+            if (Objects.requireNonNull(lane.schedExpiry, "an expiring lane has an expiry").isAfter(now)) {
                 break;
             }
             out.add(lane);
@@ -177,7 +186,7 @@ final class LaneScheduler {
     }
 
     /** The earliest time a waiting head becomes due or a head expires; null if none. */
-    Instant nextWakeAt() {
+    @Nullable Instant nextWakeAt() {
         Instant due = waiting.isEmpty() ? null : waiting.first().schedDue;
         Instant expiry = expiring.isEmpty() ? null : expiring.first().schedExpiry;
         return Timekeeper.earliest(due, expiry);

@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.EntryStatus;
 import org.wal4j.event.EntryApplied;
 import org.wal4j.event.EntryDeadLettered;
@@ -40,8 +42,18 @@ final class OutcomeRecorder {
         UNCHANGED
     }
 
-    /** What to do with one held entry; {@code attempts} is the count to record. */
-    record Effect(PendingEntry entry, Kind kind, int attempts, String reason, Instant dueAt) {
+    /**
+     * What to do with one held entry; {@code attempts} is the count to record. {@code reason} is
+     * set for RETRY, DEAD and EXPIRED (null for the others); {@code dueAt} for RETRY and DELAY.
+     */
+    record Effect(PendingEntry entry, Kind kind, int attempts, @Nullable String reason, @Nullable Instant dueAt) {
+        String requireReason() {
+            return Objects.requireNonNull(reason, () -> kind + " without a reason");
+        }
+
+        Instant requireDueAt() {
+            return Objects.requireNonNull(dueAt, () -> kind + " without a due time");
+        }
     }
 
     private final String target;
@@ -81,10 +93,10 @@ final class OutcomeRecorder {
                 case RETRY:
                     p.attempts = e.attempts();
                     p.status = EntryStatus.RETRYING;
-                    p.dueAt = e.dueAt();
+                    p.dueAt = e.requireDueAt();
                     break;
                 case DELAY:
-                    p.dueAt = e.dueAt();
+                    p.dueAt = e.requireDueAt();
                     break;
                 default: // UNCHANGED
                     break;
@@ -99,6 +111,8 @@ final class OutcomeRecorder {
         }
     }
 
+    // the callback handles the write's failure; the future whenComplete returns would only repeat it
+    @SuppressWarnings("FutureReturnValueIgnored")
     private void writeStatuses(List<Effect> effects, Instant now) {
         List<StatusRecord> records = new ArrayList<>(effects.size());
         for (Effect e : effects) {
@@ -136,14 +150,16 @@ final class OutcomeRecorder {
                 metrics.deadLettered.incrementAndGet();
                 metrics.deadLetters.incrementAndGet();
                 if (listened) {
-                    ctx.events.publish(new EntryDeadLettered(stamp, target, p.entry, e.attempts(), e.reason()));
+                    ctx.events.publish(new EntryDeadLettered(stamp, target, p.entry, e.attempts(), e.requireReason()));
                 }
                 ctx.tracker.onTerminal(p.seq(), target, EntryStatus.DEAD);
                 break;
             case EXPIRED:
                 metrics.expired.incrementAndGet();
                 if (listened) {
-                    ctx.events.publish(new EntryExpired(stamp, target, p.entry, ctx.time.toWall(p.expiresAt), e.attempts()));
+                    Instant expiredAt = ctx.time.toWall(Objects.requireNonNull(p.expiresAt,
+                            "an expired entry has a time to live"));
+                    ctx.events.publish(new EntryExpired(stamp, target, p.entry, expiredAt, e.attempts()));
                 }
                 ctx.tracker.onTerminal(p.seq(), target, EntryStatus.EXPIRED);
                 break;
@@ -151,8 +167,8 @@ final class OutcomeRecorder {
                 metrics.retried.incrementAndGet();
                 if (listened) {
                     ctx.events.publish(new EntryRetried(stamp, target, p.entry, e.attempts(),
-                            stamp.plus(Duration.between(now, e.dueAt())),
-                            e.reason()));
+                            stamp.plus(Duration.between(now, e.requireDueAt())),
+                            e.requireReason()));
                 }
                 break;
             default:
@@ -160,7 +176,7 @@ final class OutcomeRecorder {
         }
     }
 
-    private static EntryStatus statusOf(Kind kind) {
+    private static @Nullable EntryStatus statusOf(Kind kind) {
         switch (kind) {
             case APPLIED:
                 return EntryStatus.APPLIED;

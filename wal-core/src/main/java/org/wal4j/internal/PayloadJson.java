@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.WalEntry;
 import org.wal4j.spi.Names;
 
@@ -55,7 +56,7 @@ public final class PayloadJson {
      * @param what how messages name the text, such as {@code payload}
      * @throws IllegalArgumentException naming the problem, its offset in {@code json}, and the limit if one was hit
      */
-    public static String requireValid(String what, String json) {
+    public static String requireValid(String what, @Nullable String json) {
         if (json == null) {
             throw new IllegalArgumentException(what + " must not be null (use \"null\" for a JSON null)");
         }
@@ -84,7 +85,8 @@ public final class PayloadJson {
     }
 
     /** Checks the value starting at the current token and every token in it; writes each to {@code out} if given. */
-    private static void copyValue(JsonParser p, JsonGenerator out, String what, String json) throws IOException {
+    private static void copyValue(JsonParser p, @Nullable JsonGenerator out, String what, String json)
+            throws IOException {
         int depth = 0;
         JsonToken t = p.currentToken();
         while (true) {
@@ -219,7 +221,7 @@ public final class PayloadJson {
     }
 
     /** Where Jackson's exception happened: some carry no location, then the parser's position. */
-    private static long offset(JsonLocation location, JsonParser parser) {
+    private static long offset(@Nullable JsonLocation location, @Nullable JsonParser parser) {
         if (location != null) {
             return location.getCharOffset();
         }

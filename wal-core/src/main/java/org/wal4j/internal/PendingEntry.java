@@ -1,6 +1,7 @@
 package org.wal4j.internal;
 
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.EntryStatus;
 import org.wal4j.Priority;
 import org.wal4j.WalEntry;
@@ -15,7 +16,7 @@ final class PendingEntry {
     /** Payload size in UTF-8 bytes, as counted for backpressure and the window. */
     final long bytes;
     /** When the entry's time to live ends, on the engine's monotonic timeline, or null. */
-    final Instant expiresAt;
+    final @Nullable Instant expiresAt;
     /** Attempts charged so far. */
     int attempts;
     /** PENDING or RETRYING. */
@@ -30,7 +31,7 @@ final class PendingEntry {
     long appliedCallsAtLastThrow = -1;
 
     PendingEntry(WalEntry entry, Lane lane, long bytes, EntryStatus status, int attempts, Instant dueAt,
-                 Instant expiresAt) {
+                 @Nullable Instant expiresAt) {
         this.entry = entry;
         this.lane = lane;
         this.bytes = bytes;

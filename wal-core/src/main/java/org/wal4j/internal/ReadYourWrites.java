@@ -1,6 +1,5 @@
 package org.wal4j.internal;
 
-import org.wal4j.LaneId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,7 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.EntryOutcome;
+import org.wal4j.LaneId;
 import org.wal4j.WalEntry;
 import org.wal4j.WalUnavailableException;
 import org.wal4j.spi.Names;
@@ -53,7 +54,7 @@ final class ReadYourWrites {
         this.running = running;
     }
 
-    CompletableFuture<EntryOutcome> awaitApplied(long seq, String target, Duration timeout) {
+    CompletableFuture<EntryOutcome> awaitApplied(long seq, @Nullable String target, Duration timeout) {
         long last = storage.lastSeq();
         if (seq < 1 || seq > last) {
             throw new IllegalArgumentException("seq " + seq + " was never assigned; the last seq is " + last);
@@ -137,14 +138,14 @@ final class ReadYourWrites {
      * a batch to answer which entries the lane has (it answers between batches; past the timeout
      * the storage's index is asked instead, and the boost happens when the worker gets to it).
      */
-    CompletableFuture<List<EntryOutcome>> awaitLane(String namespace, String key, String target, Duration timeout,
+    CompletableFuture<List<EntryOutcome>> awaitLane(LaneId lane, @Nullable String target, Duration timeout,
                                                     boolean boost) {
         if (target != null && !workers.containsKey(target)) {
             throw new IllegalArgumentException("no target '" + target + "'; targets: " + workers.keySet());
         }
         long started = System.nanoTime();
         Map<Long, List<String>> open = new TreeMap<>();
-        laneEntries(namespace, key, target, boost, timeout).forEach((t, entries) ->
+        laneEntries(lane, target, boost, timeout).forEach((t, entries) ->
                 entries.forEach(e -> open.computeIfAbsent(e.seq(), s -> new ArrayList<>()).add(t)));
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
         Duration left = timeout.compareTo(elapsed) > 0 ? timeout.minus(elapsed) : Duration.ZERO;
@@ -158,9 +159,9 @@ final class ReadYourWrites {
     }
 
     /** The lane's entries not yet finished (PENDING or RETRYING) for some target, in seq order. */
-    List<WalEntry> unfinishedEntries(String namespace, String key) {
+    List<WalEntry> unfinishedEntries(LaneId lane) {
         Map<Long, WalEntry> bySeq = new TreeMap<>();
-        laneEntries(namespace, key, null, false, null).values().forEach(l -> l.forEach(e -> bySeq.put(e.seq(), e)));
+        laneEntries(lane, null, false, null).values().forEach(l -> l.forEach(e -> bySeq.put(e.seq(), e)));
         return List.copyOf(bySeq.values());
     }
 
@@ -169,9 +170,8 @@ final class ReadYourWrites {
      * last seq now; a worker that does not answer within {@code answerWithin} (null: no limit) is
      * replaced by a scan of the storage.
      */
-    private Map<String, List<WalEntry>> laneEntries(String namespace, String key, String only, boolean boost,
-                                                    Duration answerWithin) {
-        LaneId lane = LaneId.of(namespace, key);
+    private Map<String, List<WalEntry>> laneEntries(LaneId lane, @Nullable String only, boolean boost,
+                                                    @Nullable Duration answerWithin) {
         long upto = storage.lastSeq();
         Map<String, List<WalEntry>> out = new LinkedHashMap<>();
         for (TargetWorker worker : workers.values()) {
@@ -192,7 +192,8 @@ final class ReadYourWrites {
     }
 
     /** The worker's answer, or null if it does not come within {@code within} (null: wait for it). */
-    private static List<WalEntry> answer(CompletableFuture<List<WalEntry>> answer, Duration within) {
+    private static @Nullable List<WalEntry> answer(CompletableFuture<List<WalEntry>> answer,
+                                                  @Nullable Duration within) {
         if (within == null) {
             return WalStorage.await(answer);
         }

@@ -2,7 +2,6 @@ package org.wal4j.internal;
 
 import java.time.Instant;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +28,12 @@ final class StartupScan {
     private StartupScan() {
     }
 
-    static void run(WalStorage storage, Set<String> targets, IdempotencyRegistry registry, Backpressure backpressure,
+    /**
+     * Runs the scan.
+     *
+     * @param metrics per target this Wal drains, its figures; entries of other targets are left alone
+     */
+    static void run(WalStorage storage, IdempotencyRegistry registry, Backpressure backpressure,
                     Map<String, TargetMetrics> metrics, Instant keyCutoff) {
         long entries = 0;
         long keys = 0;
@@ -43,21 +47,22 @@ final class StartupScan {
                 }
                 long bytes = -1;
                 for (String target : e.targets()) {
-                    if (!targets.contains(target)) {
-                        continue;
+                    TargetMetrics m = metrics.get(target);
+                    if (m == null) {
+                        continue; // a target this Wal does not have
                     }
                     EntryStatus status = storage.status(e.seq(), target).orElse(EntryStatus.APPLIED);
                     if (status == EntryStatus.PENDING || status == EntryStatus.RETRYING) {
                         bytes = bytes < 0 ? AppendChecks.utf8Length(e.payload()) : bytes;
                         backpressure.add(target, 1, bytes);
                     } else if (status == EntryStatus.DEAD) {
-                        metrics.get(target).deadLetters.incrementAndGet();
+                        m.deadLetters.incrementAndGet();
                     }
                 }
             }
         }
         storage.stats().unfinishedByTarget().forEach((target, count) -> {
-            if (count > 0 && !targets.contains(target)) {
+            if (count > 0 && !metrics.containsKey(target)) {
                 LOG.warn("{} entries are unfinished for target '{}', which this Wal does not have; they stay in the "
                         + "log until a Wal with that target drains them", count, target);
             }

@@ -8,10 +8,18 @@ final class StorageFailure extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final String operation;
+    private final RuntimeException cause;
 
     StorageFailure(String operation, RuntimeException cause) {
         super("storage failed during " + operation + ": " + cause, cause);
         this.operation = operation;
+        this.cause = cause;
+    }
+
+    /** The storage's exception; never null. */
+    @Override
+    public synchronized RuntimeException getCause() {
+        return cause;
     }
 
     String operation() {

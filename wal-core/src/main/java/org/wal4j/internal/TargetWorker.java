@@ -1,5 +1,7 @@
 package org.wal4j.internal;
 
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.LaneId;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -107,15 +109,16 @@ final class TargetWorker {
 
     private volatile boolean stopRequested;
     private volatile boolean drain;
-    private volatile Instant drainDeadline;
+    /** Null: no deadline (the storage failed, the worker stops at once). */
+    private volatile @Nullable Instant drainDeadline;
     /** When the open breaker may be asked again; written on the worker thread by the breaker's event. */
-    private volatile Instant openUntil;
+    private volatile @Nullable Instant openUntil;
 
     // worker-confined
     /** No batch before this (the breaker refused a permission it was expected to give). */
-    private Instant pauseUntil;
+    private @Nullable Instant pauseUntil;
     private int batchLimit;
-    private Instant nextCheckpointAt;
+    private @Nullable Instant nextCheckpointAt;
     private long savedCheckpoint;
 
     TargetWorker(String name, SyncTarget target, EngineContext ctx, TargetMetrics metrics) {
@@ -219,7 +222,7 @@ final class TargetWorker {
      * Asks the worker to end: when {@code drain}, after applying what is ready until
      * {@code deadline}; otherwise at once (the storage failed).
      */
-    void requestStop(Instant deadline, boolean drain) {
+    void requestStop(@Nullable Instant deadline, boolean drain) {
         this.drainDeadline = deadline;
         this.drain = drain;
         this.stopRequested = true;
@@ -427,14 +430,17 @@ final class TargetWorker {
         for (List<Lane> lanes = scheduler.expiredHeads(now); !lanes.isEmpty(); lanes = scheduler.expiredHeads(now)) {
             List<Effect> effects = new ArrayList<>(lanes.size());
             for (Lane lane : lanes) {
-                PendingEntry head = lane.head();
+                PendingEntry head = Objects.requireNonNull(lane.head(), "an expiring lane has a head");
                 effects.add(new Effect(head, Kind.EXPIRED, head.attempts, "time to live ended at "
-                        + ctx.time.toWall(head.expiresAt), null));
+                        + ctx.time.toWall(Objects.requireNonNull(head.expiresAt, "an expired head has a time to live")),
+                        null));
             }
             recorder.record(effects, now);
         }
     }
 
+    // the callback handles the save's failure; the future whenComplete returns would only repeat it
+    @SuppressWarnings("FutureReturnValueIgnored")
     private void saveCheckpoint(boolean wait) {
         long candidate = window.checkpointCandidate();
         if (candidate <= savedCheckpoint) {
@@ -516,7 +522,7 @@ final class TargetWorker {
      * with {@code boost}, the lane is served before all others and its retry backoffs are cut
      * (delivery delays are kept).
      */
-    List<WalEntry> laneQuery(LaneId key, long upto, boolean boost) {
+    @Nullable List<WalEntry> laneQuery(LaneId key, long upto, boolean boost) {
         Instant now = ctx.time.now();
         if (boost) {
             Lane lane = window.lane(key);

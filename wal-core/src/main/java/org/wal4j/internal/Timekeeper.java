@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.Ticker;
 import org.wal4j.spi.SteppedClock;
 
@@ -145,7 +146,7 @@ final class Timekeeper {
      * @return false if the deadline has already passed, true otherwise
      */
     @SuppressWarnings("WaitNotInLoop") // one slice by design: every caller loops, re-checking its state
-    boolean awaitUntil(Condition condition, Instant deadline) throws InterruptedException {
+    boolean awaitUntil(Condition condition, @Nullable Instant deadline) throws InterruptedException {
         long nanos = MAX_SLICE_NANOS;
         if (deadline != null) {
             Duration left = Duration.between(now(), deadline);
@@ -167,7 +168,7 @@ final class Timekeeper {
     }
 
     /** {@code a} or {@code b}, whichever is earlier; a null is "never". */
-    static Instant earliest(Instant a, Instant b) {
+    static @Nullable Instant earliest(@Nullable Instant a, @Nullable Instant b) {
         if (a == null) {
             return b;
         }

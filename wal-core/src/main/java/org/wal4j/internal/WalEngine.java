@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -15,11 +16,13 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wal4j.AccessPolicy;
 import org.wal4j.AuditSink;
 import org.wal4j.EntryOutcome;
+import org.wal4j.LaneId;
 import org.wal4j.TargetStats;
 import org.wal4j.Ticker;
 import org.wal4j.UserContext;
@@ -82,8 +85,9 @@ public final class WalEngine {
     private final Condition idle = stateLock.newCondition();
     @GuardedBy("stateLock")
     private WalState state = WalState.NEW;
+    /** Why the Wal failed; set when {@link #state} becomes FAILED, null before. */
     @GuardedBy("stateLock")
-    private String failure;
+    private @Nullable String failure;
     @GuardedBy("stateLock")
     private int inFlight;
 
@@ -187,7 +191,7 @@ public final class WalEngine {
             if (storageState != StorageState.OPEN) {
                 throw new WalUnavailableException("Cannot start the Wal: its storage is " + storageState);
             }
-            StartupScan.run(storage, workers.keySet(), registry, backpressure, metrics,
+            StartupScan.run(storage, registry, backpressure, Collections.unmodifiableMap(metrics),
                     time.wallNow().minus(config.retention()));
             timer.start();
             timer.scheduleEvery(config.compactionInterval(), () -> {
@@ -380,7 +384,8 @@ public final class WalEngine {
 
     // ---- read your writes ----
 
-    public CompletableFuture<EntryOutcome> awaitApplied(long seq, String target, Duration timeout) {
+    /** Completes when entry {@code seq} is settled for {@code target}, or for every target it names if null. */
+    public CompletableFuture<EntryOutcome> awaitApplied(long seq, @Nullable String target, Duration timeout) {
         return reads.awaitApplied(seq, target, timeout);
     }
 
@@ -393,20 +398,19 @@ public final class WalEngine {
      * Completes when every entry of the lane written so far is settled for every target; with
      * {@code boost} the lane is served first.
      */
-    public CompletableFuture<List<EntryOutcome>> awaitLane(String namespace, String key, Duration timeout,
-                                                           boolean boost) {
-        return reads.awaitLane(namespace, key, null, timeout, boost);
+    public CompletableFuture<List<EntryOutcome>> awaitLane(LaneId lane, Duration timeout, boolean boost) {
+        return reads.awaitLane(lane, null, timeout, boost);
     }
 
-    /** {@link #awaitLane(String, String, Duration, boolean)} for one target only. */
-    public CompletableFuture<List<EntryOutcome>> awaitLane(String namespace, String key, String target,
-                                                           Duration timeout, boolean boost) {
-        return reads.awaitLane(namespace, key, target, timeout, boost);
+    /** {@link #awaitLane(LaneId, Duration, boolean)} for one target only. */
+    public CompletableFuture<List<EntryOutcome>> awaitLane(LaneId lane, String target, Duration timeout,
+                                                           boolean boost) {
+        return reads.awaitLane(lane, target, timeout, boost);
     }
 
     /** The lane's entries not yet finished (PENDING or RETRYING) for some target, in seq order. */
-    public List<WalEntry> unfinishedEntries(String namespace, String key) {
-        return reads.unfinishedEntries(namespace, key);
+    public List<WalEntry> unfinishedEntries(LaneId lane) {
+        return reads.unfinishedEntries(lane);
     }
 
     // ---- administration ----
@@ -423,7 +427,7 @@ public final class WalEngine {
         Map<String, TargetStats> targets = new LinkedHashMap<>();
         for (TargetWorker worker : workers.values()) {
             String name = worker.name();
-            TargetMetrics m = metrics.get(name);
+            TargetMetrics m = Objects.requireNonNull(metrics.get(name), "every worker has its metrics");
             targets.put(name, new TargetFigures(name, worker.breakerState(), backpressure.entries(name),
                     backpressure.bytes(name), lagSeconds(name), m.deadLetters.get(), storage.checkpoint(name),
                     m.applied.get(), m.retried.get(), m.deadLettered.get(), m.expired.get(), m.attempts.get(),

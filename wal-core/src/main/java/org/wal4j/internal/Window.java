@@ -1,5 +1,6 @@
 package org.wal4j.internal;
 
+import org.jspecify.annotations.Nullable;
 import org.wal4j.LaneId;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -183,7 +184,7 @@ final class Window {
         }
     }
 
-    private Admit admit(WalEntry e, EntryStatus status, int attempts, Instant lastChangeAt, Instant now,
+    private Admit admit(WalEntry e, EntryStatus status, int attempts, @Nullable Instant lastChangeAt, Instant now,
                         boolean stuck) {
         LaneId key = LaneId.of(e);
         Lane lane = lanes.get(key);
@@ -215,8 +216,8 @@ final class Window {
         return held < maxEntries && (held == 0 || heldBytes + bytes <= maxBytes);
     }
 
-    private void add(Lane lane, WalEntry e, EntryStatus status, int attempts, Instant lastChangeAt, long bytes,
-                     Instant now) {
+    private void add(Lane lane, WalEntry e, EntryStatus status, int attempts, @Nullable Instant lastChangeAt,
+                     long bytes, Instant now) {
         boolean wasEmpty = lane.entries.isEmpty();
         lane.entries.addLast(new PendingEntry(e, lane, bytes, status, attempts,
                 deadlines.dueAt(e, attempts, lastChangeAt, now), deadlines.expiresAt(e, now)));
@@ -331,7 +332,7 @@ final class Window {
     }
 
     /** The held lane of {@code key}, or null. */
-    Lane lane(LaneId key) {
+    @Nullable Lane lane(LaneId key) {
         return lanes.get(key);
     }
 
@@ -339,7 +340,7 @@ final class Window {
      * The lane's unfinished entries with seq at or below {@code upto}, if the window knows them all
      * (the frontier has passed {@code upto} and the lane is not truncated); null otherwise.
      */
-    List<WalEntry> laneEntries(LaneId key, long upto) {
+    @Nullable List<WalEntry> laneEntries(LaneId key, long upto) {
         if (frontier < upto) {
             return null;
         }

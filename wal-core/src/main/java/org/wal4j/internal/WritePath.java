@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.EntryStatus;
 import org.wal4j.UserContext;
 import org.wal4j.WalAction;
@@ -124,11 +125,7 @@ final class WritePath {
             }
             CompletableFuture<AppendResult> append = append(call);
             appended = true;
-            if (append.isDone()) {
-                append.whenComplete((result, failure) -> acknowledged(call, result, failure));
-            } else {
-                append.whenCompleteAsync((result, failure) -> acknowledged(call, result, failure), callbacks);
-            }
+            acknowledgeWhenDone(call, append);
             return all;
         } finally {
             if (!appended) {
@@ -205,39 +202,71 @@ final class WritePath {
         }
     }
 
-    private void acknowledged(Call call, AppendResult result, Throwable failure) {
+    /**
+     * Answers the call when its append completes: at once on this thread if it already has, else on
+     * the callback executor (never on the storage's writer thread).
+     */
+    // acknowledged handles the append's failure; the futures whenComplete returns would only repeat it
+    @SuppressWarnings("FutureReturnValueIgnored")
+    private void acknowledgeWhenDone(Call call, CompletableFuture<AppendResult> append) {
+        if (append.isDone()) {
+            append.whenComplete((result, failure) -> acknowledged(call, result, failure));
+        } else {
+            append.whenCompleteAsync((result, failure) -> acknowledged(call, result, failure), callbacks);
+        }
+    }
+
+    /**
+     * Answers the call once the storage answered its append, as {@link CompletableFuture#whenComplete}
+     * passes the answer: {@code result}, or {@code failure} when that is not null. A storage that
+     * answers with neither breaks its contract; the append then counts as failed, so that the
+     * writers are answered rather than left waiting.
+     */
+    private void acknowledged(Call call, @Nullable AppendResult result, @Nullable Throwable failure) {
         try {
-            if (failure != null) {
-                ctx.backpressure.unreserve(call.fresh);
-                call.abandon();
-                ctx.failures.storageFailed("append", failure);
-                WalUnavailableException e = failure instanceof WalUnavailableException
-                        ? (WalUnavailableException) failure
-                        : new WalUnavailableException("The log failed to append " + call.fresh.size() + " entries: "
-                        + failure, failure);
-                call.freshResults.forEach(f -> f.completeExceptionally(e));
-                return;
-            }
-            latency.record(System.nanoTime() - call.started);
-            writes.addAndGet(call.fresh.size());
-            List<WalEntry> assigned = new ArrayList<>(call.fresh.size());
-            for (int i = 0; i < call.fresh.size(); i++) {
-                assigned.add(call.fresh.get(i).withSeq(result.seq(i)));
-            }
-            ctx.watermark.acked(result.firstSeq(), result.lastSeq());
-            ctx.timeline.appended(result.lastSeq());
-            AppendedBatch batch = new AppendedBatch(result.firstSeq(), List.copyOf(assigned));
-            for (TargetWorker worker : workers) {
-                worker.offer(batch);
-            }
-            for (int i = 0; i < assigned.size(); i++) {
-                answer(call, assigned.get(i), result.durable(), call.freshResults.get(i));
+            if (failure == null && result != null) {
+                appended(call, result);
+            } else {
+                failed(call, failure != null ? failure : new IllegalStateException("the storage answered an append of "
+                        + call.fresh.size() + " entries with no result"));
             }
         } finally {
             gate.leave();
         }
     }
 
+    private void failed(Call call, Throwable failure) {
+        ctx.backpressure.unreserve(call.fresh);
+        call.abandon();
+        ctx.failures.storageFailed("append", failure);
+        WalUnavailableException e = failure instanceof WalUnavailableException
+                ? (WalUnavailableException) failure
+                : new WalUnavailableException("The log failed to append " + call.fresh.size() + " entries: "
+                + failure, failure);
+        call.freshResults.forEach(f -> f.completeExceptionally(e));
+    }
+
+    private void appended(Call call, AppendResult result) {
+        latency.record(System.nanoTime() - call.started);
+        writes.addAndGet(call.fresh.size());
+        List<WalEntry> assigned = new ArrayList<>(call.fresh.size());
+        for (int i = 0; i < call.fresh.size(); i++) {
+            assigned.add(call.fresh.get(i).withSeq(result.seq(i)));
+        }
+        ctx.watermark.acked(result.firstSeq(), result.lastSeq());
+        ctx.timeline.appended(result.lastSeq());
+        AppendedBatch batch = new AppendedBatch(result.firstSeq(), List.copyOf(assigned));
+        for (TargetWorker worker : workers) {
+            worker.offer(batch);
+        }
+        for (int i = 0; i < assigned.size(); i++) {
+            answer(call, assigned.get(i), result.durable(), call.freshResults.get(i));
+        }
+    }
+
+    // the immediate-apply wait ends either way (a timeout is not a failure of the write): the callback
+    // answers the write in both cases, so the future whenComplete returns carries nothing to handle
+    @SuppressWarnings("FutureReturnValueIgnored")
     private void answer(Call call, WalEntry e, boolean durable, CompletableFuture<WriteResult> future) {
         audit.record(call.user, WalAction.WRITE, true, e.namespace(), e.operation(), e.seq(), null, 1, null);
         Map<String, EntryStatus> pending = new LinkedHashMap<>();

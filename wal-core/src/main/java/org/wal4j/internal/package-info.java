@@ -5,4 +5,7 @@
  * outside wal-core runs {@code org.wal4j.testing.SpiBoundary} in a test that fails on any
  * reference to this package. What another module needs lives in {@link org.wal4j.spi}.
  */
+@NullMarked
 package org.wal4j.internal;
+
+import org.jspecify.annotations.NullMarked;

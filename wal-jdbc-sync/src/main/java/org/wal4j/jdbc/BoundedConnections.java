@@ -197,15 +197,32 @@ final class BoundedConnections {
         } catch (ExecutionException e) {
             throw unwrap(e.getCause());
         } catch (TimeoutException e) {
-            answer.thenAccept(late);
+            whenLate(answer, what, late);
             throw new SQLTimeoutException("target '" + target + "': " + what + " gave no answer within "
                     + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms (waited "
                     + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms)", "08001");
         } catch (InterruptedException e) {
-            answer.thenAccept(late);
+            whenLate(answer, what, late);
             Thread.currentThread().interrupt();
             throw new SQLTimeoutException("target '" + target + "': interrupted while waiting for " + what, "08001");
         }
+    }
+
+    /**
+     * Hands a result that arrives after the caller gave up on it to {@code late}; a late failure is
+     * only logged: it holds no connection to release, and the caller has already been answered.
+     */
+    // the callback handles both outcomes; the future whenComplete returns has nothing more in it
+    @SuppressWarnings("FutureReturnValueIgnored")
+    private <T> void whenLate(CompletableFuture<T> answer, String what, Consumer<T> late) {
+        answer.whenComplete((result, failure) -> {
+            if (failure == null) {
+                late.accept(result);
+            } else {
+                LOG.debug("target '{}': {} failed after the caller stopped waiting: {}", target, what,
+                        String.valueOf(failure.getCause() != null ? failure.getCause() : failure));
+            }
+        });
     }
 
     private static SQLException unwrap(Throwable failure) {

@@ -44,6 +44,8 @@ final class CriticalCalls {
         this.listener = listener;
     }
 
+    // a FUTURE method's future goes to the DAO's caller, whose method returns it
+    @SuppressWarnings("FutureReturnValueIgnored")
     Object call(CriticalMethod method, Object[] args) throws Throwable {
         WalEntry.Builder entry = WalEntry.builder(method.namespace(), method.operation()).key(method.key(args))
                 .payloadJson(method.codec().encode(args)).targets(method.targets());
@@ -95,6 +97,9 @@ final class CriticalCalls {
         }
     }
 
+    // each callback completes the result with its outcome, whatever it is, and lets nothing escape
+    // (the inner one catches Throwable): the futures whenComplete returns carry nothing to handle
+    @SuppressWarnings("FutureReturnValueIgnored")
     private CompletableFuture<Object> callAsync(CriticalMethod method, WalEntry.Builder entry) {
         String id = assignId(entry);
         PendingCalls.PendingCall call = pending.open(id, method.resultTarget());
