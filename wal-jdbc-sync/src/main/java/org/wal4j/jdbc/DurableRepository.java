@@ -166,7 +166,7 @@ public final class DurableRepository {
             RepositoryTargets repositoryTargets = new RepositoryTargets(targets, primary);
             ObjectMapper mapper = options.objectMapper().orElse(wal.mapper());
             RepositoryModel model = RepositoryModel.of(daoInterface, repositoryTargets, options, mapper, wal.targets(),
-                    wal.config().retention());
+                    wal.config().retention(), wal.config()::lifecycleFor);
             PendingCalls pending = new PendingCalls();
             Runnable registerAppliers = ApplierRegistration.prepare(model, repositoryTargets, pending);
             RepositoryListener listener = new RepositoryListener(pending);

@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.wal4j.Lifecycle;
 import org.wal4j.config.ConfigSources;
 import org.wal4j.config.SettingTable;
 import org.wal4j.config.SettingValues;
@@ -60,6 +62,7 @@ public final class RepositoryOptions {
     private final Duration readYourWritesTimeout;
     private final Map<String, Integer> criticalMethods;
     private final Map<String, Integer> laneReads;
+    private final Map<String, UnaryOperator<Lifecycle.Builder>> lifecycles;
     private final boolean passThrough;
     private final String passThroughOrigin;
 
@@ -73,6 +76,7 @@ public final class RepositoryOptions {
         this.readYourWritesTimeout = b.readYourWritesTimeout;
         this.criticalMethods = Map.copyOf(b.criticalMethods);
         this.laneReads = Map.copyOf(b.laneReads);
+        this.lifecycles = Map.copyOf(b.lifecycles);
         this.passThrough = b.values.get(RepositorySettings.PASS_THROUGH);
         this.passThroughOrigin = b.values.describe(RepositorySettings.PASS_THROUGH);
     }
@@ -154,12 +158,18 @@ public final class RepositoryOptions {
         return laneReads;
     }
 
+    /** Method names given a lifecycle, with the change to make to it. */
+    Map<String, UnaryOperator<Lifecycle.Builder>> lifecycles() {
+        return lifecycles;
+    }
+
     @Override
     public String toString() {
         return "RepositoryOptions{primaryTarget=" + primaryTarget + ", namespace="
                 + namespace + ", applyWait=" + applyWait + ", voidWaitsForApply=" + voidWaitsForApply
                 + ", asyncResultTimeout=" + asyncResultTimeout + ", readYourWrites=" + readYourWritesTimeout
-                + ", criticalMethods=" + criticalMethods + ", laneReads=" + laneReads + ", passThrough=" + passThrough + '}';
+                + ", criticalMethods=" + criticalMethods + ", laneReads=" + laneReads
+                + ", lifecycles=" + lifecycles.keySet() + ", passThrough=" + passThrough + '}';
     }
 
     /**
@@ -169,6 +179,7 @@ public final class RepositoryOptions {
     public static final class Builder {
         private final Map<String, Integer> criticalMethods = new LinkedHashMap<>();
         private final Map<String, Integer> laneReads = new LinkedHashMap<>();
+        private final Map<String, UnaryOperator<Lifecycle.Builder>> lifecycles = new LinkedHashMap<>();
         private String primaryTarget;
         private String namespace;
         private ObjectMapper objectMapper;
@@ -317,6 +328,21 @@ public final class RepositoryOptions {
                         + "' must be at least 0 but was " + keyArgument);
             }
             laneReads.put(methodName(methodName), keyArgument);
+            return this;
+        }
+
+        /**
+         * Changes the lifecycle of the entries of every critical method named {@code methodName}
+         * (all its overloads): {@code change} gets a builder holding the {@code Wal}'s lifecycle for
+         * the method's namespace with the method's {@link Critical} lifecycle attributes applied,
+         * and returns it changed, for example {@code l -> l.maxAttempts(1).ttl(Duration.ofMinutes(5))}.
+         * These options win over the annotation for what they set. It runs when the repository is
+         * built; a value the {@link Lifecycle.Builder} refuses then fails the build, naming the
+         * method. The method must be critical. A second call for the same name replaces the first.
+         */
+        public Builder lifecycle(String methodName, UnaryOperator<Lifecycle.Builder> change) {
+            lifecycles.put(methodName(methodName), Objects.requireNonNull(change, "lifecycle change of method '"
+                    + methodName + "' must not be null"));
             return this;
         }
 
