@@ -5,6 +5,8 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.wal4j.Backoff;
+import org.wal4j.Priority;
 
 /**
  * Marks a method of a DAO interface whose calls {@link DurableRepository} writes to the log
@@ -22,6 +24,20 @@ import java.lang.annotation.Target;
  * <p>The lane key orders the calls: calls with the same key are applied in the order they were
  * written. Mark one parameter {@link LaneKey}, or declare {@link #keyless()} to put every call in
  * the namespace's single keyless lane.
+ *
+ * <h2>Lifecycle</h2>
+ * How the entries of a method are retried, delayed, expired and ordered among lanes is the
+ * {@code Wal}'s lifecycle for their namespace ({@code WalConfig.lifecycleFor}) unless the method
+ * sets some of it here: each attribute left at its default keeps the {@code Wal}'s value, each one
+ * set replaces it. {@link RepositoryOptions.Builder#lifecycle} changes the result further, and wins
+ * for what it sets. The lifecycle is written into each entry, so entries already in the log keep
+ * theirs when the annotation changes. Bad values are refused when the repository is built, naming
+ * the method, the attribute and the value.
+ *
+ * <pre>{@code
+ * @Critical(namespace = "payments", maxAttempts = 1, ttl = "5m", priority = Priority.HIGH)
+ * void transfer(@LaneKey String from, String to, BigDecimal amount) throws SQLException;
+ * }</pre>
  *
  * <p>An annotation: immutable, read once when the interface is wrapped.
  */
@@ -55,4 +71,45 @@ public @interface Critical {
      * requires one parameter marked {@link LaneKey}.
      */
     boolean keyless() default false;
+
+    /** The value of {@link #maxAttempts()} that keeps the {@code Wal}'s: {@value}. */
+    int INHERIT = Integer.MIN_VALUE;
+
+    /**
+     * How many times an entry is tried before it is dead-lettered, at least 1; {@link #INHERIT}
+     * (the default) keeps the {@code Wal}'s.
+     */
+    int maxAttempts() default INHERIT;
+
+    /**
+     * How long after it is written an entry is first tried, as {@code 250ms}, {@code 30s},
+     * {@code 5m}, {@code 2h}, {@code 7d} or ISO-8601 ({@code PT30S}), from 0 to
+     * {@link org.wal4j.Lifecycle#MAX_DURATION}; empty (the default) keeps the {@code Wal}'s.
+     */
+    String initialDelay() default "";
+
+    /** The backoff between attempts, at most one; none (the default) keeps the {@code Wal}'s. */
+    Backoff[] backoff() default {};
+
+    /**
+     * The first backoff, a duration from 1 ms to {@link org.wal4j.Lifecycle#MAX_DURATION} written
+     * as {@link #initialDelay()}; empty (the default) keeps the {@code Wal}'s.
+     */
+    String backoffBase() default "";
+
+    /**
+     * The longest backoff, a duration from 1 ms to {@link org.wal4j.Lifecycle#MAX_DURATION}
+     * written as {@link #initialDelay()}; empty (the default) keeps the {@code Wal}'s.
+     */
+    String backoffCap() default "";
+
+    /**
+     * How long after it was written an entry expires unapplied, a duration from 1 ms to
+     * {@link org.wal4j.Lifecycle#MAX_DURATION} written as {@link #initialDelay()}; empty (the
+     * default) keeps the {@code Wal}'s.
+     */
+    String ttl() default "";
+
+    /** The entries' priority among lanes, at most one; none (the default) keeps the {@code Wal}'s. */
+    Priority[] priority() default {};
 }

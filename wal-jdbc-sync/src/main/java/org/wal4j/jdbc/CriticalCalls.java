@@ -49,6 +49,9 @@ final class CriticalCalls {
     Object call(CriticalMethod method, Object[] args) throws Throwable {
         WalEntry.Builder entry = WalEntry.builder(method.namespace(), method.operation()).key(method.key(args))
                 .payloadJson(method.codec().encode(args)).targets(method.targets());
+        if (method.lifecycle() != null) {
+            entry.lifecycle(method.lifecycle());
+        }
         switch (method.returnKind()) {
             case FUTURE:
                 return callAsync(method, entry);

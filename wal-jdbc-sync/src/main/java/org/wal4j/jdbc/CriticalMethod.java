@@ -2,6 +2,7 @@ package org.wal4j.jdbc;
 
 import java.lang.reflect.Method;
 import java.util.List;
+import org.wal4j.Lifecycle;
 
 /**
  * A critical method of a wrapped DAO interface, as {@link RepositoryModel} resolved it: what its
@@ -20,10 +21,14 @@ final class CriticalMethod {
     private final String resultTarget;
     private final ReturnKind returnKind;
     private final ArgumentCodec codec;
+    private final Lifecycle lifecycle;
 
-    /** @param keyIndex the lane-key argument, or {@link RepositoryOptions#KEYLESS} */
+    /**
+     * @param keyIndex  the lane-key argument, or {@link RepositoryOptions#KEYLESS}
+     * @param lifecycle the entries' own lifecycle, or null to take the {@code Wal}'s when written
+     */
     CriticalMethod(Method method, String display, String namespace, String operation, int keyIndex,
-                   List<String> targets, String resultTarget, ArgumentCodec codec) {
+                   List<String> targets, String resultTarget, ArgumentCodec codec, Lifecycle lifecycle) {
         this.method = method;
         this.display = display;
         this.namespace = namespace;
@@ -33,6 +38,7 @@ final class CriticalMethod {
         this.resultTarget = resultTarget;
         this.returnKind = ReturnKind.of(method);
         this.codec = codec;
+        this.lifecycle = lifecycle;
     }
 
     Method method() {
@@ -76,9 +82,14 @@ final class CriticalMethod {
         return codec;
     }
 
+    /** The entries' own lifecycle, or null: they take the {@code Wal}'s for their namespace. */
+    Lifecycle lifecycle() {
+        return lifecycle;
+    }
+
     @Override
     public String toString() {
         return display + " -> " + namespace + "/" + operation + (keyIndex == RepositoryOptions.KEYLESS ? " keyless"
-                : " key=argument " + keyIndex) + " targets=" + targets;
+                : " key=argument " + keyIndex) + " targets=" + targets + (lifecycle == null ? "" : " " + lifecycle);
     }
 }

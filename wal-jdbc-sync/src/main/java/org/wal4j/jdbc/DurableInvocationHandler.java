@@ -4,7 +4,8 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 
 /**
- * The dynamic proxy behind a wrapped DAO: critical methods go to {@link CriticalCalls}, lane
+ * The dynamic proxy behind a wrapped DAO: critical methods go to {@link CriticalCalls} (or, under
+ * pass-through, {@link PassThroughCalls}), lane
  * reads pass the {@link ReadYourWritesGate} (when on) and then, like every other method, go
  * straight to the DAO, whose exceptions come out as thrown. {@code equals} is identity (a proxy
  * equals only itself), {@code hashCode} the identity hash, {@code toString} names the interface,
@@ -18,15 +19,20 @@ final class DurableInvocationHandler implements InvocationHandler {
     private final Object dao;
     private final RepositoryModel model;
     private final CriticalCalls calls;
+    private final PassThroughCalls direct;
     private final ReadYourWritesGate reads;
     private final String description;
 
-    /** @param reads null when read-your-writes is off */
-    DurableInvocationHandler(Object dao, RepositoryModel model, CriticalCalls calls, ReadYourWritesGate reads,
-                             String description) {
+    /**
+     * @param direct null unless pass-through is on: then critical calls go to it instead of {@code calls}
+     * @param reads  null when read-your-writes is off
+     */
+    DurableInvocationHandler(Object dao, RepositoryModel model, CriticalCalls calls, PassThroughCalls direct,
+                             ReadYourWritesGate reads, String description) {
         this.dao = dao;
         this.model = model;
         this.calls = calls;
+        this.direct = direct;
         this.reads = reads;
         this.description = description;
     }
@@ -46,7 +52,7 @@ final class DurableInvocationHandler implements InvocationHandler {
         }
         CriticalMethod critical = model.critical(method);
         if (critical != null) {
-            return calls.call(critical, arguments);
+            return direct != null ? direct.call(critical, arguments) : calls.call(critical, arguments);
         }
         if (reads != null) {
             LaneRead read = model.read(method);

@@ -65,6 +65,13 @@ import org.wal4j.WalState;
  * {@code toString} describes the repository. Exceptions from the DAO come out as the DAO threw
  * them.
  *
+ * <h2>Pass-through</h2>
+ * With {@link RepositoryOptions.Builder#passThrough} on (or {@code wal.repository.pass.through=true}
+ * read by {@link RepositoryOptions.Builder#load}), a critical call is not written to the log: the
+ * DAO instance of its result target runs it at once on the caller's thread, and the call returns
+ * or throws what the DAO did. The build logs a warning saying so. Everything else (appliers for
+ * what the log already holds, reads, other methods) is as without it.
+ *
  * <h2>Targets</h2>
  * Each target (for example a primary and a replica database) has its own DAO instance, built on
  * that target's {@link JdbcSyncTarget#transactionAwareDataSource()}. Targets apply independently:
@@ -159,7 +166,7 @@ public final class DurableRepository {
             RepositoryTargets repositoryTargets = new RepositoryTargets(targets, primary);
             ObjectMapper mapper = options.objectMapper().orElse(wal.mapper());
             RepositoryModel model = RepositoryModel.of(daoInterface, repositoryTargets, options, mapper, wal.targets(),
-                    wal.config().retention());
+                    wal.config().retention(), wal.config()::lifecycleFor);
             PendingCalls pending = new PendingCalls();
             Runnable registerAppliers = ApplierRegistration.prepare(model, repositoryTargets, pending);
             RepositoryListener listener = new RepositoryListener(pending);
@@ -173,9 +180,11 @@ public final class DurableRepository {
                     .map(timeout -> new ReadYourWritesGate(wal, primary, timeout)).orElse(null);
             Object dao = repositoryTargets.primaryDao();
             String description = "DurableRepository{" + daoInterface.getSimpleName() + ", targets=" + targets.keySet()
-                    + ", primary=" + primary + ", dao=" + dao + '}';
+                    + ", primary=" + primary + ", dao=" + dao + (options.passThrough() ? ", PASS-THROUGH" : "") + '}';
+            PassThroughCalls direct = options.passThrough()
+                    ? PassThroughCalls.announce(daoInterface, model, repositoryTargets, options) : null;
             DurableInvocationHandler handler = new DurableInvocationHandler(dao, model,
-                    new CriticalCalls(wal, options, pending, listener), reads, description);
+                    new CriticalCalls(wal, options, pending, listener), direct, reads, description);
             return daoInterface.cast(Proxy.newProxyInstance(daoInterface.getClassLoader(), new Class<?>[] {daoInterface},
                     handler));
         }

@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import org.wal4j.Lifecycle;
 import org.wal4j.spi.Names;
 
 /**
@@ -38,10 +41,12 @@ final class RepositoryModel {
      *
      * @param walTargets   the targets of the {@code Wal}
      * @param walRetention how long the {@code Wal} keeps finished entries
+     * @param walLifecycles the {@code Wal}'s lifecycle for a namespace
      * @throws IllegalArgumentException naming what is wrong
      */
     static RepositoryModel of(Class<?> daoInterface, RepositoryTargets repositoryTargets, RepositoryOptions options,
-                              ObjectMapper mapper, List<String> walTargets, Duration walRetention) {
+                              ObjectMapper mapper, List<String> walTargets, Duration walRetention,
+                              Function<String, Lifecycle> walLifecycles) {
         if (!daoInterface.isInterface() || daoInterface.isAnnotation()) {
             throw new IllegalArgumentException(daoInterface.getName() + " is not an interface: DurableRepository wraps a "
                     + "DAO interface (with a JDK dynamic proxy, which implements interfaces only)");
@@ -50,11 +55,13 @@ final class RepositoryModel {
         Method[] methods = publicInstanceMethods(daoInterface);
         requireListedMethodsExist(daoInterface, methods, options.criticalMethods().keySet(), "critical");
         requireListedMethodsExist(daoInterface, methods, options.laneReads().keySet(), "laneRead");
+        requireListedMethodsExist(daoInterface, methods, options.lifecycles().keySet(), "lifecycle");
         String defaultNamespace = defaultNamespace(daoInterface, options);
         Map<Method, CriticalMethod> critical = new LinkedHashMap<>();
         Map<String, CriticalMethod> byOperation = new LinkedHashMap<>();
         for (Method method : methods) {
-            CriticalMethod c = criticalMethod(daoInterface, method, repositoryTargets, options, mapper, defaultNamespace);
+            CriticalMethod c = criticalMethod(daoInterface, method, repositoryTargets, options, mapper, defaultNamespace,
+                    walLifecycles);
             if (c == null) {
                 continue;
             }
@@ -64,6 +71,12 @@ final class RepositoryModel {
                         + c.operation() + "'; give them distinct @Critical(operation = ...)");
             }
             critical.put(method, c);
+        }
+        for (String name : options.lifecycles().keySet()) {
+            if (critical.keySet().stream().noneMatch(m -> m.getName().equals(name))) {
+                throw new IllegalArgumentException("RepositoryOptions.lifecycle names method '" + name + "' of "
+                        + daoInterface.getSimpleName() + ", which is not critical: only critical calls are entries");
+            }
         }
         Set<String> primaryNamespaces = new LinkedHashSet<>();
         critical.values().stream().filter(c -> c.targets().contains(repositoryTargets.primary()))
@@ -157,7 +170,8 @@ final class RepositoryModel {
 
     private static CriticalMethod criticalMethod(Class<?> daoInterface, Method method,
                                                  RepositoryTargets repositoryTargets, RepositoryOptions options,
-                                                 ObjectMapper mapper, String defaultNamespace) {
+                                                 ObjectMapper mapper, String defaultNamespace,
+                                                 Function<String, Lifecycle> walLifecycles) {
         Critical annotation = method.getAnnotation(Critical.class);
         Integer listedKey = options.criticalMethods().get(method.getName());
         if (annotation == null && listedKey == null) {
@@ -181,7 +195,10 @@ final class RepositoryModel {
         String resultTarget = targets.contains(repositoryTargets.primary()) ? repositoryTargets.primary() : targets.get(0);
         checkResultWait(display, method, options);
         ArgumentCodec codec = ArgumentCodec.of(mapper, daoInterface, method, display);
-        return new CriticalMethod(method, display, namespace, operation, keyIndex, targets, resultTarget, codec);
+        UnaryOperator<Lifecycle.Builder> change = options.lifecycles().get(method.getName());
+        Lifecycle lifecycle = MethodLifecycles.resolve(display, annotation, change, walLifecycles.apply(namespace));
+        return new CriticalMethod(method, display, namespace, operation, keyIndex, targets, resultTarget, codec,
+                lifecycle);
     }
 
     private static int annotatedKey(String display, Method method, boolean keyless) {

@@ -6,6 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.wal4j.Lifecycle;
+import org.wal4j.config.ConfigSources;
+import org.wal4j.config.SettingTable;
+import org.wal4j.config.SettingValues;
 import org.wal4j.spi.Names;
 
 /**
@@ -21,6 +26,10 @@ import org.wal4j.spi.Names;
  *         .readYourWrites(Duration.ofSeconds(2))
  *         .build();
  * }</pre>
+ *
+ * <p>{@link Builder#passThrough} may also come from properties or the environment
+ * ({@link Builder#load(ConfigSources)}; see {@link #settings()}), so that an operator can bypass
+ * the log without a new build.
  *
  * <p>Immutable and thread-safe; the {@link Builder} is not thread-safe.
  */
@@ -38,6 +47,9 @@ public final class RepositoryOptions {
     /** Default of {@link Builder#voidWaitsForApply}: a void call returns once durable. */
     public static final boolean DEFAULT_VOID_WAITS_FOR_APPLY = false;
 
+    /** Default of {@link Builder#passThrough}: critical calls go through the log. */
+    public static final boolean DEFAULT_PASS_THROUGH = false;
+
     /** The lane-key position of a method listed as critical without a key. */
     static final int KEYLESS = -1;
 
@@ -50,6 +62,9 @@ public final class RepositoryOptions {
     private final Duration readYourWritesTimeout;
     private final Map<String, Integer> criticalMethods;
     private final Map<String, Integer> laneReads;
+    private final Map<String, UnaryOperator<Lifecycle.Builder>> lifecycles;
+    private final boolean passThrough;
+    private final String passThroughOrigin;
 
     private RepositoryOptions(Builder b) {
         this.primaryTarget = b.primaryTarget;
@@ -61,6 +76,18 @@ public final class RepositoryOptions {
         this.readYourWritesTimeout = b.readYourWritesTimeout;
         this.criticalMethods = Map.copyOf(b.criticalMethods);
         this.laneReads = Map.copyOf(b.laneReads);
+        this.lifecycles = Map.copyOf(b.lifecycles);
+        this.passThrough = b.values.get(RepositorySettings.PASS_THROUGH);
+        this.passThroughOrigin = b.values.describe(RepositorySettings.PASS_THROUGH);
+    }
+
+    /**
+     * The descriptors of the settings that may be read from a {@link ConfigSources source}
+     * (property, environment variable, unit, default), from which docs/configuration.md's table
+     * is rendered.
+     */
+    public static SettingTable settings() {
+        return RepositorySettings.TABLE;
     }
 
     /** Starts options. */
@@ -111,6 +138,16 @@ public final class RepositoryOptions {
         return Optional.ofNullable(readYourWritesTimeout);
     }
 
+    /** See {@link Builder#passThrough}. */
+    public boolean passThrough() {
+        return passThrough;
+    }
+
+    /** The pass-through value and where it came from, for the warning: {@code true, environment variable ...}. */
+    String passThroughOrigin() {
+        return passThroughOrigin;
+    }
+
     /** Method names listed as critical, with their lane-key argument ({@link #KEYLESS} for none). */
     Map<String, Integer> criticalMethods() {
         return criticalMethods;
@@ -121,12 +158,18 @@ public final class RepositoryOptions {
         return laneReads;
     }
 
+    /** Method names given a lifecycle, with the change to make to it. */
+    Map<String, UnaryOperator<Lifecycle.Builder>> lifecycles() {
+        return lifecycles;
+    }
+
     @Override
     public String toString() {
         return "RepositoryOptions{primaryTarget=" + primaryTarget + ", namespace="
                 + namespace + ", applyWait=" + applyWait + ", voidWaitsForApply=" + voidWaitsForApply
                 + ", asyncResultTimeout=" + asyncResultTimeout + ", readYourWrites=" + readYourWritesTimeout
-                + ", criticalMethods=" + criticalMethods + ", laneReads=" + laneReads + '}';
+                + ", criticalMethods=" + criticalMethods + ", laneReads=" + laneReads
+                + ", lifecycles=" + lifecycles.keySet() + ", passThrough=" + passThrough + '}';
     }
 
     /**
@@ -136,6 +179,7 @@ public final class RepositoryOptions {
     public static final class Builder {
         private final Map<String, Integer> criticalMethods = new LinkedHashMap<>();
         private final Map<String, Integer> laneReads = new LinkedHashMap<>();
+        private final Map<String, UnaryOperator<Lifecycle.Builder>> lifecycles = new LinkedHashMap<>();
         private String primaryTarget;
         private String namespace;
         private ObjectMapper objectMapper;
@@ -143,8 +187,39 @@ public final class RepositoryOptions {
         private boolean voidWaitsForApply = DEFAULT_VOID_WAITS_FOR_APPLY;
         private Duration asyncResultTimeout = DEFAULT_ASYNC_RESULT_TIMEOUT;
         private Duration readYourWritesTimeout;
+        private final SettingValues values = SettingValues.defaultsOf(RepositorySettings.TABLE);
 
         private Builder() {
+        }
+
+        /**
+         * Reads every setting of {@link RepositoryOptions#settings()} that {@code source} has,
+         * except those set in code on this builder (a setter wins whether it is called before or
+         * after): defaults &lt; the source's layers &lt; code.
+         *
+         * @throws IllegalArgumentException for a {@code wal.*} key no module knows (naming the
+         *                                  nearest known key), or naming the property or variable
+         *                                  whose value is malformed
+         */
+        public Builder load(ConfigSources source) {
+            values.load(source);
+            return this;
+        }
+
+        /**
+         * True: the proxy does not write critical calls to the log but calls the DAO instance of the
+         * method's result target (the primary) directly, on the caller's thread, and returns what it
+         * returned or throws what it threw, as the DAO alone would. Nothing is durable before the
+         * database commits, nothing is retried, and the repository's other targets do not get the
+         * calls. Lane reads, the methods passed through and the appliers (which still apply what an
+         * earlier run left in the log) are unchanged. Meant for tests and for an emergency bypass of
+         * the log; every repository built with it logs a warning. Property
+         * {@code wal.repository.pass.through}, environment {@code WAL_REPOSITORY_PASS_THROUGH}.
+         * Default {@link #DEFAULT_PASS_THROUGH}.
+         */
+        public Builder passThrough(boolean on) {
+            values.set(RepositorySettings.PASS_THROUGH, on);
+            return this;
         }
 
         /**
@@ -253,6 +328,21 @@ public final class RepositoryOptions {
                         + "' must be at least 0 but was " + keyArgument);
             }
             laneReads.put(methodName(methodName), keyArgument);
+            return this;
+        }
+
+        /**
+         * Changes the lifecycle of the entries of every critical method named {@code methodName}
+         * (all its overloads): {@code change} gets a builder holding the {@code Wal}'s lifecycle for
+         * the method's namespace with the method's {@link Critical} lifecycle attributes applied,
+         * and returns it changed, for example {@code l -> l.maxAttempts(1).ttl(Duration.ofMinutes(5))}.
+         * These options win over the annotation for what they set. It runs when the repository is
+         * built; a value the {@link Lifecycle.Builder} refuses then fails the build, naming the
+         * method. The method must be critical. A second call for the same name replaces the first.
+         */
+        public Builder lifecycle(String methodName, UnaryOperator<Lifecycle.Builder> change) {
+            lifecycles.put(methodName(methodName), Objects.requireNonNull(change, "lifecycle change of method '"
+                    + methodName + "' must not be null"));
             return this;
         }
 
