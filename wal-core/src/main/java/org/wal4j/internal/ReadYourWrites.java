@@ -119,8 +119,8 @@ final class ReadYourWrites {
     }
 
     /** The unfinished entry with the lowest seq at or below {@code upto} over all targets, or null. */
-    private TrackedEntry lowestUnfinished(long upto) {
-        TrackedEntry lowest = null;
+    private @Nullable TrackedEntry lowestUnfinished(long upto) {
+        @Nullable TrackedEntry lowest = null;
         for (String target : workers.keySet()) {
             List<TrackedEntry> first = storage.unfinished(target, 0, 1);
             if (!first.isEmpty() && first.get(0).entry().seq() <= upto
