@@ -8,6 +8,8 @@
 #   benchmarks/run.sh --include REGEX        only the benchmarks matching REGEX
 #   benchmarks/run.sh --report-only          rewrite the report from benchmarks/target/jmh-result.json
 #   benchmarks/run.sh --jmh ARGS...          plain JMH, e.g. --jmh GroupCommitBenchmark -p payloadBytes=256
+#   benchmarks/run.sh --e2e [OPTIONS]        end to end: application -> wal4j -> PostgreSQL against the DAO
+#                                            called directly (EndToEndBenchmark); --quick for a 2-minute check
 #
 # Benchmark directories go under java.io.tmpdir unless WAL4J_BENCH_DIR names another directory; it
 # must be on a real disk (tmpfs is refused: fsync costs nothing there).
@@ -24,6 +26,10 @@ if [[ -n "${WAL4J_BENCH_DIR:-}" ]]; then
   jvm+=("-Dwal4j.bench.dir=${WAL4J_BENCH_DIR}")
 fi
 
+if [[ "${1:-}" == "--e2e" ]]; then
+  shift
+  exec java ${jvm[@]+"${jvm[@]}"} -cp "$classpath" org.wal4j.bench.EndToEndBenchmark "$@"
+fi
 if [[ "${1:-}" == "--jmh" ]]; then
   shift
   exec java ${jvm[@]+"${jvm[@]}"} -cp "$classpath" org.openjdk.jmh.Main "$@"

@@ -61,7 +61,8 @@ final class BenchmarkReport {
 
     /**
      * Reads {@code jsonFile} and the {@link RunRecord} beside it, describes this machine, and writes
-     * the report to {@code reportFile}.
+     * the report to {@code reportFile}, keeping the end-to-end benchmark's part of an existing
+     * report ({@link EndToEndReport#preservedPart}).
      */
     static void write(Path jsonFile, Path reportFile, List<String> notes) throws IOException {
         List<JmhResult> results = JmhResult.read(jsonFile);
@@ -72,7 +73,10 @@ final class BenchmarkReport {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        Files.writeString(reportFile, markdown, StandardCharsets.UTF_8);
+        // the end-to-end benchmark's sections are not from this run: keep them as they are
+        String kept = Files.exists(reportFile)
+                ? EndToEndReport.preservedPart(Files.readString(reportFile, StandardCharsets.UTF_8)) : "";
+        Files.writeString(reportFile, kept.isEmpty() ? markdown : markdown + "\n" + kept, StandardCharsets.UTF_8);
     }
 
     String render() {

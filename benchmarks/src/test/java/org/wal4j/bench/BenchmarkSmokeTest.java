@@ -66,8 +66,12 @@ class BenchmarkSmokeTest {
         }
 
         Path report = temp.resolve("benchmarks.md");
+        String endToEnd = EndToEndReport.PART_MARKER + "\n## End to end\n\nan earlier run's figures\n";
+        Files.writeString(report, "# an older report\n\n" + endToEnd, StandardCharsets.UTF_8);
         BenchmarkReport.write(json, report, List.of("smoke test"));
         String markdown = Files.readString(report, StandardCharsets.UTF_8);
+        assertTrue(markdown.endsWith("\n" + endToEnd) && !markdown.contains("an older report"),
+                "the JMH report replaces the old one and keeps the end-to-end part:\n" + markdown);
         for (String expected : ran) {
             assertTrue(markdown.contains("`" + expected + "`"), "report lists " + expected + ":\n" + markdown);
         }
