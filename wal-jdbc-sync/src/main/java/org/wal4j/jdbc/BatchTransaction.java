@@ -14,7 +14,6 @@ import org.wal4j.spi.ApplyResult;
  *   <li>for each entry in order: insert its idempotency key if absent; if it was new, apply the
  *       entry; if it was there (applied by an earlier transaction, or earlier in this batch),
  *       skip it: it counts as applied;</li>
- *   <li>move the checkpoint row forward to the batch's highest seq;</li>
  *   <li>commit.</li>
  * </ol>
  *
@@ -96,7 +95,7 @@ final class BatchTransaction {
                 }
             }
         }
-        return advanceAndCommit(highestSeq());
+        return commit();
     }
 
     /** Records every key; which were new. */
@@ -162,14 +161,6 @@ final class BatchTransaction {
         }
     }
 
-    private long highestSeq() {
-        long highest = 0;
-        for (WalEntry entry : batch) {
-            highest = Math.max(highest, entry.seq());
-        }
-        return highest;
-    }
-
     /**
      * Rolls the batched attempt back before the entry-by-entry one; if even that fails, the
      * connection is broken, and the entry-by-entry attempt meets it and reports it.
@@ -194,11 +185,9 @@ final class BatchTransaction {
 
     /** Entry by entry: key, then effect, so that a failure names its entry. */
     private ApplyResult applyAndCommit() {
-        long highestSeq = 0;
         try (AppliedKeyLedger.Recorder recorder = ledger.recorder(connection)) {
             for (int i = 0; i < batch.size(); i++) {
                 WalEntry entry = batch.get(i);
-                highestSeq = Math.max(highestSeq, entry.seq());
                 boolean fresh;
                 try {
                     fresh = recorder.recordIfAbsent(entry);
@@ -215,16 +204,6 @@ final class BatchTransaction {
             }
         } catch (SQLException e) {
             return bookkeepingFailure(0, "preparing the insert into table " + ledger.table(), e);
-        }
-        return advanceAndCommit(highestSeq);
-    }
-
-    private ApplyResult advanceAndCommit(long highestSeq) {
-        try {
-            target.checkpointRow().advance(connection, highestSeq);
-        } catch (SQLException e) {
-            return bookkeepingFailure(0, "advancing the checkpoint to seq " + highestSeq + " in table "
-                    + target.checkpointRow().table(), e);
         }
         return commit();
     }

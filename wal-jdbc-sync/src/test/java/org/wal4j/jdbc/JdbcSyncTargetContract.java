@@ -115,9 +115,9 @@ abstract class JdbcSyncTargetContract {
         ApplyResult result = target.apply(batch);
 
         assertTrue(result.allApplied(), result::toString);
-        // keys; the 10 inserts; the 5 inserts; the update; then the checkpoint's update
+        // keys; the 10 inserts; the 5 inserts; the update; nothing else before the commit
         assertEquals(4, counting.calls("executeBatch"), counting::toString);
-        assertEquals(5, counting.roundTrips(), counting::toString);
+        assertEquals(4, counting.roundTrips(), counting::toString);
         assertEquals(10, db.count(items));
         assertEquals(5, db.count(other));
         assertEquals(1, db.queryLong("SELECT COUNT(*) FROM " + items + " WHERE id = 3 AND name = 'changed'"));
@@ -148,7 +148,7 @@ abstract class JdbcSyncTargetContract {
 
         assertTrue(one.allApplied(), one::toString);
         assertTrue(two.allApplied(), two::toString);
-        assertEquals(12, counting.calls("executeUpdate"), () -> "11 keys one by one, then the checkpoint; " + counting);
+        assertEquals(11, counting.calls("executeUpdate"), () -> "11 keys one by one; " + counting);
         assertEquals(1, counting.calls("executeBatch"), () -> "the inserts in one batch; " + counting);
         assertTrue(target.apply(first).allApplied());
         assertEquals(20, db.count(table));
@@ -351,7 +351,7 @@ abstract class JdbcSyncTargetContract {
         assertEquals(20, db.queryLong("SELECT amount FROM " + table + " WHERE id = 1"));
         assertEquals(21, db.count(table));
         assertEquals(40, db.queryLong("SELECT COUNT(*) FROM wal4j_applied_keys WHERE target_name = ?", name));
-        assertEquals(40, db.queryLong("SELECT checkpoint_seq FROM wal4j_checkpoints WHERE target_name = ?", name));
+        assertEquals(OptionalLong.of(40), JdbcSyncTarget.builder(name, db.dataSource()).build().checkpoint());
     }
 
     @Test
@@ -480,7 +480,7 @@ abstract class JdbcSyncTargetContract {
 
         assertTrue(target.apply(Entries.inserts(table, 1, 1, 2)).allApplied());
         assertEquals(2, db.count(keys));
-        assertEquals(2, db.queryLong("SELECT checkpoint_seq FROM " + checkpoints + " WHERE target_name = 'shipped'"));
+        assertEquals(OptionalLong.of(2), target.checkpoint());
     }
 
     @Test
@@ -545,6 +545,57 @@ abstract class JdbcSyncTargetContract {
         assertTrue(replay.allApplied(), replay::toString);
         assertEquals(19, db.queryLong("SELECT amount FROM " + table + " WHERE id = 1"),
                 "the 7 purged entries applied again, the 3 within the retention skipped");
+    }
+
+    @Test
+    void purgeAppliedKeys_ofEveryKey_leavesTheCheckpointWhereItWas() throws SQLException {
+        String table = newItemTable();
+        String name = "purgeall" + counter.incrementAndGet();
+        JdbcSyncTarget target = JdbcSyncTarget.builder(name, db.dataSource()).appliedKeysRetention(Duration.ofHours(1))
+                .purgeBatchSize(4).purgeInterval(Duration.ZERO).build();
+        List<WalEntry> batch = new ArrayList<>(Entries.inserts(table, 30, 1, 5));
+        batch.addAll(Entries.inserts(table, 3, 6, 5)); // the highest seq is not the newest key
+        assertTrue(target.apply(batch).allApplied());
+        assertEquals(OptionalLong.of(34), target.checkpoint());
+        ageKeys(name, 7, Duration.ofHours(3));
+        ageKeys(name, 34, Duration.ofHours(2)); // seqs 30..34 are now the newer of the old keys
+
+        assertEquals(10, target.purgeAppliedKeys(), "oldest first (seqs 3..7), in transactions of 4");
+        assertEquals(0, appliedKeys(target));
+        assertEquals(OptionalLong.of(34), target.checkpoint(), "kept by the row once the keys are gone");
+
+        assertTrue(target.apply(Entries.inserts(table, 20, 11, 1)).allApplied());
+        assertEquals(OptionalLong.of(34), target.checkpoint());
+        assertTrue(target.apply(Entries.inserts(table, 40, 12, 1)).allApplied());
+        assertEquals(OptionalLong.of(40), target.checkpoint());
+    }
+
+    @Test
+    void apply_doesNotWriteTheCheckpointRow_soConcurrentTransactionsDoNotQueueOnIt() throws Exception {
+        String table = newItemTable();
+        String name = "hotrow" + counter.incrementAndGet();
+        JdbcSyncTarget target = JdbcSyncTarget.builder(name, db.dataSource()).queryTimeout(Duration.ofSeconds(3))
+                .purgeInterval(Duration.ZERO).build();
+        assertTrue(target.apply(Entries.inserts(table, 1, 1, 1)).allApplied());
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (Connection other = db.connect()) {
+            // another transaction (a concurrent apply of the target, as it was) holds the row's lock
+            other.setAutoCommit(false);
+            try (java.sql.PreparedStatement lock = other.prepareStatement("SELECT checkpoint_seq FROM wal4j_checkpoints "
+                    + "WHERE target_name = ? FOR UPDATE")) {
+                lock.setString(1, name);
+                lock.executeQuery().close();
+            }
+            Future<ApplyResult> apply = pool.submit(() -> target.apply(Entries.inserts(table, 2, 2, 3)));
+            ApplyResult result = apply.get(30, TimeUnit.SECONDS);
+            other.rollback();
+
+            assertTrue(result.allApplied(), result::toString);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(4, db.count(table));
+        assertEquals(OptionalLong.of(4), target.checkpoint());
     }
 
     @Test
