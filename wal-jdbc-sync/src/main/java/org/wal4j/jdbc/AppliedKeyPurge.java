@@ -2,6 +2,7 @@ package org.wal4j.jdbc;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,6 +20,11 @@ import org.slf4j.LoggerFactory;
  * one bounded delete per interval while catching up. A failed step is logged and tried again at
  * the next interval: it never fails a batch, which is already committed.
  *
+ * <p>Each step first moves the target's checkpoint row forward to the highest seq among the keys
+ * it is about to delete, and deletes only keys up to that seq, in the same transaction: the
+ * checkpoint is read from the keys and the row together ({@link CheckpointRow}), so it does not
+ * move back when keys go.
+ *
  * <p>The hazard: a key deleted while its entry can still be delivered lets that delivery apply
  * the entry again. Idempotency is therefore promised only within the retention, which must be
  * at least the {@code Wal}'s (entries are kept in the log that long).
@@ -35,20 +41,24 @@ final class AppliedKeyPurge {
     private final long intervalNanos;
     private final int batchSize;
     private final int queryTimeoutSeconds;
+    private final String highestSql;
     private final String deleteSql;
+    private final CheckpointRow checkpointRow;
     private final AtomicBoolean stepping = new AtomicBoolean();
     private volatile long nextDueNanos = System.nanoTime();
 
     /** @param interval {@link Duration#ZERO} for no automatic purge */
-    AppliedKeyPurge(SqlDialect dialect, String table, String target, Duration retention, Duration interval, int batchSize,
-                    int queryTimeoutSeconds) {
+    AppliedKeyPurge(SqlDialect dialect, String table, CheckpointRow checkpointRow, String target, Duration retention,
+                    Duration interval, int batchSize, int queryTimeoutSeconds) {
         this.target = target;
         this.table = table;
         this.retentionSeconds = retention.toSeconds();
         this.intervalNanos = interval.toNanos();
         this.batchSize = batchSize;
         this.queryTimeoutSeconds = queryTimeoutSeconds;
+        this.highestSql = dialect.highestSeqOfKeysOlderThan(table);
         this.deleteSql = dialect.deleteKeysOlderThan(table);
+        this.checkpointRow = checkpointRow;
     }
 
     /**
@@ -58,17 +68,42 @@ final class AppliedKeyPurge {
      * @return how many were deleted; {@code batchSize} means there may be more
      */
     int step(Connection connection) throws SQLException {
-        try (PreparedStatement delete = connection.prepareStatement(deleteSql)) {
-            delete.setQueryTimeout(queryTimeoutSeconds);
-            delete.setString(1, target);
-            delete.setLong(2, retentionSeconds);
-            delete.setInt(3, batchSize);
-            int deleted = delete.executeUpdate();
+        try {
+            long highest = highestExpiredSeq(connection);
+            int deleted = 0;
+            if (highest >= 0) {
+                checkpointRow.advance(connection, highest);
+                try (PreparedStatement delete = connection.prepareStatement(deleteSql)) {
+                    delete.setQueryTimeout(queryTimeoutSeconds);
+                    delete.setString(1, target);
+                    delete.setLong(2, retentionSeconds);
+                    delete.setLong(3, highest);
+                    delete.setInt(4, batchSize);
+                    deleted = delete.executeUpdate();
+                }
+            }
             connection.commit();
             return deleted;
         } catch (SQLException e) {
             BookkeepingSchema.rollbackQuietly(connection, e);
             throw e;
+        }
+    }
+
+    /** The highest seq among the keys the delete would pick, or -1 if none expired. */
+    private long highestExpiredSeq(Connection connection) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(highestSql)) {
+            select.setQueryTimeout(queryTimeoutSeconds);
+            select.setString(1, target);
+            select.setLong(2, retentionSeconds);
+            select.setInt(3, batchSize);
+            try (ResultSet rows = select.executeQuery()) {
+                if (!rows.next()) {
+                    return -1;
+                }
+                long seq = rows.getLong(1);
+                return rows.wasNull() ? -1 : seq;
+            }
         }
     }
 

@@ -2,8 +2,10 @@ package org.wal4j.jdbc;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.wal4j.LaneId;
 import org.wal4j.WalEntry;
 import org.wal4j.spi.ApplyResult.FailureKind;
 import org.wal4j.spi.ApplyResult;
@@ -14,7 +16,6 @@ import org.wal4j.spi.ApplyResult;
  *   <li>for each entry in order: insert its idempotency key if absent; if it was new, apply the
  *       entry; if it was there (applied by an earlier transaction, or earlier in this batch),
  *       skip it: it counts as applied;</li>
- *   <li>move the checkpoint row forward to the batch's highest seq;</li>
  *   <li>commit.</li>
  * </ol>
  *
@@ -22,15 +23,18 @@ import org.wal4j.spi.ApplyResult;
  * Done literally, that is two round trips to the database per entry. So the transaction first
  * inserts all the keys with one JDBC batch, which says which were new, and then applies the new
  * entries: when they are all {@link SqlStatementEntry SQL-statement entries} for the built-in
- * applier, consecutive statements with the same SQL go as one JDBC batch
- * ({@link SqlStatementRuns}); otherwise each entry's applier runs in turn, as below. The effect is
- * the one described above: all of it in one transaction, keys and effects in entry order, a key
- * seen twice new only the first time. A JDBC batch that fails does not say which entry failed, so
+ * applier, they are regrouped across lanes, each lane's order kept ({@link SqlStatementOrder}),
+ * and consecutive statements with the same SQL go as one JDBC batch ({@link SqlStatementRuns});
+ * otherwise each entry's applier runs in turn, as below. The effect is
+ * the one described above: all of it in one transaction, keys in entry order, effects in each
+ * lane's order (entries of different lanes commute), a key seen twice new only the first time. A JDBC batch that fails does not say which entry failed, so
  * then the transaction is rolled back and the batch applied again entry by entry, which finds the
  * entry and reports it (the only cost of a failing batch is that second attempt; an applier other
  * than the built-in one never runs twice, since those run only after every batched statement
- * succeeded). A run of one statement that fails is its entry's failure and is reported as such at
- * once, even when the connection died with it. Drivers that do not report a count per statement
+ * succeeded). Entry by entry goes in the batch's own order, so the entry reported is the first
+ * that fails in that order, whatever order the batched attempt used. A run of one statement that
+ * fails is that first failing entry (a run starts at the earliest entry not yet run), and is
+ * reported as such at once, even when the connection died with it. Drivers that do not report a count per statement
  * of a batch (MySQL's with {@code rewriteBatchedStatements}) make the target record keys one by
  * one from then on.
  *
@@ -96,7 +100,7 @@ final class BatchTransaction {
                 }
             }
         }
-        return advanceAndCommit(highestSeq());
+        return commit();
     }
 
     /** Records every key; which were new. */
@@ -130,7 +134,8 @@ final class BatchTransaction {
     }
 
     /**
-     * Executes the new entries' statements.
+     * Executes the new entries' statements, regrouped across lanes ({@link SqlStatementOrder}) so
+     * that statements with the same SQL go as one JDBC batch.
      *
      * @return null if all ran, or the batch's result, rolled back, if the statement of a known
      *         entry failed (a run of one statement: it is the entry entry-by-entry would report)
@@ -140,16 +145,29 @@ final class BatchTransaction {
     private ApplyResult executeSqlStatements(boolean[] fresh) throws EntryByEntry {
         try (SqlStatementRuns runs = new SqlStatementRuns(connection, target.queryTimeoutSeconds())) {
             try {
+                List<SqlStatementEntry> statements = new ArrayList<>();
+                List<LaneId> lanes = new ArrayList<>();
+                List<String> sql = new ArrayList<>();
+                List<Integer> freshIndices = new ArrayList<>();
                 for (int i = 0; i < fresh.length; i++) {
                     if (fresh[i]) {
-                        runs.add(i, SqlStatementEntry.read(batch.get(i)));
+                        SqlStatementEntry statement = SqlStatementEntry.read(batch.get(i));
+                        statements.add(statement);
+                        lanes.add(LaneId.of(batch.get(i)));
+                        sql.add(statement.sql());
+                        freshIndices.add(i);
                     }
+                }
+                for (int position : SqlStatementOrder.of(lanes, sql)) {
+                    runs.add(freshIndices.get(position), statements.get(position));
                 }
                 runs.execute();
                 return null;
             } catch (SQLException e) {
                 if (runs.failedRunSize() == 1) {
-                    // a dead connection cannot be asked again entry by entry, and need not be
+                    // a run starts at the earliest entry not yet run (SqlStatementOrder), so a run of
+                    // one is the first entry that fails, as entry by entry would find; and a dead
+                    // connection cannot be asked again entry by entry, and need not be
                     return entryFailure(runs.failedRunStart(), batch.get(runs.failedRunStart()), e);
                 }
                 throw rollBackForEntryByEntry();
@@ -160,14 +178,6 @@ final class BatchTransaction {
                 throw rollBackForEntryByEntry();
             }
         }
-    }
-
-    private long highestSeq() {
-        long highest = 0;
-        for (WalEntry entry : batch) {
-            highest = Math.max(highest, entry.seq());
-        }
-        return highest;
     }
 
     /**
@@ -194,11 +204,9 @@ final class BatchTransaction {
 
     /** Entry by entry: key, then effect, so that a failure names its entry. */
     private ApplyResult applyAndCommit() {
-        long highestSeq = 0;
         try (AppliedKeyLedger.Recorder recorder = ledger.recorder(connection)) {
             for (int i = 0; i < batch.size(); i++) {
                 WalEntry entry = batch.get(i);
-                highestSeq = Math.max(highestSeq, entry.seq());
                 boolean fresh;
                 try {
                     fresh = recorder.recordIfAbsent(entry);
@@ -215,16 +223,6 @@ final class BatchTransaction {
             }
         } catch (SQLException e) {
             return bookkeepingFailure(0, "preparing the insert into table " + ledger.table(), e);
-        }
-        return advanceAndCommit(highestSeq);
-    }
-
-    private ApplyResult advanceAndCommit(long highestSeq) {
-        try {
-            target.checkpointRow().advance(connection, highestSeq);
-        } catch (SQLException e) {
-            return bookkeepingFailure(0, "advancing the checkpoint to seq " + highestSeq + " in table "
-                    + target.checkpointRow().table(), e);
         }
         return commit();
     }

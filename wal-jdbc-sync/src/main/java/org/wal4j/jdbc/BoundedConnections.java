@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -39,9 +38,13 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Hazard: a {@code getConnection} given up still runs on its thread until the data source
- * returns (for a driver without a login or socket timeout, until the server answers again). At
- * most {@link #MAX_CONNECTS_IN_FLIGHT} run at once; beyond that a request fails at once, so a
- * hung database costs a bounded number of threads, not one per probe.
+ * returns (for a driver without a login or socket timeout, until the server answers again). While
+ * {@link #MAX_ABANDONED_CONNECTS} of those still run, a new request fails at once, so a hung
+ * database costs a bounded number of threads, not one per probe. Requests whose caller still
+ * waits are not limited: the target applies batches of several partitions at once, each calling
+ * {@link #open} on a thread of its own, and a pool that makes them wait (fewer connections than
+ * partitions) must not fail them as if the database did not answer; their number is bounded by
+ * the callers.
  *
  * <p>A driver that does not support {@code setNetworkTimeout} (it throws
  * {@link SQLFeatureNotSupportedException}) is used without it; this is logged once, and then only
@@ -50,8 +53,8 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe.
  */
 final class BoundedConnections {
-    /** Most {@code getConnection} calls under way at once, counting those given up that still run. */
-    static final int MAX_CONNECTS_IN_FLIGHT = 4;
+    /** Most {@code getConnection} calls given up by their caller that may still run before new ones are refused. */
+    static final int MAX_ABANDONED_CONNECTS = 4;
     private static final Logger LOG = LoggerFactory.getLogger(BoundedConnections.class);
     /** The driver runs what it needs for a network timeout on the calling thread, as HikariCP does. */
     private static final Executor SAME_THREAD = Runnable::run;
@@ -67,6 +70,8 @@ final class BoundedConnections {
     private final long connectionTimeoutNanos;
     private final int networkTimeoutMillis;
     private final ThreadPoolExecutor connector;
+    /** Calls given up by their caller that have not returned yet. */
+    private final AtomicInteger abandoned = new AtomicInteger();
     private final AtomicBoolean networkTimeoutUnsupportedLogged = new AtomicBoolean();
 
     BoundedConnections(String target, DataSource dataSource, Duration connectionTimeout, Duration networkTimeout) {
@@ -75,7 +80,7 @@ final class BoundedConnections {
         this.connectionTimeoutNanos = connectionTimeout.toNanos();
         this.networkTimeoutMillis = (int) networkTimeout.toMillis();
         AtomicInteger threads = new AtomicInteger();
-        this.connector = new ThreadPoolExecutor(0, MAX_CONNECTS_IN_FLIGHT, 30, TimeUnit.SECONDS,
+        this.connector = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), r -> {
                     Thread t = new Thread(r, "wal4j-jdbc-connect-" + target + "-" + threads.incrementAndGet());
                     t.setDaemon(true);
@@ -89,7 +94,7 @@ final class BoundedConnections {
      *
      * @throws SQLException the data source's error, or an {@link SQLTimeoutException} (SQLSTATE
      *                      08001) if none came in time, or an {@link SQLTransientConnectionException}
-     *                      if too many earlier requests still hang
+     *                      if too many earlier requests that were given up still hang
      */
     OpenConnection open() throws SQLException {
         return within(connectionTimeoutNanos, "getConnection", this::connect, this::release);
@@ -178,44 +183,45 @@ final class BoundedConnections {
      */
     private <T> T within(long timeoutNanos, String what, SqlWork<T> work, Consumer<T> late) throws SQLException {
         long started = System.nanoTime();
-        CompletableFuture<T> answer;
-        try {
-            answer = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return work.run();
-                } catch (SQLException e) {
-                    throw new CompletionException(e);
-                }
-            }, connector);
-        } catch (RejectedExecutionException e) {
+        if (abandoned.get() >= MAX_ABANDONED_CONNECTS) {
             throw new SQLTransientConnectionException("target '" + target + "': " + what + " not attempted: "
-                    + MAX_CONNECTS_IN_FLIGHT + " earlier getConnection calls have not returned (the database or the "
-                    + "pool does not answer)", "08001");
+                    + MAX_ABANDONED_CONNECTS + " earlier getConnection calls that were given up have not returned (the "
+                    + "database or the pool does not answer)", "08001");
         }
+        CompletableFuture<T> answer = CompletableFuture.supplyAsync(() -> {
+            try {
+                return work.run();
+            } catch (SQLException e) {
+                throw new CompletionException(e);
+            }
+        }, connector);
         try {
             return answer.get(timeoutNanos, TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             throw unwrap(e.getCause());
         } catch (TimeoutException e) {
-            whenLate(answer, what, late);
+            abandon(answer, what, late);
             throw new SQLTimeoutException("target '" + target + "': " + what + " gave no answer within "
                     + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms (waited "
                     + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms)", "08001");
         } catch (InterruptedException e) {
-            whenLate(answer, what, late);
+            abandon(answer, what, late);
             Thread.currentThread().interrupt();
             throw new SQLTimeoutException("target '" + target + "': interrupted while waiting for " + what, "08001");
         }
     }
 
     /**
-     * Hands a result that arrives after the caller gave up on it to {@code late}; a late failure is
-     * only logged: it holds no connection to release, and the caller has already been answered.
+     * The caller stops waiting for {@code answer}: counted until it returns, and a late result goes
+     * to {@code late}; a late failure is only logged: it holds no connection to release, and the
+     * caller has already been answered.
      */
     // the callback handles both outcomes; the future whenComplete returns has nothing more in it
     @SuppressWarnings("FutureReturnValueIgnored")
-    private <T> void whenLate(CompletableFuture<T> answer, String what, Consumer<T> late) {
+    private <T> void abandon(CompletableFuture<T> answer, String what, Consumer<T> late) {
+        abandoned.incrementAndGet();
         answer.whenComplete((result, failure) -> {
+            abandoned.decrementAndGet();
             if (failure == null) {
                 late.accept(result);
             } else {

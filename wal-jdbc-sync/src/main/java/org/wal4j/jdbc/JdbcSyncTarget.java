@@ -28,10 +28,10 @@ import org.wal4j.spi.TargetHealth;
  * In one transaction, for each entry in order: insert its {@link WalEntry#idempotencyKey()
  * idempotency key} into the applied-keys table ({@value #DEFAULT_APPLIED_KEYS_TABLE}, keyed by
  * target name and key) unless it is there, and if it was new apply the entry through the
- * {@link EntryApplier} registered for its operation; then move this target's row in the checkpoint table
- * ({@value #DEFAULT_CHECKPOINT_TABLE}) forward to the batch's highest seq; commit. An entry whose
- * key is already there is skipped and counts as applied, so a redelivered entry (after a crash,
- * a lost status record, a replay) changes nothing.
+ * {@link EntryApplier} registered for its operation; commit. An entry whose key is already there
+ * is skipped and counts as applied, so a redelivered entry (after a crash, a lost status record,
+ * a replay) changes nothing. The keys go as one JDBC batch, and SQL-statement entries as few JDBC
+ * batches as their lanes allow (see {@link BatchTransaction}).
  *
  * <p>If an entry fails, the transaction rolls back and the result names that entry's index, says
  * that the entries before it were rolled back too, and carries the SQLSTATE, vendor code and
@@ -66,7 +66,20 @@ import org.wal4j.spi.TargetHealth;
  * <p>The target's name keys its rows in both tables: two targets writing to one database need
  * different names, and a target must keep its name across restarts.
  *
- * <p>Thread-safe: batches may be applied concurrently (each uses its own connection), and
+ * <h2>Concurrent batches</h2>
+ * {@link #concurrentApply()} is true: the engine may call {@link #apply} for several apply
+ * partitions at once, and each call takes a connection of its own from the data source and
+ * applies in a transaction of its own, so a pool must hold a connection per partition in flight
+ * (plus what the application needs). Concurrent transactions share no row of the bookkeeping
+ * tables: each writes only its entries' keys (lanes, and so keys, of distinct partitions are
+ * disjoint), and the checkpoint ({@value #DEFAULT_CHECKPOINT_TABLE}) is not written per batch but
+ * read from the keys ({@link #checkpoint()}, {@link CheckpointRow}), so that no row lock
+ * serializes their commits. What the calls share in memory is thread-safe: the schema is prepared
+ * once, under a lock, by the first call; the appliers are fixed once the first call started; the
+ * purge runs one step at a time. A DAO called through a {@link TransactionAwareDataSource} gets the
+ * transaction of the call on its own thread.
+ *
+ * <p>Thread-safe: batches may be applied concurrently (each on its own connection), and
  * {@link #probe()} may run at any time.
  */
 public final class JdbcSyncTarget implements SyncTarget {
@@ -160,7 +173,7 @@ public final class JdbcSyncTarget implements SyncTarget {
         this.appliers = new ConcurrentHashMap<>();
         this.appliers.put(SqlStatementEntry.OPERATION, new SqlStatementApplier(queryTimeoutSeconds));
         this.appliers.putAll(b.appliers);
-        this.checkpointRow = new CheckpointRow(checkpointTable, name, queryTimeoutSeconds);
+        this.checkpointRow = new CheckpointRow(checkpointTable, appliedKeysTable, name, queryTimeoutSeconds);
         this.appliedKeysRetention = b.appliedKeysRetention;
         this.purgeInterval = b.purgeInterval;
         this.purgeBatchSize = b.purgeBatchSize;
@@ -303,7 +316,10 @@ public final class JdbcSyncTarget implements SyncTarget {
 
     /**
      * This target's checkpoint as stored in the database: the highest seq it has applied, or
-     * empty if it has applied nothing yet.
+     * empty if it has applied nothing yet. Read in one statement from the applied keys (every
+     * transaction writes its entries' keys) and the checkpoint row (where the purge keeps the seq
+     * of the keys it deletes): it never moves back. It reads all of the target's keys, so it costs
+     * more as the table grows; meant for reports and tools, not for every batch.
      *
      * @throws JdbcTargetException naming the table and the SQL error
      */
@@ -311,13 +327,14 @@ public final class JdbcSyncTarget implements SyncTarget {
         try {
             BoundedConnections.OpenConnection open = connections.open();
             try {
-                OptionalLong seq = checkpointRow.read(open.connection());
+                OptionalLong seq = checkpointRow.highestApplied(open.connection());
                 return seq.isPresent() && seq.getAsLong() == 0 ? OptionalLong.empty() : seq;
             } finally {
                 connections.release(open);
             }
         } catch (SQLException e) {
-            throw new JdbcTargetException(name, "cannot read the checkpoint from table " + checkpointTable + ": "
+            throw new JdbcTargetException(name, "cannot read the checkpoint from tables " + checkpointTable + " and "
+                    + appliedKeysTable + ": "
                     + SqlFailures.describe(e), e);
         }
     }
@@ -392,10 +409,6 @@ public final class JdbcSyncTarget implements SyncTarget {
         return classifier;
     }
 
-    CheckpointRow checkpointRow() {
-        return checkpointRow;
-    }
-
     /** Timeout of each statement (or JDBC batch) the target runs itself, in seconds; 0 for none. */
     int queryTimeoutSeconds() {
         return queryTimeoutSeconds;
@@ -432,8 +445,8 @@ public final class JdbcSyncTarget implements SyncTarget {
             }
             checkpointRow.ensureExists(connection);
             preparedDialect = dialect;
-            purge = new AppliedKeyPurge(dialect, appliedKeysTable, name, appliedKeysRetention(), purgeInterval,
-                    purgeBatchSize, queryTimeoutSeconds);
+            purge = new AppliedKeyPurge(dialect, appliedKeysTable, checkpointRow, name, appliedKeysRetention(),
+                    purgeInterval, purgeBatchSize, queryTimeoutSeconds);
             ledger = new AppliedKeyLedger(dialect, appliedKeysTable, name, queryTimeoutSeconds);
             LOG.info("JDBC sync target '{}' ready: dialect {}, tables {} and {}", name, dialect, appliedKeysTable,
                     checkpointTable);

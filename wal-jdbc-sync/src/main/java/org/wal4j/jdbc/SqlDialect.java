@@ -118,23 +118,52 @@ public enum SqlDialect {
     }
 
     /**
+     * The highest {@code entry_seq} among the oldest expired keys of one target, the ones the next
+     * {@link #deleteKeysOlderThan} would pick: parameters target name, retention in seconds, most
+     * rows; NULL if none expired. Served by the index on {@code (target_name, applied_at)}.
+     */
+    String highestSeqOfKeysOlderThan(String table) {
+        return "SELECT MAX(entry_seq) FROM (SELECT entry_seq FROM " + table + " WHERE target_name = ? AND applied_at < "
+                + olderThan() + " ORDER BY applied_at " + limit() + ") oldest";
+    }
+
+    /**
      * A bounded delete of one target's applied keys older than a retention, oldest first, with
-     * the database's own clock (the one that wrote {@code applied_at}): parameters target name,
-     * retention in seconds, most rows. Served by the index on {@code (target_name, applied_at)}.
+     * the database's own clock (the one that wrote {@code applied_at}), whose seq is at most a
+     * bound: parameters target name, retention in seconds, highest seq, most rows. Served by the
+     * index on {@code (target_name, applied_at)}. The bound is the seq the checkpoint row was
+     * moved to first ({@link CheckpointRow}): a key that expired after that was read stays.
      */
     String deleteKeysOlderThan(String table) {
         switch (this) {
             case POSTGRESQL:
                 return "DELETE FROM " + table + " WHERE (target_name, idempotency_key) IN (SELECT target_name, "
-                        + "idempotency_key FROM " + table + " WHERE target_name = ? AND applied_at < CURRENT_TIMESTAMP "
-                        + "- CAST(? AS DOUBLE PRECISION) * INTERVAL '1 second' ORDER BY applied_at LIMIT ?)";
+                        + "idempotency_key FROM " + table + " WHERE target_name = ? AND applied_at < " + olderThan()
+                        + " AND entry_seq <= ? ORDER BY applied_at LIMIT ?)";
             case MYSQL:
-                return "DELETE FROM " + table + " WHERE target_name = ? AND applied_at < NOW(6) - INTERVAL ? SECOND "
-                        + "ORDER BY applied_at LIMIT ?";
+                return "DELETE FROM " + table + " WHERE target_name = ? AND applied_at < " + olderThan()
+                        + " AND entry_seq <= ? ORDER BY applied_at LIMIT ?";
             default:
-                return "DELETE FROM " + table + " WHERE target_name = ? AND applied_at < "
-                        + "DATEADD(SECOND, -CAST(? AS BIGINT), CURRENT_TIMESTAMP) FETCH FIRST ? ROWS ONLY";
+                return "DELETE FROM " + table + " WHERE target_name = ? AND applied_at < " + olderThan()
+                        + " AND entry_seq <= ? FETCH FIRST ? ROWS ONLY";
         }
+    }
+
+    /** The time a retention (a parameter, in seconds) before the database's now. */
+    private String olderThan() {
+        switch (this) {
+            case POSTGRESQL:
+                return "CURRENT_TIMESTAMP - CAST(? AS DOUBLE PRECISION) * INTERVAL '1 second'";
+            case MYSQL:
+                return "NOW(6) - INTERVAL ? SECOND";
+            default:
+                return "DATEADD(SECOND, -CAST(? AS BIGINT), CURRENT_TIMESTAMP)";
+        }
+    }
+
+    /** At most a number of rows (a parameter), after an ORDER BY. */
+    private String limit() {
+        return this == H2 ? "FETCH FIRST ? ROWS ONLY" : "LIMIT ?";
     }
 
     /**

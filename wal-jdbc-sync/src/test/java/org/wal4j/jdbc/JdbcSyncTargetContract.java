@@ -115,9 +115,9 @@ abstract class JdbcSyncTargetContract {
         ApplyResult result = target.apply(batch);
 
         assertTrue(result.allApplied(), result::toString);
-        // keys; the 10 inserts; the 5 inserts; the update; then the checkpoint's update
+        // keys; the 10 inserts; the 5 inserts; the update; nothing else before the commit
         assertEquals(4, counting.calls("executeBatch"), counting::toString);
-        assertEquals(5, counting.roundTrips(), counting::toString);
+        assertEquals(4, counting.roundTrips(), counting::toString);
         assertEquals(10, db.count(items));
         assertEquals(5, db.count(other));
         assertEquals(1, db.queryLong("SELECT COUNT(*) FROM " + items + " WHERE id = 3 AND name = 'changed'"));
@@ -129,6 +129,116 @@ abstract class JdbcSyncTargetContract {
         assertTrue(again.allApplied(), again::toString);
         assertEquals(1, counting.calls("executeBatch"), () -> "a replay records the keys only; " + counting);
         assertEquals(10, db.count(items));
+    }
+
+    /** Two tables, accounts (id, balance) with rows 0..lanes-1 at 0, and trades (id, account, balance_seen); their names. */
+    private String[] newAccountTables(int lanes) throws SQLException {
+        int n = counter.incrementAndGet();
+        String accounts = "acct_" + n;
+        String trades = "trade_" + n;
+        db.execute("CREATE TABLE " + accounts + " (id INT PRIMARY KEY, balance BIGINT NOT NULL, version INT NOT NULL)",
+                "CREATE TABLE " + trades + " (id INT PRIMARY KEY, account INT NOT NULL, balance_seen BIGINT NOT NULL)");
+        for (int lane = 0; lane < lanes; lane++) {
+            db.execute("INSERT INTO " + accounts + " (id, balance, version) VALUES (" + lane + ", 0, 0)");
+        }
+        return new String[] {accounts, trades};
+    }
+
+    /**
+     * 20 accounts, 5 requests each: an UPDATE of the account's balance, conditional on its
+     * version (so that an update out of its lane's order changes nothing), and right after it an
+     * INSERT of the trade with the balance after it; each account is a lane. In seq order the SQL
+     * changes at every entry.
+     */
+    private List<WalEntry> updateInsertBatch(String[] tables) {
+        List<WalEntry> batch = new ArrayList<>();
+        long seq = 0;
+        long[] balance = new long[20];
+        for (int request = 0; request < 5; request++) {
+            for (int account = 0; account < 20; account++) {
+                String lane = "account-" + account;
+                long amount = (long) (request + 1) * (account + 1);
+                balance[account] += amount;
+                batch.add(SqlStatementEntry.builder("accounts", "UPDATE " + tables[0] + " SET balance = balance + ?, "
+                        + "version = version + 1 WHERE id = ? AND version = ?", amount, account, request).key(lane).build()
+                        .withSeq(++seq));
+                batch.add(SqlStatementEntry.builder("accounts", "INSERT INTO " + tables[1] + " (id, account, balance_seen) "
+                        + "VALUES (?, ?, ?)", request * 100 + account, account, balance[account]).key(lane).build()
+                        .withSeq(++seq));
+            }
+        }
+        return batch;
+    }
+
+    private String contents(String[] tables) throws SQLException {
+        StringBuilder out = new StringBuilder();
+        try (Connection connection = db.connect(); java.sql.Statement statement = connection.createStatement()) {
+            for (String query : new String[] {"SELECT id, balance, version FROM " + tables[0] + " ORDER BY id",
+                    "SELECT id, account, balance_seen FROM " + tables[1] + " ORDER BY id"}) {
+                try (java.sql.ResultSet rows = statement.executeQuery(query)) {
+                    while (rows.next()) {
+                        for (int c = 1; c <= rows.getMetaData().getColumnCount(); c++) {
+                            out.append(rows.getLong(c)).append(c == rows.getMetaData().getColumnCount() ? "\n" : ",");
+                        }
+                    }
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    @Test
+    void apply_ofUpdatesAndInsertsAlternatingInManyLanes_goesLevelByLevel_withTheEffectOfOneByOne() throws SQLException {
+        String[] regrouped = newAccountTables(20);
+        String[] oneByOne = newAccountTables(20);
+        StatementCountingDataSource counting = new StatementCountingDataSource(db.dataSource());
+        JdbcSyncTarget target = JdbcSyncTarget.builder("t" + counter.incrementAndGet(), counting)
+                .purgeInterval(Duration.ZERO).build();
+        JdbcSyncTarget reference = JdbcSyncTarget.builder("t" + counter.incrementAndGet(), db.dataSource()).build();
+        target.createSchema();
+        List<WalEntry> batch = updateInsertBatch(regrouped);
+        counting.reset();
+
+        ApplyResult result = target.apply(batch);
+
+        assertTrue(result.allApplied(), result::toString);
+        // the keys; then for each of the 5 requests the 20 updates and the 20 inserts: 10 runs, not 200
+        assertEquals(11, counting.calls("executeBatch"), counting::toString);
+        assertEquals(11, counting.roundTrips(), counting::toString);
+        for (WalEntry entry : updateInsertBatch(oneByOne)) {
+            assertTrue(reference.apply(List.of(entry)).allApplied());
+        }
+        String expected = contents(oneByOne);
+        assertEquals(expected, contents(regrouped));
+        assertEquals(60, db.queryLong("SELECT balance FROM " + regrouped[0] + " WHERE id = 3"),
+                "account 3's five updates, 4 + 8 + 12 + 16 + 20, each applied in its lane's order");
+        assertEquals(100, db.queryLong("SELECT SUM(version) FROM " + regrouped[0]));
+        assertEquals(200, appliedKeys(target));
+    }
+
+    @Test
+    void apply_ofARegroupedBatch_withAFailingStatementInTheMiddle_reportsItsIndex_andLeavesNothing()
+            throws SQLException {
+        String[] tables = newAccountTables(20);
+        db.execute("INSERT INTO " + tables[1] + " (id, account, balance_seen) VALUES (207, 7, -1)");
+        JdbcSyncTarget target = newTarget();
+        List<WalEntry> batch = updateInsertBatch(tables);
+        String before = contents(tables);
+
+        ApplyResult result = target.apply(batch);
+
+        // request 2's insert of account 7 (trade id 207) is entry 2 * 40 + 2 * 7 + 1 = 95
+        assertFalse(result.allApplied());
+        assertEquals(95, result.failedIndex(), result::toString);
+        assertEquals(ApplyResult.Outcome.PERMANENT, result.outcome(95));
+        assertEquals(0, result.appliedCount());
+        assertTrue(result.reason().contains("seq=96"), result.reason());
+        assertEquals(before, contents(tables), "nothing of the batch stays");
+        assertEquals(0, appliedKeys(target));
+
+        List<Integer> dead = applySplitting(target, batch);
+        assertEquals(List.of(95), dead);
+        assertEquals(199, appliedKeys(target));
     }
 
     @Test
@@ -148,7 +258,7 @@ abstract class JdbcSyncTargetContract {
 
         assertTrue(one.allApplied(), one::toString);
         assertTrue(two.allApplied(), two::toString);
-        assertEquals(12, counting.calls("executeUpdate"), () -> "11 keys one by one, then the checkpoint; " + counting);
+        assertEquals(11, counting.calls("executeUpdate"), () -> "11 keys one by one; " + counting);
         assertEquals(1, counting.calls("executeBatch"), () -> "the inserts in one batch; " + counting);
         assertTrue(target.apply(first).allApplied());
         assertEquals(20, db.count(table));
@@ -351,7 +461,7 @@ abstract class JdbcSyncTargetContract {
         assertEquals(20, db.queryLong("SELECT amount FROM " + table + " WHERE id = 1"));
         assertEquals(21, db.count(table));
         assertEquals(40, db.queryLong("SELECT COUNT(*) FROM wal4j_applied_keys WHERE target_name = ?", name));
-        assertEquals(40, db.queryLong("SELECT checkpoint_seq FROM wal4j_checkpoints WHERE target_name = ?", name));
+        assertEquals(OptionalLong.of(40), JdbcSyncTarget.builder(name, db.dataSource()).build().checkpoint());
     }
 
     @Test
@@ -480,7 +590,7 @@ abstract class JdbcSyncTargetContract {
 
         assertTrue(target.apply(Entries.inserts(table, 1, 1, 2)).allApplied());
         assertEquals(2, db.count(keys));
-        assertEquals(2, db.queryLong("SELECT checkpoint_seq FROM " + checkpoints + " WHERE target_name = 'shipped'"));
+        assertEquals(OptionalLong.of(2), target.checkpoint());
     }
 
     @Test
@@ -545,6 +655,57 @@ abstract class JdbcSyncTargetContract {
         assertTrue(replay.allApplied(), replay::toString);
         assertEquals(19, db.queryLong("SELECT amount FROM " + table + " WHERE id = 1"),
                 "the 7 purged entries applied again, the 3 within the retention skipped");
+    }
+
+    @Test
+    void purgeAppliedKeys_ofEveryKey_leavesTheCheckpointWhereItWas() throws SQLException {
+        String table = newItemTable();
+        String name = "purgeall" + counter.incrementAndGet();
+        JdbcSyncTarget target = JdbcSyncTarget.builder(name, db.dataSource()).appliedKeysRetention(Duration.ofHours(1))
+                .purgeBatchSize(4).purgeInterval(Duration.ZERO).build();
+        List<WalEntry> batch = new ArrayList<>(Entries.inserts(table, 30, 1, 5));
+        batch.addAll(Entries.inserts(table, 3, 6, 5)); // the highest seq is not the newest key
+        assertTrue(target.apply(batch).allApplied());
+        assertEquals(OptionalLong.of(34), target.checkpoint());
+        ageKeys(name, 7, Duration.ofHours(3));
+        ageKeys(name, 34, Duration.ofHours(2)); // seqs 30..34 are now the newer of the old keys
+
+        assertEquals(10, target.purgeAppliedKeys(), "oldest first (seqs 3..7), in transactions of 4");
+        assertEquals(0, appliedKeys(target));
+        assertEquals(OptionalLong.of(34), target.checkpoint(), "kept by the row once the keys are gone");
+
+        assertTrue(target.apply(Entries.inserts(table, 20, 11, 1)).allApplied());
+        assertEquals(OptionalLong.of(34), target.checkpoint());
+        assertTrue(target.apply(Entries.inserts(table, 40, 12, 1)).allApplied());
+        assertEquals(OptionalLong.of(40), target.checkpoint());
+    }
+
+    @Test
+    void apply_doesNotWriteTheCheckpointRow_soConcurrentTransactionsDoNotQueueOnIt() throws Exception {
+        String table = newItemTable();
+        String name = "hotrow" + counter.incrementAndGet();
+        JdbcSyncTarget target = JdbcSyncTarget.builder(name, db.dataSource()).queryTimeout(Duration.ofSeconds(3))
+                .purgeInterval(Duration.ZERO).build();
+        assertTrue(target.apply(Entries.inserts(table, 1, 1, 1)).allApplied());
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (Connection other = db.connect()) {
+            // another transaction (a concurrent apply of the target, as it was) holds the row's lock
+            other.setAutoCommit(false);
+            try (java.sql.PreparedStatement lock = other.prepareStatement("SELECT checkpoint_seq FROM wal4j_checkpoints "
+                    + "WHERE target_name = ? FOR UPDATE")) {
+                lock.setString(1, name);
+                lock.executeQuery().close();
+            }
+            Future<ApplyResult> apply = pool.submit(() -> target.apply(Entries.inserts(table, 2, 2, 3)));
+            ApplyResult result = apply.get(30, TimeUnit.SECONDS);
+            other.rollback();
+
+            assertTrue(result.allApplied(), result::toString);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(4, db.count(table));
+        assertEquals(OptionalLong.of(4), target.checkpoint());
     }
 
     @Test

@@ -55,7 +55,8 @@ class JdbcSyncTargetUnavailableTest {
     void checkpointAndSchema_withTheDatabaseDown_throwNamingTheTable() {
         JdbcSyncTarget target = JdbcSyncTarget.builder("primary", nowhere).checkpointTable("cp").build();
         JdbcTargetException e = assertThrows(JdbcTargetException.class, target::checkpoint);
-        assertTrue(e.getMessage().startsWith("target 'primary': cannot read the checkpoint from table cp: SQLSTATE 08001"),
+        assertTrue(e.getMessage().startsWith("target 'primary': cannot read the checkpoint from tables cp and wal4j_applied_keys: "
+                + "SQLSTATE 08001"),
                 e.getMessage());
         assertEquals("primary", e.target());
         assertTrue(assertThrows(JdbcTargetException.class, target::createSchema).getMessage()

@@ -103,7 +103,7 @@ class PostgresHungDatabaseTest {
         assertEquals(TargetHealth.State.UP, target.probe().state());
         try (StoppedServer stopped = StoppedServer.stop(engine)) {
             List<String> details = new ArrayList<>();
-            for (int i = 0; i < BoundedConnections.MAX_CONNECTS_IN_FLIGHT + 2; i++) {
+            for (int i = 0; i < BoundedConnections.MAX_ABANDONED_CONNECTS + 2; i++) {
                 TargetHealth health = within(SHORT.plus(SLACK), "probe " + i + " of a stopped server", target::probe);
                 assertEquals(TargetHealth.State.DOWN, health.state(), health.toString());
                 details.add(health.detail());
@@ -112,8 +112,8 @@ class PostgresHungDatabaseTest {
             assertTrue(details.get(0).startsWith("target 'probe_plain': SQLSTATE 08001, vendor code 0: target "
                     + "'probe_plain': probe (getConnection and isValid) gave no answer within 1000 ms"), details.get(0));
             String last = details.get(details.size() - 1);
-            assertTrue(last.contains("probe (getConnection and isValid) not attempted: 4 earlier getConnection calls "
-                    + "have not returned (the database or the pool does not answer)"), last);
+            assertTrue(last.contains("probe (getConnection and isValid) not attempted: 4 earlier getConnection calls that "
+                    + "were given up have not returned (the database or the pool does not answer)"), last);
         }
         awaitUp(target);
     }
