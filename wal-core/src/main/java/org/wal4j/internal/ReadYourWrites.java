@@ -90,6 +90,8 @@ final class ReadYourWrites {
     }
 
     /** Waits for the lowest entry at or below {@code upto} still unfinished for some target, then again. */
+    // the callbacks complete done either way; the futures whenComplete returns have nothing more in them
+    @SuppressWarnings("FutureReturnValueIgnored")
     private void awaitRest(long upto, Instant deadline, CompletableFuture<Void> done) {
         while (true) {
             TrackedEntry open = lowestUnfinished(upto);
