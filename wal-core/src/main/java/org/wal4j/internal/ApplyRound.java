@@ -16,7 +16,10 @@ import org.wal4j.spi.TargetHealth;
 
 /**
  * One {@link SyncTarget#apply} call for a batch, through the target's circuit breaker, and what
- * its result means for each entry.
+ * its result means for each entry. The worker asks for the breaker's {@link #permit}, starts the
+ * call on the batch's partition (it runs on another thread), and {@link #judge judges} its
+ * {@link Call} when it is handed back; several calls (one per partition) may be in flight between
+ * a permit and its judgement.
  *
  * <ul>
  *   <li>All applied: every entry APPLIED.</li>
@@ -46,10 +49,14 @@ import org.wal4j.spi.TargetHealth;
  * nothing; the entry just waits one backoff interval. A permanent failure counts as a success for
  * the breaker: the target answered, the entry is bad.
  *
+ * <p>{@link #appliedCalls} counts the judged calls that applied something, in the order the
+ * worker judges them, whatever their partition: a call of one entry that throws again after other
+ * calls applied entries in between is evidence that the target is up and the entry is at fault.
+ *
  * <p>Not thread-safe: confined to the worker thread.
  */
 final class ApplyRound {
-    enum Result { ALL_APPLIED, FAILED, SPLIT, DENIED }
+    enum Result { ALL_APPLIED, FAILED, SPLIT }
 
     /** Stands for a retryable per-entry failure in the breaker's count when the target gave no exception. */
     private static final class RetryableFailure extends RuntimeException {
@@ -63,34 +70,68 @@ final class ApplyRound {
     private final String name;
     private final BoundedTarget target;
     private final CircuitBreaker breaker;
-    private final Timekeeper time;
     private final TargetMetrics metrics;
     private final OutcomeRecorder recorder;
     private final RandomGenerator random;
     /** How many calls applied at least one entry; see {@link PendingEntry#appliedCallsAtLastThrow}. */
     private long appliedCalls;
 
-    ApplyRound(String name, BoundedTarget target, CircuitBreaker breaker, Timekeeper time, TargetMetrics metrics,
+    ApplyRound(String name, BoundedTarget target, CircuitBreaker breaker, TargetMetrics metrics,
                OutcomeRecorder recorder, RandomGenerator random) {
         this.name = name;
         this.target = target;
         this.breaker = breaker;
-        this.time = time;
         this.metrics = metrics;
         this.recorder = recorder;
         this.random = random;
     }
 
-    Result run(List<PendingEntry> batch) {
-        if (!breaker.tryAcquirePermission()) {
-            recorder.record(unchanged(batch), time.now());
-            return Result.DENIED;
+    /**
+     * Asks the breaker for a call; false if it refuses (then the batch goes back through
+     * {@link #denied}). A permission given must be answered by {@link #judge}.
+     */
+    boolean permit() {
+        return breaker.tryAcquirePermission();
+    }
+
+    /** The breaker refused the call of {@code batch}: its lanes are filed again, nothing changed. */
+    void denied(List<PendingEntry> batch, Instant now) {
+        recorder.record(unchanged(batch), now);
+    }
+
+    /** The entries of {@code batch}, as the target gets them; counts the call and its attempts. */
+    List<WalEntry> entriesOf(List<PendingEntry> batch) {
+        List<WalEntry> entries = new ArrayList<>(batch.size());
+        for (PendingEntry p : batch) {
+            entries.add(p.entry);
         }
-        // the attempt's time is when it was made: whoever saw the call and then moved the clock
-        // must find its backoff counted from before the move (the call runs on another thread)
-        Instant now = time.now();
-        Call call = call(batch);
+        metrics.calls.incrementAndGet();
+        metrics.attempts.addAndGet(batch.size());
+        return entries;
+    }
+
+    /**
+     * Judges what the call of {@code batch} returned or threw and records it: answers the
+     * breaker's permission, and files each entry's outcome.
+     *
+     * @param now the engine time the call was made: the attempts' time, from which backoffs count
+     *            (whoever saw the call and then moved the clock must find its backoff counted
+     *            from before the move, since the call ran on another thread)
+     */
+    Result judge(List<PendingEntry> batch, Call call, Instant now) {
         int n = batch.size();
+        if (call.thrown instanceof VirtualMachineError) {
+            breaker.releasePermission();
+            throw (VirtualMachineError) call.thrown;
+        }
+        if (call.thrown == null && call.result == null) {
+            call.thrown = new IllegalStateException("target '" + name + "' returned null for a batch of " + n
+                    + " entries");
+        } else if (call.thrown == null && call.result.size() != n) {
+            call.thrown = new IllegalStateException("target '" + name + "' returned outcomes for "
+                    + call.result.size() + " entries for a batch of " + n);
+        }
+        metrics.applyLatency.record(call.nanos);
         List<Effect> effects = new ArrayList<>(n);
         Result outcome;
         if (call.thrown instanceof AbandonableCaller.CallAbandoned) {
@@ -134,41 +175,20 @@ final class ApplyRound {
         return outcome;
     }
 
-    /** What one {@link SyncTarget#apply} call returned or threw, and how long it took. */
-    private static final class Call {
+    /**
+     * What one {@link SyncTarget#apply} call returned or threw, and how long it took (real time).
+     * Made on the thread the call ran on and handed to the worker, which judges it.
+     */
+    static final class Call {
         ApplyResult result;
         Throwable thrown;
-        long nanos;
-    }
+        final long nanos;
 
-    private Call call(List<PendingEntry> batch) {
-        int n = batch.size();
-        List<WalEntry> entries = new ArrayList<>(n);
-        for (PendingEntry p : batch) {
-            entries.add(p.entry);
+        Call(ApplyResult result, Throwable thrown, long nanos) {
+            this.result = result;
+            this.thrown = thrown;
+            this.nanos = nanos;
         }
-        metrics.calls.incrementAndGet();
-        metrics.attempts.addAndGet(n);
-        Call call = new Call();
-        long started = System.nanoTime();
-        try {
-            call.result = target.apply(entries);
-            if (call.result == null) {
-                call.thrown = new IllegalStateException("target '" + name + "' returned null for a batch of " + n
-                        + " entries");
-            } else if (call.result.size() != n) {
-                call.thrown = new IllegalStateException("target '" + name + "' returned outcomes for "
-                        + call.result.size() + " entries for a batch of " + n);
-            }
-        } catch (VirtualMachineError e) {
-            breaker.releasePermission();
-            throw e;
-        } catch (Throwable e) {
-            call.thrown = e;
-        }
-        call.nanos = System.nanoTime() - started;
-        metrics.applyLatency.record(call.nanos);
-        return call;
     }
 
     private void recordFailure(ApplyResult result, long nanos) {

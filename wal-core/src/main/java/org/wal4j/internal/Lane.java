@@ -17,6 +17,8 @@ import org.wal4j.Priority;
  */
 final class Lane {
     final LaneId key;
+    /** The apply partition the lane belongs to, for good; see {@link LanePartitions}. */
+    final int partition;
     final ArrayDeque<PendingEntry> entries = new ArrayDeque<>();
     boolean truncated;
     long resumeAfter;
@@ -35,8 +37,9 @@ final class Lane {
     boolean inWaiting;
     boolean inExpiring;
 
-    Lane(LaneId key) {
+    Lane(LaneId key, int partition) {
         this.key = key;
+        this.partition = partition;
     }
 
     PendingEntry head() {
@@ -50,7 +53,7 @@ final class Lane {
 
     @Override
     public String toString() {
-        return "Lane{" + key + ", held=" + entries.size() + (truncated ? ", truncated after " + resumeAfter : "")
+        return "Lane{" + key + ", partition " + partition + ", held=" + entries.size() + (truncated ? ", truncated after " + resumeAfter : "")
                 + (busy ? ", busy" : "") + '}';
     }
 }

@@ -51,7 +51,7 @@ final class Window {
 
     private final String target;
     private final WalStorage storage;
-    private final LaneScheduler scheduler;
+    private final LanePartitions partitions;
     private final EntryDeadlines deadlines;
     private final int maxEntries;
     private final long maxBytes;
@@ -66,11 +66,11 @@ final class Window {
     private int held;
     private long heldBytes;
 
-    Window(String target, WalStorage storage, LaneScheduler scheduler, EntryDeadlines deadlines, int maxEntries,
+    Window(String target, WalStorage storage, LanePartitions partitions, EntryDeadlines deadlines, int maxEntries,
            long maxBytes, int maxBatchSize) {
         this.target = target;
         this.storage = storage;
-        this.scheduler = scheduler;
+        this.partitions = partitions;
         this.deadlines = deadlines;
         this.maxEntries = maxEntries;
         this.maxBytes = maxBytes;
@@ -107,7 +107,7 @@ final class Window {
         held = 0;
         heldBytes = 0;
         frontier = 0;
-        scheduler.clear();
+        partitions.clear();
     }
 
     /**
@@ -204,7 +204,7 @@ final class Window {
             return Admit.STOP;
         }
         if (lane == null) {
-            lane = new Lane(key);
+            lane = new Lane(key, partitions.partitionOf(key));
             lanes.put(key, lane);
         }
         add(lane, e, status, attempts, lastChangeAt, bytes, now);
@@ -223,7 +223,7 @@ final class Window {
         held++;
         heldBytes += bytes;
         if (wasEmpty) {
-            scheduler.schedule(lane, now);
+            partitions.schedule(lane, now);
         }
     }
 
