@@ -128,7 +128,7 @@ class WalConfigSourcesTest {
         BreakerSettings other = c.breakerFor("other");
         assertEquals(Duration.ofSeconds(20), other.openDuration());
         assertEquals(WalConfig.DEFAULT_BREAKER_MINIMUM_CALLS, other.minimumCalls());
-        assertTrue(c.toString().contains("breakerFor(SEARCH){breakerMinimumCalls=2, breakerOpenDuration=PT5S}"),
+        assertTrue(c.toString().contains("target(SEARCH){breakerMinimumCalls=2, breakerOpenDuration=PT5S}"),
                 c.toString());
         assertEquals(Duration.ofMillis(700), c.toBuilder().build().breakerFor("ledger").openDuration());
     }
