@@ -49,7 +49,7 @@ final class BoundedTarget implements AutoCloseable {
      * still runs).
      */
     CompletableFuture<ApplyResult> applyAsync(int partition, List<WalEntry> batch) {
-        return applies[partition].callAsync(() -> target.apply(batch), "apply of target '" + name + "' partition "
+        return applies[partition % applies.length].callAsync(() -> target.apply(batch), "apply of target '" + name + "' partition "
                 + partition + " for a batch of " + batch.size() + " entries (seq " + batch.get(0).seq() + ".."
                 + batch.get(batch.size() - 1).seq() + ")", timeoutNanos);
     }

@@ -760,7 +760,11 @@ final class TargetWorker {
 
     @Override
     public String toString() {
-        return "TargetWorker{" + name + ", " + window + ", partitions=" + partitions.count() + ", callsInFlight="
-                + callsInFlight.get() + '}';
+        StringBuilder parts = new StringBuilder();
+        for (int p = 0; p < partitions.count(); p++) {
+            parts.append(p == 0 ? "" : ", ").append(partitions.get(p));
+        }
+        return "TargetWorker{" + name + ", " + window + ", callsInFlight=" + callsInFlight.get() + ", partitions=["
+                + parts + "]}";
     }
 }
