@@ -578,8 +578,10 @@ public final class WalConfig {
          * <p>The engine makes each call on a thread of its own and waits this long; a call that
          * has not returned by then is abandoned (its thread is interrupted) and counts as a failure
          * of the target, not of its entries: the breaker counts it, no attempt is charged, and the
-         * entries are delivered again later. No other apply is made while an abandoned one is still
-         * running, so the target still sees one apply at a time; an abandoned apply that commits
+         * entries are delivered again later. No other apply of the same apply partition (of any
+         * partition, for a target whose {@link SyncTarget#concurrentApply()} is false) is made while
+         * an abandoned one is still running, so a partition still sees one apply at a time and the
+         * other partitions go on; an abandoned apply that commits
          * late is harmless to a target that skips idempotency keys it has seen. An abandoned probe
          * answers DOWN. This is the last line of defence: set the target's own timeouts (driver
          * socket and query timeouts) shorter, so that a hung call fails with the target's own

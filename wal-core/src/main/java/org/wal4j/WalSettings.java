@@ -103,8 +103,9 @@ final class WalSettings {
             .defaultValue(DEFAULT_TARGET_CALL_TIMEOUT)
             .doc("longest real time one call into a target (`apply` or `probe`) may take; a call still running "
                     + "then is abandoned (its thread interrupted) and counts as a failure of the target (the "
-                    + "breaker counts it, no attempt is charged); no new apply is made while an abandoned one "
-                    + "still runs; an abandoned probe answers DOWN. A last line of defence: keep the target's own "
+                    + "breaker counts it, no attempt is charged); no new apply is made in its partition (in any, for a "
+                    + "target without `concurrentApply()`) while an abandoned one still runs; an abandoned probe "
+                    + "answers DOWN. A last line of defence: keep the target's own "
                     + "timeouts shorter (docs/jdbc.md)").build();
     static final Setting<Duration> STOP_TIMEOUT = Setting.builder("stopTimeout", "wal.stop.timeout",
                     ValueType.duration())
