@@ -12,6 +12,7 @@ import org.wal4j.config.ConfigSources;
 import org.wal4j.config.Setting;
 import org.wal4j.config.SettingTable;
 import org.wal4j.config.SettingValues;
+import org.wal4j.spi.ApplyPartitions;
 import org.wal4j.spi.Names;
 import org.wal4j.spi.SyncTarget;
 
@@ -42,6 +43,10 @@ public final class WalConfig {
     public static final Duration DEFAULT_IMMEDIATE_APPLY_WAIT = Duration.ZERO;
     /** Longest {@link Builder#immediateApplyWait}. */
     public static final Duration MAX_IMMEDIATE_APPLY_WAIT = Duration.ofMinutes(1);
+    /** Default of {@link Builder#applyPartitions}. */
+    public static final int DEFAULT_APPLY_PARTITIONS = 4;
+    /** Largest {@link Builder#applyPartitions}: {@link ApplyPartitions#MAX}. */
+    public static final int MAX_APPLY_PARTITIONS = ApplyPartitions.MAX;
     /** Default of {@link Builder#maxBatchSize}. */
     public static final int DEFAULT_MAX_BATCH_SIZE = 100;
     /** Largest {@link Builder#maxBatchSize}. */
@@ -119,15 +124,15 @@ public final class WalConfig {
     private static final WalConfig DEFAULTS = builder().build();
 
     private final SettingValues values;
-    private final Map<String, SettingValues> targetBreakers;
+    private final Map<String, SettingValues> targetSettings;
     private final Lifecycle defaultLifecycle;
     private final Map<String, Lifecycle> namespaceLifecycles;
 
     private WalConfig(Builder b) {
         values = b.values.copy();
         Map<String, SettingValues> targets = new TreeMap<>();
-        b.targetBreakers.forEach((target, own) -> targets.put(target, own.copy()));
-        targetBreakers = Collections.unmodifiableMap(targets);
+        b.targetSettings.forEach((target, own) -> targets.put(target, own.copy()));
+        targetSettings = Collections.unmodifiableMap(targets);
         defaultLifecycle = b.defaultLifecycle;
         namespaceLifecycles = Map.copyOf(b.namespaceLifecycles);
     }
@@ -187,6 +192,23 @@ public final class WalConfig {
 
     public int maxBatchSize() {
         return values.get(WalSettings.MAX_BATCH_SIZE);
+    }
+
+    /** The apply partitions of every target without its own; see {@link #applyPartitionsFor(String)}. */
+    public int applyPartitions() {
+        return values.get(WalSettings.APPLY_PARTITIONS);
+    }
+
+    /**
+     * The apply partitions of {@code target}: its own where set (in code with
+     * {@link Builder#applyPartitionsFor}, or as {@code wal.target.<name>.apply.partitions}; the
+     * name is matched as in {@link #breakerFor(String)}), else {@link #applyPartitions()}.
+     */
+    public int applyPartitionsFor(String target) {
+        Objects.requireNonNull(target, "target must not be null");
+        SettingValues own = targetSettings.get(SettingTable.targetKey(target));
+        return own != null && own.has(WalSettings.APPLY_PARTITIONS) ? own.get(WalSettings.APPLY_PARTITIONS)
+                : applyPartitions();
     }
 
     public int windowEntries() {
@@ -258,7 +280,7 @@ public final class WalConfig {
      */
     public BreakerSettings breakerFor(String target) {
         Objects.requireNonNull(target, "target must not be null");
-        SettingValues own = targetBreakers.get(SettingTable.targetKey(target));
+        SettingValues own = targetSettings.get(SettingTable.targetKey(target));
         return new BreakerSettings(target, values, own == null ? values : own);
     }
 
@@ -287,7 +309,7 @@ public final class WalConfig {
     @Override
     public String toString() {
         StringBuilder out = new StringBuilder(values.render("WalConfig"));
-        targetBreakers.forEach((target, own) -> out.append(", ").append(own.render("breakerFor(" + target + ")"))
+        targetSettings.forEach((target, own) -> out.append(", ").append(own.render("target(" + target + ")"))
                 .append('}'));
         return out.append(", defaultLifecycle=").append(defaultLifecycle).append(", namespaceLifecycles=")
                 .append(namespaceLifecycles).append('}').toString();
@@ -296,8 +318,8 @@ public final class WalConfig {
     /** Builds a {@link WalConfig}. Not thread-safe. */
     public static final class Builder {
         private final SettingValues values;
-        /** Each target's own breaker settings, by {@link SettingTable#targetKey}; sparse. */
-        private final Map<String, SettingValues> targetBreakers = new TreeMap<>();
+        /** Each target's own settings (breaker, apply partitions), by {@link SettingTable#targetKey}; sparse. */
+        private final Map<String, SettingValues> targetSettings = new TreeMap<>();
         /** The {@code wal.lifecycle.*} values read from sources; sparse. */
         private final SettingValues lifecycleValues = SettingValues.emptyOf(WalSettings.LIFECYCLE_TABLE);
         private Lifecycle defaultLifecycle = Lifecycle.ofDefaults();
@@ -310,7 +332,7 @@ public final class WalConfig {
 
         private Builder(WalConfig c) {
             values = c.values.copy();
-            c.targetBreakers.forEach((target, own) -> targetBreakers.put(target, own.copy()));
+            c.targetSettings.forEach((target, own) -> targetSettings.put(target, own.copy()));
             defaultLifecycle = c.defaultLifecycle;
             lifecycleInCode = true;
             namespaceLifecycles.putAll(c.namespaceLifecycles);
@@ -320,7 +342,7 @@ public final class WalConfig {
          * Reads every setting {@code source} has, except those already set in code on this
          * builder: a setter wins over a source whether it is called before or after, so the
          * precedence is defaults &lt; the source's layers &lt; code. Reads also the per-target
-         * breaker settings ({@code wal.target.<name>.breaker.*}) and, unless
+         * settings ({@code wal.target.<name>.breaker.*}, {@code wal.target.<name>.apply.partitions}) and, unless
          * {@link #defaultLifecycle} was set in code, the {@code wal.lifecycle.*} settings.
          * Typical use: {@code WalConfig.builder().load(ConfigSources.defaults().properties(path).environment())}.
          *
@@ -332,7 +354,7 @@ public final class WalConfig {
             values.load(source);
             for (String target : WalSettings.TABLE.targetsNamedIn(source)) {
                 String prefix = SettingTable.TARGET_PREFIX + target + ".";
-                targetBreakers.computeIfAbsent(SettingTable.targetKey(target),
+                targetSettings.computeIfAbsent(SettingTable.targetKey(target),
                         t -> SettingValues.emptyOf(WalSettings.TABLE)).load(source,
                         WalSettings.TABLE.perTargetSettings(),
                         property -> prefix + property.substring(SettingTable.PREFIX.length()));
@@ -351,6 +373,35 @@ public final class WalConfig {
          */
         public Builder immediateApplyWait(Duration wait) {
             values.set(WalSettings.IMMEDIATE_APPLY_WAIT, wait);
+            return this;
+        }
+
+        /**
+         * How many apply partitions each target is drained through: 1 to
+         * {@link #MAX_APPLY_PARTITIONS}; default {@link #DEFAULT_APPLY_PARTITIONS}. Each lane belongs
+         * to one partition ({@link ApplyPartitions#of}); the partitions apply in parallel, one
+         * {@link SyncTarget#apply} call in flight each (so up to this many connections to the
+         * target), while every lane keeps its order. A target whose
+         * {@link SyncTarget#concurrentApply()} is false gets one call at a time whatever this says.
+         * Per target: {@link #applyPartitionsFor}.
+         */
+        public Builder applyPartitions(int partitions) {
+            values.set(WalSettings.APPLY_PARTITIONS, partitions);
+            return this;
+        }
+
+        /**
+         * The apply partitions of one target, replacing {@link #applyPartitions} for it alone; the
+         * same as property {@code wal.target.<target>.apply.partitions}, which this wins over.
+         *
+         * @param target     the target's name (matched as the environment spells it, see
+         *                   {@link WalConfig#breakerFor(String)})
+         * @param partitions 1 to {@link #MAX_APPLY_PARTITIONS}
+         */
+        public Builder applyPartitionsFor(String target, int partitions) {
+            Names.requireTarget(target);
+            targetSettings.computeIfAbsent(SettingTable.targetKey(target),
+                    t -> SettingValues.emptyOf(WalSettings.TABLE)).set(WalSettings.APPLY_PARTITIONS, partitions);
             return this;
         }
 
@@ -514,7 +565,7 @@ public final class WalConfig {
         public Builder breakerFor(String target, Consumer<BreakerSettings.Overrides> overrides) {
             Names.requireTarget(target);
             Objects.requireNonNull(overrides, "overrides must not be null");
-            overrides.accept(new BreakerSettings.Overrides(targetBreakers.computeIfAbsent(
+            overrides.accept(new BreakerSettings.Overrides(targetSettings.computeIfAbsent(
                     SettingTable.targetKey(target), t -> SettingValues.emptyOf(WalSettings.TABLE))));
             return this;
         }
@@ -527,8 +578,10 @@ public final class WalConfig {
          * <p>The engine makes each call on a thread of its own and waits this long; a call that
          * has not returned by then is abandoned (its thread is interrupted) and counts as a failure
          * of the target, not of its entries: the breaker counts it, no attempt is charged, and the
-         * entries are delivered again later. No other apply is made while an abandoned one is still
-         * running, so the target still sees one apply at a time; an abandoned apply that commits
+         * entries are delivered again later. No other apply of the same apply partition (of any
+         * partition, for a target whose {@link SyncTarget#concurrentApply()} is false) is made while
+         * an abandoned one is still running, so a partition still sees one apply at a time and the
+         * other partitions go on; an abandoned apply that commits
          * late is harmless to a target that skips idempotency keys it has seen. An abandoned probe
          * answers DOWN. This is the last line of defence: set the target's own timeouts (driver
          * socket and query timeouts) shorter, so that a hung call fails with the target's own
@@ -580,7 +633,7 @@ public final class WalConfig {
                         + ") must be at least maxBatchSize (" + values.describe(WalSettings.MAX_BATCH_SIZE) + ")");
             }
             new BreakerSettings("", values, values);
-            targetBreakers.forEach((target, own) -> new BreakerSettings(target, values, own));
+            targetSettings.forEach((target, own) -> new BreakerSettings(target, values, own));
             if (!lifecycleInCode) {
                 defaultLifecycle = lifecycleFromSources();
             }

@@ -24,6 +24,12 @@ final class WalSettings {
             .unit("duration").range(Duration.ZERO, MAX_IMMEDIATE_APPLY_WAIT)
             .defaultValue(DEFAULT_IMMEDIATE_APPLY_WAIT).defaultText("0 (off)")
             .doc("how long `write` waits, after the entry is durable, for its targets to apply it; 0 = off").build();
+    static final Setting<Integer> APPLY_PARTITIONS = Setting.builder("applyPartitions", "wal.apply.partitions",
+                    ValueType.integer())
+            .unit("partitions").range(1, MAX_APPLY_PARTITIONS).defaultValue(DEFAULT_APPLY_PARTITIONS).perTarget()
+            .doc("how many apply partitions drain each target in parallel (one `SyncTarget.apply` call in "
+                    + "flight each); every lane belongs to one, so each lane keeps its order; a target whose "
+                    + "`concurrentApply()` is false gets one call at a time").build();
     static final Setting<Integer> MAX_BATCH_SIZE = Setting.builder("maxBatchSize", "wal.apply.batch.size",
                     ValueType.integer())
             .unit("entries").range(1, WalConfig.MAX_BATCH_SIZE).defaultValue(DEFAULT_MAX_BATCH_SIZE)
@@ -97,8 +103,9 @@ final class WalSettings {
             .defaultValue(DEFAULT_TARGET_CALL_TIMEOUT)
             .doc("longest real time one call into a target (`apply` or `probe`) may take; a call still running "
                     + "then is abandoned (its thread interrupted) and counts as a failure of the target (the "
-                    + "breaker counts it, no attempt is charged); no new apply is made while an abandoned one "
-                    + "still runs; an abandoned probe answers DOWN. A last line of defence: keep the target's own "
+                    + "breaker counts it, no attempt is charged); no new apply is made in its partition (in any, for a "
+                    + "target without `concurrentApply()`) while an abandoned one still runs; an abandoned probe "
+                    + "answers DOWN. A last line of defence: keep the target's own "
                     + "timeouts shorter (docs/jdbc.md)").build();
     static final Setting<Duration> STOP_TIMEOUT = Setting.builder("stopTimeout", "wal.stop.timeout",
                     ValueType.duration())
@@ -106,7 +113,7 @@ final class WalSettings {
             .doc("how long `Wal.close()` lets the workers drain").build();
 
     /** The settings of {@link WalConfig}, in documentation order. */
-    static final SettingTable TABLE = SettingTable.of("WalConfig", List.of(IMMEDIATE_APPLY_WAIT, MAX_BATCH_SIZE,
+    static final SettingTable TABLE = SettingTable.of("WalConfig", List.of(IMMEDIATE_APPLY_WAIT, APPLY_PARTITIONS, MAX_BATCH_SIZE,
             WINDOW_ENTRIES, WINDOW_BYTES, MAX_UNFINISHED_ENTRIES, MAX_UNFINISHED_BYTES, WRITE_TIMEOUT, RETENTION,
             COMPACTION_INTERVAL, CHECKPOINT_INTERVAL, BREAKER_FAILURE_RATE_THRESHOLD, BREAKER_SLIDING_WINDOW_SIZE,
             BREAKER_MINIMUM_CALLS, BREAKER_OPEN_DURATION, BREAKER_HALF_OPEN_CALLS, BREAKER_PROBE_INTERVAL,

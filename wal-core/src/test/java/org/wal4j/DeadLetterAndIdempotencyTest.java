@@ -36,13 +36,16 @@ class DeadLetterAndIdempotencyTest {
         }
         h.write("orders", "o-1");
         h.settledAll(6);
-        assertEquals(List.of(1L, 3L, 5L, 6L), target.appliedSeqs());
+        assertEquals(List.of(1L, 3L, 5L), target.appliedSeqs("accounts", "acct-1"));
+        assertEquals(List.of(6L), target.appliedSeqs("orders", "o-1"));
         assertEquals(2, h.wal.stats().target("primary").deadLetters());
 
         target.failPermanently(e -> false, "none");
         assertEquals(2, h.wal.admin().requeue(DeadLetterFilter.builder().namespace("accounts").build()));
         h.settledAll(6);
-        assertEquals(List.of(1L, 3L, 5L, 6L, 2L, 4L), target.appliedSeqs(), "requeued 2 and 4 follow in seq order");
+        assertEquals(List.of(1L, 3L, 5L, 2L, 4L), target.appliedSeqs("accounts", "acct-1"),
+                "requeued 2 and 4 follow in seq order");
+        assertEquals(List.of(6L), target.appliedSeqs("orders", "o-1"));
         assertEquals(0, h.wal.admin().deadLetters(DeadLetterFilter.all()).count());
         assertEquals(0, h.wal.stats().target("primary").deadLetters());
         WalInvariants.assertStorageConsistent(h.storage, "primary", true);

@@ -128,9 +128,42 @@ class WalConfigSourcesTest {
         BreakerSettings other = c.breakerFor("other");
         assertEquals(Duration.ofSeconds(20), other.openDuration());
         assertEquals(WalConfig.DEFAULT_BREAKER_MINIMUM_CALLS, other.minimumCalls());
-        assertTrue(c.toString().contains("breakerFor(SEARCH){breakerMinimumCalls=2, breakerOpenDuration=PT5S}"),
+        assertTrue(c.toString().contains("target(SEARCH){breakerMinimumCalls=2, breakerOpenDuration=PT5S}"),
                 c.toString());
         assertEquals(Duration.ofMillis(700), c.toBuilder().build().breakerFor("ledger").openDuration());
+    }
+
+    @Test
+    void applyPartitions_outOfRange_isRefusedNamingTheSourceAndTheValue() {
+        assertMessage("applyPartitions must be between 1 and 1024 but was 0",
+                () -> WalConfig.builder().applyPartitions(0));
+        assertMessage("applyPartitions must be between 1 and 1024 but was 1025",
+                () -> WalConfig.builder().applyPartitionsFor("search", 1025));
+        assertMessage("environment variable WAL_APPLY_PARTITIONS is out of range: applyPartitions must be between 1 "
+                + "and 1024 but was 1025", () -> WalConfig.fromEnvironment(Map.of("WAL_APPLY_PARTITIONS", "1025")));
+        Properties p = new Properties();
+        p.setProperty("wal.target.search.apply.partitions", "0");
+        assertMessage("property wal.target.search.apply.partitions is out of range: applyPartitions must be between "
+                + "1 and 1024 but was 0", () -> WalConfig.fromProperties(p));
+    }
+
+    @Test
+    void applyPartitions_canDifferPerTarget_inCodeAndFromSources() {
+        Properties p = new Properties();
+        p.setProperty("wal.apply.partitions", "8");
+        p.setProperty("wal.target.search.apply.partitions", "2");
+        WalConfig c = WalConfig.builder().load(ConfigSources.defaults().properties(p)
+                        .environment(Map.of("WAL_TARGET_DB_PRIMARY_APPLY_PARTITIONS", "16")))
+                .applyPartitionsFor("ledger", 1).build();
+        assertEquals(8, c.applyPartitions());
+        assertEquals(2, c.applyPartitionsFor("search"));
+        assertEquals(16, c.applyPartitionsFor("db.primary"));
+        assertEquals(1, c.applyPartitionsFor("ledger"));
+        assertEquals(8, c.applyPartitionsFor("other"), "follows the Wal");
+        assertEquals(WalConfig.DEFAULT_APPLY_PARTITIONS, WalConfig.ofDefaults().applyPartitionsFor("any"));
+        assertEquals(1, c.toBuilder().build().applyPartitionsFor("ledger"));
+        assertEquals(WalConfig.DEFAULT_BREAKER_OPEN_DURATION, c.breakerFor("ledger").openDuration(),
+                "a target's own partitions leave its breaker at the Wal's settings");
     }
 
     @Test

@@ -5,7 +5,9 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -30,7 +32,12 @@ import org.slf4j.LoggerFactory;
  * idempotency keys absorb it). When the abandoned call returns, what it returned or threw is
  * logged and otherwise ignored.
  *
- * <p>Thread-safe: calls are serialized.
+ * <p>{@link #call} waits on the caller's thread; {@link #callAsync} returns at once and completes
+ * its future from the calling thread (or, at the deadline, from the shared watchdog thread), so
+ * one coordinating thread can keep calls of several callers in flight. Either way this caller
+ * makes one call at a time: a second call while one is running waits for it on the calling thread.
+ *
+ * <p>Thread-safe.
  */
 final class AbandonableCaller implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AbandonableCaller.class);
@@ -52,12 +59,14 @@ final class AbandonableCaller implements AutoCloseable {
         }
     }
 
+    /** Fires the deadlines of {@link #callAsync}; one daemon thread for the process, idle between calls. */
+    private static final ScheduledThreadPoolExecutor WATCHDOG = watchdog();
+
     private final String threadName;
     private final AtomicInteger threads = new AtomicInteger();
     /** The calling thread's pool; null until the first call, after an abandonment and after close. */
     @GuardedBy("this")
     private @Nullable ThreadPoolExecutor executor;
-    /** The abandoned call still to return, or null; {@code abandonedCall} says what it was. */
     @GuardedBy("this")
     private @Nullable CompletableFuture<?> abandoned;
     @GuardedBy("this")
@@ -82,32 +91,86 @@ final class AbandonableCaller implements AutoCloseable {
      *                       waiting thread was interrupted (it stays interrupted) or this caller is closed
      */
     synchronized <T> T call(Supplier<T> work, String what, long timeoutNanos) {
-        if (closed) {
-            throw new CallAbandoned(what + " not made: the engine is stopping");
-        }
-        if (abandoned != null) {
-            if (!abandoned.isDone()) {
-                throw new CallAbandoned(what + " not made: the earlier " + abandonedCall + ", abandoned "
-                        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - abandonedAtNanos)
-                        + " ms ago, has still not returned");
-            }
-            abandoned = null;
+        CallAbandoned refused = refusal(what);
+        if (refused != null) {
+            throw refused;
         }
         long started = System.nanoTime();
-        CompletableFuture<T> future = CompletableFuture.supplyAsync(work, executor());
+        ThreadPoolExecutor runner = executor();
+        CompletableFuture<T> future = CompletableFuture.supplyAsync(work, runner);
         try {
             return future.get(timeoutNanos, TimeUnit.NANOSECONDS);
         } catch (ExecutionException | CompletionException e) {
             throw rethrow(e.getCause() != null ? e.getCause() : e);
         } catch (TimeoutException e) {
-            abandon(future, what, started);
+            abandon(future, runner, what, started);
             throw new CallAbandoned(what + " abandoned: no answer within "
                     + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms (targetCallTimeout)");
         } catch (InterruptedException e) {
-            abandon(future, what, started);
+            abandon(future, runner, what, started);
             Thread.currentThread().interrupt();
             throw new CallAbandoned(what + " abandoned: the waiting thread was interrupted");
         }
+    }
+
+    /**
+     * Starts {@code work} and returns at once; the future completes with what it returns, or
+     * exceptionally with what it throws (unwrapped), or with {@link CallAbandoned} if it did not
+     * return within {@code timeoutNanos} (then it is abandoned as by {@link #call}), if an abandoned
+     * call is still running, or if this caller is closed. The caller must not start a second call
+     * before the future of the first has completed.
+     *
+     * @param what         the call, for messages
+     * @param timeoutNanos the deadline, real time
+     */
+    // the callback completes answer either way; the future whenComplete returns has nothing more in it
+    @SuppressWarnings("FutureReturnValueIgnored")
+    synchronized <T> CompletableFuture<T> callAsync(Supplier<T> work, String what, long timeoutNanos) {
+        CompletableFuture<T> answer = new CompletableFuture<>();
+        CallAbandoned refused = refusal(what);
+        if (refused != null) {
+            answer.completeExceptionally(refused);
+            return answer;
+        }
+        long started = System.nanoTime();
+        ThreadPoolExecutor runner = executor();
+        CompletableFuture<T> future = CompletableFuture.supplyAsync(work, runner);
+        Future<?> deadline = WATCHDOG.schedule(() -> {
+            synchronized (this) {
+                // first wins: a call that returned at this instant keeps its answer
+                if (answer.completeExceptionally(new CallAbandoned(what + " abandoned: no answer within "
+                        + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms (targetCallTimeout)"))) {
+                    abandon(future, runner, what, started);
+                }
+            }
+        }, timeoutNanos, TimeUnit.NANOSECONDS);
+        future.whenComplete((result, failure) -> {
+            deadline.cancel(false);
+            if (failure == null) {
+                answer.complete(result);
+            } else {
+                answer.completeExceptionally(failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure);
+            }
+        });
+        return answer;
+    }
+
+    /** Why no call can be made now, or null if one can. */
+    @GuardedBy("this")
+    private @Nullable CallAbandoned refusal(String what) {
+        if (closed) {
+            return new CallAbandoned(what + " not made: the engine is stopping");
+        }
+        if (abandoned != null) {
+            if (!abandoned.isDone()) {
+                return new CallAbandoned(what + " not made: the earlier " + abandonedCall + ", abandoned "
+                        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - abandonedAtNanos)
+                        + " ms ago, has still not returned");
+            }
+            abandoned = null;
+        }
+        return null;
     }
 
     /** Ends the idle calling thread; an abandoned call is left to finish. No call is made after this. */
@@ -122,6 +185,7 @@ final class AbandonableCaller implements AutoCloseable {
 
     @GuardedBy("this")
     private ThreadPoolExecutor executor() {
+        ThreadPoolExecutor executor = this.executor;
         if (executor == null) {
             executor = new ThreadPoolExecutor(1, 1, IDLE_THREAD_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                     r -> {
@@ -130,26 +194,38 @@ final class AbandonableCaller implements AutoCloseable {
                         return t;
                     });
             executor.allowCoreThreadTimeOut(true);
+            this.executor = executor;
         }
         return executor;
     }
 
-    // the abandoned call's outcome is only logged (see the class comment); the future whenComplete
-    // returns has nothing more in it
+    // the callback only logs; the future whenComplete returns has nothing more in it
     @SuppressWarnings("FutureReturnValueIgnored")
     @GuardedBy("this")
-    private void abandon(CompletableFuture<?> future, String what, long started) {
+    private void abandon(CompletableFuture<?> future, ThreadPoolExecutor runner, String what, long started) {
         abandoned = future;
         abandonedCall = what;
         abandonedAtNanos = System.nanoTime();
         // its thread is written off: interrupt it, and make the next call on a new one
-        Objects.requireNonNull(executor, "the abandoned call ran on it").shutdownNow();
-        executor = null;
+        runner.shutdownNow();
+        if (executor == runner) {
+            executor = null;
+        }
         LOG.warn("{} abandoned after {} ms; no call of its kind is made until it returns", what,
                 TimeUnit.NANOSECONDS.toMillis(abandonedAtNanos - started));
         future.whenComplete((result, failure) -> LOG.warn("{}, abandoned, returned {} ms after it started: {}", what,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
                 failure != null ? String.valueOf(failure.getCause() != null ? failure.getCause() : failure) : result));
+    }
+
+    private static ScheduledThreadPoolExecutor watchdog() {
+        ScheduledThreadPoolExecutor w = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "wal4j-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        w.setRemoveOnCancelPolicy(true);
+        return w;
     }
 
     private static RuntimeException rethrow(Throwable failure) {

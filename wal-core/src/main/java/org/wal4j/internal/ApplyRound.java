@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
-import org.jspecify.annotations.Nullable;
 import org.wal4j.Lifecycle;
 import org.wal4j.WalEntry;
 import org.wal4j.internal.OutcomeRecorder.Effect;
@@ -18,7 +17,10 @@ import org.wal4j.spi.TargetHealth;
 
 /**
  * One {@link SyncTarget#apply} call for a batch, through the target's circuit breaker, and what
- * its result means for each entry.
+ * its result means for each entry. The worker asks for the breaker's {@link #permit}, starts the
+ * call on the batch's partition (it runs on another thread), and {@link #judge judges} its
+ * {@link Call} when it is handed back; several calls (one per partition) may be in flight between
+ * a permit and its judgement.
  *
  * <ul>
  *   <li>All applied: every entry APPLIED.</li>
@@ -48,10 +50,14 @@ import org.wal4j.spi.TargetHealth;
  * nothing; the entry just waits one backoff interval. A permanent failure counts as a success for
  * the breaker: the target answered, the entry is bad.
  *
+ * <p>{@link #appliedCalls} counts the judged calls that applied something, in the order the
+ * worker judges them, whatever their partition: a call of one entry that throws again after other
+ * calls applied entries in between is evidence that the target is up and the entry is at fault.
+ *
  * <p>Not thread-safe: confined to the worker thread.
  */
 final class ApplyRound {
-    enum Result { ALL_APPLIED, FAILED, SPLIT, DENIED }
+    enum Result { ALL_APPLIED, FAILED, SPLIT }
 
     /** Stands for a retryable per-entry failure in the breaker's count when the target gave no exception. */
     private static final class RetryableFailure extends RuntimeException {
@@ -65,34 +71,68 @@ final class ApplyRound {
     private final String name;
     private final BoundedTarget target;
     private final CircuitBreaker breaker;
-    private final Timekeeper time;
     private final TargetMetrics metrics;
     private final OutcomeRecorder recorder;
     private final RandomGenerator random;
     /** How many calls applied at least one entry; see {@link PendingEntry#appliedCallsAtLastThrow}. */
     private long appliedCalls;
 
-    ApplyRound(String name, BoundedTarget target, CircuitBreaker breaker, Timekeeper time, TargetMetrics metrics,
+    ApplyRound(String name, BoundedTarget target, CircuitBreaker breaker, TargetMetrics metrics,
                OutcomeRecorder recorder, RandomGenerator random) {
         this.name = name;
         this.target = target;
         this.breaker = breaker;
-        this.time = time;
         this.metrics = metrics;
         this.recorder = recorder;
         this.random = random;
     }
 
-    Result run(List<PendingEntry> batch) {
-        if (!breaker.tryAcquirePermission()) {
-            recorder.record(unchanged(batch), time.now());
-            return Result.DENIED;
+    /**
+     * Asks the breaker for a call; false if it refuses (then the batch goes back through
+     * {@link #denied}). A permission given must be answered by {@link #judge}.
+     */
+    boolean permit() {
+        return breaker.tryAcquirePermission();
+    }
+
+    /** The breaker refused the call of {@code batch}: its lanes are filed again, nothing changed. */
+    void denied(List<PendingEntry> batch, Instant now) {
+        recorder.record(unchanged(batch), now);
+    }
+
+    /** The entries of {@code batch}, as the target gets them; counts the call and its attempts. */
+    List<WalEntry> entriesOf(List<PendingEntry> batch) {
+        List<WalEntry> entries = new ArrayList<>(batch.size());
+        for (PendingEntry p : batch) {
+            entries.add(p.entry);
         }
-        // the attempt's time is when it was made: whoever saw the call and then moved the clock
-        // must find its backoff counted from before the move (the call runs on another thread)
-        Instant now = time.now();
-        Call call = call(batch);
+        metrics.calls.incrementAndGet();
+        metrics.attempts.addAndGet(batch.size());
+        return entries;
+    }
+
+    /**
+     * Judges what the call of {@code batch} returned or threw and records it: answers the
+     * breaker's permission, and files each entry's outcome.
+     *
+     * @param now the engine time the call was made: the attempts' time, from which backoffs count
+     *            (whoever saw the call and then moved the clock must find its backoff counted
+     *            from before the move, since the call ran on another thread)
+     */
+    Result judge(List<PendingEntry> batch, Call call, Instant now) {
         int n = batch.size();
+        if (call.thrown instanceof VirtualMachineError) {
+            breaker.releasePermission();
+            throw (VirtualMachineError) call.thrown;
+        }
+        if (call.thrown == null && call.result == null) {
+            call.thrown = new IllegalStateException("target '" + name + "' returned null for a batch of " + n
+                    + " entries");
+        } else if (call.thrown == null && call.result.size() != n) {
+            call.thrown = new IllegalStateException("target '" + name + "' returned outcomes for "
+                    + call.result.size() + " entries for a batch of " + n);
+        }
+        metrics.applyLatency.record(call.nanos);
         List<Effect> effects = new ArrayList<>(n);
         Result outcome;
         if (call.thrown instanceof AbandonableCaller.CallAbandoned) {
@@ -115,7 +155,7 @@ final class ApplyRound {
                 effects.add(thrownAlone(batch.get(0), call, now));
                 outcome = Result.FAILED;
             }
-        } else if (call.applied().allApplied()) {
+        } else if (call.result.allApplied()) {
             appliedCalls++;
             breaker.onSuccess(call.nanos, TimeUnit.NANOSECONDS);
             for (PendingEntry p : batch) {
@@ -123,12 +163,12 @@ final class ApplyRound {
             }
             outcome = Result.ALL_APPLIED;
         } else {
-            if (call.applied().appliedCount() > 0) {
+            if (call.result.appliedCount() > 0) {
                 appliedCalls++;
             }
-            recordFailure(call.applied(), call.nanos);
+            recordFailure(call.result, call.nanos);
             for (int i = 0; i < n; i++) {
-                effects.add(effectOf(batch.get(i), call.applied(), i, now));
+                effects.add(effectOf(batch.get(i), call.result, i, now));
             }
             outcome = Result.FAILED;
         }
@@ -137,48 +177,19 @@ final class ApplyRound {
     }
 
     /**
-     * What one {@link SyncTarget#apply} call returned or threw, and how long it took: {@code thrown}
-     * is set whenever {@code result} is null or unusable.
+     * What one {@link SyncTarget#apply} call returned or threw, and how long it took (real time).
+     * Made on the thread the call ran on and handed to the worker, which judges it.
      */
-    private static final class Call {
-        @Nullable ApplyResult result;
-        @Nullable Throwable thrown;
-        long nanos;
+    static final class Call {
+        ApplyResult result;
+        Throwable thrown;
+        final long nanos;
 
-        /** The result, once {@code thrown} is known to be null. */
-        ApplyResult applied() {
-            return Objects.requireNonNull(result, "a call without a result has thrown");
+        Call(ApplyResult result, Throwable thrown, long nanos) {
+            this.result = result;
+            this.thrown = thrown;
+            this.nanos = nanos;
         }
-    }
-
-    private Call call(List<PendingEntry> batch) {
-        int n = batch.size();
-        List<WalEntry> entries = new ArrayList<>(n);
-        for (PendingEntry p : batch) {
-            entries.add(p.entry);
-        }
-        metrics.calls.incrementAndGet();
-        metrics.attempts.addAndGet(n);
-        Call call = new Call();
-        long started = System.nanoTime();
-        try {
-            call.result = target.apply(entries);
-            if (call.result == null) {
-                call.thrown = new IllegalStateException("target '" + name + "' returned null for a batch of " + n
-                        + " entries");
-            } else if (call.result.size() != n) {
-                call.thrown = new IllegalStateException("target '" + name + "' returned outcomes for "
-                        + call.result.size() + " entries for a batch of " + n);
-            }
-        } catch (VirtualMachineError e) {
-            breaker.releasePermission();
-            throw e;
-        } catch (Throwable e) {
-            call.thrown = e;
-        }
-        call.nanos = System.nanoTime() - started;
-        metrics.applyLatency.record(call.nanos);
-        return call;
     }
 
     private void recordFailure(ApplyResult result, long nanos) {
@@ -203,7 +214,6 @@ final class ApplyRound {
         }
     }
 
-    /** The reason of a failed result: {@link ApplyResult#failed} requires one. */
     private static String reasonOf(ApplyResult failed) {
         return Objects.requireNonNull(failed.reason(), "a failed ApplyResult has a reason");
     }

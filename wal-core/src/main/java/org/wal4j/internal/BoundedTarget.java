@@ -2,6 +2,7 @@ package org.wal4j.internal;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.wal4j.WalEntry;
 import org.wal4j.internal.AbandonableCaller.CallAbandoned;
 import org.wal4j.spi.ApplyResult;
@@ -16,31 +17,41 @@ import org.wal4j.spi.TargetHealth;
  * entries; a probe still running at the deadline answers DOWN. See {@link AbandonableCaller} for
  * what happens to the abandoned call.
  *
- * <p>Thread-safe: {@link #apply} is called by the worker, {@link #probe} by any thread.
+ * <p>Each apply partition has a caller of its own ({@link #applyAsync}), so the partitions' calls
+ * run side by side and an abandoned call holds back only its partition: its next call fails at
+ * once until the abandoned one returns, the other partitions go on.
+ *
+ * <p>Thread-safe: {@link #applyAsync} is called by the worker, {@link #probe} by any thread.
  */
 final class BoundedTarget implements AutoCloseable {
     private final String name;
     private final SyncTarget target;
     private final long timeoutNanos;
-    private final AbandonableCaller applies;
+    /** One per apply partition. */
+    private final AbandonableCaller[] applies;
     private final AbandonableCaller probes;
 
-    BoundedTarget(String name, SyncTarget target, Duration timeout) {
+    BoundedTarget(String name, SyncTarget target, Duration timeout, int partitions) {
         this.name = name;
         this.target = target;
         this.timeoutNanos = Timekeeper.saturatedNanos(timeout);
-        this.applies = new AbandonableCaller("wal4j-apply-" + name);
+        this.applies = new AbandonableCaller[partitions];
+        for (int p = 0; p < partitions; p++) {
+            applies[p] = new AbandonableCaller("wal4j-apply-" + name + "-p" + p);
+        }
         this.probes = new AbandonableCaller("wal4j-probe-" + name);
     }
 
     /**
-     * {@link SyncTarget#apply}, bounded.
-     *
-     * @throws CallAbandoned if it was abandoned or not made (an abandoned apply still runs)
+     * Starts {@link SyncTarget#apply} of a batch of {@code partition}, bounded; at most one call
+     * per partition at a time. The future completes with the target's result or what it threw,
+     * or with {@link CallAbandoned} if the call was abandoned or not made (an abandoned apply
+     * still runs).
      */
-    ApplyResult apply(List<WalEntry> batch) {
-        return applies.call(() -> target.apply(batch), "apply of target '" + name + "' for a batch of " + batch.size()
-                + " entries (seq " + batch.get(0).seq() + ".." + batch.get(batch.size() - 1).seq() + ")", timeoutNanos);
+    CompletableFuture<ApplyResult> applyAsync(int partition, List<WalEntry> batch) {
+        return applies[partition % applies.length].callAsync(() -> target.apply(batch), "apply of target '" + name + "' partition "
+                + partition + " for a batch of " + batch.size() + " entries (seq " + batch.get(0).seq() + ".."
+                + batch.get(batch.size() - 1).seq() + ")", timeoutNanos);
     }
 
     /** {@link SyncTarget#probe}, bounded: DOWN if it was abandoned or not made. */
@@ -54,7 +65,9 @@ final class BoundedTarget implements AutoCloseable {
 
     @Override
     public void close() {
-        applies.close();
+        for (AbandonableCaller a : applies) {
+            a.close();
+        }
         probes.close();
     }
 }

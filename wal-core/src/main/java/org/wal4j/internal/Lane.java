@@ -18,6 +18,8 @@ import org.wal4j.Priority;
  */
 final class Lane {
     final LaneId key;
+    /** The apply partition the lane belongs to, for good; see {@link LanePartitions}. */
+    final int partition;
     final ArrayDeque<PendingEntry> entries = new ArrayDeque<>();
     boolean truncated;
     long resumeAfter;
@@ -36,8 +38,9 @@ final class Lane {
     boolean inWaiting;
     boolean inExpiring;
 
-    Lane(LaneId key) {
+    Lane(LaneId key, int partition) {
         this.key = key;
+        this.partition = partition;
     }
 
     /** The first entry held, or null if none is. */
@@ -52,7 +55,7 @@ final class Lane {
 
     @Override
     public String toString() {
-        return "Lane{" + key + ", held=" + entries.size() + (truncated ? ", truncated after " + resumeAfter : "")
+        return "Lane{" + key + ", partition " + partition + ", held=" + entries.size() + (truncated ? ", truncated after " + resumeAfter : "")
                 + (busy ? ", busy" : "") + '}';
     }
 }

@@ -60,14 +60,14 @@ final class OutcomeRecorder {
     private final EngineContext ctx;
     private final TargetMetrics metrics;
     private final Window window;
-    private final LaneScheduler scheduler;
+    private final LanePartitions partitions;
 
-    OutcomeRecorder(String target, EngineContext ctx, TargetMetrics metrics, Window window, LaneScheduler scheduler) {
+    OutcomeRecorder(String target, EngineContext ctx, TargetMetrics metrics, Window window, LanePartitions partitions) {
         this.target = target;
         this.ctx = ctx;
         this.metrics = metrics;
         this.window = window;
-        this.scheduler = scheduler;
+        this.partitions = partitions;
     }
 
     /** Records {@code effects} and re-files every lane they touch (releasing busy ones). */
@@ -103,7 +103,7 @@ final class OutcomeRecorder {
             }
         }
         for (Lane lane : lanes) {
-            scheduler.release(lane, now);
+            partitions.release(lane, now);
         }
         ctx.backpressure.release(target, finished, finishedBytes);
         for (Effect e : effects) {

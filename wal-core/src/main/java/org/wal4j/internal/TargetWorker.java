@@ -1,14 +1,16 @@
 package org.wal4j.internal;
 
-import java.util.Objects;
-import org.jspecify.annotations.Nullable;
 import org.wal4j.LaneId;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,6 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wal4j.BreakerSettings;
@@ -32,26 +35,45 @@ import org.wal4j.spi.SteppedClock;
 import org.wal4j.spi.SyncTarget;
 
 /**
- * The one thread that drains the log into one target. Everything the target's draining decides
- * happens here, so the window, the lanes and the batch size need no locks, and the target sees
- * one call at a time as its SPI promises. Other threads talk to it through two queues: appended
- * batches (new entries) and commands (requeue, discard, re-apply, lane queries), run between
- * batches.
+ * The one thread that coordinates the draining of the log into one target. Everything the
+ * target's draining decides happens here, so the window, the lanes, the schedulers and the batch
+ * sizes need no locks. Other threads talk to it through three queues: appended batches (new
+ * entries), commands (requeue, discard, re-apply, lane queries, partition stop and start), run
+ * between rounds, and the completions of target calls.
  *
- * <p>One round of the loop: run commands; take new entries; expire heads whose time to live
- * ended; persist the checkpoint if due; then, unless the breaker is open, refill and extend the
- * window and apply one batch. With nothing to do it sleeps until the next head is due, the
+ * <h2>Partitions</h2>
+ * The target is applied through {@code applyPartitions} apply partitions ({@link LanePartitions});
+ * each lane belongs to one. Each partition has its own scheduler, batch size and at most one call
+ * in flight, made on a thread of its own through its own watchdog ({@link BoundedTarget}). The
+ * worker only starts calls: when one returns, its thread queues a completion (result or
+ * exception, and its real-time duration) and signals; the worker then judges and records it
+ * ({@link ApplyRound#judge}). So a lane, whose entries all go to one partition and whose lanes in
+ * a batch stay {@link Lane#busy} until recorded, is never in two calls and keeps its order, while
+ * the partitions apply in parallel. A target whose {@link SyncTarget#concurrentApply()} is false
+ * gets one call at a time, the partitions taking turns. One breaker serves all partitions: open,
+ * it pauses every one; a poison entry stalls only its lane.
+ *
+ * <p>One round of the loop: run commands; take new entries; judge the completed calls; expire
+ * heads whose time to live ended; persist the checkpoint if due; then, unless the breaker is
+ * open, refill and extend the window and start a batch on every started partition that has no
+ * call in flight and a lane ready. With nothing to do it sleeps until the next head is due, the
  * breaker's open period ends or its next probe ({@link BreakerProbe}) is due, the checkpoint is
- * due, or someone signals (a write, a command, a clock step, a stop). All these times are on the
- * engine's monotonic timeline ({@link Timekeeper#now()}); only status and event stamps read the
- * wall clock.
+ * due, or someone signals (a write, a command, a completed call, a clock step, a stop). All these
+ * times are on the engine's monotonic timeline ({@link Timekeeper#now()}); only status and event
+ * stamps read the wall clock.
  *
- * <p>On stop it keeps going while batches are ready and the drain deadline has not passed,
- * then saves the checkpoint and ends; what is left stays durable in the log.
+ * <p>The checkpoint stays a contiguous prefix: a batch's entries stay held in the window (and
+ * bound {@link Window#checkpointCandidate()}) until their outcome is recorded. A command that
+ * rebuilds the window (requeue, re-apply) first waits for the calls in flight and records them.
+ *
+ * <p>On stop it keeps going while batches are ready and the drain deadline has not passed, waits
+ * for the calls in flight and records them, then saves the checkpoint and ends; what is left stays
+ * durable in the log. A stop without draining (the storage failed) does not wait for calls in
+ * flight: their entries stay durable and are delivered again later.
  *
  * <p>Thread-safe where it says so ({@link #offer}, {@link #submit}, {@link #signal},
- * {@link #requestStop}, {@link #awaitExit}, {@link #breakerState}); the rest runs on the worker
- * thread.
+ * {@link #requestStop}, {@link #awaitExit}, {@link #breakerState}, {@link #stopPartition},
+ * {@link #startPartition}, {@link #startedPartitions}); the rest runs on the worker thread.
  */
 final class TargetWorker {
     private static final Logger LOG = LoggerFactory.getLogger(TargetWorker.class);
@@ -82,7 +104,9 @@ final class TargetWorker {
     private final CircuitBreaker breaker;
     private final BreakerProbe probe;
     private final TargetMetrics metrics;
-    private final LaneScheduler scheduler = new LaneScheduler();
+    private final LanePartitions partitions;
+    /** The target's {@link SyncTarget#concurrentApply()}: false allows one call in flight in all. */
+    private final boolean concurrent;
     private final Window window;
     private final OutcomeRecorder recorder;
     private final ApplyRound round;
@@ -94,6 +118,12 @@ final class TargetWorker {
     private final AtomicInteger inboxEntries = new AtomicInteger();
     private final int inboxCap;
     private final ConcurrentLinkedQueue<Command<?>> commands = new ConcurrentLinkedQueue<>();
+    /** Calls that returned (or were abandoned), queued by their threads for the worker to judge. */
+    private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
+    /** Calls started and not yet judged; written by the worker, read by {@link #isIdle}. */
+    private final AtomicInteger callsInFlight = new AtomicInteger();
+    /** The started partitions, ascending; replaced (never changed) by the worker. */
+    private volatile Set<Integer> startedPartitions;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
@@ -117,7 +147,8 @@ final class TargetWorker {
     // worker-confined
     /** No batch before this (the breaker refused a permission it was expected to give). */
     private @Nullable Instant pauseUntil;
-    private int batchLimit;
+    /** The partition dispatch looks at first; rotates so that no partition is always served last. */
+    private int nextPartition;
     private @Nullable Instant nextCheckpointAt;
     private long savedCheckpoint;
 
@@ -128,14 +159,20 @@ final class TargetWorker {
         BreakerSettings breakerSettings = ctx.config.breakerFor(name);
         this.breaker = Breakers.create(name, breakerSettings, ctx.time.monotonicClock());
         SplittableRandom random = new SplittableRandom();
-        this.window = new Window(name, ctx.storage, scheduler, new EntryDeadlines(ctx.timeline, random),
+        int partitionCount = ctx.config.applyPartitionsFor(name);
+        this.partitions = new LanePartitions(partitionCount, ctx.config.maxBatchSize());
+        this.concurrent = target.concurrentApply();
+        this.startedPartitions = allPartitions(partitionCount);
+        this.window = new Window(name, ctx.storage, partitions, new EntryDeadlines(ctx.timeline, random),
                 ctx.config.windowEntries(), ctx.config.windowBytes(), ctx.config.maxBatchSize());
-        this.recorder = new OutcomeRecorder(name, ctx, metrics, window, scheduler);
-        this.bounded = new BoundedTarget(name, target, ctx.config.targetCallTimeout());
+        this.recorder = new OutcomeRecorder(name, ctx, metrics, window, partitions);
+        // a target that takes one call at a time gets one watchdog for all partitions: no call
+        // is made while an abandoned one still runs, whatever its partition
+        this.bounded = new BoundedTarget(name, target, ctx.config.targetCallTimeout(),
+                concurrent ? partitionCount : 1);
         this.probe = new BreakerProbe(name, bounded, breaker, breakerSettings.probeInterval());
-        this.round = new ApplyRound(name, bounded, breaker, ctx.time, metrics, recorder, random);
+        this.round = new ApplyRound(name, bounded, breaker, metrics, recorder, random);
         this.inboxCap = ctx.config.windowEntries();
-        this.batchLimit = ctx.config.maxBatchSize();
         this.savedCheckpoint = ctx.storage.checkpoint(name);
         this.thread = new Thread(this::run, "wal4j-worker-" + name);
         this.thread.setDaemon(true);
@@ -161,6 +198,74 @@ final class TargetWorker {
 
     BreakerState breakerState() {
         return Breakers.map(breaker.getState());
+    }
+
+    /** Number of apply partitions. */
+    int partitionCount() {
+        return partitions.count();
+    }
+
+    /** The partitions started now, ascending (all, unless some were stopped). Thread-safe. */
+    Set<Integer> startedPartitions() {
+        return startedPartitions;
+    }
+
+    /**
+     * Stops dispatching batches of {@code partition}; a call in flight completes and is recorded.
+     * Its lanes' entries stay held (and bound the checkpoint) but are neither applied nor expired
+     * until {@link #startPartition}. Thread-safe.
+     *
+     * @return completes once the partition is stopped and has no call in flight
+     * @throws IllegalArgumentException if there is no such partition
+     */
+    // the command answers with a future of its own, composed at once: nothing is left unchecked
+    @SuppressWarnings("FutureReturnValueIgnored")
+    CompletableFuture<Void> stopPartition(int partition) {
+        checkPartition(partition);
+        CompletableFuture<CompletableFuture<Void>> stopped = submit(w -> w.markStarted(partition, false));
+        return stopped.thenCompose(quiet -> quiet);
+    }
+
+    /**
+     * Lets {@code partition} dispatch batches again. Thread-safe.
+     *
+     * @return completes once the worker has started it
+     * @throws IllegalArgumentException if there is no such partition
+     */
+    // the command answers with a future of its own, composed at once: nothing is left unchecked
+    @SuppressWarnings("FutureReturnValueIgnored")
+    CompletableFuture<Void> startPartition(int partition) {
+        checkPartition(partition);
+        CompletableFuture<CompletableFuture<Void>> started = submit(w -> w.markStarted(partition, true));
+        return started.thenApply(quiet -> null);
+    }
+
+    private void checkPartition(int partition) {
+        if (partition < 0 || partition >= partitions.count()) {
+            throw new IllegalArgumentException("partition must be between 0 and " + (partitions.count() - 1)
+                    + " for target '" + name + "' but was " + partition);
+        }
+    }
+
+    private CompletableFuture<Void> markStarted(int partition, boolean started) {
+        ApplyPartition part = partitions.get(partition);
+        part.started = started;
+        Set<Integer> now = new TreeSet<>();
+        for (int p = 0; p < partitions.count(); p++) {
+            if (partitions.get(p).started) {
+                now.add(p);
+            }
+        }
+        startedPartitions = Collections.unmodifiableSet(now);
+        return part.whenQuiet();
+    }
+
+    private static Set<Integer> allPartitions(int count) {
+        Set<Integer> all = new TreeSet<>();
+        for (int p = 0; p < count; p++) {
+            all.add(p);
+        }
+        return Collections.unmodifiableSet(all);
     }
 
     void start() {
@@ -276,6 +381,10 @@ final class TargetWorker {
             ctx.time.removeWaker(waker);
             ctx.time.removeIdleQuery(idleQuery);
             bounded.close();
+            for (int p = 0; p < partitions.count(); p++) {
+                partitions.get(p).abandonWaiters("the worker of target '" + name + "' stopped with a call of partition "
+                        + p + " in flight");
+            }
             lock.lock();
             try {
                 exited = true;
@@ -294,57 +403,151 @@ final class TargetWorker {
         nextCheckpointAt = ctx.time.now().plus(ctx.config.checkpointInterval());
         while (true) {
             if (stopRequested && !drain) {
-                return;
+                return; // calls in flight are not waited for: their entries stay durable
             }
             runCommands();
             takeInbox();
+            boolean recorded = takeCompletions();
             Instant now = ctx.time.now();
             expireHeads(now);
             if (!now.isBefore(nextCheckpointAt)) {
                 saveCheckpoint(false);
                 nextCheckpointAt = now.plus(ctx.config.checkpointInterval());
             }
-            if (stopRequested && drainDeadline != null && !now.isBefore(drainDeadline)) {
-                return;
-            }
-            Step step = breakerAllows(now) ? drainOnce(now) : Step.IDLE;
-            if (step == Step.APPLIED || step == Step.LOADED) {
+            boolean pastDeadline = stopRequested && drainDeadline != null && !now.isBefore(drainDeadline);
+            Step step = !pastDeadline && breakerAllows(now) ? dispatch(now) : Step.IDLE;
+            if (step != Step.IDLE || recorded) {
                 continue;
             }
-            if (stopRequested) {
-                return; // nothing more is ready: the rest stays durable
+            if (stopRequested && callsInFlight.get() == 0) {
+                return; // nothing more is ready and every call is recorded: the rest stays durable
             }
             sleep(now);
         }
     }
 
-    private enum Step { APPLIED, LOADED, IDLE }
+    private enum Step { STARTED, LOADED, IDLE }
 
-    private Step drainOnce(Instant now) {
+    /** A call that returned, threw or was abandoned, handed from its thread to the worker. */
+    private record Completion(ApplyPartition partition, ApplyRound.Call call) {
+    }
+
+    /**
+     * Loads what the window can take, then starts a batch on every started partition with no call
+     * in flight and a lane ready (one call in all when the target is not concurrent).
+     */
+    private Step dispatch(Instant now) {
         boolean loaded = window.refillTruncated(now);
-        scheduler.promoteDue(now);
-        boolean stuck = scheduler.readyLanes() == 0;
-        loaded |= window.extend(ctx.watermark.get(), stuck, now);
-        List<PendingEntry> batch = scheduler.selectBatch(now, batchLimit);
-        if (batch.isEmpty()) {
-            return loaded ? Step.LOADED : Step.IDLE;
+        int ready = 0;
+        for (int p = 0; p < partitions.count(); p++) {
+            ApplyPartition part = partitions.get(p);
+            part.scheduler.promoteDue(now);
+            if (part.started) {
+                ready += part.scheduler.readyLanes();
+            }
         }
-        ApplyRound.Result result = round.run(batch);
-        switch (result) {
-            case ALL_APPLIED:
-                batchLimit = Math.min(ctx.config.maxBatchSize(), batchLimit * 2);
+        loaded |= window.extend(ctx.watermark.get(), ready == 0, now);
+        boolean started = false;
+        int count = partitions.count();
+        for (int i = 0, first = nextPartition; i < count; i++) {
+            if (!concurrent && callsInFlight.get() > 0) {
                 break;
-            case SPLIT:
-                batchLimit = Math.max(1, batch.size() / 2);
+            }
+            ApplyPartition part = partitions.get((first + i) % count);
+            if (!part.canStart()) {
+                continue;
+            }
+            List<PendingEntry> batch = part.scheduler.selectBatch(now, part.batchLimit);
+            if (batch.isEmpty()) {
+                continue;
+            }
+            if (!round.permit()) {
+                round.denied(batch, now);
+                if (callsInFlight.get() == 0) {
+                    // the breaker's own open period outlasted ours, or no trial call is left: ask
+                    // again a little later (with calls in flight, their completion wakes the worker)
+                    pauseUntil = now.plusMillis(DENIED_PAUSE_MILLIS);
+                }
                 break;
-            case DENIED:
-                // the breaker's own open period outlasted ours, or no trial call is left: ask again a little later
-                pauseUntil = ctx.time.now().plusMillis(DENIED_PAUSE_MILLIS);
-                return Step.IDLE;
-            default:
-                break;
+            }
+            start(part, batch, now);
+            started = true;
+            nextPartition = (part.index + 1) % count;
         }
-        return Step.APPLIED;
+        return started ? Step.STARTED : loaded ? Step.LOADED : Step.IDLE;
+    }
+
+    /** Starts the call of {@code batch} on its partition; its completion comes back through {@link #completions}. */
+    // the callback hands every outcome to the worker; the future whenComplete returns has nothing more in it
+    @SuppressWarnings("FutureReturnValueIgnored")
+    private void start(ApplyPartition part, List<PendingEntry> batch, Instant now) {
+        List<WalEntry> entries = round.entriesOf(batch);
+        part.inFlight = batch;
+        part.inFlightSince = now;
+        callsInFlight.incrementAndGet();
+        long startedNanos = System.nanoTime();
+        bounded.applyAsync(part.index, entries).whenComplete((result, thrown) -> {
+            completions.add(new Completion(part, new ApplyRound.Call(result, thrown,
+                    System.nanoTime() - startedNanos)));
+            signal();
+        });
+    }
+
+    /** Judges and records every completed call; true if there was one. */
+    private boolean takeCompletions() {
+        boolean any = false;
+        for (Completion c = completions.poll(); c != null; c = completions.poll()) {
+            judge(c);
+            any = true;
+        }
+        return any;
+    }
+
+    private void judge(Completion c) {
+        ApplyPartition part = c.partition();
+        List<PendingEntry> batch = Objects.requireNonNull(part.inFlight, "a completed partition has a call in flight");
+        Instant since = Objects.requireNonNull(part.inFlightSince, "a call in flight has a start time");
+        try {
+            switch (round.judge(batch, c.call(), since)) {
+                case ALL_APPLIED:
+                    part.batchLimit = Math.min(ctx.config.maxBatchSize(), part.batchLimit * 2);
+                    break;
+                case SPLIT:
+                    part.batchLimit = Math.max(1, batch.size() / 2);
+                    break;
+                case FAILED:
+                    break;
+            }
+        } finally {
+            callsInFlight.decrementAndGet();
+            part.callRecorded();
+        }
+    }
+
+    /**
+     * Waits for every call in flight and records it: before the window is rebuilt under them.
+     * Bounded by the watchdog ({@code targetCallTimeout}), which abandons a call that does not return.
+     */
+    private void awaitCallsInFlight() {
+        while (callsInFlight.get() > 0) {
+            Completion c = completions.poll();
+            if (c != null) {
+                judge(c);
+                continue;
+            }
+            lock.lock();
+            try {
+                while (completions.isEmpty()) {
+                    wake.await();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("the worker of target '" + name
+                        + "' was interrupted while it waited for its calls in flight", e);
+            } finally {
+                lock.unlock();
+            }
+        }
     }
 
     private boolean breakerAllows(Instant now) {
@@ -359,7 +562,13 @@ final class TargetWorker {
     }
 
     private void sleep(Instant now) {
-        Instant wakeAt = scheduler.nextWakeAt();
+        Instant wakeAt = null;
+        for (int p = 0; p < partitions.count(); p++) {
+            ApplyPartition part = partitions.get(p);
+            if (part.started) {
+                wakeAt = Timekeeper.earliest(wakeAt, part.scheduler.nextWakeAt());
+            }
+        }
         if (breaker.getState() == CircuitBreaker.State.OPEN) {
             wakeAt = Timekeeper.earliest(wakeAt, openUntil);
             wakeAt = Timekeeper.earliest(wakeAt, probe.nextProbeAt());
@@ -392,13 +601,14 @@ final class TargetWorker {
 
     /**
      * True if the worker has ended, or waits for the time or a signal with nothing pending: no
-     * signal, command or new entry. Its last round then ran with the current time, and it does
+     * signal, command, new entry or call in flight. Its last round then ran with the current time, and it does
      * nothing more until the time moves or someone calls it; see {@link SteppedClock#onIdleQuery}.
      */
     private boolean isIdle() {
         lock.lock();
         try {
-            return exited || (parked && !signalled && commands.isEmpty() && inbox.isEmpty());
+            return exited || (parked && !signalled && commands.isEmpty() && inbox.isEmpty() && completions.isEmpty()
+                    && callsInFlight.get() == 0);
         } finally {
             lock.unlock();
         }
@@ -426,7 +636,17 @@ final class TargetWorker {
         }
     }
 
+    /** Expires the heads of the started partitions' lanes whose time to live ended. */
     private void expireHeads(Instant now) {
+        for (int p = 0; p < partitions.count(); p++) {
+            ApplyPartition part = partitions.get(p);
+            if (part.started) {
+                expireHeads(part.scheduler, now);
+            }
+        }
+    }
+
+    private void expireHeads(LaneScheduler scheduler, Instant now) {
         for (List<Lane> lanes = scheduler.expiredHeads(now); !lanes.isEmpty(); lanes = scheduler.expiredHeads(now)) {
             List<Effect> effects = new ArrayList<>(lanes.size());
             for (Lane lane : lanes) {
@@ -472,10 +692,13 @@ final class TargetWorker {
     /**
      * Makes the given entries PENDING again (attempts reset) where their status for this target
      * passes {@code eligible}, and rebuilds the window so they take their place in their lanes.
+     * Waits first for the calls in flight and records them: a rebuild under a call would lose or
+     * double its outcome.
      *
      * @return the sequence numbers changed, in order
      */
     List<Long> makePending(List<WalEntry> entries, Predicate<EntryStatus> eligible, String reason) {
+        awaitCallsInFlight();
         Instant now = ctx.time.wallNow();
         List<StatusRecord> records = new ArrayList<>();
         List<Long> changed = new ArrayList<>();
@@ -534,7 +757,7 @@ final class TargetWorker {
                     }
                 }
                 if (!lane.busy) {
-                    scheduler.schedule(lane, now);
+                    partitions.schedule(lane, now);
                 }
             }
         }
@@ -551,6 +774,11 @@ final class TargetWorker {
 
     @Override
     public String toString() {
-        return "TargetWorker{" + name + ", " + window + ", batchLimit=" + batchLimit + '}';
+        StringBuilder parts = new StringBuilder();
+        for (int p = 0; p < partitions.count(); p++) {
+            parts.append(p == 0 ? "" : ", ").append(partitions.get(p));
+        }
+        return "TargetWorker{" + name + ", " + window + ", callsInFlight=" + callsInFlight.get() + ", partitions=["
+                + parts + "]}";
     }
 }

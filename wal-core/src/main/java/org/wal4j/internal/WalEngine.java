@@ -364,6 +364,20 @@ public final class WalEngine {
         }
     }
 
+    /**
+     * The worker of {@code target}: its apply partitions can be stopped and started (the seam a
+     * storage that moves partitions between instances will use; tests use it now).
+     *
+     * @throws IllegalArgumentException if there is no such target
+     */
+    TargetWorker worker(String target) {
+        TargetWorker worker = workers.get(target);
+        if (worker == null) {
+            throw new IllegalArgumentException("no target '" + target + "'; targets: " + workers.keySet());
+        }
+        return worker;
+    }
+
     // ---- writes ----
 
     public CompletableFuture<List<WriteResult>> write(List<WalEntry> entries, UserContext user, boolean callerWaits) {

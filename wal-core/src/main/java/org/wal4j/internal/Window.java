@@ -52,7 +52,7 @@ final class Window {
 
     private final String target;
     private final WalStorage storage;
-    private final LaneScheduler scheduler;
+    private final LanePartitions partitions;
     private final EntryDeadlines deadlines;
     private final int maxEntries;
     private final long maxBytes;
@@ -67,11 +67,11 @@ final class Window {
     private int held;
     private long heldBytes;
 
-    Window(String target, WalStorage storage, LaneScheduler scheduler, EntryDeadlines deadlines, int maxEntries,
+    Window(String target, WalStorage storage, LanePartitions partitions, EntryDeadlines deadlines, int maxEntries,
            long maxBytes, int maxBatchSize) {
         this.target = target;
         this.storage = storage;
-        this.scheduler = scheduler;
+        this.partitions = partitions;
         this.deadlines = deadlines;
         this.maxEntries = maxEntries;
         this.maxBytes = maxBytes;
@@ -108,7 +108,7 @@ final class Window {
         held = 0;
         heldBytes = 0;
         frontier = 0;
-        scheduler.clear();
+        partitions.clear();
     }
 
     /**
@@ -205,7 +205,7 @@ final class Window {
             return Admit.STOP;
         }
         if (lane == null) {
-            lane = new Lane(key);
+            lane = new Lane(key, partitions.partitionOf(key));
             lanes.put(key, lane);
         }
         add(lane, e, status, attempts, lastChangeAt, bytes, now);
@@ -224,7 +224,7 @@ final class Window {
         held++;
         heldBytes += bytes;
         if (wasEmpty) {
-            scheduler.schedule(lane, now);
+            partitions.schedule(lane, now);
         }
     }
 

@@ -29,7 +29,7 @@ class LaneSchedulerTest {
     }
 
     private static Lane lane(String key) {
-        return new Lane(new LaneId("ns", key));
+        return new Lane(new LaneId("ns", key), 0);
     }
 
     private static List<Long> seqs(List<PendingEntry> batch) {

@@ -23,9 +23,9 @@ class WindowTest {
     private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
 
     private final InMemoryWalStorage storage = InMemoryWalStorage.create();
-    private final LaneScheduler scheduler = new LaneScheduler();
+    private final LanePartitions partitions = new LanePartitions(1, 2);
     // 8 entries at most, 2 per lane (max(min(8, 2), 8 / 4))
-    private final Window window = new Window("t", storage, scheduler, new EntryDeadlines(
+    private final Window window = new Window("t", storage, partitions, new EntryDeadlines(
             new AppendTimeline(new Timekeeper(Clock.fixed(NOW, ZoneOffset.UTC), () -> 0L), 0), new SplittableRandom(1)),
             8, 1 << 20, 2);
 

@@ -38,7 +38,10 @@ import org.wal4j.spi.TargetHealth;
  * back the batch's earlier entries; {@link #failByThrowing(boolean)} reports entry failures by
  * throwing (exercising the engine's batch splitting) instead of naming the failed index.
  *
- * <p>Thread-safe.
+ * <p>Thread-safe: the engine calls {@link #apply} concurrently for distinct apply partitions;
+ * each call's effect (what it applies, the counters, the script's state) is made atomically, so
+ * {@link #applied()} is a serial order of the calls. {@link #holdNextCall()} holds one call, the
+ * next to arrive from any partition.
  */
 public final class ScriptedSyncTarget implements SyncTarget {
     /** A call held by {@link #holdNextCall()} or {@link #hangNextCall()}. */
@@ -317,6 +320,21 @@ public final class ScriptedSyncTarget implements SyncTarget {
     public synchronized List<Long> appliedSeqs() {
         List<Long> out = new ArrayList<>();
         applied.forEach(e -> out.add(e.seq()));
+        return out;
+    }
+
+    /**
+     * Sequence numbers of the applied entries of one lane, in the order they took effect: the
+     * order the engine guarantees (lanes in different apply partitions are applied concurrently,
+     * so there is no order across lanes).
+     */
+    public synchronized List<Long> appliedSeqs(String namespace, String key) {
+        List<Long> out = new ArrayList<>();
+        for (WalEntry e : applied) {
+            if (e.namespace().equals(namespace) && Objects.equals(e.key(), key)) {
+                out.add(e.seq());
+            }
+        }
         return out;
     }
 
