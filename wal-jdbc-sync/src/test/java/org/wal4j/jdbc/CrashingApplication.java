@@ -5,6 +5,7 @@ import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Random;
 import org.wal4j.jdbc.testing.JdbcAccountDao;
 import org.wal4j.jdbc.testing.Trade;
@@ -18,7 +19,8 @@ import org.wal4j.jdbc.testing.Trade;
  *   OPENED                              accounts opened (first run only)
  *   TRY &lt;account&gt; &lt;tradeId&gt; &lt;sequence&gt; &lt;amount&gt;   a call is about to be made
  *   ACK &lt;tradeId&gt;                       the call returned: the trade is durable in the log
- *   MID &lt;tradeId&gt;                       the trade's apply transaction is open, between its two statements
+ *   MID &lt;tradeId&gt; &lt;open&gt;                the trade's apply transaction is open, between its two statements;
+ *                                          open: how many apply transactions (partitions) are there now
  * </pre>
  * Every fourth trade of a writer prints MID and then pauses 15 ms inside the transaction, so
  * that a kill on that line lands mid-transaction.
@@ -41,10 +43,13 @@ public final class CrashingApplication {
         boolean openAccounts = Boolean.parseBoolean(args[5]);
         int writers = Integer.parseInt(args[6]);
         int accountsPerWriter = Integer.parseInt(args[7]);
+        AtomicInteger open = new AtomicInteger(); // apply transactions paused here now, one per partition in flight
         JdbcAccountDao.Hook midTransaction = (account, trade) -> {
             if (trade.sequence() % 4 == 0) {
-                out.println("MID " + trade.tradeId());
+                int others = open.getAndIncrement();
+                out.println("MID " + trade.tradeId() + " " + (others + 1));
                 pause(15);
+                open.decrementAndGet();
             }
         };
         try (AccountsApplication app = new AccountsApplication(database, logDir, midTransaction,

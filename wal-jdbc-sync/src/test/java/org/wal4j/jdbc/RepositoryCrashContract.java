@@ -32,7 +32,8 @@ import org.wal4j.jdbc.testing.Trade;
  * The application is killed with {@code kill -9} while it applies, again and again: each cycle
  * runs {@link CrashingApplication} in a child JVM on the same log directory and database, lets
  * it book trades through the repository, and kills it right after it reports that an apply
- * transaction is open between its two statements. After the cycles, this JVM restarts the
+ * transaction is open between its two statements, preferably while another partition's apply
+ * transaction is open too (the target drains through several apply partitions at once). After the cycles, this JVM restarts the
  * application once more on the same log and database and lets it apply everything. Then the
  * database must hold every acknowledged trade exactly once, no trade twice, each account's
  * trades in call order with balances that add up ({@link AccountsModel}), and the checkpoint row,
@@ -50,7 +51,10 @@ abstract class RepositoryCrashContract {
     /** 350 per engine: over 1,000 kill cycles in all. */
     static final int STRESS_CYCLES = 350;
     private static final int WRITERS = 3;
-    private static final int ACCOUNTS_PER_WRITER = 2;
+    /** 12 lanes over the default 4 apply partitions: several apply transactions are open at once. */
+    private static final int ACCOUNTS_PER_WRITER = 4;
+    /** A kill waits this many acknowledgements more for a moment with two transactions open, then takes any. */
+    private static final int PATIENCE_ACKS = 200;
 
     @TempDir
     Path work;
@@ -69,11 +73,15 @@ abstract class RepositoryCrashContract {
         Random random = new Random(42);
         long checkpoint = 0;
         int killedMidTransaction = 0;
+        int killedAmidPartitions = 0;
         long started = System.nanoTime();
         for (int cycle = 0; cycle < cycles; cycle++) {
-            String midTrade = runAndKill(db, logDir, cycle, model, 20 + random.nextInt(60));
-            if (!tradeExists(db, midTrade)) {
+            Kill kill = runAndKill(db, logDir, cycle, model, 20 + random.nextInt(60));
+            if (!tradeExists(db, kill.tradeId())) {
                 killedMidTransaction++;
+            }
+            if (kill.openTransactions() >= 2) {
+                killedAmidPartitions++;
             }
             OptionalLong now = checkpointReader.checkpoint();
             if (now.isPresent()) {
@@ -97,20 +105,27 @@ abstract class RepositoryCrashContract {
         assertEquals(found.rows() + WRITERS * ACCOUNTS_PER_WRITER, db.count("wal4j_applied_keys"),
                 "one applied key per trade and account opening");
         assertTrue(killedMidTransaction > 0, "at least one kill landed inside an apply transaction");
-        System.out.printf("[wal4j-test] repository crash on %s: %d kill -9 cycles (%d inside an apply transaction), "
+        assertTrue(killedAmidPartitions > 0, "at least one kill landed while two partitions' transactions were open");
+        System.out.printf("[wal4j-test] repository crash on %s: %d kill -9 cycles (%d inside an apply transaction, "
+                        + "%d with two or more partitions' transactions open), "
                         + "%d calls acknowledged and each applied exactly once, %d unacknowledged calls absent, %d trade rows, "
                         + "lane order kept, checkpoint %d never moved back; %d ms%n", engine().name(), cycles,
-                killedMidTransaction, found.acknowledged(), found.unacknowledgedAbsent(), found.rows(), last,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                killedMidTransaction, killedAmidPartitions, found.acknowledged(), found.unacknowledgedAbsent(),
+                found.rows(), last, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+
+    /** Where a kill landed: the trade whose transaction was open, and how many were open then. */
+    private record Kill(String tradeId, int openTransactions) {
     }
 
     /**
      * Runs one cycle of the child and kills it on the first MID line after {@code acks}
-     * acknowledgements of this cycle.
+     * acknowledgements of this cycle that reports two transactions open (any MID line once
+     * {@value #PATIENCE_ACKS} more calls were acknowledged).
      *
-     * @return the trade whose apply transaction was open when the kill was sent
+     * @return the trade whose apply transaction was open when the kill was sent, and how many were
      */
-    private String runAndKill(TestDatabase db, Path logDir, int cycle, AccountsModel model, int acks)
+    private Kill runAndKill(TestDatabase db, Path logDir, int cycle, AccountsModel model, int acks)
             throws IOException, InterruptedException {
         Path stderr = work.resolve("child-" + cycle + ".err");
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -120,7 +135,7 @@ abstract class RepositoryCrashContract {
                 Boolean.toString(cycle == 0), Integer.toString(WRITERS), Integer.toString(ACCOUNTS_PER_WRITER))
                 .redirectError(stderr.toFile())
                 .start();
-        AtomicReference<String> killedAt = new AtomicReference<>();
+        AtomicReference<Kill> killedAt = new AtomicReference<>();
         AtomicInteger acknowledged = new AtomicInteger();
         List<String> errors = new ArrayList<>();
         Thread watchdog = new Thread(() -> {
@@ -147,10 +162,12 @@ abstract class RepositoryCrashContract {
                         acknowledged.incrementAndGet();
                         break;
                     case "MID":
-                        if (acknowledged.get() >= acks && killedAt.get() == null) {
+                        int open = Integer.parseInt(f[2]);
+                        if (acknowledged.get() >= acks && killedAt.get() == null
+                                && (open >= 2 || acknowledged.get() >= acks + PATIENCE_ACKS)) {
                             // SIGKILL, leaving the pipe open so that the lines written before it can still be read
                             child.toHandle().destroyForcibly();
-                            killedAt.set(f[1]);
+                            killedAt.set(new Kill(f[1], open));
                         }
                         break;
                     case "OPENED":
