@@ -65,7 +65,7 @@ public final class ApplyResult {
      * @param cause             the exception behind it, or null
      */
     public static ApplyResult failed(int batchSize, int failedIndex, boolean earlierApplied, FailureKind kind,
-                                     String reason, Throwable cause) {
+                                     String reason, @Nullable Throwable cause) {
         if (failedIndex < 0 || failedIndex >= batchSize) {
             throw new IllegalArgumentException("failedIndex must be between 0 and " + (batchSize - 1) + " but was "
                     + failedIndex);

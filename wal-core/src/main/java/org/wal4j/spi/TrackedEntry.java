@@ -1,6 +1,7 @@
 package org.wal4j.spi;
 
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.EntryStatus;
 import org.wal4j.WalEntry;
 
@@ -16,6 +17,6 @@ import org.wal4j.WalEntry;
  * @param lastChangeAt  when the status last changed, or null if it never did (still the first PENDING)
  * @param reason        the last failure's reason, or null
  */
-public record TrackedEntry(WalEntry entry, String target, EntryStatus status, int attempts, Instant lastChangeAt,
-                           String reason) {
+public record TrackedEntry(WalEntry entry, String target, EntryStatus status, int attempts,
+                           @Nullable Instant lastChangeAt, @Nullable String reason) {
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.EntryStatus;
 import org.wal4j.EntryTooLargeException;
 import org.wal4j.SyncPolicy;
@@ -121,7 +122,7 @@ public interface WalStorage extends AutoCloseable {
      * {@code seq > afterSeq}, in order, at most {@code limit}. An entry dead for two targets
      * appears twice.
      */
-    List<TrackedEntry> deadLetters(String target, long afterSeq, int limit);
+    List<TrackedEntry> deadLetters(@Nullable String target, long afterSeq, int limit);
 
     /**
      * The entry's status for {@code target}; empty if the entry is not held or does not name
