@@ -265,12 +265,12 @@ public final class StatusIndex {
     }
 
     /** DEAD states for {@code target} (every target when null), {@code seq > afterSeq}, in order, at most {@code limit}. */
-    public synchronized List<State> deadLetters(String target, long afterSeq, int limit) {
+    public synchronized List<State> deadLetters(@Nullable String target, long afterSeq, int limit) {
         return collect(target, afterSeq, limit, false);
     }
 
     @GuardedBy("this")
-    private List<State> collect(String target, long afterSeq, int limit, boolean wantPending) {
+    private List<State> collect(@Nullable String target, long afterSeq, int limit, boolean wantPending) {
         List<State> out = new ArrayList<>(Math.min(limit, 1024));
         int onlyTarget = -1;
         if (target != null) {

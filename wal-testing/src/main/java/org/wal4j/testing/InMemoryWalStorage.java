@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.EntryStatus;
 import org.wal4j.WalEntry;
 import org.wal4j.WalUnavailableException;
@@ -65,8 +66,9 @@ public final class InMemoryWalStorage implements WalStorage {
     private long payloadBytes;
     @GuardedBy("lock")
     private StorageState state = StorageState.OPEN;
+    /** What {@link #poison} was given, set together with state POISONED; null if never poisoned. */
     @GuardedBy("lock")
-    private Throwable poisonCause;
+    private @Nullable Throwable poisonCause;
     @GuardedBy("lock")
     private final LatencyHistogram appendLatency = new LatencyHistogram();
 
@@ -257,7 +259,7 @@ public final class InMemoryWalStorage implements WalStorage {
     }
 
     @Override
-    public List<TrackedEntry> deadLetters(String target, long afterSeq, int limit) {
+    public List<TrackedEntry> deadLetters(@Nullable String target, long afterSeq, int limit) {
         synchronized (lock) {
             return tracked(index.deadLetters(target, afterSeq, limit));
         }
@@ -267,8 +269,12 @@ public final class InMemoryWalStorage implements WalStorage {
     private List<TrackedEntry> tracked(List<StatusIndex.State> states) {
         List<TrackedEntry> out = new ArrayList<>(states.size());
         for (StatusIndex.State s : states) {
-            out.add(new TrackedEntry(entries.get(s.locator()), s.target(), s.status(), s.attempts(),
-                    s.lastChangeAt(), s.reason()));
+            WalEntry entry = entries.get(s.locator());
+            if (entry == null) {
+                throw new IllegalStateException("The index tracks seq " + s.seq() + " for " + s.target()
+                        + " but the in-memory log does not hold it");
+            }
+            out.add(new TrackedEntry(entry, s.target(), s.status(), s.attempts(), s.lastChangeAt(), s.reason()));
         }
         return out;
     }
@@ -288,19 +294,20 @@ public final class InMemoryWalStorage implements WalStorage {
     public CompactionResult compact(long safePoint, Instant createdBefore) {
         synchronized (lock) {
             checkWritable();
-            List<Long> dropped = new ArrayList<>();
+            List<WalEntry> dropped = new ArrayList<>();
             for (WalEntry entry : entries.headMap(safePoint, true).values()) {
                 if (entry.createdAt().isBefore(createdBefore) && !index.isTracked(entry.seq())) {
-                    dropped.add(entry.seq());
+                    dropped.add(entry);
                 }
             }
             if (dropped.isEmpty()) {
                 return CompactionResult.NOTHING;
             }
             long bytesBefore = payloadBytes;
-            for (long seq : dropped) {
-                payloadBytes -= AppendChecks.utf8Length(entries.remove(seq).payload());
-                index.forget(seq);
+            for (WalEntry entry : dropped) {
+                entries.remove(entry.seq());
+                payloadBytes -= AppendChecks.utf8Length(entry.payload());
+                index.forget(entry.seq());
             }
             NavigableMap<Long, WalEntry> kept = entries; // read under the lock, used by the filter below
             records.removeIf(r -> r instanceof WalEntry ? !kept.containsKey(((WalEntry) r).seq())
@@ -343,9 +350,10 @@ public final class InMemoryWalStorage implements WalStorage {
         if (state == StorageState.CLOSED) {
             throw new WalUnavailableException("The in-memory log is closed");
         }
-        if (state == StorageState.POISONED) {
+        Throwable cause = poisonCause; // non-null exactly when the state is POISONED
+        if (cause != null) {
             throw new WalUnavailableException("The in-memory log is poisoned by an earlier failure and refuses "
-                    + "writes until reopened: " + poisonCause, poisonCause);
+                    + "writes until reopened: " + cause, cause);
         }
     }
 }

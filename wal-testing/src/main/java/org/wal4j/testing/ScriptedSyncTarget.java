@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.WalEntry;
 import org.wal4j.spi.ApplyResult;
 import org.wal4j.spi.SyncTarget;
@@ -72,7 +73,7 @@ public final class ScriptedSyncTarget implements SyncTarget {
 
     private final Clock clock;
     private boolean down;
-    private Instant downUntil;
+    private @Nullable Instant downUntil;
     private Predicate<WalEntry> permanent = e -> false;
     private String permanentReason = "constraint violation (scripted)";
     private final Map<Predicate<WalEntry>, int[]> retryable = new HashMap<>();
@@ -81,9 +82,9 @@ public final class ScriptedSyncTarget implements SyncTarget {
     private boolean transactional = true;
     private boolean failByThrowing;
     private boolean probeKnown = true;
-    private Hold hold;
+    private @Nullable Hold hold;
     private Predicate<WalEntry> poison = e -> false;
-    private Supplier<? extends RuntimeException> poisonThrows;
+    private @Nullable Supplier<? extends RuntimeException> poisonThrows;
 
     private final String name;
     private int calls;
@@ -243,7 +244,7 @@ public final class ScriptedSyncTarget implements SyncTarget {
             throw new IllegalStateException("scripted failure of call " + calls);
         }
         for (WalEntry e : batch) {
-            if (poison.test(e)) {
+            if (poisonThrows != null && poison.test(e)) {
                 throw poisonThrows.get();
             }
         }
@@ -277,7 +278,7 @@ public final class ScriptedSyncTarget implements SyncTarget {
                 if (!transactional) {
                     commit(tx, skipped);
                 }
-                return ApplyResult.failed(batch.size(), i, !transactional, kind, reason, null);
+                return ApplyResult.failed(batch.size(), i, !transactional, kind, Objects.requireNonNull(reason), null);
             }
             if (appliedKeys.contains(e.idempotencyKey()) || !txKeys.add(e.idempotencyKey())) {
                 skipped++;

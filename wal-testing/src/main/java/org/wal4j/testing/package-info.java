@@ -7,4 +7,7 @@
  * {@link org.wal4j.testing.WalStorageContract} for a storage to prove itself against, and
  * {@link org.wal4j.testing.SpiBoundary} for a module to prove it uses only supported packages.
  */
+@NullMarked
 package org.wal4j.testing;
+
+import org.jspecify.annotations.NullMarked;

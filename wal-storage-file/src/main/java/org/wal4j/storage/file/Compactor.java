@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wal4j.WalIOException;
@@ -74,11 +75,11 @@ final class Compactor {
     // per run
     private long base;
     private long activeFirstSeq;
-    private BitSet held;
-    private BitSet drop;
+    private BitSet held = new BitSet();
+    private BitSet drop = new BitSet();
     /** Seqs of the segments left for the rewrite step: a status record of theirs cannot go before them. */
-    private BitSet deferred;
-    private Tally done;
+    private BitSet deferred = new BitSet();
+    private Tally done = new Tally();
 
     Compactor(WalFileSystem fs, SegmentSet segments, StatusIndex index, Map<String, Long> checkpoints,
               Object statusLock, ReentrantReadWriteLock layoutLock, LogWriter writer, AtomicLong entryCount, Manifest manifest) {
@@ -193,7 +194,7 @@ final class Compactor {
      *
      * @return what to do with the segment, or null if nothing in it can go
      */
-    private Plan decide(SegmentFile seg, long limit, Instant createdBefore, SegmentSummary.Builder summary) {
+    private @Nullable Plan decide(SegmentFile seg, long limit, Instant createdBefore, SegmentSummary.Builder summary) {
         if (!seg.acquire()) {
             return null;
         }
@@ -234,10 +235,10 @@ final class Compactor {
                         summary.status(scanner.seq);
                         break;
                     case LineScanner.CHECKPOINT:
-                        boolean superseded = scanner.seq < checkpoints.getOrDefault(scanner.target, 0L);
+                        boolean superseded = scanner.seq < checkpoints.getOrDefault(scanner.target(), 0L);
                         affected |= superseded;
                         keeps |= !superseded;
-                        summary.checkpoint(scanner.target, scanner.seq);
+                        summary.checkpoint(scanner.target(), scanner.seq);
                         break;
                     default:
                         keeps = true;
@@ -298,7 +299,7 @@ final class Compactor {
                 droppedSeqs.add(base + b);
             }
         }
-        return swap(plan.seg, null, droppedSeqs, List.of(), null, plan.seg.firstSeq - 1, null);
+        return swap(plan.seg, null, droppedSeqs, List.of(), plan.seg.firstSeq - 1);
     }
 
     /**
@@ -348,9 +349,9 @@ final class Compactor {
                         }
                         break;
                     case LineScanner.CHECKPOINT:
-                        keep = scanner.seq >= checkpoints.getOrDefault(scanner.target, 0L);
+                        keep = scanner.seq >= checkpoints.getOrDefault(scanner.target(), 0L);
                         if (keep) {
-                            summary.checkpoint(scanner.target, scanner.seq);
+                            summary.checkpoint(scanner.target(), scanner.seq);
                         }
                         break;
                     default:
@@ -365,7 +366,8 @@ final class Compactor {
             if (retained > 0) {
                 rw.force();
             }
-            return swap(seg, retained == 0 ? null : rw, droppedSeqs, moved, sparse, lastEntry, summary.build());
+            return swap(seg, retained == 0 ? null : new Rewritten(rw, sparse, summary.build()), droppedSeqs, moved,
+                    lastEntry);
         } finally {
             seg.release();
             if (rw != null) {
@@ -378,16 +380,20 @@ final class Compactor {
         }
     }
 
+    /** A segment's rewrite, ready to swap in: the new file, its sparse index and its summary. */
+    private record Rewritten(SegmentRewrite file, SparseIndex sparse, SegmentSummary summary) {
+    }
+
     /**
-     * Installs the rewritten segment ({@code rw}), or deletes the segment if {@code rw} is null, and
+     * Installs the rewritten segment ({@code rewritten}), or deletes the segment if it is null, and
      * forgets the dropped entries. A failure after the file changed on disk (the rename or the
      * delete done, the directory fsync failed) still installs the change in memory, so readers
      * never look for the old version under the segment's name, and is then thrown.
      *
      * @return false if a dropped entry was re-tracked meanwhile: nothing done
      */
-    private boolean swap(SegmentFile seg, SegmentRewrite rw, List<Long> droppedSeqs, List<long[]> moved,
-                         SparseIndex sparse, long lastEntry, SegmentSummary summary) throws IOException {
+    private boolean swap(SegmentFile seg, @Nullable Rewritten rewritten, List<Long> droppedSeqs, List<long[]> moved,
+                         long lastEntry) throws IOException {
         synchronized (statusLock) {
             layoutLock.writeLock().lock();
             try {
@@ -405,7 +411,7 @@ final class Compactor {
                 // the manifest first: after a crash it allows the segment's old and new state, never
                 // lists a segment length or a deletion that did not happen as the only truth
                 Manifest.Listed was = Manifest.Listed.closed(seg);
-                if (rw == null) {
+                if (rewritten == null) {
                     manifest.write(segments, new Manifest.Listed(was.name(), was.createdAt(), was.length(),
                             was.lastSeq(), -1, -1, true));
                     // out of the set first: that closes its read channel once no reader holds it, so the
@@ -414,13 +420,14 @@ final class Compactor {
                     segments.remove(seg);
                     fs.delete(seg.path);
                     try {
-                        fs.syncDirectory(seg.path.getParent());
+                        fs.syncDirectory(SegmentFile.directoryOf(seg.path));
                     } catch (IOException e) {
                         afterChange = e;
                     }
                     done.deleted++;
                     done.reclaimed += before;
                 } else {
+                    SegmentRewrite rw = rewritten.file();
                     manifest.write(segments, new Manifest.Listed(was.name(), was.createdAt(), rw.length(), lastEntry,
                             was.length(), was.lastSeq(), false));
                     try {
@@ -432,9 +439,9 @@ final class Compactor {
                         afterChange = e;
                     }
                     SegmentFile fresh = new SegmentFile(fs, seg.path, seg.id, seg.createdAt, seg.dataStart,
-                            rw.length(), sparse, null);
+                            rw.length(), rewritten.sparse(), null);
                     fresh.setLastEntrySeq(lastEntry);
-                    fresh.setSummary(summary);
+                    fresh.setSummary(rewritten.summary());
                     segments.replace(seg, fresh);
                     for (long[] m : moved) {
                         index.relocate(m[0], m[1]);

@@ -8,6 +8,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.WalLockedException;
 
 /**
@@ -80,12 +81,15 @@ final class DirectoryLock implements Closeable {
         }
     }
 
-    private static String describe(String holder) {
+    private static String describe(@Nullable String holder) {
         return holder == null || holder.isBlank() ? "holder unknown" : holder;
     }
 
-    /** The holder another process wrote, read through the descriptor already open (a second one is never opened). */
-    private static String readHolder(WalFileChannel channel) {
+    /**
+     * The holder another process wrote, read through the descriptor already open (a second one is never
+     * opened); null if the file is empty or unreadable.
+     */
+    private static @Nullable String readHolder(WalFileChannel channel) {
         try {
             ByteBuffer buf = ByteBuffer.allocate(HOLDER_BYTES);
             int n = channel.read(buf, 0);

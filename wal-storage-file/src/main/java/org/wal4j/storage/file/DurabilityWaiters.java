@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Futures of {@code whenDurable(seq)} callers, completed when the writer reports that a force
@@ -21,7 +22,8 @@ final class DurabilityWaiters {
     private final PriorityQueue<Waiter> waiters = new PriorityQueue<>((a, b) -> Long.compare(a.seq, b.seq));
     private volatile long durableSeq;
     private volatile int size;
-    private volatile RuntimeException failure;
+    /** Why no later seq will become durable; null while the writer is healthy. */
+    private volatile @Nullable RuntimeException failure;
 
     DurabilityWaiters(long durableSeq) {
         this.durableSeq = durableSeq;

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.Lifecycle;
 import org.wal4j.WalEntry;
 
@@ -75,11 +76,12 @@ final class EntryBodyEncoder {
 
     private byte[] buf = new byte[1024];
     private int length;
-    private Lifecycle lifecycle;
-    private byte[] lifecycleBytes;
+    /** The last lifecycle encoded and its bytes: most entries of a thread share one. */
+    private Lifecycle lifecycle = Lifecycle.ofDefaults();
+    private byte[] lifecycleBytes = LineCodec.lifecycleJson(lifecycle);
     private long second = Long.MIN_VALUE;
     /** {@code yyyy-MM-ddTHH:mm:ss} of {@link #second}, as {@link Instant#toString()} starts. */
-    private byte[] secondText;
+    private byte @Nullable [] secondText;
 
     private EntryBodyEncoder() {
     }
@@ -211,12 +213,14 @@ final class EntryBodyEncoder {
 
     /** {@link Instant#toString()}: {@code yyyy-MM-ddTHH:mm:ss}, the fraction in groups of 3 digits as needed, {@code Z}. */
     private void instant(Instant t) {
-        if (t.getEpochSecond() != second || secondText == null) {
+        byte[] text = secondText;
+        if (t.getEpochSecond() != second || text == null) {
             String whole = Instant.ofEpochSecond(t.getEpochSecond()).toString();
-            secondText = LineCodec.ascii(whole.substring(0, whole.length() - 1)); // without its Z
+            text = LineCodec.ascii(whole.substring(0, whole.length() - 1)); // without its Z
+            secondText = text;
             second = t.getEpochSecond();
         }
-        put(secondText);
+        put(text);
         int nano = t.getNano();
         if (nano != 0) {
             int digits = nano % 1_000_000 == 0 ? 3 : nano % 1000 == 0 ? 6 : 9;
@@ -232,7 +236,7 @@ final class EntryBodyEncoder {
         put((byte) 'Z');
     }
 
-    private void nullableString(String s) {
+    private void nullableString(@Nullable String s) {
         if (s == null) {
             put(NULL);
         } else {

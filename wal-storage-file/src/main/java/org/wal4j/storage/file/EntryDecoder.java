@@ -15,6 +15,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.Backoff;
 import org.wal4j.Lifecycle;
 import org.wal4j.Priority;
@@ -57,7 +58,7 @@ final class EntryDecoder {
      * Why the entry line {@code b[start, end)} cannot be read back, or null if it can: what
      * {@link #decode} would report, for the verifier, which must agree with the reader.
      */
-    static String problemOf(byte[] b, int start, int end) {
+    static @Nullable String problemOf(byte[] b, int start, int end) {
         try {
             parse(b, start, end);
             return null;
@@ -137,10 +138,22 @@ final class EntryDecoder {
         if (payload == null) {
             throw new IOException("no payload field");
         }
-        WalEntry.Builder builder = WalEntry.builder(namespace, operation).id(id).createdAt(createdAt).key(key)
-                .payloadJson(payload).targets(targets).idempotencyKey(idempotencyKey).correlationId(correlationId)
-                .tenantId(tenantId).userId(userId).lifecycle(lifecycle);
+        WalEntry.Builder builder = WalEntry.builder(required(namespace, "namespace"), required(operation, "operation"))
+                .id(id).createdAt(required(createdAt, "createdAt")).key(key).payloadJson(payload)
+                .targets(required(targets, "targets")).idempotencyKey(idempotencyKey).correlationId(correlationId)
+                .tenantId(tenantId).userId(userId).lifecycle(required(lifecycle, "lifecycle"));
         return builder.build().withSeq(seq);
+    }
+
+    /**
+     * A field every entry line has: a line without it is damage, reported as the builder would
+     * report the null ({@code namespace must not be null}).
+     */
+    private static <T> T required(@Nullable T value, String field) throws IOException {
+        if (value == null) {
+            throw new IOException(field + " must not be null");
+        }
+        return value;
     }
 
     /** The payload's text: from after {@code "payload":} to before the final {@code '}'}. */
@@ -156,7 +169,7 @@ final class EntryDecoder {
                 .decode(ByteBuffer.wrap(b, from, end - 1 - from)).toString();
     }
 
-    private static String text(JsonParser p) throws IOException {
+    private static @Nullable String text(JsonParser p) throws IOException {
         return p.currentToken() == JsonToken.VALUE_NULL ? null : p.getText();
     }
 

@@ -10,7 +10,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wal4j.CorruptionPolicy;
@@ -43,7 +45,7 @@ final class FileSetCheck {
     enum Mode { REPORT, FAIL, QUARANTINE }
 
     /** One thing wrong with the file set, and what was done about it ({@code action} null in REPORT mode). */
-    record Problem(Path file, String problem, String action) {
+    record Problem(Path file, String problem, @Nullable String action) {
         @Override
         public String toString() {
             return file.getFileName() + ": " + problem + (action == null ? "" : " (" + action + ")");
@@ -56,29 +58,34 @@ final class FileSetCheck {
      * manifest as read (null if there was none, or none readable), which the next update continues.
      */
     record Result(List<SegmentFile.Id> segments, Map<SegmentFile.Id, Manifest.Listed> listed, long seqFloor,
-                  List<Problem> problems, List<Path> deleted, ManifestFile.Stored manifest) {
+                  List<Problem> problems, List<Path> deleted, ManifestFile.@Nullable Stored manifest) {
         boolean hadManifest() {
             return manifest != null;
         }
     }
 
+    /** What a valid header line says: the segment, its creation time, the format version. */
+    private record Header(SegmentFile.Id id, Instant createdAt, int version) {
+    }
+
     /**
-     * What the lines of a regular segment-named file show; line counts and the highest entry seq are
-     * -1 for a genuine listed segment, whose lines were not read ({@link #probe}).
+     * What the lines of a regular segment-named file show: its header (null if it has no valid one),
+     * line counts and the highest entry seq, which are -1 for a genuine listed segment, whose lines
+     * were not read ({@link #probe}).
      */
-    private record Probe(Path path, long size, SegmentFile.Id headerId, Instant createdAt, int version,
-                         long entryLines, long otherLines, long maxEntrySeq) {
+    private record Probe(Path path, long size, @Nullable Header header, long entryLines, long otherLines,
+                         long maxEntrySeq) {
         boolean headerOk() {
-            return headerId != null;
+            return header != null;
         }
 
         boolean nameMatches() {
-            return headerOk() && headerId.equals(SegmentFile.idOf(path.getFileName().toString()));
+            return header != null && header.id().equals(SegmentFile.idOf(path.getFileName().toString()));
         }
 
         String describe() {
-            String what = headerOk() ? "its header says it is segment " + SegmentFile.fileName(headerId)
-                    + " created " + createdAt : "it has no valid header";
+            String what = header != null ? "its header says it is segment " + SegmentFile.fileName(header.id())
+                    + " created " + header.createdAt() : "it has no valid header";
             return what + ", " + entryLines + " entry lines" + (entryLines > 0 ? " up to seq " + maxEntrySeq : "");
         }
     }
@@ -91,9 +98,9 @@ final class FileSetCheck {
     private final LineScanner scanner = new LineScanner();
     private long seqFloor;
     /** The manifest as re-read by {@link #rotatedSinceRead}, once; null until then. */
-    private Manifest.Content manifestNow;
+    private Manifest.@Nullable Content manifestNow;
     /** The manifest's active segment, or null: losing it is never repaired (see {@link #lostActive}). */
-    private String activeName;
+    private @Nullable String activeName;
 
     private FileSetCheck(WalFileSystem fs, Path dir, Mode mode) {
         this.fs = fs;
@@ -116,7 +123,8 @@ final class FileSetCheck {
         try {
             stored = Manifest.read(fs, dir);
         } catch (WalCorruptionException e) {
-            problem(Manifest.path(dir), e.getMessage().substring(e.getMessage().indexOf(": ") + 2),
+            String message = Objects.requireNonNull(e.getMessage(), "every WalCorruptionException has a message");
+            problem(Manifest.path(dir), message.substring(message.indexOf(": ") + 2),
                     "read the segment files as a log without a manifest");
             stored = null;
         }
@@ -163,7 +171,7 @@ final class FileSetCheck {
     }
 
     /** A directory, fifo or symbolic link under a segment's name; returns the probe of a materialized copy. */
-    private Probe notRegular(Path p, WalFileSystem.EntryKind kind) throws IOException {
+    private @Nullable Probe notRegular(Path p, WalFileSystem.EntryKind kind) throws IOException {
         String what = "is " + kind.describe();
         Probe target = null;
         if (kind == WalFileSystem.EntryKind.SYMLINK) {
@@ -195,25 +203,26 @@ final class FileSetCheck {
     /** Format version 1: no list to compare with; the files' own headers are all there is. */
     private void legacy(Map<String, Probe> regular) throws IOException {
         for (Probe p : regular.values()) {
-            if (p.headerOk() && p.version >= 2) {
+            if (p.header != null && p.header.version() >= 2) {
                 problem(Manifest.path(dir), "missing, but " + p.path.getFileName() + " has a format version "
-                        + p.version + " header: the log had a manifest", "read the segment files as they are");
+                        + p.header.version() + " header: the log had a manifest", "read the segment files as they are");
                 break;
             }
         }
         Map<SegmentFile.Id, Integer> claims = new HashMap<>();
         for (Probe p : regular.values()) {
-            if (p.headerOk()) {
-                claims.merge(p.headerId, 1, Integer::sum);
+            if (p.header != null) {
+                claims.merge(p.header.id(), 1, Integer::sum);
             }
         }
         Map<Probe, String> restores = new LinkedHashMap<>();
         for (Probe p : List.copyOf(regular.values())) {
-            if (!p.headerOk() || p.nameMatches()) {
+            Header header = p.header;
+            if (header == null || p.nameMatches()) {
                 continue; // header damage is recovery's (torn new segment or corruption)
             }
-            String home = SegmentFile.fileName(p.headerId);
-            if (!regular.containsKey(home) && claims.get(p.headerId) == 1) {
+            String home = SegmentFile.fileName(header.id());
+            if (!regular.containsKey(home) && claims.getOrDefault(header.id(), 0) == 1) {
                 restores.put(p, home);
             } else {
                 regular.remove(p.path.getFileName().toString());
@@ -235,7 +244,7 @@ final class FileSetCheck {
             } else if (p != null && p.nameMatches() && !hasGenuineCopy(regular, l)) {
                 // the right segment by name and header, another creation time: keep its lines (the scan
                 // checks every one against this segment's seq range); only the time is not as listed
-                problem(p.path, "its header says it was created " + p.createdAt + " but the MANIFEST lists "
+                problem(p.path, "its header says it was created " + createdAtOf(p) + " but the MANIFEST lists "
                         + l.createdAt(), "kept: its lines are checked as the segment's");
                 genuine.put(l.name(), p);
             }
@@ -328,7 +337,12 @@ final class FileSetCheck {
     }
 
     private static boolean isGenuine(Probe p, Manifest.Listed l) {
-        return p.headerOk() && p.headerId.equals(l.id()) && p.createdAt.equals(l.createdAt());
+        return p.header != null && p.header.id().equals(l.id()) && p.header.createdAt().equals(l.createdAt());
+    }
+
+    /** The creation time a probe's header states; null if it has no valid header. */
+    private static @Nullable Instant createdAtOf(Probe p) {
+        return p.header == null ? null : p.header.createdAt();
     }
 
     /** Renames genuine segments found under other names back to their own (QUARANTINE), via temp names. */
@@ -435,15 +449,13 @@ final class FileSetCheck {
         }
     }
 
-    private Probe probe(Path path, Manifest.Listed listed) throws IOException {
+    private Probe probe(Path path, Manifest.@Nullable Listed listed) throws IOException {
         try (WalFileChannel ch = fs.open(path, WalFileSystem.OpenMode.READ)) {
             long size = ch.size();
             // a listed segment is likely read only as far as its header: a small first read
             int buffer = listed != null ? HEADER_READ : 1 << 16;
             LineReader r = new LineReader(ch, 0, size, (int) Math.min(buffer, size + 1), LogReader.maxLine());
-            SegmentFile.Id headerId = null;
-            Instant createdAt = null;
-            int version = 0;
+            Header header = null;
             long entries = 0;
             long others = 0;
             long maxSeq = -1;
@@ -456,11 +468,12 @@ final class FileSetCheck {
                 try {
                     scanner.parse();
                     if (first && scanner.type == LineScanner.HEADER) {
-                        createdAt = scanner.time(); // first: an unreadable time leaves the header invalid
-                        headerId = new SegmentFile.Id(scanner.firstSeq, scanner.part);
-                        version = scanner.version;
-                        if (listed != null && headerId.equals(listed.id()) && createdAt.equals(listed.createdAt())) {
-                            return new Probe(path, size, headerId, createdAt, version, -1, -1, -1);
+                        Instant createdAt = scanner.time(); // first: an unreadable time leaves the header invalid
+                        header = new Header(new SegmentFile.Id(scanner.firstSeq, scanner.part), createdAt,
+                                scanner.version);
+                        if (listed != null && header.id().equals(listed.id())
+                                && header.createdAt().equals(listed.createdAt())) {
+                            return new Probe(path, size, header, -1, -1, -1);
                         }
                     } else if (scanner.type == LineScanner.ENTRY) {
                         entries++;
@@ -473,7 +486,7 @@ final class FileSetCheck {
                 }
                 first = false;
             }
-            return new Probe(path, size, headerId, createdAt, version, entries, others, maxSeq);
+            return new Probe(path, size, header, entries, others, maxSeq);
         }
     }
 }

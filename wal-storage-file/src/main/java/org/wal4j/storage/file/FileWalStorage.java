@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.EntryStatus;
 import org.wal4j.WalEntry;
 import org.wal4j.WalIOException;
@@ -157,7 +158,7 @@ public final class FileWalStorage implements WalStorage {
     public CompletableFuture<AppendResult> appendAsync(List<WalEntry> entries) {
         WriteRequest request = appendRequest(entries);
         writer.submit(request);
-        return request.appended;
+        return request.appended();
     }
 
     /**
@@ -169,7 +170,7 @@ public final class FileWalStorage implements WalStorage {
         refuseOnWriterThread();
         WriteRequest request = appendRequest(entries);
         writer.submitAndWrite(request);
-        return WalStorage.await(request.appended);
+        return WalStorage.await(request.appended());
     }
 
     /** Checks and serializes entries to append, on the calling thread. */
@@ -257,10 +258,10 @@ public final class FileWalStorage implements WalStorage {
                 }
             }
         }
-        return request.done;
+        return request.done();
     }
 
-    private static IllegalArgumentException notNamed(StatusRecord r, LogReader.Located located) {
+    private static IllegalArgumentException notNamed(StatusRecord r, LogReader.@Nullable Located located) {
         return new IllegalArgumentException("entry " + r.seq() + " does not name target '" + r.target()
                 + "'; it names " + (located == null ? "other targets" : located.targets()));
     }
@@ -286,7 +287,7 @@ public final class FileWalStorage implements WalStorage {
         WriteRequest request = WriteRequest.checkpoint(target, seq,
                 LineCodec.checkpointLine(target, seq, config.clock().instant()));
         writer.submit(request);
-        return request.done;
+        return request.done();
     }
 
     @Override
@@ -299,7 +300,7 @@ public final class FileWalStorage implements WalStorage {
         writer.checkWritable();
         WriteRequest request = WriteRequest.sync();
         writer.submit(request);
-        return request.done;
+        return request.done();
     }
 
     /**
@@ -309,7 +310,7 @@ public final class FileWalStorage implements WalStorage {
     CompletableFuture<Void> rotate() {
         WriteRequest request = WriteRequest.rotate();
         writer.submit(request);
-        return request.done;
+        return request.done();
     }
 
     @Override
@@ -355,7 +356,7 @@ public final class FileWalStorage implements WalStorage {
     }
 
     @Override
-    public List<TrackedEntry> deadLetters(String target, long afterSeq, int limit) {
+    public List<TrackedEntry> deadLetters(@Nullable String target, long afterSeq, int limit) {
         layoutLock.readLock().lock();
         try {
             return tracked(index.deadLetters(target, afterSeq, limit));

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.WalLockedException;
 
 /**
@@ -41,9 +42,10 @@ final class HeldLogs {
         final Path dir;
         final Path realDir;
         final String holder;
-        private Object lockFileKey;
+        /** The LOCK file's key (device and inode); null if the file system gives none. */
+        private @Nullable Object lockFileKey;
 
-        private Claim(Path dir, Path realDir, Object lockFileKey, String holder) {
+        private Claim(Path dir, Path realDir, @Nullable Object lockFileKey, String holder) {
             this.dir = dir;
             this.realDir = realDir;
             this.lockFileKey = lockFileKey;
@@ -121,7 +123,7 @@ final class HeldLogs {
     }
 
     @GuardedBy("HeldLogs.class")
-    private static Claim find(Path realDir, Object lockFileKey) {
+    private static @Nullable Claim find(Path realDir, @Nullable Object lockFileKey) {
         Claim byDir = BY_REAL_DIR.get(realDir);
         if (byDir != null || lockFileKey == null) {
             return byDir;
@@ -144,7 +146,7 @@ final class HeldLogs {
     }
 
     /** The file's key (device and inode) without opening it; null if it does not exist or has none. */
-    private static Object fileKey(Path file) {
+    private static @Nullable Object fileKey(Path file) {
         try {
             return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
         } catch (IOException e) {

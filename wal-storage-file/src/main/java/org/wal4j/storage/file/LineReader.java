@@ -6,6 +6,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a region of a segment file as a sequence of pieces: whole lines ending in {@code \n},
@@ -42,7 +43,8 @@ final class LineReader {
     private int fill;
     private boolean eof;
 
-    Kind kind;
+    /** What the current piece is; null until {@link #next()} reads one. */
+    @Nullable Kind kind;
     /** File offset of the current piece. */
     long offset;
     /** Bytes the current piece takes in the file (a line's {@code \n} included). */

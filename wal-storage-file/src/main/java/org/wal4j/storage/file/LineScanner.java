@@ -9,7 +9,9 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.zip.CRC32C;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.EntryStatus;
 
 /**
@@ -63,8 +65,17 @@ final class LineScanner {
     static final class Malformed extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
+        private final String problem;
+
         Malformed(String message) {
             super(message, null, false, false);
+            this.problem = message;
+        }
+
+        /** What is wrong with the line; never null. */
+        @Override
+        public String getMessage() {
+            return problem;
         }
     }
 
@@ -72,7 +83,7 @@ final class LineScanner {
     private final Interned<List<String>> targetLists = new Interned<>();
     private final Interned<String> names = new Interned<>();
 
-    private byte[] buf;
+    private byte[] buf = new byte[0];
     private int start;
     private int end;
     private int p;
@@ -84,12 +95,12 @@ final class LineScanner {
 
     int type;
     long seq;
-    /** ENTRY: the targets. */
-    List<String> targets;
-    /** STATUS, CHECKPOINT: the target. */
-    String target;
-    /** STATUS. */
-    EntryStatus status;
+    /** ENTRY: the targets; {@link #targets()} reads them. Null until an entry line is parsed. */
+    private @Nullable List<String> targets;
+    /** STATUS, CHECKPOINT: the target; {@link #target()} reads it. Null until such a line is parsed. */
+    private @Nullable String target;
+    /** STATUS: {@link #status()} reads it. Null until a status line is parsed. */
+    private @Nullable EntryStatus status;
     int attempts;
     /** HEADER. */
     long firstSeq;
@@ -136,8 +147,8 @@ final class LineScanner {
      * current line, ready for {@link #parse()}); otherwise what is wrong with it, as recovery and
      * {@code verify} report it.
      */
-    String problemOf(LineReader r) {
-        switch (r.kind) {
+    @Nullable String problemOf(LineReader r) {
+        switch (Objects.requireNonNull(r.kind, "no piece read yet")) {
             case ZEROS:
                 return r.length + " zero bytes";
             case BROKEN:
@@ -315,8 +326,23 @@ final class LineScanner {
         }
     }
 
+    /** ENTRY: the targets of the entry line parsed last. */
+    List<String> targets() {
+        return Objects.requireNonNull(targets, "no entry line parsed");
+    }
+
+    /** STATUS, CHECKPOINT: the target of the line parsed last. */
+    String target() {
+        return Objects.requireNonNull(target, "no status or checkpoint line parsed");
+    }
+
+    /** STATUS: the status of the status line parsed last. */
+    EntryStatus status() {
+        return Objects.requireNonNull(status, "no status line parsed");
+    }
+
     /** STATUS: the reason, or null. */
-    String reason() {
+    @Nullable String reason() {
         if (buf[reasonStart] == 'n') {
             return null;
         }

@@ -10,6 +10,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Who holds a log directory, as far as can be told without taking its lock: the {@code LOCK}
@@ -29,7 +30,8 @@ import java.util.regex.Pattern;
  * @param host     the holder's host name, or null if unknown
  * @param since    when the holder opened the log, or null if unknown
  */
-public record LockHolder(Path lockFile, State state, String holder, long pid, String host, Instant since) {
+public record LockHolder(Path lockFile, State state, @Nullable String holder, long pid, @Nullable String host,
+                         @Nullable Instant since) {
     private static final Pattern HOLDER = Pattern.compile("pid (\\d+) on host (\\S+) since (\\S+)");
     /** Slack between the holder's recorded start and the process's start time, for clock granularity. */
     private static final Duration START_SLACK = Duration.ofSeconds(2);

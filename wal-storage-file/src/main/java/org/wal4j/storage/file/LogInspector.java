@@ -19,6 +19,7 @@ import java.util.Spliterators;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.CorruptionPolicy;
 import org.wal4j.EntryStatus;
 import org.wal4j.WalCorruptionException;
@@ -93,7 +94,9 @@ public final class LogInspector implements AutoCloseable {
     private final long inFlightBytes;
     private final LockHolder lockHolder;
 
-    private LogInspector(Path dir, SnapshotFileSystem fs, LockHolder lockHolder, Recovery.Recovered recovered) {
+    /** @param recovered what recovery found, or null for a directory without segment files */
+    private LogInspector(Path dir, SnapshotFileSystem fs, LockHolder lockHolder,
+                         Recovery.@Nullable Recovered recovered) {
         this.dir = dir;
         this.fs = fs;
         this.lockHolder = lockHolder;
@@ -221,7 +224,7 @@ public final class LogInspector implements AutoCloseable {
         return out;
     }
 
-    private static void closeQuietly(SnapshotFileSystem fs, Recovery.Recovered recovered) {
+    private static void closeQuietly(SnapshotFileSystem fs, Recovery.@Nullable Recovered recovered) {
         if (recovered != null) {
             recovered.segments().retireAll();
         }

@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.WalCorruptionException;
 import org.wal4j.WalEntry;
 import org.wal4j.WalIOException;
@@ -46,7 +47,7 @@ final class LogReader {
     }
 
     /** Where entry {@code seq} is, without decoding it; null if no segment holds it. */
-    Located locate(long seq) {
+    @Nullable Located locate(long seq) {
         SegmentFile seg = segments.acquireFloor(seq);
         if (seg == null) {
             return null;
@@ -54,7 +55,7 @@ final class LogReader {
         try {
             LineScanner s = scanners.get();
             LineReader r = seekEntry(seg, seq, s);
-            return r == null ? null : new Located(r.offset, s.targets);
+            return r == null ? null : new Located(r.offset, s.targets());
         } catch (IOException e) {
             throw readFailed(seg, e);
         } finally {
@@ -136,7 +137,7 @@ final class LogReader {
      * Positions a reader on the line of entry {@code seq} in {@code seg}, starting from the nearest
      * sparse-index point; null if the segment does not hold it (never written, or compacted away).
      */
-    private LineReader seekEntry(SegmentFile seg, long seq, LineScanner s) throws IOException {
+    private @Nullable LineReader seekEntry(SegmentFile seg, long seq, LineScanner s) throws IOException {
         if (seq > seg.lastEntrySeq()) {
             return null;
         }
@@ -189,9 +190,12 @@ final class LogReader {
         private final long fromSeq;
         private final long toSeq;
         private final LineScanner scanner = new LineScanner();
-        private SegmentFile seg;
-        private LineReader reader;
-        private WalEntry next;
+        /** The segment being read, held; null before the first and after the last. */
+        private @Nullable SegmentFile seg;
+        /** The reader over {@link #seg}; null once it is read to its end, or when {@code seg} is null. */
+        private @Nullable LineReader reader;
+        /** The entry {@link #hasNext()} read ahead; null if none is waiting. */
+        private @Nullable WalEntry next;
         private boolean done;
 
         private Cursor(long fromSeq, long toSeq) {
@@ -222,28 +226,33 @@ final class LogReader {
 
         @Override
         public WalEntry next() {
-            if (!hasNext()) {
+            WalEntry e = hasNext() ? next : null; // hasNext() true: the entry read ahead
+            if (e == null) {
                 throw new NoSuchElementException();
             }
-            WalEntry e = next;
             next = null;
             return e;
         }
 
-        private WalEntry advance() throws IOException {
+        private @Nullable WalEntry advance() throws IOException {
             while (true) {
-                if (reader == null && !openNextSegment()) {
-                    return null;
+                LineReader r = reader;
+                SegmentFile s = seg;
+                if (r == null || s == null) { // a reader is only ever set together with its segment
+                    if (!openNextSegment()) {
+                        return null;
+                    }
+                    continue;
                 }
-                while (reader.next()) {
-                    check(seg, reader, scanner);
+                while (r.next()) {
+                    check(s, r, scanner);
                     if (scanner.type != LineScanner.ENTRY || scanner.seq < fromSeq) {
                         continue;
                     }
                     if (scanner.seq > toSeq) {
                         return null;
                     }
-                    return EntryDecoder.decode(reader.buf(), reader.start, reader.end, seg.path, reader.offset);
+                    return EntryDecoder.decode(r.buf(), r.start, r.end, s.path, r.offset);
                 }
                 reader = null;
             }
@@ -260,11 +269,12 @@ final class LogReader {
                 seg = segments.acquireNext(previous.id);
                 previous.release();
             }
-            if (seg == null || seg.firstSeq > toSeq) {
+            SegmentFile opened = seg;
+            if (opened == null || opened.firstSeq > toSeq) {
                 return false;
             }
-            long from = previous == null ? seg.sparse.floorOffset(fromSeq, seg.dataStart) : seg.dataStart;
-            reader = new LineReader(seg.reader(), from, seg.end(), READ_BUFFER * 4, maxLine);
+            long from = previous == null ? opened.sparse.floorOffset(fromSeq, opened.dataStart) : opened.dataStart;
+            reader = new LineReader(opened.reader(), from, opened.end(), READ_BUFFER * 4, maxLine);
             return true;
         }
 

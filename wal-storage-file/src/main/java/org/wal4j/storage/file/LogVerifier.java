@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.WalIOException;
 
 /**
@@ -226,7 +227,7 @@ public final class LogVerifier {
             }
         }
 
-        private String headerProblem(LineReader r, long nameSeq) {
+        private @Nullable String headerProblem(LineReader r, long nameSeq) {
             String problem = scanner.problemOf(r);
             if (problem != null) {
                 return "segment header: " + problem;
@@ -267,7 +268,8 @@ public final class LogVerifier {
         }
 
         /** Checks a checksum-valid line's format and seq; null if it is good. */
-        private String record(Path path, LineReader r, long segmentFirstSeq, long nextFirstSeq, boolean last) {
+        private @Nullable String record(Path path, LineReader r, long segmentFirstSeq, long nextFirstSeq,
+                                        boolean last) {
             try {
                 scanner.parse();
             } catch (LineScanner.Malformed e) {
@@ -289,7 +291,8 @@ public final class LogVerifier {
             }
         }
 
-        private String entry(Path path, long offset, long segmentFirstSeq, long nextFirstSeq, boolean last) {
+        private @Nullable String entry(Path path, long offset, long segmentFirstSeq, long nextFirstSeq,
+                                       boolean last) {
             long seq = scanner.seq;
             if (seq <= previousSeq) {
                 return "entry seq " + seq + " is not above the previous entry's seq " + previousSeq;

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.SyncPolicy;
 import org.wal4j.WalDiskFullException;
 import org.wal4j.WalUnavailableException;
@@ -263,7 +264,7 @@ final class LogWriter implements Runnable {
      *
      * @return the failure of that final flush, or null
      */
-    Throwable shutdown() {
+    @Nullable Throwable shutdown() {
         accepting = false;
         Throwable failure = null;
         if (thread.isAlive()) {
@@ -274,8 +275,8 @@ final class LogWriter implements Runnable {
                     if (thread.isAlive()) {
                         failure = new WalUnavailableException("The writer of " + dir + " did not finish within 60 s "
                                 + "(a force hanging?); closing its files anyway");
-                    } else if (marker.done.isCompletedExceptionally()) {
-                        failure = marker.done.handle((v, t) -> t).join();
+                    } else if (marker.done().isCompletedExceptionally()) {
+                        failure = marker.done().handle((v, t) -> t).join();
                     }
                 }
             } catch (InterruptedException e) {
@@ -304,11 +305,12 @@ final class LogWriter implements Runnable {
     @Override
     public void run() {
         while (true) {
-            if (poison.isSet()) {
+            WalUnavailableException poisoned = poison.exception();
+            if (poisoned != null) {
                 // failed while a caller held the role; a caller still holding the role
                 // fails its own batch
-                waiters.fail(poison.exception());
-                failQueued(poison.exception());
+                waiters.fail(poisoned);
+                failQueued(poisoned);
                 return;
             }
             if (state == StorageState.CLOSED) {
@@ -392,7 +394,7 @@ final class LogWriter implements Runnable {
 
     /** Holding the writer role, the log poisoned: {@link #failAll} without a new cause. */
     private void failEverything() {
-        WalUnavailableException failure = poison.exception();
+        WalUnavailableException failure = poison.recorded();
         waiters.fail(failure);
         for (WriteRequest r : batch) {
             r.fail(failure);
@@ -496,10 +498,10 @@ final class LogWriter implements Runnable {
                 r.fail(closed());
             } else if (r.kind == WriteRequest.Kind.APPEND) {
                 latency.record(now - r.startNanos);
-                r.appended.complete(new AppendResult(r.firstSeq, r.offsets.length, durable));
+                r.appended().complete(new AppendResult(r.firstSeq, r.offsets.length, durable));
             } else {
                 afterClose = r.kind == WriteRequest.Kind.CLOSE;
-                r.done.complete(null);
+                r.done().complete(null);
             }
         }
     }
@@ -561,7 +563,7 @@ final class LogWriter implements Runnable {
     private void failQueued(WalUnavailableException failure) {
         for (WriteRequest r = queue.poll(); r != null; r = queue.poll()) {
             if (r.kind == WriteRequest.Kind.CLOSE) {
-                r.done.complete(null);
+                r.done().complete(null);
             } else {
                 r.fail(failure);
             }

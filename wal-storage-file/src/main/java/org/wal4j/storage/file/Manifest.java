@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32C;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.WalCorruptionException;
 
 /**
@@ -101,7 +102,7 @@ final class Manifest {
     private long lastSeq;
 
     /** @param onDisk the manifest read on open, or null if there was none (or none readable) */
-    Manifest(WalFileSystem fs, Path dir, long lastSeq, ManifestFile.Stored onDisk) {
+    Manifest(WalFileSystem fs, Path dir, long lastSeq, ManifestFile.@Nullable Stored onDisk) {
         this.file = new ManifestFile(fs, dir, onDisk);
         this.lastSeq = lastSeq;
     }
@@ -119,7 +120,7 @@ final class Manifest {
      * Lists {@code segments} as they are, with {@code override} (a rewrite or deletion in progress)
      * in place of the line for the segment of the same name.
      */
-    synchronized void write(SegmentSet segments, Listed override) throws IOException {
+    synchronized void write(SegmentSet segments, @Nullable Listed override) throws IOException {
         List<SegmentFile> all = segments.all();
         List<Listed> lines = new ArrayList<>(all.size());
         for (int i = 0; i < all.size(); i++) {
@@ -180,7 +181,7 @@ final class Manifest {
      *
      * @throws WalCorruptionException if it is there but neither slot holds a valid manifest line
      */
-    static ManifestFile.Stored read(WalFileSystem fs, Path dir) throws IOException {
+    static ManifestFile.@Nullable Stored read(WalFileSystem fs, Path dir) throws IOException {
         return ManifestFile.read(fs, dir);
     }
 

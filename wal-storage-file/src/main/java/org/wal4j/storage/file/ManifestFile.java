@@ -4,6 +4,7 @@ import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.WalCorruptionException;
 
 /**
@@ -67,7 +68,7 @@ final class ManifestFile {
     private boolean renameUnsynced;
 
     /** @param onDisk the manifest as read on open, or null to write the file whole on the first update */
-    ManifestFile(WalFileSystem fs, Path dir, Stored onDisk) {
+    ManifestFile(WalFileSystem fs, Path dir, @Nullable Stored onDisk) {
         this.fs = fs;
         this.dir = dir;
         this.generation = onDisk == null ? 0 : onDisk.generation();
@@ -152,7 +153,7 @@ final class ManifestFile {
      *
      * @throws WalCorruptionException if it is there but neither slot holds a valid manifest line
      */
-    static Stored read(WalFileSystem fs, Path dir) throws IOException {
+    static @Nullable Stored read(WalFileSystem fs, Path dir) throws IOException {
         Path file = Manifest.path(dir);
         WalFileSystem.EntryKind kind = fs.kindOf(file);
         if (kind == WalFileSystem.EntryKind.MISSING) {

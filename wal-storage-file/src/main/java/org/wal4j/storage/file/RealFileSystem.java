@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link WalFileSystem#real()}: {@link FileChannel} for reading, {@link UninterruptibleChannel} for
@@ -125,7 +126,7 @@ final class RealFileSystem implements WalFileSystem {
         }
 
         @Override
-        public Closeable tryLock() throws IOException {
+        public @Nullable Closeable tryLock() throws IOException {
             FileLock lock = channel.tryLock();
             return lock == null ? null : lock::release;
         }

@@ -7,7 +7,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wal4j.CorruptionPolicy;
@@ -86,9 +88,9 @@ final class Recovery {
     private long entries;
     private long lastEntrySeq;
     /** What the first line of the segment being scanned is, if not a valid header. */
-    private Region headerDamage;
+    private @Nullable Region headerDamage;
     /** Channel of the last segment, kept open to become the writer's. */
-    private WalFileChannel lastChannel;
+    private @Nullable WalFileChannel lastChannel;
 
     private Recovery(FileStorageConfig config) {
         this.config = config;
@@ -225,7 +227,7 @@ final class Recovery {
             LineReader r = new LineReader(ch, 0, size, (int) Math.min(SCAN_BUFFER, size + 1), LogReader.maxLine());
             Instant headerTime = readHeader(r, id);
             boolean headerOk = headerTime != null;
-            Instant createdAt = headerOk ? headerTime : config.clock().instant();
+            Instant createdAt = headerTime != null ? headerTime : config.clock().instant();
             long dataStart = headerOk ? r.nextOffset() : 0;
             SegmentFile seg = new SegmentFile(fs, path, id, createdAt, dataStart, dataStart, new SparseIndex(),
                     null);
@@ -267,7 +269,8 @@ final class Recovery {
                 open.end = size;
             }
             if (!headerOk && !anyGood) {
-                handleHeaderless(ch, path, seg, isLast, open);
+                // no good line reset it: still the header's damage, which readHeader set
+                handleHeaderless(ch, path, seg, isLast, Objects.requireNonNull(open, "the header's damage"));
                 return;
             }
             if (!middle.isEmpty()) {
@@ -298,7 +301,7 @@ final class Recovery {
      * same first seq and part as the file name; otherwise null, with {@link #headerDamage} saying
      * what is there instead.
      */
-    private Instant readHeader(LineReader r, SegmentFile.Id id) throws IOException {
+    private @Nullable Instant readHeader(LineReader r, SegmentFile.Id id) throws IOException {
         headerDamage = null;
         if (!r.next()) {
             headerDamage = new Region(0, "no valid header line: the file is empty", -1, -1);
@@ -332,7 +335,7 @@ final class Recovery {
     }
 
     /** Applies a checksum-valid line to the index; returns why it cannot be, or null. */
-    private String apply(SegmentFile seg, long offset, long nextFirstSeq) {
+    private @Nullable String apply(SegmentFile seg, long offset, long nextFirstSeq) {
         try {
             scanner.parse();
             switch (scanner.type) {
@@ -342,7 +345,7 @@ final class Recovery {
                     applyStatus();
                     return null;
                 case LineScanner.CHECKPOINT:
-                    checkpoints.merge(scanner.target, scanner.seq, Math::max);
+                    checkpoints.merge(scanner.target(), scanner.seq, Math::max);
                     return null;
                 default:
                     return "a header line after the start of the segment";
@@ -352,7 +355,7 @@ final class Recovery {
         }
     }
 
-    private String applyEntry(SegmentFile seg, long offset, long nextFirstSeq) {
+    private @Nullable String applyEntry(SegmentFile seg, long offset, long nextFirstSeq) {
         long seq = scanner.seq;
         if (seq <= lastEntrySeq) {
             return "entry seq " + seq + " is not above the previous entry's seq " + lastEntrySeq;
@@ -361,7 +364,7 @@ final class Recovery {
             return "entry seq " + seq + " is outside this segment's range " + seg.firstSeq + ".."
                     + (nextFirstSeq == Long.MAX_VALUE ? "" : String.valueOf(nextFirstSeq - 1));
         }
-        index.add(seq, offset, scanner.targets);
+        index.add(seq, offset, scanner.targets());
         seg.sparse.onEntry(seq, offset);
         seg.setLastEntrySeq(seq);
         lastEntrySeq = seq;
@@ -376,10 +379,10 @@ final class Recovery {
      * held (compacted away).
      */
     private void applyStatus() {
-        EntryStatus status = scanner.status;
+        EntryStatus status = scanner.status();
         boolean detailed = !status.isTerminal() || status == EntryStatus.DEAD;
         // StatusIndex keeps time and reason only for PENDING, RETRYING and DEAD; skip decoding them otherwise
-        StatusRecord record = new StatusRecord(scanner.seq, scanner.target, status, scanner.attempts,
+        StatusRecord record = new StatusRecord(scanner.seq, scanner.target(), status, scanner.attempts,
                 detailed ? scanner.time() : Instant.EPOCH, detailed ? scanner.reason() : null);
         try {
             if (index.apply(record) || !detailed) {

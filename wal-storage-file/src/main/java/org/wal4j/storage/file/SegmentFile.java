@@ -7,9 +7,11 @@ import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One version of one segment file as readers see it: its path, the seq its name gives, where its
@@ -59,15 +61,16 @@ final class SegmentFile {
     private final WalFileSystem fs;
     private final AtomicInteger refs = new AtomicInteger(1);
     private final Object channelLock = new Object();
+    /** The read channel, opened on first read; null until then and after it is dropped or closed. */
     @GuardedBy("channelLock")
-    private WalFileChannel channel;
+    private @Nullable WalFileChannel channel;
     private volatile long end;
     private volatile long lastEntrySeq;
     /** What compaction last learned of this version, or null if it has not read it all yet. */
-    private volatile SegmentSummary summary;
+    private volatile @Nullable SegmentSummary summary;
 
     SegmentFile(WalFileSystem fs, Path path, Id id, Instant createdAt, long dataStart, long end,
-                SparseIndex sparse, WalFileChannel channel) {
+                SparseIndex sparse, @Nullable WalFileChannel channel) {
         this.fs = fs;
         this.path = path;
         this.id = id;
@@ -84,6 +87,19 @@ final class SegmentFile {
     static String fileName(Id id) {
         return id.part() == 0 ? String.format("%020d%s", id.firstSeq(), SUFFIX)
                 : String.format("%020d_%06d%s", id.firstSeq(), id.part(), SUFFIX);
+    }
+
+    /**
+     * The directory holding {@code file}, to force after a rename or delete in it: its parent, or the
+     * current directory for a bare file name (a log opened in the current directory, {@code Path.of("")},
+     * names its segments so).
+     */
+    static Path directoryOf(Path file) {
+        Path parent = file.getParent();
+        if (parent != null) {
+            return parent;
+        }
+        return Objects.requireNonNull(file.toAbsolutePath().getParent(), () -> file + " has no directory");
     }
 
     /** True for exactly the names {@link #fileName} gives; other files in the directory are not the log's. */
@@ -127,11 +143,13 @@ final class SegmentFile {
         this.lastEntrySeq = seq;
     }
 
-    SegmentSummary summary() {
+    /** What compaction last learned of this version, or null if it has not read it all yet. */
+    @Nullable SegmentSummary summary() {
         return summary;
     }
 
-    void setSummary(SegmentSummary summary) {
+    /** @param summary what compaction learned of this version, or null to make it read the segment again */
+    void setSummary(@Nullable SegmentSummary summary) {
         this.summary = summary;
     }
 
@@ -215,7 +233,7 @@ final class SegmentFile {
         closeQuietly(ch);
     }
 
-    private static void closeQuietly(WalFileChannel ch) {
+    private static void closeQuietly(@Nullable WalFileChannel ch) {
         if (ch != null) {
             try {
                 ch.close();

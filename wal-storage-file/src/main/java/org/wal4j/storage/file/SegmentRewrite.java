@@ -77,7 +77,7 @@ final class SegmentRewrite implements AutoCloseable {
         }
         fs.rename(temp, target);
         committed = true;
-        fs.syncDirectory(target.getParent());
+        fs.syncDirectory(SegmentFile.directoryOf(target));
     }
 
     /** True once the new file was renamed over the segment. */

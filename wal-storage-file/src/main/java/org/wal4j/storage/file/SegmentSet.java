@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The log's segments by {@link SegmentFile.Id} (first seq, then part). Invariants: at most one
@@ -37,7 +38,7 @@ final class SegmentSet {
     }
 
     /** The segment that holds {@code seq} if any segment does, acquired; null if none. */
-    SegmentFile acquireFloor(long seq) {
+    @Nullable SegmentFile acquireFloor(long seq) {
         while (true) {
             Map.Entry<SegmentFile.Id, SegmentFile> e = segments.floorEntry(SegmentFile.Id.lastPartOf(seq));
             if (e == null) {
@@ -50,7 +51,7 @@ final class SegmentSet {
     }
 
     /** The first segment after {@code previous} (null: the first segment), acquired; null if none. */
-    SegmentFile acquireNext(SegmentFile.Id previous) {
+    @Nullable SegmentFile acquireNext(SegmentFile.@Nullable Id previous) {
         while (true) {
             Map.Entry<SegmentFile.Id, SegmentFile> e = previous == null ? segments.firstEntry()
                     : segments.higherEntry(previous);
@@ -63,7 +64,8 @@ final class SegmentSet {
         }
     }
 
-    SegmentFile last() {
+    /** The last segment (the active one), or null if there is none. */
+    @Nullable SegmentFile last() {
         Map.Entry<SegmentFile.Id, SegmentFile> e = segments.lastEntry();
         return e == null ? null : e.getValue();
     }

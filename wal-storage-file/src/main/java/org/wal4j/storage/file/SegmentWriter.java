@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import java.util.zip.CRC32C;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,7 +67,8 @@ final class SegmentWriter {
     private volatile long fsyncs;
     /** What the writer was doing, for the poison message; set before each I/O call, read only on failure. */
     private String step = "writing";
-    private Path stepPath;
+    /** The file of {@link #step} if not the active segment's; null for the active segment. */
+    private @Nullable Path stepPath;
     private long stepOffset = -1;
 
     /**

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A read-only, point-in-time view of a log directory that another process may be writing and
@@ -92,7 +93,8 @@ final class SnapshotFileSystem implements WalFileSystem, Closeable {
     private final LinkedHashMap<Path, FileChannel> open = new LinkedHashMap<>(16, 0.75f, true);
     @GuardedBy("this")
     private final List<String> notes = new ArrayList<>();
-    private volatile Path lastSegment;
+    /** The last segment {@link #list} showed; null before it ran or when it showed none. */
+    private volatile @Nullable Path lastSegment;
 
     SnapshotFileSystem(Path dir) {
         this.dir = dir;
@@ -272,7 +274,7 @@ final class SnapshotFileSystem implements WalFileSystem, Closeable {
         return false;
     }
 
-    private Path lastSegmentKey() {
+    private @Nullable Path lastSegmentKey() {
         Path last = lastSegment;
         return last == null ? null : last.toAbsolutePath().normalize();
     }

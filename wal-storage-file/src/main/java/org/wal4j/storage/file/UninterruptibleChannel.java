@@ -14,6 +14,7 @@ import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A file of the log that a thread's interrupt cannot close: what {@link RealFileSystem} opens for
@@ -89,7 +90,7 @@ final class UninterruptibleChannel implements WalFileChannel {
     }
 
     @Override
-    public Closeable tryLock() throws IOException {
+    public @Nullable Closeable tryLock() throws IOException {
         FileLock lock = channel.tryLock();
         return lock == null ? null : lock::release;
     }

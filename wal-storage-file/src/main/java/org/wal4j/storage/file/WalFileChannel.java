@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An open file of the log, as {@link WalFileSystem#open} returns it. Every read and write is
@@ -38,5 +39,5 @@ public interface WalFileChannel extends Closeable {
      *
      * @return a handle that releases the lock when closed, or null if another process holds it
      */
-    Closeable tryLock() throws IOException;
+    @Nullable Closeable tryLock() throws IOException;
 }

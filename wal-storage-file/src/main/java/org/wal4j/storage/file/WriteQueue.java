@@ -6,6 +6,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The bounded queue of requests waiting for the thread that holds the writer role. Producers take a
@@ -25,7 +26,8 @@ final class WriteQueue {
     private final ConcurrentLinkedQueue<WriteRequest> queue = new ConcurrentLinkedQueue<>();
     private final Semaphore permits;
     private final int capacity;
-    private volatile Thread consumer;
+    /** The thread to wake when a request is queued; null until {@link #setConsumer} names one. */
+    private volatile @Nullable Thread consumer;
     private volatile boolean parked;
 
     WriteQueue(int capacity) {

@@ -1,7 +1,9 @@
 package org.wal4j.storage.file;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.WalEntry;
 import org.wal4j.spi.AppendResult;
 
@@ -34,23 +36,32 @@ final class WriteRequest {
         CLOSE
     }
 
+    private static final byte[][] EMPTY = {};
+    private static final long[] NO_OFFSETS = {};
+
     final Kind kind;
     final long startNanos;
-    /** APPEND: the entries (for their targets) and their serialized bodies. */
+    /** APPEND: the entries (for their targets) and their serialized bodies; empty for the other kinds. */
     final List<WalEntry> entries;
     final byte[][] bodies;
-    /** STATUS, CHECKPOINT: whole framed lines. */
+    /** STATUS, CHECKPOINT: whole framed lines; empty for the other kinds. */
     final byte[][] lines;
-    /** CHECKPOINT. */
-    final String target;
+    /** CHECKPOINT: the target; null for the other kinds. */
+    final @Nullable String target;
     final long seq;
-    final CompletableFuture<AppendResult> appended;
-    final CompletableFuture<Void> done;
+    /** APPEND's future; null for the other kinds, which complete {@link #done}. */
+    private final @Nullable CompletableFuture<AppendResult> appended;
+    /** The future of every kind but APPEND; null for APPEND. */
+    private final @Nullable CompletableFuture<Void> done;
+    /** Whichever of the two this request has. */
+    private final CompletableFuture<?> completion;
 
     long firstSeq;
-    long[] offsets;
+    /** APPEND: each entry's offset, set by the writer once framed; empty until then. */
+    long[] offsets = NO_OFFSETS;
 
-    private WriteRequest(Kind kind, List<WalEntry> entries, byte[][] bodies, byte[][] lines, String target, long seq) {
+    private WriteRequest(Kind kind, List<WalEntry> entries, byte[][] bodies, byte[][] lines, @Nullable String target,
+                         long seq) {
         this.kind = kind;
         this.startNanos = System.nanoTime();
         this.entries = entries;
@@ -58,47 +69,62 @@ final class WriteRequest {
         this.lines = lines;
         this.target = target;
         this.seq = seq;
-        this.appended = kind == Kind.APPEND ? new CompletableFuture<>() : null;
-        this.done = kind == Kind.APPEND ? null : new CompletableFuture<>();
-    }
-
-    static WriteRequest append(List<WalEntry> entries, byte[][] bodies) {
-        return new WriteRequest(Kind.APPEND, entries, bodies, null, null, 0);
-    }
-
-    static WriteRequest status(byte[][] lines) {
-        return new WriteRequest(Kind.STATUS, null, null, lines, null, 0);
-    }
-
-    static WriteRequest checkpoint(String target, long seq, byte[] line) {
-        return new WriteRequest(Kind.CHECKPOINT, null, null, new byte[][] {line}, target, seq);
-    }
-
-    static WriteRequest sync() {
-        return new WriteRequest(Kind.SYNC, null, null, null, null, 0);
-    }
-
-    static WriteRequest rotate() {
-        return new WriteRequest(Kind.ROTATE, null, null, null, null, 0);
-    }
-
-    static WriteRequest close() {
-        return new WriteRequest(Kind.CLOSE, null, null, null, null, 0);
-    }
-
-    int entryCount() {
-        return bodies == null ? 0 : bodies.length;
-    }
-
-    void fail(Throwable failure) {
-        if (appended != null) {
-            appended.completeExceptionally(failure);
+        if (kind == Kind.APPEND) {
+            CompletableFuture<AppendResult> future = new CompletableFuture<>();
+            this.appended = future;
+            this.done = null;
+            this.completion = future;
         } else {
-            done.completeExceptionally(failure);
+            CompletableFuture<Void> future = new CompletableFuture<>();
+            this.appended = null;
+            this.done = future;
+            this.completion = future;
         }
     }
 
+    static WriteRequest append(List<WalEntry> entries, byte[][] bodies) {
+        return new WriteRequest(Kind.APPEND, entries, bodies, EMPTY, null, 0);
+    }
+
+    static WriteRequest status(byte[][] lines) {
+        return new WriteRequest(Kind.STATUS, List.of(), EMPTY, lines, null, 0);
+    }
+
+    static WriteRequest checkpoint(String target, long seq, byte[] line) {
+        return new WriteRequest(Kind.CHECKPOINT, List.of(), EMPTY, new byte[][] {line}, target, seq);
+    }
+
+    static WriteRequest sync() {
+        return new WriteRequest(Kind.SYNC, List.of(), EMPTY, EMPTY, null, 0);
+    }
+
+    static WriteRequest rotate() {
+        return new WriteRequest(Kind.ROTATE, List.of(), EMPTY, EMPTY, null, 0);
+    }
+
+    static WriteRequest close() {
+        return new WriteRequest(Kind.CLOSE, List.of(), EMPTY, EMPTY, null, 0);
+    }
+
+    /** APPEND: completed with the seqs assigned once the entries are written (and forced, per policy). */
+    CompletableFuture<AppendResult> appended() {
+        return Objects.requireNonNull(appended, () -> "a " + kind + " request has no append result");
+    }
+
+    /** Every kind but APPEND: completed once the request is written (and forced, per kind). */
+    CompletableFuture<Void> done() {
+        return Objects.requireNonNull(done, () -> "an APPEND request completes appended(), not done()");
+    }
+
+    int entryCount() {
+        return bodies.length;
+    }
+
+    void fail(Throwable failure) {
+        completion.completeExceptionally(failure);
+    }
+
     boolean isDone() {
-        return appended != null ? appended.isDone() : done.isDone();
+        return completion.isDone();
     }
 }

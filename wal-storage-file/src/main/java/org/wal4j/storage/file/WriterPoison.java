@@ -1,5 +1,7 @@
 package org.wal4j.storage.file;
 
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wal4j.WalDiskFullException;
@@ -23,7 +25,8 @@ final class WriterPoison {
     private record First(WalUnavailableException exception, String reason, boolean diskFull) {
     }
 
-    private volatile First first;
+    /** The first failure; null while there was none. */
+    private volatile @Nullable First first;
 
     /** True once a failure is recorded. */
     boolean isSet() {
@@ -31,9 +34,14 @@ final class WriterPoison {
     }
 
     /** The exception of the first failure, or null if there was none. */
-    WalUnavailableException exception() {
+    @Nullable WalUnavailableException exception() {
         First f = first;
         return f == null ? null : f.exception();
+    }
+
+    /** The exception of the first failure, which the caller knows was recorded. */
+    WalUnavailableException recorded() {
+        return Objects.requireNonNull(first, "no failure is recorded").exception();
     }
 
     /**
@@ -64,7 +72,7 @@ final class WriterPoison {
      * The exception for a write refused because of the recorded failure, naming it and caused by
      * it; null if none is recorded.
      */
-    WalUnavailableException refusal(long lastSeq) {
+    @Nullable WalUnavailableException refusal(long lastSeq) {
         First f = first;
         if (f == null) {
             return null;

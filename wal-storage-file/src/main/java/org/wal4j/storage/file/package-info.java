@@ -7,4 +7,7 @@
  * else is package-private. The format and commit rule are documented on {@code LineCodec} and in
  * {@code docs/format.md}.
  */
+@NullMarked
 package org.wal4j.storage.file;
+
+import org.jspecify.annotations.NullMarked;

@@ -137,7 +137,7 @@ final class LineOracle {
             case LineScanner.STATUS:
                 try {
                     // as recovery replays it
-                    new StatusRecord(scanner.seq, scanner.target, scanner.status, scanner.attempts, scanner.time(),
+                    new StatusRecord(scanner.seq, scanner.target(), scanner.status(), scanner.attempts, scanner.time(),
                             scanner.reason());
                 } catch (LineScanner.Malformed | IllegalArgumentException e) {
                     requireDamaged(asWritten, e);
@@ -158,7 +158,7 @@ final class LineOracle {
 
     private Outcome entry(LineReader r, Sample sample, boolean asWritten) {
         long seq = scanner.seq;
-        List<String> targets = scanner.targets;
+        List<String> targets = scanner.targets();
         WalEntry decoded;
         try {
             decoded = EntryDecoder.decode(r.buf(), r.start, r.end, FILE, r.offset);
