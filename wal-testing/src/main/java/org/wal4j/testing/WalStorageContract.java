@@ -344,7 +344,7 @@ public abstract class WalStorageContract {
      * NullPointerException: the one deliberate null of the contract, hence the suppression (NullAway
      * would rightly reject the call anywhere else).
      */
-    @SuppressWarnings("NullAway")
+    @SuppressWarnings({"NullAway", "FutureReturnValueIgnored"}) // the call must throw: no future comes back
     private void appendAsyncNull() {
         s().appendAsync(null);
     }
