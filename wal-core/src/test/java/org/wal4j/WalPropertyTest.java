@@ -3,6 +3,7 @@ package org.wal4j;
 import java.time.Duration;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
+import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
@@ -16,7 +17,8 @@ import org.wal4j.testing.WalInvariants;
  * Random interleavings of writes, target outages (with and without a probe that tells), time
  * passing, wall-clock steps (back and forward, an hour or a day, without time passing) and restarts (crashes and clean stops) end, once the targets are back, with every entry
  * applied exactly once per target, in lane order, and a storage whose statuses and checkpoints
- * agree.
+ * agree; with 1 to 4 apply partitions per target (1 to 8 under stress) over 8 lanes, so that
+ * several batches are in flight when a target fails or the engine crashes.
  */
 class WalPropertyTest {
 
@@ -46,20 +48,21 @@ class WalPropertyTest {
 
     @Property(tries = 40)
     void randomWritesFailuresAndRestarts_endWithEveryEntryAppliedOncePerTargetInLaneOrder(
-            @ForAll("scenarios") List<Action> actions) {
-        run(actions);
+            @ForAll("scenarios") List<Action> actions, @ForAll @IntRange(min = 1, max = 4) int partitions) {
+        run(actions, partitions);
     }
 
     @Property(tries = 1000)
     @Tag("stress")
-    void randomWritesFailuresAndRestarts_stress(@ForAll("longScenarios") List<Action> actions) {
-        run(actions);
+    void randomWritesFailuresAndRestarts_stress(@ForAll("longScenarios") List<Action> actions,
+                                                @ForAll @IntRange(min = 1, max = 8) int partitions) {
+        run(actions, partitions);
     }
 
-    private static void run(List<Action> actions) {
+    private static void run(List<Action> actions, int partitions) {
         Harness h = new Harness("primary", "replica");
         try {
-            h.configure(c -> c.maxBatchSize(3).windowEntries(8).breakerMinimumCalls(2).breakerSlidingWindowSize(4)
+            h.configure(c -> c.applyPartitions(partitions).maxBatchSize(3).windowEntries(8).breakerMinimumCalls(2).breakerSlidingWindowSize(4)
                     .breakerOpenDuration(Duration.ofSeconds(30)).defaultLifecycle(Lifecycle.builder()
                             .maxAttempts(10_000).backoffBase(Duration.ofMillis(100)).backoffCap(Duration.ofSeconds(10))
                             .build()));
@@ -113,7 +116,7 @@ class WalPropertyTest {
 
     private static Arbitrary<Action> actions() {
         Arbitrary<String> target = Arbitraries.of("primary", "replica");
-        Arbitrary<Action> write = Combinators.combine(Arbitraries.integers().between(0, 3),
+        Arbitrary<Action> write = Combinators.combine(Arbitraries.integers().between(0, 7),
                 Arbitraries.integers().between(1, 5)).as(Write::new);
         Arbitrary<Action> down = Combinators.combine(target, Arbitraries.of(true, false)).as(Down::new);
         Arbitrary<Action> up = target.map(Up::new);
