@@ -475,7 +475,7 @@ public final class WalEntry {
                 throw new IllegalArgumentException("alsoKeys " + alsoKeys + " need the entry's own key: an entry "
                         + "of the keyless lane of namespace '" + namespace + "' cannot name other lanes");
             }
-            if (alsoKeys.contains(key)) {
+            if (key != null && alsoKeys.contains(key)) {
                 throw new IllegalArgumentException("alsoKeys " + alsoKeys + " name the entry's own key '" + key + "'");
             }
             Instant created = createdAt != null ? createdAt : requireCreatedAt(Instant.now());

@@ -79,6 +79,7 @@ final class EntryDecoder {
         String tenantId = null;
         String userId = null;
         Lifecycle lifecycle = null;
+        List<String> alsoKeys = List.of();
         String payload = null;
         try (JsonParser p = JSON.createParser(b, start, end - start)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -128,6 +129,9 @@ final class EntryDecoder {
                     case "lifecycle":
                         lifecycle = lifecycle(p);
                         break;
+                    case "alsoKeys":
+                        alsoKeys = strings(p, "alsoKeys");
+                        break;
                     default: // crc, type, and fields a later format version may add
                         p.skipChildren();
                         break;
@@ -139,7 +143,7 @@ final class EntryDecoder {
         }
         WalEntry.Builder builder = WalEntry.builder(namespace, operation).id(id).createdAt(createdAt).key(key)
                 .payloadJson(payload).targets(targets).idempotencyKey(idempotencyKey).correlationId(correlationId)
-                .tenantId(tenantId).userId(userId).lifecycle(lifecycle);
+                .tenantId(tenantId).userId(userId).lifecycle(lifecycle).alsoKeys(alsoKeys);
         return builder.build().withSeq(seq);
     }
 
@@ -161,12 +165,21 @@ final class EntryDecoder {
     }
 
     private static List<String> targets(JsonParser p) throws IOException {
+        return strings(p, "targets");
+    }
+
+    /** An array of strings; anything else in it (a null, a number) is damage. */
+    private static List<String> strings(JsonParser p, String field) throws IOException {
         if (p.currentToken() != JsonToken.START_ARRAY) {
-            throw new IOException("targets is not an array");
+            throw new IOException(field + " is not an array");
         }
         List<String> out = new ArrayList<>(2);
-        while (p.nextToken() == JsonToken.VALUE_STRING) {
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.VALUE_STRING) {
             out.add(p.getText());
+        }
+        if (t != JsonToken.END_ARRAY) {
+            throw new IOException(field + " holds " + t + " where a string belongs");
         }
         return out;
     }
