@@ -33,7 +33,10 @@ public record LaneId(String namespace, @Nullable String key) {
         return new LaneId(namespace, key);
     }
 
-    /** The lane {@code entry} is ordered in. */
+    /**
+     * The lane of {@code entry}'s {@link WalEntry#key() key}: its first lane. An entry naming
+     * {@link WalEntry#alsoKeys() other keys} is ordered in each of {@link WalEntry#lanes()}.
+     */
     public static LaneId of(WalEntry entry) {
         return new LaneId(entry.namespace(), entry.key());
     }

@@ -3,6 +3,7 @@ package org.wal4j;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -16,7 +17,13 @@ import org.wal4j.spi.Names;
 /**
  * One write in the log: what to apply ({@link #operation()} with a JSON {@link #payload()}), where
  * ({@link #targets()}), in which order ({@link #namespace()} and {@link #key()} form the ordering
- * lane), and how ({@link #lifecycle()}).
+ * lane, {@link #alsoKeys()} name further lanes of the namespace), and how ({@link #lifecycle()}).
+ *
+ * <p><b>Several lanes.</b> An entry that touches several keys (a transfer between two accounts)
+ * names its {@link #key()} and, with {@link Builder#alsoKeys}, up to {@value #MAX_ALSO_KEYS} other
+ * keys of the same namespace. It belongs to each of those lanes ({@link #lanes()}): every target
+ * applies it after every earlier entry of each of them and before every later one, and waiting for
+ * any of them ({@code Wal.flushLane}, {@code Wal.awaitApplied}) waits for it.
  *
  * <p>An entry is created without a sequence number ({@link #seq()} is {@link #UNASSIGNED}); the
  * storage assigns one when it appends the entry. Sequence numbers start at 1, are strictly
@@ -59,12 +66,15 @@ public final class WalEntry {
     public static final Instant MIN_CREATED_AT = Instant.EPOCH;
     /** Latest {@link #createdAt()}: 9999-12-31T23:59:59.999999999Z. */
     public static final Instant MAX_CREATED_AT = Instant.parse("9999-12-31T23:59:59.999999999Z");
+    /** Most keys {@link Builder#alsoKeys} may name besides the entry's {@link #key()}. */
+    public static final int MAX_ALSO_KEYS = 16;
 
     private final long seq;
     private final String id;
     private final Instant createdAt;
     private final String namespace;
     private final @Nullable String key;
+    private final List<String> alsoKeys;
     private final String operation;
     private final String payload;
     private final List<String> targets;
@@ -74,14 +84,16 @@ public final class WalEntry {
     private final @Nullable String userId;
     private final Lifecycle lifecycle;
 
-    private WalEntry(long seq, String id, Instant createdAt, String namespace, @Nullable String key, String operation,
-                     String payload, List<String> targets, String idempotencyKey, @Nullable String correlationId,
-                     @Nullable String tenantId, @Nullable String userId, Lifecycle lifecycle) {
+    private WalEntry(long seq, String id, Instant createdAt, String namespace, @Nullable String key,
+                     List<String> alsoKeys, String operation, String payload, List<String> targets,
+                     String idempotencyKey, @Nullable String correlationId, @Nullable String tenantId,
+                     @Nullable String userId, Lifecycle lifecycle) {
         this.seq = seq;
         this.id = id;
         this.createdAt = createdAt;
         this.namespace = namespace;
         this.key = key;
+        this.alsoKeys = alsoKeys;
         this.operation = operation;
         this.payload = payload;
         this.targets = targets;
@@ -113,8 +125,8 @@ public final class WalEntry {
         if (seq < 1) {
             throw new IllegalArgumentException("seq must be at least 1 but was " + seq);
         }
-        return new WalEntry(seq, id, createdAt, namespace, key, operation, payload, targets, idempotencyKey,
-                correlationId, tenantId, userId, lifecycle);
+        return new WalEntry(seq, id, createdAt, namespace, key, alsoKeys, operation, payload, targets,
+                idempotencyKey, correlationId, tenantId, userId, lifecycle);
     }
 
     /** Position in the log, from 1; {@link #UNASSIGNED} before the entry is appended. */
@@ -138,6 +150,30 @@ public final class WalEntry {
     /** The ordering lane within the namespace, or null: entries without a key form one lane per namespace. */
     public @Nullable String key() {
         return key;
+    }
+
+    /**
+     * The other keys of the namespace whose lanes this entry also belongs to, in the order given;
+     * empty (the default) for an entry of one lane. Never holds {@link #key()} or a key twice.
+     */
+    public List<String> alsoKeys() {
+        return alsoKeys;
+    }
+
+    /**
+     * Every lane the entry is ordered in: the lane of {@link #key()} first, then those of
+     * {@link #alsoKeys()} in their order.
+     */
+    public List<LaneId> lanes() {
+        if (alsoKeys.isEmpty()) {
+            return List.of(new LaneId(namespace, key));
+        }
+        List<LaneId> lanes = new ArrayList<>(1 + alsoKeys.size());
+        lanes.add(new LaneId(namespace, key));
+        for (String other : alsoKeys) {
+            lanes.add(new LaneId(namespace, other));
+        }
+        return List.copyOf(lanes);
     }
 
     public String operation() {
@@ -197,7 +233,7 @@ public final class WalEntry {
         }
         WalEntry that = (WalEntry) o;
         return seq == that.seq && id.equals(that.id) && createdAt.equals(that.createdAt)
-                && namespace.equals(that.namespace) && Objects.equals(key, that.key)
+                && namespace.equals(that.namespace) && Objects.equals(key, that.key) && alsoKeys.equals(that.alsoKeys)
                 && operation.equals(that.operation) && payload.equals(that.payload) && targets.equals(that.targets)
                 && idempotencyKey.equals(that.idempotencyKey) && Objects.equals(correlationId, that.correlationId)
                 && Objects.equals(tenantId, that.tenantId) && Objects.equals(userId, that.userId)
@@ -213,7 +249,7 @@ public final class WalEntry {
     @Override
     public String toString() {
         return "WalEntry{seq=" + seq + ", id=" + id + ", namespace=" + namespace + ", key=" + key
-                + ", operation=" + operation + ", payloadLength=" + payload.length() + ", targets=" + targets + '}';
+                + (alsoKeys.isEmpty() ? "" : ", alsoKeys=" + alsoKeys) + ", operation=" + operation + ", payloadLength=" + payload.length() + ", targets=" + targets + '}';
     }
 
     private static Instant requireCreatedAt(Instant createdAt) {
@@ -234,6 +270,7 @@ public final class WalEntry {
         private @Nullable Instant createdAt;
         private String namespace;
         private @Nullable String key;
+        private List<String> alsoKeys = List.of();
         private String operation;
         private String payload = "null";
         private List<String> targets = List.of();
@@ -253,6 +290,7 @@ public final class WalEntry {
             createdAt = e.createdAt;
             namespace = e.namespace;
             key = e.key;
+            alsoKeys = e.alsoKeys;
             operation = e.operation;
             payload = e.payload;
             targets = e.targets;
@@ -296,6 +334,42 @@ public final class WalEntry {
         public Builder key(@Nullable String key) {
             this.key = Names.requireOptionalId("key", key);
             return this;
+        }
+
+        /**
+         * Other keys of the namespace whose lanes the entry also belongs to (a transfer names the
+         * account it credits besides the one it debits): the entry is applied after every earlier
+         * entry of each of these lanes and of its {@link #key(String) key}'s, and before every later
+         * one. Each key follows the key's rule; none may repeat or equal the entry's key, which
+         * must be set ({@link #build()} checks both). Default: none. Replaces earlier calls.
+         *
+         * @throws IllegalArgumentException naming the key, if one is null or breaks the key's rule,
+         *                                  repeats, or there are more than {@value #MAX_ALSO_KEYS}
+         */
+        public Builder alsoKeys(Collection<String> keys) {
+            Objects.requireNonNull(keys, "alsoKeys must not be null");
+            if (keys.size() > MAX_ALSO_KEYS) {
+                throw new IllegalArgumentException("alsoKeys may name at most " + MAX_ALSO_KEYS
+                        + " keys but named " + keys.size());
+            }
+            LinkedHashSet<String> distinct = new LinkedHashSet<>();
+            for (String other : keys) {
+                if (other == null) {
+                    throw new IllegalArgumentException("alsoKeys must not hold null (the keyless lane cannot be "
+                            + "named besides a key)");
+                }
+                if (!distinct.add(Names.requireId("alsoKeys", other))) {
+                    throw new IllegalArgumentException("alsoKeys names the key '" + other + "' twice");
+                }
+            }
+            this.alsoKeys = List.copyOf(distinct);
+            return this;
+        }
+
+        /** See {@link #alsoKeys(Collection)}. */
+        public Builder alsoKeys(String... keys) {
+            Objects.requireNonNull(keys, "alsoKeys must not be null");
+            return alsoKeys(Arrays.asList(keys));
         }
 
         /**
@@ -397,9 +471,16 @@ public final class WalEntry {
          * defaults here, so building twice gives two entries with different ids.
          */
         public WalEntry build() {
+            if (!alsoKeys.isEmpty() && key == null) {
+                throw new IllegalArgumentException("alsoKeys " + alsoKeys + " need the entry's own key: an entry "
+                        + "of the keyless lane of namespace '" + namespace + "' cannot name other lanes");
+            }
+            if (key != null && alsoKeys.contains(key)) {
+                throw new IllegalArgumentException("alsoKeys " + alsoKeys + " name the entry's own key '" + key + "'");
+            }
             Instant created = createdAt != null ? createdAt : requireCreatedAt(Instant.now());
             String entryId = id != null ? id : Ids.newId(created.toEpochMilli());
-            return new WalEntry(UNASSIGNED, entryId, created, namespace, key, operation, payload, targets,
+            return new WalEntry(UNASSIGNED, entryId, created, namespace, key, alsoKeys, operation, payload, targets,
                     idempotencyKey != null ? idempotencyKey : entryId, correlationId, tenantId, userId,
                     lifecycle != null ? lifecycle : Lifecycle.ofDefaults());
         }

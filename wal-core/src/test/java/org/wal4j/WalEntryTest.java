@@ -27,6 +27,47 @@ class WalEntryTest {
     }
 
     @Test
+    void alsoKeys_putTheEntryInEachLane_primaryFirst_andSurviveWithSeqAndToBuilder() {
+        WalEntry entry = WalEntry.builder("accounts", "transfer").key("A").alsoKeys("B", "C").build();
+        assertEquals(List.of("B", "C"), entry.alsoKeys());
+        assertEquals(List.of(LaneId.of("accounts", "A"), LaneId.of("accounts", "B"), LaneId.of("accounts", "C")),
+                entry.lanes());
+        WalEntry appended = entry.withSeq(7);
+        assertEquals(entry.lanes(), appended.lanes());
+        assertEquals(appended, appended.toBuilder().build().withSeq(7));
+        assertNotEquals(entry, entry.toBuilder().alsoKeys("B").build());
+        assertTrue(entry.toString().contains("alsoKeys=[B, C]"), entry.toString());
+        assertEquals(List.of(LaneId.of("accounts", "A")), entry.toBuilder().alsoKeys(List.of()).build().lanes());
+        assertEquals(List.of(LaneId.keyless("accounts")), WalEntry.builder("accounts", "x").build().lanes());
+    }
+
+    @Test
+    void alsoKeys_areRefusedNamingTheValue_beforeAnythingIsWritten() {
+        WalEntry.Builder b = WalEntry.builder("accounts", "transfer").key("A");
+        assertEquals("alsoKeys names the key 'B' twice",
+                assertThrows(IllegalArgumentException.class, () -> b.alsoKeys("B", "B")).getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> b.alsoKeys("B", null)).getMessage()
+                .contains("must not hold null"));
+        assertEquals("alsoKeys must not be empty",
+                assertThrows(IllegalArgumentException.class, () -> b.alsoKeys("")).getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> b.alsoKeys("x".repeat(513))).getMessage()
+                .startsWith("alsoKeys must be at most 512"));
+        String[] many = new String[WalEntry.MAX_ALSO_KEYS + 1];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = "k" + i;
+        }
+        assertEquals("alsoKeys may name at most 16 keys but named 17",
+                assertThrows(IllegalArgumentException.class, () -> b.alsoKeys(many)).getMessage());
+        assertEquals("alsoKeys [B, A] name the entry's own key 'A'",
+                assertThrows(IllegalArgumentException.class, () -> b.alsoKeys("B", "A").build()).getMessage());
+        assertEquals("alsoKeys [B] need the entry's own key: an entry of the keyless lane of namespace 'accounts' "
+                + "cannot name other lanes", assertThrows(IllegalArgumentException.class,
+                        () -> WalEntry.builder("accounts", "t").alsoKeys("B").build()).getMessage());
+        assertEquals(WalEntry.MAX_ALSO_KEYS, b.alsoKeys(java.util.Arrays.copyOf(many, WalEntry.MAX_ALSO_KEYS)).build()
+                .alsoKeys().size());
+    }
+
+    @Test
     void identicalWritesAreDistinctEntries() {
         WalEntry.Builder builder = WalEntry.builder("accounts", "debit").payloadJson("{\"amount\":5}");
         WalEntry first = builder.build();

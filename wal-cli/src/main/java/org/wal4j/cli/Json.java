@@ -58,6 +58,9 @@ final class Json {
         n.put("tenantId", e.tenantId());
         n.put("userId", e.userId());
         n.set("lifecycle", lifecycle(e.lifecycle()));
+        if (!e.alsoKeys().isEmpty()) {
+            e.alsoKeys().forEach(n.putArray("alsoKeys")::add);
+        }
         try {
             n.set("payload", MAPPER.readTree(e.payload()));
         } catch (JsonProcessingException ex) {

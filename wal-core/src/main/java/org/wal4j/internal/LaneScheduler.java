@@ -28,8 +28,18 @@ import org.wal4j.Priority;
  * when the batch's outcome is known. A batch holds entries of one priority only (or boosted
  * lanes only), so a HIGH entry never waits in a transaction behind NORMAL ones.
  *
+ * <p><b>Entries of several lanes.</b> Such an entry is filed under its primary lane
+ * ({@link PendingEntry#lane}) only, and only while it is the head of every one of its lanes and none
+ * of them is busy ({@link PendingEntry#atHeadOfEveryLane}); a lane whose head belongs to another
+ * primary lane is filed nowhere ({@link LanePartitions#schedule} files that primary lane instead).
+ * A batch takes such an entry only as the first of its lane's run, so that a later entry of
+ * several lanes never overtakes the earlier entries of its other lanes, and makes all its lanes
+ * busy. So no lane is ever in two calls, whatever the partitions of the entry's lanes: the worker
+ * is the only thread that files and selects.
+ *
  * <p>Invariants: a lane is in at most one of boosted/ready/waiting, and in expiring iff its head
- * has a time to live; its {@code sched*} fields are the keys it is filed under.
+ * has a time to live; its {@code sched*} fields are the keys it is filed under; a filed lane's head
+ * is at the head of every one of its lanes.
  *
  * <p>Not thread-safe: confined to the worker thread.
  */
@@ -55,14 +65,14 @@ final class LaneScheduler {
     void schedule(Lane lane, Instant now) {
         unschedule(lane);
         PendingEntry head = lane.head();
-        if (head == null || lane.busy) {
+        if (head == null || lane.busy || (head.multiLane() && (head.lane != lane || !head.atHeadOfEveryLane()))) {
             return;
         }
         lane.schedSeq = head.seq();
         lane.schedDue = head.dueAt;
         lane.schedPriority = head.priority();
         lane.schedExpiry = head.expiresAt;
-        lane.schedBoosted = lane.boostThrough >= head.seq();
+        lane.schedBoosted = head.boosted();
         if (head.isDue(now)) {
             readySet(lane).add(lane);
             lane.inReady = true;
@@ -125,7 +135,8 @@ final class LaneScheduler {
     /**
      * Takes the next batch: from the boosted lanes if any, otherwise from the highest priority
      * with a ready lane, oldest head first, each lane contributing its consecutive due,
-     * unexpired entries of that priority. The lanes taken become {@link Lane#busy}.
+     * unexpired entries of that priority (an entry of several lanes only as the first). The lanes
+     * taken, and every lane of an entry taken, become {@link Lane#busy}.
      *
      * @return the batch in sequence order; empty when no lane is ready
      */
@@ -149,8 +160,9 @@ final class LaneScheduler {
             unschedule(lane);
             int before = batch.size();
             for (PendingEntry p : lane.entries) {
-                if (batch.size() >= limit || !p.isDue(now) || p.isExpired(now) || (only != null && p.priority() != only)) {
-                    break;
+                if (batch.size() >= limit || !p.isDue(now) || p.isExpired(now) || (only != null && p.priority() != only)
+                        || (p.multiLane() && batch.size() > before)) {
+                    break; // an entry of several lanes waits to be the head of all of them
                 }
                 batch.add(p);
             }
@@ -158,6 +170,11 @@ final class LaneScheduler {
                 notTaken.add(lane); // head expired at this instant: the worker expires it next round
             } else {
                 lane.busy = true;
+                for (Lane other : batch.get(before).lanes) {
+                    // filed nowhere: their head is this entry, which is filed under its primary lane
+                    assert other == lane || !(other.inReady || other.inWaiting) : other + " is filed";
+                    other.busy = true;
+                }
             }
         }
         for (Lane lane : notTaken) {

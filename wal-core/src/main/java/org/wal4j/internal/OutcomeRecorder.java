@@ -81,7 +81,7 @@ final class OutcomeRecorder {
         Set<Lane> lanes = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Effect e : effects) {
             PendingEntry p = e.entry();
-            lanes.add(p.lane);
+            lanes.addAll(p.lanes); // every lane of an entry of several lanes moves on or is filed again
             switch (e.kind()) {
                 case APPLIED:
                 case DEAD:

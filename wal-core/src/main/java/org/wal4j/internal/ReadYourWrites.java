@@ -217,7 +217,7 @@ final class ReadYourWrites {
         try (Stream<TrackedEntry> all = Paging.stream(after -> storage.unfinished(target, after, PAGE),
                 t -> t.entry().seq(), PAGE)) {
             all.takeWhile(t -> t.entry().seq() <= upto)
-                    .filter(t -> lane.equals(LaneId.of(t.entry())))
+                    .filter(t -> t.entry().lanes().contains(lane))
                     .forEach(t -> out.add(t.entry()));
         }
         return out;

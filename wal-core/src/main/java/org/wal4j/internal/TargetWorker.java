@@ -4,6 +4,7 @@ import org.wal4j.LaneId;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -49,7 +50,10 @@ import org.wal4j.spi.SyncTarget;
  * exception, and its real-time duration) and signals; the worker then judges and records it
  * ({@link ApplyRound#judge}). So a lane, whose entries all go to one partition and whose lanes in
  * a batch stay {@link Lane#busy} until recorded, is never in two calls and keeps its order, while
- * the partitions apply in parallel. A target whose {@link SyncTarget#concurrentApply()} is false
+ * the partitions apply in parallel. An entry of several lanes is applied by the partition of its
+ * primary lane once it heads all its lanes, which stay busy until its outcome is recorded, in
+ * whatever partitions they are: since this one thread files and selects for every partition, no
+ * lane is ever in two calls. A target whose {@link SyncTarget#concurrentApply()} is false
  * gets one call at a time, the partitions taking turns. One breaker serves all partitions: open,
  * it pauses every one; a poison entry stalls only its lane.
  *
@@ -747,21 +751,54 @@ final class TargetWorker {
      */
     @Nullable List<WalEntry> laneQuery(LaneId key, long upto, boolean boost) {
         Instant now = ctx.time.now();
-        if (boost) {
-            Lane lane = window.lane(key);
-            if (lane != null) {
-                lane.boostThrough = Math.max(lane.boostThrough, upto);
-                for (PendingEntry p : lane.entries) {
-                    if (p.seq() <= upto && p.attempts > 0 && p.dueAt.isAfter(now)) {
-                        p.dueAt = now;
-                    }
+        Lane lane = window.lane(key);
+        if (boost && lane != null) {
+            boost(lane, upto, now);
+        }
+        return window.laneEntries(key, upto);
+    }
+
+    /** A lane to boost through a seq. */
+    private record Boost(Lane lane, long through) {
+    }
+
+    /**
+     * Boosts {@code lane} through {@code upto} and, since an entry of several lanes waits for the
+     * earlier entries of each, every other lane of such an entry through that entry, and so on:
+     * flushing the credited account of a transfer also hurries the debited account's backlog
+     * before it.
+     */
+    private void boost(Lane first, long upto, Instant now) {
+        ArrayDeque<Boost> todo = new ArrayDeque<>();
+        todo.add(new Boost(first, upto));
+        List<Lane> touched = new ArrayList<>();
+        while (!todo.isEmpty()) {
+            Boost b = todo.poll();
+            Lane lane = b.lane();
+            if (lane != first && lane.boostThrough >= b.through()) {
+                continue;
+            }
+            lane.boostThrough = Math.max(lane.boostThrough, b.through());
+            touched.add(lane);
+            for (PendingEntry p : lane.entries) {
+                if (p.seq() > b.through()) {
+                    break;
                 }
-                if (!lane.busy) {
-                    partitions.schedule(lane, now);
+                if (p.attempts > 0 && p.dueAt.isAfter(now)) {
+                    p.dueAt = now;
+                }
+                for (Lane other : p.lanes) {
+                    if (other != lane && other.boostThrough < p.seq()) {
+                        todo.add(new Boost(other, p.seq()));
+                    }
                 }
             }
         }
-        return window.laneEntries(key, upto);
+        for (Lane lane : touched) {
+            if (!lane.busy) {
+                partitions.schedule(lane, now);
+            }
+        }
     }
 
     private void appendStatus(List<StatusRecord> records) {

@@ -39,6 +39,17 @@ import org.wal4j.spi.WalStorage;
  * proceed; so one hot lane with a failing head never blocks the lanes behind it. A truncated lane
  * is refilled, in order, from the storage when it runs low.
  *
+ * <h2>Entries of several lanes</h2>
+ * An entry naming several lanes ({@link WalEntry#lanes()}) is one {@link PendingEntry} held in
+ * each of them, <em>all or none</em>: it is admitted only if every one of its lanes can take it;
+ * otherwise (stuck) it is skipped in all of them and each of its lanes is truncated before it (a
+ * lane not held yet is created empty and truncated), and a refill adds it only when all its lanes
+ * are refilled up to it at once. So the frontier rule above holds lane by lane, an entry's absence
+ * from a truncated lane always means it is absent from all its lanes, and no entry waits in one
+ * lane for a lane that will never hold it. It is removed from all its lanes at once. Since every
+ * lane is in seq order, the held entry of lowest seq is the head of each of its lanes: entries of
+ * several lanes (X over A and B, Y over B and A) can never wait for each other in a cycle.
+ *
  * <p>Hazard: a window full of entries that are not due (many lanes each waiting for a delivery
  * time far ahead) blocks the entries behind it until they become due; the window is bounded on
  * purpose, so this is the price of delayed delivery beyond {@code maxEntries} lanes.
@@ -186,45 +197,63 @@ final class Window {
 
     private Admit admit(WalEntry e, EntryStatus status, int attempts, @Nullable Instant lastChangeAt, Instant now,
                         boolean stuck) {
-        LaneId key = LaneId.of(e);
-        Lane lane = lanes.get(key);
-        if (lane != null && lane.truncated) {
-            return stuck ? Admit.SKIPPED : Admit.STOP;
+        List<LaneId> keys = e.lanes();
+        boolean blocked = false;
+        for (LaneId key : keys) {
+            Lane lane = lanes.get(key);
+            blocked |= lane != null && (lane.truncated || lane.entries.size() >= laneCap);
         }
-        if (lane != null && lane.entries.size() >= laneCap) {
+        if (blocked) {
             if (!stuck) {
                 return Admit.STOP;
             }
-            lane.truncated = true;
-            lane.resumeAfter = lane.lastHeldSeq();
-            truncated.add(lane);
+            for (LaneId key : keys) { // skipped in every lane: each of them is truncated before it
+                truncateBefore(key, e.seq());
+            }
             return Admit.SKIPPED;
         }
         long bytes = AppendChecks.utf8Length(e.payload());
         if (!hasRoom(bytes)) {
             return Admit.STOP;
         }
-        if (lane == null) {
-            lane = new Lane(key, partitions.partitionOf(key));
-            lanes.put(key, lane);
+        List<Lane> held = new ArrayList<>(keys.size());
+        for (LaneId key : keys) {
+            held.add(lanes.computeIfAbsent(key, k -> new Lane(k, partitions.partitionOf(k))));
         }
-        add(lane, e, status, attempts, lastChangeAt, bytes, now);
+        add(held, e, status, attempts, lastChangeAt, bytes, now);
         return Admit.ADDED;
+    }
+
+    /** Marks the lane of {@code key} truncated before the skipped entry {@code seq} (creating it empty if need be). */
+    private void truncateBefore(LaneId key, long seq) {
+        Lane lane = lanes.computeIfAbsent(key, k -> new Lane(k, partitions.partitionOf(k)));
+        if (lane.truncated) {
+            return;
+        }
+        lane.truncated = true;
+        // a lane not truncated holds every unfinished entry of its up to the frontier, which is below seq
+        lane.resumeAfter = lane.entries.isEmpty() ? seq - 1 : lane.lastHeldSeq();
+        truncated.add(lane);
     }
 
     private boolean hasRoom(long bytes) {
         return held < maxEntries && (held == 0 || heldBytes + bytes <= maxBytes);
     }
 
-    private void add(Lane lane, WalEntry e, EntryStatus status, int attempts, @Nullable Instant lastChangeAt,
+    /** Adds {@code e} at the end of each of its {@code lanes} (primary first), then files the lanes it heads. */
+    private void add(List<Lane> lanes, WalEntry e, EntryStatus status, int attempts, @Nullable Instant lastChangeAt,
                      long bytes, Instant now) {
-        boolean wasEmpty = lane.entries.isEmpty();
-        lane.entries.addLast(new PendingEntry(e, lane, bytes, status, attempts,
-                deadlines.dueAt(e, attempts, lastChangeAt, now), deadlines.expiresAt(e, now)));
+        PendingEntry p = new PendingEntry(e, lanes, bytes, status, attempts,
+                deadlines.dueAt(e, attempts, lastChangeAt, now), deadlines.expiresAt(e, now));
+        for (Lane lane : lanes) {
+            lane.entries.addLast(p);
+        }
         held++;
         heldBytes += bytes;
-        if (wasEmpty) {
-            partitions.schedule(lane, now);
+        for (Lane lane : lanes) {
+            if (lane.head() == p) {
+                partitions.schedule(lane, now);
+            }
         }
     }
 
@@ -264,7 +293,9 @@ final class Window {
 
     /**
      * Scans the unfinished entries from {@code cursor} to the frontier, adding those of the
-     * {@code open} lanes; a lane that fills up (or a full window) is dropped from {@code open}.
+     * {@code open} lanes; a lane that cannot take its next entry (it is full, the window is, or the
+     * entry also belongs to a lane not open or full) is dropped from {@code open}, and so is every
+     * other open lane of that entry: none of them may pass it.
      *
      * @return true if the scan reached the frontier
      */
@@ -281,17 +312,7 @@ final class Window {
                     return true;
                 }
                 cursor = seq;
-                Lane lane = lanes.get(LaneId.of(t.entry()));
-                if (lane == null || !open.contains(lane) || seq <= lane.resumeAfter) {
-                    continue;
-                }
-                long bytes = AppendChecks.utf8Length(t.entry().payload());
-                if (lane.entries.size() >= laneCap || !hasRoom(bytes)) {
-                    open.remove(lane); // stays truncated after what it got
-                    continue;
-                }
-                add(lane, t.entry(), t.status(), t.attempts(), t.lastChangeAt(), bytes, now);
-                lane.resumeAfter = seq;
+                refillOne(t, open, now);
             }
             if (page.size() < PAGE) {
                 return true;
@@ -300,16 +321,47 @@ final class Window {
         return false;
     }
 
-    /** Drops a finished entry (normally its lane's head). */
+    /** Adds the unfinished entry {@code t}, found by a refill scan, to its lanes if all are open and can take it. */
+    private void refillOne(TrackedEntry t, Set<Lane> open, Instant now) {
+        long seq = t.entry().seq();
+        List<LaneId> keys = t.entry().lanes();
+        List<Lane> found = new ArrayList<>(keys.size());
+        boolean canTake = true;
+        for (LaneId key : keys) {
+            Lane lane = lanes.get(key);
+            if (lane != null && (!lane.truncated || seq <= lane.resumeAfter)) {
+                return; // held already: held in one lane, held in all
+            }
+            canTake &= lane != null && open.contains(lane) && lane.entries.size() < laneCap;
+            if (lane != null) {
+                found.add(lane);
+            }
+        }
+        long bytes = AppendChecks.utf8Length(t.entry().payload());
+        if (!canTake || !hasRoom(bytes)) {
+            found.forEach(open::remove); // each stays truncated after what it got
+            return;
+        }
+        add(found, t.entry(), t.status(), t.attempts(), t.lastChangeAt(), bytes, now);
+        for (Lane lane : found) {
+            lane.resumeAfter = seq;
+        }
+    }
+
+    /** Drops a finished entry (normally the head of each of its lanes) from all its lanes. */
     void remove(PendingEntry p) {
-        if (!p.lane.entries.remove(p)) {
-            throw new IllegalStateException("entry " + p.seq() + " is not held in lane " + p.lane.key
-                    + " of target '" + target + "'");
+        for (Lane lane : p.lanes) {
+            if (!lane.entries.remove(p)) {
+                throw new IllegalStateException("entry " + p.seq() + " is not held in lane " + lane.key
+                        + " of target '" + target + "'");
+            }
         }
         held--;
         heldBytes -= p.bytes;
-        if (p.lane.entries.isEmpty() && !p.lane.truncated && lanes.get(p.lane.key) == p.lane) {
-            lanes.remove(p.lane.key);
+        for (Lane lane : p.lanes) {
+            if (lane.entries.isEmpty() && !lane.truncated && lanes.get(lane.key) == lane) {
+                lanes.remove(lane.key);
+            }
         }
     }
 

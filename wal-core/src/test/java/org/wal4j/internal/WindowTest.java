@@ -4,6 +4,7 @@ import org.wal4j.LaneId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
@@ -117,6 +118,103 @@ class WindowTest {
         window.extend(2, false, NOW);
         assertEquals(List.of(1L, 2L), lane("k"));
         assertEquals(2, window.frontier());
+    }
+
+    private long transfer(String key, String other) {
+        return storage.append(WalEntry.builder("ns", "op").key(key).alsoKeys(other).createdAt(NOW).targets("t").build());
+    }
+
+    @Test
+    void aMultiLaneEntry_isHeldInEachOfItsLanes_andRemovedFromAll() {
+        write("a", 1);
+        long x = transfer("a", "b");
+        write("b", 1);
+        window.extend(storage.lastSeq(), false, NOW);
+        assertEquals(List.of(1L, x), lane("a"));
+        assertEquals(List.of(x, 3L), lane("b"));
+        assertEquals(3, window.held(), "one entry, held in two lanes");
+        assertEquals(List.of(x), window.laneEntries(new LaneId("ns", "b"), x).stream().map(WalEntry::seq).toList());
+        finish(List.of(1L));
+        assertEquals(1, window.checkpointCandidate(), "bounded by the transfer, head of both lanes");
+        window.remove(window.lane(new LaneId("ns", "b")).head());
+        assertEquals(List.of(), lane("a"));
+        assertEquals(List.of(3L), lane("b"));
+        assertEquals(1, window.held());
+        assertThrows(IllegalStateException.class, () -> window.remove(new PendingEntry(
+                storage.read(x).orElseThrow(), new Lane(new LaneId("ns", "a"), 0), 1, EntryStatus.PENDING, 0, NOW, null)));
+    }
+
+    @Test
+    void whenStuck_aMultiLaneEntryBehindAFullLane_isSkippedInAllItsLanes_andRefilledIntoAllAtOnce() {
+        write("hot", 3); // 1..3; the lane takes 2
+        long x = transfer("hot", "y"); // 4
+        write("y", 1); // 5
+        write("z", 1); // 6
+        window.extend(storage.lastSeq(), false, NOW);
+        extendWhileStuck();
+        assertEquals(List.of(1L, 2L), lane("hot"));
+        assertEquals(List.of(), lane("y"), "not held in y while it is not held in hot");
+        assertEquals(List.of(6L), lane("z"));
+        assertEquals(2, window.truncatedLanes(), "y is truncated before the transfer");
+        assertEquals(0, window.checkpointCandidate());
+        assertNull(window.laneEntries(new LaneId("ns", "y"), 6), "y is not known whole");
+
+        finish(lane("hot"));
+        assertTrue(window.refillTruncated(NOW));
+        assertEquals(List.of(3L, x), lane("hot"));
+        assertEquals(List.of(x, 5L), lane("y"));
+        assertEquals(0, window.truncatedLanes());
+        assertEquals(2, window.checkpointCandidate());
+    }
+
+    @Test
+    void aRefill_addsAMultiLaneEntryOnlyWhenAllItsLanesCanTakeIt() {
+        write("y", 2); // 1, 2: y full
+        write("hot", 3); // 3..5
+        long x = transfer("hot", "y"); // 6
+        write("z", 1); // 7
+        window.extend(storage.lastSeq(), false, NOW);
+        extendWhileStuck();
+        assertEquals(List.of(1L, 2L), lane("y"));
+        assertEquals(List.of(3L, 4L), lane("hot"));
+        assertEquals(List.of(7L), lane("z"));
+
+        finish(lane("hot"));
+        window.refillTruncated(NOW);
+        assertEquals(List.of(5L), lane("hot"), "stops before the transfer: y cannot take it yet");
+        assertEquals(List.of(1L, 2L), lane("y"));
+        assertEquals(2, window.truncatedLanes());
+
+        finish(lane("y"));
+        window.refillTruncated(NOW);
+        assertEquals(List.of(), lane("y"), "hot, not low, cannot take the transfer: y waits with it");
+        assertEquals(List.of(5L), lane("hot"));
+        assertEquals(2, window.checkpointCandidate(), "bounded by y's resume point");
+
+        finish(lane("hot"));
+        assertTrue(window.refillTruncated(NOW));
+        assertEquals(List.of(x), lane("hot"));
+        assertEquals(List.of(x), lane("y"));
+        assertEquals(0, window.truncatedLanes());
+        finish(List.of(x));
+        assertNull(window.lane(new LaneId("ns", "y")), "an empty lane is forgotten");
+        assertEquals(6, window.checkpointCandidate(), "bounded by z");
+    }
+
+    @Test
+    void whenStuck_aMultiLaneEntryWithAFullSecondLane_truncatesItsEmptyFirstLane() {
+        write("y", 3); // 1..3
+        long x = transfer("a", "y"); // 4: a is not held yet
+        write("a", 1); // 5
+        window.extend(storage.lastSeq(), false, NOW);
+        extendWhileStuck();
+        assertEquals(List.of(), lane("a"));
+        assertEquals(2, window.truncatedLanes());
+        assertEquals(0, window.checkpointCandidate());
+        finish(lane("y"));
+        window.refillTruncated(NOW);
+        assertEquals(List.of(3L, x), lane("y"));
+        assertEquals(List.of(x, 5L), lane("a"));
     }
 
     /** As the worker does: extends again while an extension makes progress (each examines a bounded number). */

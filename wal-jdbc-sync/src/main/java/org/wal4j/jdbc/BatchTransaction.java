@@ -158,7 +158,12 @@ final class BatchTransaction {
                         freshIndices.add(i);
                     }
                 }
-                for (int position : SqlStatementOrder.of(lanes, sql)) {
+                // regrouping keeps each entry's first lane in order only: a batch with an entry of
+                // several lanes runs in its own order
+                boolean severalLanes = freshIndices.stream().anyMatch(i -> !batch.get(i).alsoKeys().isEmpty());
+                int[] order = severalLanes ? java.util.stream.IntStream.range(0, lanes.size()).toArray()
+                        : SqlStatementOrder.of(lanes, sql);
+                for (int position : order) {
                     runs.add(freshIndices.get(position), statements.get(position));
                 }
                 runs.execute();

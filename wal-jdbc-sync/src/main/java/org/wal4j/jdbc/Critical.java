@@ -23,7 +23,15 @@ import org.wal4j.Priority;
  *
  * <p>The lane key orders the calls: calls with the same key are applied in the order they were
  * written. Mark one parameter {@link LaneKey}, or declare {@link #keyless()} to put every call in
- * the namespace's single keyless lane.
+ * the namespace's single keyless lane. A call that touches several keys marks each of them: its
+ * entry belongs to the lane of every one (the first is its key, the others its
+ * {@code WalEntry.alsoKeys}), is applied after every earlier call of each of those lanes and before
+ * every later one, and read-your-writes on any of them waits for it:
+ *
+ * <pre>{@code
+ * @Critical(namespace = "accounts")
+ * void transfer(@LaneKey String from, @LaneKey String to, BigDecimal amount) throws SQLException;
+ * }</pre>
  *
  * <h2>Lifecycle</h2>
  * How the entries of a method are retried, delayed, expired and ordered among lanes is the
@@ -36,7 +44,7 @@ import org.wal4j.Priority;
  *
  * <pre>{@code
  * @Critical(namespace = "payments", maxAttempts = 1, ttl = "5m", priority = Priority.HIGH)
- * void transfer(@LaneKey String from, String to, BigDecimal amount) throws SQLException;
+ * void transfer(@LaneKey String from, @LaneKey String to, BigDecimal amount) throws SQLException;
  * }</pre>
  *
  * <p>An annotation: immutable, read once when the interface is wrapped.
@@ -68,7 +76,7 @@ public @interface Critical {
     /**
      * True to write calls without a lane key, into the namespace's keyless lane (every such call
      * of the namespace is applied in write order, one after the other). False (the default)
-     * requires one parameter marked {@link LaneKey}.
+     * requires a parameter marked {@link LaneKey} (or several, for a call that touches several keys).
      */
     boolean keyless() default false;
 

@@ -47,8 +47,9 @@ final class CriticalCalls {
     // a FUTURE method's future goes to the DAO's caller, whose method returns it
     @SuppressWarnings("FutureReturnValueIgnored")
     Object call(CriticalMethod method, Object[] args) throws Throwable {
-        WalEntry.Builder entry = WalEntry.builder(method.namespace(), method.operation()).key(method.key(args))
-                .payloadJson(method.codec().encode(args)).targets(method.targets());
+        String key = method.key(args);
+        WalEntry.Builder entry = WalEntry.builder(method.namespace(), method.operation()).key(key)
+                .alsoKeys(method.alsoKeys(args, key)).payloadJson(method.codec().encode(args)).targets(method.targets());
         if (method.lifecycle() != null) {
             entry.lifecycle(method.lifecycle());
         }

@@ -1,7 +1,9 @@
 package org.wal4j.jdbc;
 
 import java.lang.reflect.Method;
+import java.util.LinkedHashSet;
 import java.util.List;
+import org.wal4j.WalEntry;
 import org.wal4j.Lifecycle;
 
 /**
@@ -17,6 +19,8 @@ final class CriticalMethod {
     private final String namespace;
     private final String operation;
     private final int keyIndex;
+    /** Further {@link LaneKey} arguments: the call's entry is ordered in their lanes too. */
+    private final List<Integer> alsoKeyIndexes;
     private final List<String> targets;
     private final String resultTarget;
     private final ReturnKind returnKind;
@@ -29,6 +33,17 @@ final class CriticalMethod {
      */
     CriticalMethod(Method method, String display, String namespace, String operation, int keyIndex,
                    List<String> targets, String resultTarget, ArgumentCodec codec, Lifecycle lifecycle) {
+        this(method, display, namespace, operation, keyIndex, List.of(), targets, resultTarget, codec, lifecycle);
+    }
+
+    /**
+     * @param alsoKeyIndexes further lane-key arguments (a transfer's credited account), whose
+     *                       lanes the call's entry also belongs to ({@link WalEntry#alsoKeys()})
+     */
+    CriticalMethod(Method method, String display, String namespace, String operation, int keyIndex,
+                   List<Integer> alsoKeyIndexes, List<String> targets, String resultTarget, ArgumentCodec codec,
+                   Lifecycle lifecycle) {
+        this.alsoKeyIndexes = List.copyOf(alsoKeyIndexes);
         this.method = method;
         this.display = display;
         this.namespace = namespace;
@@ -64,6 +79,23 @@ final class CriticalMethod {
                 "nothing was written");
     }
 
+    /**
+     * The other lane keys of a call ({@link WalEntry#alsoKeys()}): the texts of the further
+     * {@link LaneKey} arguments, each once, without the call's {@link #key} (a transfer from an
+     * account to itself is in one lane).
+     */
+    List<String> alsoKeys(Object[] args, String key) {
+        if (alsoKeyIndexes.isEmpty()) {
+            return List.of();
+        }
+        LinkedHashSet<String> others = new LinkedHashSet<>();
+        for (int index : alsoKeyIndexes) {
+            others.add(LaneKeys.text(display, method, index, args[index], "nothing was written"));
+        }
+        others.remove(key);
+        return List.copyOf(others);
+    }
+
     /** The targets that apply the calls. */
     List<String> targets() {
         return targets;
@@ -90,6 +122,7 @@ final class CriticalMethod {
     @Override
     public String toString() {
         return display + " -> " + namespace + "/" + operation + (keyIndex == RepositoryOptions.KEYLESS ? " keyless"
-                : " key=argument " + keyIndex) + " targets=" + targets + (lifecycle == null ? "" : " " + lifecycle);
+                : " key=argument " + keyIndex) + (alsoKeyIndexes.isEmpty() ? "" : " alsoKeys=arguments "
+                + alsoKeyIndexes) + " targets=" + targets + (lifecycle == null ? "" : " " + lifecycle);
     }
 }

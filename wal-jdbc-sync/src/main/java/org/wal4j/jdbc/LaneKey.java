@@ -12,6 +12,11 @@ import java.lang.annotation.Target;
  * lane that read-your-writes flushes before the read
  * ({@link RepositoryOptions.Builder#readYourWrites}).
  *
+ * <p>A critical method may mark several parameters (a transfer's two accounts, at most
+ * {@code 1 + WalEntry.MAX_ALSO_KEYS}): its calls are ordered in the lane of each value (equal
+ * values name one lane), so a read of any of those keys with read-your-writes sees the call. A
+ * read marks one.
+ *
  * <p>The key is the value's text: a {@link CharSequence}, an integer type ({@code byte} to
  * {@code long}, {@link java.math.BigInteger}), a {@code char}, a {@link java.util.UUID} or an
  * enum (its name). So a {@code long} key 42 and a {@code String} key "42" name the same lane. The

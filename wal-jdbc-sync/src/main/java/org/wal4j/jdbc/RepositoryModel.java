@@ -17,6 +17,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.wal4j.Lifecycle;
+import org.wal4j.WalEntry;
 import org.wal4j.spi.Names;
 
 /**
@@ -186,6 +187,8 @@ final class RepositoryModel {
         if (keyIndex != RepositoryOptions.KEYLESS) {
             LaneKeys.check(display, method, keyIndex);
         }
+        List<Integer> alsoKeyIndexes = annotation != null && !annotation.keyless() ? alsoKeys(display, method)
+                : List.of();
         String namespace = annotation != null && !annotation.namespace().isEmpty()
                 ? checked(display, () -> Names.requireNamespace(annotation.namespace())) : defaultNamespace;
         String operation = annotation != null && !annotation.operation().isEmpty() ? annotation.operation()
@@ -197,16 +200,29 @@ final class RepositoryModel {
         ArgumentCodec codec = ArgumentCodec.of(mapper, daoInterface, method, display);
         UnaryOperator<Lifecycle.Builder> change = options.lifecycles().get(method.getName());
         Lifecycle lifecycle = MethodLifecycles.resolve(display, annotation, change, walLifecycles.apply(namespace));
-        return new CriticalMethod(method, display, namespace, operation, keyIndex, targets, resultTarget, codec,
-                lifecycle);
+        return new CriticalMethod(method, display, namespace, operation, keyIndex, alsoKeyIndexes, targets,
+                resultTarget, codec, lifecycle);
+    }
+
+    /**
+     * The @LaneKey arguments after the first: a call that touches several keys (a transfer) is
+     * ordered in the lane of each ({@link org.wal4j.WalEntry#alsoKeys()}).
+     */
+    private static List<Integer> alsoKeys(String display, Method method) {
+        List<Integer> keys = keyParameters(method);
+        if (keys.size() > 1 + WalEntry.MAX_ALSO_KEYS) {
+            throw new IllegalArgumentException(display + " marks " + keys.size() + " parameters @LaneKey (arguments "
+                    + keys + "); a call may be ordered in at most " + (1 + WalEntry.MAX_ALSO_KEYS) + " lanes");
+        }
+        List<Integer> others = keys.size() > 1 ? List.copyOf(keys.subList(1, keys.size())) : List.of();
+        for (int index : others) {
+            LaneKeys.check(display, method, index);
+        }
+        return others;
     }
 
     private static int annotatedKey(String display, Method method, boolean keyless) {
         List<Integer> keys = keyParameters(method);
-        if (keys.size() > 1) {
-            throw new IllegalArgumentException(display + " marks " + keys.size() + " parameters @LaneKey (arguments "
-                    + keys + "); mark the one that orders its calls");
-        }
         if (keyless) {
             if (!keys.isEmpty()) {
                 throw new IllegalArgumentException(display + " is @Critical(keyless = true) but marks argument "

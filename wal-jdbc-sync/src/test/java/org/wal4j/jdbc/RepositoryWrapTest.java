@@ -58,7 +58,9 @@ class RepositoryWrapTest {
 
     interface TwoKeys {
         @Critical
-        void write(@LaneKey String a, @LaneKey String b);
+        void write(@LaneKey String a, @LaneKey String b); // a write of two lanes is fine
+
+        String read(@LaneKey String a, @LaneKey String b);
     }
 
     interface KeylessWithKey {
@@ -199,8 +201,9 @@ class RepositoryWrapTest {
         assertEquals("NoKey.write(String) is @Critical but has no @LaneKey parameter: mark the parameter whose value orders "
                 + "its calls (an account id), or declare @Critical(keyless = true) to apply every call of its namespace one "
                 + "after the other in one lane", refused(NoKey.class, dao(NoKey.class)).getMessage());
-        assertEquals("TwoKeys.write(String, String) marks 2 parameters @LaneKey (arguments [0, 1]); mark the one that "
-                + "orders its calls", refused(TwoKeys.class, dao(TwoKeys.class)).getMessage());
+        assertEquals("TwoKeys.read(String, String) marks 2 parameters @LaneKey (arguments [0, 1]); a read flushes one lane",
+                refused(TwoKeys.class, dao(TwoKeys.class), options().readYourWrites(java.time.Duration.ofSeconds(1)))
+                        .getMessage());
         assertEquals("KeylessWithKey.write(String) is @Critical(keyless = true) but marks argument 0 @LaneKey; remove one "
                 + "of them", refused(KeylessWithKey.class, dao(KeylessWithKey.class)).getMessage());
         assertEquals("BadKey.write(Trade): argument 0 (Trade) cannot be a lane key: " + Trade.class.getName() + " has no "

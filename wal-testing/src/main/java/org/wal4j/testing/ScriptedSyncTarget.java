@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import org.wal4j.LaneId;
 import org.wal4j.WalEntry;
 import org.wal4j.spi.ApplyResult;
 import org.wal4j.spi.SyncTarget;
@@ -327,12 +328,14 @@ public final class ScriptedSyncTarget implements SyncTarget {
     /**
      * Sequence numbers of the applied entries of one lane, in the order they took effect: the
      * order the engine guarantees (lanes in different apply partitions are applied concurrently,
-     * so there is no order across lanes).
+     * so there is no order across lanes). An entry of several lanes ({@link WalEntry#lanes()})
+     * counts in each of them.
      */
     public synchronized List<Long> appliedSeqs(String namespace, String key) {
         List<Long> out = new ArrayList<>();
+        LaneId lane = new LaneId(namespace, key);
         for (WalEntry e : applied) {
-            if (e.namespace().equals(namespace) && Objects.equals(e.key(), key)) {
+            if (e.lanes().contains(lane)) {
                 out.add(e.seq());
             }
         }

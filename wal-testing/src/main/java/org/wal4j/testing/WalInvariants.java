@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.wal4j.EntryStatus;
+import org.wal4j.LaneId;
 import org.wal4j.WalEntry;
 import org.wal4j.spi.WalStorage;
 
@@ -46,14 +47,19 @@ public final class WalInvariants {
         assertLaneOrder(applied);
     }
 
-    /** Within each (namespace, key) lane, {@code applied} is in increasing seq order. */
+    /**
+     * Within each (namespace, key) lane, {@code applied} is in increasing seq order; an entry of
+     * several lanes ({@link WalEntry#lanes()}) counts in each of them.
+     */
     public static void assertLaneOrder(List<WalEntry> applied) {
-        Map<String, Long> last = new HashMap<>();
+        Map<LaneId, Long> last = new HashMap<>();
         for (WalEntry e : applied) {
-            String lane = e.namespace() + "/" + e.key();
-            Long before = last.put(lane, e.seq());
-            if (before != null && before > e.seq()) {
-                throw new AssertionError("lane " + lane + ": entry " + e.seq() + " was applied after entry " + before);
+            for (LaneId lane : e.lanes()) {
+                Long before = last.put(lane, e.seq());
+                if (before != null && before > e.seq()) {
+                    throw new AssertionError("lane " + lane + ": entry " + e.seq() + " was applied after entry "
+                            + before);
+                }
             }
         }
     }

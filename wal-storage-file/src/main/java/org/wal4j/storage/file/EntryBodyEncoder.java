@@ -55,6 +55,7 @@ final class EntryBodyEncoder {
     private static final byte[] TENANT_ID = LineCodec.ascii(",\"tenantId\":");
     private static final byte[] USER_ID = LineCodec.ascii(",\"userId\":");
     private static final byte[] LIFECYCLE = LineCodec.ascii(",\"lifecycle\":");
+    private static final byte[] ALSO_KEYS = LineCodec.ascii(",\"alsoKeys\":[");
     private static final byte[] PAYLOAD = LineCodec.ascii(",\"payload\":");
     private static final byte[] NULL = LineCodec.ascii("null");
     private static final byte[] HEX = LineCodec.ascii("0123456789ABCDEF");
@@ -129,6 +130,17 @@ final class EntryBodyEncoder {
         nullableString(e.userId());
         put(LIFECYCLE);
         put(lifecycle(e.lifecycle()));
+        List<String> alsoKeys = e.alsoKeys();
+        if (!alsoKeys.isEmpty()) {
+            put(ALSO_KEYS);
+            for (int i = 0; i < alsoKeys.size(); i++) {
+                if (i > 0) {
+                    put((byte) ',');
+                }
+                string(alsoKeys.get(i));
+            }
+            put((byte) ']');
+        }
         put(PAYLOAD);
         put(payload);
         put((byte) '}');

@@ -80,6 +80,7 @@ final class EntryDecoder {
         String tenantId = null;
         String userId = null;
         Lifecycle lifecycle = null;
+        List<String> alsoKeys = List.of();
         String payload = null;
         try (JsonParser p = JSON.createParser(b, start, end - start)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -129,6 +130,9 @@ final class EntryDecoder {
                     case "lifecycle":
                         lifecycle = lifecycle(p);
                         break;
+                    case "alsoKeys":
+                        alsoKeys = strings(p, "alsoKeys");
+                        break;
                     default: // crc, type, and fields a later format version may add
                         p.skipChildren();
                         break;
@@ -141,7 +145,7 @@ final class EntryDecoder {
         WalEntry.Builder builder = WalEntry.builder(required(namespace, "namespace"), required(operation, "operation"))
                 .id(id).createdAt(required(createdAt, "createdAt")).key(key).payloadJson(payload)
                 .targets(required(targets, "targets")).idempotencyKey(idempotencyKey).correlationId(correlationId)
-                .tenantId(tenantId).userId(userId).lifecycle(required(lifecycle, "lifecycle"));
+                .tenantId(tenantId).userId(userId).lifecycle(required(lifecycle, "lifecycle")).alsoKeys(alsoKeys);
         return builder.build().withSeq(seq);
     }
 
@@ -174,12 +178,21 @@ final class EntryDecoder {
     }
 
     private static List<String> targets(JsonParser p) throws IOException {
+        return strings(p, "targets");
+    }
+
+    /** An array of strings; anything else in it (a null, a number) is damage. */
+    private static List<String> strings(JsonParser p, String field) throws IOException {
         if (p.currentToken() != JsonToken.START_ARRAY) {
-            throw new IOException("targets is not an array");
+            throw new IOException(field + " is not an array");
         }
         List<String> out = new ArrayList<>(2);
-        while (p.nextToken() == JsonToken.VALUE_STRING) {
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.VALUE_STRING) {
             out.add(p.getText());
+        }
+        if (t != JsonToken.END_ARRAY) {
+            throw new IOException(field + " holds " + t + " where a string belongs");
         }
         return out;
     }

@@ -32,6 +32,7 @@ import org.wal4j.spi.StatusRecord;
  *               "lifecycle":{"maxAttempts":N,"initialDelayMs":N,"backoff":"EXPONENTIAL",
  *                            "backoffBaseMs":N,"backoffMultiplier":D,"backoffCapMs":N,
  *                            "jitter":B,"ttlMs":N|null,"priority":"NORMAL"},
+ *               ["alsoKeys":["…",…],]              (only for an entry of several lanes)
  *               "payload":RAW}                    (payload last, byte for byte as appended)
  *   status      "type":"status","seq":N,"target":"…","status":"APPLIED","attempts":N,
  *               "at":"ISO-8601","reason":"…"|null}
@@ -118,6 +119,13 @@ final class LineCodec {
             g.writeStringField("tenantId", e.tenantId());
             g.writeStringField("userId", e.userId());
             writeLifecycle(g, e.lifecycle());
+            if (!e.alsoKeys().isEmpty()) {
+                g.writeArrayFieldStart("alsoKeys");
+                for (String other : e.alsoKeys()) {
+                    g.writeString(other);
+                }
+                g.writeEndArray();
+            }
             g.writeFieldName("payload");
             g.writeRawValue(e.payload());
             g.writeEndObject();

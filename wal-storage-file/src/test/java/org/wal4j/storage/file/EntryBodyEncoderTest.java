@@ -39,6 +39,52 @@ class EntryBodyEncoderTest {
     }
 
     @Property(tries = 300)
+    void anyEntryOfSeveralLanes_encodesAsJacksonDoes_andDecodesToTheSameEntry(@ForAll("entries") WalEntry entry,
+            @ForAll("keyLists") java.util.List<String> others) {
+        String key = entry.key() == null ? "own-key" : entry.key();
+        WalEntry multi = entry.toBuilder().key(key)
+                .alsoKeys(others.stream().distinct().filter(k -> !k.equals(key)).toList()).build().withSeq(42);
+        assertSameAsJackson(multi);
+        byte[] body = LineCodec.entryBody(multi);
+        java.nio.ByteBuffer line = java.nio.ByteBuffer.allocate(LineCodec.entryLineLength(42, body));
+        LineCodec.frameEntry(line, 42, body, new java.util.zip.CRC32C(), new byte[64]);
+        WalEntry decoded = EntryDecoder.decode(line.array(), 0, line.capacity() - 1, java.nio.file.Path.of("x.wal"), 0);
+        assertEquals(multi, decoded);
+        assertEquals(multi.lanes(), decoded.lanes());
+    }
+
+    @Test
+    void alsoKeys_areWrittenAfterTheLifecycle_onlyForAnEntryOfSeveralLanes() {
+        WalEntry one = WalEntry.builder("ns", "op").key("A").createdAt(Instant.EPOCH).targets("primary").build();
+        assertEquals(false, new String(LineCodec.entryBody(one), StandardCharsets.UTF_8).contains("alsoKeys"));
+        String two = new String(LineCodec.entryBody(one.toBuilder().alsoKeys("B", "C\"").build()),
+                StandardCharsets.UTF_8);
+        assertEquals(true, two.contains("\"priority\":\"NORMAL\"},\"alsoKeys\":[\"B\",\"C\\\"\"],\"payload\":null}"), two);
+    }
+
+    @Test
+    void alsoKeysThatAreNotStrings_areDamage() {
+        WalEntry one = WalEntry.builder("ns", "op").key("A").alsoKeys("B").createdAt(Instant.EPOCH)
+                .targets("primary").build();
+        String body = new String(LineCodec.entryBody(one), StandardCharsets.UTF_8);
+        for (String bad : new String[] {"[\"B\",7]", "\"B\"", "[null]"}) {
+            byte[] damaged = ("{\"crc\":\"00000000\",\"type\":\"entry\",\"seq\":1,"
+                    + body.replace("[\"B\"]", bad)).getBytes(StandardCharsets.UTF_8);
+            assertNotNull(EntryDecoder.problemOf(damaged, 0, damaged.length), bad);
+        }
+        byte[] dup = ("{\"crc\":\"00000000\",\"type\":\"entry\",\"seq\":1,"
+                + body.replace("[\"B\"]", "[\"B\",\"B\"]")).getBytes(StandardCharsets.UTF_8);
+        assertEquals(true, EntryDecoder.problemOf(dup, 0, dup.length).contains("alsoKeys names the key 'B' twice"));
+    }
+
+    @Provide
+    Arbitrary<java.util.List<String>> keyLists() {
+        return Arbitraries.oneOf(
+                Arbitraries.strings().withChars("aZ09-_\"\\/ éß€\uD83D\uDE00").ofMinLength(1).ofMaxLength(20),
+                Arbitraries.of("B", "acct-2", "Grüße 🌍")).list().ofMinSize(1).ofMaxSize(WalEntry.MAX_ALSO_KEYS);
+    }
+
+    @Property(tries = 300)
     void anyString_isQuotedAndEscapedAsJacksonDoes(@ForAll("texts") String text) throws Exception {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         try (com.fasterxml.jackson.core.JsonGenerator g = new com.fasterxml.jackson.core.JsonFactory().createGenerator(out)) {

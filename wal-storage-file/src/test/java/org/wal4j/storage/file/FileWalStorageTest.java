@@ -77,6 +77,28 @@ class FileWalStorageTest {
     }
 
     @Test
+    void entriesOfSeveralLanes_keepTheirLanesAcrossAReopen_andTheVerifierAcceptsThem() {
+        WalEntry transfer = WalEntry.builder("accounts", "transfer").key("A").alsoKeys("B", "C").targets("primary")
+                .payloadJson("{\"amount\":500}").createdAt(WalStorageContract.AT).build();
+        long seq;
+        try (FileWalStorage log = FileWalStorage.open(FileStorageConfig.ofDefaults(dir))) {
+            log.append(TestEntries.full(1));
+            seq = log.append(transfer);
+        }
+        try (FileWalStorage log = FileWalStorage.open(FileStorageConfig.ofDefaults(dir))) {
+            WalEntry back = log.read(seq).orElseThrow();
+            assertEquals(transfer.withSeq(seq), back);
+            assertEquals(List.of(org.wal4j.LaneId.of("accounts", "A"), org.wal4j.LaneId.of("accounts", "B"),
+                    org.wal4j.LaneId.of("accounts", "C")), back.lanes());
+            List<TrackedEntry> unfinished = log.unfinished("primary", 0, 10);
+            assertEquals(back.lanes(), unfinished.get(unfinished.size() - 1).entry().lanes());
+            assertEquals(List.of(), TestEntries.full(1).withSeq(1).alsoKeys(), "an entry of one lane has none");
+        }
+        VerifyReport report = LogVerifier.verify(dir);
+        assertTrue(report.ok(), report.toString());
+    }
+
+    @Test
     void reopenAfterCleanClose_reportsNothingToRepair() {
         try (FileWalStorage log = FileWalStorage.open(FileStorageConfig.ofDefaults(dir))) {
             log.append(TestEntries.batch(1, 100));
