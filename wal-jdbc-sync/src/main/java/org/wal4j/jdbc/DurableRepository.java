@@ -5,6 +5,7 @@ import java.lang.reflect.Proxy;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.wal4j.Wal;
 import org.wal4j.WalState;
 
@@ -84,6 +85,18 @@ import org.wal4j.WalState;
  */
 public final class DurableRepository {
     private DurableRepository() {
+    }
+
+    /**
+     * The receipt of the calling thread's last critical call, through any repository: empty if
+     * that call wrote nothing to the log (it was refused, it runs in pass-through) or returned a
+     * future (the future is its handle), or if the thread made no critical call. The handle of a
+     * {@code void} call: {@code lastReceipt().orElseThrow().await(timeout)} waits until the
+     * primary applied it. Replaced by each critical call of the thread; other threads' calls do
+     * not touch it. For a Wal-wide wait, see {@link Wal#awaitAllApplied}.
+     */
+    public static Optional<CallReceipt> lastReceipt() {
+        return Optional.ofNullable(CriticalCalls.lastReceipt());
     }
 
     /**
@@ -184,7 +197,7 @@ public final class DurableRepository {
             PassThroughCalls direct = options.passThrough()
                     ? PassThroughCalls.announce(daoInterface, model, repositoryTargets, options) : null;
             DurableInvocationHandler handler = new DurableInvocationHandler(dao, model,
-                    new CriticalCalls(wal, options, pending, listener), direct, reads, description);
+                    new CriticalCalls(wal, options, pending, listener, repositoryTargets), direct, reads, description);
             return daoInterface.cast(Proxy.newProxyInstance(daoInterface.getClassLoader(), new Class<?>[] {daoInterface},
                     handler));
         }
