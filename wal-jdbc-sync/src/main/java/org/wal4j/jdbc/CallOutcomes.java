@@ -1,10 +1,11 @@
 package org.wal4j.jdbc;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JavaType;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import java.util.HexFormat;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.wal4j.WalEntry;
+import org.wal4j.spi.Names;
 
 /**
  * What a call with a request id ({@link IdempotencyKey}) leaves behind for its retries, and how
@@ -71,16 +73,15 @@ final class CallOutcomes {
      * @throws IllegalStateException if the value cannot be written as the declared type (fails the entry)
      */
     String encode(WalEntry entry, Object value) {
-        ObjectNode outcome = mapper.createObjectNode();
-        outcome.put("arguments", argumentsHash(entry.payload()));
+        String json;
         try {
-            outcome.set("value", resultType == null || value == null ? null
-                    : mapper.readTree(mapper.writerFor(resultType).writeValueAsString(value)));
-            return mapper.writeValueAsString(outcome);
+            // written as text, not through a tree: a tree would turn 700.00 into the double 700.0
+            json = resultType == null || value == null ? "null" : mapper.writerFor(resultType).writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(display + " returned a " + value.getClass().getName() + " that cannot be "
                     + "written to JSON as " + resultType + " for the retries of its request id: " + e.getOriginalMessage(), e);
         }
+        return "{\"arguments\":\"" + argumentsHash(entry.payload()) + "\",\"value\":" + json + "}";
     }
 
     /** A stored outcome, read back. */
@@ -93,20 +94,42 @@ final class CallOutcomes {
      * @throws IllegalStateException if it is not one this method wrote (another version of the DAO)
      */
     Stored decode(String json) {
-        try {
-            JsonNode outcome = mapper.readTree(json);
-            JsonNode arguments = outcome.get("arguments");
-            JsonNode value = outcome.get("value");
-            if (arguments == null || !arguments.isTextual() || value == null) {
-                throw new IllegalStateException(display + ": the stored outcome of a request id is not one this version "
-                        + "wrote: " + json);
+        String arguments = null;
+        Object value = null;
+        boolean hasValue = false;
+        try (JsonParser parser = mapper.createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw notOurs(json, null);
             }
-            Object result = resultType == null || value.isNull() ? null : mapper.readerFor(resultType).readValue(value);
-            return new Stored(arguments.asText(), result);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(display + ": the stored outcome of a request id cannot be read as "
-                    + resultType + ": " + e.getMessage() + "; stored: " + json, e);
+            for (JsonToken token = parser.nextToken(); token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
+                String field = parser.currentName();
+                JsonToken next = parser.nextToken();
+                if ("arguments".equals(field) && next == JsonToken.VALUE_STRING) {
+                    arguments = parser.getText();
+                } else if ("value".equals(field)) {
+                    hasValue = true;
+                    value = next == JsonToken.VALUE_NULL || resultType == null ? null
+                            : mapper.readerFor(resultType).readValue(parser);
+                    if (next != JsonToken.VALUE_NULL && resultType == null) {
+                        parser.skipChildren();
+                    }
+                } else {
+                    parser.skipChildren();
+                }
+            }
+        } catch (IOException e) {
+            throw notOurs(json, e);
         }
+        if (arguments == null || !hasValue) {
+            throw notOurs(json, null);
+        }
+        return new Stored(arguments, value);
+    }
+
+    private IllegalStateException notOurs(String json, Exception cause) {
+        return new IllegalStateException(display + ": the stored outcome of a request id cannot be read as this method's "
+                + "result (" + resultType + ")" + (cause != null ? ": " + cause.getMessage() : "") + "; stored: "
+                + Names.abbreviate(json), cause);
     }
 
     /**
