@@ -57,6 +57,14 @@ import org.wal4j.WalState;
  * last run (unwrapped, as a direct call would), or {@link EntryNotAppliedException} when the DAO
  * did not throw (the commit failed permanently, the entry expired).
  *
+ * <h2>Request ids and receipts</h2>
+ * A parameter marked {@link IdempotencyKey} is the call's request id: a call retried with the same
+ * id writes nothing and answers what the first call answered (its result, stored by the result
+ * target with the call's applied key; or the exception its DAO threw), also after a restart; a
+ * retry with other arguments is refused. {@link #lastReceipt()} is the calling thread's handle on
+ * its last critical call, for example a {@code void} one: {@link CallReceipt#await} waits for its
+ * apply.
+ *
  * <h2>Other methods</h2>
  * Passed to the primary target's DAO instance as they are. A method that is not critical but has a {@link LaneKey}
  * argument (or is listed with {@link RepositoryOptions.Builder#laneRead}) is a read of that lane:
