@@ -23,7 +23,7 @@ import java.lang.annotation.Target;
  * the key, in the apply transaction, what the DAO returned, so that a retry after a restart gets
  * it too. The id's text is taken as for a {@link LaneKey} (a {@link CharSequence}, an integer
  * type, a {@code char}, a {@link java.util.UUID}, an enum's name); a null, blank or longer than
- * {@value RequestIds#MAX_LENGTH} characters id, or one with control characters, is refused
+ * 255 characters id, or one with control characters, is refused
  * before anything is written, naming the method and the parameter. A retry with other arguments
  * under the same id is refused with {@link IllegalArgumentException} once the first call's
  * outcome is known. See docs/jdbc.md, "Request ids".
