@@ -72,6 +72,34 @@ class RequestIdModelTest {
         }
     }
 
+    interface Rejecting {
+        @Critical(namespace = "ledger")
+        int reject(@LaneKey String key, @IdempotencyKey String requestId);
+    }
+
+    @Test
+    void retry_ofACallWhoseExceptionCannotBeMadeAgain_getsEntryNotApplied_asDoesItsReceipt() {
+        Rejecting rejecting = wrap(Rejecting.class, (key, id) -> {
+            throw new Throwing.NoMessageConstructor();
+        }, TestWals.config());
+        assertThrows(Throwing.NoMessageConstructor.class, () -> rejecting.reject("k", "r-5"));
+
+        EntryNotAppliedException retried = assertThrows(EntryNotAppliedException.class,
+                () -> rejecting.reject("k", "r-5"));
+        CallReceipt receipt = DurableRepository.lastReceipt().orElseThrow();
+        EntryNotAppliedException awaited = assertThrows(EntryNotAppliedException.class,
+                () -> receipt.await(Duration.ofSeconds(5)));
+
+        assertEquals(org.wal4j.EntryStatus.DEAD, retried.status());
+        assertTrue(retried.getMessage().contains(", the first call of request id 'r-5', was not applied by target "
+                + "'primary': it was dead-lettered"), retried.getMessage());
+        assertTrue(retried.reason().contains("NoMessageConstructor: x"), retried.reason());
+        assertTrue(receipt.duplicate());
+        assertTrue(awaited.getMessage().endsWith("was not applied by target 'primary': it is DEAD and will not be applied "
+                + "unless an operator requeues it"), awaited.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> receipt.await(Duration.ofSeconds(-1)));
+    }
+
     interface TwoIds {
         @Critical
         void write(@LaneKey String key, @IdempotencyKey String a, @IdempotencyKey String b);
