@@ -2,6 +2,7 @@ package org.wal4j.jdbc;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import org.wal4j.WalEntry;
@@ -29,6 +30,8 @@ final class AppliedKeyLedger {
     private final String target;
     private final int queryTimeoutSeconds;
     private final String insertSql;
+    private final String updateOutcomeSql;
+    private final String selectOutcomeSql;
     /** False once the driver answered a batch of inserts without a count per statement. */
     private volatile boolean batchCountsReported = true;
 
@@ -37,6 +40,45 @@ final class AppliedKeyLedger {
         this.target = target;
         this.queryTimeoutSeconds = queryTimeoutSeconds;
         this.insertSql = dialect.insertKeyIfAbsent(table);
+        this.updateOutcomeSql = dialect.updateCallOutcome(table);
+        this.selectOutcomeSql = dialect.selectCallOutcome(table);
+    }
+
+    /**
+     * Stores {@code outcome} in the row of {@code entry}'s key, in the transaction of
+     * {@code connection}, which inserted that row for this apply.
+     *
+     * @throws SQLException if the update fails or finds no row (which fails the entry)
+     */
+    void recordOutcome(Connection connection, WalEntry entry, String outcome) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(updateOutcomeSql)) {
+            statement.setQueryTimeout(queryTimeoutSeconds);
+            statement.setString(1, outcome);
+            statement.setString(2, target);
+            statement.setString(3, entry.idempotencyKey());
+            if (statement.executeUpdate() != 1) {
+                throw new SQLException("the applied key of " + SqlFailures.entry(entry, target) + " is not in table "
+                        + table + " in its own apply transaction; its call outcome cannot be stored");
+            }
+        }
+    }
+
+    /** A key's row: its call outcome, null when none was stored (an entry without a request id). */
+    record KeyRow(String callOutcome) {
+    }
+
+    /** The row of {@code idempotencyKey}, or null if the key is not in the table; commits the read. */
+    KeyRow row(Connection connection, String idempotencyKey) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(selectOutcomeSql)) {
+            statement.setQueryTimeout(queryTimeoutSeconds);
+            statement.setString(1, target);
+            statement.setString(2, idempotencyKey);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? new KeyRow(rows.getString(1)) : null;
+            }
+        } finally {
+            connection.commit();
+        }
     }
 
     /** A recorder for one batch on {@code connection}: the statement is prepared once. */

@@ -6,7 +6,9 @@ import java.sql.Statement;
 
 /**
  * Creates or validates the two bookkeeping tables of {@link JdbcSyncTarget}: the applied keys
- * (with an index by time, for the purge) and the checkpoints. Creation is
+ * (with an index by time, for the purge, and the {@code call_outcome} column, which an
+ * applied-keys table created by an earlier version lacks: it is added with {@code ALTER TABLE})
+ * and the checkpoints. Creation is
  * {@code CREATE ... IF NOT EXISTS}, one statement per table or index, and is safe when several
  * processes race: some databases still fail one of two concurrent creations of the same object
  * (PostgreSQL reports a unique violation on its catalog), so a failed statement is run once more,
@@ -48,6 +50,38 @@ final class BookkeepingSchema {
                 }
             }
         }
+        addCallOutcomeColumnIfMissing(connection);
+    }
+
+    /**
+     * Adds {@code call_outcome} to an applied-keys table created before it existed. Another
+     * process may add it at the same time: a failed {@code ALTER} is fine if the column is there
+     * afterwards.
+     */
+    private void addCallOutcomeColumnIfMissing(Connection connection) throws SQLException {
+        if (hasCallOutcomeColumn(connection)) {
+            return;
+        }
+        try {
+            execute(connection, dialect.addCallOutcomeColumn(appliedKeysTable));
+        } catch (SQLException e) {
+            rollbackQuietly(connection, e);
+            if (!hasCallOutcomeColumn(connection)) {
+                throw e;
+            }
+        }
+    }
+
+    private boolean hasCallOutcomeColumn(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.setQueryTimeout(queryTimeoutSeconds);
+            statement.executeQuery("SELECT call_outcome FROM " + appliedKeysTable + " WHERE 1 = 0").close();
+            connection.commit();
+            return true;
+        } catch (SQLException e) {
+            rollbackQuietly(connection, e);
+            return false;
+        }
     }
 
     private void execute(Connection connection, String ddl) throws SQLException {
@@ -59,7 +93,7 @@ final class BookkeepingSchema {
     }
 
     /**
-     * Checks that both tables exist.
+     * Checks that both tables exist, and the applied keys' {@code call_outcome} column.
      *
      * @return null if they do, otherwise which one is missing and the error
      */
@@ -72,6 +106,11 @@ final class BookkeepingSchema {
                 return "table " + table + " is not usable (" + SqlFailures.describe(e) + "); create it with the DDL in "
                         + dialect.ddlResource() + " or let the target create it (createSchema(true))";
             }
+        }
+        if (!hasCallOutcomeColumn(connection)) {
+            return "table " + appliedKeysTable + " has no column call_outcome (added for request ids in this version); "
+                    + "add it with: " + dialect.addCallOutcomeColumn(appliedKeysTable) + ", or let the target do it "
+                    + "(createSchema(true))";
         }
         connection.commit();
         return null;

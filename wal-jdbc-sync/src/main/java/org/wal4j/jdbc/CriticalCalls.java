@@ -5,11 +5,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import org.wal4j.DeadLetter;
+import org.wal4j.DeadLetterFilter;
 import org.wal4j.EntryOutcome;
 import org.wal4j.EntryStatus;
 import org.wal4j.Wal;
 import org.wal4j.WalEntry;
+import org.wal4j.WalAccessDeniedException;
 import org.wal4j.WriteResult;
+import org.wal4j.spi.Names;
 
 /**
  * The caller's side of a critical call: writes the call to the log and answers by the method's
@@ -36,43 +41,69 @@ final class CriticalCalls {
     private final RepositoryOptions options;
     private final PendingCalls pending;
     private final RepositoryListener listener;
+    private final RepositoryTargets targets;
 
-    CriticalCalls(Wal wal, RepositoryOptions options, PendingCalls pending, RepositoryListener listener) {
+    /** Per thread, the receipt of its last critical call, if that call wrote (or found) an entry. */
+    private static final ThreadLocal<CallReceipt> LAST_RECEIPT = new ThreadLocal<>();
+
+    CriticalCalls(Wal wal, RepositoryOptions options, PendingCalls pending, RepositoryListener listener,
+                  RepositoryTargets targets) {
         this.wal = wal;
         this.options = options;
         this.pending = pending;
         this.listener = listener;
+        this.targets = targets;
+    }
+
+    /** The calling thread's last critical call's receipt, or null. */
+    static CallReceipt lastReceipt() {
+        return LAST_RECEIPT.get();
+    }
+
+    /** Forgets the calling thread's receipt: a new critical call starts. */
+    static void clearReceipt() {
+        LAST_RECEIPT.remove();
+    }
+
+    private void keepReceipt(CriticalMethod method, WriteResult written) {
+        String target = method.resultTarget();
+        LAST_RECEIPT.set(new CallReceipt(wal, method.display(), written.seq(), written.id(), target, written.duplicate(),
+                () -> listener.breakerOpen(target)));
     }
 
     // a FUTURE method's future goes to the DAO's caller, whose method returns it
     @SuppressWarnings("FutureReturnValueIgnored")
     Object call(CriticalMethod method, Object[] args) throws Throwable {
+        clearReceipt();
+        String payload = method.codec().encode(args);
         String key = method.key(args);
         WalEntry.Builder entry = WalEntry.builder(method.namespace(), method.operation()).key(key)
-                .alsoKeys(method.alsoKeys(args, key)).payloadJson(method.codec().encode(args)).targets(method.targets());
+                .alsoKeys(method.alsoKeys(args, key)).payloadJson(payload).targets(method.targets())
+                .idempotencyKey(method.idempotencyKey(args));
         if (method.lifecycle() != null) {
             entry.lifecycle(method.lifecycle());
         }
         switch (method.returnKind()) {
             case FUTURE:
-                return callAsync(method, entry);
+                return callAsync(method, entry, payload);
             case VOID:
                 if (options.voidWaitsForApply()) {
-                    callAndWait(method, entry);
+                    callAndWait(method, entry, payload);
                 } else {
-                    wal.write(entry);
+                    keepReceipt(method, wal.write(entry));
                 }
                 return null;
             default:
-                return callAndWait(method, entry);
+                return callAndWait(method, entry, payload);
         }
     }
 
-    private Object callAndWait(CriticalMethod method, WalEntry.Builder entry) throws Throwable {
+    private Object callAndWait(CriticalMethod method, WalEntry.Builder entry, String payload) throws Throwable {
         String id = assignId(entry);
         PendingCalls.PendingCall call = pending.open(id, method.resultTarget());
         try {
             WriteResult written = wal.write(entry);
+            keepReceipt(method, written);
             String target = method.resultTarget();
             EntryStatus now = written.statusByTarget().get(target);
             if ((now == null || !now.isTerminal()) && listener.breakerOpen(target)) {
@@ -95,7 +126,8 @@ final class CriticalCalls {
                 Thread.currentThread().interrupt();
                 throw notYetApplied(method, written, call, "the waiting thread was interrupted");
             }
-            return resolve(method, written, outcome, call);
+            return written.duplicate() ? resolveDuplicate(method, written, outcome, payload)
+                    : resolve(method, written, outcome, call, payload);
         } finally {
             pending.close(id);
         }
@@ -104,7 +136,7 @@ final class CriticalCalls {
     // each callback completes the result with its outcome, whatever it is, and lets nothing escape
     // (the inner one catches Throwable): the futures whenComplete returns carry nothing to handle
     @SuppressWarnings("FutureReturnValueIgnored")
-    private CompletableFuture<Object> callAsync(CriticalMethod method, WalEntry.Builder entry) {
+    private CompletableFuture<Object> callAsync(CriticalMethod method, WalEntry.Builder entry, String payload) {
         String id = assignId(entry);
         PendingCalls.PendingCall call = pending.open(id, method.resultTarget());
         CompletableFuture<WriteResult> written;
@@ -122,7 +154,11 @@ final class CriticalCalls {
                 return;
             }
             try {
-                wal.awaitApplied(w.seq(), method.resultTarget(), options.asyncResultTimeout())
+                CompletableFuture<EntryOutcome> applied = wal.awaitApplied(w.seq(), method.resultTarget(),
+                        options.asyncResultTimeout());
+                // a request id's outcome may have to be read from the database: not on the thread
+                // that completes the wait, which may be the target's worker
+                (method.hasRequestId() ? applied.whenCompleteAsync((o, f) -> { }) : applied)
                         .whenComplete((outcome, waitFailure) -> {
                             try {
                                 if (waitFailure != null) {
@@ -130,7 +166,8 @@ final class CriticalCalls {
                                     throw cause instanceof TimeoutException ? notYetApplied(method, w, call,
                                             waited(method.resultTarget(), options.asyncResultTimeout())) : cause;
                                 }
-                                result.complete(resolve(method, w, outcome, call));
+                                result.complete(w.duplicate() ? resolveDuplicate(method, w, outcome, payload)
+                                        : resolve(method, w, outcome, call, payload));
                             } catch (Throwable t) {
                                 result.completeExceptionally(t);
                             } finally {
@@ -147,12 +184,17 @@ final class CriticalCalls {
 
     /** The result of a call whose wait ended with {@code outcome}; see the class description. */
     private Object resolve(CriticalMethod method, WriteResult written, EntryOutcome outcome,
-                           PendingCalls.PendingCall call) throws Throwable {
+                           PendingCalls.PendingCall call, String payload) throws Throwable {
         String target = method.resultTarget();
         // An entry compacted away before the wait began was finished for every target: applied.
         EntryStatus status = outcome.statusByTarget().getOrDefault(target, EntryStatus.APPLIED);
         if (status == EntryStatus.APPLIED) {
             PendingCalls.Run run = call.latest();
+            if ((run == null || !run.returned()) && method.hasRequestId()) {
+                // the log no longer knew the request id, but the target still held its key: the
+                // entry was skipped as applied, and the first call's outcome is stored with the key
+                return storedOutcome(method, written, payload);
+            }
             if (run == null || !run.returned()) {
                 throw new IllegalStateException(method.display() + ": " + entry(written) + " was applied by target '"
                         + target + "' without this repository recording a run of the DAO; is another applier "
@@ -173,14 +215,86 @@ final class CriticalCalls {
                 written.seq(), target, status, reason, null);
     }
 
+    /**
+     * The answer to a retried request id: {@code written} is the first call's entry, {@code outcome}
+     * its status; what the first call got (its stored result, the exception its DAO threw), if
+     * the arguments are the same.
+     */
+    private Object resolveDuplicate(CriticalMethod method, WriteResult written, EntryOutcome outcome, String payload)
+            throws Throwable {
+        String target = method.resultTarget();
+        EntryStatus status = outcome.statusByTarget().getOrDefault(target, EntryStatus.APPLIED);
+        if (status == EntryStatus.APPLIED) {
+            return storedOutcome(method, written, payload);
+        }
+        if (!status.isTerminal()) {
+            throw notYetApplied(method, written, null, "the Wal stopped while the call waited for target '" + target + "'");
+        }
+        DeadLetter letter = status == EntryStatus.DEAD ? deadLetter(method, written.seq()) : null;
+        if (letter != null) {
+            requireSameArguments(method, written, CallOutcomes.argumentsHash(letter.entry().payload()), payload);
+            Throwable thrown = method.outcomes().rethrown(letter.entry(), target, letter.reason());
+            if (thrown != null) {
+                throw thrown;
+            }
+        }
+        String reason = letter != null ? letter.reason() : null;
+        throw new EntryNotAppliedException(method.display() + ": " + entry(written) + ", the first call of request id '"
+                + requestId(method, written) + "', was not applied by target '" + target + "': " + describe(status)
+                + (reason != null ? " (" + reason + ")" : ""), written.id(), written.seq(), target, status, reason, null);
+    }
+
+    /** The first call's result, stored with its applied key on the result target. */
+    private Object storedOutcome(CriticalMethod method, WriteResult written, String payload) {
+        String target = method.resultTarget();
+        AppliedKeyLedger.KeyRow row = targets.bindings().get(target).target().appliedKey(written.idempotencyKey());
+        if (row == null || row.callOutcome() == null) {
+            throw new IllegalStateException(method.display() + ": request id '" + requestId(method, written) + "' was "
+                    + "applied by target '" + target + "' as " + entry(written) + ", but the target holds no outcome "
+                    + "for it (" + (row == null ? "its applied key was purged after appliedKeysRetention" : "it was "
+                    + "applied by a version that did not store outcomes") + "), so the first call's result is unknown; "
+                    + "nothing was written");
+        }
+        CallOutcomes.Stored stored = method.outcomes().decode(row.callOutcome());
+        requireSameArguments(method, written, stored.argumentsHash(), payload);
+        return stored.value();
+    }
+
+    private static void requireSameArguments(CriticalMethod method, WriteResult written, String firstHash,
+                                             String payload) {
+        if (!firstHash.equals(CallOutcomes.argumentsHash(payload))) {
+            throw new IllegalArgumentException(method.display() + ": request id '" + requestId(method, written) + "' was "
+                    + "first used with other arguments (" + entry(written) + "); a retry must repeat the first call's "
+                    + "arguments, and a new request needs a new request id; nothing was written");
+        }
+    }
+
+    /** The dead letter of entry {@code seq} on the method's result target, or null if there is none (or no access). */
+    private DeadLetter deadLetter(CriticalMethod method, long seq) {
+        DeadLetterFilter filter = DeadLetterFilter.builder().namespace(method.namespace()).target(method.resultTarget())
+                .build();
+        try (Stream<DeadLetter> letters = wal.admin().deadLetters(filter)) {
+            return letters.filter(d -> d.seq() == seq).findFirst().orElse(null);
+        } catch (WalAccessDeniedException e) {
+            return null;
+        }
+    }
+
+    private static String requestId(CriticalMethod method, WriteResult written) {
+        return Names.abbreviate(RequestIds.requestId(written.idempotencyKey(), method.operation()));
+    }
+
+    /** @param call the waiting call, or null for a retried request id (whose first call is waited for) */
     private static NotYetAppliedException notYetApplied(CriticalMethod method, WriteResult written,
                                                         PendingCalls.PendingCall call, String why) {
-        String reason = call.lastReason();
+        String reason = call == null ? null : call.lastReason();
         EntryStatus status = reason != null ? EntryStatus.RETRYING : EntryStatus.PENDING;
         return new NotYetAppliedException(method.display() + ": " + entry(written) + " is durable in the log but not "
                 + "applied yet: " + why + " (status " + status + (reason != null ? "; last failure: " + reason : "")
-                + "); it will still be applied, in its lane's order, but this call does not return its result",
-                written.id(), written.seq(), method.resultTarget(), status, call.thrown());
+                + "); it will still be applied, in its lane's order, but this call does not return its result"
+                + (written.duplicate() ? " (it is the entry of the first call of request id '" + requestId(method, written)
+                + "'; this call wrote nothing)" : ""),
+                written.id(), written.seq(), method.resultTarget(), status, call == null ? null : call.thrown());
     }
 
     private static String waited(String target, Duration wait) {

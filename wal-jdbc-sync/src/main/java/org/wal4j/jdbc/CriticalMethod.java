@@ -26,23 +26,20 @@ final class CriticalMethod {
     private final ReturnKind returnKind;
     private final ArgumentCodec codec;
     private final Lifecycle lifecycle;
+    private final int requestIdIndex;
+    private final CallOutcomes outcomes;
 
     /**
      * @param keyIndex  the lane-key argument, or {@link RepositoryOptions#KEYLESS}
-     * @param lifecycle the entries' own lifecycle, or null to take the {@code Wal}'s when written
-     */
-    CriticalMethod(Method method, String display, String namespace, String operation, int keyIndex,
-                   List<String> targets, String resultTarget, ArgumentCodec codec, Lifecycle lifecycle) {
-        this(method, display, namespace, operation, keyIndex, List.of(), targets, resultTarget, codec, lifecycle);
-    }
-
-    /**
      * @param alsoKeyIndexes further lane-key arguments (a transfer's credited account), whose
      *                       lanes the call's entry also belongs to ({@link WalEntry#alsoKeys()})
+     * @param lifecycle the entries' own lifecycle, or null to take the {@code Wal}'s when written
+     * @param requestIdIndex the {@link IdempotencyKey} argument, or {@link #NO_REQUEST_ID}
+     * @param outcomes  how outcomes are stored for retries; null without a request id
      */
     CriticalMethod(Method method, String display, String namespace, String operation, int keyIndex,
                    List<Integer> alsoKeyIndexes, List<String> targets, String resultTarget, ArgumentCodec codec,
-                   Lifecycle lifecycle) {
+                   Lifecycle lifecycle, int requestIdIndex, CallOutcomes outcomes) {
         this.alsoKeyIndexes = List.copyOf(alsoKeyIndexes);
         this.method = method;
         this.display = display;
@@ -54,7 +51,12 @@ final class CriticalMethod {
         this.returnKind = ReturnKind.of(method);
         this.codec = codec;
         this.lifecycle = lifecycle;
+        this.requestIdIndex = requestIdIndex;
+        this.outcomes = outcomes;
     }
+
+    /** {@link #requestIdIndex} of a method without an {@link IdempotencyKey} parameter. */
+    static final int NO_REQUEST_ID = -1;
 
     Method method() {
         return method;
@@ -119,10 +121,32 @@ final class CriticalMethod {
         return lifecycle;
     }
 
+    /** Whether the method has an {@link IdempotencyKey} parameter. */
+    boolean hasRequestId() {
+        return requestIdIndex != NO_REQUEST_ID;
+    }
+
+    /**
+     * The entry's idempotency key for a call with {@code args}: null (the entry id) without a
+     * request id, otherwise made by {@link RequestIds#idempotencyKey}.
+     *
+     * @throws IllegalArgumentException if the request id is not valid; nothing was written
+     */
+    String idempotencyKey(Object[] args) {
+        return hasRequestId() ? RequestIds.idempotencyKey(display, method, requestIdIndex, operation,
+                args[requestIdIndex]) : null;
+    }
+
+    /** How the outcomes of calls are stored for their retries; null without a request id. */
+    CallOutcomes outcomes() {
+        return outcomes;
+    }
+
     @Override
     public String toString() {
         return display + " -> " + namespace + "/" + operation + (keyIndex == RepositoryOptions.KEYLESS ? " keyless"
                 : " key=argument " + keyIndex) + (alsoKeyIndexes.isEmpty() ? "" : " alsoKeys=arguments "
-                + alsoKeyIndexes) + " targets=" + targets + (lifecycle == null ? "" : " " + lifecycle);
+                + alsoKeyIndexes) + " targets=" + targets + (hasRequestId() ? " requestId=argument " + requestIdIndex : "")
+                + (lifecycle == null ? "" : " " + lifecycle);
     }
 }

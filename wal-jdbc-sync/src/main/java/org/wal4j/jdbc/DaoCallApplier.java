@@ -20,7 +20,9 @@ import org.wal4j.WalEntry;
  * business rule the DAO enforces, arguments that cannot be read) is permanent. A checked
  * exception that is not an {@code SQLException} is wrapped in an unchecked one to leave the
  * applier. If the caller waits for the result, the run's return value or exception is recorded
- * in its {@link PendingCalls.PendingCall}.
+ * in its {@link PendingCalls.PendingCall}. For a method with a request id ({@link IdempotencyKey}),
+ * the result target also stores what the DAO returned with the entry's applied key, in the same
+ * transaction ({@link CallOutcomes}), for the call's retries.
  *
  * <p>A method returning a future must return it completed: work finished on another thread
  * would have run outside the apply transaction, so an incomplete future fails the entry.
@@ -64,6 +66,10 @@ final class DaoCallApplier implements EntryApplier {
                 waiting.threw(thrown);
             }
             throw failure(thrown);
+        }
+        if (results != null && method.hasRequestId()) {
+            // the result target keeps the outcome with the key, for retries of the request id
+            target.recordCallOutcome(connection, entry, method.outcomes().encode(entry, result));
         }
         if (waiting != null) {
             waiting.returned(result);

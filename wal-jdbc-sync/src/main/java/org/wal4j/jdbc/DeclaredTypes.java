@@ -59,6 +59,34 @@ final class DeclaredTypes {
         return type;
     }
 
+    /**
+     * The resolved type of what a call of {@code method} answers with: its return type, or the value
+     * type of a returned future; null for {@code void} and a future of {@code Void}. Checked like a
+     * parameter's: the value must come back from JSON as the same type.
+     *
+     * @throws IllegalArgumentException naming the method and what is wrong
+     */
+    static JavaType result(ObjectMapper mapper, Class<?> daoInterface, Method method, String display) {
+        ReturnKind kind = ReturnKind.of(method);
+        if (kind == ReturnKind.VOID) {
+            return null;
+        }
+        Type declared = method.getGenericReturnType();
+        JavaType context = mapper.getTypeFactory().constructType(daoInterface).findSuperType(method.getDeclaringClass());
+        TypeBindings bindings = context != null ? context.getBindings() : TypeBindings.emptyBindings();
+        String where = display + ": the result, stored for the retries of a request id,";
+        requireResolvable(declared, bindings, where);
+        JavaType type = mapper.getTypeFactory().resolveMemberType(declared, bindings);
+        if (kind == ReturnKind.FUTURE) {
+            type = type.containedTypeOrUnknown(0);
+        }
+        if (type.hasRawClass(Void.class)) {
+            return null;
+        }
+        check(mapper, type, where);
+        return type;
+    }
+
     private static void requireResolvable(Type type, TypeBindings bindings, String where) {
         if (type instanceof TypeVariable) {
             TypeVariable<?> variable = (TypeVariable<?>) type;

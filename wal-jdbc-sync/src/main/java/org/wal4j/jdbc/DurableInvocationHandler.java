@@ -52,6 +52,7 @@ final class DurableInvocationHandler implements InvocationHandler {
         }
         CriticalMethod critical = model.critical(method);
         if (critical != null) {
+            CriticalCalls.clearReceipt();
             return direct != null ? direct.call(critical, arguments) : calls.call(critical, arguments);
         }
         if (reads != null) {

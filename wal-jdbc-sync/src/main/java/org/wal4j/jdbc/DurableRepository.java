@@ -5,6 +5,7 @@ import java.lang.reflect.Proxy;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.wal4j.Wal;
 import org.wal4j.WalState;
 
@@ -56,6 +57,14 @@ import org.wal4j.WalState;
  * last run (unwrapped, as a direct call would), or {@link EntryNotAppliedException} when the DAO
  * did not throw (the commit failed permanently, the entry expired).
  *
+ * <h2>Request ids and receipts</h2>
+ * A parameter marked {@link IdempotencyKey} is the call's request id: a call retried with the same
+ * id writes nothing and answers what the first call answered (its result, stored by the result
+ * target with the call's applied key; or the exception its DAO threw), also after a restart; a
+ * retry with other arguments is refused. {@link #lastReceipt()} is the calling thread's handle on
+ * its last critical call, for example a {@code void} one: {@link CallReceipt#await} waits for its
+ * apply.
+ *
  * <h2>Other methods</h2>
  * Passed to the primary target's DAO instance as they are. A method that is not critical but has a {@link LaneKey}
  * argument (or is listed with {@link RepositoryOptions.Builder#laneRead}) is a read of that lane:
@@ -84,6 +93,18 @@ import org.wal4j.WalState;
  */
 public final class DurableRepository {
     private DurableRepository() {
+    }
+
+    /**
+     * The receipt of the calling thread's last critical call, through any repository: empty if
+     * that call wrote nothing to the log (it was refused, it runs in pass-through) or returned a
+     * future (the future is its handle), or if the thread made no critical call. The handle of a
+     * {@code void} call: {@code lastReceipt().orElseThrow().await(timeout)} waits until the
+     * primary applied it. Replaced by each critical call of the thread; other threads' calls do
+     * not touch it. For a Wal-wide wait, see {@link Wal#awaitAllApplied}.
+     */
+    public static Optional<CallReceipt> lastReceipt() {
+        return Optional.ofNullable(CriticalCalls.lastReceipt());
     }
 
     /**
@@ -184,7 +205,7 @@ public final class DurableRepository {
             PassThroughCalls direct = options.passThrough()
                     ? PassThroughCalls.announce(daoInterface, model, repositoryTargets, options) : null;
             DurableInvocationHandler handler = new DurableInvocationHandler(dao, model,
-                    new CriticalCalls(wal, options, pending, listener), direct, reads, description);
+                    new CriticalCalls(wal, options, pending, listener, repositoryTargets), direct, reads, description);
             return daoInterface.cast(Proxy.newProxyInstance(daoInterface.getClassLoader(), new Class<?>[] {daoInterface},
                     handler));
         }

@@ -397,6 +397,29 @@ public final class JdbcSyncTarget implements SyncTarget {
         appliers.put(Names.requireOperation(operation), Objects.requireNonNull(applier, "applier must not be null"));
     }
 
+    /**
+     * Stores a call's outcome with {@code entry}'s applied key, in the apply transaction of
+     * {@code connection} (a DAO call with a request id; see {@link CallOutcomes}).
+     */
+    void recordCallOutcome(Connection connection, WalEntry entry, String outcome) throws SQLException {
+        AppliedKeyLedger prepared = ledger;
+        if (prepared == null) {
+            throw new IllegalStateException("target '" + name + "' records a call outcome before its schema is ready");
+        }
+        prepared.recordOutcome(connection, entry, outcome);
+    }
+
+    /**
+     * The applied-keys row of {@code idempotencyKey}, read on a connection of its own; null if this
+     * target has not applied the key (or its key was purged).
+     *
+     * @throws JdbcTargetException if the database cannot answer
+     */
+    AppliedKeyLedger.KeyRow appliedKey(String idempotencyKey) {
+        return onPreparedConnection(connection -> ledger.row(connection, idempotencyKey),
+                "cannot read the applied key '" + Names.abbreviate(idempotencyKey) + "' from table " + appliedKeysTable);
+    }
+
     EntryApplier applierFor(String operation) {
         return appliers.get(operation);
     }

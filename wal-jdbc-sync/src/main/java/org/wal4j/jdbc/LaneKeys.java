@@ -51,7 +51,7 @@ final class LaneKeys {
         }
     }
 
-    private static boolean isKeyType(Class<?> type) {
+    static boolean isKeyType(Class<?> type) {
         return CharSequence.class.isAssignableFrom(type) || type.isEnum() || type == UUID.class || type == BigInteger.class
                 || type == long.class || type == Long.class || type == int.class || type == Integer.class
                 || type == short.class || type == Short.class || type == byte.class || type == Byte.class

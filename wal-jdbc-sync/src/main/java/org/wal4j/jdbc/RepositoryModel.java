@@ -85,6 +85,7 @@ final class RepositoryModel {
         Map<Method, LaneRead> reads = new LinkedHashMap<>();
         for (Method method : methods) {
             if (!critical.containsKey(method)) {
+                requireNoRequestId(MethodNames.display(daoInterface, method), method);
                 LaneRead read = laneRead(daoInterface, method, options, List.copyOf(primaryNamespaces));
                 if (read != null) {
                     reads.put(method, read);
@@ -200,8 +201,51 @@ final class RepositoryModel {
         ArgumentCodec codec = ArgumentCodec.of(mapper, daoInterface, method, display);
         UnaryOperator<Lifecycle.Builder> change = options.lifecycles().get(method.getName());
         Lifecycle lifecycle = MethodLifecycles.resolve(display, annotation, change, walLifecycles.apply(namespace));
+        int requestIdIndex = requestIdParameter(display, method);
+        CallOutcomes outcomes = requestIdIndex == CriticalMethod.NO_REQUEST_ID ? null
+                : new CallOutcomes(method, display, mapper, DeclaredTypes.result(mapper, daoInterface, method, display));
         return new CriticalMethod(method, display, namespace, operation, keyIndex, alsoKeyIndexes, targets,
-                resultTarget, codec, lifecycle);
+                resultTarget, codec, lifecycle, requestIdIndex, outcomes);
+    }
+
+    /** The {@link IdempotencyKey} parameter of a critical method, or {@link CriticalMethod#NO_REQUEST_ID}. */
+    private static int requestIdParameter(String display, Method method) {
+        List<Integer> marked = parametersMarked(method, IdempotencyKey.class);
+        if (marked.isEmpty()) {
+            return CriticalMethod.NO_REQUEST_ID;
+        }
+        if (marked.size() > 1) {
+            throw new IllegalArgumentException(display + " marks " + marked.size() + " parameters @IdempotencyKey "
+                    + "(arguments " + marked + "); a call has one request id");
+        }
+        int index = marked.get(0);
+        if (!LaneKeys.isKeyType(method.getParameterTypes()[index])) {
+            throw new IllegalArgumentException(display + ": " + MethodNames.argument(method, index) + " cannot be a "
+                    + "request id: " + method.getParameterTypes()[index].getName() + " has no text that names its value; "
+                    + "use a String, an integer type, a char, a UUID or an enum");
+        }
+        return index;
+    }
+
+    /** Refuses {@link IdempotencyKey} on a method that does not write to the log: it would dedupe nothing. */
+    private static void requireNoRequestId(String display, Method method) {
+        if (!parametersMarked(method, IdempotencyKey.class).isEmpty()) {
+            throw new IllegalArgumentException(display + " marks a parameter @IdempotencyKey but is not critical: only "
+                    + "calls written to the log are deduplicated; make it @Critical or remove the annotation");
+        }
+    }
+
+    private static List<Integer> parametersMarked(Method method, Class<? extends Annotation> marker) {
+        List<Integer> marked = new ArrayList<>();
+        Annotation[][] annotations = method.getParameterAnnotations();
+        for (int i = 0; i < annotations.length; i++) {
+            for (Annotation a : annotations[i]) {
+                if (marker.isInstance(a)) {
+                    marked.add(i);
+                }
+            }
+        }
+        return marked;
     }
 
     /**
@@ -239,16 +283,7 @@ final class RepositoryModel {
     }
 
     private static List<Integer> keyParameters(Method method) {
-        List<Integer> keys = new ArrayList<>();
-        Annotation[][] annotations = method.getParameterAnnotations();
-        for (int i = 0; i < annotations.length; i++) {
-            for (Annotation a : annotations[i]) {
-                if (a instanceof LaneKey) {
-                    keys.add(i);
-                }
-            }
-        }
-        return keys;
+        return parametersMarked(method, LaneKey.class);
     }
 
     private static List<String> methodTargets(String display, Critical annotation, RepositoryTargets repositoryTargets) {

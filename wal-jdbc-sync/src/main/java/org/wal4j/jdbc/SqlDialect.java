@@ -118,6 +118,36 @@ public enum SqlDialect {
     }
 
     /**
+     * The nullable column type of {@code call_outcome} in the applied-keys table: what a call with
+     * a request id returned, as JSON.
+     */
+    String callOutcomeType() {
+        switch (this) {
+            case POSTGRESQL:
+                return "TEXT";
+            case MYSQL:
+                return "LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin";
+            default:
+                return "CHARACTER LARGE OBJECT";
+        }
+    }
+
+    /** Adds {@code call_outcome} to an applied-keys table created before it existed. */
+    String addCallOutcomeColumn(String table) {
+        return "ALTER TABLE " + table + " ADD COLUMN call_outcome " + callOutcomeType();
+    }
+
+    /** Stores a call's outcome in its key's row: parameters outcome, target name, idempotency key. */
+    String updateCallOutcome(String table) {
+        return "UPDATE " + table + " SET call_outcome = ? WHERE target_name = ? AND idempotency_key = ?";
+    }
+
+    /** Reads a key's stored call outcome: parameters target name, idempotency key; no row if the key is absent. */
+    String selectCallOutcome(String table) {
+        return "SELECT call_outcome FROM " + table + " WHERE target_name = ? AND idempotency_key = ?";
+    }
+
+    /**
      * The highest {@code entry_seq} among the oldest expired keys of one target, the ones the next
      * {@link #deleteKeysOlderThan} would pick: parameters target name, retention in seconds, most
      * rows; NULL if none expired. Served by the index on {@code (target_name, applied_at)}.

@@ -1,8 +1,9 @@
 /**
  * Applies wal4j entries to relational databases over JDBC, and wraps DAOs so that their critical
  * writes go through the log: {@link org.wal4j.jdbc.DurableRepository} (the DAO proxy, with
- * {@link org.wal4j.jdbc.Critical}, {@link org.wal4j.jdbc.LaneKey} and
- * {@link org.wal4j.jdbc.RepositoryOptions}; its calls answer with
+ * {@link org.wal4j.jdbc.Critical}, {@link org.wal4j.jdbc.LaneKey},
+ * {@link org.wal4j.jdbc.IdempotencyKey} and {@link org.wal4j.jdbc.RepositoryOptions}; a
+ * {@link org.wal4j.jdbc.CallReceipt} waits for a call's apply; its calls answer with
  * {@link org.wal4j.jdbc.NotYetAppliedException}, {@link org.wal4j.jdbc.EntryNotAppliedException}
  * and {@link org.wal4j.jdbc.StaleReadException} when the database has not applied them),
  * {@link org.wal4j.jdbc.JdbcSyncTarget}

@@ -3,7 +3,10 @@
 -- Each statement ends with a semicolon at the end of a line.
 
 -- One row per entry a target has applied: a key already present means the entry's
--- effect is in the database and a redelivery is skipped. The index on (target_name,
+-- effect is in the database and a redelivery is skipped. call_outcome is what a
+-- DurableRepository call with a request id (@IdempotencyKey) returned, as JSON, for its
+-- retries; NULL for other entries. A table from before it: ALTER TABLE wal4j_applied_keys
+-- ADD COLUMN call_outcome LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin (the target adds it when it creates the schema). The index on (target_name,
 -- applied_at) serves the purge of keys older than the target's appliedKeysRetention.
 -- The idempotency key is VARBINARY (its UTF-8 bytes, up to 512 characters) so that it compares
 -- byte for byte: the default collations ignore case and trailing spaces, which would make two
@@ -14,6 +17,7 @@ CREATE TABLE IF NOT EXISTS wal4j_applied_keys (
     entry_seq       BIGINT NOT NULL,
     entry_id        VARCHAR(512) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
     applied_at      DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
+    call_outcome    LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL,
     PRIMARY KEY (target_name, idempotency_key),
     INDEX wal4j_applied_keys_by_time (target_name, applied_at)
 ) ENGINE=InnoDB;
