@@ -134,8 +134,6 @@ class PartitionedApplyTest {
 
         @Override
         public ApplyResult apply(List<WalEntry> batch) {
-            int now = inFlight.incrementAndGet();
-            maxInFlight.accumulateAndGet(now, Math::max);
             Set<Integer> parts = new HashSet<>();
             Set<LaneId> mine = new HashSet<>();
             for (WalEntry e : batch) {
@@ -151,6 +149,8 @@ class PartitionedApplyTest {
                     violations.add("lane " + lane + " in two calls");
                 }
             }
+            // counted last: whoever sees a call in flight also sees its partition and lanes recorded
+            maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
             try {
                 gate.await();
                 Thread.sleep(1); // widen the window in which overlapping calls would show
