@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
  * How a repository is wired, read by reflection so that it also runs (and fails) against the old
  * shape: one typed builder ({@code DurableRepository.builder(Class<T>)}) whose targets each take a
  * DAO of type {@code T}, and no second place that names targets ({@code RepositoryOptions}) or
- * wraps an already-built Wal ({@code wrap}).
+ * wraps an already-built Wal ({@code wrap}). The only other entry point moves a built proxy to a
+ * new Wal after a failure ({@code rebind}); it builds nothing.
  */
 class DurableRepositoryShapeTest {
 
@@ -26,7 +27,7 @@ class DurableRepositoryShapeTest {
 
     @Test
     void aRepositoryIsBuiltByATypedBuilder_notWrappedAfterTheFact() throws Exception {
-        assertEquals(List.of("builder"), publicStatic(DurableRepository.class));
+        assertEquals(List.of("builder", "rebind"), publicStatic(DurableRepository.class));
         Method builder = DurableRepository.class.getMethod("builder", Class.class);
         Class<?> builderType = builder.getReturnType();
         Method target = builderType.getMethod("target", JdbcSyncTarget.class, Object.class);
