@@ -29,7 +29,8 @@ final class ApplierRegistration {
                 if (target.applierFor(method.operation()) != null) {
                     throw new IllegalStateException("target '" + name + "' already has an applier for operation '"
                             + method.operation() + "' (" + method.display() + "): a target serves one repository per "
-                            + "DAO interface; build one, or give the methods other @Critical(operation = ...)");
+                            + "DAO interface; build one, or give the methods other @Critical(operation = ...); to move a "
+                            + "repository to a new Wal (after a failure), use DurableRepository.rebind");
                 }
                 PendingCalls results = method.resultTarget().equals(name) ? pending : null;
                 DaoCallApplier applier = new DaoCallApplier(method, binding.dao(), target, results);

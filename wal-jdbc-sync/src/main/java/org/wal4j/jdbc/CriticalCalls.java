@@ -74,7 +74,6 @@ final class CriticalCalls {
     // a FUTURE method's future goes to the DAO's caller, whose method returns it
     @SuppressWarnings("FutureReturnValueIgnored")
     Object call(CriticalMethod method, Object[] args) throws Throwable {
-        clearReceipt();
         String payload = method.codec().encode(args);
         String key = method.key(args);
         WalEntry.Builder entry = WalEntry.builder(method.namespace(), method.operation()).key(key)

@@ -2,6 +2,9 @@ package org.wal4j.jdbc;
 
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
+import java.util.List;
+import org.wal4j.Wal;
+import org.wal4j.WalState;
 
 /**
  * The dynamic proxy behind a wrapped DAO: critical methods go to {@link CriticalCalls} (or, under
@@ -11,6 +14,9 @@ import java.lang.reflect.Method;
  * equals only itself), {@code hashCode} the identity hash, {@code toString} names the interface,
  * the targets and the DAO.
  *
+ * <p>The {@link WalBinding} is read once per call: a call runs wholly on the Wal it started on,
+ * and {@link #rebind} moves later calls to a new one.
+ *
  * <p>Thread-safe.
  */
 final class DurableInvocationHandler implements InvocationHandler {
@@ -18,23 +24,64 @@ final class DurableInvocationHandler implements InvocationHandler {
 
     private final Object dao;
     private final RepositoryModel model;
-    private final CriticalCalls calls;
     private final PassThroughCalls direct;
-    private final ReadYourWritesGate reads;
     private final String description;
+    private final RepositoryOptions options;
+    private final PendingCalls pending;
+    private final RepositoryTargets targets;
+    private final String interfaceName;
+    /** Replaced only by {@link #rebind}, under this handler's lock. */
+    private volatile WalBinding binding;
 
     /**
      * @param direct null unless pass-through is on: then critical calls go to it instead of {@code calls}
-     * @param reads  null when read-your-writes is off
      */
-    DurableInvocationHandler(Object dao, RepositoryModel model, CriticalCalls calls, PassThroughCalls direct,
-                             ReadYourWritesGate reads, String description) {
+    DurableInvocationHandler(Object dao, RepositoryModel model, WalBinding binding, PassThroughCalls direct,
+                             String description, RepositoryOptions options, PendingCalls pending,
+                             RepositoryTargets targets, String interfaceName) {
         this.dao = dao;
         this.model = model;
-        this.calls = calls;
+        this.binding = binding;
         this.direct = direct;
-        this.reads = reads;
         this.description = description;
+        this.options = options;
+        this.pending = pending;
+        this.targets = targets;
+        this.interfaceName = interfaceName;
+    }
+
+    /** See {@link DurableRepository#rebind}. */
+    synchronized void rebind(Wal wal) {
+        Wal old = binding.wal();
+        if (old == wal) {
+            throw new IllegalArgumentException("the DurableRepository of " + interfaceName + " is already bound to " + wal);
+        }
+        WalState was = old.state();
+        if (was != WalState.STOPPED) {
+            throw new IllegalStateException("the DurableRepository of " + interfaceName + " can be rebound only once its "
+                    + "Wal is STOPPED, but it is " + was + ": call stop(timeout) on " + old + " first (a FAILED Wal "
+                    + "still holds the log's directory and its workers may still be applying)");
+        }
+        List<String> missing = targets.bindings().keySet().stream().filter(t -> !wal.targets().contains(t)).toList();
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("the DurableRepository of " + interfaceName + " applies on targets "
+                    + targets.bindings().keySet() + ", but the new Wal has no target " + missing + " (it has "
+                    + wal.targets() + "); build it with the same JdbcSyncTarget objects");
+        }
+        WalState now = wal.state();
+        if (now != WalState.NEW) {
+            throw notNew(now);
+        }
+        try {
+            binding = WalBinding.attach(wal, options, pending, targets);
+        } catch (IllegalStateException e) {
+            throw notNew(wal.state());
+        }
+    }
+
+    private IllegalStateException notNew(WalState state) {
+        return new IllegalStateException("the DurableRepository of " + interfaceName + " must be rebound before the "
+                + "new Wal starts, but it is " + state + ": rebind between Wal.Builder.build() and Wal.start()");
     }
 
     @Override
@@ -53,8 +100,9 @@ final class DurableInvocationHandler implements InvocationHandler {
         CriticalMethod critical = model.critical(method);
         if (critical != null) {
             CriticalCalls.clearReceipt();
-            return direct != null ? direct.call(critical, arguments) : calls.call(critical, arguments);
+            return direct != null ? direct.call(critical, arguments) : binding.calls().call(critical, arguments);
         }
+        ReadYourWritesGate reads = binding.reads();
         if (reads != null) {
             LaneRead read = model.read(method);
             if (read != null) {

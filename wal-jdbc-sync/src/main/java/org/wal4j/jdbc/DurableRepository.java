@@ -89,6 +89,21 @@ import org.wal4j.WalState;
  * must be before {@link Wal#start()} (refused after), so that entries left in the log by an
  * earlier run find them.
  *
+ * <h2>After the log failed</h2>
+ * A {@code Wal} whose storage failed (a full disk) is {@link WalState#FAILED} for good: critical
+ * calls throw its {@link org.wal4j.WalUnavailableException} ({@link org.wal4j.WalDiskFullException}
+ * for a full disk). Once the cause is fixed, the application keeps its proxies, targets and
+ * pools, and moves the repositories to a new {@code Wal} on the same log:
+ * <pre>{@code
+ * failedWal.stop(timeout);                                    // FAILED -> STOPPED, storage closed
+ * Wal wal = Wal.builder(FileWalStorage.open(FileStorageConfig.ofDefaults(dir)))  // recovery runs
+ *         .target(primary)                                    // the same JdbcSyncTarget objects
+ *         .build();
+ * DurableRepository.rebind(accounts, wal);                    // each proxy, before start()
+ * wal.start();                                                // applies what the log holds, then new calls
+ * }</pre>
+ * See {@link #rebind}.
+ *
  * <p>Thread-safe: the proxy may be called from any thread, as far as the DAO allows.
  */
 public final class DurableRepository {
@@ -105,6 +120,37 @@ public final class DurableRepository {
      */
     public static Optional<CallReceipt> lastReceipt() {
         return Optional.ofNullable(CriticalCalls.lastReceipt());
+    }
+
+    /**
+     * Moves the repository behind {@code repository} (a proxy {@link Builder#build built} here)
+     * from its {@code Wal}, which must be {@link WalState#STOPPED} (stop a {@link WalState#FAILED}
+     * one first: that ends its workers and closes its storage), to {@code wal}, which must
+     * be {@link WalState#NEW} and name every target of the repository; build it with the same
+     * {@link JdbcSyncTarget} objects and the same {@link org.wal4j.WalConfig}. The proxy, the DAO
+     * instances and the appliers registered on the targets stay: nothing is registered again, so
+     * the targets need not be rebuilt. Once {@code wal} starts, it applies what the log holds
+     * (everything acknowledged before the failure, exactly once: the targets' applied keys skip
+     * what the old {@code Wal} applied) and the proxy's calls write to it. A call under way during
+     * the rebind finishes on the old {@code Wal} (it is refused there); calls that start after it
+     * use the new one. The repository's settings (the model built from the first {@code Wal}'s
+     * targets and lifecycles, its options) are kept.
+     *
+     * @throws IllegalArgumentException if {@code repository} is not a proxy of this class, or
+     *                                  {@code wal} is its {@code Wal} already or lacks one of its
+     *                                  targets
+     * @throws IllegalStateException    if its {@code Wal} is not STOPPED, or {@code wal} is not NEW;
+     *                                  then nothing changed
+     */
+    public static void rebind(Object repository, Wal wal) {
+        Objects.requireNonNull(repository, "repository must not be null");
+        Objects.requireNonNull(wal, "wal must not be null");
+        if (!Proxy.isProxyClass(repository.getClass())
+                || !(Proxy.getInvocationHandler(repository) instanceof DurableInvocationHandler)) {
+            throw new IllegalArgumentException(repository.getClass().getName() + " is not a DurableRepository proxy: "
+                    + "rebind takes what DurableRepository.Builder.build returned");
+        }
+        ((DurableInvocationHandler) Proxy.getInvocationHandler(repository)).rebind(wal);
     }
 
     /**
@@ -190,22 +236,20 @@ public final class DurableRepository {
                     wal.config().retention(), wal.config()::lifecycleFor);
             PendingCalls pending = new PendingCalls();
             Runnable registerAppliers = ApplierRegistration.prepare(model, repositoryTargets, pending);
-            RepositoryListener listener = new RepositoryListener(pending);
+            WalBinding binding;
             try {
-                wal.addListener(listener); // atomic with Wal.start(): refused once it started
+                binding = WalBinding.attach(wal, options, pending, repositoryTargets);
             } catch (IllegalStateException e) {
                 throw notBeforeStart(wal.state());
             }
             registerAppliers.run();
-            ReadYourWritesGate reads = options.readYourWrites()
-                    .map(timeout -> new ReadYourWritesGate(wal, primary, timeout)).orElse(null);
             Object dao = repositoryTargets.primaryDao();
             String description = "DurableRepository{" + daoInterface.getSimpleName() + ", targets=" + targets.keySet()
                     + ", primary=" + primary + ", dao=" + dao + (options.passThrough() ? ", PASS-THROUGH" : "") + '}';
             PassThroughCalls direct = options.passThrough()
                     ? PassThroughCalls.announce(daoInterface, model, repositoryTargets, options) : null;
-            DurableInvocationHandler handler = new DurableInvocationHandler(dao, model,
-                    new CriticalCalls(wal, options, pending, listener, repositoryTargets), direct, reads, description);
+            DurableInvocationHandler handler = new DurableInvocationHandler(dao, model, binding, direct, description,
+                    options, pending, repositoryTargets, daoInterface.getName());
             return daoInterface.cast(Proxy.newProxyInstance(daoInterface.getClassLoader(), new Class<?>[] {daoInterface},
                     handler));
         }

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
  * How a repository is wired, read by reflection so that it also runs (and fails) against the old
  * shape: one typed builder ({@code DurableRepository.builder(Class<T>)}) whose targets each take a
  * DAO of type {@code T}, and no second place that names targets ({@code RepositoryOptions}) or
- * wraps an already-built Wal ({@code wrap}).
+ * wraps an already-built Wal ({@code wrap}). The only other entry point moves a built proxy to a
+ * new Wal after a failure ({@code rebind}); it builds nothing.
  */
 class DurableRepositoryShapeTest {
 
@@ -26,8 +27,9 @@ class DurableRepositoryShapeTest {
 
     @Test
     void aRepositoryIsBuiltByATypedBuilder_notWrappedAfterTheFact() throws Exception {
-        assertEquals(List.of("builder", "lastReceipt"), publicStatic(DurableRepository.class),
-                "built by the builder; lastReceipt is the per-thread receipt of a call, not a second way to wire");
+        assertEquals(List.of("builder", "lastReceipt", "rebind"), publicStatic(DurableRepository.class),
+                "built by the builder; lastReceipt is the per-thread receipt of a call and rebind moves a built "
+                + "repository to a new Wal after a failure: neither is a second way to wire");
         Method builder = DurableRepository.class.getMethod("builder", Class.class);
         Class<?> builderType = builder.getReturnType();
         Method target = builderType.getMethod("target", JdbcSyncTarget.class, Object.class);

@@ -317,7 +317,8 @@ class RepositoryWrapTest {
                 Plain.class).target(repository.target, new PlainDao()).options(byName).build(repository.wal));
         assertEquals("target 'primary' already has an applier for operation 'Plain#write(String)' (Plain.write(String)): "
                 + "a target serves one repository per DAO interface; build one, or give the methods other "
-                + "@Critical(operation = ...)", twice.getMessage());
+                + "@Critical(operation = ...); to move a repository to a new Wal (after a failure), use "
+                + "DurableRepository.rebind", twice.getMessage());
         repository.wal.start();
         first.write("k1");
         assertEquals("Plain#write(String)", entries().get(0).operation());
