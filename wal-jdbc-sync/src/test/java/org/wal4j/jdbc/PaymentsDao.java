@@ -16,7 +16,7 @@ import javax.sql.DataSource;
 interface PaymentsDao {
     /** Moves {@code amount} from one account to another; returns the debited account's new balance. */
     @Critical(namespace = "payments")
-    BigDecimal transfer(@LaneKey String from, String to, BigDecimal amount, @IdempotencyKey String requestId)
+    BigDecimal transfer(@LaneKey String from, @LaneKey String to, BigDecimal amount, @IdempotencyKey String requestId)
             throws SQLException, RejectedTransferException;
 
     /** The same transfer, answering nothing: returns once durable. */

@@ -215,12 +215,17 @@ class PostgresHungDatabaseTest {
                 long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stoppedAt.get());
                 assertTrue(tookMillis < deadline.plus(SLACK).toMillis(), "the breaker opened " + tookMillis
                         + " ms after the server stopped, with a deadline of " + deadline.toMillis() + " ms");
+                // other partitions may have committed entries of other lanes before the stop (their
+                // calls in flight at the stop hang and are abandoned like this one): from here on,
+                // nothing more may be applied until the server resumes
+                long appliedBeforeTheStop = wal.stats().target(name).applied();
                 // the server stays stopped through a trial call that fails
                 await(() -> transitions.size() >= 3, "a trial call fails while the server is stopped");
                 assertEquals(List.of("CLOSED->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->OPEN"), transitions.subList(0, 3)
                         .stream().map(t -> t.from() + "->" + t.to()).toList());
                 assertEquals(0, wal.stats().target(name).retried(), "a hung database charges no attempt");
-                assertEquals(0, wal.stats().target(name).applied(), "nothing applied while the server is stopped");
+                assertEquals(appliedBeforeTheStop, wal.stats().target(name).applied(),
+                        "nothing applied while the server is stopped");
                 resume(stopped);
                 for (long seq = 1; seq <= last; seq++) {
                     wal.awaitApplied(seq, Duration.ofMinutes(1)).get(60, TimeUnit.SECONDS);
