@@ -22,13 +22,16 @@ final class CriticalMethod {
     private final ReturnKind returnKind;
     private final ArgumentCodec codec;
     private final Lifecycle lifecycle;
+    private final MethodRejections rejections;
 
     /**
      * @param keyIndex  the lane-key argument, or {@link RepositoryOptions#KEYLESS}
      * @param lifecycle the entries' own lifecycle, or null to take the {@code Wal}'s when written
+     * @param rejections the exceptions that reject a call when the DAO throws them during apply
      */
     CriticalMethod(Method method, String display, String namespace, String operation, int keyIndex,
-                   List<String> targets, String resultTarget, ArgumentCodec codec, Lifecycle lifecycle) {
+                   List<String> targets, String resultTarget, ArgumentCodec codec, Lifecycle lifecycle,
+                   MethodRejections rejections) {
         this.method = method;
         this.display = display;
         this.namespace = namespace;
@@ -39,6 +42,7 @@ final class CriticalMethod {
         this.returnKind = ReturnKind.of(method);
         this.codec = codec;
         this.lifecycle = lifecycle;
+        this.rejections = rejections;
     }
 
     Method method() {
@@ -85,6 +89,11 @@ final class CriticalMethod {
     /** The entries' own lifecycle, or null: they take the {@code Wal}'s for their namespace. */
     Lifecycle lifecycle() {
         return lifecycle;
+    }
+
+    /** Which exceptions of the DAO reject a call rather than fail it. */
+    MethodRejections rejections() {
+        return rejections;
     }
 
     @Override

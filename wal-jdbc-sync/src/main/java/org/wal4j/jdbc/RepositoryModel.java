@@ -56,6 +56,7 @@ final class RepositoryModel {
         requireListedMethodsExist(daoInterface, methods, options.criticalMethods().keySet(), "critical");
         requireListedMethodsExist(daoInterface, methods, options.laneReads().keySet(), "laneRead");
         requireListedMethodsExist(daoInterface, methods, options.lifecycles().keySet(), "lifecycle");
+        requireListedMethodsExist(daoInterface, methods, options.rejections().keySet(), "rejections");
         String defaultNamespace = defaultNamespace(daoInterface, options);
         Map<Method, CriticalMethod> critical = new LinkedHashMap<>();
         Map<String, CriticalMethod> byOperation = new LinkedHashMap<>();
@@ -72,12 +73,8 @@ final class RepositoryModel {
             }
             critical.put(method, c);
         }
-        for (String name : options.lifecycles().keySet()) {
-            if (critical.keySet().stream().noneMatch(m -> m.getName().equals(name))) {
-                throw new IllegalArgumentException("RepositoryOptions.lifecycle names method '" + name + "' of "
-                        + daoInterface.getSimpleName() + ", which is not critical: only critical calls are entries");
-            }
-        }
+        requireCritical(daoInterface, critical, options.lifecycles().keySet(), "lifecycle");
+        requireCritical(daoInterface, critical, options.rejections().keySet(), "rejections");
         Set<String> primaryNamespaces = new LinkedHashSet<>();
         critical.values().stream().filter(c -> c.targets().contains(repositoryTargets.primary()))
                 .forEach(c -> primaryNamespaces.add(c.namespace()));
@@ -91,6 +88,16 @@ final class RepositoryModel {
             }
         }
         return new RepositoryModel(critical, reads);
+    }
+
+    private static void requireCritical(Class<?> daoInterface, Map<Method, CriticalMethod> critical,
+                                        Set<String> names, String setting) {
+        for (String name : names) {
+            if (critical.keySet().stream().noneMatch(m -> m.getName().equals(name))) {
+                throw new IllegalArgumentException("RepositoryOptions." + setting + " names method '" + name + "' of "
+                        + daoInterface.getSimpleName() + ", which is not critical: only critical calls are entries");
+            }
+        }
     }
 
     /** The critical method {@code method} is, or null. */
@@ -197,8 +204,10 @@ final class RepositoryModel {
         ArgumentCodec codec = ArgumentCodec.of(mapper, daoInterface, method, display);
         UnaryOperator<Lifecycle.Builder> change = options.lifecycles().get(method.getName());
         Lifecycle lifecycle = MethodLifecycles.resolve(display, annotation, change, walLifecycles.apply(namespace));
+        MethodRejections rejections = MethodRejections.of(display, method, annotation,
+                options.rejections().get(method.getName()));
         return new CriticalMethod(method, display, namespace, operation, keyIndex, targets, resultTarget, codec,
-                lifecycle);
+                lifecycle, rejections);
     }
 
     private static int annotatedKey(String display, Method method, boolean keyless) {
