@@ -253,6 +253,25 @@ public final class StatusIndex {
         return status == null ? EntryStatus.APPLIED : status;
     }
 
+    /**
+     * How many entries still held, and no longer tracked, are in {@code status} (EXPIRED,
+     * DISCARDED or REJECTED) for {@code target}; 0 for another status or an unknown target. It
+     * walks every remembered state: for reports, not for a hot path.
+     */
+    public synchronized long untrackedCount(String target, EntryStatus status) {
+        Integer t = targetIds.get(target);
+        if (t == null) {
+            return 0;
+        }
+        long count = 0;
+        for (Map.Entry<Long, EntryStatus> e : untrackedStatus.entrySet()) {
+            if (e.getValue() == status && e.getKey() % MAX_TARGETS == t) {
+                count++;
+            }
+        }
+        return count;
+    }
+
     /** Forgets what is kept about an entry compaction dropped. */
     public synchronized void forget(long seq) {
         for (int t = 0; t < targetNames.size(); t++) {
