@@ -6,7 +6,8 @@ package org.wal4j;
  * <pre>
  *   PENDING ──► APPLIED
  *      │
- *      └──► RETRYING ──► … ──► APPLIED | DEAD | EXPIRED
+ *      ├──► REJECTED
+ *      └──► RETRYING ──► … ──► APPLIED | REJECTED | DEAD | EXPIRED
  *   DEAD ──(requeue)──► PENDING          DEAD ──(discard)──► DISCARDED
  * </pre>
  *
@@ -24,7 +25,13 @@ public enum EntryStatus {
     /** Its time to live passed before the target applied it. */
     EXPIRED(true),
     /** Dropped from the dead-letter queue by an operator. */
-    DISCARDED(true);
+    DISCARDED(true),
+    /**
+     * The target answered with a business verdict against the entry (for example insufficient
+     * funds): nothing of it was applied and it will not be tried again. A normal outcome, not a
+     * fault: not in the dead-letter queue, not retried, counted apart from dead letters.
+     */
+    REJECTED(true);
 
     private final boolean terminal;
 

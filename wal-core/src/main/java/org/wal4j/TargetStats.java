@@ -45,6 +45,12 @@ public interface TargetStats {
     /** {@return entries dead-lettered} */
     long deadLettered();
 
+    /**
+     * {@return entries the target rejected with a business verdict ({@link EntryStatus#REJECTED}):
+     * final, not retried, and neither dead letters nor counted in {@link #deadLettered()}}
+     */
+    long rejected();
+
     /** {@return entries that expired before being applied} */
     long expired();
 

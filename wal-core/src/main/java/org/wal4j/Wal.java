@@ -182,8 +182,8 @@ public final class Wal implements AutoCloseable {
     // ---- read your writes ----
 
     /**
-     * Completes when entry {@code seq} is settled (terminal: APPLIED, DEAD, EXPIRED or DISCARDED)
-     * for every target it names, with the statuses; {@link EntryOutcome#applied()} tells whether
+     * Completes when entry {@code seq} is settled (terminal: APPLIED, REJECTED, DEAD, EXPIRED or
+     * DISCARDED) for every target it names, with the statuses; {@link EntryOutcome#applied()} tells whether
      * all applied it. After {@code timeout} of monotonic time (the Wal's {@link Ticker}, not the
      * wall clock) it completes exceptionally with a {@link TimeoutException} naming the statuses.
      * It completes on a wal4j callback thread.
@@ -196,7 +196,7 @@ public final class Wal implements AutoCloseable {
 
     /**
      * Completes when every entry written before this call, by any thread, is settled for every
-     * target it names: applied, or dead-lettered, expired or discarded (terminal: it will not be
+     * target it names: applied, or rejected, dead-lettered, expired or discarded (terminal: it will not be
      * applied without an operator; {@link WalStats} and the dead-letter queue tell which). The wait
      * for a call that returned no seq (a void {@code DurableRepository} method), for a test, or for
      * a drain before a planned switch-over. After {@code timeout} of monotonic time it completes

@@ -17,14 +17,14 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code wal status}: segments, bytes, entries, unfinished entries, per target the checkpoint and
- * the lag (entries, and seconds: the age of the oldest unfinished entry), dead letters, and who
- * holds the log. Read-only: works while the application runs.
+ * the lag (entries, and seconds: the age of the oldest unfinished entry), dead letters, rejected
+ * entries still in the log, and who holds the log. Read-only: works while the application runs.
  *
  * <p>Not thread-safe: one instance per run.
  */
 @Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Show the log's size, backlog per target (lag in entries and seconds), dead letters and "
-            + "who holds it.", "Read-only: takes no lock, safe while the application runs."},
+        description = {"Show the log's size, backlog per target (lag in entries and seconds), dead letters, "
+            + "rejected entries and who holds it.", "Read-only: takes no lock, safe while the application runs."},
         exitCodeListHeading = ExitCode.HEADING,
         exitCodeList = {ExitCode.OK_HELP, "1:the log could not be read (corrupt, or unreadable)", ExitCode.USAGE_HELP})
 final class StatusCommand implements Callable<Integer> {
@@ -74,10 +74,10 @@ final class StatusCommand implements Callable<Integer> {
         if (!r.targets().isEmpty()) {
             out.println();
             TablePrinter table = TablePrinter.of("TARGET", "CHECKPOINT", "LAG ENTRIES", "LAG SECONDS", "OLDEST SEQ",
-                    "DEAD LETTERS");
+                    "DEAD LETTERS", "REJECTED");
             for (StatusReport.Target t : r.targets()) {
                 table.row(t.name(), t.checkpoint(), t.lagEntries(), String.format(Locale.ROOT, "%.1f", t.lagSeconds()),
-                        t.oldestSeq() == 0 ? null : t.oldestSeq(), t.deadLetters());
+                        t.oldestSeq() == 0 ? null : t.oldestSeq(), t.deadLetters(), t.rejected());
             }
             table.print(out);
         }
@@ -127,6 +127,7 @@ final class StatusCommand implements Callable<Integer> {
             tn.put("lagSeconds", t.lagSeconds());
             tn.put("oldestUnfinishedSeq", t.oldestSeq());
             tn.put("deadLetters", t.deadLetters());
+            tn.put("rejected", t.rejected());
         }
         ArrayNode files = n.putArray("segmentFiles");
         for (LogInspector.Segment s : r.segmentFiles()) {

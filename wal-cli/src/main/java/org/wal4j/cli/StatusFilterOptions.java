@@ -13,8 +13,8 @@ import picocli.CommandLine.Option;
  */
 final class StatusFilterOptions {
     @Option(names = "--status", paramLabel = "STATUS", split = ",", converter = StatusConverter.class,
-            description = "Only entries with one of these statuses (PENDING, RETRYING, APPLIED, DEAD, EXPIRED, "
-                    + "DISCARDED; comma-separated or repeated), for --target if given, else for any target.")
+            description = "Only entries with one of these statuses (PENDING, RETRYING, APPLIED, REJECTED, DEAD, "
+                    + "EXPIRED, DISCARDED; comma-separated or repeated), for --target if given, else for any target.")
     private List<EntryStatus> statuses;
 
     void applyTo(ReplayQuery.Builder query) {

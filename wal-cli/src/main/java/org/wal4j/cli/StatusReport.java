@@ -40,8 +40,10 @@ record StatusReport(Path dir, LockHolder writer, int segments, long bytes, long 
      * @param lagSeconds  age of the oldest of them, 0 when none
      * @param oldestSeq   seq of the oldest of them, 0 when none
      * @param deadLetters its dead letters
+     * @param rejected    entries still in the log that it rejected (business verdicts, not dead letters)
      */
-    record Target(String name, long checkpoint, long lagEntries, double lagSeconds, long oldestSeq, long deadLetters) {
+    record Target(String name, long checkpoint, long lagEntries, double lagSeconds, long oldestSeq, long deadLetters,
+                  long rejected) {
     }
 
     static StatusReport of(LogInspector log, Instant now) {
@@ -55,7 +57,7 @@ record StatusReport(Path dir, LockHolder writer, int segments, long bytes, long 
                 lag = Math.max(0, Duration.between(oldest.get(0).entry().createdAt(), now).toMillis() / 1000.0);
             }
             targets.add(new Target(name, log.checkpoint(name), log.unfinished(name), lag, oldestSeq,
-                    log.deadLetterCount(name)));
+                    log.deadLetterCount(name), log.rejectedCount(name)));
         }
         List<LogInspector.Segment> files = log.segments();
         return new StatusReport(log.dir(), log.lockHolder(), files.size(), log.bytes(), log.entries(), log.lastSeq(),

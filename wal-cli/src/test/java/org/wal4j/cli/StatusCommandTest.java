@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.wal4j.EntryStatus;
+import org.wal4j.spi.StatusRecord;
 import org.wal4j.storage.file.FileWalStorage;
+import org.wal4j.testing.TestEntries;
 
 class StatusCommandTest {
     @TempDir
@@ -36,10 +39,31 @@ class StatusCommandTest {
         assertEquals("", lines.get(6));
         // lag seconds: Cli.NOW is one hour after TestEntries.T0; the oldest unfinished is created T0 + seq ms
         assertEquals(List.of(
-                "TARGET   CHECKPOINT  LAG ENTRIES  LAG SECONDS  OLDEST SEQ  DEAD LETTERS",
-                "primary           6            3       3600.0           8             1",
-                "replica           3            7       3600.0           4             0"), lines.subList(7, 10));
+                "TARGET   CHECKPOINT  LAG ENTRIES  LAG SECONDS  OLDEST SEQ  DEAD LETTERS  REJECTED",
+                "primary           6            3       3600.0           8             1         0",
+                "replica           3            7       3600.0           4             0         0"), lines.subList(7, 10));
         assertEquals(10, lines.size());
+    }
+
+    @Test
+    void status_andDump_showRejectedEntries_apartFromDeadLetters() throws Exception {
+        TestLogs.standard(dir);
+        try (FileWalStorage storage = TestLogs.open(dir)) {
+            storage.appendStatus(List.of(new StatusRecord(4, "replica", EntryStatus.REJECTED, 1,
+                    TestEntries.T0.plusSeconds(3), "insufficient funds")));
+        }
+
+        List<String> lines = cli.run("status", "--dir", dir.toString()).outLines();
+        assertEquals("Dead letters  1", lines.get(5));
+        assertEquals("replica           3            6       3600.0           5             0         1", lines.get(9));
+        JsonNode replica = Json.MAPPER.readTree(cli.run("status", "--dir", dir.toString(), "--json").out())
+                .get("targets").get(1);
+        assertEquals(1, replica.get("rejected").asLong());
+        assertEquals(0, replica.get("deadLetters").asLong());
+        Cli.Result dump = cli.run("dump", "--dir", dir.toString(), "--status", "REJECTED");
+        assertEquals(0, dump.exitCode(), dump::toString);
+        assertTrue(dump.out().contains("REJECTED"), dump.out());
+        assertEquals(1, dump.outLines().stream().filter(l -> l.contains("REJECTED")).count(), dump.out());
     }
 
     @Test

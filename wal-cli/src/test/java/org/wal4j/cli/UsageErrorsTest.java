@@ -81,7 +81,7 @@ class UsageErrorsTest {
     void unknownStatus() {
         TestLogs.standard(dir);
         assertUsageError("wal dump: Invalid value for option '--status' (STATUS): unknown status 'DONE'; statuses are "
-                + "PENDING, RETRYING, APPLIED, DEAD, EXPIRED, DISCARDED (see 'wal dump --help')",
+                + "PENDING, RETRYING, APPLIED, DEAD, EXPIRED, DISCARDED, REJECTED (see 'wal dump --help')",
                 "dump", "--dir", dir.toString(), "--status", "DONE");
     }
 

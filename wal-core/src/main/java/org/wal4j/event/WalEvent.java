@@ -7,6 +7,6 @@ import java.time.Instant;
  * the {@code Wal}'s clock time.
  */
 public sealed interface WalEvent
-        permits EntryApplied, EntryRetried, EntryDeadLettered, EntryExpired, BreakerStateChanged, StorageFailed {
+        permits EntryApplied, EntryRetried, EntryRejected, EntryDeadLettered, EntryExpired, BreakerStateChanged, StorageFailed {
     Instant at();
 }

@@ -26,7 +26,8 @@ import org.wal4j.spi.TargetHealth;
  *   <li>All applied: every entry APPLIED.</li>
  *   <li>Failed at index {@code i} (the target named the entry): the applied prefix is APPLIED,
  *       entry {@code i} is charged (PERMANENT: dead-lettered at once; RETRYABLE: retried with its
- *       backoff, dead-lettered when its attempts run out), the rest stay as they were.</li>
+ *       backoff, dead-lettered when its attempts run out) or, REJECTED, ends REJECTED at once
+ *       (a business verdict: no retry, not a dead letter), the rest stay as they were.</li>
  *   <li>Thrown, anything but a {@link VirtualMachineError} (the whole batch failed, nothing
  *       applied, and the target did not say why): a larger batch is left as it was and the worker
  *       halves its batch size, so the next calls bisect towards the entry at fault without
@@ -47,8 +48,8 @@ import org.wal4j.spi.TargetHealth;
  * <p>A retryable failure the target reported is charged to the entry only if the breaker is
  * still CLOSED after counting it and the target's {@link SyncTarget#probe() probe} does not
  * report it DOWN: a failure because the target is down burns no attempt and dead-letters
- * nothing; the entry just waits one backoff interval. A permanent failure counts as a success for
- * the breaker: the target answered, the entry is bad.
+ * nothing; the entry just waits one backoff interval. A permanent failure or a rejection counts as a
+ * success for the breaker: the target answered, the entry is bad or refused.
  *
  * <p>{@link #appliedCalls} counts the judged calls that applied something, in the order the
  * worker judges them, whatever their partition: a call of one entry that throws again after other
@@ -193,7 +194,8 @@ final class ApplyRound {
     }
 
     private void recordFailure(ApplyResult result, long nanos) {
-        if (result.failureKind().orElseThrow() == ApplyResult.FailureKind.PERMANENT) {
+        if (result.failureKind().orElseThrow() != ApplyResult.FailureKind.RETRYABLE) {
+            // permanent or rejected: the target answered, the entry is at fault (or refused)
             breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
         } else {
             Throwable cause = result.cause() != null ? result.cause() : new RetryableFailure(reasonOf(result));
@@ -207,6 +209,8 @@ final class ApplyRound {
                 return new Effect(p, Kind.APPLIED, p.attempts + 1, null, null);
             case PERMANENT:
                 return new Effect(p, Kind.DEAD, p.attempts + 1, reasonOf(result), null);
+            case REJECTED:
+                return new Effect(p, Kind.REJECTED, p.attempts + 1, reasonOf(result), null, result.cause());
             case RETRYABLE:
                 return retryable(p, reasonOf(result), now);
             default:

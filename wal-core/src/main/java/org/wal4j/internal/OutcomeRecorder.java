@@ -13,6 +13,7 @@ import org.wal4j.EntryStatus;
 import org.wal4j.event.EntryApplied;
 import org.wal4j.event.EntryDeadLettered;
 import org.wal4j.event.EntryExpired;
+import org.wal4j.event.EntryRejected;
 import org.wal4j.event.EntryRetried;
 import org.wal4j.spi.StatusRecord;
 
@@ -34,6 +35,8 @@ final class OutcomeRecorder {
         RETRY,
         /** Permanent failure or attempts exhausted: DEAD. */
         DEAD,
+        /** The target's business verdict against the entry: REJECTED, final, not a dead letter. */
+        REJECTED,
         /** Time to live passed: EXPIRED. */
         EXPIRED,
         /** A failure not charged to the entry (the target looks down): no record, just wait until {@code dueAt}. */
@@ -44,9 +47,15 @@ final class OutcomeRecorder {
 
     /**
      * What to do with one held entry; {@code attempts} is the count to record. {@code reason} is
-     * set for RETRY, DEAD and EXPIRED (null for the others); {@code dueAt} for RETRY and DELAY.
+     * set for RETRY, DEAD, REJECTED and EXPIRED (null for the others); {@code dueAt} for RETRY and
+     * DELAY; {@code cause} is the exception behind a REJECTED verdict, if the target gave one.
      */
-    record Effect(PendingEntry entry, Kind kind, int attempts, @Nullable String reason, @Nullable Instant dueAt) {
+    record Effect(PendingEntry entry, Kind kind, int attempts, @Nullable String reason, @Nullable Instant dueAt,
+                  @Nullable Throwable cause) {
+        Effect(PendingEntry entry, Kind kind, int attempts, @Nullable String reason, @Nullable Instant dueAt) {
+            this(entry, kind, attempts, reason, dueAt, null);
+        }
+
         String requireReason() {
             return Objects.requireNonNull(reason, () -> kind + " without a reason");
         }
@@ -85,6 +94,7 @@ final class OutcomeRecorder {
             switch (e.kind()) {
                 case APPLIED:
                 case DEAD:
+                case REJECTED:
                 case EXPIRED:
                     window.remove(p);
                     finished++;
@@ -154,6 +164,15 @@ final class OutcomeRecorder {
                 }
                 ctx.tracker.onTerminal(p.seq(), target, EntryStatus.DEAD);
                 break;
+            case REJECTED:
+                metrics.rejected.incrementAndGet();
+                if (listened) {
+                    Throwable cause = e.cause();
+                    ctx.events.publish(new EntryRejected(stamp, target, p.entry, e.attempts(), e.requireReason(),
+                            cause == null ? null : cause.getClass().getName(), cause == null ? null : cause.getMessage()));
+                }
+                ctx.tracker.onTerminal(p.seq(), target, EntryStatus.REJECTED);
+                break;
             case EXPIRED:
                 metrics.expired.incrementAndGet();
                 if (listened) {
@@ -184,6 +203,8 @@ final class OutcomeRecorder {
                 return EntryStatus.RETRYING;
             case DEAD:
                 return EntryStatus.DEAD;
+            case REJECTED:
+                return EntryStatus.REJECTED;
             case EXPIRED:
                 return EntryStatus.EXPIRED;
             default:

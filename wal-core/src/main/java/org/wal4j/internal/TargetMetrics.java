@@ -13,6 +13,8 @@ final class TargetMetrics {
     final AtomicLong retried = new AtomicLong();
     final AtomicLong deadLettered = new AtomicLong();
     final AtomicLong expired = new AtomicLong();
+    /** Entries the target rejected (a business verdict; not dead letters). */
+    final AtomicLong rejected = new AtomicLong();
     final AtomicLong attempts = new AtomicLong();
     final AtomicLong calls = new AtomicLong();
     /** Current size of the target's dead-letter queue. */

@@ -444,7 +444,7 @@ public final class WalEngine {
             TargetMetrics m = Objects.requireNonNull(metrics.get(name), "every worker has its metrics");
             targets.put(name, new TargetFigures(name, worker.breakerState(), backpressure.entries(name),
                     backpressure.bytes(name), lagSeconds(name), m.deadLetters.get(), storage.checkpoint(name),
-                    m.applied.get(), m.retried.get(), m.deadLettered.get(), m.expired.get(), m.attempts.get(),
+                    m.applied.get(), m.retried.get(), m.deadLettered.get(), m.rejected.get(), m.expired.get(), m.attempts.get(),
                     m.calls.get(), m.applyLatency.percentile(0.5) / 1000, m.applyLatency.percentile(0.99) / 1000,
                     m.applyLatency.percentile(0.999) / 1000));
         }

@@ -9,6 +9,14 @@ import org.jspecify.annotations.Nullable;
  * or failed at one entry (the <em>failed index</em>) with everything after it not attempted, and
  * everything before it either applied or rolled back with it.
  *
+ * <p>A <em>rejection</em> ({@link #rejected}, {@link FailureKind#REJECTED}) is a failure of that
+ * shape whose entry is final: the target answered with a business verdict against it (an
+ * exception its application code declares, such as insufficient funds), applied nothing of it,
+ * and will give the same answer again. The engine marks it
+ * {@link org.wal4j.EntryStatus#REJECTED REJECTED} at once: no retry, no dead letter, and the
+ * circuit breaker counts a success (the target answered). A target that applies in a transaction
+ * must leave nothing of the rejected entry behind (roll its work back).
+ *
  * <p>Immutable and thread-safe.
  */
 public final class ApplyResult {
@@ -20,12 +28,21 @@ public final class ApplyResult {
         RETRYABLE,
         /** The entry can never be applied as it is (constraint violation, bad SQL): dead-letter it. */
         PERMANENT,
+        /** The target rejected the entry with a business verdict; nothing of it applied; final, not a dead letter. */
+        REJECTED,
         /** The entry was not applied: the batch stopped or rolled back before or because of another entry. */
         NOT_APPLIED
     }
 
-    /** Whether a failure may pass. */
-    public enum FailureKind { RETRYABLE, PERMANENT }
+    /** Whether a failure may pass, and whose fault it is. */
+    public enum FailureKind {
+        /** May pass: the entry is tried again. */
+        RETRYABLE,
+        /** Never passes: the entry is dead-lettered. */
+        PERMANENT,
+        /** A business verdict against the entry, not a fault: the entry ends REJECTED. */
+        REJECTED
+    }
 
     private final int size;
     private final int failedIndex;
@@ -75,6 +92,23 @@ public final class ApplyResult {
         return new ApplyResult(batchSize, failedIndex, earlierApplied ? failedIndex : 0, kind, reason, cause);
     }
 
+    /**
+     * The entry at {@code rejectedIndex} was rejected: the target answered with a business
+     * verdict, applied nothing of that entry, and did not attempt the ones after it.
+     *
+     * @param batchSize      the batch's size
+     * @param rejectedIndex  the rejected entry's index in the batch
+     * @param earlierApplied true if the entries before {@code rejectedIndex} stay applied, false if
+     *                       they were rolled back (they are then sent again)
+     * @param reason         a human-readable reason, kept in the entry's status record
+     * @param cause          the exception that carried the verdict, or null; its type and message
+     *                       reach the listeners
+     */
+    public static ApplyResult rejected(int batchSize, int rejectedIndex, boolean earlierApplied, String reason,
+                                       @Nullable Throwable cause) {
+        return failed(batchSize, rejectedIndex, earlierApplied, FailureKind.REJECTED, reason, cause);
+    }
+
     /** How many entries the result covers. */
     public int size() {
         return size;
@@ -88,7 +122,11 @@ public final class ApplyResult {
             return Outcome.APPLIED;
         }
         if (index == failedIndex) {
-            return kind == FailureKind.RETRYABLE ? Outcome.RETRYABLE : Outcome.PERMANENT;
+            return switch (Objects.requireNonNull(kind, "a failed result has a kind")) {
+                case RETRYABLE -> Outcome.RETRYABLE;
+                case PERMANENT -> Outcome.PERMANENT;
+                case REJECTED -> Outcome.REJECTED;
+            };
         }
         return Outcome.NOT_APPLIED;
     }

@@ -29,7 +29,7 @@ import org.wal4j.EntryStatus;
  *       {@code pending ∩ dead = ∅}; a slot with {@code pending | dead == 0} is a hole, skipped and
  *       squeezed out once holes are half the array.</li>
  *   <li>An entry that is not tracked is, for every target it names, APPLIED unless
- *       {@link #untrackedStatus} holds EXPIRED or DISCARDED for it.</li>
+ *       {@link #untrackedStatus} holds EXPIRED, DISCARDED or REJECTED for it.</li>
  * </ul>
  *
  * <h2>How a storage uses it</h2>
@@ -88,7 +88,7 @@ public final class StatusIndex {
     private long unfinished;
     /** Non-default states of tracked entries: RETRYING, DEAD, requeued PENDING. Key: seq * 32 + target. */
     private final NavigableMap<Long, Detail> details = new TreeMap<>();
-    /** EXPIRED and DISCARDED states of entries no longer tracked. Key as above. */
+    /** EXPIRED, DISCARDED and REJECTED states of entries no longer tracked. Key as above. */
     private final Map<Long, EntryStatus> untrackedStatus = new HashMap<>();
 
     /** Starts tracking a new entry, PENDING for each of {@code targets}; {@code seq} above every seq tracked so far. */
@@ -121,8 +121,8 @@ public final class StatusIndex {
      * Applies a status change to a tracked entry.
      *
      * @return false, changing nothing tracked, if the entry is not tracked: the caller then either
-     *         {@link #retrack}s it (a requeue or a retry of a finished entry) or leaves it be. EXPIRED
-     *         and DISCARDED are still remembered so that {@link #untrackedStatus} answers.
+     *         {@link #retrack}s it (a requeue or a retry of a finished entry) or leaves it be. EXPIRED,
+     *         DISCARDED and REJECTED are still remembered so that {@link #untrackedStatus} answers.
      * @throws IllegalArgumentException if the entry is tracked and does not name the target
      */
     public synchronized boolean apply(StatusRecord record) {
@@ -130,7 +130,8 @@ public final class StatusIndex {
         int slot = slot(record.seq());
         if (slot < 0) {
             long key = key(record.seq(), t);
-            if (record.status() == EntryStatus.EXPIRED || record.status() == EntryStatus.DISCARDED) {
+            if (record.status().isTerminal() && record.status() != EntryStatus.APPLIED
+                    && record.status() != EntryStatus.DEAD) {
                 untrackedStatus.put(key, record.status());
             } else if (record.status() == EntryStatus.APPLIED) {
                 untrackedStatus.remove(key);
@@ -199,7 +200,7 @@ public final class StatusIndex {
                 details.remove(key);
                 untrackedStatus.remove(key);
                 break;
-            default: // EXPIRED, DISCARDED
+            default: // EXPIRED, DISCARDED, REJECTED: finished, but not applied
                 details.remove(key);
                 untrackedStatus.put(key, record.status());
                 break;
@@ -245,11 +246,30 @@ public final class StatusIndex {
         return Optional.of(statusOf(slot, t));
     }
 
-    /** For an untracked entry that names {@code target}: APPLIED, EXPIRED or DISCARDED. */
+    /** For an untracked entry that names {@code target}: APPLIED, EXPIRED, DISCARDED or REJECTED. */
     public synchronized EntryStatus untrackedStatus(long seq, String target) {
         Integer t = targetIds.get(target);
         EntryStatus status = t == null ? null : untrackedStatus.get(key(seq, t));
         return status == null ? EntryStatus.APPLIED : status;
+    }
+
+    /**
+     * How many entries still held, and no longer tracked, are in {@code status} (EXPIRED,
+     * DISCARDED or REJECTED) for {@code target}; 0 for another status or an unknown target. It
+     * walks every remembered state: for reports, not for a hot path.
+     */
+    public synchronized long untrackedCount(String target, EntryStatus status) {
+        Integer t = targetIds.get(target);
+        if (t == null) {
+            return 0;
+        }
+        long count = 0;
+        for (Map.Entry<Long, EntryStatus> e : untrackedStatus.entrySet()) {
+            if (e.getValue() == status && e.getKey() % MAX_TARGETS == t) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /** Forgets what is kept about an entry compaction dropped. */

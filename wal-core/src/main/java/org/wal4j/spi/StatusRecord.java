@@ -16,7 +16,7 @@ import org.wal4j.EntryStatus;
  * @param status   the new status
  * @param attempts attempts made so far for this target (0 when none; reset to 0 by a requeue)
  * @param at       when the change happened
- * @param reason   why, for RETRYING, DEAD, EXPIRED and DISCARDED; may be null. Long reasons
+ * @param reason   why, for RETRYING, DEAD, REJECTED, EXPIRED and DISCARDED; may be null. Long reasons
  *                 are cut to {@link #MAX_REASON_LENGTH} characters.
  */
 public record StatusRecord(long seq, String target, EntryStatus status, int attempts, Instant at,

@@ -57,6 +57,34 @@ class StatusIndexTest {
     }
 
     @Test
+    void rejectedEntry_isFinished_rememberedWhileHeld_andCountedPerTarget() {
+        StatusIndex index = new StatusIndex();
+        index.add(1, 0, List.of("primary", "replica"));
+        index.add(2, 0, List.of("primary"));
+
+        index.apply(status(1, "primary", EntryStatus.REJECTED, 1));
+        assertEquals(Optional.of(EntryStatus.REJECTED), index.trackedStatus(1, "primary"));
+        assertEquals(List.of(2L), index.unfinished("primary", 0, 10).stream().map(StatusIndex.State::seq).toList(),
+                "a rejected entry is not unfinished");
+        assertEquals(List.of(), index.deadLetters("primary", 0, 10), "nor a dead letter");
+        index.apply(status(1, "replica", EntryStatus.APPLIED, 1));
+        assertFalse(index.isTracked(1));
+        assertEquals(EntryStatus.REJECTED, index.untrackedStatus(1, "primary"));
+        assertEquals(EntryStatus.APPLIED, index.untrackedStatus(1, "replica"));
+        assertTrue(index.apply(status(2, "primary", EntryStatus.REJECTED, 1)));
+        assertFalse(index.isTracked(2), "finished for its only target");
+        assertEquals(0, index.unfinishedCount());
+
+        assertEquals(2, index.untrackedCount("primary", EntryStatus.REJECTED));
+        assertEquals(0, index.untrackedCount("replica", EntryStatus.REJECTED));
+        assertEquals(0, index.untrackedCount("nobody", EntryStatus.REJECTED));
+        index.forget(1);
+        assertEquals(1, index.untrackedCount("primary", EntryStatus.REJECTED));
+        assertFalse(index.apply(status(9, "primary", EntryStatus.REJECTED, 1)), "an entry no longer tracked");
+        assertEquals(EntryStatus.REJECTED, index.untrackedStatus(9, "primary"));
+    }
+
+    @Test
     void retryingKeepsAttemptsAndReason() {
         StatusIndex index = new StatusIndex();
         index.add(7, 0, List.of("primary"));

@@ -31,7 +31,7 @@ import org.wal4j.spi.ApplyResult;
  * then the transaction is rolled back and the batch applied again entry by entry, which finds the
  * entry and reports it (the only cost of a failing batch is that second attempt; an applier other
  * than the built-in one never runs twice, since those run only after every batched statement
- * succeeded). Entry by entry goes in the batch's own order, so the entry reported is the first
+ * succeeded, unless an entry is rejected, below). Entry by entry goes in the batch's own order, so the entry reported is the first
  * that fails in that order, whatever order the batched attempt used. A run of one statement that
  * fails is that first failing entry (a run starts at the earliest entry not yet run), and is
  * reported as such at once, even when the connection died with it. Drivers that do not report a count per statement
@@ -39,7 +39,12 @@ import org.wal4j.spi.ApplyResult;
  * one from then on.
  *
  * <p>The first entry that fails rolls the whole transaction back and is reported with its index:
- * nothing of the batch stays applied. A failure of the bookkeeping itself (writing the tables,
+ * nothing of the batch stays applied. An entry whose applier rejects it
+ * ({@link EntryRejectedException}, a business verdict) rolls the transaction back too; then the
+ * entries before it are applied again entry by entry (an applier of those may thus run twice,
+ * the first run rolled back) and committed without the rejected entry's key or effects, and the
+ * entry is reported {@link ApplyResult#rejected rejected} with the earlier ones applied; the
+ * entries after it are sent again. A failure of the bookkeeping itself (writing the tables,
  * committing) is not the fault of any one entry and is reported as retryable (at the entry whose
  * key could not be recorded, otherwise at index 0), except a commit that fails permanently,
  * which for more than one entry is thrown so that the engine splits the batch (a deferred
@@ -66,9 +71,13 @@ final class BatchTransaction {
     ApplyResult run() {
         try {
             try {
-                return applyBatched();
-            } catch (EntryByEntry rolledBack) {
-                return applyAndCommit();
+                try {
+                    return applyBatched();
+                } catch (EntryByEntry rolledBack) {
+                    return applyAndCommit(batch.size());
+                }
+            } catch (Rejected rejected) {
+                return afterRejection(rejected);
             }
         } catch (RuntimeException | Error e) {
             BookkeepingSchema.rollbackQuietly(connection, e);
@@ -83,7 +92,7 @@ final class BatchTransaction {
      * @throws EntryByEntry rolled back, if a batched statement failed and it is not known which
      *                      entry's it was: {@link #applyAndCommit} then finds the entry at fault
      */
-    private ApplyResult applyBatched() throws EntryByEntry {
+    private ApplyResult applyBatched() throws EntryByEntry, Rejected {
         boolean[] fresh = recordKeys();
         if (newEntriesAreSqlStatements(fresh)) {
             ApplyResult failed = executeSqlStatements(fresh);
@@ -207,10 +216,50 @@ final class BatchTransaction {
         }
     }
 
-    /** Entry by entry: key, then effect, so that a failure names its entry. */
-    private ApplyResult applyAndCommit() {
+    /**
+     * After the applier of entry {@code r.index} rejected it (rolled back): the entries before it
+     * are applied again, entry by entry, and committed, and the entry is reported rejected with
+     * them applied. Its own key is not recorded (see {@link EntryRejectedException}), so nothing of
+     * it stays. Should an earlier entry fail this time, that failure is the result (the rejected
+     * entry was not reached and will be sent again), and should one be rejected, that rejection.
+     */
+    private ApplyResult afterRejection(Rejected r) {
+        Rejected rejected = r;
+        while (true) {
+            if (rejected.index == 0) {
+                return rejected.result();
+            }
+            try {
+                ApplyResult before = applyAndCommit(rejected.index);
+                return before.allApplied() ? rejected.result() : before;
+            } catch (Rejected earlier) {
+                rejected = earlier;
+            }
+        }
+    }
+
+    /** An applier rejected the entry at {@code index}; the transaction was rolled back. */
+    private final class Rejected extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final int index;
+        private final transient EntryRejectedException rejection;
+
+        Rejected(int index, EntryRejectedException rejection) {
+            super(null, null, false, false);
+            this.index = index;
+            this.rejection = rejection;
+        }
+
+        ApplyResult result() {
+            return ApplyResult.rejected(batch.size(), index, true, SqlFailures.entry(batch.get(index), target.name())
+                    + " rejected: " + rejection.getMessage(), rejection.verdict());
+        }
+    }
+
+    /** Entry by entry, the first {@code end} entries: key, then effect, so that a failure names its entry. */
+    private ApplyResult applyAndCommit(int end) throws Rejected {
         try (AppliedKeyLedger.Recorder recorder = ledger.recorder(connection)) {
-            for (int i = 0; i < batch.size(); i++) {
+            for (int i = 0; i < end; i++) {
                 WalEntry entry = batch.get(i);
                 boolean fresh;
                 try {
@@ -232,8 +281,12 @@ final class BatchTransaction {
         return commit();
     }
 
-    /** Applies one entry; returns null on success, otherwise the batch's result after rolling back. */
-    private ApplyResult applyEntry(int index, WalEntry entry) {
+    /**
+     * Applies one entry; returns null on success, otherwise the batch's result after rolling back.
+     *
+     * @throws Rejected rolled back, if the applier rejected the entry
+     */
+    private ApplyResult applyEntry(int index, WalEntry entry) throws Rejected {
         String description = SqlFailures.entry(entry, target.name());
         EntryApplier applier = target.applierFor(entry.operation());
         if (applier == null) {
@@ -245,13 +298,20 @@ final class BatchTransaction {
         }
         TransactionBinding binding = new TransactionBinding(connection, description);
         TransactionAwareDataSource.Scope scope = target.transactionAwareDataSource().bind(binding);
+        EntryRejectedException rejection = null;
         try {
             applier.apply(entry, binding.newHandle());
+        } catch (EntryRejectedException e) {
+            rejection = e;
         } catch (SQLException | RuntimeException e) {
             return entryFailure(index, entry, e);
         } finally {
             binding.end();
             scope.close();
+        }
+        if (rejection != null) {
+            BookkeepingSchema.rollbackQuietly(connection, rejection);
+            throw new Rejected(index, rejection);
         }
         if (binding.rollbackRequested()) {
             IllegalStateException cause = new IllegalStateException(description

@@ -47,6 +47,20 @@ import org.wal4j.Priority;
  * void transfer(@LaneKey String from, @LaneKey String to, BigDecimal amount) throws SQLException;
  * }</pre>
  *
+ * <h2>Rejections</h2>
+ * An exception the method declares in its {@code throws} clause, or names in
+ * {@link #rejections()}, is a business verdict when the DAO throws it during apply (insufficient
+ * funds, an account closed): the entry ends {@link org.wal4j.EntryStatus#REJECTED REJECTED} at
+ * once, its effects rolled back, without retry and without becoming a dead letter; a waiting
+ * caller gets that exception itself. See {@link DurableRepository} for which declared exceptions
+ * count.
+ *
+ * <pre>{@code
+ * @Critical(namespace = "payments")
+ * BigDecimal transfer(@LaneKey String from, String to, BigDecimal amount)
+ *         throws InsufficientFundsException, SQLException;
+ * }</pre>
+ *
  * <p>An annotation: immutable, read once when the interface is wrapped.
  */
 @Documented
@@ -120,4 +134,12 @@ public @interface Critical {
 
     /** The entries' priority among lanes, at most one; none (the default) keeps the {@code Wal}'s. */
     Priority[] priority() default {};
+
+    /**
+     * Exceptions that reject the call when the DAO throws them during apply, besides those the
+     * method declares (list unchecked ones here); see {@link DurableRepository}. Neither
+     * {@code Exception}, {@code RuntimeException}, {@code SQLException} nor a subclass of
+     * {@code SQLException} may be listed. None by default.
+     */
+    Class<? extends Exception>[] rejections() default {};
 }

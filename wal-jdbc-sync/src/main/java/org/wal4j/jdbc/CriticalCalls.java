@@ -29,8 +29,10 @@ import org.wal4j.spi.Names;
  *   <li>a future: returned at once, completed like a value call once applied, or exceptionally
  *       after {@code asyncResultTimeout}; a failed append fails it.</li>
  * </ul>
- * A call that ends without being applied (dead-lettered, expired, discarded) throws what the DAO
- * threw in its last run, if that run failed, otherwise {@link EntryNotAppliedException}. Every
+ * A call the result target rejected (the DAO threw one of the method's rejections: a business
+ * verdict, see {@link MethodRejections}) throws that exception itself, as the DAO threw it. A
+ * call that ends without being applied otherwise (dead-lettered, expired, discarded) throws what
+ * the DAO threw in its last run, if that run failed, otherwise {@link EntryNotAppliedException}. Every
  * refusal before the append (a bad argument, a missing key, backpressure, access) is thrown from
  * the call, and then nothing was written.
  *
@@ -205,7 +207,7 @@ final class CriticalCalls {
             throw notYetApplied(method, written, call, "the Wal stopped while the call waited for target '" + target + "'");
         }
         Throwable thrown = call.thrown();
-        if (status == EntryStatus.DEAD && thrown != null) {
+        if ((status == EntryStatus.DEAD || status == EntryStatus.REJECTED) && thrown != null) {
             throw thrown;
         }
         String reason = call.lastReason();
@@ -308,6 +310,8 @@ final class CriticalCalls {
         switch (status) {
             case DEAD:
                 return "it was dead-lettered, and stays in the dead-letter queue until an operator requeues or discards it";
+            case REJECTED:
+                return "it was rejected (a business verdict of its DAO method), and will not be applied";
             case EXPIRED:
                 return "it expired (its time to live passed) and will not be applied";
             default:

@@ -28,6 +28,7 @@ final class CriticalMethod {
     private final Lifecycle lifecycle;
     private final int requestIdIndex;
     private final CallOutcomes outcomes;
+    private final MethodRejections rejections;
 
     /**
      * @param keyIndex  the lane-key argument, or {@link RepositoryOptions#KEYLESS}
@@ -36,10 +37,11 @@ final class CriticalMethod {
      * @param lifecycle the entries' own lifecycle, or null to take the {@code Wal}'s when written
      * @param requestIdIndex the {@link IdempotencyKey} argument, or {@link #NO_REQUEST_ID}
      * @param outcomes  how outcomes are stored for retries; null without a request id
+     * @param rejections the exceptions that reject a call when the DAO throws them during apply
      */
     CriticalMethod(Method method, String display, String namespace, String operation, int keyIndex,
                    List<Integer> alsoKeyIndexes, List<String> targets, String resultTarget, ArgumentCodec codec,
-                   Lifecycle lifecycle, int requestIdIndex, CallOutcomes outcomes) {
+                   Lifecycle lifecycle, int requestIdIndex, CallOutcomes outcomes, MethodRejections rejections) {
         this.alsoKeyIndexes = List.copyOf(alsoKeyIndexes);
         this.method = method;
         this.display = display;
@@ -53,6 +55,7 @@ final class CriticalMethod {
         this.lifecycle = lifecycle;
         this.requestIdIndex = requestIdIndex;
         this.outcomes = outcomes;
+        this.rejections = rejections;
     }
 
     /** {@link #requestIdIndex} of a method without an {@link IdempotencyKey} parameter. */
@@ -140,6 +143,11 @@ final class CriticalMethod {
     /** How the outcomes of calls are stored for their retries; null without a request id. */
     CallOutcomes outcomes() {
         return outcomes;
+    }
+
+    /** Which exceptions of the DAO reject a call rather than fail it. */
+    MethodRejections rejections() {
+        return rejections;
     }
 
     @Override

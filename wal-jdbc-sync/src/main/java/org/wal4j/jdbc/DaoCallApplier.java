@@ -15,7 +15,9 @@ import org.wal4j.WalEntry;
  * the target's {@link TransactionAwareDataSource} hands the DAO the apply transaction. The DAO's
  * SQL thus commits or rolls back with the entry's idempotency record.
  *
- * <p>What the DAO throws fails the entry, classified as usual ({@link SqlStateClassifier}): an
+ * <p>An exception that is one of the method's {@link MethodRejections rejections} rejects the
+ * entry ({@link EntryRejectedException}): a business verdict, final, not a dead letter. Anything
+ * else the DAO throws fails the entry, classified as usual ({@link SqlStateClassifier}): an
  * {@link SQLException}, or an exception caused by one, by its SQLSTATE; anything else (a
  * business rule the DAO enforces, arguments that cannot be read) is permanent. A checked
  * exception that is not an {@code SQLException} is wrapped in an unchecked one to leave the
@@ -64,6 +66,9 @@ final class DaoCallApplier implements EntryApplier {
         } catch (Throwable thrown) {
             if (waiting != null) {
                 waiting.threw(thrown);
+            }
+            if (method.rejections().rejects(thrown)) {
+                throw new EntryRejectedException(method.display() + " rejected the call: " + thrown, thrown);
             }
             throw failure(thrown);
         }

@@ -65,6 +65,21 @@ import org.wal4j.WalState;
  * its last critical call, for example a {@code void} one: {@link CallReceipt#await} waits for its
  * apply.
  *
+ * <h2>Rejections</h2>
+ * An exception that is a business verdict rejects the call rather than failing it: one the method
+ * declares in its {@code throws} clause (except {@code SQLException} and its subclasses, the
+ * catch-alls {@code Throwable}, {@code Exception} and {@code RuntimeException}, errors, and a
+ * declared exception that has an {@code SQLException} among its causes, which is classified by
+ * that SQLSTATE), or one named by {@link Critical#rejections()} or
+ * {@link RepositoryOptions.Builder#rejections} (whatever its causes). Thrown during apply, it
+ * ends the entry {@link org.wal4j.EntryStatus#REJECTED REJECTED} at once: nothing of the call
+ * stays in the database, it is not retried, it is not a dead letter, the
+ * {@code Wal}'s listeners get an {@link org.wal4j.event.EntryRejected} event with the exception's
+ * type and message, and a waiting caller (a value, a future, a void call with
+ * {@code voidWaitsForApply}) gets that very exception. A void call that does not wait was
+ * acknowledged when durable and is told nothing more. Any other exception fails the entry as
+ * before.
+ *
  * <h2>Other methods</h2>
  * Passed to the primary target's DAO instance as they are. A method that is not critical but has a {@link LaneKey}
  * argument (or is listed with {@link RepositoryOptions.Builder#laneRead}) is a read of that lane:

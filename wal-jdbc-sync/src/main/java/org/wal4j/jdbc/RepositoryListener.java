@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.wal4j.BreakerState;
 import org.wal4j.event.BreakerStateChanged;
 import org.wal4j.event.EntryDeadLettered;
+import org.wal4j.event.EntryRejected;
 import org.wal4j.event.EntryRetried;
 import org.wal4j.event.WalEvent;
 import org.wal4j.event.WalListener;
@@ -41,6 +42,9 @@ final class RepositoryListener implements WalListener {
         } else if (event instanceof EntryDeadLettered) {
             EntryDeadLettered dead = (EntryDeadLettered) event;
             record(dead.entry().id(), dead.target(), dead.reason());
+        } else if (event instanceof EntryRejected) {
+            EntryRejected rejected = (EntryRejected) event;
+            record(rejected.entry().id(), rejected.target(), rejected.reason());
         }
     }
 

@@ -57,6 +57,7 @@ final class RepositoryModel {
         requireListedMethodsExist(daoInterface, methods, options.criticalMethods().keySet(), "critical");
         requireListedMethodsExist(daoInterface, methods, options.laneReads().keySet(), "laneRead");
         requireListedMethodsExist(daoInterface, methods, options.lifecycles().keySet(), "lifecycle");
+        requireListedMethodsExist(daoInterface, methods, options.rejections().keySet(), "rejections");
         String defaultNamespace = defaultNamespace(daoInterface, options);
         Map<Method, CriticalMethod> critical = new LinkedHashMap<>();
         Map<String, CriticalMethod> byOperation = new LinkedHashMap<>();
@@ -73,12 +74,8 @@ final class RepositoryModel {
             }
             critical.put(method, c);
         }
-        for (String name : options.lifecycles().keySet()) {
-            if (critical.keySet().stream().noneMatch(m -> m.getName().equals(name))) {
-                throw new IllegalArgumentException("RepositoryOptions.lifecycle names method '" + name + "' of "
-                        + daoInterface.getSimpleName() + ", which is not critical: only critical calls are entries");
-            }
-        }
+        requireCritical(daoInterface, critical, options.lifecycles().keySet(), "lifecycle");
+        requireCritical(daoInterface, critical, options.rejections().keySet(), "rejections");
         Set<String> primaryNamespaces = new LinkedHashSet<>();
         critical.values().stream().filter(c -> c.targets().contains(repositoryTargets.primary()))
                 .forEach(c -> primaryNamespaces.add(c.namespace()));
@@ -93,6 +90,16 @@ final class RepositoryModel {
             }
         }
         return new RepositoryModel(critical, reads);
+    }
+
+    private static void requireCritical(Class<?> daoInterface, Map<Method, CriticalMethod> critical,
+                                        Set<String> names, String setting) {
+        for (String name : names) {
+            if (critical.keySet().stream().noneMatch(m -> m.getName().equals(name))) {
+                throw new IllegalArgumentException("RepositoryOptions." + setting + " names method '" + name + "' of "
+                        + daoInterface.getSimpleName() + ", which is not critical: only critical calls are entries");
+            }
+        }
     }
 
     /** The critical method {@code method} is, or null. */
@@ -204,8 +211,10 @@ final class RepositoryModel {
         int requestIdIndex = requestIdParameter(display, method);
         CallOutcomes outcomes = requestIdIndex == CriticalMethod.NO_REQUEST_ID ? null
                 : new CallOutcomes(method, display, mapper, DeclaredTypes.result(mapper, daoInterface, method, display));
+        MethodRejections rejections = MethodRejections.of(display, method, annotation,
+                options.rejections().get(method.getName()));
         return new CriticalMethod(method, display, namespace, operation, keyIndex, alsoKeyIndexes, targets,
-                resultTarget, codec, lifecycle, requestIdIndex, outcomes);
+                resultTarget, codec, lifecycle, requestIdIndex, outcomes, rejections);
     }
 
     /** The {@link IdempotencyKey} parameter of a critical method, or {@link CriticalMethod#NO_REQUEST_ID}. */

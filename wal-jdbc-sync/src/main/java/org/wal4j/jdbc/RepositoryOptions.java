@@ -2,7 +2,10 @@ package org.wal4j.jdbc;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -63,6 +66,7 @@ public final class RepositoryOptions {
     private final Map<String, Integer> criticalMethods;
     private final Map<String, Integer> laneReads;
     private final Map<String, UnaryOperator<Lifecycle.Builder>> lifecycles;
+    private final Map<String, List<Class<? extends Exception>>> rejections;
     private final boolean passThrough;
     private final String passThroughOrigin;
 
@@ -77,6 +81,7 @@ public final class RepositoryOptions {
         this.criticalMethods = Map.copyOf(b.criticalMethods);
         this.laneReads = Map.copyOf(b.laneReads);
         this.lifecycles = Map.copyOf(b.lifecycles);
+        this.rejections = Map.copyOf(b.rejections);
         this.passThrough = b.values.get(RepositorySettings.PASS_THROUGH);
         this.passThroughOrigin = b.values.describe(RepositorySettings.PASS_THROUGH);
     }
@@ -163,13 +168,18 @@ public final class RepositoryOptions {
         return lifecycles;
     }
 
+    /** Method names given rejections, with the exception types. */
+    Map<String, List<Class<? extends Exception>>> rejections() {
+        return rejections;
+    }
+
     @Override
     public String toString() {
         return "RepositoryOptions{primaryTarget=" + primaryTarget + ", namespace="
                 + namespace + ", applyWait=" + applyWait + ", voidWaitsForApply=" + voidWaitsForApply
                 + ", asyncResultTimeout=" + asyncResultTimeout + ", readYourWrites=" + readYourWritesTimeout
                 + ", criticalMethods=" + criticalMethods + ", laneReads=" + laneReads
-                + ", lifecycles=" + lifecycles.keySet() + ", passThrough=" + passThrough + '}';
+                 + ", lifecycles=" + lifecycles.keySet() + ", rejections=" + rejections + ", passThrough=" + passThrough + '}';
     }
 
     /**
@@ -180,6 +190,7 @@ public final class RepositoryOptions {
         private final Map<String, Integer> criticalMethods = new LinkedHashMap<>();
         private final Map<String, Integer> laneReads = new LinkedHashMap<>();
         private final Map<String, UnaryOperator<Lifecycle.Builder>> lifecycles = new LinkedHashMap<>();
+        private final Map<String, List<Class<? extends Exception>>> rejections = new LinkedHashMap<>();
         private String primaryTarget;
         private String namespace;
         private ObjectMapper objectMapper;
@@ -343,6 +354,32 @@ public final class RepositoryOptions {
         public Builder lifecycle(String methodName, UnaryOperator<Lifecycle.Builder> change) {
             lifecycles.put(methodName(methodName), Objects.requireNonNull(change, "lifecycle change of method '"
                     + methodName + "' must not be null"));
+            return this;
+        }
+
+        /**
+         * Names exceptions that reject the calls of every critical method named {@code methodName}
+         * (all its overloads) when its DAO throws them during apply, besides those the method
+         * declares: the entry ends {@link org.wal4j.EntryStatus#REJECTED REJECTED}, not a dead
+         * letter, and a waiting caller gets the exception itself (see {@link DurableRepository}).
+         * Use it for unchecked exceptions, or for a method whose annotation cannot change. Adds
+         * to the method's {@link Critical#rejections()}. The method must be critical; the types
+         * are checked when the repository is built ({@code Exception}, {@code RuntimeException},
+         * {@code SQLException} and its subclasses are refused). A second call for the same name
+         * replaces the first.
+         */
+        @SafeVarargs
+        public final Builder rejections(String methodName, Class<? extends Exception>... types) {
+            Objects.requireNonNull(types, "rejections of method '" + methodName + "' must not be null");
+            if (types.length == 0) {
+                throw new IllegalArgumentException("rejections of method '" + methodName + "' must name at least one "
+                        + "exception type");
+            }
+            List<Class<? extends Exception>> list = new ArrayList<>(types.length);
+            for (Class<? extends Exception> type : types) {
+                list.add(type);
+            }
+            rejections.put(methodName(methodName), Collections.unmodifiableList(list));
             return this;
         }
 

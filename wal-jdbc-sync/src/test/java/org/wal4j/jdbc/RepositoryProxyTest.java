@@ -314,7 +314,8 @@ class RepositoryProxyTest {
 
         assertEquals("cannot echo io", checked.getMessage());
         assertEquals("bad text", unchecked.getMessage());
-        assertEquals(List.of(EntryStatus.APPLIED, EntryStatus.APPLIED, EntryStatus.DEAD, EntryStatus.DEAD),
+        // the IOException is declared: a rejection; the IllegalArgumentException is not: a dead letter
+        assertEquals(List.of(EntryStatus.APPLIED, EntryStatus.APPLIED, EntryStatus.REJECTED, EntryStatus.DEAD),
                 entries().stream().map(r -> r.statusByTarget().get("primary")).collect(Collectors.toList()));
     }
 

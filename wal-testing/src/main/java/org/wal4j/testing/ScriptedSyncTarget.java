@@ -32,7 +32,8 @@ import org.wal4j.spi.TargetHealth;
  *
  * <p>Script: {@link #down()}/{@link #up()} or {@link #downFor(Duration)} (every call throws a
  * connection error, the probe says DOWN); {@link #failPermanently} (matching entries fail with a
- * PERMANENT outcome); {@link #failRetryably} (matching entries fail N times with RETRYABLE);
+ * PERMANENT outcome); {@link #reject} (matching entries are rejected: a business verdict, the
+ * entries before them in the batch applied); {@link #failRetryably} (matching entries fail N times with RETRYABLE);
  * {@link #throwOnCall(int)} (the Nth call throws); {@link #slow(Duration)} (each call takes that
  * long of the clock's time, advancing a {@link ManualClock}); {@link #holdNextCall()} (the next
  * call blocks until released); {@link #hangNextCall()} (the same, deaf to interrupts); {@link #poison}
@@ -77,6 +78,8 @@ public final class ScriptedSyncTarget implements SyncTarget {
     private @Nullable Instant downUntil;
     private Predicate<WalEntry> permanent = e -> false;
     private String permanentReason = "constraint violation (scripted)";
+    private Predicate<WalEntry> rejected = e -> false;
+    private String rejectionReason = "insufficient funds (scripted)";
     private final Map<Predicate<WalEntry>, int[]> retryable = new HashMap<>();
     private int throwOnCall;
     private Duration slow = Duration.ZERO;
@@ -134,6 +137,17 @@ public final class ScriptedSyncTarget implements SyncTarget {
     public synchronized ScriptedSyncTarget failPermanently(Predicate<WalEntry> which, String reason) {
         this.permanent = which;
         this.permanentReason = reason;
+        return this;
+    }
+
+    /**
+     * Matching entries are rejected, every time: {@link ApplyResult#rejected} with {@code reason}
+     * and an {@link IllegalStateException} of that message as the cause; the entries before one in
+     * its batch are applied (committed before the verdict, transactional or not), nothing of it.
+     */
+    public synchronized ScriptedSyncTarget reject(Predicate<WalEntry> which, String reason) {
+        this.rejected = Objects.requireNonNull(which, "which must not be null");
+        this.rejectionReason = Objects.requireNonNull(reason, "reason must not be null");
         return this;
     }
 
@@ -259,6 +273,11 @@ public final class ScriptedSyncTarget implements SyncTarget {
             WalEntry e = batch.get(i);
             ApplyResult.FailureKind kind = null;
             String reason = null;
+            if (rejected.test(e)) {
+                commit(tx, skipped);
+                return ApplyResult.rejected(batch.size(), i, true, rejectionReason,
+                        new IllegalStateException(rejectionReason));
+            }
             if (permanent.test(e)) {
                 kind = ApplyResult.FailureKind.PERMANENT;
                 reason = permanentReason;

@@ -314,6 +314,11 @@ public final class LogInspector implements AutoCloseable {
         return index.deadLetterCount();
     }
 
+    /** Entries held in the log that {@code target} rejected (status REJECTED: business verdicts, not dead letters). */
+    public long rejectedCount(String target) {
+        return index.untrackedCount(target, EntryStatus.REJECTED);
+    }
+
     /** Dead letters of {@code target}. */
     public long deadLetterCount(String target) {
         return index.deadLetters(target, 0, Integer.MAX_VALUE).size();

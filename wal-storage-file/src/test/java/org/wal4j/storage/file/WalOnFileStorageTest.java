@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.wal4j.EntryStatus;
 import org.wal4j.Wal;
 import org.wal4j.WalConfig;
 import org.wal4j.WalEntry;
@@ -105,5 +106,36 @@ class WalOnFileStorageTest {
         assertEquals(ENTRIES - result.entriesDropped(), storage.stats().entries());
         wal.stop(Duration.ofSeconds(5));
         WalInvariants.assertAppliedExactlyOnceInLaneOrder(replica, replica.applied());
+    }
+
+    @Test
+    void rejectedStatus_persistsAcrossAReopen_passesTheCheckpoint_andIsCompactedAfterRetention() {
+        ManualClock clock = ManualClock.atEpochOfTests();
+        ScriptedSyncTarget primary = new ScriptedSyncTarget("primary", clock).reject(e -> e.seq() == 2,
+                "insufficient funds");
+        WalConfig config = WalConfig.builder().retention(Duration.ofMinutes(1)).build();
+        FileWalStorage storage = open();
+        Wal wal = Wal.builder(storage).target(primary).config(config).clock(clock).build().start();
+        for (int i = 0; i < ENTRIES; i++) {
+            wal.write(WalEntry.builder("accounts", "debit").key("a").payloadJson("{\"n\":" + i + "}"));
+        }
+        Await.until(() -> primary.applied().size() == ENTRIES - 1, () -> "primary applied " + primary.applied().size());
+        Await.until(() -> storage.status(2, "primary").orElseThrow() == EntryStatus.REJECTED, "entry 2 rejected");
+        wal.stop(Duration.ofSeconds(5));
+        assertEquals(ENTRIES, storage.checkpoint("primary"), "the checkpoint passes a rejected entry");
+
+        FileWalStorage reopened = open();
+        assertEquals(EntryStatus.REJECTED, reopened.status(2, "primary").orElseThrow(), "read back from the file log");
+        assertEquals(0, reopened.unfinished("primary", 0, 10).size());
+        assertEquals(0, reopened.deadLetters("primary", 0, 10).size());
+        int sent = primary.batches().stream().mapToInt(List::size).sum();
+        Wal again = Wal.builder(reopened).target(primary).config(config).clock(clock).build().start();
+        clock.advance(Duration.ofMinutes(2));
+        CompactionResult compacted = again.admin().compact();
+        assertTrue(compacted.entriesDropped() > 0, "entries past retention are compacted: " + compacted);
+        assertTrue(reopened.status(2, "primary").isEmpty(), "the rejected entry went with its segment");
+        again.stop(Duration.ofSeconds(5));
+        assertEquals(sent, primary.batches().stream().mapToInt(List::size).sum(), "nothing was sent again after the reopen");
+        assertTrue(!primary.appliedSeqs().contains(2L) && primary.appliedSeqs().size() == ENTRIES - 1);
     }
 }
