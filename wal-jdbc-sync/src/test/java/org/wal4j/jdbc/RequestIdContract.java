@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.wal4j.EntryStatus;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.wal4j.Wal;
@@ -102,21 +103,26 @@ abstract class RequestIdContract {
         assertEquals(written, receipt.seq(), "the receipt is the first call's entry");
     }
 
+    /**
+     * The first call's declared exception REJECTs its entry. A retry writes nothing and is told the
+     * first call was rejected, but not yet with the exception itself: the verdict's exception is
+     * kept in no durable place a retry can read (a known gap, in docs/jdbc.md).
+     */
     @Test
-    void transfer_retriedAfterTheFirstCallWasRejected_throwsTheSameException_andWritesNothing() throws Exception {
+    void transfer_retriedAfterTheFirstCallWasRejected_isToldSo_andWritesNothing() throws Exception {
         openAccounts();
         RejectedTransferException first = assertThrows(RejectedTransferException.class,
                 () -> payments.transfer("A", "B", new BigDecimal("5000.00"), "req-2"));
-        RejectedTransferException retried = assertThrows(RejectedTransferException.class,
+        EntryNotAppliedException retried = assertThrows(EntryNotAppliedException.class,
                 () -> payments.transfer("A", "B", new BigDecimal("5000.00"), "req-2"));
 
         assertEquals("account A has 1000.00, cannot send 5000.00", first.getMessage());
-        assertEquals(first.getMessage(), retried.getMessage());
-        assertNotSame(first, retried);
+        assertEquals(EntryStatus.REJECTED, retried.status());
+        assertTrue(retried.getMessage().contains("request id 'req-2'"), retried.getMessage());
         assertEquals(0, db.count("pay_transfer"));
         assertEquals(1, dao.transferRuns, "the DAO ran once");
         assertEquals(1, wal.stats().duplicateWrites());
-        assertEquals(1, wal.stats().deadLetters(), "one dead letter, the first call's");
+        assertEquals(0, wal.stats().deadLetters(), "a rejection is not a dead letter");
     }
 
     @Test
@@ -131,11 +137,12 @@ abstract class RequestIdContract {
         restart();
         long written = wal.stats().writes();
         assertEquals(first, payments.transfer("A", "B", new BigDecimal("250.00"), "req-3"));
-        RejectedTransferException retried = assertThrows(RejectedTransferException.class,
+        EntryNotAppliedException retried = assertThrows(EntryNotAppliedException.class,
                 () -> payments.transfer("B", "A", new BigDecimal("9999.00"), "req-4"));
         payments.transferLater("A", "B", new BigDecimal("50.00"), "req-5");
 
-        assertEquals(rejected.getMessage(), retried.getMessage());
+        assertEquals("account B has 250.00, cannot send 9999.00", rejected.getMessage());
+        assertEquals(EntryStatus.REJECTED, retried.status(), "the retry is told the first call was rejected");
         assertTrue(DurableRepository.lastReceipt().orElseThrow().duplicate());
         assertEquals(0, dao.transferRuns, "the restarted DAO ran no transfer");
         assertEquals(written, wal.stats().writes(), "nothing new was written");
