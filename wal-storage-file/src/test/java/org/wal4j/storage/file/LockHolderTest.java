@@ -115,4 +115,18 @@ class LockHolderTest {
         assertNull(h.holder());
         assertEquals("unknown: the LOCK file is empty or unreadable", h.describe());
     }
+
+    @Test
+    void open_replacesALongerHolderLine_leavingNoTailOfIt() throws IOException {
+        // a holder line from an earlier process, longer than the one this open writes
+        lockFile("pid 2147483647 on host " + "a-long-host-name.".repeat(8) + " since 2026-01-01T00:00:00Z");
+        FileWalStorage storage = FileWalStorage.open(FileStorageConfig.ofDefaults(dir));
+        try {
+            String written = Files.readString(dir.resolve(DirectoryLock.FILE_NAME));
+            assertEquals(LockHolder.read(dir).holder() + "\n", written);
+            assertTrue(written.startsWith("pid " + ProcessHandle.current().pid() + " on host "), written);
+        } finally {
+            storage.close();
+        }
+    }
 }
