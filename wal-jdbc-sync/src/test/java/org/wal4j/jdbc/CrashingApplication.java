@@ -45,12 +45,11 @@ public final class CrashingApplication {
         int accountsPerWriter = Integer.parseInt(args[7]);
         AtomicInteger open = new AtomicInteger(); // apply transactions paused here now, one per partition in flight
         JdbcAccountDao.Hook midTransaction = (account, trade) -> {
-            if (trade.sequence() % 4 == 0) {
-                int others = open.getAndIncrement();
-                out.println("MID " + trade.tradeId() + " " + (others + 1));
-                pause(15);
-                open.decrementAndGet();
-            }
+            // every apply transaction pauses here, so that the partitions' transactions overlap
+            int others = open.getAndIncrement();
+            out.println("MID " + trade.tradeId() + " " + (others + 1));
+            pause(trade.sequence() % 4 == 0 ? 15 : 3);
+            open.decrementAndGet();
         };
         try (AccountsApplication app = new AccountsApplication(database, logDir, midTransaction,
                 RepositoryOptions.builder())) {
