@@ -25,7 +25,7 @@ record DemoOptions(Path dir, String jdbcUrl, String user, String password, boole
     static final String USAGE = String.join(System.lineSeparator(),
             "Usage: TradingDemo [--crash] [--dir DIR] [--duration SECONDS]",
             "                   [--jdbc-url URL [--user USER] [--password PASSWORD]]",
-            "  (from Maven: mvn -B -q -pl wal-examples -am compile exec:java -Dexec.args=\"--crash ...\")",
+            "  (from Maven: mvn -B -q -pl wal-examples -am test-compile exec:java -Dexec.args=\"--crash ...\")",
             "  --crash          kill the process (like kill -9) halfway, while the database is down;",
             "                   the next run in the same --dir recovers from the log and checks the result",
             "  --dir DIR        the log and the embedded H2 database (default: " + defaultDir() + ")",

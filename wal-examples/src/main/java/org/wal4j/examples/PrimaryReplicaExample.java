@@ -24,7 +24,7 @@ import org.wal4j.examples.LedgerCheck.Ledger;
  * <p>Both databases are in-memory H2 here; {@link TradingDesk} is the same wiring with one
  * target per database (see {@code docs/jdbc.md}, "Primary and replica").
  *
- * <p>Run: {@code mvn -B -q -pl wal-examples -am compile exec:java -Dexec.mainClass=org.wal4j.examples.PrimaryReplicaExample}
+ * <p>Run: {@code mvn -B -q -pl wal-examples -am test-compile exec:java -Dexec.mainClass=org.wal4j.examples.PrimaryReplicaExample}
  *
  * <p>A program: its state is confined to the thread that runs it.
  */

@@ -27,7 +27,7 @@ import org.wal4j.storage.file.FileWalStorage;
  * The smallest complete use of wal4j: SQL updates written durably to a file log, applied to an
  * embedded H2 database by the background worker, then the log reopened to show what it kept.
  *
- * <p>Run: {@code mvn -B -q -pl wal-examples -am compile exec:java -Dexec.mainClass=org.wal4j.examples.QuickStart}
+ * <p>Run: {@code mvn -B -q -pl wal-examples -am test-compile exec:java -Dexec.mainClass=org.wal4j.examples.QuickStart}
  * (optionally {@code -Dexec.args=/path/to/log-dir}; a new temporary directory by default).
  *
  * <p>A program: run it once per process (its in-memory database has a fixed name).

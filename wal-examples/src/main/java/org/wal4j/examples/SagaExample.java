@@ -46,7 +46,7 @@ import org.wal4j.storage.file.FileWalStorage;
  * correlation id (one order's saga) and by time range (what was written after the requeue), and the
  * outcome is checked: PASS or FAIL.
  *
- * <p>Run: {@code mvn -B -q -pl wal-examples -am compile exec:java -Dexec.mainClass=org.wal4j.examples.SagaExample}
+ * <p>Run: {@code mvn -B -q -pl wal-examples -am test-compile exec:java -Dexec.mainClass=org.wal4j.examples.SagaExample}
  *
  * <p>A program: its state is confined to the thread that runs it.
  */

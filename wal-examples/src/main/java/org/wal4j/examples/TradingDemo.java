@@ -36,7 +36,7 @@ import org.wal4j.spi.StorageStats;
  * log, applies what the database never saw, and checks the result. With {@code --jdbc-url} it runs
  * against a PostgreSQL or MariaDB server instead of the embedded H2. See {@link DemoOptions#USAGE}.
  *
- * <p>Run: {@code mvn -B -q -pl wal-examples -am compile exec:java} (options with
+ * <p>Run: {@code mvn -B -q -pl wal-examples -am test-compile exec:java} (options with
  * {@code -Dexec.args="--crash"}).
  *
  * <p>A program: one run per process (its {@code --dir} is locked while it runs).

@@ -36,7 +36,7 @@ import org.wal4j.jdbc.testing.JdbcAccountDao;
 import org.wal4j.jdbc.testing.Trade;
 import org.wal4j.storage.file.FileStorageConfig;
 import org.wal4j.storage.file.FileWalStorage;
-import org.wal4j.storage.file.SmallDisk;
+import org.wal4j.jdbc.testing.SmallDisk;
 
 /**
  * A payments service survives a full disk without a restart, exactly as {@code docs/operations.md}
