@@ -14,6 +14,7 @@ import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.wal4j.event.WalListener;
 import org.wal4j.internal.WalEngine;
+import org.wal4j.spi.Instrumentation;
 import org.wal4j.spi.Names;
 import org.wal4j.spi.StatusIndex;
 import org.wal4j.spi.SyncTarget;
@@ -305,6 +306,7 @@ public final class Wal implements AutoCloseable {
         private AccessPolicy accessPolicy = AccessPolicy.allowAll();
         private AuditSink auditSink = AuditSink.slf4j();
         private final List<WalListener> listeners = new ArrayList<>();
+        private Instrumentation instrumentation = Instrumentation.NONE;
 
         private Builder(WalStorage storage) {
             this.storage = Objects.requireNonNull(storage, "storage must not be null");
@@ -387,6 +389,16 @@ public final class Wal implements AutoCloseable {
         }
 
         /**
+         * Observes writes and applies and carries each write's trace context through the log to
+         * its application (see {@link Instrumentation}); {@code wal-micrometer} gives one over a
+         * Micrometer {@code ObservationRegistry}. Default {@link Instrumentation#NONE}.
+         */
+        public Builder instrumentation(Instrumentation instrumentation) {
+            this.instrumentation = Objects.requireNonNull(instrumentation, "instrumentation must not be null");
+            return this;
+        }
+
+        /**
          * The Wal, in state {@link WalState#NEW}: call {@link Wal#start()}.
          *
          * @throws IllegalArgumentException if no target was added
@@ -397,7 +409,7 @@ public final class Wal implements AutoCloseable {
             }
             Ticker monotonic = ticker != null ? ticker : clock instanceof Ticker ? (Ticker) clock : Ticker.system();
             WalEngine engine = WalEngine.create(storage, new LinkedHashMap<>(targets), config, clock, monotonic,
-                    accessPolicy, auditSink, List.copyOf(listeners));
+                    accessPolicy, auditSink, List.copyOf(listeners), instrumentation);
             return new Wal(engine, mapper != null ? mapper : new ObjectMapper());
         }
     }

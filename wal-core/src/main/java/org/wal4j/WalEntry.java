@@ -5,8 +5,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.wal4j.internal.Ids;
@@ -24,6 +27,11 @@ import org.wal4j.spi.Names;
  * keys of the same namespace. It belongs to each of those lanes ({@link #lanes()}): every target
  * applies it after every earlier entry of each of them and before every later one, and waiting for
  * any of them ({@code Wal.flushLane}, {@code Wal.awaitApplied}) waits for it.
+ *
+ * <p><b>Trace context.</b> An entry may carry the propagation fields of the trace that wrote it
+ * ({@link #traceContext()}, such as W3C {@code traceparent} and {@code tracestate}), so that its
+ * application, however much later, joins that trace. The {@code Wal} fills them in from its
+ * {@code Instrumentation} when the entry has none; they are kept in the log with the entry.
  *
  * <p>An entry is created without a sequence number ({@link #seq()} is {@link #UNASSIGNED}); the
  * storage assigns one when it appends the entry. Sequence numbers start at 1, are strictly
@@ -68,6 +76,12 @@ public final class WalEntry {
     public static final Instant MAX_CREATED_AT = Instant.parse("9999-12-31T23:59:59.999999999Z");
     /** Most keys {@link Builder#alsoKeys} may name besides the entry's {@link #key()}. */
     public static final int MAX_ALSO_KEYS = 16;
+    /** Most fields of a {@link #traceContext()}. */
+    public static final int MAX_TRACE_FIELDS = 8;
+    /** Most characters of one {@link #traceContext()} field name. */
+    public static final int MAX_TRACE_NAME_LENGTH = 64;
+    /** Most characters of one {@link #traceContext()} value. */
+    public static final int MAX_TRACE_VALUE_LENGTH = 1024;
 
     private final long seq;
     private final String id;
@@ -83,11 +97,12 @@ public final class WalEntry {
     private final @Nullable String tenantId;
     private final @Nullable String userId;
     private final Lifecycle lifecycle;
+    private final Map<String, String> traceContext;
 
     private WalEntry(long seq, String id, Instant createdAt, String namespace, @Nullable String key,
                      List<String> alsoKeys, String operation, String payload, List<String> targets,
                      String idempotencyKey, @Nullable String correlationId, @Nullable String tenantId,
-                     @Nullable String userId, Lifecycle lifecycle) {
+                     @Nullable String userId, Lifecycle lifecycle, Map<String, String> traceContext) {
         this.seq = seq;
         this.id = id;
         this.createdAt = createdAt;
@@ -102,6 +117,7 @@ public final class WalEntry {
         this.tenantId = tenantId;
         this.userId = userId;
         this.lifecycle = lifecycle;
+        this.traceContext = traceContext;
     }
 
     /**
@@ -126,7 +142,20 @@ public final class WalEntry {
             throw new IllegalArgumentException("seq must be at least 1 but was " + seq);
         }
         return new WalEntry(seq, id, createdAt, namespace, key, alsoKeys, operation, payload, targets,
-                idempotencyKey, correlationId, tenantId, userId, lifecycle);
+                idempotencyKey, correlationId, tenantId, userId, lifecycle, traceContext);
+    }
+
+    /**
+     * This entry carrying {@code fields} as its {@link #traceContext()}, checked as
+     * {@link Builder#traceContext} checks them; this entry itself if they are equal.
+     */
+    public WalEntry withTraceContext(Map<String, String> fields) {
+        Map<String, String> checked = requireTraceContext(fields);
+        if (checked.equals(traceContext)) {
+            return this;
+        }
+        return new WalEntry(seq, id, createdAt, namespace, key, alsoKeys, operation, payload, targets,
+                idempotencyKey, correlationId, tenantId, userId, lifecycle, checked);
     }
 
     /** Position in the log, from 1; {@link #UNASSIGNED} before the entry is appended. */
@@ -223,6 +252,14 @@ public final class WalEntry {
         return lifecycle;
     }
 
+    /**
+     * The propagation fields of the trace that wrote this entry, in the order given (for example
+     * {@code traceparent} and {@code tracestate}); empty if none was recorded. Unmodifiable.
+     */
+    public Map<String, String> traceContext() {
+        return traceContext;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -237,7 +274,7 @@ public final class WalEntry {
                 && operation.equals(that.operation) && payload.equals(that.payload) && targets.equals(that.targets)
                 && idempotencyKey.equals(that.idempotencyKey) && Objects.equals(correlationId, that.correlationId)
                 && Objects.equals(tenantId, that.tenantId) && Objects.equals(userId, that.userId)
-                && lifecycle.equals(that.lifecycle);
+                && lifecycle.equals(that.lifecycle) && traceContext.equals(that.traceContext);
     }
 
     @Override
@@ -261,6 +298,47 @@ public final class WalEntry {
         return createdAt;
     }
 
+    private static Map<String, String> requireTraceContext(Map<String, String> fields) {
+        Objects.requireNonNull(fields, "traceContext must not be null");
+        if (fields.size() > MAX_TRACE_FIELDS) {
+            throw new IllegalArgumentException("traceContext may hold at most " + MAX_TRACE_FIELDS + " fields but held "
+                    + fields.size() + ": " + fields.keySet());
+        }
+        Map<String, String> copy = new LinkedHashMap<>();
+        fields.forEach((name, value) -> copy.put(requireTraceName(name), requireTraceValue(name, value)));
+        return copy.isEmpty() ? Map.of() : Collections.unmodifiableMap(copy);
+    }
+
+    private static String requireTraceName(@Nullable String name) {
+        if (name == null || name.isEmpty() || name.length() > MAX_TRACE_NAME_LENGTH) {
+            throw new IllegalArgumentException("traceContext field names must have 1 to " + MAX_TRACE_NAME_LENGTH
+                    + " characters but one was " + (name == null ? "null" : "'" + name + "'"));
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.')) {
+                throw new IllegalArgumentException("traceContext field name '" + name + "' may hold only a-z, 0-9, "
+                        + "'-', '_' and '.' (propagation fields are lower-case header names)");
+            }
+        }
+        return name;
+    }
+
+    private static String requireTraceValue(String name, @Nullable String value) {
+        if (value == null || value.length() > MAX_TRACE_VALUE_LENGTH) {
+            throw new IllegalArgumentException("traceContext field '" + name + "' must have at most "
+                    + MAX_TRACE_VALUE_LENGTH + " characters but was " + (value == null ? "null" : value.length() + " long"));
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c > 0x7e) {
+                throw new IllegalArgumentException("traceContext field '" + name + "' may hold only printable ASCII, "
+                        + "but holds U+" + String.format("%04X", (int) c) + " at index " + i);
+            }
+        }
+        return value;
+    }
+
     /**
      * Builds a {@link WalEntry}. Each setter validates its argument at once and throws
      * {@link IllegalArgumentException} naming the field and the value. Not thread-safe.
@@ -279,6 +357,7 @@ public final class WalEntry {
         private @Nullable String tenantId;
         private @Nullable String userId;
         private @Nullable Lifecycle lifecycle;
+        private Map<String, String> traceContext = Map.of();
 
         private Builder(String namespace, String operation) {
             namespace(namespace);
@@ -299,6 +378,7 @@ public final class WalEntry {
             tenantId = e.tenantId;
             userId = e.userId;
             lifecycle = e.lifecycle;
+            traceContext = e.traceContext;
         }
 
         public Builder namespace(String namespace) {
@@ -442,6 +522,20 @@ public final class WalEntry {
             return this;
         }
 
+        /**
+         * The propagation fields of the trace that writes the entry (see {@link WalEntry#traceContext()}):
+         * at most {@value #MAX_TRACE_FIELDS} fields, each name of 1 to {@value #MAX_TRACE_NAME_LENGTH}
+         * characters from a-z, 0-9, '-', '_' and '.', each value at most
+         * {@value #MAX_TRACE_VALUE_LENGTH} printable ASCII characters. Default: none, which lets the
+         * {@code Wal}'s instrumentation fill them in. Replaces earlier calls.
+         *
+         * @throws IllegalArgumentException naming the field and the rule it breaks
+         */
+        public Builder traceContext(Map<String, String> fields) {
+            this.traceContext = requireTraceContext(fields);
+            return this;
+        }
+
         String namespace() {
             return namespace;
         }
@@ -482,7 +576,7 @@ public final class WalEntry {
             String entryId = id != null ? id : Ids.newId(created.toEpochMilli());
             return new WalEntry(UNASSIGNED, entryId, created, namespace, key, alsoKeys, operation, payload, targets,
                     idempotencyKey != null ? idempotencyKey : entryId, correlationId, tenantId, userId,
-                    lifecycle != null ? lifecycle : Lifecycle.ofDefaults());
+                    lifecycle != null ? lifecycle : Lifecycle.ofDefaults(), traceContext);
         }
     }
 }

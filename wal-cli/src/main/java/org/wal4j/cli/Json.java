@@ -61,6 +61,9 @@ final class Json {
         if (!e.alsoKeys().isEmpty()) {
             e.alsoKeys().forEach(n.putArray("alsoKeys")::add);
         }
+        if (!e.traceContext().isEmpty()) {
+            e.traceContext().forEach(n.putObject("trace")::put);
+        }
         try {
             n.set("payload", MAPPER.readTree(e.payload()));
         } catch (JsonProcessingException ex) {

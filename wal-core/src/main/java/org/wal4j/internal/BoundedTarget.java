@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import org.wal4j.WalEntry;
 import org.wal4j.internal.AbandonableCaller.CallAbandoned;
 import org.wal4j.spi.ApplyResult;
+import org.wal4j.spi.Instrumentation;
 import org.wal4j.spi.SyncTarget;
 import org.wal4j.spi.TargetHealth;
 
@@ -30,10 +31,12 @@ final class BoundedTarget implements AutoCloseable {
     /** One per apply partition. */
     private final AbandonableCaller[] applies;
     private final AbandonableCaller probes;
+    private final Instrumentation instrumentation;
 
-    BoundedTarget(String name, SyncTarget target, Duration timeout, int partitions) {
+    BoundedTarget(String name, SyncTarget target, Duration timeout, int partitions, Instrumentation instrumentation) {
         this.name = name;
         this.target = target;
+        this.instrumentation = instrumentation;
         this.timeoutNanos = Timekeeper.saturatedNanos(timeout);
         this.applies = new AbandonableCaller[partitions];
         for (int p = 0; p < partitions; p++) {
@@ -49,9 +52,27 @@ final class BoundedTarget implements AutoCloseable {
      * still runs).
      */
     CompletableFuture<ApplyResult> applyAsync(int partition, List<WalEntry> batch) {
-        return applies[partition % applies.length].callAsync(() -> target.apply(batch), "apply of target '" + name + "' partition "
+        return applies[partition % applies.length].callAsync(() -> observedApply(batch), "apply of target '" + name + "' partition "
                 + partition + " for a batch of " + batch.size() + " entries (seq " + batch.get(0).seq() + ".."
                 + batch.get(batch.size() - 1).seq() + ")", timeoutNanos);
+    }
+
+    /** {@link SyncTarget#apply} in an {@link Instrumentation#applyBatch} scope, on the calling thread. */
+    private ApplyResult observedApply(List<WalEntry> batch) {
+        if (instrumentation == Instrumentation.NONE) {
+            return target.apply(batch);
+        }
+        Instrumentation.Scope scope = Instrumentation.open(() -> instrumentation.applyBatch(name, batch),
+                Instrumentation.Scope.NONE);
+        Throwable failure = null;
+        try {
+            return target.apply(batch);
+        } catch (RuntimeException | Error e) {
+            failure = e;
+            throw e;
+        } finally {
+            Instrumentation.end(scope, failure);
+        }
     }
 
     /** {@link SyncTarget#probe}, bounded: DOWN if it was abandoned or not made. */

@@ -1,5 +1,7 @@
 package org.wal4j.internal;
 
+import org.wal4j.spi.Instrumentation;
+
 import org.wal4j.WalConfig;
 import org.wal4j.spi.WalStorage;
 
@@ -22,9 +24,12 @@ final class EngineContext {
     final FailureSink failures;
     /** When this process saw each entry; starts with the entries acknowledged before {@code watermark}. */
     final AppendTimeline timeline;
+    /** Observes writes and applies; {@link Instrumentation#NONE} unless the application gave one. */
+    final Instrumentation instrumentation;
 
     EngineContext(WalStorage storage, WalConfig config, Timekeeper time, EventBus events, Backpressure backpressure,
-                  CompletionTracker tracker, AckWatermark watermark, FailureSink failures) {
+                  CompletionTracker tracker, AckWatermark watermark, FailureSink failures,
+                  Instrumentation instrumentation) {
         this.storage = storage;
         this.config = config;
         this.time = time;
@@ -33,6 +38,7 @@ final class EngineContext {
         this.tracker = tracker;
         this.watermark = watermark;
         this.failures = failures;
+        this.instrumentation = instrumentation;
         this.timeline = new AppendTimeline(time, watermark.get());
     }
 }

@@ -33,6 +33,7 @@ import org.wal4j.internal.OutcomeRecorder.Kind;
 import org.wal4j.spi.AppendChecks;
 import org.wal4j.spi.StatusRecord;
 import org.wal4j.spi.SteppedClock;
+import org.wal4j.spi.Instrumentation;
 import org.wal4j.spi.SyncTarget;
 
 /**
@@ -156,7 +157,12 @@ final class TargetWorker {
     private @Nullable Instant nextCheckpointAt;
     private long savedCheckpoint;
 
-    TargetWorker(String name, SyncTarget target, EngineContext ctx, TargetMetrics metrics) {
+    /**
+     * @param instrumentation wraps each apply call ({@link Instrumentation#applyBatch});
+     *                        {@link Instrumentation#NONE} for a target that observes its entries itself
+     */
+    TargetWorker(String name, SyncTarget target, EngineContext ctx, TargetMetrics metrics,
+                 Instrumentation instrumentation) {
         this.name = name;
         this.ctx = ctx;
         this.metrics = metrics;
@@ -173,7 +179,7 @@ final class TargetWorker {
         // a target that takes one call at a time gets one watchdog for all partitions: no call
         // is made while an abandoned one still runs, whatever its partition
         this.bounded = new BoundedTarget(name, target, ctx.config.targetCallTimeout(),
-                concurrent ? partitionCount : 1);
+                concurrent ? partitionCount : 1, instrumentation);
         this.probe = new BreakerProbe(name, bounded, breaker, breakerSettings.probeInterval());
         this.round = new ApplyRound(name, bounded, breaker, metrics, recorder, random);
         this.inboxCap = ctx.config.windowEntries();

@@ -35,6 +35,7 @@ import org.wal4j.WalUnavailableException;
 import org.wal4j.WriteResult;
 import org.wal4j.event.StorageFailed;
 import org.wal4j.event.WalListener;
+import org.wal4j.spi.Instrumentation;
 import org.wal4j.spi.StorageState;
 import org.wal4j.spi.StorageStats;
 import org.wal4j.spi.SyncTarget;
@@ -92,7 +93,8 @@ public final class WalEngine {
     private int inFlight;
 
     private WalEngine(WalStorage storage, Map<String, SyncTarget> targets, WalConfig config, Clock clock,
-                      Ticker ticker, AccessPolicy policy, AuditSink auditSink, List<WalListener> listeners) {
+                      Ticker ticker, AccessPolicy policy, AuditSink auditSink, List<WalListener> listeners,
+                      Instrumentation instrumentation) {
         this.storage = storage;
         this.config = config;
         this.time = new Timekeeper(clock, ticker);
@@ -103,12 +105,14 @@ public final class WalEngine {
         this.callbacks = callbackExecutor();
         this.tracker = new CompletionTracker(storage, timer, time, callbacks);
         this.ctx = new EngineContext(storage, config, time, events, backpressure, tracker,
-                new AckWatermark(storage.lastSeq()), this::storageFailed);
+                new AckWatermark(storage.lastSeq()), this::storageFailed, instrumentation);
         targets.forEach((name, target) -> {
             target.attach(config);
+            boolean observesEntries = instrumentation != Instrumentation.NONE && target.observeEntries(instrumentation);
             TargetMetrics m = new TargetMetrics();
             metrics.put(name, m);
-            workers.put(name, new TargetWorker(name, target, ctx, m));
+            workers.put(name, new TargetWorker(name, target, ctx, m,
+                    observesEntries ? Instrumentation.NONE : instrumentation));
         });
         AuditTrail audit = new AuditTrail(auditSink, time);
         AccessGuard guard = new AccessGuard(policy, audit);
@@ -127,8 +131,9 @@ public final class WalEngine {
      * @param ticker monotonic time: every delay, backoff, open period, countdown and timeout
      */
     public static WalEngine create(WalStorage storage, Map<String, SyncTarget> targets, WalConfig config, Clock clock,
-                                   Ticker ticker, AccessPolicy policy, AuditSink audit, List<WalListener> listeners) {
-        return new WalEngine(storage, targets, config, clock, ticker, policy, audit, listeners);
+                                   Ticker ticker, AccessPolicy policy, AuditSink audit, List<WalListener> listeners,
+                                   Instrumentation instrumentation) {
+        return new WalEngine(storage, targets, config, clock, ticker, policy, audit, listeners, instrumentation);
     }
 
     private static ExecutorService callbackExecutor() {

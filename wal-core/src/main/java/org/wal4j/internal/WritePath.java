@@ -10,6 +10,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.wal4j.EntryStatus;
 import org.wal4j.UserContext;
 import org.wal4j.WalAction;
@@ -17,6 +19,7 @@ import org.wal4j.WalEntry;
 import org.wal4j.WalUnavailableException;
 import org.wal4j.WriteResult;
 import org.wal4j.spi.AppendResult;
+import org.wal4j.spi.Instrumentation;
 import org.wal4j.spi.LatencyHistogram;
 
 /**
@@ -44,6 +47,8 @@ final class WritePath {
         /** Throws if writes are no longer accepted. */
         void check();
     }
+
+    private static final Logger LOG = LoggerFactory.getLogger(WritePath.class);
 
     private final EngineContext ctx;
     private final AccessGuard guard;
@@ -93,6 +98,56 @@ final class WritePath {
      *                    thread
      */
     CompletableFuture<List<WriteResult>> write(List<WalEntry> entries, UserContext user, boolean callerWaits) {
+        Instrumentation instrumentation = ctx.instrumentation;
+        if (instrumentation == Instrumentation.NONE) {
+            return writeObserved(entries, user, callerWaits);
+        }
+        Instrumentation.WriteScope scope = Instrumentation.open(() -> instrumentation.write(entries),
+                Instrumentation.WriteScope.NONE);
+        try {
+            CompletableFuture<List<WriteResult>> all = writeObserved(traced(entries, scope), user, callerWaits);
+            endWhenDone(scope, all);
+            return all;
+        } catch (RuntimeException e) {
+            Instrumentation.end(scope, e);
+            throw e;
+        }
+    }
+
+    // the returned future only repeats the write's outcome, which the caller gets from the write's own future
+    @SuppressWarnings("FutureReturnValueIgnored")
+    private static void endWhenDone(Instrumentation.Scope scope, CompletableFuture<?> write) {
+        write.whenComplete((result, failure) -> Instrumentation.end(scope, failure));
+    }
+
+    /** {@code entries}, each that has no trace context of its own given the scope's. */
+    private static List<WalEntry> traced(List<WalEntry> entries, Instrumentation.WriteScope scope) {
+        Map<String, String> context;
+        try {
+            context = scope.traceContext();
+        } catch (RuntimeException e) {
+            LOG.warn("wal4j instrumentation failed to give a trace context; the entries are written without", e);
+            return entries;
+        }
+        if (context.isEmpty()) {
+            return entries;
+        }
+        List<WalEntry> traced = new ArrayList<>(entries.size());
+        try {
+            for (WalEntry e : entries) {
+                traced.add(e.traceContext().isEmpty() ? e.withTraceContext(context) : e);
+            }
+        } catch (IllegalArgumentException e) {
+            LOG.warn("wal4j instrumentation gave a trace context the log cannot keep; the entries are written "
+                    + "without: {}", e.getMessage());
+            return entries;
+        }
+        return traced;
+    }
+
+    /** The write itself, in {@code write}'s observation if there is one. */
+    private CompletableFuture<List<WriteResult>> writeObserved(List<WalEntry> entries, UserContext user,
+                                                               boolean callerWaits) {
         gate.enter();
         boolean appended = false;
         try {

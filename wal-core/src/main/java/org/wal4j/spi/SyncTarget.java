@@ -62,6 +62,18 @@ public interface SyncTarget {
     }
 
     /**
+     * Offered once, when the {@code Wal} this target is added to is built (after {@link #attach}),
+     * the {@code Wal}'s instrumentation. A target that applies entries one at a time keeps it,
+     * opens {@link Instrumentation#applyEntry} around each entry it applies (and
+     * {@link Instrumentation#applyBatch} around work it does for several entries at once), and
+     * returns true: the engine then leaves its calls unwrapped. The default returns false: the
+     * engine wraps each {@link #apply} call in {@link Instrumentation#applyBatch}.
+     */
+    default boolean observeEntries(Instrumentation instrumentation) {
+        return false;
+    }
+
+    /**
      * Whether {@link #apply} may be called concurrently for distinct apply partitions (see the
      * class comment). The default, true, lets a target drain at the speed of its partitions; a
      * target that is not thread-safe returns false and gets one call at a time.

@@ -28,6 +28,7 @@ import org.wal4j.Priority;
 import org.wal4j.UserContext;
 import org.wal4j.WalConfig;
 import org.wal4j.WalEntry;
+import org.wal4j.spi.Instrumentation;
 import org.wal4j.spi.ApplyPartitions;
 import org.wal4j.spi.ApplyResult;
 import org.wal4j.spi.SyncTarget;
@@ -64,7 +65,7 @@ class MultiLaneApplyTest {
         WalConfig.Builder b = WalConfig.builder().defaultLifecycle(PATIENT).applyPartitions(PARTITIONS);
         config.accept(b);
         engine = WalEngine.create(storage, Map.of(T, target), b.build(), clock, clock, AccessPolicy.allowAll(),
-                audit -> { }, List.of());
+                audit -> { }, List.of(), Instrumentation.NONE);
         engine.start();
     }
 

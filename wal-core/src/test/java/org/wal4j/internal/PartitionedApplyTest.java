@@ -31,6 +31,7 @@ import org.wal4j.Lifecycle;
 import org.wal4j.UserContext;
 import org.wal4j.WalConfig;
 import org.wal4j.WalEntry;
+import org.wal4j.spi.Instrumentation;
 import org.wal4j.spi.ApplyPartitions;
 import org.wal4j.spi.ApplyResult;
 import org.wal4j.spi.SyncTarget;
@@ -66,7 +67,7 @@ class PartitionedApplyTest {
         WalConfig.Builder b = WalConfig.builder().defaultLifecycle(PATIENT);
         config.accept(b);
         engine = WalEngine.create(storage, Map.of(T, target), b.build(), clock, clock, AccessPolicy.allowAll(),
-                audit -> { }, List.of());
+                audit -> { }, List.of(), Instrumentation.NONE);
         engine.start();
     }
 

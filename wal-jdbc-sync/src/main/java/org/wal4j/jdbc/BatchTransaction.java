@@ -9,6 +9,7 @@ import org.wal4j.LaneId;
 import org.wal4j.WalEntry;
 import org.wal4j.spi.ApplyResult.FailureKind;
 import org.wal4j.spi.ApplyResult;
+import org.wal4j.spi.Instrumentation;
 
 /**
  * Applies one batch in one transaction on one connection (auto-commit off):
@@ -95,7 +96,7 @@ final class BatchTransaction {
     private ApplyResult applyBatched() throws EntryByEntry, Rejected {
         boolean[] fresh = recordKeys();
         if (newEntriesAreSqlStatements(fresh)) {
-            ApplyResult failed = executeSqlStatements(fresh);
+            ApplyResult failed = observedSqlStatements(fresh);
             if (failed != null) {
                 return failed;
             }
@@ -140,6 +141,21 @@ final class BatchTransaction {
             }
         }
         return true;
+    }
+
+    /** {@link #executeSqlStatements} in an {@link Instrumentation#applyBatch} scope. */
+    private ApplyResult observedSqlStatements(boolean[] fresh) throws EntryByEntry {
+        Instrumentation.Scope observed = Instrumentation.open(
+                () -> target.instrumentation().applyBatch(target.name(), batch), Instrumentation.Scope.NONE);
+        Throwable failure = null;
+        try {
+            return executeSqlStatements(fresh);
+        } catch (EntryByEntry | RuntimeException | Error e) {
+            failure = e;
+            throw e;
+        } finally {
+            Instrumentation.end(observed, failure);
+        }
     }
 
     /**
@@ -299,13 +315,19 @@ final class BatchTransaction {
         TransactionBinding binding = new TransactionBinding(connection, description);
         TransactionAwareDataSource.Scope scope = target.transactionAwareDataSource().bind(binding);
         EntryRejectedException rejection = null;
+        Instrumentation.Scope observed = Instrumentation.open(
+                () -> target.instrumentation().applyEntry(target.name(), entry), Instrumentation.Scope.NONE);
+        Throwable failure = null;
         try {
             applier.apply(entry, binding.newHandle());
         } catch (EntryRejectedException e) {
             rejection = e;
+            failure = e;
         } catch (SQLException | RuntimeException e) {
+            failure = e;
             return entryFailure(index, entry, e);
         } finally {
+            Instrumentation.end(observed, failure);
             binding.end();
             scope.close();
         }

@@ -16,6 +16,7 @@ import org.wal4j.WalConfig;
 import org.wal4j.WalEntry;
 import org.wal4j.spi.ApplyResult.FailureKind;
 import org.wal4j.spi.ApplyResult;
+import org.wal4j.spi.Instrumentation;
 import org.wal4j.spi.Names;
 import org.wal4j.spi.SyncTarget;
 import org.wal4j.spi.TargetHealth;
@@ -148,6 +149,8 @@ public final class JdbcSyncTarget implements SyncTarget {
     private final Duration appliedKeysRetention;
     /** The retention of the Wal this target was attached to; the default until then. */
     private volatile Duration walRetention = DEFAULT_APPLIED_KEYS_RETENTION;
+    /** The Wal's instrumentation, once attached; every apply observes its entries with it. */
+    private volatile Instrumentation instrumentation = Instrumentation.NONE;
     private final Duration purgeInterval;
     private final int purgeBatchSize;
     private final Object prepareLock = new Object();
@@ -372,6 +375,21 @@ public final class JdbcSyncTarget implements SyncTarget {
     @Override
     public void attach(WalConfig walConfig) {
         walRetention = walConfig.retention();
+    }
+
+    /**
+     * Keeps {@code instrumentation}: each entry's applier runs in an
+     * {@link Instrumentation#applyEntry} scope, a batch of SQL statements in an
+     * {@link Instrumentation#applyBatch} scope, inside the apply transaction.
+     */
+    @Override
+    public boolean observeEntries(Instrumentation instrumentation) {
+        this.instrumentation = Objects.requireNonNull(instrumentation, "instrumentation must not be null");
+        return true;
+    }
+
+    Instrumentation instrumentation() {
+        return instrumentation;
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.wal4j.Lifecycle;
 import org.wal4j.WalEntry;
@@ -56,6 +57,7 @@ final class EntryBodyEncoder {
     private static final byte[] USER_ID = LineCodec.ascii(",\"userId\":");
     private static final byte[] LIFECYCLE = LineCodec.ascii(",\"lifecycle\":");
     private static final byte[] ALSO_KEYS = LineCodec.ascii(",\"alsoKeys\":[");
+    private static final byte[] TRACE = LineCodec.ascii(",\"trace\":{");
     private static final byte[] PAYLOAD = LineCodec.ascii(",\"payload\":");
     private static final byte[] NULL = LineCodec.ascii("null");
     private static final byte[] HEX = LineCodec.ascii("0123456789ABCDEF");
@@ -140,6 +142,21 @@ final class EntryBodyEncoder {
                 string(alsoKeys.get(i));
             }
             put((byte) ']');
+        }
+        Map<String, String> trace = e.traceContext();
+        if (!trace.isEmpty()) {
+            put(TRACE);
+            boolean first = true;
+            for (Map.Entry<String, String> field : trace.entrySet()) {
+                if (!first) {
+                    put((byte) ',');
+                }
+                first = false;
+                string(field.getKey());
+                put((byte) ':');
+                string(field.getValue());
+            }
+            put((byte) '}');
         }
         put(PAYLOAD);
         put(payload);

@@ -14,7 +14,9 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.wal4j.Backoff;
 import org.wal4j.Lifecycle;
@@ -81,6 +83,7 @@ final class EntryDecoder {
         String userId = null;
         Lifecycle lifecycle = null;
         List<String> alsoKeys = List.of();
+        Map<String, String> trace = Map.of();
         String payload = null;
         try (JsonParser p = JSON.createParser(b, start, end - start)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -133,6 +136,9 @@ final class EntryDecoder {
                     case "alsoKeys":
                         alsoKeys = strings(p, "alsoKeys");
                         break;
+                    case "trace":
+                        trace = stringFields(p, "trace");
+                        break;
                     default: // crc, type, and fields a later format version may add
                         p.skipChildren();
                         break;
@@ -145,7 +151,8 @@ final class EntryDecoder {
         WalEntry.Builder builder = WalEntry.builder(required(namespace, "namespace"), required(operation, "operation"))
                 .id(id).createdAt(required(createdAt, "createdAt")).key(key).payloadJson(payload)
                 .targets(required(targets, "targets")).idempotencyKey(idempotencyKey).correlationId(correlationId)
-                .tenantId(tenantId).userId(userId).lifecycle(required(lifecycle, "lifecycle")).alsoKeys(alsoKeys);
+                .tenantId(tenantId).userId(userId).lifecycle(required(lifecycle, "lifecycle")).alsoKeys(alsoKeys)
+                .traceContext(trace);
         return builder.build().withSeq(seq);
     }
 
@@ -193,6 +200,21 @@ final class EntryDecoder {
         }
         if (t != JsonToken.END_ARRAY) {
             throw new IOException(field + " holds " + t + " where a string belongs");
+        }
+        return out;
+    }
+
+    private static Map<String, String> stringFields(JsonParser p, String field) throws IOException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            throw new IOException(field + " is not an object");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            if (p.nextToken() != JsonToken.VALUE_STRING) {
+                throw new IOException(field + "." + name + " holds " + p.currentToken() + " where a string belongs");
+            }
+            out.put(name, p.getText());
         }
         return out;
     }

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.zip.CRC32C;
 import org.wal4j.Lifecycle;
 import org.wal4j.WalEntry;
@@ -33,6 +34,7 @@ import org.wal4j.spi.StatusRecord;
  *                            "backoffBaseMs":N,"backoffMultiplier":D,"backoffCapMs":N,
  *                            "jitter":B,"ttlMs":N|null,"priority":"NORMAL"},
  *               ["alsoKeys":["…",…],]              (only for an entry of several lanes)
+ *               ["trace":{"traceparent":"…",…},]   (only for an entry with a trace context)
  *               "payload":RAW}                    (payload last, byte for byte as appended)
  *   status      "type":"status","seq":N,"target":"…","status":"APPLIED","attempts":N,
  *               "at":"ISO-8601","reason":"…"|null}
@@ -125,6 +127,13 @@ final class LineCodec {
                     g.writeString(other);
                 }
                 g.writeEndArray();
+            }
+            if (!e.traceContext().isEmpty()) {
+                g.writeObjectFieldStart("trace");
+                for (Map.Entry<String, String> field : e.traceContext().entrySet()) {
+                    g.writeStringField(field.getKey(), field.getValue());
+                }
+                g.writeEndObject();
             }
             g.writeFieldName("payload");
             g.writeRawValue(e.payload());
