@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.wal4j.event.WalEvent;
 import org.wal4j.event.WalListener;
+import org.wal4j.spi.Instrumentation;
 import org.wal4j.testing.Await;
 import org.wal4j.testing.InMemoryWalStorage;
 import org.wal4j.testing.ManualClock;
@@ -30,6 +31,7 @@ final class Harness implements AutoCloseable {
     InMemoryWalStorage storage = InMemoryWalStorage.create();
     WalConfig.Builder config = WalConfig.builder();
     AccessPolicy policy = AccessPolicy.allowAll();
+    Instrumentation instrumentation = Instrumentation.NONE;
     Wal wal;
 
     Harness(String... targetNames) {
@@ -53,7 +55,7 @@ final class Harness implements AutoCloseable {
 
     Wal start() {
         Wal.Builder b = Wal.builder(storage).config(config.build()).clock(clock).accessPolicy(policy)
-                .auditSink(audits::add).listener(events::add);
+                .auditSink(audits::add).listener(events::add).instrumentation(instrumentation);
         targets.values().forEach(b::target);
         listeners.forEach(b::listener);
         wal = b.build().start();

@@ -2,6 +2,7 @@ package org.wal4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,6 +40,46 @@ class WalEntryTest {
         assertTrue(entry.toString().contains("alsoKeys=[B, C]"), entry.toString());
         assertEquals(List.of(LaneId.of("accounts", "A")), entry.toBuilder().alsoKeys(List.of()).build().lanes());
         assertEquals(List.of(LaneId.keyless("accounts")), WalEntry.builder("accounts", "x").build().lanes());
+    }
+
+    @Test
+    void traceContext_keepsItsOrder_survivesSeqAndToBuilder_andCountsForEquality() {
+        java.util.LinkedHashMap<String, String> fields = new java.util.LinkedHashMap<>();
+        fields.put("tracestate", "congo=t61rcWkgMzE");
+        fields.put("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+        WalEntry entry = WalEntry.builder("accounts", "debit").traceContext(fields).build();
+        fields.clear();
+        assertEquals(List.of("tracestate", "traceparent"), List.copyOf(entry.traceContext().keySet()));
+        assertEquals(entry.traceContext(), entry.withSeq(3).traceContext());
+        assertEquals(entry.withSeq(3), entry.toBuilder().build().withSeq(3));
+        assertNotEquals(entry, entry.withTraceContext(java.util.Map.of()));
+        assertSame(entry, entry.withTraceContext(entry.traceContext()));
+        assertThrows(UnsupportedOperationException.class, () -> entry.traceContext().put("x", "y"));
+        assertEquals(java.util.Map.of(), WalEntry.builder("accounts", "debit").build().traceContext());
+    }
+
+    @Test
+    void traceContext_isRefusedNamingTheFieldAndTheRule() {
+        WalEntry.Builder b = WalEntry.builder("accounts", "debit");
+        java.util.Map<String, String> nine = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 9; i++) {
+            nine.put("f" + i, "v");
+        }
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> b.traceContext(nine)).getMessage()
+                .contains("at most 8 fields but held 9"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> b.traceContext(java.util.Map.of("TraceParent", "x")))
+                .getMessage().contains("'TraceParent' may hold only a-z"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> b.traceContext(java.util.Map.of("", "x")))
+                .getMessage().contains("1 to 64 characters but one was ''"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> b.traceContext(java.util.Map.of("a", "x\ny")))
+                .getMessage().contains("'a' may hold only printable ASCII, but holds U+000A at index 1"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> b.traceContext(java.util.Map.of("a", "x".repeat(1025))))
+                .getMessage().contains("at most 1024 characters but was 1025 long"));
+        java.util.Map<String, String> nullValue = new java.util.HashMap<>();
+        nullValue.put("a", null);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> b.traceContext(nullValue)).getMessage()
+                .contains("'a' must have at most 1024 characters but was null"));
+        assertThrows(NullPointerException.class, () -> b.traceContext(null));
     }
 
     @Test

@@ -77,6 +77,52 @@ class EntryBodyEncoderTest {
         assertEquals(true, EntryDecoder.problemOf(dup, 0, dup.length).contains("alsoKeys names the key 'B' twice"));
     }
 
+    @Property(tries = 300)
+    void anyTraceContext_encodesAsJacksonDoes_andDecodesToTheSameEntry(@ForAll("entries") WalEntry entry,
+            @ForAll("traceContexts") java.util.Map<String, String> trace) {
+        WalEntry traced = entry.withTraceContext(trace).withSeq(42);
+        assertSameAsJackson(traced);
+        byte[] body = LineCodec.entryBody(traced);
+        java.nio.ByteBuffer line = java.nio.ByteBuffer.allocate(LineCodec.entryLineLength(42, body));
+        LineCodec.frameEntry(line, 42, body, new java.util.zip.CRC32C(), new byte[64]);
+        WalEntry decoded = EntryDecoder.decode(line.array(), 0, line.capacity() - 1, java.nio.file.Path.of("x.wal"), 0);
+        assertEquals(traced, decoded);
+        assertEquals(java.util.List.copyOf(trace.entrySet()), java.util.List.copyOf(decoded.traceContext().entrySet()),
+                "the fields keep their order");
+    }
+
+    @Provide
+    Arbitrary<java.util.Map<String, String>> traceContexts() {
+        Arbitrary<String> names = Arbitraries.strings().withChars("abcxyz019-_.").ofMinLength(1)
+                .ofMaxLength(WalEntry.MAX_TRACE_NAME_LENGTH);
+        Arbitrary<String> values = Arbitraries.strings().withCharRange(' ', '~').ofMaxLength(80);
+        return Arbitraries.maps(names, values).ofMaxSize(WalEntry.MAX_TRACE_FIELDS)
+                .map(m -> new java.util.LinkedHashMap<>(m));
+    }
+
+    @Test
+    void traceContext_isWrittenAfterTheLanes_onlyForAnEntryThatHasOne() {
+        WalEntry one = WalEntry.builder("ns", "op").key("A").alsoKeys("B").createdAt(Instant.EPOCH).targets("primary")
+                .build();
+        assertEquals(false, new String(LineCodec.entryBody(one), StandardCharsets.UTF_8).contains("trace"));
+        String traced = new String(LineCodec.entryBody(one.withTraceContext(java.util.Map.of("traceparent",
+                "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"))), StandardCharsets.UTF_8);
+        assertEquals(true, traced.contains("\"alsoKeys\":[\"B\"],\"trace\":{\"traceparent\":"
+                + "\"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01\"},\"payload\":null}"), traced);
+    }
+
+    @Test
+    void traceFieldsThatAreNotStrings_orBreakTheRules_areDamage() {
+        WalEntry one = WalEntry.builder("ns", "op").createdAt(Instant.EPOCH).targets("primary")
+                .traceContext(java.util.Map.of("traceparent", "x")).build();
+        String body = new String(LineCodec.entryBody(one), StandardCharsets.UTF_8);
+        for (String bad : new String[] {"{\"traceparent\":7}", "[\"x\"]", "{\"Trace Parent\":\"x\"}"}) {
+            byte[] damaged = ("{\"crc\":\"00000000\",\"type\":\"entry\",\"seq\":1,"
+                    + body.replace("{\"traceparent\":\"x\"}", bad)).getBytes(StandardCharsets.UTF_8);
+            assertNotNull(EntryDecoder.problemOf(damaged, 0, damaged.length), bad);
+        }
+    }
+
     @Provide
     Arbitrary<java.util.List<String>> keyLists() {
         return Arbitraries.oneOf(
