@@ -22,6 +22,8 @@ final class EngineContext {
     final FailureSink failures;
     /** When this process saw each entry; starts with the entries acknowledged before {@code watermark}. */
     final AppendTimeline timeline;
+    /** Who hears each latency sample as it is measured. */
+    final LatencyListeners latencies = new LatencyListeners();
 
     EngineContext(WalStorage storage, WalConfig config, Timekeeper time, EventBus events, Backpressure backpressure,
                   CompletionTracker tracker, AckWatermark watermark, FailureSink failures) {

@@ -33,6 +33,7 @@ import org.wal4j.WalState;
 import org.wal4j.WalStats;
 import org.wal4j.WalUnavailableException;
 import org.wal4j.WriteResult;
+import org.wal4j.event.LatencyListener;
 import org.wal4j.event.StorageFailed;
 import org.wal4j.event.WalListener;
 import org.wal4j.spi.StorageState;
@@ -106,7 +107,7 @@ public final class WalEngine {
                 new AckWatermark(storage.lastSeq()), this::storageFailed);
         targets.forEach((name, target) -> {
             target.attach(config);
-            TargetMetrics m = new TargetMetrics();
+            TargetMetrics m = new TargetMetrics(name, ctx.latencies);
             metrics.put(name, m);
             workers.put(name, new TargetWorker(name, target, ctx, m));
         });
@@ -176,6 +177,16 @@ public final class WalEngine {
         } finally {
             stateLock.unlock();
         }
+    }
+
+    /** Adds a latency listener, at any time. */
+    public void addLatencyListener(LatencyListener listener) {
+        ctx.latencies.add(listener);
+    }
+
+    /** Removes a latency listener; false if it was not added. */
+    public boolean removeLatencyListener(LatencyListener listener) {
+        return ctx.latencies.remove(listener);
     }
 
     // ---- life cycle ----
