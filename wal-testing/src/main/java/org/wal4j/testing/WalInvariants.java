@@ -101,7 +101,7 @@ public final class WalInvariants {
             double lag = 0;
             for (NamespaceStats ns : target.namespaces().values()) {
                 if (ns.unfinishedEntries() < 0 || ns.lagSeconds() < 0
-                        || ns.unfinishedEntries() == 0 && ns.lagSeconds() != 0) {
+                        || (ns.unfinishedEntries() == 0 && ns.lagSeconds() != 0)) {
                     throw new AssertionError("target '" + target.target() + "', namespace '" + ns.namespace() + "': "
                             + ns.unfinishedEntries() + " unfinished entries with a lag of " + ns.lagSeconds() + " s");
                 }
