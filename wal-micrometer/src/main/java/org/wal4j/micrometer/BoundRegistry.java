@@ -47,6 +47,9 @@ final class BoundRegistry {
     /** Targets with an {@value WalMetrics#OTHER_NAMESPACES} series. */
     @GuardedBy("this")
     private final Set<String> otherSeries = new HashSet<>();
+    /** Set by {@link #remove()}: a scrape racing with it registers nothing after. */
+    @GuardedBy("this")
+    private boolean removed;
 
     BoundRegistry(MeterRegistry registry, WalMetrics metrics, List<String> targets, Tags common) {
         this.registry = registry;
@@ -135,6 +138,9 @@ final class BoundRegistry {
      * {@code admitted}, else the target's {@value WalMetrics#OTHER_NAMESPACES} series.
      */
     synchronized void registerNamespaces(WalStats stats, Set<String> admitted) {
+        if (removed) {
+            return;
+        }
         for (TargetStats target : stats.targets().values()) {
             for (NamespaceStats ns : target.namespaces().values()) {
                 if (admitted.contains(ns.namespace())) {
@@ -183,6 +189,7 @@ final class BoundRegistry {
 
     /** Removes every meter registered here from the registry. */
     synchronized void remove() {
+        removed = true;
         for (Meter meter : meters) {
             registry.remove(meter);
         }
