@@ -1,5 +1,6 @@
 package org.wal4j;
 
+import java.util.Map;
 import org.wal4j.spi.SyncTarget;
 
 /**
@@ -27,8 +28,20 @@ public interface TargetStats {
     /** {@return the payload bytes of {@link #unfinishedEntries()}} */
     long unfinishedBytes();
 
-    /** {@return age of the oldest entry PENDING or RETRYING for this target, 0 when none} */
+    /**
+     * {@return age of the oldest entry PENDING or RETRYING for this target, in seconds, 0 when none:
+     * the largest {@link NamespaceStats#lagSeconds()} of {@link #namespaces()}}
+     */
     double lagSeconds();
+
+    /**
+     * {@return per namespace, in name order, its backlog for this target: every namespace that had an
+     * entry PENDING or RETRYING for this target since the {@code Wal} started (entries found in the
+     * log at start included), those without one now with zeros; their
+     * {@link NamespaceStats#unfinishedEntries()} add up to {@link #unfinishedEntries()}. Namespaces
+     * are few and chosen by the application (one per kind of write), so this stays small}
+     */
+    Map<String, NamespaceStats> namespaces();
 
     /** {@return entries in the dead-letter queue for this target} */
     long deadLetters();

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
+import org.wal4j.event.LatencyListener;
 import org.wal4j.event.WalListener;
 import org.wal4j.internal.WalEngine;
 import org.wal4j.spi.Instrumentation;
@@ -137,6 +138,24 @@ public final class Wal implements AutoCloseable {
      */
     public void addListener(WalListener listener) {
         engine.addListenerBeforeStart(Objects.requireNonNull(listener, "listener must not be null"));
+    }
+
+    /**
+     * Adds a listener of the latencies this Wal measures (each write's, each apply call's), at any
+     * time, until {@link #removeListener(LatencyListener) removed}: for a metrics library that keeps
+     * histograms of its own. See {@link LatencyListener} for the threads that call it.
+     */
+    public void addListener(LatencyListener listener) {
+        engine.addLatencyListener(Objects.requireNonNull(listener, "listener must not be null"));
+    }
+
+    /**
+     * Removes a latency listener added with {@link #addListener(LatencyListener)}.
+     *
+     * @return false if it was not added (or already removed)
+     */
+    public boolean removeListener(LatencyListener listener) {
+        return engine.removeLatencyListener(Objects.requireNonNull(listener, "listener must not be null"));
     }
 
     /**

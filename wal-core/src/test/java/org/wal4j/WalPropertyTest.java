@@ -69,6 +69,7 @@ class WalPropertyTest {
             h.start();
             for (Action action : actions) {
                 apply(h, action);
+                WalInvariants.assertStatsAddUp(h.wal.stats());
             }
             h.targets.values().forEach(ScriptedSyncTarget::up);
             h.advanceUntilSettled(h.storage.lastSeq(), Duration.ofSeconds(31));
@@ -77,6 +78,7 @@ class WalPropertyTest {
                 WalInvariants.assertAppliedExactlyOnceInLaneOrder(h.target(target), written);
                 WalInvariants.assertStorageConsistent(h.storage, target, true);
             }
+            WalInvariants.assertStatsAddUp(h.wal.stats());
         } finally {
             h.close();
         }

@@ -133,7 +133,7 @@ final class ApplyRound {
             call.thrown = new IllegalStateException("target '" + name + "' returned outcomes for "
                     + call.result.size() + " entries for a batch of " + n);
         }
-        metrics.applyLatency.record(call.nanos);
+        metrics.recordApplyLatency(call.nanos);
         List<Effect> effects = new ArrayList<>(n);
         Result outcome;
         if (call.thrown instanceof AbandonableCaller.CallAbandoned) {

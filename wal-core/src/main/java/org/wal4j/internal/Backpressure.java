@@ -6,10 +6,12 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
+import org.wal4j.NamespaceStats;
 import org.wal4j.WalEntry;
 import org.wal4j.WalFullException;
 import org.wal4j.spi.AppendChecks;
@@ -23,6 +25,10 @@ import org.wal4j.spi.AppendChecks;
  *
  * <p>A target with nothing unfinished always lets a write through, however large, so a single
  * entry above the byte limit is not refused forever.
+ *
+ * <p>The same counts are kept per namespace, with the age of each namespace's oldest entry
+ * ({@link NamespaceBacklog}), under the same lock, so that the per-namespace figures always add up
+ * to the target's: {@link #backlog} reads them without touching the log.
  *
  * <p>Thread-safe: one lock guards the counters.
  */
@@ -41,6 +47,8 @@ final class Backpressure {
     private final Set<String> limited;
     @GuardedBy("lock")
     private final Map<String, long[]> counts = new HashMap<>();
+    @GuardedBy("lock")
+    private final Map<String, NamespaceBacklog> backlogs = new HashMap<>();
 
     Backpressure(List<String> targets, long maxEntries, long maxBytes, Timekeeper time) {
         this.maxEntries = maxEntries;
@@ -49,6 +57,7 @@ final class Backpressure {
         this.limited = Set.copyOf(targets);
         for (String target : targets) {
             counts.put(target, new long[2]);
+            backlogs.put(target, new NamespaceBacklog());
         }
         time.onClockMoved(this::wakeAll);
     }
@@ -81,6 +90,7 @@ final class Backpressure {
                     for (Map.Entry<String, long[]> n : need.entrySet()) {
                         add(countsOf(n.getKey()), n.getValue()[0], n.getValue()[1]);
                     }
+                    countNamespaces(entries);
                     return;
                 }
                 if (!time.awaitUntil(room, deadline)) {
@@ -129,39 +139,72 @@ final class Backpressure {
         return c;
     }
 
+    /** Counts the reserved entries per namespace, for every target of ours they name. */
+    @GuardedBy("lock")
+    private void countNamespaces(List<WalEntry> entries) {
+        Instant now = time.now();
+        Duration offset = Duration.between(now, time.wallNow());
+        for (WalEntry e : entries) {
+            for (String target : e.targets()) {
+                NamespaceBacklog backlog = backlogs.get(target);
+                if (backlog != null) {
+                    backlog.add(e, now, offset);
+                }
+            }
+        }
+    }
+
     /** Gives back room reserved for entries that were not appended. */
     void unreserve(List<WalEntry> entries) {
         for (WalEntry e : entries) {
             long bytes = AppendChecks.utf8Length(e.payload());
             for (String target : e.targets()) {
-                release(target, 1, bytes);
+                release(target, List.of(e), bytes);
             }
         }
     }
 
-    /** Counts entries that became unfinished without a write (requeue, re-apply, found at start). */
-    void add(String target, long entries, long bytes) {
+    /**
+     * Counts entries that became unfinished without a write (requeue, re-apply, found at start).
+     *
+     * @param bytes the payload bytes of {@code entries}, together
+     */
+    void add(String target, List<WalEntry> entries, long bytes) {
         lock.lock();
         try {
             long[] c = counts.get(target);
-            if (c != null) {
-                add(c, entries, bytes);
+            NamespaceBacklog backlog = backlogs.get(target);
+            if (c != null && backlog != null) {
+                add(c, entries.size(), bytes);
+                Instant now = time.now();
+                Duration offset = Duration.between(now, time.wallNow());
+                for (WalEntry e : entries) {
+                    backlog.add(e, now, offset);
+                }
             }
         } finally {
             lock.unlock();
         }
     }
 
-    /** Entries of {@code target} finished: room for writes. */
-    void release(String target, long entries, long bytes) {
-        if (entries == 0) {
+    /**
+     * Entries of {@code target} finished: room for writes.
+     *
+     * @param bytes the payload bytes of {@code finished}, together
+     */
+    void release(String target, List<WalEntry> finished, long bytes) {
+        if (finished.isEmpty()) {
             return;
         }
         lock.lock();
         try {
             long[] c = counts.get(target);
-            if (c != null) {
-                add(c, -entries, -bytes);
+            NamespaceBacklog backlog = backlogs.get(target);
+            if (c != null && backlog != null) {
+                add(c, -finished.size(), -bytes);
+                for (WalEntry e : finished) {
+                    backlog.remove(e);
+                }
                 room.signalAll();
             }
         } finally {
@@ -174,19 +217,29 @@ final class Backpressure {
         c[1] = Math.max(0, c[1] + bytes);
     }
 
-    long entries(String target) {
-        lock.lock();
-        try {
-            return countsOf(target)[0];
-        } finally {
-            lock.unlock();
-        }
+    /**
+     * One target's backlog, read at once.
+     *
+     * @param entries    entries PENDING or RETRYING
+     * @param bytes      their payload bytes
+     * @param lagSeconds how long the oldest has waited, in seconds; 0 without one
+     * @param namespaces per namespace, in name order, its part: see {@link NamespaceBacklog}
+     */
+    record Backlog(long entries, long bytes, double lagSeconds, Map<String, NamespaceStats> namespaces) {
     }
 
-    long bytes(String target) {
+    /**
+     * The backlog of {@code target}, its figures read under one lock so that they agree.
+     *
+     * @throws IllegalArgumentException if this was not built with {@code target}
+     */
+    Backlog backlog(String target) {
         lock.lock();
         try {
-            return countsOf(target)[1];
+            long[] c = countsOf(target);
+            NamespaceBacklog backlog = Objects.requireNonNull(backlogs.get(target), "every target has its backlog");
+            Instant now = time.now();
+            return new Backlog(c[0], c[1], backlog.lagSeconds(now), backlog.figures(now));
         } finally {
             lock.unlock();
         }

@@ -1,8 +1,7 @@
 package org.wal4j.internal;
 
-import org.wal4j.spi.Instrumentation;
-
 import org.wal4j.WalConfig;
+import org.wal4j.spi.Instrumentation;
 import org.wal4j.spi.WalStorage;
 
 /**
@@ -26,6 +25,8 @@ final class EngineContext {
     final AppendTimeline timeline;
     /** Observes writes and applies; {@link Instrumentation#NONE} unless the application gave one. */
     final Instrumentation instrumentation;
+    /** Who hears each latency sample as it is measured. */
+    final LatencyListeners latencies = new LatencyListeners();
 
     EngineContext(WalStorage storage, WalConfig config, Timekeeper time, EventBus events, Backpressure backpressure,
                   CompletionTracker tracker, AckWatermark watermark, FailureSink failures,

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.wal4j.EntryStatus;
+import org.wal4j.WalEntry;
 import org.wal4j.event.EntryApplied;
 import org.wal4j.event.EntryDeadLettered;
 import org.wal4j.event.EntryExpired;
@@ -85,7 +86,7 @@ final class OutcomeRecorder {
         // event's times keep the engine's distances (a retry's next attempt is its backoff after it)
         Instant stamp = ctx.time.toWall(now);
         writeStatuses(effects, stamp);
-        long finished = 0;
+        List<WalEntry> finished = new ArrayList<>();
         long finishedBytes = 0;
         Set<Lane> lanes = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Effect e : effects) {
@@ -97,7 +98,7 @@ final class OutcomeRecorder {
                 case REJECTED:
                 case EXPIRED:
                     window.remove(p);
-                    finished++;
+                    finished.add(p.entry);
                     finishedBytes += p.bytes;
                     break;
                 case RETRY:

@@ -1,6 +1,7 @@
 package org.wal4j.internal;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -54,7 +55,7 @@ final class StartupScan {
                     EntryStatus status = storage.status(e.seq(), target).orElse(EntryStatus.APPLIED);
                     if (status == EntryStatus.PENDING || status == EntryStatus.RETRYING) {
                         bytes = bytes < 0 ? AppendChecks.utf8Length(e.payload()) : bytes;
-                        backpressure.add(target, 1, bytes);
+                        backpressure.add(target, List.of(e), bytes);
                     } else if (status == EntryStatus.DEAD) {
                         m.deadLetters.incrementAndGet();
                     }

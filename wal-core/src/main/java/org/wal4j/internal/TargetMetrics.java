@@ -20,4 +20,17 @@ final class TargetMetrics {
     /** Current size of the target's dead-letter queue. */
     final AtomicLong deadLetters = new AtomicLong();
     final LatencyHistogram applyLatency = new LatencyHistogram();
+    private final String target;
+    private final LatencyListeners latencies;
+
+    TargetMetrics(String target, LatencyListeners latencies) {
+        this.target = target;
+        this.latencies = latencies;
+    }
+
+    /** An apply call took {@code nanos}: into the histogram, and to the latency listeners. */
+    void recordApplyLatency(long nanos) {
+        applyLatency.record(nanos);
+        latencies.apply(target, nanos);
+    }
 }

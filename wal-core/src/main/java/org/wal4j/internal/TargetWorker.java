@@ -712,6 +712,7 @@ final class TargetWorker {
         Instant now = ctx.time.wallNow();
         List<StatusRecord> records = new ArrayList<>();
         List<Long> changed = new ArrayList<>();
+        List<WalEntry> pending = new ArrayList<>();
         long bytes = 0;
         long fromDead = 0;
         for (WalEntry e : entries) {
@@ -719,13 +720,14 @@ final class TargetWorker {
             if (status != null && eligible.test(status)) {
                 records.add(new StatusRecord(e.seq(), name, EntryStatus.PENDING, 0, now, reason));
                 changed.add(e.seq());
+                pending.add(e);
                 bytes += AppendChecks.utf8Length(e.payload());
                 fromDead += status == EntryStatus.DEAD ? 1 : 0;
             }
         }
         if (!records.isEmpty()) {
             appendStatus(records);
-            ctx.backpressure.add(name, records.size(), bytes);
+            ctx.backpressure.add(name, pending, bytes);
             metrics.deadLetters.addAndGet(-fromDead);
             window.reset();
         }

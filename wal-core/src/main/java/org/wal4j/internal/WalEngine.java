@@ -33,6 +33,7 @@ import org.wal4j.WalState;
 import org.wal4j.WalStats;
 import org.wal4j.WalUnavailableException;
 import org.wal4j.WriteResult;
+import org.wal4j.event.LatencyListener;
 import org.wal4j.event.StorageFailed;
 import org.wal4j.event.WalListener;
 import org.wal4j.spi.Instrumentation;
@@ -109,7 +110,7 @@ public final class WalEngine {
         targets.forEach((name, target) -> {
             target.attach(config);
             boolean observesEntries = instrumentation != Instrumentation.NONE && target.observeEntries(instrumentation);
-            TargetMetrics m = new TargetMetrics();
+            TargetMetrics m = new TargetMetrics(name, ctx.latencies);
             metrics.put(name, m);
             workers.put(name, new TargetWorker(name, target, ctx, m,
                     observesEntries ? Instrumentation.NONE : instrumentation));
@@ -181,6 +182,16 @@ public final class WalEngine {
         } finally {
             stateLock.unlock();
         }
+    }
+
+    /** Adds a latency listener, at any time. */
+    public void addLatencyListener(LatencyListener listener) {
+        ctx.latencies.add(listener);
+    }
+
+    /** Removes a latency listener; false if it was not added. */
+    public boolean removeLatencyListener(LatencyListener listener) {
+        return ctx.latencies.remove(listener);
     }
 
     // ---- life cycle ----
@@ -447,8 +458,9 @@ public final class WalEngine {
         for (TargetWorker worker : workers.values()) {
             String name = worker.name();
             TargetMetrics m = Objects.requireNonNull(metrics.get(name), "every worker has its metrics");
-            targets.put(name, new TargetFigures(name, worker.breakerState(), backpressure.entries(name),
-                    backpressure.bytes(name), lagSeconds(name), m.deadLetters.get(), storage.checkpoint(name),
+            Backpressure.Backlog backlog = backpressure.backlog(name);
+            targets.put(name, new TargetFigures(name, worker.breakerState(), backlog.entries(), backlog.bytes(),
+                    backlog.lagSeconds(), backlog.namespaces(), m.deadLetters.get(), storage.checkpoint(name),
                     m.applied.get(), m.retried.get(), m.deadLettered.get(), m.rejected.get(), m.expired.get(), m.attempts.get(),
                     m.calls.get(), m.applyLatency.percentile(0.5) / 1000, m.applyLatency.percentile(0.99) / 1000,
                     m.applyLatency.percentile(0.999) / 1000));
@@ -458,21 +470,6 @@ public final class WalEngine {
                 writes.writes.get(), writes.duplicates.get(), writes.latency.percentile(0.5) / 1000,
                 writes.latency.percentile(0.99) / 1000, writes.latency.percentile(0.999) / 1000, registry.size(),
                 targets, storageStats);
-    }
-
-    /**
-     * How long the target's oldest unfinished entry has waited ({@link AppendTimeline#age}): its
-     * {@code createdAt} read on the monotonic timeline, but never less than the time since this
-     * process held it; so a wall clock stepped back, or entries stamped by a clock that was ahead,
-     * cannot make a backlog read as no lag. 0 only without a backlog (or in the instant of its write).
-     */
-    private double lagSeconds(String target) {
-        List<TrackedEntry> oldest = storage.unfinished(target, 0, 1);
-        if (oldest.isEmpty()) {
-            return 0;
-        }
-        WalEntry e = oldest.get(0).entry();
-        return ctx.timeline.age(e.seq(), e.createdAt()).toMillis() / 1000.0;
     }
 
     /** Lets the timeline forget the appends every target has finished with. */

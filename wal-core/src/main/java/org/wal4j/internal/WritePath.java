@@ -302,7 +302,9 @@ final class WritePath {
     }
 
     private void appended(Call call, AppendResult result) {
-        latency.record(System.nanoTime() - call.started);
+        long nanos = System.nanoTime() - call.started;
+        latency.record(nanos);
+        ctx.latencies.write(nanos);
         writes.addAndGet(call.fresh.size());
         List<WalEntry> assigned = new ArrayList<>(call.fresh.size());
         for (int i = 0; i < call.fresh.size(); i++) {

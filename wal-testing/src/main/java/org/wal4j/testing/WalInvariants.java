@@ -10,7 +10,10 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.wal4j.EntryStatus;
 import org.wal4j.LaneId;
+import org.wal4j.NamespaceStats;
+import org.wal4j.TargetStats;
 import org.wal4j.WalEntry;
+import org.wal4j.WalStats;
 import org.wal4j.spi.WalStorage;
 
 /**
@@ -84,6 +87,32 @@ public final class WalInvariants {
                             + (settled ? "" : " but at or below the checkpoint " + checkpoint));
                 }
             });
+        }
+    }
+
+    /**
+     * Every target's {@link TargetStats#namespaces() namespaces} add up to its figures: their
+     * entries sum to {@link TargetStats#unfinishedEntries()}, their largest lag is
+     * {@link TargetStats#lagSeconds()}, a namespace without entries has no lag, and none is negative.
+     */
+    public static void assertStatsAddUp(WalStats stats) {
+        for (TargetStats target : stats.targets().values()) {
+            long entries = 0;
+            double lag = 0;
+            for (NamespaceStats ns : target.namespaces().values()) {
+                if (ns.unfinishedEntries() < 0 || ns.lagSeconds() < 0
+                        || (ns.unfinishedEntries() == 0 && ns.lagSeconds() != 0)) {
+                    throw new AssertionError("target '" + target.target() + "', namespace '" + ns.namespace() + "': "
+                            + ns.unfinishedEntries() + " unfinished entries with a lag of " + ns.lagSeconds() + " s");
+                }
+                entries += ns.unfinishedEntries();
+                lag = Math.max(lag, ns.lagSeconds());
+            }
+            if (entries != target.unfinishedEntries() || lag != target.lagSeconds()) {
+                throw new AssertionError("target '" + target.target() + "' has " + target.unfinishedEntries()
+                        + " unfinished entries and a lag of " + target.lagSeconds() + " s, but its namespaces "
+                        + target.namespaces().keySet() + " add up to " + entries + " entries and a lag of " + lag + " s");
+            }
         }
     }
 }
