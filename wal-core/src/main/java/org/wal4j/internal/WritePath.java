@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -117,7 +118,8 @@ final class WritePath {
     // the returned future only repeats the write's outcome, which the caller gets from the write's own future
     @SuppressWarnings("FutureReturnValueIgnored")
     private static void endWhenDone(Instrumentation.Scope scope, CompletableFuture<?> write) {
-        write.whenComplete((result, failure) -> Instrumentation.end(scope, failure));
+        write.whenComplete((result, failure) -> Instrumentation.end(scope,
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure));
     }
 
     /** {@code entries}, each that has no trace context of its own given the scope's. */
