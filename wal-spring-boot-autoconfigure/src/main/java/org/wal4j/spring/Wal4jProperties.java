@@ -27,7 +27,7 @@ public class Wal4jProperties {
 
     /**
      * Whether wal4j is on. When false: no Wal, no log directory, no wrapping; beans marked
-     * {@code @WalRepository} are the DAO beans themselves (their calls go straight to the database).
+     * WalRepository are the DAO beans themselves (their calls go straight to the database).
      */
     private boolean enabled = true;
 
