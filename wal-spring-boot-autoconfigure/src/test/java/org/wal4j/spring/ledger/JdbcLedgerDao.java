@@ -20,16 +20,19 @@ public class JdbcLedgerDao implements LedgerDao {
     private final JdbcTemplate jdbc;
     private final LedgerService service;
     private final DataSource dataSource;
+    private final LedgerFaults faults;
 
-    public JdbcLedgerDao(JdbcTemplate jdbc, LedgerService service, DataSource dataSource) {
+    public JdbcLedgerDao(JdbcTemplate jdbc, LedgerService service, DataSource dataSource, LedgerFaults faults) {
         this.jdbc = jdbc;
         this.service = service;
         this.dataSource = dataSource;
+        this.faults = faults;
     }
 
     @Override
-    public void book(String account, String tradeId, BigDecimal amount) {
+    public void book(String account, String tradeId, BigDecimal amount) throws SQLException {
         service.book(account, tradeId, amount);
+        faults.afterService(tradeId);
     }
 
     @Override

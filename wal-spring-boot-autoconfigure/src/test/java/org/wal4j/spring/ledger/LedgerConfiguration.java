@@ -20,8 +20,14 @@ public class LedgerConfiguration {
     }
 
     @Bean
-    JdbcLedgerDao ledgerDao(JdbcTemplate jdbc, LedgerService service, DataSource dataSource, LedgerSchema schema) {
-        return new JdbcLedgerDao(jdbc, service, dataSource);
+    LedgerFaults ledgerFaults() {
+        return new LedgerFaults();
+    }
+
+    @Bean
+    JdbcLedgerDao ledgerDao(JdbcTemplate jdbc, LedgerService service, DataSource dataSource, LedgerFaults faults,
+            LedgerSchema schema) {
+        return new JdbcLedgerDao(jdbc, service, dataSource, faults);
     }
 
     /** The ledger's tables. */
