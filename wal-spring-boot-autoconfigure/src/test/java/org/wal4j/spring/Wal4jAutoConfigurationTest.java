@@ -20,10 +20,6 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
-import org.springframework.boot.autoconfigure.jdbc.DataSourceTransactionManagerAutoConfiguration;
-import org.springframework.boot.autoconfigure.jdbc.JdbcTemplateAutoConfiguration;
-import org.springframework.boot.autoconfigure.transaction.TransactionAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -56,9 +52,7 @@ class Wal4jAutoConfigurationTest {
 
     private ApplicationContextRunner runner() {
         return new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
-                        JdbcTemplateAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
-                        TransactionAutoConfiguration.class, Wal4jAutoConfiguration.class))
+                .withConfiguration(BootAutoConfigurations.jdbc(true))
                 .withPropertyValues("spring.datasource.url=jdbc:h2:mem:wal4j" + DATABASES.incrementAndGet()
                         + ";DB_CLOSE_DELAY=-1", "wal4j.directory=" + tmp.resolve("wal"));
     }
@@ -228,7 +222,7 @@ class Wal4jAutoConfigurationTest {
     @Test
     void missingDirectory_failsStartup_sayingItIsRequired() {
         new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, Wal4jAutoConfiguration.class))
+                .withConfiguration(BootAutoConfigurations.dataSourceOnly())
                 .withPropertyValues("spring.datasource.url=jdbc:h2:mem:nodir;DB_CLOSE_DELAY=-1")
                 .run(context -> assertFailsWith(context, "wal4j.directory is required while wal4j.enabled is true"));
     }

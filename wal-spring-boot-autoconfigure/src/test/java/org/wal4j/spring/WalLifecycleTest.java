@@ -14,10 +14,6 @@ import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.jdbc.DataSourceTransactionManagerAutoConfiguration;
-import org.springframework.boot.autoconfigure.jdbc.JdbcTemplateAutoConfiguration;
-import org.springframework.boot.autoconfigure.transaction.TransactionAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.wal4j.Wal;
@@ -39,9 +35,7 @@ class WalLifecycleTest {
 
     private ApplicationContextRunner runner(SwitchableDataSource dataSource) {
         return new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(JdbcTemplateAutoConfiguration.class,
-                        DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class,
-                        Wal4jAutoConfiguration.class))
+                .withConfiguration(BootAutoConfigurations.jdbc(false))
                 .withBean("dataSource", DataSource.class, () -> dataSource)
                 .withUserConfiguration(LedgerConfiguration.class)
                 .withPropertyValues("wal4j.directory=" + tmp.resolve("wal"), "wal4j.drain-timeout=1s",
