@@ -138,7 +138,7 @@ class PostgresStarterTest {
         assertEquals(new BigDecimal("32.00"), ledger.balance("a"));
 
         List<String> seen = service.seen();
-        assertTrue(seen.size() >= 33, "every book ran the @Transactional service, failed applies included: " + seen.size());
+        assertTrue(seen.size() >= 31, "every book ran the @Transactional service, the failed apply of up-3 twice: " + seen.size());
         for (String s : seen) {
             assertTrue(s.startsWith("transaction active=true connection=") && s.contains("TransactionBinding.Handle"),
                     "Spring's transaction ran on a handle of the apply transaction: " + s);
