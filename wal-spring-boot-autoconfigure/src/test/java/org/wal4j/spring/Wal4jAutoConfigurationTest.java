@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,8 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.wal4j.Wal;
@@ -375,6 +378,52 @@ class Wal4jAutoConfigurationTest {
         });
         assertEquals(WalState.STOPPED, wal[0].state());
         assertEquals(0, wal[0].stats().unfinishedEntries(), "drained before it stopped");
+    }
+
+    @Test
+    void settingsFromEnvironmentVariables_areBoundByRelaxedBinding() {
+        runner().withInitializer(context -> context.getEnvironment().getPropertySources().addFirst(
+                new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                        Map.of("WAL4J_SETTINGS_APPLY_BATCH_SIZE", "11", "WAL4J_DRAIN_TIMEOUT", "3s"))))
+                .run(context -> {
+                    assertNull(context.getStartupFailure());
+                    assertEquals(11, context.getBean(Wal.class).config().maxBatchSize());
+                    assertEquals(Duration.ofSeconds(3), context.getBean(Wal4jProperties.class).getDrainTimeout());
+                });
+    }
+
+    @Test
+    void daoProxiedBySpringAop_isWrappedAsThatProxy_itsTransactionsRunInTheApply() {
+        runner().withUserConfiguration(LedgerConfiguration.class)
+                .withBean("transactionalDao", TransactionalDao.class, TransactionalDao::new)
+                .run(context -> {
+                    assertNull(context.getStartupFailure());
+                    Recorder dao = context.getBean(Recorder.class);
+                    assertTrue(Proxy.isProxyClass(dao.getClass()));
+                    dao.record("k");
+                    context.getBean(Wal.class).awaitAllApplied(Duration.ofSeconds(30)).get();
+                    assertEquals(List.of("transaction active=true"), TransactionalDao.SEEN,
+                            "the apply called the DAO's transactional proxy, not the bare DAO");
+                });
+    }
+
+    /** A critical interface for {@link TransactionalDao}. */
+    public interface Recorder {
+        @org.wal4j.jdbc.Critical(namespace = "recorder")
+        void record(@org.wal4j.jdbc.LaneKey String key);
+    }
+
+    /** A DAO whose own method is {@code @Transactional}: Spring AOP proxies it before wal4j wraps it. */
+    @WalRepository
+    public static class TransactionalDao implements Recorder {
+        static final List<String> SEEN = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        @org.springframework.transaction.annotation.Transactional
+        public void record(String key) {
+            SEEN.add("transaction active="
+                    + org.springframework.transaction.support.TransactionSynchronizationManager.isActualTransactionActive());
+        }
     }
 
     /** Marked, but no interface with critical methods. */
