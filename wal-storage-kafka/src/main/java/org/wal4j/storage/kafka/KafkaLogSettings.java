@@ -63,7 +63,8 @@ public final class KafkaLogSettings {
             Map.entry("value.deserializer", "the log reads bytes"),
             Map.entry("group.id", "reading a log back uses no consumer group"),
             Map.entry("enable.auto.commit", "reading a log back commits no offsets"),
-            Map.entry("isolation.level", "the log reads every acknowledged record"));
+            Map.entry("isolation.level", "the log reads every acknowledged record"),
+            Map.entry("allow.auto.create.topics", "the log creates its topics with its own settings"));
 
     private final String bootstrapServers;
     private final Map<String, Object> clientProperties;

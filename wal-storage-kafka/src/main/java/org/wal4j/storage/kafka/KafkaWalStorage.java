@@ -721,6 +721,8 @@ public final class KafkaWalStorage implements WalStorage {
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // a reader must never create a topic with the broker's defaults (retention, replication)
+        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
                 Math.max(1 << 20, s.maxEntryBytes() + KafkaLogSettings.RECORD_OVERHEAD_BYTES));
         return config;
