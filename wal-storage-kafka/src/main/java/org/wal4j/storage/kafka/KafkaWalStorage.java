@@ -442,6 +442,11 @@ public final class KafkaWalStorage implements WalStorage {
 
     /** The entries of {@code wanted}, in its order: unacknowledged ones from memory, the rest from Kafka. */
     private List<WalEntry> entries(Map<Long, Held> wanted) {
+        synchronized (lock) {
+            if (state == StorageState.CLOSED) {
+                throw new WalUnavailableException("The Kafka log '" + settings.topic() + "' is closed");
+            }
+        }
         List<RecordReader.Location> fromKafka = new ArrayList<>();
         for (Map.Entry<Long, Held> e : wanted.entrySet()) {
             if (e.getValue().unacked() == null) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,7 +40,12 @@ import org.wal4j.WalUnavailableException;
 import org.wal4j.spi.AppendResult;
 import org.wal4j.spi.ApplyPartitions;
 import org.wal4j.spi.StatusRecord;
+import org.wal4j.Wal;
+import org.wal4j.WriteResult;
+import org.wal4j.testing.Await;
+import org.wal4j.testing.ScriptedSyncTarget;
 import org.wal4j.testing.TestEntries;
+import org.wal4j.testing.WalInvariants;
 
 /**
  * What the Kafka log does beyond the storage contract, on a cluster of its own: topic checks on
@@ -311,6 +317,43 @@ class KafkaWalStorageTest {
         WalUnavailableException e = assertThrows(WalUnavailableException.class, () -> log.sync());
         assertEquals("The Kafka log '" + topic + "' is closed", e.getMessage());
         log.close();
+    }
+
+    @Test
+    void wal_onTheKafkaLog_appliesEveryWriteToEveryTargetOnce_inLaneOrder_acrossAReopen() {
+        String topic = TestCluster.newTopic("engine");
+        int entries = 300;
+        ScriptedSyncTarget primary = new ScriptedSyncTarget("primary", Clock.systemUTC());
+        ScriptedSyncTarget replica = new ScriptedSyncTarget("replica", Clock.systemUTC()).down();
+        List<WalEntry> written;
+        try (KafkaWalStorage log = cluster.log(topic).open()) {
+            Wal wal = Wal.builder(log).target(primary).target(replica).build().start();
+            List<CompletableFuture<WriteResult>> writes = new ArrayList<>();
+            for (int i = 0; i < entries; i++) {
+                writes.add(wal.writeAsync(WalEntry.builder("accounts", "credit").key("acct-" + (i % 7))
+                        .payloadJson("{\"n\":" + i + "}")));
+            }
+            writes.forEach(w -> assertTrue(w.join().durable(), "acks=all acknowledges replicated writes"));
+            Await.until(() -> primary.applied().size() == entries, () -> "primary applied " + primary.applied().size());
+            try (java.util.stream.Stream<WalEntry> all = log.scan(1)) {
+                written = all.toList();
+            }
+            wal.stop(Duration.ofSeconds(10));
+        }
+        assertEquals(entries, written.size());
+        replica.up();
+        try (KafkaWalStorage log = cluster.log(topic).open()) {
+            assertEquals(entries, log.unfinished("replica", 0, 1000).size(), "the replica's backlog survived");
+            assertEquals(0, log.unfinished("primary", 0, 1000).size(), "the primary's statuses survived");
+            Wal again = Wal.builder(log).target(primary).target(replica).build().start();
+            Await.until(() -> replica.applied().size() == entries, () -> "replica applied " + replica.applied().size());
+            WalInvariants.assertStorageConsistent(log, "primary", true);
+            again.stop(Duration.ofSeconds(10)); // closes the log
+            WalUnavailableException closed = assertThrows(WalUnavailableException.class, () -> log.read(1));
+            assertEquals("The Kafka log '" + topic + "' is closed", closed.getMessage());
+        }
+        WalInvariants.assertAppliedExactlyOnceInLaneOrder(primary, written);
+        WalInvariants.assertAppliedExactlyOnceInLaneOrder(replica, written);
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> readRaw(String topic) {
