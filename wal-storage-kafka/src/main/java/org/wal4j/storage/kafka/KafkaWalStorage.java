@@ -126,6 +126,11 @@ public final class KafkaWalStorage implements WalStorage {
     /** Appends not yet acknowledged, by first seq. */
     @GuardedBy("lock")
     private final NavigableMap<Long, PendingAppend> pending = new TreeMap<>();
+    /** Companion records (statuses, checkpoints, compaction marks) not yet acknowledged. */
+    @GuardedBy("lock")
+    private final Map<Long, CompletableFuture<Void>> companionInFlight = new HashMap<>();
+    @GuardedBy("lock")
+    private long companionSent;
     @GuardedBy("lock")
     private long lastSeq;
     @GuardedBy("lock")
@@ -351,6 +356,13 @@ public final class KafkaWalStorage implements WalStorage {
             headers.add(EntryCodec.CRC_HEADER, CompanionCodec.checksum(value));
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
+        long number = ++companionSent;
+        companionInFlight.put(number, done);
+        Future<?> unusedCleanup = done.whenComplete((ok, failed) -> {
+            synchronized (lock) {
+                companionInFlight.remove(number);
+            }
+        });
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(settings.companionTopic(), partition, null,
                 key.getBytes(StandardCharsets.UTF_8), value, headers);
         String what = "Kafka did not acknowledge the companion record '" + key + "' (topic '"
@@ -395,13 +407,14 @@ public final class KafkaWalStorage implements WalStorage {
         }
     }
 
-    /** Completes when every append accepted so far is acknowledged. */
+    /** Completes when every append, status and checkpoint accepted so far is acknowledged. */
     @Override
     public CompletableFuture<Void> sync() {
         synchronized (lock) {
             checkWritable();
-            return CompletableFuture.allOf(pending.values().stream().map(p -> p.future)
-                    .toArray(CompletableFuture[]::new));
+            List<CompletableFuture<?>> all = new ArrayList<>(companionInFlight.values());
+            pending.values().forEach(p -> all.add(p.future));
+            return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
         }
     }
 

@@ -294,8 +294,11 @@ class KafkaWalStorageTest {
             log.whenDurable(2).join();
             assertTrue(append.isDone());
             log.whenDurable(3).join();
-            log.appendStatus(List.of(new StatusRecord(2, "primary", EntryStatus.DEAD, 4, AT, "boom")));
-            log.saveCheckpoint("primary", 1).join();
+            CompletableFuture<Void> status = log.appendStatusAsync(
+                    List.of(new StatusRecord(2, "primary", EntryStatus.DEAD, 4, AT, "boom")));
+            CompletableFuture<Void> checkpoint = log.saveCheckpoint("primary", 1);
+            log.sync().join();
+            assertTrue(status.isDone() && checkpoint.isDone(), "sync covers statuses and checkpoints");
             assertEquals(0, log.stats().fsyncs());
             assertEquals(3, log.stats().segments());
         }
