@@ -97,6 +97,12 @@ import org.wal4j.spi.WalStorage;
  * later write is refused until the log is reopened (a timed-out record may still have been written,
  * so the log cannot know what it holds until it reads itself back).
  *
+ * <p><b>Hazard:</b> records are handed to the producer under the log's lock (that is what keeps a
+ * partition's offset order equal to its seq order), and {@code KafkaProducer.send} blocks while it
+ * has no metadata for the topic or its buffer is full, up to the delivery timeout. With the whole
+ * cluster unreachable, an append can therefore hold the lock, and every other call of this log
+ * wait, for that long before it fails.
+ *
  * <p>Thread-safe: one lock guards the index, the held entries and the state; Kafka's producer and
  * admin client are thread-safe and the reader synchronizes itself. Futures complete on the log's
  * own acknowledgement thread, never on the producer's network thread, so a caller's callback
