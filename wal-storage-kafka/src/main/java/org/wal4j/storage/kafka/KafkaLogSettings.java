@@ -64,7 +64,8 @@ public final class KafkaLogSettings {
             Map.entry("group.id", "reading a log back uses no consumer group"),
             Map.entry("enable.auto.commit", "reading a log back commits no offsets"),
             Map.entry("isolation.level", "the log reads every acknowledged record"),
-            Map.entry("allow.auto.create.topics", "the log creates its topics with its own settings"));
+            Map.entry("allow.auto.create.topics", "the log creates its topics with its own settings"),
+            Map.entry("fetch.max.wait.ms", "the log reads offsets it knows are there; a long poll only delays it"));
 
     private final String bootstrapServers;
     private final Map<String, Object> clientProperties;

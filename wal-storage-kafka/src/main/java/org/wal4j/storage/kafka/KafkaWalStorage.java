@@ -747,6 +747,9 @@ public final class KafkaWalStorage implements WalStorage {
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // a reader must never create a topic with the broker's defaults (retention, replication)
         config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        // the reader asks for offsets it knows are there: a long poll (500 ms by default) only delays the
+        // end of a read-back and every close, which waits for the fetch in flight
+        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
         config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
                 Math.max(1 << 20, s.maxEntryBytes() + KafkaLogSettings.RECORD_OVERHEAD_BYTES));
         return config;
