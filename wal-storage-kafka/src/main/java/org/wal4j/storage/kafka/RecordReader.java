@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.jspecify.annotations.Nullable;
@@ -42,6 +43,17 @@ final class RecordReader implements AutoCloseable {
 
     /** Hands every record of {@code readTopic}'s {@code partitions} partitions to {@code sink}, each partition in offset order. */
     synchronized void readAll(String readTopic, int partitions, Consumer<ConsumerRecord<byte[], byte[]>> sink) {
+        try {
+            readAllOf(readTopic, partitions, sink);
+        } catch (KafkaException e) {
+            throw new WalIOException("Reading topic '" + readTopic + "' back failed: " + e + " (with in-sync replicas "
+                    + "below min.insync.replicas Kafka may not serve a partition's end until another broker returns)", e);
+        } finally {
+            consumer.assign(List.of());
+        }
+    }
+
+    private void readAllOf(String readTopic, int partitions, Consumer<ConsumerRecord<byte[], byte[]>> sink) {
         List<TopicPartition> all = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
             all.add(new TopicPartition(readTopic, p));
@@ -59,7 +71,6 @@ final class RecordReader implements AutoCloseable {
                 sink.accept(r);
             }
         }
-        consumer.assign(List.of());
     }
 
     private boolean reached(Map<TopicPartition, Long> end) {
@@ -93,7 +104,12 @@ final class RecordReader implements AutoCloseable {
         }
         Map<Long, WalEntry> out = new HashMap<>();
         for (Map.Entry<Integer, Map<Long, Location>> e : byPartition.entrySet()) {
-            readPartition(e.getKey(), e.getValue(), out);
+            try {
+                readPartition(e.getKey(), e.getValue(), out);
+            } catch (KafkaException failure) {
+                throw new WalIOException("Reading entries of topic '" + topic + "' partition " + e.getKey()
+                        + " failed: " + failure, failure);
+            }
         }
         return out;
     }

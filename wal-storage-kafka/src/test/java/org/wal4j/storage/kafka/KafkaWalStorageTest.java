@@ -359,6 +359,20 @@ class KafkaWalStorageTest {
         WalInvariants.assertAppliedExactlyOnceInLaneOrder(replica, written);
     }
 
+    @Test
+    void readingATopicKafkaCannotServe_failsWithTheTopicNamed() {
+        Map<String, Object> config = KafkaWalStorage.consumerConfig(cluster.log("absent").build());
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
+            RecordReader reader = new RecordReader(consumer, "absent", Duration.ofSeconds(1));
+            org.wal4j.WalIOException e = assertThrows(org.wal4j.WalIOException.class,
+                    () -> reader.readAll("absent", 1, r -> { }));
+            assertTrue(e.getMessage().startsWith("Reading topic 'absent' back failed: "), e.getMessage());
+            e = assertThrows(org.wal4j.WalIOException.class,
+                    () -> reader.read(List.of(new RecordReader.Location(1, 0, 0))));
+            assertTrue(e.getMessage().startsWith("Reading entries of topic 'absent' partition 0 "), e.getMessage());
+        }
+    }
+
     private static List<ConsumerRecord<byte[], byte[]>> readRaw(String topic) {
         Map<String, Object> config = KafkaWalStorage.consumerConfig(cluster.log(topic).build());
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
