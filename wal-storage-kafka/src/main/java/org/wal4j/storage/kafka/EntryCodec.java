@@ -1,0 +1,228 @@
+package org.wal4j.storage.kafka;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+import org.jspecify.annotations.Nullable;
+import org.wal4j.Backoff;
+import org.wal4j.LaneId;
+import org.wal4j.Lifecycle;
+import org.wal4j.Priority;
+import org.wal4j.WalEntry;
+import org.wal4j.spi.ApplyPartitions;
+
+/**
+ * The bytes of one entry in the log topic. The file log's line encoder lives in
+ * {@code wal-storage-file} and is not shared through {@code wal-core}, so the Kafka log has its own
+ * small format, JSON like the file log's and readable with Kafka's console consumer and {@code jq}:
+ *
+ * <pre>
+ * record key        ApplyPartitions.routingKey(lane): namespace, 0x00, key (UTF-8)
+ * record value      the payload, byte for byte as the caller gave it (UTF-8 JSON)
+ * header wal4j.entry  {"v":1,"seq":17,"id":"…","createdAt":"2026-01-01T00:00:00.123456789Z",
+ *                      "namespace":"orders","key":"account-3","alsoKeys":[],"operation":"debit",
+ *                      "targets":["primary"],"idempotencyKey":"…","correlationId":null,
+ *                      "tenantId":null,"userId":null,"lifecycle":{…}}   (lifecycle only if not the default)
+ * header wal4j.crc32c CRC32C of (the wal4j.entry header's bytes, then the value's bytes), 4 bytes big-endian
+ * </pre>
+ *
+ * The payload is the record's value, not a field of the header, so that it comes back exactly as
+ * written (a JSON tree would reformat numbers and spacing) and a consumer outside wal4j reads it as
+ * it is. The checksum covers both parts: Kafka's own batch CRC guards the bytes on the wire and on
+ * the broker's disk, this one guards what wal4j wrote against a foreign producer or a damaged
+ * mirror. An entry is committed when the broker acknowledges its record with {@code acks=all}.
+ *
+ * <p>Thread-safe: stateless (Jackson's factory and mapper are thread-safe).
+ */
+final class EntryCodec {
+    /** Header holding the entry's fields but the payload. */
+    static final String ENTRY_HEADER = "wal4j.entry";
+    /** Header holding the CRC32C of the entry header and the value. */
+    static final String CRC_HEADER = "wal4j.crc32c";
+    /** The format's version, field {@code v}. */
+    static final int VERSION = 1;
+
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private EntryCodec() {
+    }
+
+    /** The record key of an entry: its lane's routing key, by which its partition is chosen. */
+    static byte[] key(WalEntry entry) {
+        return ApplyPartitions.routingKey(LaneId.of(entry));
+    }
+
+    /** The payload bytes, the record's value. */
+    static byte[] value(WalEntry entry) {
+        return entry.payload().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The {@value #ENTRY_HEADER} header of an entry whose seq is assigned. */
+    static byte[] header(WalEntry entry) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeNumberField("v", VERSION);
+            g.writeNumberField("seq", entry.seq());
+            g.writeStringField("id", entry.id());
+            g.writeStringField("createdAt", entry.createdAt().toString());
+            g.writeStringField("namespace", entry.namespace());
+            g.writeStringField("key", entry.key());
+            g.writeArrayFieldStart("alsoKeys");
+            for (String k : entry.alsoKeys()) {
+                g.writeString(k);
+            }
+            g.writeEndArray();
+            g.writeStringField("operation", entry.operation());
+            g.writeArrayFieldStart("targets");
+            for (String t : entry.targets()) {
+                g.writeString(t);
+            }
+            g.writeEndArray();
+            g.writeStringField("idempotencyKey", entry.idempotencyKey());
+            g.writeStringField("correlationId", entry.correlationId());
+            g.writeStringField("tenantId", entry.tenantId());
+            g.writeStringField("userId", entry.userId());
+            if (!entry.lifecycle().equals(Lifecycle.ofDefaults())) {
+                writeLifecycle(g, entry.lifecycle());
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to memory cannot fail", e);
+        }
+        return out.toByteArray();
+    }
+
+    private static void writeLifecycle(JsonGenerator g, Lifecycle l) throws IOException {
+        g.writeObjectFieldStart("lifecycle");
+        g.writeNumberField("maxAttempts", l.maxAttempts());
+        g.writeStringField("initialDelay", l.initialDelay().toString());
+        g.writeStringField("backoff", l.backoff().name());
+        g.writeStringField("backoffBase", l.backoffBase().toString());
+        g.writeNumberField("backoffMultiplier", l.backoffMultiplier());
+        g.writeStringField("backoffCap", l.backoffCap().toString());
+        g.writeBooleanField("jitter", l.jitter());
+        g.writeStringField("ttl", l.ttl().map(Duration::toString).orElse(null));
+        g.writeStringField("priority", l.priority().name());
+        g.writeEndObject();
+    }
+
+    /** CRC32C of {@code header} then {@code value}, as the 4 bytes of {@value #CRC_HEADER}. */
+    static byte[] checksum(byte[] header, byte @Nullable [] value) {
+        return ByteBuffer.allocate(4).putInt((int) crc(header, value)).array();
+    }
+
+    static long crc(byte[] header, byte @Nullable [] value) {
+        CRC32C crc = new CRC32C();
+        crc.update(header);
+        if (value != null) {
+            crc.update(value);
+        }
+        return crc.getValue();
+    }
+
+    /**
+     * The entry a record holds.
+     *
+     * @param where names the record (topic, partition, offset) in error messages
+     * @throws CorruptRecordException if a header is missing, the checksum does not match, or the
+     *                                fields are not an entry
+     */
+    static WalEntry decode(byte @Nullable [] header, byte @Nullable [] storedCrc, byte @Nullable [] value,
+                           String where) {
+        if (header == null || storedCrc == null || storedCrc.length != 4 || value == null) {
+            throw new CorruptRecordException(where + " is not a wal4j entry: header " + ENTRY_HEADER
+                    + (header == null ? " missing" : " present") + ", header " + CRC_HEADER
+                    + (storedCrc == null ? " missing" : " of " + storedCrc.length + " bytes") + ", value "
+                    + (value == null ? "null" : value.length + " bytes"));
+        }
+        long expected = ByteBuffer.wrap(storedCrc).getInt() & 0xffffffffL;
+        long actual = crc(header, value);
+        if (expected != actual) {
+            throw new CorruptRecordException(String.format("%s: calculated checksum is %08X but the record's "
+                    + "checksum is %08X", where, actual, expected));
+        }
+        try {
+            JsonNode h = MAPPER.readTree(header);
+            int version = h.path("v").asInt(-1);
+            if (version != VERSION) {
+                throw new CorruptRecordException(where + " has format version " + h.path("v")
+                        + "; this wal4j reads version " + VERSION);
+            }
+            WalEntry.Builder b = WalEntry.builder(text(h, "namespace"), text(h, "operation"))
+                    .id(text(h, "id")).createdAt(Instant.parse(text(h, "createdAt")))
+                    .key(optionalText(h, "key")).alsoKeys(strings(h, "alsoKeys"))
+                    .targets(strings(h, "targets")).idempotencyKey(text(h, "idempotencyKey"))
+                    .correlationId(optionalText(h, "correlationId")).tenantId(optionalText(h, "tenantId"))
+                    .userId(optionalText(h, "userId"))
+                    .payloadJson(new String(value, StandardCharsets.UTF_8));
+            JsonNode lifecycle = h.get("lifecycle");
+            if (lifecycle != null) {
+                b.lifecycle(lifecycle(lifecycle));
+            }
+            long seq = h.path("seq").asLong(0);
+            if (seq < 1) {
+                throw new CorruptRecordException(where + " has no valid seq: " + h.path("seq"));
+            }
+            return b.build().withSeq(seq);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof CorruptRecordException) {
+                throw (CorruptRecordException) e;
+            }
+            throw new CorruptRecordException(where + " passes its checksum but is not a valid entry: " + e, e);
+        }
+    }
+
+    /** The seq in a record's {@value #ENTRY_HEADER} header, without checking or decoding the rest; 0 if none. */
+    static long seqOf(byte[] header) {
+        try {
+            return MAPPER.readTree(header).path("seq").asLong(0);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static Lifecycle lifecycle(JsonNode l) {
+        Lifecycle.Builder b = Lifecycle.builder().maxAttempts(l.path("maxAttempts").asInt())
+                .initialDelay(Duration.parse(text(l, "initialDelay"))).backoff(Backoff.valueOf(text(l, "backoff")))
+                .backoffBase(Duration.parse(text(l, "backoffBase")))
+                .backoffMultiplier(l.path("backoffMultiplier").asDouble())
+                .backoffCap(Duration.parse(text(l, "backoffCap"))).jitter(l.path("jitter").asBoolean())
+                .priority(Priority.valueOf(text(l, "priority")));
+        String ttl = optionalText(l, "ttl");
+        return b.ttl(ttl == null ? null : Duration.parse(ttl)).build();
+    }
+
+    static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        if (v == null || !v.isTextual()) {
+            throw new IllegalArgumentException("field '" + field + "' is missing or not a string");
+        }
+        return v.asText();
+    }
+
+    static @Nullable String optionalText(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() ? null : text(node, field);
+    }
+
+    private static List<String> strings(JsonNode node, String field) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode v : node.path(field)) {
+            out.add(v.asText());
+        }
+        return out;
+    }
+}

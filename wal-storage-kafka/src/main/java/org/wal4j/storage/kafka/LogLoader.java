@@ -1,0 +1,124 @@
+package org.wal4j.storage.kafka;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.wal4j.EntryStatus;
+import org.wal4j.WalEntry;
+import org.wal4j.spi.StatusIndex;
+import org.wal4j.spi.StatusRecord;
+
+/**
+ * Rebuilds a log's state when it is opened, from its two topics:
+ *
+ * <ol>
+ *   <li>the companion topic, every partition to its end: per key the last record wins and a
+ *       tombstone deletes, as Kafka's compaction will; what is left gives the statuses, the
+ *       checkpoints, the entries compacted away and the seq floor;</li>
+ *   <li>the log topic, every partition to its end: each record checksummed and decoded; an entry
+ *       compacted away is skipped (its record awaits deletion); two records with one seq mean two
+ *       writers and refuse the open;</li>
+ *   <li>the entries in seq order into a new {@link StatusIndex}, then each entry's last status
+ *       per target.</li>
+ * </ol>
+ *
+ * The last seq is the highest seq read or the seq floor, whichever is higher, so a seq whose record
+ * was deleted is never issued again.
+ *
+ * <p>Not thread-safe: used once, by the opening thread.
+ */
+final class LogLoader {
+    /** What was read back. */
+    record Loaded(NavigableMap<Long, Held> held, StatusIndex index, Map<String, Long> checkpoints, long lastSeq,
+                  Map<Integer, NavigableMap<Long, Long>> droppedAwaitingDeletion) {
+    }
+
+    private LogLoader() {
+    }
+
+    static Loaded load(RecordReader reader, KafkaLogSettings s) {
+        Map<String, CompanionCodec.Fact> facts = new LinkedHashMap<>();
+        reader.readAll(s.companionTopic(), s.partitions(), r -> {
+            CompanionCodec.Fact fact = CompanionCodec.decode(r.key(), r.value(),
+                    RecordReader.header(r, EntryCodec.CRC_HEADER), RecordReader.where(r));
+            String key = new String(r.key(), java.nio.charset.StandardCharsets.UTF_8);
+            if (fact instanceof CompanionCodec.Tombstone) {
+                facts.remove(key);
+            } else {
+                facts.put(key, fact);
+            }
+        });
+        Set<Long> dropped = new HashSet<>();
+        Map<String, Long> checkpoints = new HashMap<>();
+        List<StatusRecord> statuses = new ArrayList<>();
+        long seqFloor = 0;
+        for (CompanionCodec.Fact fact : facts.values()) {
+            if (fact instanceof CompanionCodec.Status) {
+                statuses.add(((CompanionCodec.Status) fact).record());
+            } else if (fact instanceof CompanionCodec.Checkpoint) {
+                CompanionCodec.Checkpoint c = (CompanionCodec.Checkpoint) fact;
+                checkpoints.merge(c.target(), c.seq(), Math::max);
+            } else if (fact instanceof CompanionCodec.Dropped) {
+                dropped.add(((CompanionCodec.Dropped) fact).seq());
+            } else if (fact instanceof CompanionCodec.SeqFloor) {
+                seqFloor = Math.max(seqFloor, ((CompanionCodec.SeqFloor) fact).seq());
+            }
+        }
+
+        TreeMap<Long, Held> held = new TreeMap<>();
+        Map<Long, String> seen = new HashMap<>();
+        Map<Integer, NavigableMap<Long, Long>> awaitingDeletion = new HashMap<>();
+        long[] lastSeq = {seqFloor};
+        reader.readAll(s.topic(), s.partitions(), r -> {
+            WalEntry entry = RecordReader.decode(r);
+            long seq = entry.seq();
+            String where = RecordReader.where(r);
+            String other = seen.put(seq, where);
+            if (other != null) {
+                throw new CorruptRecordException("seq " + seq + " is held twice, by the " + other + " and the " + where
+                        + ": two instances have written this log, which a log written by one instance at a time "
+                        + "never holds");
+            }
+            lastSeq[0] = Math.max(lastSeq[0], seq);
+            if (dropped.contains(seq)) {
+                awaitingDeletion.computeIfAbsent(r.partition(), p -> new TreeMap<>()).put(r.offset(), seq);
+            } else {
+                held.put(seq, new Held(r.partition(), r.offset(), entry.createdAt(), entry.targets(), size(r), null));
+            }
+        });
+
+        StatusIndex index = new StatusIndex();
+        held.forEach((seq, h) -> index.add(seq, seq, h.targets()));
+        for (StatusRecord status : statuses) {
+            Held h = held.get(status.seq());
+            if (h == null) {
+                continue; // compacted away
+            }
+            if (!h.targets().contains(status.target())) {
+                throw new CorruptRecordException("the companion topic '" + s.companionTopic() + "' holds a status for "
+                        + "target '" + status.target() + "' of entry " + status.seq() + ", which names only "
+                        + h.targets());
+            }
+            if (!index.apply(status) && (!status.status().isTerminal() || status.status() == EntryStatus.DEAD)) {
+                index.retrack(status.seq(), status.seq(), h.targets(), status);
+            }
+        }
+        return new Loaded(held, index, checkpoints, lastSeq[0], awaitingDeletion);
+    }
+
+    /** A log record's bytes as the log counts them: its headers' values and its value. */
+    static int size(ConsumerRecord<byte[], byte[]> r) {
+        int bytes = r.value() == null ? 0 : r.value().length;
+        for (org.apache.kafka.common.header.Header h : r.headers()) {
+            bytes += h.value() == null ? 0 : h.value().length;
+        }
+        return bytes;
+    }
+}

@@ -1,0 +1,147 @@
+package org.wal4j.storage.kafka;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.jspecify.annotations.Nullable;
+import org.wal4j.WalIOException;
+
+/**
+ * Creates a log's two topics if absent, and checks existing ones against the settings, before a
+ * log is read or written:
+ *
+ * <ul>
+ *   <li>the log topic: {@code cleanup.policy=delete} with {@code retention.ms=-1} and
+ *       {@code retention.bytes=-1}, so that Kafka never deletes an entry on its own (wal4j deletes
+ *       records only below what every target has finished, by compaction); an existing topic with
+ *       a time or size retention is refused, since it would lose unapplied entries;</li>
+ *   <li>the companion topic: {@code cleanup.policy=compact} (last record per key);</li>
+ *   <li>both: the configured partition count (a log's lanes are hashed onto it: a changed count
+ *       would move lanes and break their order), replication factor and
+ *       {@code min.insync.replicas}, checked by {@link KafkaLogSettings#checkDurability}.</li>
+ * </ul>
+ *
+ * <p>Thread-safe: stateless; runs on the opening thread.
+ */
+final class Topics {
+    private Topics() {
+    }
+
+    static void ensure(Admin admin, KafkaLogSettings s) {
+        Map<String, String> common = Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
+                String.valueOf(s.minInSyncReplicas()), TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                String.valueOf(s.maxEntryBytes() + KafkaLogSettings.RECORD_OVERHEAD_BYTES));
+        Map<String, String> log = new java.util.HashMap<>(common);
+        log.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
+        log.put(TopicConfig.RETENTION_MS_CONFIG, "-1");
+        log.put(TopicConfig.RETENTION_BYTES_CONFIG, "-1");
+        Map<String, String> companion = new java.util.HashMap<>(common);
+        companion.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        ensure(admin, s, s.topic(), log, true);
+        ensure(admin, s, s.companionTopic(), companion, false);
+    }
+
+    private static void ensure(Admin admin, KafkaLogSettings s, String topic, Map<String, String> configs,
+                               boolean isLog) {
+        TopicDescription existing = describe(admin, s, topic);
+        if (existing == null) {
+            try {
+                get(admin.createTopics(List.of(new NewTopic(topic, s.partitions(), (short) s.replicationFactor())
+                        .configs(configs))).all(), s, "creating topic '" + topic + "'");
+                return;
+            } catch (WalIOException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+                existing = describe(admin, s, topic); // another instance created it meanwhile: check it
+                if (existing == null) {
+                    throw e;
+                }
+            }
+        }
+        check(admin, s, existing, isLog);
+    }
+
+    private static void check(Admin admin, KafkaLogSettings s, TopicDescription topic, boolean isLog) {
+        int partitions = topic.partitions().size();
+        if (partitions != s.partitions()) {
+            throw new IllegalStateException("topic '" + topic.name() + "' has " + partitions + " partitions but the "
+                    + "log is configured with " + s.partitions() + "; a log's partition count cannot change (its lanes "
+                    + "are hashed onto the partitions, and moving them would break their order): configure "
+                    + partitions + " partitions, or use a new topic");
+        }
+        int replicas = topic.partitions().stream().mapToInt(p -> p.replicas().size()).min().orElse(0);
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic.name());
+        Config config = get(admin.describeConfigs(Set.of(resource)).all(), s,
+                "reading the configuration of topic '" + topic.name() + "'").get(resource);
+        if (config == null) {
+            throw new IllegalStateException("Kafka described no configuration for topic '" + topic.name() + "'");
+        }
+        int minIsr = Integer.parseInt(value(config, TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "1"));
+        KafkaLogSettings.checkDurability("existing topic '" + topic.name() + "'", replicas, minIsr,
+                s.allowWeakDurability());
+        String policy = value(config, TopicConfig.CLEANUP_POLICY_CONFIG, "");
+        if (isLog) {
+            String retentionMs = value(config, TopicConfig.RETENTION_MS_CONFIG, "");
+            String retentionBytes = value(config, TopicConfig.RETENTION_BYTES_CONFIG, "");
+            if (policy.contains(TopicConfig.CLEANUP_POLICY_COMPACT) || !retentionMs.equals("-1")
+                    || !retentionBytes.equals("-1")) {
+                throw new IllegalStateException("topic '" + topic.name() + "' has cleanup.policy=" + policy
+                        + ", retention.ms=" + retentionMs + ", retention.bytes=" + retentionBytes + ": Kafka would "
+                        + "delete entries no target has applied yet; a log topic needs cleanup.policy=delete, "
+                        + "retention.ms=-1 and retention.bytes=-1 (wal4j deletes what every target has finished)");
+            }
+        } else if (!policy.equals(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+            throw new IllegalStateException("companion topic '" + topic.name() + "' has cleanup.policy=" + policy
+                    + " but needs cleanup.policy=compact (it keeps the last status per entry and target)");
+        }
+    }
+
+    private static String value(Config config, String name, String absent) {
+        ConfigEntry entry = config.get(name);
+        return entry == null || entry.value() == null ? absent : entry.value();
+    }
+
+    /** The topic's description, or null if it does not exist. */
+    private static @Nullable TopicDescription describe(Admin admin, KafkaLogSettings s, String topic) {
+        try {
+            return get(admin.describeTopics(List.of(topic)).allTopicNames(), s, "describing topic '" + topic + "'")
+                    .get(topic);
+        } catch (WalIOException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /** Waits for an admin call up to the open timeout; failures become {@link WalIOException}s naming {@code what}. */
+    static <T> T get(KafkaFuture<T> future, KafkaLogSettings s, String what) {
+        try {
+            return future.get(s.openTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WalIOException("Interrupted while " + what, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new WalIOException("Kafka failed " + what + " (bootstrap servers " + s.bootstrapServers() + "): "
+                    + cause, cause);
+        } catch (TimeoutException e) {
+            throw new WalIOException("Kafka did not answer within " + s.openTimeout() + " when " + what
+                    + " (bootstrap servers " + s.bootstrapServers() + ")", e);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package org.wal4j.storage.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.wal4j.EntryStatus;
+import org.wal4j.LaneId;
+import org.wal4j.WalEntry;
+import org.wal4j.spi.ApplyPartitions;
+import org.wal4j.spi.StatusRecord;
+import org.wal4j.testing.TestEntries;
+
+/** The record formats of the log and companion topics, without a cluster. */
+class CodecTest {
+    private static final String WHERE = "record at topic 't' partition 1 offset 7";
+
+    @Test
+    void entry_roundTripsEveryField_andThePayloadByteForByte() {
+        WalEntry full = TestEntries.full(3).withSeq(42);
+        byte[] header = EntryCodec.header(full);
+        byte[] value = EntryCodec.value(full);
+        WalEntry back = EntryCodec.decode(header, EntryCodec.checksum(header, value), value, WHERE);
+        assertEquals(full, back);
+        assertEquals(full.payload(), back.payload());
+        assertEquals(full.lifecycle(), back.lifecycle());
+        assertEquals(42, EntryCodec.seqOf(header));
+        assertArrayEquals(ApplyPartitions.routingKey(LaneId.of(full)), EntryCodec.key(full));
+    }
+
+    @Test
+    void entry_withDefaultLifecycleAndAlsoKeys_roundTrips() {
+        WalEntry entry = WalEntry.builder("bank", "transfer").key("a").alsoKeys("b", "c").payloadJson("[1,2]")
+                .targets("primary").build().withSeq(1);
+        byte[] header = EntryCodec.header(entry);
+        assertTrue(!new String(header, StandardCharsets.UTF_8).contains("lifecycle"));
+        WalEntry back = EntryCodec.decode(header, EntryCodec.checksum(header, EntryCodec.value(entry)),
+                EntryCodec.value(entry), WHERE);
+        assertEquals(entry, back);
+    }
+
+    @Test
+    void entry_withAFlippedByte_failsItsChecksum_namingTheRecord() {
+        WalEntry entry = TestEntries.entry(1).withSeq(1);
+        byte[] header = EntryCodec.header(entry);
+        byte[] value = EntryCodec.value(entry);
+        byte[] crc = EntryCodec.checksum(header, value);
+        value[2] ^= 1;
+        CorruptRecordException e = assertThrows(CorruptRecordException.class,
+                () -> EntryCodec.decode(header, crc, value, WHERE));
+        assertTrue(e.getMessage().matches("record at topic 't' partition 1 offset 7: calculated checksum is "
+                + "[0-9A-F]{8} but the record's checksum is [0-9A-F]{8}"), e.getMessage());
+    }
+
+    @Test
+    void entry_withoutItsHeaders_isNotAnEntry() {
+        assertEquals(WHERE + " is not a wal4j entry: header wal4j.entry missing, header wal4j.crc32c missing, "
+                + "value 2 bytes", assertThrows(CorruptRecordException.class,
+                        () -> EntryCodec.decode(null, null, new byte[2], WHERE)).getMessage());
+    }
+
+    @Test
+    void entry_ofAnotherVersionOrWithoutSeq_isRefused() {
+        byte[] v2 = "{\"v\":2,\"seq\":1}".getBytes(StandardCharsets.UTF_8);
+        byte[] value = "{}".getBytes(StandardCharsets.UTF_8);
+        assertEquals(WHERE + " has format version 2; this wal4j reads version 1", assertThrows(
+                CorruptRecordException.class, () -> EntryCodec.decode(v2, EntryCodec.checksum(v2, value), value,
+                        WHERE)).getMessage());
+        WalEntry entry = TestEntries.entry(1).withSeq(1);
+        byte[] noSeq = new String(EntryCodec.header(entry), StandardCharsets.UTF_8).replace("\"seq\":1", "\"seq\":0")
+                .getBytes(StandardCharsets.UTF_8);
+        assertEquals(WHERE + " has no valid seq: 0", assertThrows(CorruptRecordException.class,
+                () -> EntryCodec.decode(noSeq, EntryCodec.checksum(noSeq, EntryCodec.value(entry)),
+                        EntryCodec.value(entry), WHERE)).getMessage());
+        byte[] notJson = "{".getBytes(StandardCharsets.UTF_8);
+        assertTrue(assertThrows(CorruptRecordException.class, () -> EntryCodec.decode(notJson,
+                EntryCodec.checksum(notJson, value), value, WHERE)).getMessage()
+                .startsWith(WHERE + " passes its checksum but is not a valid entry: "));
+        assertEquals(0, EntryCodec.seqOf(notJson));
+    }
+
+    @Test
+    void companion_roundTripsEachKindOfRecord() {
+        StatusRecord dead = new StatusRecord(7, "primary", EntryStatus.DEAD, 3, Instant.parse("2026-02-01T00:00:00Z"),
+                "constraint violated");
+        assertEquals(new CompanionCodec.Status(dead), decode(CompanionCodec.statusKey(7, "primary"),
+                CompanionCodec.status(dead)));
+        assertEquals(new CompanionCodec.Checkpoint("primary", 5), decode(CompanionCodec.checkpointKey("primary"),
+                CompanionCodec.checkpoint("primary", 5)));
+        assertEquals(new CompanionCodec.Dropped(9), decode(CompanionCodec.droppedKey(9), CompanionCodec.seqOnly(9)));
+        assertEquals(new CompanionCodec.SeqFloor(11), decode(CompanionCodec.SEQ_FLOOR_KEY, CompanionCodec.seqOnly(11)));
+        assertEquals(new CompanionCodec.Tombstone("status/7/primary"),
+                CompanionCodec.decode(bytes("status/7/primary"), null, null, WHERE));
+    }
+
+    @Test
+    void companion_refusesWhatWal4jDoesNotWrite() {
+        byte[] value = CompanionCodec.seqOnly(1);
+        assertEquals(WHERE + " has the key 'other', which wal4j does not write",
+                assertThrows(CorruptRecordException.class, () -> decode("other", value)).getMessage());
+        assertEquals(WHERE + " has no key; wal4j writes every companion record with one", assertThrows(
+                CorruptRecordException.class, () -> CompanionCodec.decode(null, value, null, WHERE)).getMessage());
+        assertEquals(WHERE + " (key 'seq-floor') has no 4-byte wal4j.crc32c header", assertThrows(
+                CorruptRecordException.class, () -> CompanionCodec.decode(bytes("seq-floor"), value, null, WHERE))
+                .getMessage());
+        byte[] crc = CompanionCodec.checksum(value);
+        crc[0] ^= 1;
+        assertTrue(assertThrows(CorruptRecordException.class, () -> CompanionCodec.decode(bytes("seq-floor"), value,
+                crc, WHERE)).getMessage().contains("calculated checksum is"));
+        byte[] bad = bytes("{\"seq\":1}");
+        assertTrue(assertThrows(CorruptRecordException.class, () -> decode("status/1/primary", bad)).getMessage()
+                .startsWith(WHERE + " (key 'status/1/primary') passes its checksum but is not a valid record: "));
+    }
+
+    private static CompanionCodec.Fact decode(String key, byte[] value) {
+        return CompanionCodec.decode(bytes(key), value, CompanionCodec.checksum(value), WHERE);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

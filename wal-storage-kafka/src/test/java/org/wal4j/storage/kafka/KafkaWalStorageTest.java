@@ -1,0 +1,388 @@
+package org.wal4j.storage.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.wal4j.EntryStatus;
+import org.wal4j.LaneId;
+import org.wal4j.WalEntry;
+import org.wal4j.WalUnavailableException;
+import org.wal4j.spi.AppendResult;
+import org.wal4j.spi.ApplyPartitions;
+import org.wal4j.spi.StatusRecord;
+import org.wal4j.Wal;
+import org.wal4j.WriteResult;
+import org.wal4j.testing.Await;
+import org.wal4j.testing.ScriptedSyncTarget;
+import org.wal4j.testing.TestEntries;
+import org.wal4j.testing.WalInvariants;
+
+/**
+ * What the Kafka log does beyond the storage contract, on a cluster of its own: topic checks on
+ * open, the lane-to-partition mapping and record format as Kafka holds them, concurrent writers,
+ * compaction down to Kafka's deleteRecords, seqs never reissued, corruption and two writers refused.
+ */
+class KafkaWalStorageTest {
+    private static final Instant AT = Instant.parse("2026-02-01T00:00:00Z");
+    private static TestCluster cluster;
+    private static Admin admin;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = TestCluster.start();
+        admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()));
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        admin.close();
+        cluster.close();
+    }
+
+    @Test
+    void open_createsBothTopicsWithTheDurabilitySettings() throws Exception {
+        String topic = TestCluster.newTopic("create");
+        try (KafkaWalStorage log = cluster.log(topic).open()) {
+            assertEquals(topic, log.name());
+            assertEquals(3, log.settings().partitions());
+        }
+        for (String t : List.of(topic, topic + ".status")) {
+            var description = admin.describeTopics(List.of(t)).allTopicNames().get().get(t);
+            assertEquals(3, description.partitions().size());
+            assertEquals(3, description.partitions().get(0).replicas().size());
+            var resource = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t);
+            var config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+            assertEquals("2", config.get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG).value());
+            assertEquals(t.equals(topic) ? "delete" : "compact", config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value());
+        }
+    }
+
+    @Test
+    void open_refusesAChangedPartitionCount_namingBothCounts() {
+        String topic = TestCluster.newTopic("partitions");
+        cluster.log(topic).open().close();
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> cluster.log(topic).partitions(4).open());
+        assertEquals("topic '" + topic + "' has 3 partitions but the log is configured with 4; a log's partition "
+                + "count cannot change (its lanes are hashed onto the partitions, and moving them would break their "
+                + "order): configure 3 partitions, or use a new topic", e.getMessage());
+    }
+
+    @Test
+    void open_refusesAnExistingTopicThatKafkaWouldDeleteEntriesFrom() throws Exception {
+        String topic = TestCluster.newTopic("retention");
+        admin.createTopics(List.of(new NewTopic(topic, 3, (short) 3).configs(Map.of(
+                TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2", TopicConfig.RETENTION_MS_CONFIG, "604800000"))))
+                .all().get();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> cluster.log(topic).open());
+        assertTrue(e.getMessage().startsWith("topic '" + topic + "' has cleanup.policy=delete, retention.ms=604800000,"
+                + " retention.bytes=-1: Kafka would delete entries no target has applied yet"), e.getMessage());
+    }
+
+    @Test
+    void open_refusesAnExistingTopicWithWeakDurability_unlessAllowed() throws Exception {
+        String topic = TestCluster.newTopic("weak");
+        admin.createTopics(List.of(new NewTopic(topic, 3, (short) 2).configs(Map.of(
+                TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "1")))).all().get();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> cluster.log(topic).open());
+        assertTrue(e.getMessage().startsWith("existing topic '" + topic + "': replication factor 2 is below 3, which "
+                + "cannot survive the loss of one broker"), e.getMessage());
+        try (KafkaWalStorage log = cluster.log(topic).replicationFactor(2).minInSyncReplicas(1)
+                .allowWeakDurability(true).open()) {
+            assertEquals(1, log.append(TestEntries.entry(1)));
+        }
+    }
+
+    @Test
+    void open_refusesACompanionTopicThatIsNotCompacted() throws Exception {
+        String topic = TestCluster.newTopic("companion");
+        admin.createTopics(List.of(new NewTopic(topic + ".status", 3, (short) 3).configs(Map.of(
+                TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2")))).all().get();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> cluster.log(topic).open());
+        assertEquals("companion topic '" + topic + ".status' has cleanup.policy=delete but needs "
+                + "cleanup.policy=compact (it keeps the last status per entry and target)", e.getMessage());
+    }
+
+    @Test
+    void append_putsEachLaneInItsApplyPartition_inSeqOrder_inTheDocumentedFormat() {
+        String topic = TestCluster.newTopic("layout");
+        try (KafkaWalStorage log = cluster.log(topic).open()) {
+            log.append(TestEntries.batch(1, 30));
+        }
+        List<ConsumerRecord<byte[], byte[]>> records = readRaw(topic);
+        assertEquals(30, records.size());
+        Map<Integer, Long> lastSeqInPartition = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            WalEntry entry = RecordReader.decode(r);
+            LaneId lane = LaneId.of(entry);
+            assertEquals(ApplyPartitions.of(lane, 3), r.partition(), "partition of " + lane);
+            assertArrayEquals(ApplyPartitions.routingKey(lane), r.key());
+            assertEquals(entry.payload(), new String(r.value(), StandardCharsets.UTF_8));
+            long previous = lastSeqInPartition.getOrDefault(r.partition(), 0L);
+            assertTrue(entry.seq() > previous, "seq " + entry.seq() + " after " + previous + " in partition "
+                    + r.partition());
+            lastSeqInPartition.put(r.partition(), entry.seq());
+        }
+        assertTrue(lastSeqInPartition.size() > 1, "the test's lanes should spread over partitions");
+    }
+
+    @Test
+    void concurrentWriters_getConsecutiveSeqs_everyEntryReadBack() throws Exception {
+        String topic = TestCluster.newTopic("concurrent");
+        int threads = 8;
+        int perThread = 250;
+        Set<Long> seqs = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        try (KafkaWalStorage log = cluster.log(topic).open()) {
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int base = t * perThread;
+                done.add(pool.submit(() -> {
+                    List<CompletableFuture<AppendResult>> mine = new ArrayList<>();
+                    for (int i = 0; i < perThread; i++) {
+                        mine.add(log.appendAsync(List.of(TestEntries.entry(base + i))));
+                    }
+                    mine.forEach(f -> seqs.add(f.join().firstSeq()));
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            pool.shutdown();
+            log.sync().join();
+            assertEquals(threads * perThread, log.stats().appendedEntries());
+        }
+        assertEquals(threads * perThread, seqs.size());
+        assertEquals(1L, new TreeSet<>(seqs).first());
+        assertEquals((long) threads * perThread, new TreeSet<>(seqs).last());
+        try (KafkaWalStorage log = cluster.log(topic).open()) {
+            assertEquals(threads * perThread, log.lastSeq());
+            assertEquals(threads * perThread, log.read(1, Long.MAX_VALUE, Integer.MAX_VALUE).size());
+            assertEquals(threads * perThread, log.unfinished("primary", 0, Integer.MAX_VALUE).size());
+        }
+    }
+
+    @Test
+    void compaction_deletesThePrefixInKafka_andAReopenedLogNeverReissuesASeq() throws Exception {
+        String topic = TestCluster.newTopic("compact");
+        List<WalEntry> oneLane = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            oneLane.add(WalEntry.builder("orders", "debit").createdAt(TestEntries.T0).key("account-1")
+                    .payloadJson("{\"n\":" + i + "}").targets("primary").build());
+        }
+        int partition;
+        try (KafkaWalStorage log = cluster.log(topic).open()) {
+            partition = log.partitionOf(LaneId.of("orders", "account-1"));
+            log.append(oneLane);
+            List<StatusRecord> applied = new ArrayList<>();
+            for (long seq = 1; seq <= 5; seq++) {
+                applied.add(StatusRecord.of(seq, "primary", EntryStatus.APPLIED, 1, AT));
+            }
+            log.appendStatus(applied);
+            assertEquals(5, log.compact(5, Instant.MAX).entriesDropped());
+            assertEquals(0, log.stats().entries());
+            assertEquals(Optional.empty(), log.read(3));
+        }
+        TopicPartition tp = new TopicPartition(topic, partition);
+        long earliest = admin.listOffsets(Map.of(tp, OffsetSpec.earliest())).all().get().get(tp).offset();
+        assertEquals(5, earliest, "Kafka deleted the records below offset 5");
+        try (KafkaWalStorage log = cluster.log(topic).open()) {
+            assertEquals(5, log.lastSeq(), "the seq floor survives the records' deletion");
+            assertEquals(6, log.append(TestEntries.entry(6)));
+            assertEquals(1, log.stats().entries());
+        }
+    }
+
+    @Test
+    void compaction_ofAnEntryBehindOneStillHeld_waitsForItsPartitionsPrefix() {
+        String topic = TestCluster.newTopic("prefix");
+        List<WalEntry> oneLane = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            oneLane.add(WalEntry.builder("orders", "debit").createdAt(TestEntries.T0).key("account-1")
+                    .payloadJson("{\"n\":" + i + "}").targets("primary").build());
+        }
+        try (KafkaWalStorage log = cluster.log(topic).open()) {
+            log.append(oneLane);
+            log.appendStatus(List.of(StatusRecord.of(2, "primary", EntryStatus.APPLIED, 1, AT),
+                    StatusRecord.of(3, "primary", EntryStatus.APPLIED, 1, AT)));
+            assertEquals(2, log.compact(3, Instant.MAX).entriesDropped());
+        }
+        try (KafkaWalStorage log = cluster.log(topic).open()) {
+            assertEquals(List.of(1L), WalStorageSeqs.of(log.read(1, 10, 10)));
+            assertEquals(3, log.lastSeq());
+            log.appendStatus(List.of(StatusRecord.of(1, "primary", EntryStatus.APPLIED, 1, AT)));
+            assertEquals(1, log.compact(3, Instant.MAX).entriesDropped());
+        }
+        try (KafkaWalStorage log = cluster.log(topic).open()) {
+            assertEquals(List.of(), log.read(1, 10, 10));
+            assertEquals(3, log.lastSeq());
+        }
+    }
+
+    @Test
+    void open_refusesACorruptRecord_namingTopicPartitionOffsetAndChecksums() throws Exception {
+        String topic = TestCluster.newTopic("corrupt");
+        try (KafkaWalStorage log = cluster.log(topic).open()) {
+            log.append(TestEntries.entry(1));
+        }
+        WalEntry entry = TestEntries.entry(2).withSeq(2);
+        byte[] header = EntryCodec.header(entry);
+        ProducerRecord<byte[], byte[]> bad = new ProducerRecord<>(topic, 0, null, new byte[0],
+                "{\"n\":3}".getBytes(StandardCharsets.UTF_8));
+        bad.headers().add(EntryCodec.ENTRY_HEADER, header).add(EntryCodec.CRC_HEADER,
+                EntryCodec.checksum(header, EntryCodec.value(entry)));
+        long offset;
+        try (KafkaProducer<byte[], byte[]> raw = rawProducer()) {
+            offset = raw.send(bad).get().offset();
+        }
+        CorruptRecordException e = assertThrows(CorruptRecordException.class, () -> cluster.log(topic).open());
+        assertTrue(e.getMessage().matches("record at topic '" + topic + "' partition 0 offset " + offset
+                + ": calculated checksum is [0-9A-F]{8} but the record's checksum is [0-9A-F]{8}"), e.getMessage());
+    }
+
+    @Test
+    void twoWriters_areDetectedWhenTheLogIsOpened() {
+        String topic = TestCluster.newTopic("writers");
+        cluster.log(topic).open().close();
+        try (KafkaWalStorage first = cluster.log(topic).open(); KafkaWalStorage second = cluster.log(topic).open()) {
+            assertEquals(1, first.append(TestEntries.entry(1)));
+            assertEquals(1, second.append(TestEntries.entry(2)));
+        }
+        CorruptRecordException e = assertThrows(CorruptRecordException.class, () -> cluster.log(topic).open());
+        assertTrue(e.getMessage().startsWith("seq 1 is held twice, by the record at topic '" + topic + "'"),
+                e.getMessage());
+        assertTrue(e.getMessage().endsWith("two instances have written this log, which a log written by one "
+                + "instance at a time never holds"), e.getMessage());
+    }
+
+    @Test
+    void statusesAndCheckpoints_writtenBeforeAcknowledgement_areReadBack() {
+        String topic = TestCluster.newTopic("status");
+        try (KafkaWalStorage log = cluster.log(topic).open()) {
+            CompletableFuture<AppendResult> append = log.appendAsync(TestEntries.batch(1, 3));
+            log.whenDurable(2).join();
+            assertTrue(append.isDone());
+            log.whenDurable(3).join();
+            CompletableFuture<Void> status = log.appendStatusAsync(
+                    List.of(new StatusRecord(2, "primary", EntryStatus.DEAD, 4, AT, "boom")));
+            CompletableFuture<Void> checkpoint = log.saveCheckpoint("primary", 1);
+            log.sync().join();
+            assertTrue(status.isDone() && checkpoint.isDone(), "sync covers statuses and checkpoints");
+            assertEquals(0, log.stats().fsyncs());
+            assertEquals(3, log.stats().segments());
+        }
+        try (KafkaWalStorage log = cluster.log(topic).open()) {
+            assertEquals(1, log.checkpoint("primary"));
+            assertEquals(List.of(1L, 3L), WalStorageSeqs.ofTracked(log.unfinished("primary", 0, 10)));
+            assertEquals("boom", log.deadLetters(null, 0, 10).get(0).reason());
+            assertEquals(Optional.of(EntryStatus.DEAD), log.status(2, "primary"));
+        }
+    }
+
+    @Test
+    void writesAfterClose_areRefused_andPendingAppendsComplete() {
+        String topic = TestCluster.newTopic("close");
+        KafkaWalStorage log = cluster.log(topic).open();
+        CompletableFuture<AppendResult> pending = log.appendAsync(TestEntries.batch(1, 50));
+        log.close();
+        assertEquals(50, pending.join().count(), "close waits for what Kafka is acknowledging");
+        WalUnavailableException e = assertThrows(WalUnavailableException.class, () -> log.sync());
+        assertEquals("The Kafka log '" + topic + "' is closed", e.getMessage());
+        log.close();
+    }
+
+    @Test
+    void wal_onTheKafkaLog_appliesEveryWriteToEveryTargetOnce_inLaneOrder_acrossAReopen() {
+        String topic = TestCluster.newTopic("engine");
+        int entries = 300;
+        ScriptedSyncTarget primary = new ScriptedSyncTarget("primary", Clock.systemUTC());
+        ScriptedSyncTarget replica = new ScriptedSyncTarget("replica", Clock.systemUTC()).down();
+        List<WalEntry> written;
+        try (KafkaWalStorage log = cluster.log(topic).open()) {
+            Wal wal = Wal.builder(log).target(primary).target(replica).build().start();
+            List<CompletableFuture<WriteResult>> writes = new ArrayList<>();
+            for (int i = 0; i < entries; i++) {
+                writes.add(wal.writeAsync(WalEntry.builder("accounts", "credit").key("acct-" + (i % 7))
+                        .payloadJson("{\"n\":" + i + "}")));
+            }
+            writes.forEach(w -> assertTrue(w.join().durable(), "acks=all acknowledges replicated writes"));
+            Await.until(() -> primary.applied().size() == entries, () -> "primary applied " + primary.applied().size());
+            try (java.util.stream.Stream<WalEntry> all = log.scan(1)) {
+                written = all.toList();
+            }
+            wal.stop(Duration.ofSeconds(10));
+        }
+        assertEquals(entries, written.size());
+        replica.up();
+        try (KafkaWalStorage log = cluster.log(topic).open()) {
+            assertEquals(entries, log.unfinished("replica", 0, 1000).size(), "the replica's backlog survived");
+            assertEquals(0, log.unfinished("primary", 0, 1000).size(), "the primary's statuses survived");
+            Wal again = Wal.builder(log).target(primary).target(replica).build().start();
+            Await.until(() -> replica.applied().size() == entries, () -> "replica applied " + replica.applied().size());
+            WalInvariants.assertStorageConsistent(log, "primary", true);
+            again.stop(Duration.ofSeconds(10)); // closes the log
+            WalUnavailableException closed = assertThrows(WalUnavailableException.class, () -> log.read(1));
+            assertEquals("The Kafka log '" + topic + "' is closed", closed.getMessage());
+        }
+        WalInvariants.assertAppliedExactlyOnceInLaneOrder(primary, written);
+        WalInvariants.assertAppliedExactlyOnceInLaneOrder(replica, written);
+    }
+
+    @Test
+    void readingATopicKafkaCannotServe_failsWithTheTopicNamed() {
+        Map<String, Object> config = KafkaWalStorage.consumerConfig(cluster.log("absent").build());
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
+            RecordReader reader = new RecordReader(consumer, "absent", Duration.ofSeconds(1));
+            org.wal4j.WalIOException e = assertThrows(org.wal4j.WalIOException.class,
+                    () -> reader.readAll("absent", 1, r -> { }));
+            assertTrue(e.getMessage().startsWith("Reading topic 'absent' back failed: "), e.getMessage());
+            e = assertThrows(org.wal4j.WalIOException.class,
+                    () -> reader.read(List.of(new RecordReader.Location(1, 0, 0))));
+            assertTrue(e.getMessage().startsWith("Reading entries of topic 'absent' partition 0 "), e.getMessage());
+        }
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> readRaw(String topic) {
+        Map<String, Object> config = KafkaWalStorage.consumerConfig(cluster.log(topic).build());
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
+            new RecordReader(consumer, topic, Duration.ofSeconds(30)).readAll(topic, 3, out::add);
+        }
+        return out;
+    }
+
+    private static KafkaProducer<byte[], byte[]> rawProducer() {
+        return new KafkaProducer<>(KafkaWalStorage.producerConfig(cluster.log("raw").build()));
+    }
+}
