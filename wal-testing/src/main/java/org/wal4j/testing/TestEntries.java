@@ -52,7 +52,10 @@ public final class TestEntries {
                 .payloadJson("{\"n\":" + i + ", \"text\":\"Grüße 🌍 \\\"q\\\" \\n\", \"list\":[1, 2.5e3, null, true],"
                         + " \"nested\":{\"a\":{}}}")
                 .targets("primary", "replica").idempotencyKey("req-" + i).correlationId("saga-" + i)
-                .tenantId("tenant-ä").userId("user-" + i).lifecycle(lifecycle).build();
+                .tenantId("tenant-ä").userId("user-" + i).lifecycle(lifecycle)
+                .traceContext(java.util.Map.of("traceparent", String.format("00-%032x-%016x-01", i + 1, i + 7),
+                        "tracestate", "vendor=\"q\" \\ " + i))
+                .build();
     }
 
     public static List<WalEntry> batch(int from, int count) {

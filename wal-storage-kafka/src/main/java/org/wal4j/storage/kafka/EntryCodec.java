@@ -12,7 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.CRC32C;
 import org.jspecify.annotations.Nullable;
 import org.wal4j.Backoff;
@@ -33,7 +35,8 @@ import org.wal4j.spi.ApplyPartitions;
  * header wal4j.entry  {"v":1,"seq":17,"id":"…","createdAt":"2026-01-01T00:00:00.123456789Z",
  *                      "namespace":"orders","key":"account-3","alsoKeys":[],"operation":"debit",
  *                      "targets":["primary"],"idempotencyKey":"…","correlationId":null,
- *                      "tenantId":null,"userId":null,"lifecycle":{…}}   (lifecycle only if not the default)
+ *                      "tenantId":null,"userId":null,"lifecycle":{…},   (lifecycle only if not the default)
+ *                      "trace":{"traceparent":"…"}}                (trace only for an entry with a trace context)
  * header wal4j.crc32c CRC32C of (the wal4j.entry header's bytes, then the value's bytes), 4 bytes big-endian
  * </pre>
  *
@@ -97,6 +100,13 @@ final class EntryCodec {
             g.writeStringField("userId", entry.userId());
             if (!entry.lifecycle().equals(Lifecycle.ofDefaults())) {
                 writeLifecycle(g, entry.lifecycle());
+            }
+            if (!entry.traceContext().isEmpty()) {
+                g.writeObjectFieldStart("trace");
+                for (Map.Entry<String, String> field : entry.traceContext().entrySet()) {
+                    g.writeStringField(field.getKey(), field.getValue());
+                }
+                g.writeEndObject();
             }
             g.writeEndObject();
         } catch (IOException e) {
@@ -172,6 +182,10 @@ final class EntryCodec {
             if (lifecycle != null) {
                 b.lifecycle(lifecycle(lifecycle));
             }
+            JsonNode trace = h.get("trace");
+            if (trace != null) {
+                b.traceContext(stringFields(trace, "trace"));
+            }
             long seq = h.path("seq").asLong(0);
             if (seq < 1) {
                 throw new CorruptRecordException(where + " has no valid seq: " + h.path("seq"));
@@ -192,6 +206,20 @@ final class EntryCodec {
         } catch (IOException e) {
             return 0;
         }
+    }
+
+    private static Map<String, String> stringFields(JsonNode object, String field) {
+        if (!object.isObject()) {
+            throw new IllegalArgumentException(field + " is not an object: " + object);
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> f : object.properties()) {
+            if (!f.getValue().isTextual()) {
+                throw new IllegalArgumentException(field + "." + f.getKey() + " is not a string: " + f.getValue());
+            }
+            out.put(f.getKey(), f.getValue().asText());
+        }
+        return out;
     }
 
     private static Lifecycle lifecycle(JsonNode l) {
