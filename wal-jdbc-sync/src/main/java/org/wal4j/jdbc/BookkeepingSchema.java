@@ -5,10 +5,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * Creates or validates the two bookkeeping tables of {@link JdbcSyncTarget}: the applied keys
+ * Creates or validates the bookkeeping tables of {@link JdbcSyncTarget}: the applied keys
  * (with an index by time, for the purge, and the {@code call_outcome} column, which an
- * applied-keys table created by an earlier version lacks: it is added with {@code ALTER TABLE})
- * and the checkpoints. Creation is
+ * applied-keys table created by an earlier version lacks: it is added with {@code ALTER TABLE}),
+ * the rejected calls (added in the version that stores rejections: created like the others) and
+ * the checkpoints. Creation is
  * {@code CREATE ... IF NOT EXISTS}, one statement per table or index, and is safe when several
  * processes race: some databases still fail one of two concurrent creations of the same object
  * (PostgreSQL reports a unique violation on its catalog), so a failed statement is run once more,
@@ -93,12 +94,14 @@ final class BookkeepingSchema {
     }
 
     /**
-     * Checks that both tables exist, and the applied keys' {@code call_outcome} column.
+     * Checks that the three tables exist (applied keys, rejected calls, checkpoints), and the
+     * applied keys' {@code call_outcome} column.
      *
      * @return null if they do, otherwise which one is missing and the error
      */
     String missingTable(Connection connection) throws SQLException {
-        for (String table : new String[] {appliedKeysTable, checkpointTable}) {
+        for (String table : new String[] {appliedKeysTable, checkpointTable,
+                SqlDialect.rejectedCallsTable(appliedKeysTable)}) {
             try {
                 probe(connection, table);
             } catch (SQLException e) {

@@ -343,7 +343,8 @@ public final class JdbcSyncTarget implements SyncTarget {
      * Deletes this target's applied keys older than {@link Builder#appliedKeysRetention} now, in
      * transactions of at most {@link Builder#purgeBatchSize} rows (the target also does this on
      * its own, one batch per {@link Builder#purgeInterval}). An entry whose key was purged and that
-     * is delivered again is applied again: idempotency holds within the retention.
+     * is delivered again is applied again: idempotency holds within the retention. The verdicts
+     * of rejected calls kept for retries of request ids older than the same retention go too.
      *
      * @return how many keys were deleted
      * @throws JdbcTargetException naming the table and the SQL error
@@ -351,11 +352,11 @@ public final class JdbcSyncTarget implements SyncTarget {
     public long purgeAppliedKeys() {
         return onPreparedConnection(connection -> {
             long total = 0;
-            int deleted;
+            AppliedKeyPurge.Step deleted;
             do {
                 deleted = purge.step(connection);
-                total += deleted;
-            } while (deleted == purge.batchSize());
+                total += deleted.keys();
+            } while (deleted.full());
             return total;
         }, "cannot purge applied keys older than " + appliedKeysRetention() + " from table " + appliedKeysTable);
     }
@@ -418,6 +419,19 @@ public final class JdbcSyncTarget implements SyncTarget {
     AppliedKeyLedger.KeyRow appliedKey(String idempotencyKey) {
         return onPreparedConnection(connection -> ledger.row(connection, idempotencyKey),
                 "cannot read the applied key '" + Names.abbreviate(idempotencyKey) + "' from table " + appliedKeysTable);
+    }
+
+    /**
+     * The stored verdict of a rejected call with {@code idempotencyKey} (see {@link CallOutcomes}),
+     * read on a connection of its own; null if this target stored none (the call had no request id,
+     * it was rejected by a version that did not store verdicts, or the row was purged).
+     *
+     * @throws JdbcTargetException if the database cannot answer
+     */
+    String rejectedCall(String idempotencyKey) {
+        return onPreparedConnection(connection -> ledger.rejection(connection, idempotencyKey),
+                "cannot read the rejected call '" + Names.abbreviate(idempotencyKey) + "' from table "
+                        + SqlDialect.rejectedCallsTable(appliedKeysTable));
     }
 
     EntryApplier applierFor(String operation) {
