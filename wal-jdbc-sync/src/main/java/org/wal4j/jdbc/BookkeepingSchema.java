@@ -100,8 +100,7 @@ final class BookkeepingSchema {
      * @return null if they do, otherwise which one is missing and the error
      */
     String missingTable(Connection connection) throws SQLException {
-        for (String table : new String[] {appliedKeysTable, checkpointTable,
-                SqlDialect.rejectedCallsTable(appliedKeysTable)}) {
+        for (String table : new String[] {appliedKeysTable, checkpointTable}) {
             try {
                 probe(connection, table);
             } catch (SQLException e) {
@@ -114,6 +113,15 @@ final class BookkeepingSchema {
             return "table " + appliedKeysTable + " has no column call_outcome (added for request ids in this version); "
                     + "add it with: " + dialect.addCallOutcomeColumn(appliedKeysTable) + ", or let the target do it "
                     + "(createSchema(true))";
+        }
+        String rejected = SqlDialect.rejectedCallsTable(appliedKeysTable);
+        try {
+            probe(connection, rejected);
+        } catch (SQLException e) {
+            rollbackQuietly(connection, e);
+            return "table " + rejected + " is not usable (" + SqlFailures.describe(e) + "; it keeps the verdicts of "
+                    + "rejected calls with a request id, added in this version); create it with its statements in "
+                    + dialect.ddlResource() + " or let the target create it (createSchema(true))";
         }
         connection.commit();
         return null;

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -141,6 +142,8 @@ public final class JdbcSyncTarget implements SyncTarget {
     private final BoundedConnections connections;
     private final SqlStateClassifier classifier;
     private final Map<String, EntryApplier> appliers;
+    /** Calls of {@link #apply} under way now, on any thread (a hung one included). */
+    private final AtomicInteger appliesInProgress = new AtomicInteger();
     /** Set by the first {@link #apply}: from then on the appliers are fixed. */
     private volatile boolean applying;
     private final CheckpointRow checkpointRow;
@@ -199,6 +202,24 @@ public final class JdbcSyncTarget implements SyncTarget {
      */
     @Override
     public ApplyResult apply(List<WalEntry> batch) {
+        appliesInProgress.incrementAndGet();
+        try {
+            return applyCounted(batch);
+        } finally {
+            appliesInProgress.decrementAndGet();
+        }
+    }
+
+    /**
+     * How many calls of {@link #apply} are under way now: a call the {@code Wal} stopped waiting
+     * for (its stop timed out, or it abandoned the call at its {@code targetCallTimeout}) stays
+     * counted until it returns. {@link DurableRepository#rebind} refuses while one is.
+     */
+    int appliesInProgress() {
+        return appliesInProgress.get();
+    }
+
+    private ApplyResult applyCounted(List<WalEntry> batch) {
         applying = true;
         Objects.requireNonNull(batch, "batch must not be null");
         if (batch.isEmpty()) {
