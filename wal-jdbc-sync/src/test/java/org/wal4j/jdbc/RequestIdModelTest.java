@@ -100,6 +100,34 @@ class RequestIdModelTest {
         assertThrows(IllegalArgumentException.class, () -> receipt.await(Duration.ofSeconds(-1)));
     }
 
+    interface RejectingNamed {
+        @Critical(namespace = "ledger", rejections = Throwing.NoMessageConstructor.class)
+        int reject(@LaneKey String key, @IdempotencyKey String requestId);
+    }
+
+    @Test
+    void retry_ofARejectionWhoseExceptionCannotBeMadeAgain_getsEntryNotApplied_namingItsTypeAndMessage() {
+        AtomicInteger runs = new AtomicInteger();
+        RejectingNamed rejecting = wrap(RejectingNamed.class, (key, id) -> {
+            runs.incrementAndGet();
+            throw new Throwing.NoMessageConstructor();
+        }, TestWals.config());
+        assertThrows(Throwing.NoMessageConstructor.class, () -> rejecting.reject("k", "r-7"));
+
+        EntryNotAppliedException retried = assertThrows(EntryNotAppliedException.class,
+                () -> rejecting.reject("k", "r-7"));
+
+        assertEquals(org.wal4j.EntryStatus.REJECTED, retried.status());
+        assertEquals(Throwing.NoMessageConstructor.class.getName() + ": x", retried.reason());
+        assertTrue(retried.getMessage().contains(", the first call of request id 'r-7', was not applied by target "
+                + "'primary': it was rejected (a business verdict of its DAO method), and will not be applied; its "
+                + "verdict " + Throwing.NoMessageConstructor.class.getName() + ": x cannot be thrown again as itself (its "
+                + "type is not one of the method's rejection types by that name, or has no public (String) "
+                + "constructor)"), retried.getMessage());
+        assertEquals(1, runs.get(), "the retry ran no DAO");
+        assertEquals(1, wal.stats().duplicateWrites());
+    }
+
     interface TwoIds {
         @Critical
         void write(@LaneKey String key, @IdempotencyKey String a, @IdempotencyKey String b);
