@@ -64,7 +64,7 @@ import org.wal4j.spi.TargetHealth;
  * a hung database fails a batch as retryable with the target's own error, before the engine's
  * watchdog ({@link WalConfig#targetCallTimeout()}) has to abandon the call.
  *
- * <p>The target's name keys its rows in both tables: two targets writing to one database need
+ * <p>The target's name keys its rows in the bookkeeping tables: two targets writing to one database need
  * different names, and a target must keep its name across restarts.
  *
  * <h2>Concurrent batches</h2>
@@ -599,7 +599,9 @@ public final class JdbcSyncTarget implements SyncTarget {
         /**
          * The applied-keys table: an unquoted identifier, optionally schema-qualified
          * ({@code [schema.]table}, each {@code [A-Za-z_][A-Za-z0-9_]*}, at most 63 characters).
-         * Default {@link #DEFAULT_APPLIED_KEYS_TABLE}.
+         * Default {@link #DEFAULT_APPLIED_KEYS_TABLE}. The rejected-calls table (the verdicts of
+         * rejected {@link DurableRepository} calls with a request id) is named after it, with
+         * {@code _rejected} appended, in the same schema.
          */
         public Builder appliedKeysTable(String table) {
             this.appliedKeysTable = SqlIdentifiers.table("appliedKeysTable", table);
