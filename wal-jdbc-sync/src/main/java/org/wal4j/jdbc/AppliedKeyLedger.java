@@ -23,6 +23,11 @@ import org.wal4j.WalEntry;
  * whose cost does not depend on the table's size, and it also settles a race between two
  * appliers of the same key in the database's own locking.
  *
+ * <p>Next to it, the rejected-calls table ({@link SqlDialect#rejectedCallsTable}) keeps the verdict
+ * of each rejected call that has a request id ({@link #recordRejection}): not an applied key, since
+ * nothing of the call was applied and a redelivery must run it again, but what a retry of the
+ * request id answers.
+ *
  * <p>Stateless apart from its configuration; thread-safe. A {@link Recorder} belongs to one batch.
  */
 final class AppliedKeyLedger {
@@ -32,6 +37,10 @@ final class AppliedKeyLedger {
     private final String insertSql;
     private final String updateOutcomeSql;
     private final String selectOutcomeSql;
+    private final String rejectedTable;
+    private final String deleteRejectedSql;
+    private final String insertRejectedSql;
+    private final String selectRejectedSql;
     /** False once the driver answered a batch of inserts without a count per statement. */
     private volatile boolean batchCountsReported = true;
 
@@ -42,6 +51,50 @@ final class AppliedKeyLedger {
         this.insertSql = dialect.insertKeyIfAbsent(table);
         this.updateOutcomeSql = dialect.updateCallOutcome(table);
         this.selectOutcomeSql = dialect.selectCallOutcome(table);
+        this.rejectedTable = SqlDialect.rejectedCallsTable(table);
+        this.deleteRejectedSql = dialect.deleteRejectedCall(rejectedTable);
+        this.insertRejectedSql = dialect.insertRejectedCall(rejectedTable);
+        this.selectRejectedSql = dialect.selectRejectedCall(rejectedTable);
+    }
+
+    /**
+     * Stores the verdict of the rejected {@code entry}, replacing one an earlier delivery of it
+     * stored, in the transaction of {@code connection} (which commits the rejection).
+     */
+    void recordRejection(Connection connection, WalEntry entry, String outcome) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement(deleteRejectedSql)) {
+            delete.setQueryTimeout(queryTimeoutSeconds);
+            delete.setString(1, target);
+            delete.setString(2, entry.idempotencyKey());
+            delete.executeUpdate();
+        }
+        try (PreparedStatement insert = connection.prepareStatement(insertRejectedSql)) {
+            insert.setQueryTimeout(queryTimeoutSeconds);
+            insert.setString(1, target);
+            insert.setString(2, entry.idempotencyKey());
+            insert.setLong(3, entry.seq());
+            insert.setString(4, entry.id());
+            insert.setString(5, outcome);
+            insert.executeUpdate();
+        }
+    }
+
+    /** The stored verdict of a rejected call with {@code idempotencyKey}, or null if none; commits the read. */
+    String rejection(Connection connection, String idempotencyKey) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(selectRejectedSql)) {
+            statement.setQueryTimeout(queryTimeoutSeconds);
+            statement.setString(1, target);
+            statement.setString(2, idempotencyKey);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? rows.getString(1) : null;
+            }
+        } finally {
+            connection.commit();
+        }
+    }
+
+    String rejectedTable() {
+        return rejectedTable;
     }
 
     /**

@@ -20,6 +20,9 @@ import org.slf4j.LoggerFactory;
  * one bounded delete per interval while catching up. A failed step is logged and tried again at
  * the next interval: it never fails a batch, which is already committed.
  *
+ * <p>Each step also deletes up to {@code batchSize} of the target's rejected calls (the verdicts
+ * kept for retries of request ids) older than the same retention, oldest first.
+ *
  * <p>Each step first moves the target's checkpoint row forward to the highest seq among the keys
  * it is about to delete, and deletes only keys up to that seq, in the same transaction: the
  * checkpoint is read from the keys and the row together ({@link CheckpointRow}), so it does not
@@ -43,6 +46,7 @@ final class AppliedKeyPurge {
     private final int queryTimeoutSeconds;
     private final String highestSql;
     private final String deleteSql;
+    private final String deleteRejectedSql;
     private final CheckpointRow checkpointRow;
     private final AtomicBoolean stepping = new AtomicBoolean();
     private volatile long nextDueNanos = System.nanoTime();
@@ -58,6 +62,7 @@ final class AppliedKeyPurge {
         this.queryTimeoutSeconds = queryTimeoutSeconds;
         this.highestSql = dialect.highestSeqOfKeysOlderThan(table);
         this.deleteSql = dialect.deleteKeysOlderThan(table);
+        this.deleteRejectedSql = dialect.deleteRejectedCallsOlderThan(SqlDialect.rejectedCallsTable(table));
         this.checkpointRow = checkpointRow;
     }
 
@@ -65,9 +70,9 @@ final class AppliedKeyPurge {
      * Deletes up to {@code batchSize} expired keys on {@code connection} (auto-commit off) and
      * commits.
      *
-     * @return how many were deleted; {@code batchSize} means there may be more
+     * @return how many applied keys and rejected calls were deleted
      */
-    int step(Connection connection) throws SQLException {
+    Step step(Connection connection) throws SQLException {
         try {
             long highest = highestExpiredSeq(connection);
             int deleted = 0;
@@ -82,11 +87,33 @@ final class AppliedKeyPurge {
                     deleted = delete.executeUpdate();
                 }
             }
+            int rejected;
+            try (PreparedStatement delete = connection.prepareStatement(deleteRejectedSql)) {
+                delete.setQueryTimeout(queryTimeoutSeconds);
+                delete.setString(1, target);
+                delete.setLong(2, retentionSeconds);
+                delete.setInt(3, batchSize);
+                rejected = delete.executeUpdate();
+            }
             connection.commit();
-            return deleted;
+            return new Step(deleted, rejected, batchSize);
         } catch (SQLException e) {
             BookkeepingSchema.rollbackQuietly(connection, e);
             throw e;
+        }
+    }
+
+    /**
+     * What one step deleted.
+     *
+     * @param keys     applied keys
+     * @param rejected rejected calls
+     * @param limit    the most either delete may take: a full one means there may be more
+     */
+    record Step(int keys, int rejected, int limit) {
+        /** Whether either delete was full, so that more may be due. */
+        boolean full() {
+            return keys >= limit || rejected >= limit;
         }
     }
 
@@ -113,11 +140,11 @@ final class AppliedKeyPurge {
             return;
         }
         try {
-            int deleted = step(connection);
-            nextDueNanos = System.nanoTime() + (deleted >= batchSize ? 0 : intervalNanos);
-            if (deleted > 0) {
-                LOG.debug("target '{}': purged {} applied keys older than {} s from {}", target, deleted, retentionSeconds,
-                        table);
+            Step deleted = step(connection);
+            nextDueNanos = System.nanoTime() + (deleted.full() ? 0 : intervalNanos);
+            if (deleted.keys() > 0 || deleted.rejected() > 0) {
+                LOG.debug("target '{}': purged {} applied keys and {} rejected calls older than {} s from {}", target,
+                        deleted.keys(), deleted.rejected(), retentionSeconds, table);
             }
         } catch (SQLException e) {
             nextDueNanos = System.nanoTime() + intervalNanos;
@@ -128,7 +155,4 @@ final class AppliedKeyPurge {
         }
     }
 
-    int batchSize() {
-        return batchSize;
-    }
 }

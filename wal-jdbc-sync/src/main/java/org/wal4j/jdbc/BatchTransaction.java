@@ -43,9 +43,10 @@ import org.wal4j.spi.Instrumentation;
  * nothing of the batch stays applied. An entry whose applier rejects it
  * ({@link EntryRejectedException}, a business verdict) rolls the transaction back too; then the
  * entries before it are applied again entry by entry (an applier of those may thus run twice,
- * the first run rolled back) and committed without the rejected entry's key or effects, and the
- * entry is reported {@link ApplyResult#rejected rejected} with the earlier ones applied; the
- * entries after it are sent again. A failure of the bookkeeping itself (writing the tables,
+ * the first run rolled back) and committed without the rejected entry's key or effects (with its
+ * verdict in the rejected-calls table, for a call with a request id), and the entry is reported
+ * {@link ApplyResult#rejected rejected} with the earlier ones applied; the entries after it are
+ * sent again. A failure of the bookkeeping itself (writing the tables,
  * committing) is not the fault of any one entry and is reported as retryable (at the entry whose
  * key could not be recorded, otherwise at index 0), except a commit that fails permanently,
  * which for more than one entry is thrown so that the engine splits the batch (a deferred
@@ -234,23 +235,41 @@ final class BatchTransaction {
 
     /**
      * After the applier of entry {@code r.index} rejected it (rolled back): the entries before it
-     * are applied again, entry by entry, and committed, and the entry is reported rejected with
-     * them applied. Its own key is not recorded (see {@link EntryRejectedException}), so nothing of
-     * it stays. Should an earlier entry fail this time, that failure is the result (the rejected
-     * entry was not reached and will be sent again), and should one be rejected, that rejection.
+     * are applied again, entry by entry, the rejection's stored verdict (a call with a request id:
+     * {@link EntryRejectedException#callOutcome()}) is written to the rejected-calls table, and all
+     * that is committed; the entry is reported rejected with the ones before it applied. Its own
+     * key is not recorded (see {@link EntryRejectedException}), so nothing of its effects stays.
+     * Should an earlier entry fail this time, that failure is the result (the rejected entry was
+     * not reached and will be sent again), and should one be rejected, that rejection. Should the
+     * verdict not be stored, the batch fails as retryable and the entry is sent again.
      */
     private ApplyResult afterRejection(Rejected r) {
         Rejected rejected = r;
         while (true) {
-            if (rejected.index == 0) {
+            String outcome = rejected.rejection.callOutcome();
+            if (rejected.index == 0 && outcome == null) {
                 return rejected.result();
             }
             try {
-                ApplyResult before = applyAndCommit(rejected.index);
-                return before.allApplied() ? rejected.result() : before;
+                ApplyResult before = applyEntryByEntry(rejected.index);
+                if (before != null) {
+                    return before;
+                }
             } catch (Rejected earlier) {
                 rejected = earlier;
+                continue;
             }
+            if (outcome != null) {
+                WalEntry entry = batch.get(rejected.index);
+                try {
+                    ledger.recordRejection(connection, entry, outcome);
+                } catch (SQLException e) {
+                    return bookkeepingFailure(0, "recording the rejection of " + SqlFailures.entry(entry, target.name())
+                            + " in table " + ledger.rejectedTable(), e);
+                }
+            }
+            ApplyResult committed = commit();
+            return committed.allApplied() ? rejected.result() : committed;
         }
     }
 
@@ -272,8 +291,19 @@ final class BatchTransaction {
         }
     }
 
-    /** Entry by entry, the first {@code end} entries: key, then effect, so that a failure names its entry. */
+    /** Entry by entry, the first {@code end} entries, then the commit: a failure names its entry. */
     private ApplyResult applyAndCommit(int end) throws Rejected {
+        ApplyResult failed = applyEntryByEntry(end);
+        return failed != null ? failed : commit();
+    }
+
+    /**
+     * Entry by entry, the first {@code end} entries: key, then effect, so that a failure names its
+     * entry; not committed.
+     *
+     * @return null if all were applied (or skipped), otherwise the batch's result, rolled back
+     */
+    private ApplyResult applyEntryByEntry(int end) throws Rejected {
         try (AppliedKeyLedger.Recorder recorder = ledger.recorder(connection)) {
             for (int i = 0; i < end; i++) {
                 WalEntry entry = batch.get(i);
@@ -294,7 +324,7 @@ final class BatchTransaction {
         } catch (SQLException e) {
             return bookkeepingFailure(0, "preparing the insert into table " + ledger.table(), e);
         }
-        return commit();
+        return null;
     }
 
     /**

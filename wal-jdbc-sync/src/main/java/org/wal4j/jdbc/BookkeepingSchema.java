@@ -5,10 +5,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * Creates or validates the two bookkeeping tables of {@link JdbcSyncTarget}: the applied keys
+ * Creates or validates the bookkeeping tables of {@link JdbcSyncTarget}: the applied keys
  * (with an index by time, for the purge, and the {@code call_outcome} column, which an
- * applied-keys table created by an earlier version lacks: it is added with {@code ALTER TABLE})
- * and the checkpoints. Creation is
+ * applied-keys table created by an earlier version lacks: it is added with {@code ALTER TABLE}),
+ * the rejected calls (added in the version that stores rejections: created like the others) and
+ * the checkpoints. Creation is
  * {@code CREATE ... IF NOT EXISTS}, one statement per table or index, and is safe when several
  * processes race: some databases still fail one of two concurrent creations of the same object
  * (PostgreSQL reports a unique violation on its catalog), so a failed statement is run once more,
@@ -93,7 +94,8 @@ final class BookkeepingSchema {
     }
 
     /**
-     * Checks that both tables exist, and the applied keys' {@code call_outcome} column.
+     * Checks that the three tables exist (applied keys, rejected calls, checkpoints), and the
+     * applied keys' {@code call_outcome} column.
      *
      * @return null if they do, otherwise which one is missing and the error
      */
@@ -111,6 +113,15 @@ final class BookkeepingSchema {
             return "table " + appliedKeysTable + " has no column call_outcome (added for request ids in this version); "
                     + "add it with: " + dialect.addCallOutcomeColumn(appliedKeysTable) + ", or let the target do it "
                     + "(createSchema(true))";
+        }
+        String rejected = SqlDialect.rejectedCallsTable(appliedKeysTable);
+        try {
+            probe(connection, rejected);
+        } catch (SQLException e) {
+            rollbackQuietly(connection, e);
+            return "table " + rejected + " is not usable (" + SqlFailures.describe(e) + "; it keeps the verdicts of "
+                    + "rejected calls with a request id, added in this version); create it with its statements in "
+                    + dialect.ddlResource() + " or let the target create it (createSchema(true))";
         }
         connection.commit();
         return null;

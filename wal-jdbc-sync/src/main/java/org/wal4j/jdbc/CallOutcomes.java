@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
@@ -29,6 +31,16 @@ import org.wal4j.spi.Names;
  *   {"arguments":"9f86d081884c7d65...","value":"987.70"}       BigDecimal transfer(...)
  *   {"arguments":"2c26b46b68ffc68f...","value":null}           void transfer(...)
  * </pre>
+ *
+ * <p>Rejected (the DAO threw one of the method's {@link MethodRejections rejections}): nothing is
+ * applied and no applied key recorded, but the result target stores the verdict in its
+ * rejected-calls table, in the transaction that commits the rejection:
+ * <pre>
+ *   {"arguments":"9f86d081884c7d65...","rejected":{"type":"com.example.InsufficientFundsException","message":"..."}}
+ * </pre>
+ * {@link #rebuild} makes the exception again only from a type the method declares or names as a
+ * rejection whose name equals the stored one (a class name read from the database is never
+ * loaded), through its public {@code (String)} constructor.
  *
  * <p>Dead-lettered: the apply transaction rolled back, so nothing is stored in the database; the
  * dead letter stays in the log with its reason, which {@link BatchTransaction} writes as
@@ -82,6 +94,78 @@ final class CallOutcomes {
                     + "written to JSON as " + resultType + " for the retries of its request id: " + e.getOriginalMessage(), e);
         }
         return "{\"arguments\":\"" + argumentsHash(entry.payload()) + "\",\"value\":" + json + "}";
+    }
+
+    /**
+     * The stored form of a run of {@code entry} that the DAO rejected with {@code verdict}.
+     *
+     * @throws IllegalStateException never in practice: a tree of two strings always writes
+     */
+    String encodeRejection(WalEntry entry, Throwable verdict) {
+        ObjectNode rejected = mapper.createObjectNode();
+        rejected.put("type", verdict.getClass().getName());
+        rejected.put("message", verdict.getMessage());
+        ObjectNode outcome = mapper.createObjectNode();
+        outcome.put("arguments", argumentsHash(entry.payload()));
+        outcome.set("rejected", rejected);
+        try {
+            return mapper.writeValueAsString(outcome);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(display + ": cannot write the rejection " + verdict + " to JSON", e);
+        }
+    }
+
+    /**
+     * A stored rejection, read back.
+     *
+     * @param message null if the verdict had none
+     */
+    record Rejection(String argumentsHash, String type, String message) {
+        /** The verdict as {@link Throwable#toString()} shows it. */
+        String describe() {
+            return message == null ? type : type + ": " + message;
+        }
+    }
+
+    /**
+     * Reads a stored rejection.
+     *
+     * @throws IllegalStateException if it is not one this class wrote
+     */
+    Rejection decodeRejection(String json) {
+        JsonNode tree;
+        try {
+            tree = mapper.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw notOurs(json, e);
+        }
+        JsonNode rejected = tree == null ? null : tree.get("rejected");
+        JsonNode arguments = tree == null ? null : tree.get("arguments");
+        if (rejected == null || arguments == null || !arguments.isTextual() || !rejected.path("type").isTextual()) {
+            throw notOurs(json, null);
+        }
+        JsonNode message = rejected.path("message");
+        return new Rejection(arguments.asText(), rejected.get("type").asText(), message.isTextual() ? message.asText() : null);
+    }
+
+    /**
+     * The exception of a stored rejection, made again: an instance of the method's rejection type
+     * ({@code rejections}: declared or named) whose name is the stored one, with the stored message,
+     * through its public {@code (String)} constructor. Null if no rejection type has that name (the
+     * DAO threw a subclass of one, or the method changed) or the type has no such constructor, or it
+     * threw: then the caller reports the type and message in an {@link EntryNotAppliedException}.
+     */
+    static Throwable rebuild(Rejection rejection, MethodRejections rejections) {
+        Class<?> type = rejections.named(rejection.type());
+        if (type == null) {
+            return null;
+        }
+        try {
+            Constructor<?> constructor = type.getConstructor(String.class);
+            return (Throwable) constructor.newInstance(rejection.message());
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** A stored outcome, read back. */

@@ -231,6 +231,9 @@ final class CriticalCalls {
         if (!status.isTerminal()) {
             throw notYetApplied(method, written, null, "the Wal stopped while the call waited for target '" + target + "'");
         }
+        if (status == EntryStatus.REJECTED) {
+            throw storedRejection(method, written, payload);
+        }
         DeadLetter letter = status == EntryStatus.DEAD ? deadLetter(method, written.seq()) : null;
         if (letter != null) {
             requireSameArguments(method, written, CallOutcomes.argumentsHash(letter.entry().payload()), payload);
@@ -243,6 +246,37 @@ final class CriticalCalls {
         throw new EntryNotAppliedException(method.display() + ": " + entry(written) + ", the first call of request id '"
                 + requestId(method, written) + "', was not applied by target '" + target + "': " + describe(status)
                 + (reason != null ? " (" + reason + ")" : ""), written.id(), written.seq(), target, status, reason, null);
+    }
+
+    /**
+     * What a retry of a rejected first call throws: the first call's verdict, stored by the result
+     * target with the rejection, made again (the same declared type and message), or, when it cannot
+     * be (no stored verdict, a type that is not one of the method's rejections by name or has no
+     * public {@code (String)} constructor), an {@link EntryNotAppliedException} with status REJECTED
+     * that names the verdict's type and message.
+     */
+    private Throwable storedRejection(CriticalMethod method, WriteResult written, String payload) {
+        String target = method.resultTarget();
+        String json = targets.bindings().get(target).target().rejectedCall(written.idempotencyKey());
+        CallOutcomes.Rejection rejection = json == null ? null : method.outcomes().decodeRejection(json);
+        String reason;
+        if (rejection != null) {
+            requireSameArguments(method, written, rejection.argumentsHash(), payload);
+            Throwable rebuilt = CallOutcomes.rebuild(rejection, method.rejections());
+            if (rebuilt != null) {
+                return rebuilt;
+            }
+            reason = rejection.describe();
+        } else {
+            reason = null;
+        }
+        return new EntryNotAppliedException(method.display() + ": " + entry(written) + ", the first call of request id '"
+                + requestId(method, written) + "', was not applied by target '" + target + "': " + describe(EntryStatus.REJECTED)
+                + (reason != null ? "; its verdict " + reason + " cannot be thrown again as itself (its type is not one "
+                + "of the method's rejection types by that name, or has no public (String) constructor)"
+                : "; the target holds no verdict for it (it was rejected by a version that did not store verdicts, or "
+                + "the verdict was purged after appliedKeysRetention)"), written.id(), written.seq(), target,
+                EntryStatus.REJECTED, reason, null);
     }
 
     /** The first call's result, stored with its applied key on the result target. */

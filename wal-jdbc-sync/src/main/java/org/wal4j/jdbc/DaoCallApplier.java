@@ -24,7 +24,8 @@ import org.wal4j.WalEntry;
  * applier. If the caller waits for the result, the run's return value or exception is recorded
  * in its {@link PendingCalls.PendingCall}. For a method with a request id ({@link IdempotencyKey}),
  * the result target also stores what the DAO returned with the entry's applied key, in the same
- * transaction ({@link CallOutcomes}), for the call's retries.
+ * transaction ({@link CallOutcomes}), for the call's retries; a rejection's type and message go
+ * with the {@link EntryRejectedException}, which the target stores when it commits the rejection.
  *
  * <p>A method returning a future must return it completed: work finished on another thread
  * would have run outside the apply transaction, so an incomplete future fails the entry.
@@ -68,7 +69,9 @@ final class DaoCallApplier implements EntryApplier {
                 waiting.threw(thrown);
             }
             if (method.rejections().rejects(thrown)) {
-                throw new EntryRejectedException(method.display() + " rejected the call: " + thrown, thrown);
+                // the result target keeps the verdict of a call with a request id, for its retries
+                throw new EntryRejectedException(method.display() + " rejected the call: " + thrown, thrown,
+                        results != null && method.hasRequestId() ? method.outcomes().encodeRejection(entry, thrown) : null);
             }
             throw failure(thrown);
         }

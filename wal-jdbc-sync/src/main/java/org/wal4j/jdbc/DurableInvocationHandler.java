@@ -2,7 +2,9 @@ package org.wal4j.jdbc;
 
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.wal4j.Wal;
 import org.wal4j.WalState;
 
@@ -61,6 +63,21 @@ final class DurableInvocationHandler implements InvocationHandler {
             throw new IllegalStateException("the DurableRepository of " + interfaceName + " can be rebound only once its "
                     + "Wal is STOPPED, but it is " + was + ": call stop(timeout) on " + old + " first (a FAILED Wal "
                     + "still holds the log's directory and its workers may still be applying)");
+        }
+        Map<String, Integer> applying = new LinkedHashMap<>();
+        targets.bindings().forEach((name, bound) -> {
+            int calls = bound.target().appliesInProgress();
+            if (calls > 0) {
+                applying.put(name, calls);
+            }
+        });
+        if (!applying.isEmpty()) {
+            throw new IllegalStateException("the DurableRepository of " + interfaceName + " cannot be rebound yet: its "
+                    + "Wal " + old + " is STOPPED, but calls of its targets' apply are still under way (target=calls: "
+                    + applying + "), left behind by a stop(timeout) that returned false or abandoned at "
+                    + "targetCallTimeout, typically stuck in a database call. A new Wal would apply beside them: the "
+                    + "applied keys prevent a second effect, not the lanes' order. End the stuck call (kill its database "
+                    + "session, or let the driver's timeout end it), then call rebind again; nothing was changed");
         }
         List<String> missing = targets.bindings().keySet().stream().filter(t -> !wal.targets().contains(t)).toList();
         if (!missing.isEmpty()) {

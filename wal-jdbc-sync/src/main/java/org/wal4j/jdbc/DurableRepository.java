@@ -60,7 +60,8 @@ import org.wal4j.WalState;
  * <h2>Request ids and receipts</h2>
  * A parameter marked {@link IdempotencyKey} is the call's request id: a call retried with the same
  * id writes nothing and answers what the first call answered (its result, stored by the result
- * target with the call's applied key; or the exception its DAO threw), also after a restart; a
+ * target with the call's applied key; or the exception its DAO threw, a rejection's made again from
+ * the verdict the target stored with it), also after a restart; a
  * retry with other arguments is refused. {@link #lastReceipt()} is the calling thread's handle on
  * its last critical call, for example a {@code void} one: {@link CallReceipt#await} waits for its
  * apply.
@@ -154,8 +155,12 @@ public final class DurableRepository {
      * @throws IllegalArgumentException if {@code repository} is not a proxy of this class, or
      *                                  {@code wal} is its {@code Wal} already or lacks one of its
      *                                  targets
-     * @throws IllegalStateException    if its {@code Wal} is not STOPPED, or {@code wal} is not NEW;
-     *                                  then nothing changed
+     * @throws IllegalStateException    if its {@code Wal} is not STOPPED, or a call of {@code apply} on
+     *                                  one of the repository's targets is still under way (left
+     *                                  running by a {@code stop} that returned false, or abandoned
+     *                                  at the {@code targetCallTimeout}: it could still commit beside
+     *                                  the new {@code Wal}, out of its lanes' order; end it and call
+     *                                  again), or {@code wal} is not NEW; then nothing changed
      */
     public static void rebind(Object repository, Wal wal) {
         Objects.requireNonNull(repository, "repository must not be null");

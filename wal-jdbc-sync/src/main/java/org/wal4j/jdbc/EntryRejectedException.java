@@ -21,13 +21,27 @@ import java.util.Objects;
 public final class EntryRejectedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The verdict to store for the retries of a request id ({@link CallOutcomes}), or null. */
+    private final String callOutcome;
+
     /**
      * @param reason  why, kept in the entry's status record
      * @param verdict the exception that carries the verdict
      */
     public EntryRejectedException(String reason, Throwable verdict) {
+        this(reason, verdict, null);
+    }
+
+    /** @param callOutcome what the target stores with the rejection for retries of its request id, or null */
+    EntryRejectedException(String reason, Throwable verdict, String callOutcome) {
         super(Objects.requireNonNull(reason, "reason must not be null"),
                 Objects.requireNonNull(verdict, "verdict must not be null"));
+        this.callOutcome = callOutcome;
+    }
+
+    /** What the target stores in its rejected-calls table when it commits the rejection, or null for nothing. */
+    String callOutcome() {
+        return callOutcome;
     }
 
     /** The exception that carries the verdict. */

@@ -21,7 +21,12 @@ import java.lang.annotation.Target;
  * ({@code PaymentsDao#transfer(String,String,BigDecimal,String)|req-42}), so two methods never
  * share a key. The log deduplicates the key within its retention, and the target records with
  * the key, in the apply transaction, what the DAO returned, so that a retry after a restart gets
- * it too. The id's text is taken as for a {@link LaneKey} (a {@link CharSequence}, an integer
+ * it too. A first call the DAO rejected (a declared or named exception: a business verdict) is
+ * answered with an exception of the same type and message, made again from the verdict the
+ * target stored with the rejection, only from the method's own rejection types and through a
+ * public {@code (String)} constructor (otherwise {@link EntryNotAppliedException} naming the type
+ * and message); a dead-lettered one with its DAO's exception made again from the dead letter; an
+ * expired or discarded one with {@link EntryNotAppliedException}. The id's text is taken as for a {@link LaneKey} (a {@link CharSequence}, an integer
  * type, a {@code char}, a {@link java.util.UUID}, an enum's name); a null, blank or longer than
  * 255 characters id, or one with control characters, is refused
  * before anything is written, naming the method and the parameter. A retry with other arguments

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +65,7 @@ import org.wal4j.spi.TargetHealth;
  * a hung database fails a batch as retryable with the target's own error, before the engine's
  * watchdog ({@link WalConfig#targetCallTimeout()}) has to abandon the call.
  *
- * <p>The target's name keys its rows in both tables: two targets writing to one database need
+ * <p>The target's name keys its rows in the bookkeeping tables: two targets writing to one database need
  * different names, and a target must keep its name across restarts.
  *
  * <h2>Concurrent batches</h2>
@@ -142,6 +143,8 @@ public final class JdbcSyncTarget implements SyncTarget {
     private final BoundedConnections connections;
     private final SqlStateClassifier classifier;
     private final Map<String, EntryApplier> appliers;
+    /** Calls of {@link #apply} under way now, on any thread (a hung one included). */
+    private final AtomicInteger appliesInProgress = new AtomicInteger();
     /** Set by the first {@link #apply}: from then on the appliers are fixed. */
     private volatile boolean applying;
     private final CheckpointRow checkpointRow;
@@ -202,6 +205,24 @@ public final class JdbcSyncTarget implements SyncTarget {
      */
     @Override
     public ApplyResult apply(List<WalEntry> batch) {
+        appliesInProgress.incrementAndGet();
+        try {
+            return applyCounted(batch);
+        } finally {
+            appliesInProgress.decrementAndGet();
+        }
+    }
+
+    /**
+     * How many calls of {@link #apply} are under way now: a call the {@code Wal} stopped waiting
+     * for (its stop timed out, or it abandoned the call at its {@code targetCallTimeout}) stays
+     * counted until it returns. {@link DurableRepository#rebind} refuses while one is.
+     */
+    int appliesInProgress() {
+        return appliesInProgress.get();
+    }
+
+    private ApplyResult applyCounted(List<WalEntry> batch) {
         applying = true;
         Objects.requireNonNull(batch, "batch must not be null");
         if (batch.isEmpty()) {
@@ -346,7 +367,8 @@ public final class JdbcSyncTarget implements SyncTarget {
      * Deletes this target's applied keys older than {@link Builder#appliedKeysRetention} now, in
      * transactions of at most {@link Builder#purgeBatchSize} rows (the target also does this on
      * its own, one batch per {@link Builder#purgeInterval}). An entry whose key was purged and that
-     * is delivered again is applied again: idempotency holds within the retention.
+     * is delivered again is applied again: idempotency holds within the retention. The verdicts
+     * of rejected calls kept for retries of request ids older than the same retention go too.
      *
      * @return how many keys were deleted
      * @throws JdbcTargetException naming the table and the SQL error
@@ -354,11 +376,11 @@ public final class JdbcSyncTarget implements SyncTarget {
     public long purgeAppliedKeys() {
         return onPreparedConnection(connection -> {
             long total = 0;
-            int deleted;
+            AppliedKeyPurge.Step deleted;
             do {
                 deleted = purge.step(connection);
-                total += deleted;
-            } while (deleted == purge.batchSize());
+                total += deleted.keys();
+            } while (deleted.full());
             return total;
         }, "cannot purge applied keys older than " + appliedKeysRetention() + " from table " + appliedKeysTable);
     }
@@ -436,6 +458,19 @@ public final class JdbcSyncTarget implements SyncTarget {
     AppliedKeyLedger.KeyRow appliedKey(String idempotencyKey) {
         return onPreparedConnection(connection -> ledger.row(connection, idempotencyKey),
                 "cannot read the applied key '" + Names.abbreviate(idempotencyKey) + "' from table " + appliedKeysTable);
+    }
+
+    /**
+     * The stored verdict of a rejected call with {@code idempotencyKey} (see {@link CallOutcomes}),
+     * read on a connection of its own; null if this target stored none (the call had no request id,
+     * it was rejected by a version that did not store verdicts, or the row was purged).
+     *
+     * @throws JdbcTargetException if the database cannot answer
+     */
+    String rejectedCall(String idempotencyKey) {
+        return onPreparedConnection(connection -> ledger.rejection(connection, idempotencyKey),
+                "cannot read the rejected call '" + Names.abbreviate(idempotencyKey) + "' from table "
+                        + SqlDialect.rejectedCallsTable(appliedKeysTable));
     }
 
     EntryApplier applierFor(String operation) {
@@ -582,7 +617,9 @@ public final class JdbcSyncTarget implements SyncTarget {
         /**
          * The applied-keys table: an unquoted identifier, optionally schema-qualified
          * ({@code [schema.]table}, each {@code [A-Za-z_][A-Za-z0-9_]*}, at most 63 characters).
-         * Default {@link #DEFAULT_APPLIED_KEYS_TABLE}.
+         * Default {@link #DEFAULT_APPLIED_KEYS_TABLE}. The rejected-calls table (the verdicts of
+         * rejected {@link DurableRepository} calls with a request id) is named after it, with
+         * {@code _rejected} appended, in the same schema.
          */
         public Builder appliedKeysTable(String table) {
             this.appliedKeysTable = SqlIdentifiers.table("appliedKeysTable", table);

@@ -81,6 +81,24 @@ final class MethodRejections {
         return false;
     }
 
+    /**
+     * The rejection type (declared or named) whose {@link Class#getName() name} is {@code name}, or
+     * null: a name read from stored data is only ever matched against these, never loaded.
+     */
+    Class<?> named(String name) {
+        for (Class<?> type : declared) {
+            if (type.getName().equals(name)) {
+                return type;
+            }
+        }
+        for (Class<?> type : named) {
+            if (type.getName().equals(name)) {
+                return type;
+            }
+        }
+        return null;
+    }
+
     /** The types, declared then named, for messages. */
     List<String> names() {
         List<String> out = new ArrayList<>();

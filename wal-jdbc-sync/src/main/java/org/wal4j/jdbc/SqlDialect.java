@@ -37,12 +37,20 @@ public enum SqlDialect {
     static final String DDL_CHECKPOINT_TABLE = "wal4j_checkpoints";
     /** The name of the applied-keys table's index by time in the shipped DDL. */
     static final String DDL_APPLIED_KEYS_INDEX = "wal4j_applied_keys_by_time";
+    /** The rejected-calls table name used in the shipped DDL: the applied-keys table's with {@value #REJECTED_SUFFIX}. */
+    static final String DDL_REJECTED_CALLS_TABLE = "wal4j_applied_keys_rejected";
+    /** The name of the rejected-calls table's index by time in the shipped DDL. */
+    static final String DDL_REJECTED_CALLS_INDEX = "wal4j_applied_keys_rejected_by_time";
+    /** Appended to the applied-keys table's name to name the rejected-calls table. */
+    static final String REJECTED_SUFFIX = "_rejected";
     /** Longest index name derived from a table name: within PostgreSQL's 63 and MySQL's 64 characters. */
     private static final int MAX_INDEX_NAME = 63;
 
     private static final Pattern APPLIED_KEYS_NAME = Pattern.compile("\\b" + DDL_APPLIED_KEYS_TABLE + "\\b");
     private static final Pattern CHECKPOINT_NAME = Pattern.compile("\\b" + DDL_CHECKPOINT_TABLE + "\\b");
     private static final Pattern INDEX_NAME = Pattern.compile("\\b" + DDL_APPLIED_KEYS_INDEX + "\\b");
+    private static final Pattern REJECTED_NAME = Pattern.compile("\\b" + DDL_REJECTED_CALLS_TABLE + "\\b");
+    private static final Pattern REJECTED_INDEX_NAME = Pattern.compile("\\b" + DDL_REJECTED_CALLS_INDEX + "\\b");
 
     @SuppressWarnings("ImmutableEnumChecker") // List.of(...) in the constructor: unmodifiable
     private final List<String> names;
@@ -148,6 +156,56 @@ public enum SqlDialect {
     }
 
     /**
+     * The name of the rejected-calls table that goes with an applied-keys table: the same schema,
+     * the name with {@value #REJECTED_SUFFIX} appended (cut to stay within 63 characters).
+     */
+    static String rejectedCallsTable(String appliedKeysTable) {
+        int dot = appliedKeysTable.indexOf('.');
+        String schema = dot < 0 ? "" : appliedKeysTable.substring(0, dot + 1);
+        String table = appliedKeysTable.substring(dot + 1);
+        return schema + table.substring(0, Math.min(table.length(), MAX_INDEX_NAME - REJECTED_SUFFIX.length()))
+                + REJECTED_SUFFIX;
+    }
+
+    /**
+     * Forgets the rejection stored for a key (one left by an earlier delivery of the same entry),
+     * before {@link #insertRejectedCall}: parameters target name, idempotency key.
+     */
+    String deleteRejectedCall(String table) {
+        return "DELETE FROM " + table + " WHERE target_name = ? AND idempotency_key = ?";
+    }
+
+    /** Stores a rejected call: parameters target name, idempotency key, entry seq, entry id, outcome. */
+    String insertRejectedCall(String table) {
+        return "INSERT INTO " + table + " (target_name, idempotency_key, entry_seq, entry_id, call_outcome) "
+                + "VALUES (?, ?, ?, ?, ?)";
+    }
+
+    /** Reads a rejected call's stored outcome: parameters target name, idempotency key; no row if none. */
+    String selectRejectedCall(String table) {
+        return "SELECT call_outcome FROM " + table + " WHERE target_name = ? AND idempotency_key = ?";
+    }
+
+    /**
+     * A bounded delete of one target's rejected calls older than a retention, oldest first:
+     * parameters target name, retention in seconds, most rows.
+     */
+    String deleteRejectedCallsOlderThan(String table) {
+        switch (this) {
+            case POSTGRESQL:
+                return "DELETE FROM " + table + " WHERE (target_name, idempotency_key) IN (SELECT target_name, "
+                        + "idempotency_key FROM " + table + " WHERE target_name = ? AND rejected_at < " + olderThan()
+                        + " ORDER BY rejected_at LIMIT ?)";
+            case MYSQL:
+                return "DELETE FROM " + table + " WHERE target_name = ? AND rejected_at < " + olderThan()
+                        + " ORDER BY rejected_at LIMIT ?";
+            default:
+                return "DELETE FROM " + table + " WHERE target_name = ? AND rejected_at < " + olderThan()
+                        + " FETCH FIRST ? ROWS ONLY";
+        }
+    }
+
+    /**
      * The highest {@code entry_seq} among the oldest expired keys of one target, the ones the next
      * {@link #deleteKeysOlderThan} would pick: parameters target name, retention in seconds, most
      * rows; NULL if none expired. Served by the index on {@code (target_name, applied_at)}.
@@ -229,9 +287,13 @@ public enum SqlDialect {
         String keys = Matcher.quoteReplacement(SqlIdentifiers.table("appliedKeysTable", appliedKeysTable));
         String checkpoints = Matcher.quoteReplacement(SqlIdentifiers.table("checkpointTable", checkpointTable));
         String index = Matcher.quoteReplacement(indexName(appliedKeysTable));
+        String rejected = Matcher.quoteReplacement(rejectedCallsTable(appliedKeysTable));
+        String rejectedIndex = Matcher.quoteReplacement(indexName(rejectedCallsTable(appliedKeysTable)));
         List<String> statements = new ArrayList<>();
         for (String statement : shippedDdl()) {
-            String renamed = INDEX_NAME.matcher(statement).replaceAll(index);
+            String renamed = REJECTED_INDEX_NAME.matcher(statement).replaceAll(rejectedIndex);
+            renamed = REJECTED_NAME.matcher(renamed).replaceAll(rejected);
+            renamed = INDEX_NAME.matcher(renamed).replaceAll(index);
             renamed = APPLIED_KEYS_NAME.matcher(renamed).replaceAll(keys);
             statements.add(CHECKPOINT_NAME.matcher(renamed).replaceAll(checkpoints));
         }

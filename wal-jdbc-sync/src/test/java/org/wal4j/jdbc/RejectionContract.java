@@ -3,6 +3,7 @@ package org.wal4j.jdbc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -220,6 +221,46 @@ abstract class RejectionContract {
         assertEquals(ApplyResult.Outcome.REJECTED, again.outcome(0), "no key was kept: the verdict is given again");
         assertTrue(direct.apply(batch.subList(3, 4)).allApplied());
         assertEquals(5, db.queryLong("SELECT amount FROM pot WHERE id = 1"));
+    }
+
+    /**
+     * A rejection that carries a verdict to store (as {@code DurableRepository} does for a call with
+     * a request id): kept in the rejected-calls table with the commit of the entries before it (or
+     * alone, first in its batch), replaced by a redelivery, not an applied key, and purged after the
+     * target's retention.
+     */
+    @Test
+    void targetApply_rejectionWithAVerdict_storesIt_replacesItOnRedelivery_andThePurgeDeletesIt() throws SQLException {
+        db.execute("CREATE TABLE pot (id INT PRIMARY KEY, amount DECIMAL(19, 2) NOT NULL)");
+        JdbcSyncTarget direct = JdbcSyncTarget.builder("verdicts", db.dataSource()).appliedKeysRetention(Duration.ofHours(1))
+                .purgeInterval(Duration.ZERO).applier("take", (entry, c) -> {
+                    throw new EntryRejectedException("short", new InsufficientFundsException("pot", BigDecimal.ONE),
+                            "{\"verdict\":" + entry.seq() + "}");
+                }).build();
+        List<WalEntry> batch = List.of(Entries.sql(1, "INSERT INTO pot (id, amount) VALUES (?, ?)", 1L, BigDecimal.TEN),
+                take(2, "4"), take(3, "5"));
+
+        assertEquals(1, direct.apply(batch).failedIndex());
+        assertEquals(ApplyResult.Outcome.REJECTED, direct.apply(batch.subList(1, 3)).outcome(0), "delivered again");
+        assertEquals(ApplyResult.Outcome.REJECTED, direct.apply(batch.subList(2, 3)).outcome(0), "first of its batch");
+
+        assertEquals("{\"verdict\":2}", direct.rejectedCall(batch.get(1).idempotencyKey()));
+        assertEquals("{\"verdict\":3}", direct.rejectedCall(batch.get(2).idempotencyKey()));
+        assertEquals(2, db.queryLong("SELECT COUNT(*) FROM wal4j_applied_keys_rejected WHERE target_name = 'verdicts'"),
+                "one row per rejected key, a redelivery replacing its own");
+        assertEquals(1, db.queryLong("SELECT COUNT(*) FROM wal4j_applied_keys WHERE target_name = 'verdicts'"),
+                "only the insert is an applied key");
+        assertEquals(1, db.count("pot"), "the entry before the rejection committed with its verdict");
+
+        try (Connection connection = db.connect();
+             PreparedStatement age = connection.prepareStatement("UPDATE wal4j_applied_keys_rejected SET rejected_at = ? "
+                     + "WHERE target_name = 'verdicts' AND entry_seq = 2")) {
+            age.setTimestamp(1, java.sql.Timestamp.from(java.time.Instant.now().minus(Duration.ofHours(2))));
+            age.executeUpdate();
+        }
+        assertEquals(0, direct.purgeAppliedKeys(), "no applied key is old enough");
+        assertNull(direct.rejectedCall(batch.get(1).idempotencyKey()), "the old verdict was purged");
+        assertEquals("{\"verdict\":3}", direct.rejectedCall(batch.get(2).idempotencyKey()));
     }
 
     private static WalEntry take(long seq, String amount) {

@@ -1,12 +1,16 @@
 package org.wal4j.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -145,5 +149,79 @@ class RepositoryRebindTest {
                 new Class<?>[] {Ledger.class}, (p, m, a) -> null);
         assertThrows(IllegalArgumentException.class, () -> DurableRepository.rebind(other, next));
         assertEquals(WalState.RUNNING, next.state());
+    }
+
+    /**
+     * A ledger whose {@code add} of line "hang" enters and then waits for {@link #release},
+     * ignoring interrupts, as a database call stuck in a socket read does.
+     */
+    static final class HangingLedger implements Ledger {
+        final MemoryLedger lines = new MemoryLedger();
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        public void add(String account, String line) {
+            if (line.equals("hang")) {
+                entered.countDown();
+                boolean interrupted = false;
+                while (release.getCount() > 0) {
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        interrupted = true; // a hung socket read does not end on an interrupt either
+                    }
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            lines.add(account, line);
+        }
+
+        @Override
+        public int addCounted(String account, String line) {
+            add(account, line);
+            return lines.lines.size();
+        }
+
+        @Override
+        public List<String> lines(String account) {
+            return lines.lines(account);
+        }
+    }
+
+    @Test
+    void rebind_whileAnApplyOfTheStoppedWalStillHangs_isRefused_thenAllowedOnceItReturned() throws Exception {
+        HangingLedger dao = new HangingLedger();
+        Ledger ledger = repository.wrap(Ledger.class, dao, o -> o);
+        ledger.add("a", "hang");
+        assertTrue(dao.entered.await(10, TimeUnit.SECONDS), "the apply started");
+        assertFalse(repository.wal.stop(Duration.ofMillis(200)), "stop gave up on the hung apply");
+        assertEquals(WalState.STOPPED, repository.wal.state());
+        next = walOn(logDir, repository.target);
+
+        IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> DurableRepository.rebind(ledger, next));
+
+        assertEquals("the DurableRepository of " + Ledger.class.getName() + " cannot be rebound yet: its Wal "
+                + repository.wal + " is STOPPED, but calls of its targets' apply are still under way (target=calls: "
+                + "{primary=1}), left behind by a stop(timeout) that returned false or abandoned at targetCallTimeout, "
+                + "typically stuck in a database call. A new Wal would apply beside them: the applied keys prevent a "
+                + "second effect, not the lanes' order. End the stuck call (kill its database session, or let the "
+                + "driver's timeout end it), then call rebind again; nothing was changed", refused.getMessage());
+        assertEquals(WalState.NEW, next.state());
+
+        dao.release.countDown();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (repository.target.appliesInProgress() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        DurableRepository.rebind(ledger, next);
+        next.start();
+        ledger.add("a", "after");
+        next.awaitAllApplied(Duration.ofSeconds(10)).get(10, TimeUnit.SECONDS);
+
+        assertEquals(List.of("a:hang", "a:after"), dao.lines.lines, "the hung call committed once, then the new call");
     }
 }

@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.wal4j.EntryStatus;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.wal4j.Wal;
@@ -104,25 +103,44 @@ abstract class RequestIdContract {
     }
 
     /**
-     * The first call's declared exception REJECTs its entry. A retry writes nothing and is told the
-     * first call was rejected, but not yet with the exception itself: the verdict's exception is
-     * kept in no durable place a retry can read (a known gap, in docs/jdbc.md).
+     * The first call's declared exception REJECTs its entry. A retry writes nothing, runs no DAO,
+     * and throws an exception of the same declared type with the same message, made again from the
+     * verdict the result target stored with the rejection.
      */
     @Test
-    void transfer_retriedAfterTheFirstCallWasRejected_isToldSo_andWritesNothing() throws Exception {
+    void transfer_retriedAfterTheFirstCallWasRejected_throwsTheSameException_andWritesNothing() throws Exception {
         openAccounts();
         RejectedTransferException first = assertThrows(RejectedTransferException.class,
                 () -> payments.transfer("A", "B", new BigDecimal("5000.00"), "req-2"));
-        EntryNotAppliedException retried = assertThrows(EntryNotAppliedException.class,
+        RejectedTransferException retried = assertThrows(RejectedTransferException.class,
                 () -> payments.transfer("A", "B", new BigDecimal("5000.00"), "req-2"));
 
         assertEquals("account A has 1000.00, cannot send 5000.00", first.getMessage());
-        assertEquals(EntryStatus.REJECTED, retried.status());
-        assertTrue(retried.getMessage().contains("request id 'req-2'"), retried.getMessage());
+        assertEquals(first.getMessage(), retried.getMessage());
+        assertNotSame(first, retried, "made again, not the first call's object");
         assertEquals(0, db.count("pay_transfer"));
         assertEquals(1, dao.transferRuns, "the DAO ran once");
         assertEquals(1, wal.stats().duplicateWrites());
         assertEquals(0, wal.stats().deadLetters(), "a rejection is not a dead letter");
+        assertTrue(DurableRepository.lastReceipt().orElseThrow().duplicate());
+    }
+
+    /** A retry of a rejected request id with other arguments is refused, as for an applied one. */
+    @Test
+    void transfer_retriedAfterARejectionWithOtherArguments_isRefused_andWritesNothing() throws Exception {
+        openAccounts();
+        assertThrows(RejectedTransferException.class,
+                () -> payments.transfer("A", "B", new BigDecimal("5000.00"), "req-9"));
+        long written = wal.stats().writes();
+
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> payments.transfer("A", "B", new BigDecimal("50.00"), "req-9"));
+
+        assertTrue(refused.getMessage().contains("request id 'req-9' was first used with other arguments"),
+                refused.getMessage());
+        assertEquals(written, wal.stats().writes());
+        assertEquals(1, dao.transferRuns);
+        assertEquals(0, db.count("pay_transfer"));
     }
 
     @Test
@@ -137,12 +155,12 @@ abstract class RequestIdContract {
         restart();
         long written = wal.stats().writes();
         assertEquals(first, payments.transfer("A", "B", new BigDecimal("250.00"), "req-3"));
-        EntryNotAppliedException retried = assertThrows(EntryNotAppliedException.class,
+        RejectedTransferException retried = assertThrows(RejectedTransferException.class,
                 () -> payments.transfer("B", "A", new BigDecimal("9999.00"), "req-4"));
         payments.transferLater("A", "B", new BigDecimal("50.00"), "req-5");
 
         assertEquals("account B has 250.00, cannot send 9999.00", rejected.getMessage());
-        assertEquals(EntryStatus.REJECTED, retried.status(), "the retry is told the first call was rejected");
+        assertEquals(rejected.getMessage(), retried.getMessage(), "the retry throws the first call's verdict");
         assertTrue(DurableRepository.lastReceipt().orElseThrow().duplicate());
         assertEquals(0, dao.transferRuns, "the restarted DAO ran no transfer");
         assertEquals(written, wal.stats().writes(), "nothing new was written");

@@ -100,6 +100,34 @@ class RequestIdModelTest {
         assertThrows(IllegalArgumentException.class, () -> receipt.await(Duration.ofSeconds(-1)));
     }
 
+    interface RejectingNamed {
+        @Critical(namespace = "ledger", rejections = Throwing.NoMessageConstructor.class)
+        int reject(@LaneKey String key, @IdempotencyKey String requestId);
+    }
+
+    @Test
+    void retry_ofARejectionWhoseExceptionCannotBeMadeAgain_getsEntryNotApplied_namingItsTypeAndMessage() {
+        AtomicInteger runs = new AtomicInteger();
+        RejectingNamed rejecting = wrap(RejectingNamed.class, (key, id) -> {
+            runs.incrementAndGet();
+            throw new Throwing.NoMessageConstructor();
+        }, TestWals.config());
+        assertThrows(Throwing.NoMessageConstructor.class, () -> rejecting.reject("k", "r-7"));
+
+        EntryNotAppliedException retried = assertThrows(EntryNotAppliedException.class,
+                () -> rejecting.reject("k", "r-7"));
+
+        assertEquals(org.wal4j.EntryStatus.REJECTED, retried.status());
+        assertEquals(Throwing.NoMessageConstructor.class.getName() + ": x", retried.reason());
+        assertTrue(retried.getMessage().contains(", the first call of request id 'r-7', was not applied by target "
+                + "'primary': it was rejected (a business verdict of its DAO method), and will not be applied; its "
+                + "verdict " + Throwing.NoMessageConstructor.class.getName() + ": x cannot be thrown again as itself (its "
+                + "type is not one of the method's rejection types by that name, or has no public (String) "
+                + "constructor)"), retried.getMessage());
+        assertEquals(1, runs.get(), "the retry ran no DAO");
+        assertEquals(1, wal.stats().duplicateWrites());
+    }
+
     interface TwoIds {
         @Critical
         void write(@LaneKey String key, @IdempotencyKey String a, @IdempotencyKey String b);
@@ -237,7 +265,7 @@ class RequestIdModelTest {
     }
 
     @Test
-    void schema_ofAnAppliedKeysTableFromBefore_getsTheOutcomeColumn_orNamesTheMigration() throws SQLException {
+    void schema_fromBefore_getsTheOutcomeColumnAndTheRejectedCallsTable_orNamesTheMigration() throws SQLException {
         JdbcDataSource old = new JdbcDataSource();
         old.setURL("jdbc:h2:mem:requestids" + DATABASES.incrementAndGet() + ";DB_CLOSE_DELAY=-1");
         try (Connection c = old.getConnection(); Statement s = c.createStatement()) {
@@ -253,6 +281,16 @@ class RequestIdModelTest {
         assertTrue(missing.getMessage().contains("table wal4j_applied_keys has no column call_outcome (added for request "
                 + "ids in this version); add it with: ALTER TABLE wal4j_applied_keys ADD COLUMN call_outcome CHARACTER "
                 + "LARGE OBJECT, or let the target do it (createSchema(true))"), missing.getMessage());
+        try (Connection c = old.getConnection(); Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE wal4j_applied_keys ADD COLUMN call_outcome CHARACTER LARGE OBJECT");
+        }
+        JdbcTargetException noRejected = assertThrows(JdbcTargetException.class,
+                () -> JdbcSyncTarget.builder("primary", old).createSchema(false).build().createSchema());
+        assertTrue(noRejected.getMessage().contains("table wal4j_applied_keys_rejected is not usable (SQLSTATE 42S02"),
+                noRejected.getMessage());
+        assertTrue(noRejected.getMessage().endsWith("it keeps the verdicts of rejected calls with a request id, added in "
+                + "this version); create it with its statements in /org/wal4j/jdbc/ddl/h2.sql or let the target create "
+                + "it (createSchema(true))"), noRejected.getMessage());
 
         JdbcSyncTarget.builder("primary", old).build().createSchema();
         JdbcSyncTarget.builder("primary", old).build().createSchema(); // a second run finds the column
@@ -260,6 +298,24 @@ class RequestIdModelTest {
             s.executeQuery("SELECT call_outcome FROM wal4j_applied_keys").close();
         }
         JdbcSyncTarget.builder("primary", old).createSchema(false).build().createSchema();
+    }
+
+    @Test
+    void rebuild_makesOnlyTheMethodsRejectionTypesByName_throughAMessageConstructor() throws Exception {
+        java.lang.reflect.Method write = Throwing.class.getMethod("write", String.class, String.class);
+        MethodRejections rejections = MethodRejections.of("Throwing#write", write, write.getAnnotation(Critical.class),
+                List.of(Throwing.NoMessageConstructor.class));
+
+        Throwable declared = CallOutcomes.rebuild(new CallOutcomes.Rejection("h", Throwing.Declared.class.getName(),
+                "no funds"), rejections);
+        assertInstanceOf(Throwing.Declared.class, declared);
+        assertEquals("no funds", declared.getMessage());
+        assertNull(CallOutcomes.rebuild(new CallOutcomes.Rejection("h", Throwing.NoMessageConstructor.class.getName(),
+                "x"), rejections), "named, but no public (String) constructor");
+        assertNull(CallOutcomes.rebuild(new CallOutcomes.Rejection("h", IllegalStateException.class.getName(), "x"),
+                rejections), "a loadable class that is not one of the method's rejections is never made");
+        assertEquals("a.B: m", new CallOutcomes.Rejection("h", "a.B", "m").describe());
+        assertEquals("a.B", new CallOutcomes.Rejection("h", "a.B", null).describe());
     }
 
     interface Throwing {

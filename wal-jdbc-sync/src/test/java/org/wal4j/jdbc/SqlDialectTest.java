@@ -16,18 +16,24 @@ class SqlDialectTest {
 
     @ParameterizedTest
     @EnumSource(SqlDialect.class)
-    void shippedDdl_createsBothTablesIfNotExists_andTheKeysIndexByTime(SqlDialect dialect) {
+    void shippedDdl_createsTheTablesIfNotExists_andTheirIndexesByTime(SqlDialect dialect) {
         List<String> ddl = dialect.ddl(JdbcSyncTarget.DEFAULT_APPLIED_KEYS_TABLE, JdbcSyncTarget.DEFAULT_CHECKPOINT_TABLE);
         assertTrue(ddl.get(0).startsWith("CREATE TABLE IF NOT EXISTS wal4j_applied_keys ("), ddl.get(0));
         assertTrue(ddl.get(0).contains("PRIMARY KEY (target_name, idempotency_key)"), ddl.get(0));
         assertTrue(ddl.get(ddl.size() - 1).startsWith("CREATE TABLE IF NOT EXISTS wal4j_checkpoints ("), ddl.toString());
         if (dialect == SqlDialect.MYSQL) {
-            assertEquals(2, ddl.size(), ddl::toString);
-            assertTrue(ddl.get(0).contains("INDEX wal4j_applied_keys_by_time (target_name, applied_at)"), ddl.get(0));
-        } else {
             assertEquals(3, ddl.size(), ddl::toString);
+            assertTrue(ddl.get(0).contains("INDEX wal4j_applied_keys_by_time (target_name, applied_at)"), ddl.get(0));
+            assertTrue(ddl.get(1).startsWith("CREATE TABLE IF NOT EXISTS wal4j_applied_keys_rejected ("), ddl.get(1));
+            assertTrue(ddl.get(1).contains("INDEX wal4j_applied_keys_rejected_by_time (target_name, rejected_at)"),
+                    ddl.get(1));
+        } else {
+            assertEquals(5, ddl.size(), ddl::toString);
             assertEquals("CREATE INDEX IF NOT EXISTS wal4j_applied_keys_by_time ON wal4j_applied_keys (target_name, "
                     + "applied_at)", ddl.get(1));
+            assertTrue(ddl.get(2).startsWith("CREATE TABLE IF NOT EXISTS wal4j_applied_keys_rejected ("), ddl.get(2));
+            assertEquals("CREATE INDEX IF NOT EXISTS wal4j_applied_keys_rejected_by_time ON wal4j_applied_keys_rejected "
+                    + "(target_name, rejected_at)", ddl.get(3));
         }
     }
 
@@ -50,6 +56,14 @@ class SqlDialectTest {
             default:
                 assertTrue(ddl.get(0).contains("INDEX applied_by_time (target_name, applied_at)"), ddl.get(0));
         }
+        assertTrue(ddl.stream().anyMatch(s -> s.startsWith("CREATE TABLE IF NOT EXISTS ops.applied_rejected (")),
+                ddl.toString());
+    }
+
+    @Test
+    void rejectedCallsTable_isTheKeysTableWithASuffix_withinIdentifierLimits() {
+        assertEquals("wal4j_applied_keys_rejected", SqlDialect.rejectedCallsTable("wal4j_applied_keys"));
+        assertEquals("s." + "k".repeat(54) + "_rejected", SqlDialect.rejectedCallsTable("s." + "k".repeat(63)));
     }
 
     @Test

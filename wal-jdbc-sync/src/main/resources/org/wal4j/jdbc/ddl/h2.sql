@@ -20,6 +20,24 @@ CREATE TABLE IF NOT EXISTS wal4j_applied_keys (
 -- Serves the purge of keys older than the target's appliedKeysRetention, oldest first.
 CREATE INDEX IF NOT EXISTS wal4j_applied_keys_by_time ON wal4j_applied_keys (target_name, applied_at);
 
+-- One row per DurableRepository call with a request id (@IdempotencyKey) that its DAO
+-- rejected (a business verdict: the entry ended REJECTED, and no applied key was recorded):
+-- call_outcome is the verdict's exception type and message with a hash of the call's
+-- arguments, as JSON, so that a retry of the request id throws the same exception. Written in
+-- the transaction that commits the rejection; purged with the applied keys, after the target's
+-- appliedKeysRetention. Its name is the applied-keys table's with "_rejected" appended.
+CREATE TABLE IF NOT EXISTS wal4j_applied_keys_rejected (
+    target_name     VARCHAR(64)  NOT NULL,
+    idempotency_key VARCHAR(512) NOT NULL,
+    entry_seq       BIGINT       NOT NULL,
+    entry_id        VARCHAR(512) NOT NULL,
+    rejected_at     TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL,
+    call_outcome    CHARACTER LARGE OBJECT NOT NULL,
+    PRIMARY KEY (target_name, idempotency_key)
+);
+
+CREATE INDEX IF NOT EXISTS wal4j_applied_keys_rejected_by_time ON wal4j_applied_keys_rejected (target_name, rejected_at);
+
 -- One row per target: the highest seq it has applied; only ever moves forward.
 CREATE TABLE IF NOT EXISTS wal4j_checkpoints (
     target_name    VARCHAR(64) NOT NULL PRIMARY KEY,

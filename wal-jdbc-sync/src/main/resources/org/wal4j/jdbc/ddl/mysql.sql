@@ -22,6 +22,23 @@ CREATE TABLE IF NOT EXISTS wal4j_applied_keys (
     INDEX wal4j_applied_keys_by_time (target_name, applied_at)
 ) ENGINE=InnoDB;
 
+-- One row per DurableRepository call with a request id (@IdempotencyKey) that its DAO
+-- rejected (a business verdict: the entry ended REJECTED, and no applied key was recorded):
+-- call_outcome is the verdict's exception type and message with a hash of the call's
+-- arguments, as JSON, so that a retry of the request id throws the same exception. Written in
+-- the transaction that commits the rejection; purged with the applied keys, after the target's
+-- appliedKeysRetention. Its name is the applied-keys table's with "_rejected" appended.
+CREATE TABLE IF NOT EXISTS wal4j_applied_keys_rejected (
+    target_name     VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+    idempotency_key VARBINARY(2048) NOT NULL,
+    entry_seq       BIGINT NOT NULL,
+    entry_id        VARCHAR(512) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+    rejected_at     DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
+    call_outcome    LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+    PRIMARY KEY (target_name, idempotency_key),
+    INDEX wal4j_applied_keys_rejected_by_time (target_name, rejected_at)
+) ENGINE=InnoDB;
+
 -- One row per target: the highest seq it has applied; only ever moves forward.
 CREATE TABLE IF NOT EXISTS wal4j_checkpoints (
     target_name    VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL PRIMARY KEY,
