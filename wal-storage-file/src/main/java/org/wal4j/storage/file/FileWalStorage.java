@@ -28,6 +28,7 @@ import org.wal4j.spi.AppendChecks;
 import org.wal4j.spi.AppendResult;
 import org.wal4j.spi.CompactionResult;
 import org.wal4j.spi.LatencyHistogram;
+import org.wal4j.spi.PayloadCodec;
 import org.wal4j.spi.Names;
 import org.wal4j.spi.StatusIndex;
 import org.wal4j.spi.StatusRecord;
@@ -83,6 +84,8 @@ import org.wal4j.spi.WalStorage;
 public final class FileWalStorage implements WalStorage {
 
     private final FileStorageConfig config;
+    /** Encodes payloads before they are framed, decodes them when read; null: stored as written. */
+    private final @Nullable PayloadCodec codec;
     private final DirectoryLock lock;
     private final SegmentSet segments;
     private final StatusIndex index;
@@ -110,7 +113,8 @@ public final class FileWalStorage implements WalStorage {
         this.knownTargets.addAll(index.targets());
         this.writer = new LogWriter(config, segments, index, checkpoints, recovered.active(), recovered.lastSeq(),
                 recovered.manifest());
-        this.reader = new LogReader(segments, LogReader.maxLine());
+        this.codec = config.payloadCodec().orElse(null);
+        this.reader = new LogReader(segments, LogReader.maxLine(), PayloadReading.decoding(codec));
         this.compactor = new Compactor(config.fileSystem(), segments, index, checkpoints, statusLock, layoutLock,
                 writer, entryBase, recovered.manifest());
         writer.start();
@@ -179,7 +183,9 @@ public final class FileWalStorage implements WalStorage {
         List<WalEntry> batch = List.copyOf(entries);
         byte[][] bodies = new byte[batch.size()][];
         for (int i = 0; i < bodies.length; i++) {
-            bodies[i] = LineCodec.entryBody(batch.get(i)); // refuses what would break its line: before any reservation
+            // encodes the payload (the checksum covers what is stored) and refuses what would break its
+            // line or, encoded, exceed maxEntryBytes: before any reservation
+            bodies[i] = LineCodec.entryBody(batch.get(i), codec, config.maxEntryBytes());
         }
         reserveTargets(entries);
         writer.checkWritable();
