@@ -314,4 +314,61 @@ class PayloadEncryptionTest {
                 message);
         assertTrue(FileStorageConfig.builder(dir).build().payloadCodec().isEmpty());
     }
+
+    /** A codec that stores what it is told to, for the storage's checks on any codec. */
+    private static final class FakeCodec implements PayloadCodec {
+        private final String name;
+        private final String stored;
+
+        FakeCodec(String name, String stored) {
+            this.name = name;
+            this.stored = stored;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public String encode(org.wal4j.spi.PayloadContext context, String payloadJson) {
+            return stored;
+        }
+
+        @Override
+        public String decode(org.wal4j.spi.PayloadContext context, String storedJson) {
+            return "{\"decodedBy\":\"" + name + "\"}";
+        }
+    }
+
+    @Test
+    void payloadCodec_withANameTheLineCannotCarry_isRefusedAtBuild() {
+        assertEquals("payloadCodec's name must match [A-Za-z0-9._-]{1,64} but was 'a\"b'",
+                assertThrows(IllegalArgumentException.class, () -> FileStorageConfig.builder(dir)
+                        .payloadCodec(new FakeCodec("a\"b", "{}"))).getMessage());
+    }
+
+    @Test
+    void append_whoseStoredFormWouldBreakTheLine_isRefusedBeforeWriting() {
+        try (FileWalStorage storage = open(new FakeCodec("fake", "{\"x\":\n1}"))) {
+            String message = assertThrows(IllegalArgumentException.class, () -> storage.append(List.of(entry(0))))
+                    .getMessage();
+            assertTrue(message.endsWith("cannot be framed as one line: byte 5 is a line feed"), message);
+            assertEquals(0, storage.lastSeq());
+        }
+    }
+
+    @Test
+    void read_ofALineEncodedByAnotherCodec_isRefusedNamingBoth() {
+        try (FileWalStorage storage = open(new FakeCodec("fake", "{\"opaque\":1}"))) {
+            storage.append(List.of(entry(0)));
+            assertEquals("{\"decodedBy\":\"fake\"}", storage.read(1).orElseThrow().payload());
+        }
+        try (FileWalStorage storage = open(k1())) {
+            String message = assertThrows(WalPayloadException.class, () -> storage.read(1)).getMessage();
+            assertTrue(message.endsWith(" holds a payload encoded by payload codec 'fake', but the log was opened with "
+                    + "payload codec 'aes-gcm' only; give the payload keys (FileStorageConfig.Builder.payloadCodec, "
+                    + "wal.payload.key.file, or wal --payload-key-file) to read it"), message);
+        }
+    }
 }
