@@ -158,6 +158,26 @@ class PayloadKeyFileTest {
     }
 
     @Test
+    void verifyStatusAndCompact_needNoKey_onAnEncryptedLog() {
+        Cli.Result verify = cli.run("verify", "--dir", dir.toString());
+        assertEquals(0, verify.exitCode(), verify::toString);
+        Cli.Result status = cli.run("status", "--dir", dir.toString());
+        assertEquals(0, status.exitCode(), status::toString);
+        Cli.Result compact = cli.run("compact", "--dir", dir.toString(), "--retention", "30m");
+        assertEquals(0, compact.exitCode(), compact::toString);
+        assertEquals(3, payloadsOf(cli.run("dump", "--dir", dir.toString(), "--payload-key-file", keyFile.toString()))
+                .size(), "compaction kept every unfinished entry, still readable");
+    }
+
+    private List<JsonNode> payloadsOf(Cli.Result r) throws RuntimeException {
+        try {
+            return payloads(r);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void dump_inAChildJvm_withAndWithoutTheKeyFile() throws Exception {
         String sealed = runChild("dump", "--dir", dir.toString());
         assertFalse(sealed.contains(MARKER), sealed);

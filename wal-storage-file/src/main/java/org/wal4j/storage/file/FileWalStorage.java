@@ -56,6 +56,12 @@ import org.wal4j.spi.WalStorage;
  * index, unfinished entries through the offset the index keeps. Opening a directory runs
  * recovery ({@link #recoveryReport()} says what it did).
  *
+ * <p>With a payload codec ({@link FileStorageConfig#payloadCodec()}, e.g. AES-GCM encryption from
+ * {@code org.wal4j.PayloadEncryption}) the appending threads encode each payload before framing
+ * it, so the checksum covers the stored (encrypted) form and recovery, compaction and the
+ * verifier never need the keys; reads decode it, and a payload that does not decode is a
+ * {@link org.wal4j.WalPayloadException}, never a skipped line or ciphertext handed to a target.
+ *
  * <h2>Invariants</h2>
  * <ul>
  *   <li>Seqs are gap free and strictly increasing in acknowledgement order; reads see exactly the
