@@ -228,6 +228,40 @@ class PayloadEncryptionTest {
                 "payload key file " + missing + " cannot be read: java.nio.file.NoSuchFileException"));
     }
 
+    @Test
+    void encodeAndDecode_fromManyThreadsAtOnce_eachRoundTrips_withDistinctIvs() throws Exception {
+        PayloadCodec codec = PayloadEncryption.builder().currentKey("k2", K2).previousKey("k1", K1).build();
+        int threads = 8;
+        int each = 300;
+        java.util.Set<String> ivs = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            java.util.List<java.util.concurrent.Future<Integer>> done = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    int ok = 0;
+                    for (int i = 0; i < each; i++) {
+                        PayloadContext c = new PayloadContext("id-" + thread + "-" + i, "ns" + thread);
+                        String payload = "{\"t\":" + thread + ",\"i\":" + i + "}";
+                        String stored = codec.encode(c, payload);
+                        ivs.add(JSON.readTree(stored).get("iv").asText());
+                        if (codec.decode(c, stored).equals(payload)) {
+                            ok++;
+                        }
+                    }
+                    return ok;
+                }));
+            }
+            for (java.util.concurrent.Future<Integer> f : done) {
+                assertEquals(each, f.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(threads * each, ivs.size(), "every payload got its own IV");
+    }
+
     @Property(tries = 300)
     void encodeThenDecode_returnsThePayloadCharForChar(@ForAll("payloads") String payload,
                                                       @ForAll("names") String namespace) {
