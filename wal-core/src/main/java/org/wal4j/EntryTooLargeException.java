@@ -14,7 +14,26 @@ public final class EntryTooLargeException extends WalException {
         this.limit = limit;
     }
 
-    /** The payload's size in bytes of UTF-8 JSON. */
+    private EntryTooLargeException(String message, long size, long limit) {
+        super(message);
+        this.size = size;
+        this.limit = limit;
+    }
+
+    /**
+     * A payload whose stored form, as payload codec {@code codec} encoded it (encrypted: about 4/3
+     * of the payload and some 60 bytes more), is over the limit a storage puts on what it stores.
+     *
+     * @param size the stored form's size in bytes
+     */
+    public static EntryTooLargeException encoded(String namespace, String operation, String codec, long size,
+                                                 long limit) {
+        return new EntryTooLargeException("Payload encoded by payload codec '" + codec + "' is " + size
+                + " bytes, over the maximum of " + limit + " bytes (maxEntryBytes, which limits the stored form)"
+                + " for namespace '" + namespace + "', operation '" + operation + "'", size, limit);
+    }
+
+    /** The payload's size in bytes of UTF-8 JSON (for {@link #encoded}: of its stored form). */
     public long size() {
         return size;
     }

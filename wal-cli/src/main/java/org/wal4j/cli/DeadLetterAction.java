@@ -3,7 +3,6 @@ package org.wal4j.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +13,7 @@ import org.wal4j.UserContext;
 import org.wal4j.WalAction;
 import org.wal4j.spi.StatusRecord;
 import org.wal4j.spi.TrackedEntry;
+import org.wal4j.storage.file.FileStorageConfig;
 import org.wal4j.storage.file.FileWalStorage;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine;
@@ -50,7 +50,7 @@ final class DeadLetterAction {
     }
 
     /** Runs the action on the dead letters {@code options} select, as {@code userName}; prints what changed. */
-    int run(CommandSpec spec, Path dir, DeadLetterOptions options, boolean all, String userName, boolean json) {
+    int run(CommandSpec spec, FileStorageConfig config, DeadLetterOptions options, boolean all, String userName, boolean json) {
         if (!options.any() && !all) {
             throw new CommandLine.ParameterException(spec.commandLine(), "no filter given; to " + verb()
                     + " every dead letter, pass --all");
@@ -58,7 +58,7 @@ final class DeadLetterAction {
         UserContext user = OptionChecks.parseUser(spec, "--user", userName);
         DeadLetterOptions.Selection selection = options.selection();
         List<TrackedEntry> changed = new ArrayList<>();
-        try (FileWalStorage storage = Logs.openForWriting(dir, "dlq " + verb())) {
+        try (FileWalStorage storage = Logs.openForWriting(config, "dlq " + verb())) {
             List<TrackedEntry> chosen = new ArrayList<>();
             List<String> targets = DeadLetters.targets(selection.target(),
                     storage.stats().unfinishedByTarget().keySet());

@@ -25,6 +25,8 @@ abstract class DlqChangeCommand implements Callable<Integer> {
     private JsonOption json;
     @Mixin
     private DeadLetterOptions letters;
+    @Mixin
+    private PayloadKeyOption payloadKeys;
     @Option(names = "--all", description = "Act on every dead letter when no filter is given.")
     private boolean all;
     @Option(names = "--user", paramLabel = "USER", description = "Who does it, for the audit; default: the OS user.")
@@ -37,7 +39,7 @@ abstract class DlqChangeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return new DeadLetterAction(action, environment).run(spec, dir.existingLog(), letters, all,
+        return new DeadLetterAction(action, environment).run(spec, payloadKeys.config(dir.existingLog()), letters, all,
                 user != null ? user : environment.osUser(), json.enabled());
     }
 }

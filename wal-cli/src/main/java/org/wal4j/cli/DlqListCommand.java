@@ -28,6 +28,8 @@ final class DlqListCommand implements Callable<Integer> {
     private JsonOption json;
     @Mixin
     private DeadLetterOptions letters;
+    @Mixin
+    private PayloadKeyOption payloadKeys;
 
     @Override
     public Integer call() {
@@ -35,7 +37,7 @@ final class DlqListCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         TablePrinter table = DeadLetters.table();
         int[] count = new int[1];
-        try (LogInspector log = LogInspector.open(dir.existingLog())) {
+        try (LogInspector log = payloadKeys.inspect(dir.existingLog())) {
             DeadLetters.forEach(log::deadLetters, DeadLetters.targets(selection.target(), log.targets()), selection,
                     d -> {
                         count[0]++;

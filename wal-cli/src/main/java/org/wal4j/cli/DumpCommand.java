@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "dump", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Print the log's entries as JSON lines (one entry per line, with its status per target and "
             + "its payload), optionally filtered; every filter given must match.",
+            "Encrypted payloads are shown as their ciphertext form unless --payload-key-file gives the keys.",
             "The output is always JSON lines; --json is accepted for uniformity with the other commands.",
             "Read-only: takes no lock, safe while the application runs."},
         exitCodeListHeading = ExitCode.HEADING,
@@ -36,6 +37,8 @@ final class DumpCommand implements Callable<Integer> {
     @Mixin
     @SuppressWarnings("unused") // picocli fills it and reads it by reflection: it adds the --json option
     private JsonOption json;
+    @Mixin
+    private PayloadKeyOption payloadKeys;
     @Mixin
     private EntryFilterOptions filters;
     @Mixin
@@ -67,7 +70,7 @@ final class DumpCommand implements Callable<Integer> {
         ReplayQuery query = b.build();
         PrintWriter out = spec.commandLine().getOut();
         long printed = 0;
-        try (LogInspector log = LogInspector.open(dir.existingLog()); Stream<WalEntry> entries = log.scan(1)) {
+        try (LogInspector log = payloadKeys.inspect(dir.existingLog()); Stream<WalEntry> entries = log.scan(1)) {
             for (Iterator<WalEntry> it = entries.iterator(); it.hasNext() && printed < limit; ) {
                 WalEntry e = it.next();
                 if (!query.matchesEntry(e)) {

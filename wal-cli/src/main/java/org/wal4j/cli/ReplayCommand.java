@@ -37,6 +37,8 @@ final class ReplayCommand implements Callable<Integer> {
     @Mixin
     private JdbcOptions jdbc;
     @Mixin
+    private PayloadKeyOption payloadKeys;
+    @Mixin
     private EntryFilterOptions filters;
     @Mixin
     private StatusFilterOptions statusFilter;
@@ -52,7 +54,7 @@ final class ReplayCommand implements Callable<Integer> {
         OptionChecks.requireTarget(spec, "--target", jdbc.target);
         ReplayQuery.Builder query = filters.query().operation(SqlStatementEntry.OPERATION).target(jdbc.target);
         statusFilter.applyTo(query);
-        SqlApply.Outcome outcome = new SqlApply(jdbc, environment).run(dir.existingLog(), query.build(),
+        SqlApply.Outcome outcome = new SqlApply(jdbc, environment).run(payloadKeys.config(dir.existingLog()), query.build(),
                 OptionChecks.parseUser(spec, "--as", auditUser != null ? auditUser : environment.osUser()), "replay");
         return SqlApplyReport.print(spec.commandLine().getOut(), outcome, jdbc.url, true, json.enabled(),
                 jdbc.timeout.toString());

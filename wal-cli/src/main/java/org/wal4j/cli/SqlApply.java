@@ -1,6 +1,5 @@
 package org.wal4j.cli;
 
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -14,6 +13,7 @@ import org.wal4j.jdbc.JdbcTargetException;
 import org.wal4j.jdbc.SqlStatementEntry;
 import org.wal4j.jdbc.UrlDataSource;
 import org.wal4j.spi.TrackedEntry;
+import org.wal4j.storage.file.FileStorageConfig;
 import org.wal4j.storage.file.FileWalStorage;
 
 /**
@@ -64,9 +64,9 @@ final class SqlApply {
      * Drains the target's backlog; with {@code reapply}, first makes the matching SQL-statement
      * entries pending again for the target, as {@code user}.
      */
-    Outcome run(Path dir, ReplayQuery reapply, UserContext user, String purpose) {
+    Outcome run(FileStorageConfig config, ReplayQuery reapply, UserContext user, String purpose) {
         JdbcSyncTarget target = JdbcSyncTarget.builder(jdbc.target, dataSource()).build();
-        FileWalStorage storage = Logs.openForWriting(dir, purpose);
+        FileWalStorage storage = Logs.openForWriting(config, purpose);
         Wal wal;
         try {
             refuseOtherOperations(storage);

@@ -31,6 +31,8 @@ final class SyncCommand implements Callable<Integer> {
     private JsonOption json;
     @Mixin
     private JdbcOptions jdbc;
+    @Mixin
+    private PayloadKeyOption payloadKeys;
 
     SyncCommand(Environment environment) {
         this.environment = environment;
@@ -39,7 +41,7 @@ final class SyncCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         OptionChecks.requireTarget(spec, "--target", jdbc.target);
-        SqlApply.Outcome outcome = new SqlApply(jdbc, environment).run(dir.existingLog(), null,
+        SqlApply.Outcome outcome = new SqlApply(jdbc, environment).run(payloadKeys.config(dir.existingLog()), null,
                 OptionChecks.parseUser(spec, "the OS user", environment.osUser()), "sync");
         return SqlApplyReport.print(spec.commandLine().getOut(), outcome, jdbc.url, false, json.enabled(),
                 jdbc.timeout.toString());

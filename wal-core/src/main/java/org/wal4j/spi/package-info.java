@@ -18,6 +18,10 @@
  *   <li><b>A sync target</b> implements {@link org.wal4j.spi.SyncTarget}: it answers a batch
  *       with an {@link org.wal4j.spi.ApplyResult} and a probe with a
  *       {@link org.wal4j.spi.TargetHealth}.</li>
+ *   <li><b>A payload codec</b> implements {@link org.wal4j.spi.PayloadCodec}: a storage calls it at
+ *       its encode and decode seam with the entry's {@link org.wal4j.spi.PayloadContext}, so that
+ *       payloads are stored encrypted ({@code org.wal4j.PayloadEncryption} builds the AES-GCM
+ *       codec) and everything above the storage sees them as written.</li>
  *   <li><b>A test clock</b> implements {@link org.wal4j.spi.SteppedClock} so that the engine's
  *       waits wake when it moves ({@code org.wal4j.testing.ManualClock} does).</li>
  *   <li>{@link org.wal4j.spi.Checks} checks the settings of a storage's configuration as

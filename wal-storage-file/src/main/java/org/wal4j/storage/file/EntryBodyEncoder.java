@@ -9,8 +9,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import java.util.regex.Pattern;
+import org.wal4j.EntryTooLargeException;
 import org.wal4j.Lifecycle;
 import org.wal4j.WalEntry;
+import org.wal4j.spi.PayloadCodec;
+import org.wal4j.spi.PayloadContext;
 
 /**
  * Writes an entry's body (see {@link LineCodec#entryBody}) byte for byte as Jackson's generator
@@ -59,6 +63,9 @@ final class EntryBodyEncoder {
     private static final byte[] ALSO_KEYS = LineCodec.ascii(",\"alsoKeys\":[");
     private static final byte[] TRACE = LineCodec.ascii(",\"trace\":{");
     private static final byte[] PAYLOAD = LineCodec.ascii(",\"payload\":");
+    private static final byte[] PAYLOAD_CODEC = LineCodec.ascii(",\"payloadCodec\":\"");
+    /** What {@link PayloadCodec#name()} may be: written unescaped between quotes. */
+    private static final Pattern CODEC_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final byte[] NULL = LineCodec.ascii("null");
     private static final byte[] HEX = LineCodec.ascii("0123456789ABCDEF");
     /** Per ASCII character: 0 written as it is, a letter for a two-character escape, -1 for a u00XX escape. */
@@ -96,13 +103,39 @@ final class EntryBodyEncoder {
      *                                  or a lone surrogate (none passes {@link WalEntry}'s checks)
      */
     static byte[] encode(WalEntry e) {
-        return PER_THREAD.get().body(e);
+        return PER_THREAD.get().body(e, null, Integer.MAX_VALUE);
     }
 
-    private byte[] body(WalEntry e) {
+    /**
+     * The body of {@code e}'s line with its payload encoded by {@code codec} (none: as written), and
+     * {@code "payloadCodec":"NAME"} before it.
+     *
+     * @throws IllegalArgumentException if the payload, or the codec's form of it, would break the
+     *                                  line
+     * @throws EntryTooLargeException   if the codec's form is over {@code maxStoredBytes}
+     */
+    static byte[] encode(WalEntry e, @Nullable PayloadCodec codec, int maxStoredBytes) {
+        return PER_THREAD.get().body(e, codec, maxStoredBytes);
+    }
+
+    /** Whether {@code name} is a codec name the line can carry. */
+    static boolean isCodecName(String name) {
+        return CODEC_NAME.matcher(name).matches();
+    }
+
+    private byte[] body(WalEntry e, @Nullable PayloadCodec codec, int maxStoredBytes) {
         length = 0;
         byte[] payload = e.payload().getBytes(StandardCharsets.UTF_8);
-        requireFramable(payload, e);
+        requireFramable(payload, e.payload(), e);
+        if (codec != null) {
+            String stored = codec.encode(PayloadContext.of(e), e.payload());
+            payload = stored.getBytes(StandardCharsets.UTF_8);
+            requireFramable(payload, stored, e);
+            if (payload.length > maxStoredBytes) {
+                throw EntryTooLargeException.encoded(e.namespace(), e.operation(), codec.name(), payload.length,
+                        maxStoredBytes);
+            }
+        }
         put(ID);
         string(e.id());
         put(CREATED_AT);
@@ -158,6 +191,11 @@ final class EntryBodyEncoder {
             }
             put((byte) '}');
         }
+        if (codec != null) {
+            put(PAYLOAD_CODEC);
+            put(LineCodec.ascii(codec.name()));
+            put((byte) '"');
+        }
         put(PAYLOAD);
         put(payload);
         put((byte) '}');
@@ -170,13 +208,18 @@ final class EntryBodyEncoder {
 
     /** Refuses a payload that would end or corrupt its line. */
     static void requireFramable(byte[] utf8, WalEntry e) {
+        requireFramable(utf8, e.payload(), e);
+    }
+
+    /** Refuses {@code text}, the payload of {@code e} or its stored form, if its bytes would end or corrupt the line. */
+    static void requireFramable(byte[] utf8, String text, WalEntry e) {
         int lineBreak = lineBreakOrZero(utf8);
         if (lineBreak >= 0) {
             throw new IllegalArgumentException("payload of entry " + e.id() + " cannot be framed as one line: byte "
                     + lineBreak + " is " + (utf8[lineBreak] == 0 ? "a byte 0" : utf8[lineBreak] == '\n'
                     ? "a line feed" : "a carriage return"));
         }
-        if (!wellFormed(utf8, e.payload())) {
+        if (!wellFormed(utf8, text)) {
             throw new IllegalArgumentException("payload of entry " + e.id() + " cannot be framed as one line: "
                     + "it holds a lone surrogate, which has no UTF-8 form");
         }

@@ -28,7 +28,8 @@ import org.wal4j.WalEntry;
  * Turns an entry line (checksum already verified) back into the {@link WalEntry} that was
  * appended, with Jackson's streaming parser. The payload is not parsed: it is the last field, so
  * its text is the bytes from after {@code "payload":} to the line's closing brace, returned byte
- * for byte. Every field goes through the entry builder's validation again, so a line that
+ * for byte, or, for a line with {@code "payloadCodec"}, as its {@link PayloadReading} decodes it.
+ * Every field goes through the entry builder's validation again, so a line that
  * passes its checksum but holds impossible values is reported as corruption, not returned.
  *
  * <p>Stateless and thread-safe.
@@ -47,10 +48,17 @@ final class EntryDecoder {
     private EntryDecoder() {
     }
 
-    /** Decodes the entry line {@code b[start, end)} (no {@code \n}) found in {@code file} at {@code offset}. */
-    static WalEntry decode(byte[] b, int start, int end, Path file, long offset) {
+    /**
+     * Decodes the entry line {@code b[start, end)} (no {@code \n}) found in {@code file} at
+     * {@code offset}, its payload read by {@code reading}.
+     *
+     * @throws WalCorruptionException if the line breaks the format
+     * @throws org.wal4j.WalPayloadException if its payload is encoded and {@code reading} cannot
+     *                                       decode it (unknown codec or key id, a tag that does not verify)
+     */
+    static WalEntry decode(byte[] b, int start, int end, Path file, long offset, PayloadReading reading) {
         try {
-            return parse(b, start, end);
+            return parse(b, start, end, file, offset, reading);
         } catch (IOException | IllegalArgumentException | NullPointerException | DateTimeParseException e) {
             throw new WalCorruptionException(file, offset, UNREADABLE + e.getMessage());
         }
@@ -62,14 +70,15 @@ final class EntryDecoder {
      */
     static @Nullable String problemOf(byte[] b, int start, int end) {
         try {
-            parse(b, start, end);
+            parse(b, start, end, Path.of(""), -1, PayloadReading.asStored());
             return null;
         } catch (IOException | IllegalArgumentException | NullPointerException | DateTimeParseException e) {
             return UNREADABLE + e.getMessage();
         }
     }
 
-    private static WalEntry parse(byte[] b, int start, int end) throws IOException {
+    private static WalEntry parse(byte[] b, int start, int end, Path file, long offset, PayloadReading reading)
+            throws IOException {
         long seq = 0;
         String id = null;
         Instant createdAt = null;
@@ -84,6 +93,7 @@ final class EntryDecoder {
         Lifecycle lifecycle = null;
         List<String> alsoKeys = List.of();
         Map<String, String> trace = Map.of();
+        String payloadCodec = null;
         String payload = null;
         try (JsonParser p = JSON.createParser(b, start, end - start)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -139,6 +149,9 @@ final class EntryDecoder {
                     case "trace":
                         trace = stringFields(p, "trace");
                         break;
+                    case "payloadCodec":
+                        payloadCodec = codecName(p);
+                        break;
                     default: // crc, type, and fields a later format version may add
                         p.skipChildren();
                         break;
@@ -147,6 +160,10 @@ final class EntryDecoder {
         }
         if (payload == null) {
             throw new IOException("no payload field");
+        }
+        if (payloadCodec != null) {
+            payload = reading.payload(payloadCodec, payload, new PayloadReading.Line(file, offset, seq,
+                    required(id, "id"), required(namespace, "namespace")));
         }
         WalEntry.Builder builder = WalEntry.builder(required(namespace, "namespace"), required(operation, "operation"))
                 .id(id).createdAt(required(createdAt, "createdAt")).key(key).payloadJson(payload)
@@ -178,6 +195,14 @@ final class EntryDecoder {
         return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT)
                 .decode(ByteBuffer.wrap(b, from, end - 1 - from)).toString();
+    }
+
+    /** The {@code "payloadCodec"} field: a codec name, as {@link EntryBodyEncoder} writes it. */
+    private static String codecName(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.VALUE_STRING || !EntryBodyEncoder.isCodecName(p.getText())) {
+            throw new IOException("payloadCodec is not a codec name: " + p.getText());
+        }
+        return p.getText();
     }
 
     private static @Nullable String text(JsonParser p) throws IOException {

@@ -55,10 +55,17 @@ final class FileSettings {
             .unit("requests").range(1, MAX_WRITE_QUEUE_CAPACITY).defaultValue(DEFAULT_WRITE_QUEUE_CAPACITY)
             .doc("requests waiting for the writer thread; a caller finding the queue full waits for room").build();
 
+    static final Setting<Path> PAYLOAD_KEY_FILE = Setting.builder("payloadKeyFile", "wal.payload.key.file",
+                    ValueType.path())
+            .unit("file path").defaultText("none (payloads stored as written)")
+            .doc("encrypt payloads at rest with AES-GCM under the keys in this file, one `id=BASE64KEY` per line, "
+                    + "the last one current (see [operations.md](operations.md#payload-keys)); the keys "
+                    + "themselves never go into configuration").build();
+
     /** The settings of {@link FileStorageConfig}, in documentation order. */
     static final SettingTable TABLE = SettingTable.of("FileStorageConfig", List.of(DIR, SYNC_POLICY,
             SYNC_INTERVAL, SEGMENT_BYTES, SEGMENT_MAX_AGE, PREALLOCATE, CORRUPTION_POLICY, MAX_ENTRY_BYTES,
-            WRITE_QUEUE_CAPACITY));
+            WRITE_QUEUE_CAPACITY, PAYLOAD_KEY_FILE));
 
     private FileSettings() {
     }

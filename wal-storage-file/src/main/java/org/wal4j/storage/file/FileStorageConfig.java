@@ -5,13 +5,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.CorruptionPolicy;
+import org.wal4j.PayloadEncryption;
 import org.wal4j.SyncPolicy;
 import org.wal4j.config.ConfigSources;
 import org.wal4j.config.SettingTable;
 import org.wal4j.config.SettingValues;
+import org.wal4j.spi.PayloadCodec;
 
 /**
  * How a {@link FileWalStorage} is set up: where it lives, when it forces, how large its segments
@@ -61,11 +65,23 @@ public final class FileStorageConfig {
     private final SettingValues values;
     private final Clock clock;
     private final WalFileSystem fileSystem;
+    private final @Nullable PayloadCodec payloadCodec;
 
     private FileStorageConfig(Builder b) {
         values = b.values.copy();
         clock = b.clock;
         fileSystem = b.fileSystem;
+        PayloadCodec codec = b.payloadCodec;
+        if (codec == null && values.has(FileSettings.PAYLOAD_KEY_FILE)) {
+            Path file = values.get(FileSettings.PAYLOAD_KEY_FILE);
+            try {
+                codec = PayloadEncryption.fromKeyFile(file);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(FileSettings.PAYLOAD_KEY_FILE.name()
+                        + values.originSuffix(FileSettings.PAYLOAD_KEY_FILE) + ": " + e.getMessage(), e);
+            }
+        }
+        payloadCodec = codec;
     }
 
     /** Every setting at its default, the log in {@code dir}. */
@@ -177,13 +193,29 @@ public final class FileStorageConfig {
         return clock;
     }
 
+    /**
+     * The codec payloads are stored with (encrypted, for {@link PayloadEncryption}'s), if any: the
+     * one given to {@link Builder#payloadCodec}, else the one of the keys in
+     * {@link #payloadKeyFile()}, else none.
+     */
+    public Optional<PayloadCodec> payloadCodec() {
+        return Optional.ofNullable(payloadCodec);
+    }
+
+    /** The key file {@code wal.payload.key.file} names, if set. */
+    public Optional<Path> payloadKeyFile() {
+        return values.has(FileSettings.PAYLOAD_KEY_FILE) ? Optional.of(values.get(FileSettings.PAYLOAD_KEY_FILE))
+                : Optional.empty();
+    }
+
     public WalFileSystem fileSystem() {
         return fileSystem;
     }
 
     @Override
     public String toString() {
-        return values.render("FileStorageConfig") + '}';
+        return values.render("FileStorageConfig") + (payloadCodec == null ? "" : ", payloadCodec=" + payloadCodec)
+                + '}';
     }
 
     /**
@@ -195,6 +227,7 @@ public final class FileStorageConfig {
         private final SettingValues values;
         private Clock clock = Clock.systemUTC();
         private WalFileSystem fileSystem = WalFileSystem.real();
+        private @Nullable PayloadCodec payloadCodec;
 
         private Builder(Path dir) {
             values = SettingValues.defaultsOf(FileSettings.TABLE);
@@ -205,6 +238,7 @@ public final class FileStorageConfig {
             values = c.values.copy();
             clock = c.clock;
             fileSystem = c.fileSystem;
+            payloadCodec = c.payloadCodec;
         }
 
         /**
@@ -292,7 +326,8 @@ public final class FileStorageConfig {
         }
 
         /**
-         * Largest payload accepted, in bytes of UTF-8 JSON, from 1 to
+         * Largest payload accepted, in bytes of UTF-8 JSON (with a {@link #payloadCodec}, also the
+         * largest stored form: an encrypted payload takes about 4/3 of its size and some 60 bytes), from 1 to
          * {@link FileStorageConfig#MAX_MAX_ENTRY_BYTES}; default
          * {@link FileStorageConfig#DEFAULT_MAX_ENTRY_BYTES}.
          */
@@ -323,6 +358,35 @@ public final class FileStorageConfig {
          */
         public Builder fileSystem(WalFileSystem fileSystem) {
             this.fileSystem = Objects.requireNonNull(fileSystem, "fileSystem must not be null");
+            return this;
+        }
+
+        /**
+         * Encodes every payload with {@code codec} before it is written, and decodes it when read:
+         * {@link PayloadEncryption#builder()} builds the AES-GCM codec that encrypts payloads at
+         * rest. Lines written before (without a codec) are still read as they are; lines written with
+         * it need it (or one of the same name with the keys they were written under) to be read,
+         * see docs/format.md, "Encrypted payloads". Wins over {@code wal.payload.key.file}. Default
+         * none.
+         */
+        public Builder payloadCodec(PayloadCodec codec) {
+            Objects.requireNonNull(codec, "payloadCodec must not be null");
+            String name = codec.name();
+            if (name == null || !EntryBodyEncoder.isCodecName(name)) {
+                throw new IllegalArgumentException("payloadCodec's name must match [A-Za-z0-9._-]{1,64} but was '"
+                        + name + "'");
+            }
+            this.payloadCodec = codec;
+            return this;
+        }
+
+        /**
+         * Encrypts payloads under the keys in {@code file} ({@link PayloadEncryption#fromKeyFile},
+         * read when the configuration is built); setting {@code wal.payload.key.file}. A codec given
+         * to {@link #payloadCodec} wins.
+         */
+        public Builder payloadKeyFile(Path file) {
+            values.set(FileSettings.PAYLOAD_KEY_FILE, file);
             return this;
         }
 

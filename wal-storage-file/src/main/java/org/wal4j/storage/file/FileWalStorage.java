@@ -28,6 +28,7 @@ import org.wal4j.spi.AppendChecks;
 import org.wal4j.spi.AppendResult;
 import org.wal4j.spi.CompactionResult;
 import org.wal4j.spi.LatencyHistogram;
+import org.wal4j.spi.PayloadCodec;
 import org.wal4j.spi.Names;
 import org.wal4j.spi.StatusIndex;
 import org.wal4j.spi.StatusRecord;
@@ -54,6 +55,12 @@ import org.wal4j.spi.WalStorage;
  * no payloads) when the call returns. Reads go to the files: by seq through a sparse per-segment
  * index, unfinished entries through the offset the index keeps. Opening a directory runs
  * recovery ({@link #recoveryReport()} says what it did).
+ *
+ * <p>With a payload codec ({@link FileStorageConfig#payloadCodec()}, e.g. AES-GCM encryption from
+ * {@code org.wal4j.PayloadEncryption}) the appending threads encode each payload before framing
+ * it, so the checksum covers the stored (encrypted) form and recovery, compaction and the
+ * verifier never need the keys; reads decode it, and a payload that does not decode is a
+ * {@link org.wal4j.WalPayloadException}, never a skipped line or ciphertext handed to a target.
  *
  * <h2>Invariants</h2>
  * <ul>
@@ -83,6 +90,8 @@ import org.wal4j.spi.WalStorage;
 public final class FileWalStorage implements WalStorage {
 
     private final FileStorageConfig config;
+    /** Encodes payloads before they are framed, decodes them when read; null: stored as written. */
+    private final @Nullable PayloadCodec codec;
     private final DirectoryLock lock;
     private final SegmentSet segments;
     private final StatusIndex index;
@@ -110,7 +119,8 @@ public final class FileWalStorage implements WalStorage {
         this.knownTargets.addAll(index.targets());
         this.writer = new LogWriter(config, segments, index, checkpoints, recovered.active(), recovered.lastSeq(),
                 recovered.manifest());
-        this.reader = new LogReader(segments, LogReader.maxLine());
+        this.codec = config.payloadCodec().orElse(null);
+        this.reader = new LogReader(segments, LogReader.maxLine(), PayloadReading.decoding(codec));
         this.compactor = new Compactor(config.fileSystem(), segments, index, checkpoints, statusLock, layoutLock,
                 writer, entryBase, recovered.manifest());
         writer.start();
@@ -179,7 +189,9 @@ public final class FileWalStorage implements WalStorage {
         List<WalEntry> batch = List.copyOf(entries);
         byte[][] bodies = new byte[batch.size()][];
         for (int i = 0; i < bodies.length; i++) {
-            bodies[i] = LineCodec.entryBody(batch.get(i)); // refuses what would break its line: before any reservation
+            // encodes the payload (the checksum covers what is stored) and refuses what would break its
+            // line or, encoded, exceed maxEntryBytes: before any reservation
+            bodies[i] = LineCodec.entryBody(batch.get(i), codec, config.maxEntryBytes());
         }
         reserveTargets(entries);
         writer.checkWritable();

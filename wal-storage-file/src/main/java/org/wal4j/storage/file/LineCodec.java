@@ -11,8 +11,10 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.zip.CRC32C;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.Lifecycle;
 import org.wal4j.WalEntry;
+import org.wal4j.spi.PayloadCodec;
 import org.wal4j.spi.StatusRecord;
 
 /**
@@ -35,7 +37,9 @@ import org.wal4j.spi.StatusRecord;
  *                            "jitter":B,"ttlMs":N|null,"priority":"NORMAL"},
  *               ["alsoKeys":["…",…],]              (only for an entry of several lanes)
  *               ["trace":{"traceparent":"…",…},]   (only for an entry with a trace context)
- *               "payload":RAW}                    (payload last, byte for byte as appended)
+ *               ["payloadCodec":"aes-gcm",]        (only for a payload stored encoded)
+ *               "payload":RAW}                    (payload last: byte for byte as appended, or the
+ *                                                   codec's stored form, {"kid":…,"iv":…,"ct":…})
  *   status      "type":"status","seq":N,"target":"…","status":"APPLIED","attempts":N,
  *               "at":"ISO-8601","reason":"…"|null}
  *   checkpoint  "type":"checkpoint","target":"…","seq":N,"at":"ISO-8601"}
@@ -98,6 +102,17 @@ final class LineCodec {
      */
     static byte[] entryBody(WalEntry e) {
         return EntryBodyEncoder.encode(e);
+    }
+
+    /**
+     * {@link #entryBody(WalEntry)} with the payload encoded by {@code codec} (none: as written),
+     * named in a {@code "payloadCodec"} field before it.
+     *
+     * @throws IllegalArgumentException if the payload or its stored form would break the line
+     * @throws org.wal4j.EntryTooLargeException if the stored form is over {@code maxStoredBytes}
+     */
+    static byte[] entryBody(WalEntry e, @Nullable PayloadCodec codec, int maxStoredBytes) {
+        return EntryBodyEncoder.encode(e, codec, maxStoredBytes);
     }
 
     /** {@link #entryBody} by Jackson's generator: the reference the fast encoder matches byte for byte. */

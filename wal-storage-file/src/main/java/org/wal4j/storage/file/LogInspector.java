@@ -25,6 +25,7 @@ import org.wal4j.EntryStatus;
 import org.wal4j.WalCorruptionException;
 import org.wal4j.WalEntry;
 import org.wal4j.WalIOException;
+import org.wal4j.spi.PayloadCodec;
 import org.wal4j.spi.StatusIndex;
 import org.wal4j.spi.TrackedEntry;
 
@@ -96,7 +97,7 @@ public final class LogInspector implements AutoCloseable {
 
     /** @param recovered what recovery found, or null for a directory without segment files */
     private LogInspector(Path dir, SnapshotFileSystem fs, LockHolder lockHolder,
-                         Recovery.@Nullable Recovered recovered) {
+                         Recovery.@Nullable Recovered recovered, PayloadReading payloads) {
         this.dir = dir;
         this.fs = fs;
         this.lockHolder = lockHolder;
@@ -105,7 +106,7 @@ public final class LogInspector implements AutoCloseable {
         this.checkpoints = recovered == null ? Map.of() : Map.copyOf(recovered.checkpoints());
         this.lastSeq = recovered == null ? 0 : recovered.lastSeq();
         this.entries = recovered == null ? 0 : recovered.entries();
-        this.reader = new LogReader(segments, LogReader.maxLine());
+        this.reader = new LogReader(segments, LogReader.maxLine(), payloads);
         this.inFlightBytes = fs.inFlightBytes();
         List<String> all = new ArrayList<>(fs.notes());
         if (recovered != null) {
@@ -122,6 +123,25 @@ public final class LogInspector implements AutoCloseable {
      * @throws org.wal4j.WalCorruptionException  if the log is corrupt (as {@link CorruptionPolicy#FAIL} reports it)
      */
     public static LogInspector open(Path dir) {
+        return open(dir, PayloadReading.asStored());
+    }
+
+    /**
+     * {@link #open(Path)}, reading payloads with {@code codec}: encrypted payloads are returned as
+     * the application wrote them; one that {@code codec} cannot decrypt (a key id it lacks, a key
+     * that does not verify) fails the read with {@link org.wal4j.WalPayloadException} naming the
+     * entry and the key id. Without a codec ({@link #open(Path)}) every payload is returned as
+     * stored: an encrypted one as its ciphertext form {@code {"kid":…,"iv":…,"ct":…}}.
+     *
+     * @throws WalIOException                    if {@code dir} is not a directory or cannot be read
+     * @throws org.wal4j.WalCorruptionException  if the log is corrupt (as {@link CorruptionPolicy#FAIL} reports it)
+     */
+    public static LogInspector open(Path dir, PayloadCodec codec) {
+        Objects.requireNonNull(codec, "codec must not be null");
+        return open(dir, PayloadReading.decoding(codec));
+    }
+
+    private static LogInspector open(Path dir, PayloadReading payloads) {
         Objects.requireNonNull(dir, "dir must not be null");
         if (!Files.isDirectory(dir)) {
             throw new WalIOException("Inspecting the log in " + dir + " failed: no such directory", null);
@@ -141,7 +161,7 @@ public final class LogInspector implements AutoCloseable {
                     pauseBeforeScan(dir, scan);
                     continue;
                 }
-                return new LogInspector(dir, fs, holder, recovered);
+                return new LogInspector(dir, fs, holder, recovered, payloads);
             } catch (NoSuchFileException | SnapshotFileSystem.ReplacedException e) {
                 // a compaction deleted a segment between listing and reading it, or replaced one the
                 // scan had read and must read again

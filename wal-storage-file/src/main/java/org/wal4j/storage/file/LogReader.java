@@ -18,7 +18,9 @@ import org.wal4j.spi.TrackedEntry;
  * Finds and reads entries in the segment files: by seq (nearest sparse-index point, then forward),
  * at a known offset (the {@code StatusIndex} locator), or as a lazy cursor over a seq range. Every
  * line read is checked against its checksum again; a mismatch is a {@link WalCorruptionException}
- * naming file and offset, never a wrong entry.
+ * naming file and offset, never a wrong entry. Payloads stored encoded are read as the
+ * {@link PayloadReading} given says (decoded, or as stored); one that cannot be decoded is a
+ * {@link org.wal4j.WalPayloadException}, never a skipped line.
  *
  * <p>Thread-safe: each call works on its own reader and a per-thread {@link LineScanner}, and holds
  * a reference on each segment version it reads (see {@link SegmentFile}).
@@ -34,11 +36,13 @@ final class LogReader {
 
     private final SegmentSet segments;
     private final int maxLine;
+    private final PayloadReading payloads;
     private final ThreadLocal<LineScanner> scanners = ThreadLocal.withInitial(LineScanner::new);
 
-    LogReader(SegmentSet segments, int maxLine) {
+    LogReader(SegmentSet segments, int maxLine, PayloadReading payloads) {
         this.segments = segments;
         this.maxLine = maxLine;
+        this.payloads = payloads;
     }
 
     /** The longest line this library reads: the largest payload any configuration allows, plus metadata. */
@@ -71,7 +75,7 @@ final class LogReader {
         try {
             LineReader r = seekEntry(seg, seq, scanners.get());
             return r == null ? Optional.empty()
-                    : Optional.of(EntryDecoder.decode(r.buf(), r.start, r.end, seg.path, r.offset));
+                    : Optional.of(EntryDecoder.decode(r.buf(), r.start, r.end, seg.path, r.offset, payloads));
         } catch (IOException e) {
             throw readFailed(seg, e);
         } finally {
@@ -109,7 +113,7 @@ final class LogReader {
                 throw new WalCorruptionException(seg.path, offset, "entry " + seq + " expected here, found a "
                         + "different record");
             }
-            return EntryDecoder.decode(r.buf(), r.start, r.end, seg.path, r.offset);
+            return EntryDecoder.decode(r.buf(), r.start, r.end, seg.path, r.offset, payloads);
         } catch (IOException e) {
             throw readFailed(seg, e);
         } finally {
@@ -252,7 +256,7 @@ final class LogReader {
                     if (scanner.seq > toSeq) {
                         return null;
                     }
-                    return EntryDecoder.decode(r.buf(), r.start, r.end, s.path, r.offset);
+                    return EntryDecoder.decode(r.buf(), r.start, r.end, s.path, r.offset, payloads);
                 }
                 reader = null;
             }

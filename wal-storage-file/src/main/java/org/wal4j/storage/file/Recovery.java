@@ -96,7 +96,7 @@ final class Recovery {
         this.config = config;
         this.fs = config.fileSystem();
         this.dir = config.dir();
-        this.reader = new LogReader(segments, LogReader.maxLine());
+        this.reader = new LogReader(segments, LogReader.maxLine(), PayloadReading.asStored()); // locates only
     }
 
     static Recovered run(FileStorageConfig config) throws IOException {

@@ -161,7 +161,7 @@ final class LineOracle {
         List<String> targets = scanner.targets();
         WalEntry decoded;
         try {
-            decoded = EntryDecoder.decode(r.buf(), r.start, r.end, FILE, r.offset);
+            decoded = EntryDecoder.decode(r.buf(), r.start, r.end, FILE, r.offset, PayloadReading.decoding(null));
         } catch (WalCorruptionException e) {
             requireDamaged(asWritten, e);
             String prefix = "Corrupt record in " + FILE + " at offset " + r.offset + ": entry line cannot be read back: ";
