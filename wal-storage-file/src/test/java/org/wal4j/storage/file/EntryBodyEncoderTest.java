@@ -86,7 +86,8 @@ class EntryBodyEncoderTest {
         byte[] body = LineCodec.entryBody(traced);
         java.nio.ByteBuffer line = java.nio.ByteBuffer.allocate(LineCodec.entryLineLength(42, body));
         LineCodec.frameEntry(line, 42, body, new java.util.zip.CRC32C(), new byte[64]);
-        WalEntry decoded = EntryDecoder.decode(line.array(), 0, line.capacity() - 1, java.nio.file.Path.of("x.wal"), 0);
+        WalEntry decoded = EntryDecoder.decode(line.array(), 0, line.capacity() - 1, java.nio.file.Path.of("x.wal"), 0,
+                PayloadReading.decoding(null));
         assertEquals(traced, decoded);
         assertEquals(java.util.List.copyOf(trace.entrySet()), java.util.List.copyOf(decoded.traceContext().entrySet()),
                 "the fields keep their order");
