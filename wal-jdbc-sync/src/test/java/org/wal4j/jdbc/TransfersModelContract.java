@@ -299,7 +299,7 @@ abstract class TransfersModelContract {
     @AfterContainer
     static void printFigures() {
         new TreeMap<>(FIGURES).forEach((engine, f) -> System.out.printf(Locale.ROOT,
-                "[wal4j-test] transfers model on %s: %d tries, %d calls (%d transfers, %d rejected, %d retried request "
+                "[wal4j-test] transfers model on %s: %d tries passed, %d calls (%d transfers, %d rejected, %d retried request "
                         + "ids), %d reads, %d outages, %d restarts; every history in acknowledged order, balances as "
                         + "the model, no double effect%n", engine, f.tries.get(), f.calls.get(), f.transfers.get(),
                 f.rejected.get(), f.retries.get(), f.reads.get(), f.outages.get(), f.restarts.get()));
@@ -355,7 +355,7 @@ abstract class TransfersModelContract {
                 s.executeUpdate();
             }
         }
-        Figures figures = FIGURES.computeIfAbsent(engine().name(), e -> new Figures());
+        Figures figures = new Figures();
         Path logDir = Files.createTempDirectory("wal4j-transfers");
         Session session = new Session(db, logDir, model, figures);
         try {
@@ -365,6 +365,7 @@ abstract class TransfersModelContract {
             session.settle();
             session.verify();
             figures.tries.incrementAndGet();
+            FIGURES.computeIfAbsent(engine().name(), e -> new Figures()).add(figures);
         } finally {
             session.close();
             deleteRecursively(logDir);
@@ -635,7 +636,7 @@ abstract class TransfersModelContract {
         }
     }
 
-    /** What the tries of one engine did, for the line printed after the container. */
+    /** What the passed tries of one engine did, for the line printed after the container. */
     private static final class Figures {
         final AtomicLong tries = new AtomicLong();
         final AtomicLong calls = new AtomicLong();
@@ -645,6 +646,17 @@ abstract class TransfersModelContract {
         final AtomicLong reads = new AtomicLong();
         final AtomicLong outages = new AtomicLong();
         final AtomicLong restarts = new AtomicLong();
+
+        void add(Figures f) {
+            tries.addAndGet(f.tries.get());
+            calls.addAndGet(f.calls.get());
+            transfers.addAndGet(f.transfers.get());
+            rejected.addAndGet(f.rejected.get());
+            retries.addAndGet(f.retries.get());
+            reads.addAndGet(f.reads.get());
+            outages.addAndGet(f.outages.get());
+            restarts.addAndGet(f.restarts.get());
+        }
     }
 
     private static void deleteRecursively(Path root) {
