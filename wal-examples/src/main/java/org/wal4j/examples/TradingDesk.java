@@ -60,7 +60,8 @@ final class TradingDesk implements AutoCloseable {
         Wal.Builder builder = Wal.builder(FileWalStorage.open(FileStorageConfig.ofDefaults(logDir)))
                 .config(config())
                 .listener(listener);
-        RepositoryOptions.Builder options = RepositoryOptions.builder().applyWait(Duration.ofSeconds(2));
+        RepositoryOptions.Builder options = RepositoryOptions.builder().applyWait(Duration.ofSeconds(2))
+                .readYourWrites(Duration.ofSeconds(20));
         DurableRepository.Builder<TradingDao> repository = DurableRepository.builder(TradingDao.class);
         Map<String, TradingDao> ledgers = new LinkedHashMap<>();
         databases.forEach((name, database) -> {
