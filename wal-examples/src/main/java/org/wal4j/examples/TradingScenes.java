@@ -83,18 +83,18 @@ final class TradingScenes {
         String account = TradingScript.accountId(2);
         BigDecimal amount = new BigDecimal("250.00");
         String requestId = nextRequestId();
-        dashboard.say("Scene 1, a retried request: " + account + " deposits " + amount + " with request id " + requestId
-                + ".");
+        dashboard.say("Scene 1, a retried request: " + account + " deposits " + money(amount) + " with request id "
+                + requestId + ".");
         BigDecimal first = desk.trading().deposit(account, amount, requestId);
         BigDecimal expected = model.deposit(account, amount);
         CallReceipt firstReceipt = DurableRepository.lastReceipt().orElseThrow();
         long writes = wal.stats().writes();
-        dashboard.say("  answered: cash " + first + " (entry seq " + firstReceipt.seq() + "). The client missed the "
+        dashboard.say("  answered: cash " + money(first) + " (entry seq " + firstReceipt.seq() + "). The client missed the "
                 + "answer and sends the same request again:");
         BigDecimal retried = desk.trading().deposit(account, amount, requestId);
         CallReceipt retryReceipt = DurableRepository.lastReceipt().orElseThrow();
         boolean wroteNothing = wal.stats().writes() == writes;
-        dashboard.say("  answered: cash " + retried + ", the first call's answer, from entry seq " + retryReceipt.seq()
+        dashboard.say("  answered: cash " + money(retried) + ", the first call's answer, from entry seq " + retryReceipt.seq()
                 + (retryReceipt.duplicate() ? " (a duplicate)" : "") + "; " + (wroteNothing ? "nothing written to the "
                 + "log" : "AN ENTRY WAS WRITTEN") + ". The deposit is applied once.");
         if (!LedgerCheck.sameAmount(first, expected)) {
@@ -148,12 +148,12 @@ final class TradingScenes {
             }
             model.deposit(PAYER, BACKLOG_DEPOSIT);
         }
-        dashboard.say(String.format(Locale.ROOT, "  %s deposits %d x %s (%d answered \"not yet applied\": each is "
+        dashboard.say(String.format(Locale.ROOT, "  %s deposits %d x %,.2f (%d answered \"not yet applied\": each is "
                 + "durable in the log).", PAYER, BACKLOG, BACKLOG_DEPOSIT, deferred));
         desk.trading().transfer(PAYER, PAYEE, amount);
         model.transfer(PAYER, PAYEE, amount);
         long pending = desk.pending();
-        dashboard.say(String.format(Locale.ROOT, "  %s transfers %s to %s: more than the %s the database shows it "
+        dashboard.say(String.format(Locale.ROOT, "  %s transfers %,.2f to %s: more than the %,.2f the database shows it "
                 + "holding, so it passes only if applied after those deposits. %d calls wait in the log.", PAYER,
                 amount, PAYEE, before, pending));
         Thread restorer = new Thread(() -> {
@@ -174,7 +174,7 @@ final class TradingScenes {
         restorer.join();
         BigDecimal expected = model.cash(PAYEE);
         dashboard.say(String.format(Locale.ROOT, "  %s's read waited %d ms, for %s's backlog and the transfer, and "
-                + "answered cash %s (the model: %s).", PAYEE, readWaitedMillis, PAYER, read, expected));
+                + "answered cash %,.2f (the model: %,.2f).", PAYEE, readWaitedMillis, PAYER, read, expected));
         if (!LedgerCheck.sameAmount(read, expected)) {
             failures.add("the read of " + PAYEE + " with read-your-writes answered " + read + ", the model expects "
                     + expected + " (the transfer from " + PAYER + " included)");
@@ -217,6 +217,10 @@ final class TradingScenes {
         return String.format(Locale.ROOT, "%d duplicate write (the retried request id); %d rejected (the sale, not a "
                         + "dead letter); the read of %s waited %d ms for the transfer", desk.wal().stats().duplicateWrites(),
                 desk.wal().stats().target(TradingDemo.TARGET).rejected(), PAYEE, readWaitedMillis);
+    }
+
+    private static String money(BigDecimal amount) {
+        return String.format(Locale.ROOT, "%,.2f", amount);
     }
 
     private static String describe(WalEntry entry) {
