@@ -87,6 +87,54 @@ public final class JdbcTradingDao implements TradingDao {
         }
     }
 
+    @Override
+    public BigDecimal deposit(String accountId, BigDecimal amount, String requestId) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                credit(connection, accountId, amount);
+                BigDecimal cash = cash(connection, accountId);
+                connection.commit();
+                return cash;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void transfer(String fromAccountId, String toAccountId, BigDecimal amount)
+            throws SQLException, TradeRejectedException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                try (PreparedStatement update = connection.prepareStatement(
+                        "UPDATE demo_account SET cash = cash - ? WHERE account_id = ? AND cash >= ?")) {
+                    update.setBigDecimal(1, amount);
+                    update.setString(2, fromAccountId);
+                    update.setBigDecimal(3, amount);
+                    if (update.executeUpdate() != 1) {
+                        throw new TradeRejectedException(fromAccountId + " cannot send " + amount + " to " + toAccountId
+                                + ": it holds " + cash(connection, fromAccountId));
+                    }
+                }
+                credit(connection, toAccountId, amount);
+                connection.commit();
+            } catch (SQLException | TradeRejectedException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public BigDecimal cash(String accountId) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            return cash(connection, accountId);
+        }
+    }
+
     /** Takes the trade's amount from the account's cash, refusing to overdraw it. */
     private static void payFor(Connection connection, String accountId, Trade trade)
             throws SQLException, TradeRejectedException {

@@ -5,16 +5,19 @@ import java.sql.SQLException;
 import java.util.List;
 import org.wal4j.jdbc.Critical;
 import org.wal4j.jdbc.DurableRepository;
+import org.wal4j.jdbc.IdempotencyKey;
 import org.wal4j.jdbc.LaneKey;
 
 /**
  * The trading desk's data access, as an application would have it before wal4j: accounts with
  * cash, open positions, and the trades that opened and closed them.
  *
- * <p>The three writes are {@link Critical}: wrapped by {@link DurableRepository}, a call is
- * written to the log (forced to disk) before it returns, and applied to the database afterwards,
- * exactly once, in the order of its account's calls (the {@link LaneKey}). The reads are not
- * critical and go straight to the database.
+ * <p>The writes are {@link Critical}: wrapped by {@link DurableRepository}, a call is written to
+ * the log (forced to disk) before it returns, and applied to the database afterwards, exactly
+ * once, in the order of its account's calls (the {@link LaneKey}; a transfer is in both accounts'
+ * lanes). {@link TradeRejectedException}, declared, is a business verdict: the call ends REJECTED
+ * (not a dead letter) and a caller that waits for the result gets the exception. The reads are
+ * not critical and go straight to the database; {@link #cash} reads its account's lane.
  *
  * <p>Implementations must be thread-safe.
  */
@@ -40,6 +43,32 @@ public interface TradingDao {
      */
     @Critical(namespace = "trading")
     BigDecimal closePosition(@LaneKey String accountId, Trade trade) throws SQLException, TradeRejectedException;
+
+    /**
+     * Adds {@code amount} to the account's cash and returns the cash after it, as the database
+     * computed it (so the call waits until the database applied it). {@code requestId} is the
+     * client's id of the request: a retry with the same id (after a timeout, say) writes nothing,
+     * is applied once, and answers what the first call answered.
+     */
+    @Critical(namespace = "trading")
+    BigDecimal deposit(@LaneKey String accountId, BigDecimal amount, @IdempotencyKey String requestId)
+            throws SQLException;
+
+    /**
+     * Moves {@code amount} of cash from one account to another. Ordered in both accounts' lanes:
+     * after every call of either account written before it, before every call written after it.
+     * Returns once durable; refused ({@link TradeRejectedException}, the entry REJECTED) if the
+     * paying account holds less when the call is applied.
+     */
+    @Critical(namespace = "trading")
+    void transfer(@LaneKey String fromAccountId, @LaneKey String toAccountId, BigDecimal amount)
+            throws SQLException, TradeRejectedException;
+
+    /**
+     * The account's cash. A read of its lane: with read-your-writes on, it first waits until every
+     * call written before it that names the account (a transfer to it included) is applied.
+     */
+    BigDecimal cash(@LaneKey String accountId) throws SQLException;
 
     /** Every account, by id. */
     List<Account> accounts() throws SQLException;

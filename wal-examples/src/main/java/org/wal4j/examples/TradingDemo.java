@@ -27,9 +27,12 @@ import org.wal4j.spi.StorageStats;
  * before it returns, and a background worker applies it to the database. For the middle third of
  * the run the database refuses every connection ({@link SwitchableDataSource}, SQLSTATE 08001):
  * calls keep being accepted, the backlog grows, and once the database is back it drains in
- * each account's order. The demo keeps its own model of every acknowledged call
- * ({@link TradingModel}) and compares the database with it at the end ({@link LedgerCheck}):
- * PASS or FAIL.
+ * each account's order. Then three short scenes ({@link TradingScenes}): a request retried with
+ * the same request id (no double effect), a sale of more shares than held (REJECTED, the caller
+ * told, not a dead letter), and a transfer between two accounts behind a backlog, read with
+ * read-your-writes on the receiving account. The demo keeps its own model of every acknowledged
+ * call ({@link TradingModel}) and compares the database with it at the end ({@link LedgerCheck}),
+ * with what the scenes showed: PASS or FAIL.
  *
  * <p>With {@code --crash} the process kills itself halfway ({@link Runtime#halt}, like
  * {@code kill -9}) while the database is down; the next run in the same directory opens the same
@@ -127,7 +130,10 @@ public final class TradingDemo {
                                 + "answered \"not yet applied\" while the database was down.", trader.calls(),
                         trader.buys(), trader.sales(), trader.deferredSales()));
                 drain(desk, dashboard);
-                return check(desk, model, database.dataSource(), trader);
+                TradingScenes scenes = new TradingScenes(desk, model, switchable, dashboard);
+                scenes.run();
+                drain(desk, dashboard);
+                return check(desk, model, database.dataSource(), trader, scenes);
             }
         }
     }
@@ -187,7 +193,7 @@ public final class TradingDemo {
                         + "what it has (idempotency keys).");
                 desk.start();
                 drain(desk, dashboard);
-                int status = check(desk, model, database.dataSource(), null);
+                int status = check(desk, model, database.dataSource(), null, null);
                 CrashRecord.delete(dir.root());
                 return status;
             }
@@ -249,8 +255,10 @@ public final class TradingDemo {
      * Compares the database with the model and prints PASS or FAIL.
      *
      * @param trader the trader of this run (its sales' answers are checked too), or null after a crash
+     * @param scenes the scenes of this run (what they showed is checked too), or null after a crash
      */
-    private int check(TradingDesk desk, TradingModel model, DataSource database, Trader trader) throws SQLException {
+    private int check(TradingDesk desk, TradingModel model, DataSource database, Trader trader, TradingScenes scenes)
+            throws SQLException {
         WalStats stats = desk.wal().stats();
         beforeCheck.run(Map.of(TARGET, database));
         Ledger ledger = Ledger.of(desk.ledger(TARGET));
@@ -266,7 +274,13 @@ public final class TradingDemo {
         if (trader != null) {
             differences.addAll(trader.wrongAnswers());
         }
+        if (scenes != null) {
+            differences.addAll(scenes.failures());
+        }
         summarize(model, ledger, keys, stats, trader);
+        if (scenes != null) {
+            out.println("  scenes      " + scenes.summary());
+        }
         return verdict(model, differences);
     }
 

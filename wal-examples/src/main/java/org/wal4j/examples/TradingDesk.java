@@ -29,6 +29,9 @@ import org.wal4j.storage.file.FileWalStorage;
  * </ol>
  * The application then calls {@link #trading()} as it called its DAO before.
  *
+ * <p>Value calls wait up to 2 s for their apply; reads of an account's lane ({@link TradingDao#cash})
+ * wait up to 20 s for the calls written before them (read-your-writes).
+ *
  * <p>The configuration is tuned for a demo that lasts seconds: the circuit breaker opens after 2
  * failures in the last 4 calls and tries the database again every second (the defaults, 5 calls
  * and 30 seconds, suit production), and retries back off from 50 ms to at most 1 s.
@@ -60,7 +63,8 @@ final class TradingDesk implements AutoCloseable {
         Wal.Builder builder = Wal.builder(FileWalStorage.open(FileStorageConfig.ofDefaults(logDir)))
                 .config(config())
                 .listener(listener);
-        RepositoryOptions.Builder options = RepositoryOptions.builder().applyWait(Duration.ofSeconds(2));
+        RepositoryOptions.Builder options = RepositoryOptions.builder().applyWait(Duration.ofSeconds(2))
+                .readYourWrites(Duration.ofSeconds(20));
         DurableRepository.Builder<TradingDao> repository = DurableRepository.builder(TradingDao.class);
         Map<String, TradingDao> ledgers = new LinkedHashMap<>();
         databases.forEach((name, database) -> {

@@ -64,6 +64,34 @@ final class TradingModel {
         return trade.amount().subtract(position.cost());
     }
 
+    /** Records an acknowledged deposit; returns the cash after it, which the database must answer. */
+    BigDecimal deposit(String accountId, BigDecimal amount) {
+        calls++;
+        return setCash(accountId, cash(accountId).add(amount));
+    }
+
+    /**
+     * Records an acknowledged transfer that the ledger accepts, in the order the calls were made.
+     *
+     * @throws IllegalStateException if the paying account holds less (the ledger would refuse it)
+     */
+    void transfer(String fromAccountId, String toAccountId, BigDecimal amount) {
+        BigDecimal left = cash(fromAccountId).subtract(amount);
+        if (left.signum() < 0) {
+            throw new IllegalStateException("the ledger would refuse a transfer of " + amount + " from " + fromAccountId
+                    + ", which holds " + cash(fromAccountId));
+        }
+        calls++;
+        setCash(fromAccountId, left);
+        setCash(toAccountId, cash(toAccountId).add(amount));
+    }
+
+    private BigDecimal setCash(String accountId, BigDecimal cash) {
+        Account account = accounts.get(accountId);
+        accounts.put(accountId, new Account(accountId, account.owner(), cash));
+        return cash;
+    }
+
     private void book(String accountId, Trade trade, Side side, BigDecimal cashAfter) {
         Account account = accounts.get(accountId);
         accounts.put(accountId, new Account(accountId, account.owner(), cashAfter));

@@ -43,9 +43,23 @@ class TradingDemoTest {
         Output.line(out, ".*>>> The database is back\\.");
         Output.line(out, ".*breaker CLOSED: the backlog drains in order");
         Matcher stop = Output.line(out, ".*Trading stops: ([\\d,]+) calls .*");
-        assertEquals(calls, Output.number(stop.group(1)), "calls made and calls checked");
-        Output.line(out, ".*written +" + String.format("%,d", calls) + " \\| applied +" + String.format("%,d", calls)
+        long traded = Output.number(stop.group(1));
+        assertEquals(calls, traded + TradingScenes.CALLS, "calls made (trading and scenes) and calls checked");
+        Output.line(out, ".*written +" + String.format("%,d", traded) + " \\| applied +" + String.format("%,d", traded)
                 + " \\| pending +0 \\| lag +0\\.0 s \\| database up");
+        Output.line(out, ".*Scene 1, a retried request: acct-03 deposits 250\\.00 with request id dep-0001\\.");
+        Output.line(out, ".*  answered: cash [\\d,.]+, the first call's answer, from entry seq \\d+ \\(a duplicate\\); "
+                + "nothing written to the log\\. The deposit is applied once\\.");
+        Output.line(out, ".*Scene 2, a rejected sale: acct-\\d\\d sells \\d+ [A-Z]+ but holds \\d+\\.");
+        Output.line(out, ".*  the caller gets TradeRejectedException: acct-\\d\\d cannot sell \\d+ [A-Z]+: it holds \\d+");
+        Output.line(out, ".*Scene 3, a transfer behind a backlog\\.");
+        Matcher read = Output.line(out, ".*  acct-02's read waited \\d+ ms, for acct-01's backlog and the transfer, and "
+                + "answered cash ([\\d,.]+) \\(the model: ([\\d,.]+)\\)\\.");
+        assertEquals(read.group(2), read.group(1), "read-your-writes on the receiving account");
+        Output.line(out, "  scenes      1 duplicate write \\(the retried request id\\); 1 rejected \\(the sale, not a "
+                + "dead letter\\); the read of acct-02 waited \\d+ ms for the transfer");
+        Output.line(out, ".*applied +" + String.format("%,d", calls) + " idempotency keys for " + String.format("%,d", calls)
+                + " calls; dead letters: 0");
         assertTrue(calls > 100, "a 15 s run makes hundreds of calls, made " + calls);
         assertTrue(run.stderr().isBlank(), "nothing on stderr:\n" + run.stderr());
     }
