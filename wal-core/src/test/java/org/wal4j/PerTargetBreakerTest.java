@@ -32,6 +32,9 @@ class PerTargetBreakerTest {
         long seq = h.write("orders", "a").seq();
         Await.until(() -> h.wal.stats().target("primary").breakerState() == BreakerState.OPEN
                 && h.wal.stats().target("search").breakerState() == BreakerState.OPEN, "both breakers open");
+        // the workers finish the failed round (and schedule their wake-ups) before the clock moves:
+        // a worker that reads the clock after the advance would start its open period from there
+        h.quiesce();
         primary.up();
         search.up();
 
