@@ -29,17 +29,8 @@ final class KnownKeys {
             if (known(tables, v)) {
                 continue;
             }
-            List<String> candidates = candidates(tables, v);
-            String nearest = null;
-            int best = Integer.MAX_VALUE;
-            for (String candidate : candidates) {
-                int d = distance(v.key(), candidate);
-                if (d < best) {
-                    best = d;
-                    nearest = candidate;
-                }
-            }
-            if (v.environment() && best > ENVIRONMENT_TYPO_DISTANCE) {
+            String nearest = EditDistance.nearest(v.key(), candidates(tables, v));
+            if (v.environment() && (nearest == null || EditDistance.between(v.key(), nearest) > ENVIRONMENT_TYPO_DISTANCE)) {
                 continue;
             }
             throw new IllegalArgumentException("unknown " + v.origin() + (nearest == null ? ""
@@ -97,25 +88,5 @@ final class KnownKeys {
         String rest = v.key().substring(prefix.length());
         int end = rest.indexOf(v.environment() ? '_' : '.');
         return end <= 0 ? null : rest.substring(0, end);
-    }
-
-    /** Levenshtein distance. */
-    static int distance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] t = previous;
-            previous = current;
-            current = t;
-        }
-        return previous[b.length()];
     }
 }

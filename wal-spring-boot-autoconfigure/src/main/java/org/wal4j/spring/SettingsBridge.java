@@ -8,6 +8,7 @@ import java.util.Properties;
 import java.util.ServiceLoader;
 import org.jspecify.annotations.Nullable;
 import org.wal4j.config.ConfigSources;
+import org.wal4j.config.EditDistance;
 import org.wal4j.config.Setting;
 import org.wal4j.config.SettingCatalog;
 import org.wal4j.config.SettingTable;
@@ -115,35 +116,6 @@ final class SettingsBridge {
                 }
             }
         }
-        String nearest = null;
-        int best = Integer.MAX_VALUE;
-        for (String candidate : candidates) {
-            int d = distance(key, candidate);
-            if (d < best) {
-                best = d;
-                nearest = candidate;
-            }
-        }
-        return nearest;
-    }
-
-    /** Levenshtein distance. */
-    static int distance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] t = previous;
-            previous = current;
-            current = t;
-        }
-        return previous[b.length()];
+        return EditDistance.nearest(key, candidates);
     }
 }
