@@ -1,20 +1,17 @@
 package org.wal4j.spring;
 
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.wal4j.jdbc.testing.ForwardingDataSource;
 
 /** A DataSource a test switches off: while down, {@code getConnection} fails with SQLSTATE 08001. */
-final class SwitchableDataSource implements DataSource {
-    private final DataSource target;
+final class SwitchableDataSource extends ForwardingDataSource {
     private final AtomicBoolean down = new AtomicBoolean();
 
     SwitchableDataSource(DataSource target) {
-        this.target = target;
+        super(target);
     }
 
     void down(boolean isDown) {
@@ -27,45 +24,5 @@ final class SwitchableDataSource implements DataSource {
             throw new SQLException("the test switched the database off", "08001");
         }
         return target.getConnection();
-    }
-
-    @Override
-    public Connection getConnection(String username, String password) throws SQLException {
-        return getConnection();
-    }
-
-    @Override
-    public PrintWriter getLogWriter() throws SQLException {
-        return target.getLogWriter();
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) throws SQLException {
-        target.setLogWriter(out);
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) throws SQLException {
-        target.setLoginTimeout(seconds);
-    }
-
-    @Override
-    public int getLoginTimeout() throws SQLException {
-        return target.getLoginTimeout();
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        return target.getParentLogger();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        return iface.isInstance(this) ? iface.cast(this) : target.unwrap(iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return iface.isInstance(this) || target.isWrapperFor(iface);
     }
 }
