@@ -3,6 +3,7 @@ package org.wal4j.storage.file;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -144,7 +145,16 @@ final class FileSetCheck {
             }
             WalFileSystem.EntryKind kind = fs.kindOf(p);
             if (kind == WalFileSystem.EntryKind.REGULAR) {
-                regular.put(name, probe(p, byName.get(name)));
+                Probe probed;
+                try {
+                    probed = probe(p, byName.get(name));
+                } catch (NoSuchFileException gone) {
+                    // compacted away between the listing and the probe: a read-only check beside a
+                    // running log; the manifest it read may still list it, which the second look
+                    // of LogVerifier settles
+                    continue;
+                }
+                regular.put(name, probed);
             } else if (kind != WalFileSystem.EntryKind.MISSING) {
                 Probe materialized = notRegular(p, kind);
                 if (materialized != null) {
