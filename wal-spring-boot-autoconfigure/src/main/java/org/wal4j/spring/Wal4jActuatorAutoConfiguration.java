@@ -42,7 +42,7 @@ public class Wal4jActuatorAutoConfiguration {
     @ConditionalOnEnabledHealthIndicator("wal4j")
     Wal4jHealthIndicator wal4jHealthIndicator(Wal wal, LastStorageFailure failure, Wal4jProperties properties) {
         Wal4jProperties.Health health = properties.getHealth();
-        return new Wal4jHealthIndicator(wal, failure, health.getTimeout(), health.getDegradedStatus());
+        return new Wal4jHealthIndicator(wal::stats, failure, health.getTimeout(), health.getDegradedStatus());
     }
 
     /** The endpoint and its web extension. */

@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.actuate.health.Health;
@@ -46,7 +47,7 @@ import org.wal4j.WalStats;
  * <p>Thread-safe.
  */
 final class Wal4jHealthIndicator implements HealthIndicator, DisposableBean {
-    private final Wal wal;
+    private final Supplier<WalStats> stats;
     private final LastStorageFailure failure;
     private final Duration timeout;
     private final Status degraded;
@@ -59,8 +60,14 @@ final class Wal4jHealthIndicator implements HealthIndicator, DisposableBean {
     // a read still running (stuck) is reused by the next checks rather than queued behind
     private @Nullable CompletableFuture<WalStats> inFlight;
 
-    Wal4jHealthIndicator(Wal wal, LastStorageFailure failure, Duration timeout, String degradedStatus) {
-        this.wal = wal;
+    /**
+     * @param stats          the figures: {@code wal::stats}
+     * @param failure        why the Wal failed, if it did
+     * @param timeout        the longest a check waits for {@code stats}
+     * @param degradedStatus the status code while a target is down or recovering
+     */
+    Wal4jHealthIndicator(Supplier<WalStats> stats, LastStorageFailure failure, Duration timeout, String degradedStatus) {
+        this.stats = stats;
         this.failure = failure;
         this.timeout = timeout;
         this.degraded = new Status(degradedStatus, "a target is down or recovering: its entries wait in the log");
@@ -89,7 +96,7 @@ final class Wal4jHealthIndicator implements HealthIndicator, DisposableBean {
             if (running != null && !running.isDone()) {
                 return running;
             }
-            CompletableFuture<WalStats> next = CompletableFuture.supplyAsync(wal::stats, reader);
+            CompletableFuture<WalStats> next = CompletableFuture.supplyAsync(stats, reader);
             inFlight = next;
             return next;
         }
