@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -151,7 +152,7 @@ final class Wal4jEndpoint {
         requireTarget(target);
         if (!user.permissions().contains(adminRole)) {
             String why = "user " + user.userId() + " lacks the role " + adminRole + " (wal4j.actuator.admin-role) to "
-                    + action.name().toLowerCase(java.util.Locale.ROOT) + " a dead letter";
+                    + action.name().toLowerCase(Locale.ROOT) + " a dead letter";
             audit.record(new AuditEvent(clock.instant(), action, user.userId(), user.tenantId(), false, null, null, seq,
                     target, 0, why));
             return new AdminResult(action, seq, target, user.userId(), Outcome.DENIED, why);
