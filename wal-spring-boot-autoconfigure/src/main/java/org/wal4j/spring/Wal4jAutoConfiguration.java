@@ -14,6 +14,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.wal4j.AccessPolicy;
+import org.wal4j.AuditSink;
 import org.wal4j.Wal;
 import org.wal4j.WalConfig;
 import org.wal4j.event.WalListener;
@@ -30,7 +32,8 @@ import org.wal4j.storage.file.FileWalStorage;
  *   <li>{@link JdbcSyncTargets}: a {@link JdbcSyncTarget} per {@code wal4j.targets} entry, by
  *       default one named {@value Wal4jProperties#DEFAULT_TARGET} on the application's DataSource;</li>
  *   <li>the {@link Wal} over the file log in {@code wal4j.directory}, with {@code wal4j.settings.*},
- *       the {@link WalListener} beans and the {@link Wal4jConfigurer} beans applied;</li>
+ *       the {@link WalListener} beans, the {@link AccessPolicy} and {@link AuditSink} beans (if one
+ *       of each) and the {@link Wal4jConfigurer} beans applied;</li>
  *   <li>the wrapping of {@link WalRepository} beans ({@link WalRepositoryPostProcessor});</li>
  *   <li>the {@link WalLifecycle} that starts the Wal and drains it on shutdown.</li>
  * </ul>
@@ -72,6 +75,7 @@ public class Wal4jAutoConfiguration {
 
         @Bean(destroyMethod = "close")
         Wal wal(Wal4jProperties properties, JdbcSyncTargets targets, ObjectProvider<WalListener> listeners,
+                ObjectProvider<AccessPolicy> accessPolicy, ObjectProvider<AuditSink> auditSink,
                 ObjectProvider<Wal4jConfigurer> configurers) {
             Path directory = properties.getDirectory();
             if (directory == null) {
@@ -98,6 +102,8 @@ public class Wal4jAutoConfiguration {
                 Wal.Builder wal = Wal.builder(log).config(walConfig);
                 targets.all().forEach(wal::target);
                 listeners.orderedStream().forEach(wal::listener);
+                accessPolicy.ifUnique(wal::accessPolicy);
+                auditSink.ifUnique(wal::auditSink);
                 configurers.orderedStream().forEach(c -> c.configureWal(wal));
                 return wal.build();
             } catch (RuntimeException e) {

@@ -9,7 +9,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * The {@code wal4j.*} properties. The essentials are typed here ({@code enabled}, {@code directory},
- * {@code drain-timeout}, {@code targets}); every setting of wal4j's own tables (docs/configuration.md:
+ * {@code drain-timeout}, {@code targets}; the Actuator's {@code health} and {@code actuator}); every
+ * setting of wal4j's own tables (docs/configuration.md:
  * {@code WalConfig}, {@code FileStorageConfig}, the repository's pass-through switch) is set under
  * {@code wal4j.settings.}, its property without the leading {@code wal.}: {@code wal.apply.batch.size}
  * is {@code wal4j.settings.apply.batch.size}. Those are checked against the tables when the
@@ -58,6 +59,12 @@ public class Wal4jProperties {
      */
     private Map<String, String> settings = new LinkedHashMap<>();
 
+    /** The Actuator health indicator "wal4j" (with Spring Boot Actuator only). */
+    private final Health health = new Health();
+
+    /** The Actuator endpoint "wal4j" (with Spring Boot Actuator only). */
+    private final Actuator actuator = new Actuator();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -96,6 +103,82 @@ public class Wal4jProperties {
 
     public void setSettings(Map<String, String> settings) {
         this.settings = settings;
+    }
+
+    public Health getHealth() {
+        return health;
+    }
+
+    public Actuator getActuator() {
+        return actuator;
+    }
+
+    /** The health indicator: {@code wal4j.health.*} (docs/spring.md, Actuator). */
+    public static class Health {
+        /** The default of {@code wal4j.health.timeout}: 2 seconds. */
+        public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
+        /** The default of {@code wal4j.health.degraded-status}: {@value}. */
+        public static final String DEFAULT_DEGRADED_STATUS = "DEGRADED";
+
+        /**
+         * The longest a health check waits for the Wal's figures before it answers with the degraded
+         * status and the detail "timeout"; more than 0. Default 2s (DEFAULT_TIMEOUT).
+         */
+        private Duration timeout = DEFAULT_TIMEOUT;
+
+        /**
+         * The status reported while a target's circuit breaker is open or half-open (its database is
+         * down or just recovering) and the Wal keeps accepting writes. Default DEGRADED, which Spring
+         * Boot answers with HTTP 200; list it in management.endpoint.health.status.order to let it
+         * reach the aggregate. OUT_OF_SERVICE (HTTP 503) takes the instance out of a load balancer.
+         */
+        private String degradedStatus = DEFAULT_DEGRADED_STATUS;
+
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("wal4j.health.timeout must be more than 0 but was " + timeout);
+            }
+            this.timeout = timeout;
+        }
+
+        public String getDegradedStatus() {
+            return degradedStatus;
+        }
+
+        public void setDegradedStatus(String degradedStatus) {
+            if (degradedStatus.isBlank()) {
+                throw new IllegalArgumentException("wal4j.health.degraded-status must not be blank");
+            }
+            this.degradedStatus = degradedStatus;
+        }
+    }
+
+    /** The endpoint: {@code wal4j.actuator.*} (docs/spring.md, Actuator). */
+    public static class Actuator {
+        /** The default of {@code wal4j.actuator.admin-role}: {@value}. */
+        public static final String DEFAULT_ADMIN_ROLE = "WAL4J_ADMIN";
+
+        /**
+         * The role (Spring Security authority ROLE_&lt;role&gt;, or the authority itself) a caller of the
+         * endpoint must hold to requeue or discard a dead letter; it is also the permission the caller's
+         * wal4j UserContext carries. Without Spring Security, the endpoint's user "actuator" holds it.
+         */
+        private String adminRole = DEFAULT_ADMIN_ROLE;
+
+        public String getAdminRole() {
+            return adminRole;
+        }
+
+        public void setAdminRole(String adminRole) {
+            if (adminRole.isBlank()) {
+                throw new IllegalArgumentException("wal4j.actuator.admin-role must not be blank");
+            }
+            this.adminRole = adminRole;
+        }
     }
 
     /**
