@@ -6,15 +6,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,7 +18,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.RecordsToDelete;
@@ -109,9 +104,6 @@ import org.wal4j.spi.WalStorage;
  * cannot stall the producer.
  */
 public final class KafkaWalStorage implements WalStorage {
-    /** Entries read per round trip by {@link #scan}. */
-    private static final int SCAN_PAGE = 512;
-
     private final KafkaLogSettings settings;
     private final Producer<byte[], byte[]> producer;
     private final Admin admin;
@@ -196,16 +188,17 @@ public final class KafkaWalStorage implements WalStorage {
      * Opens a log: creates its topics if absent or checks them ({@link Topics}), reads both topics
      * back ({@link LogLoader}), and is then ready to append.
      *
-     * @throws IllegalStateException  if an existing topic's partition count or retention does not fit
+     * @throws IllegalStateException  if an existing topic's partition count or retention does not fit, or a
+     *                                topic of an {@link KafkaLogSettings#existingLog() existing log} is absent
      * @throws IllegalArgumentException if an existing topic's durability is weak and not allowed
      * @throws org.wal4j.WalIOException if Kafka cannot be reached or read within the open timeout, or a
      *                                record is corrupt ({@link CorruptRecordException})
      */
-    public static KafkaWalStorage open(KafkaLogSettings settings) {
-        Admin admin = Admin.create(adminConfig(settings));
+    public static KafkaWalStorage open(KafkaLogSettings requested) {
+        Admin admin = Admin.create(adminConfig(requested));
         KafkaConsumer<byte[], byte[]> consumer = null;
         try {
-            Topics.ensure(admin, settings);
+            KafkaLogSettings settings = Topics.resolve(admin, requested);
             consumer = new KafkaConsumer<>(consumerConfig(settings));
             RecordReader reader = new RecordReader(consumer, settings.topic(), settings.openTimeout());
             LogLoader.Loaded loaded = LogLoader.load(reader, settings);
@@ -481,35 +474,10 @@ public final class KafkaWalStorage implements WalStorage {
         return out;
     }
 
-    /** Reads lazily, {@value #SCAN_PAGE} entries per round trip; holds no resource between pages. */
+    /** Reads lazily, {@value Pages#SIZE} entries per round trip; holds no resource between pages. */
     @Override
     public Stream<WalEntry> scan(long fromSeq) {
-        Iterator<WalEntry> pages = new Iterator<>() {
-            private long next = fromSeq;
-            private Iterator<WalEntry> page = List.<WalEntry>of().iterator();
-
-            @Override
-            public boolean hasNext() {
-                if (!page.hasNext()) {
-                    List<WalEntry> entries = read(next, Long.MAX_VALUE, SCAN_PAGE);
-                    if (!entries.isEmpty()) {
-                        next = entries.get(entries.size() - 1).seq() + 1;
-                    }
-                    page = entries.iterator();
-                }
-                return page.hasNext();
-            }
-
-            @Override
-            public WalEntry next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException("scan from seq " + fromSeq + " has no more entries");
-                }
-                return page.next();
-            }
-        };
-        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(pages,
-                Spliterator.ORDERED | Spliterator.NONNULL), false);
+        return Pages.stream(fromSeq, (from, limit) -> read(from, Long.MAX_VALUE, limit));
     }
 
     @Override
