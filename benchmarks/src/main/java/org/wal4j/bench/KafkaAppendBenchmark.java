@@ -27,6 +27,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.wal4j.WalEntry;
 import org.wal4j.storage.kafka.KafkaLogSettings;
@@ -52,7 +53,10 @@ import org.wal4j.storage.kafka.KafkaWalStorage;
  *   <li>{@code sync_t1}: one thread, {@code send().get()} against {@code append()}: latency p50 / p99;</li>
  *   <li>{@code sync_t16}: 16 threads doing the same: what sharing the producer's batches gives;</li>
  *   <li>{@code pipelined_t1}: one thread keeping {@value #WINDOW} records in flight
- *       ({@code send(record, callback)} against {@code appendAsync}).</li>
+ *       ({@code send(record, callback)} against {@code appendAsync}); and once more for the raw
+ *       producer with its records padded by a header to the log's average record size
+ *       ({@code rawSameBytes}), which separates what the log's larger records cost the brokers from
+ *       what its code costs.</li>
  * </ul>
  * Full run: {@value #FULL_ROUNDS} rounds, about 3 minutes; {@code --quick}: 1 round of small
  * counts, to check the harness only. The section {@code --label} of {@code ../docs/benchmarks.md}
@@ -127,11 +131,26 @@ public final class KafkaAppendBenchmark {
                             failed.accept(e);
                         }
                     });
-            Map<String, Appender> appenders = Map.of("raw", raw, "wal", wal);
+            Map<String, Appender> appenders = new HashMap<>(Map.of("raw", raw, "wal", wal));
             for (String who : List.of("raw", "wal")) { // warm both up once: JIT, connections, metadata
                 latency(appenders.get(who), sizes.warmup());
                 pipelined(appenders.get(who), sizes.warmup() * 4);
             }
+            // the raw producer again, its records padded with a header to the log's average record size
+            // (the log's record carries the entry's fields as a JSON header): what the bytes alone cost
+            int recordBytes = (int) (log.stats().bytes() / log.stats().entries());
+            RecordHeaders padding = new RecordHeaders();
+            padding.add("pad", new byte[Math.max(0, recordBytes - payload.length)]);
+            Appender rawSameBytes = (i, done, failed) -> producer.send(new ProducerRecord<>("raw-bench", null, key(i),
+                    payload, padding), (metadata, e) -> {
+                        if (e == null) {
+                            done.run();
+                        } else {
+                            failed.accept(e);
+                        }
+                    });
+            pipelined(rawSameBytes, sizes.warmup() * 4);
+            add(figures, "recordBytes", recordBytes);
             for (int round = 0; round < a.rounds; round++) {
                 for (String who : round % 2 == 0 ? List.of("raw", "wal") : List.of("wal", "raw")) {
                     Appender appender = appenders.get(who);
@@ -142,6 +161,9 @@ public final class KafkaAppendBenchmark {
                     add(figures, who + ".sync_t" + sizes.threads(), threads(appender, sizes.threads(),
                             sizes.perThread()));
                     add(figures, who + ".pipelined_t1", pipelined(appender, sizes.pipelined()));
+                    if (who.equals("raw")) {
+                        add(figures, "rawSameBytes.pipelined_t1", pipelined(rawSameBytes, sizes.pipelined()));
+                    }
                 }
             }
         }

@@ -39,6 +39,8 @@ class KafkaAppendBenchmarkTest {
             }
             assertTrue(run.median(who + ".sync_t1.p50") <= run.median(who + ".sync_t1.p99"));
         }
+        assertEquals(2, run.figures().get("rawSameBytes.pipelined_t1").size());
+        assertTrue(run.median("recordBytes") > KafkaAppendBenchmark.PAYLOAD_BYTES, "the log's records carry a header");
 
         Path report = temp.resolve("benchmarks.md");
         Files.writeString(report, "# wal4j benchmarks\n\n" + EndToEndReport.PART_MARKER + "\n## End to end\n",

@@ -16,7 +16,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.Queue;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -109,6 +112,10 @@ public final class KafkaWalStorage implements WalStorage {
     private final Admin admin;
     private final RecordReader reader;
     private final ExecutorService acks;
+    /** Work handed from the producer's network thread to {@link #acks}, drained in order. */
+    private final Queue<Runnable> ackWork = new ConcurrentLinkedQueue<>();
+    /** True while a drain of {@link #ackWork} is scheduled or running on {@link #acks}. */
+    private final AtomicBoolean ackDrainScheduled = new AtomicBoolean();
     private final LatencyHistogram appendLatency = new LatencyHistogram();
 
     private final Object lock = new Object();
@@ -248,7 +255,7 @@ public final class KafkaWalStorage implements WalStorage {
                         EntryCodec.key(entry), value, headers);
                 long seq = entry.seq();
                 try {
-                    Future<RecordMetadata> unused = producer.send(record, (metadata, failure) -> acks.execute(() -> {
+                    Future<RecordMetadata> unused = producer.send(record, (metadata, failure) -> onAckThread(() -> {
                         if (failure == null) {
                             acknowledged(append, seq, metadata.offset());
                         } else {
@@ -270,6 +277,40 @@ public final class KafkaWalStorage implements WalStorage {
             appendedEntries += entries.size();
         }
         return append.future;
+    }
+
+    /**
+     * Runs {@code work} on the acknowledgement thread, after the work handed over before it. Called
+     * from the producer's network thread once per record: the handover is coalesced (one task on
+     * {@link #acks} drains whatever has queued up meanwhile), so a busy producer costs one thread
+     * wake-up per batch of acknowledgements, not one per record.
+     */
+    private void onAckThread(Runnable work) {
+        ackWork.add(work);
+        if (ackDrainScheduled.compareAndSet(false, true)) {
+            acks.execute(this::drainAckWork);
+        }
+    }
+
+    /** On the acknowledgement thread: runs the queued work until none is left and no drain is due. */
+    private void drainAckWork() {
+        RuntimeException first = null;
+        do {
+            for (Runnable work = ackWork.poll(); work != null; work = ackWork.poll()) {
+                try {
+                    work.run();
+                } catch (RuntimeException e) { // the rest of the queue still runs; the first failure surfaces
+                    if (first == null) {
+                        first = e;
+                    }
+                }
+            }
+            ackDrainScheduled.set(false);
+            // work added after the poll above but before the flag was cleared found a drain still scheduled
+        } while (!ackWork.isEmpty() && ackDrainScheduled.compareAndSet(false, true));
+        if (first != null) {
+            throw first;
+        }
     }
 
     /** On the acknowledgement thread: one record of {@code append} is acknowledged at {@code offset}. */
@@ -367,7 +408,7 @@ public final class KafkaWalStorage implements WalStorage {
         String what = "Kafka did not acknowledge the companion record '" + key + "' (topic '"
                 + settings.companionTopic() + "' partition " + partition + ")";
         try {
-            Future<RecordMetadata> unused = producer.send(record, (metadata, failure) -> acks.execute(() -> {
+            Future<RecordMetadata> unused = producer.send(record, (metadata, failure) -> onAckThread(() -> {
                 if (failure == null) {
                     done.complete(null);
                 } else {
@@ -376,7 +417,7 @@ public final class KafkaWalStorage implements WalStorage {
                 }
             }));
         } catch (RuntimeException e) {
-            acks.execute(() -> poison(e, what));
+            onAckThread(() -> poison(e, what));
             done.completeExceptionally(new WalUnavailableException(what + ": " + e, e));
         }
         return done;
