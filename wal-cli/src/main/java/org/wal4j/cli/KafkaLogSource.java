@@ -28,14 +28,29 @@ import org.wal4j.storage.kafka.KafkaWalStorage;
  * @param settings the log's settings, with {@code existingLog(true)}
  */
 record KafkaLogSource(KafkaLogSettings settings) implements LogSource {
+    /**
+     * @throws CliFailure if the log's topics are absent or do not fit a log: a problem found, one
+     *                    line, not an unexpected failure
+     */
     @Override
     public InspectedLog inspect() {
-        return new Snapshot(KafkaLogInspector.open(settings));
+        try {
+            return new Snapshot(KafkaLogInspector.open(settings));
+        } catch (IllegalStateException e) {
+            throw CliFailure.problem(e.getMessage());
+        }
     }
 
+    /**
+     * @throws CliFailure if the log's topics are absent or do not fit a log
+     */
     @Override
     public WalStorage openForWriting(String purpose) {
-        return KafkaWalStorage.open(settings);
+        try {
+            return KafkaWalStorage.open(settings);
+        } catch (IllegalStateException e) {
+            throw CliFailure.problem(e.getMessage());
+        }
     }
 
     @Override

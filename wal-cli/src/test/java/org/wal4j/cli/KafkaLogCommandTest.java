@@ -238,9 +238,10 @@ class KafkaLogCommandTest {
                 new String[] {"dlq", "requeue", "--all"})) {
             Cli.Result r = cli.run(on(topic, command));
             assertEquals(1, r.exitCode(), r::toString);
-            assertTrue(r.err().endsWith("topic '" + topic + "' does not exist (bootstrap servers "
-                    + cluster.bootstrapServers() + "): no wal4j log '" + topic + "' is there to open, and an existing "
-                    + "log is never created\n"), r.err());
+            String name = "wal " + String.join(" ", command).replace(" --all", "");
+            assertEquals(name + ": topic '" + topic + "' does not exist (bootstrap servers " + cluster.bootstrapServers()
+                    + "): no wal4j log '" + topic + "' is there to open, and an existing log is never created\n",
+                    r.err());
         }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 cluster.bootstrapServers()))) {
