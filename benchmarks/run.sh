@@ -10,6 +10,9 @@
 #   benchmarks/run.sh --jmh ARGS...          plain JMH, e.g. --jmh GroupCommitBenchmark -p payloadBytes=256
 #   benchmarks/run.sh --e2e [OPTIONS]        end to end: application -> wal4j -> PostgreSQL against the DAO
 #                                            called directly (EndToEndBenchmark); --quick for a 2-minute check
+#   benchmarks/run.sh --kafka [OPTIONS]      the Kafka log against a raw idempotent KafkaProducer on one in-process
+#                                            3-broker cluster (KafkaAppendBenchmark, about 3 minutes); --quick
+#                                            checks the harness (report to benchmarks/target/kafka-report.md)
 #
 # Benchmark directories go under java.io.tmpdir unless WAL4J_BENCH_DIR names another directory; it
 # must be on a real disk (tmpfs is refused: fsync costs nothing there).
@@ -29,6 +32,11 @@ fi
 if [[ "${1:-}" == "--e2e" ]]; then
   shift
   exec java ${jvm[@]+"${jvm[@]}"} -cp "$classpath" org.wal4j.bench.EndToEndBenchmark "$@"
+fi
+if [[ "${1:-}" == "--kafka" ]]; then
+  shift
+  # the in-process cluster: 150-175 MB live heap, ~230 threads
+  exec java ${jvm[@]+"${jvm[@]}"} -Xmx1g -cp "$classpath" org.wal4j.bench.KafkaAppendBenchmark "$@"
 fi
 if [[ "${1:-}" == "--jmh" ]]; then
   shift

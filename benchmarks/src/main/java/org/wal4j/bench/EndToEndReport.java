@@ -28,9 +28,15 @@ final class EndToEndReport {
     private EndToEndReport() {
     }
 
-    /** The end-to-end part of {@code document} (from {@link #PART_MARKER} to the end), or "". */
+    /**
+     * The parts of {@code document} no JMH run writes: from the end-to-end part ({@link #PART_MARKER})
+     * or the Kafka part ({@link KafkaAppendReport#PART_MARKER}), whichever comes first, to the end;
+     * or "".
+     */
     static String preservedPart(String document) {
-        int at = document.indexOf(PART_MARKER);
+        int e2e = document.indexOf(PART_MARKER);
+        int kafka = document.indexOf(KafkaAppendReport.PART_MARKER);
+        int at = e2e < 0 ? kafka : kafka < 0 ? e2e : Math.min(e2e, kafka);
         return at < 0 ? "" : document.substring(at);
     }
 
@@ -56,7 +62,10 @@ final class EndToEndReport {
             }
             return document.substring(0, from) + section + document.substring(to + end.length());
         }
-        StringBuilder out = new StringBuilder(document);
+        // a new section goes at the end of the end-to-end part: before the Kafka part if there is one
+        int kafka = document.indexOf(KafkaAppendReport.PART_MARKER);
+        String after = kafka < 0 ? "" : document.substring(kafka);
+        StringBuilder out = new StringBuilder(kafka < 0 ? document : document.substring(0, kafka).stripTrailing() + "\n");
         if (!document.contains(PART_MARKER)) {
             if (out.length() > 0 && out.charAt(out.length() - 1) != '\n') {
                 out.append('\n');
@@ -66,7 +75,8 @@ final class EndToEndReport {
         if (out.charAt(out.length() - 1) != '\n') {
             out.append('\n');
         }
-        return out.append('\n').append(section).toString();
+        out.append('\n').append(section);
+        return after.isEmpty() ? out.toString() : out.append('\n').append(after).toString();
     }
 
     private static String beginMarker(String label) {

@@ -13,8 +13,7 @@ import org.wal4j.UserContext;
 import org.wal4j.WalAction;
 import org.wal4j.spi.StatusRecord;
 import org.wal4j.spi.TrackedEntry;
-import org.wal4j.storage.file.FileStorageConfig;
-import org.wal4j.storage.file.FileWalStorage;
+import org.wal4j.spi.WalStorage;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine;
 
@@ -23,7 +22,9 @@ import picocli.CommandLine;
  * log no application holds: per matching dead letter one status record (PENDING with attempts
  * reset, or DISCARDED) whose reason names the user ({@code requeued by alice}), and one audit
  * event to the {@link org.wal4j.AuditSink}. The application picks requeued entries up when it
- * next starts, in their lane's order.
+ * next opens the log, in their lane's order. On a file log the command needs the log to itself
+ * (the directory lock); a Kafka log has no lock, and the command's output says when the change
+ * takes effect ({@link LogSource#afterChangeNote()}).
  *
  * <p>Not thread-safe: one instance per run.
  */
@@ -50,7 +51,7 @@ final class DeadLetterAction {
     }
 
     /** Runs the action on the dead letters {@code options} select, as {@code userName}; prints what changed. */
-    int run(CommandSpec spec, FileStorageConfig config, DeadLetterOptions options, boolean all, String userName, boolean json) {
+    int run(CommandSpec spec, LogSource log, DeadLetterOptions options, boolean all, String userName, boolean json) {
         if (!options.any() && !all) {
             throw new CommandLine.ParameterException(spec.commandLine(), "no filter given; to " + verb()
                     + " every dead letter, pass --all");
@@ -58,7 +59,7 @@ final class DeadLetterAction {
         UserContext user = OptionChecks.parseUser(spec, "--user", userName);
         DeadLetterOptions.Selection selection = options.selection();
         List<TrackedEntry> changed = new ArrayList<>();
-        try (FileWalStorage storage = Logs.openForWriting(config, "dlq " + verb())) {
+        try (WalStorage storage = log.openForWriting("dlq " + verb())) {
             List<TrackedEntry> chosen = new ArrayList<>();
             List<String> targets = DeadLetters.targets(selection.target(),
                     storage.stats().unfinishedByTarget().keySet());
@@ -70,7 +71,7 @@ final class DeadLetterAction {
                 changed.addAll(chunk);
             }
         }
-        print(spec.commandLine().getOut(), changed, user, json);
+        print(spec.commandLine().getOut(), changed, user, json, changed.isEmpty() ? null : log.afterChangeNote());
         return ExitCode.OK;
     }
 
@@ -86,7 +87,7 @@ final class DeadLetterAction {
         }
     }
 
-    private void apply(FileWalStorage storage, List<TrackedEntry> letters, UserContext user) {
+    private void apply(WalStorage storage, List<TrackedEntry> letters, UserContext user) {
         Instant now = environment.clock().instant();
         String reason = past() + " by " + user.userId();
         List<StatusRecord> records = new ArrayList<>(letters.size());
@@ -102,7 +103,7 @@ final class DeadLetterAction {
         }
     }
 
-    private void print(PrintWriter out, List<TrackedEntry> changed, UserContext user, boolean json) {
+    private void print(PrintWriter out, List<TrackedEntry> changed, UserContext user, boolean json, String note) {
         if (json) {
             ObjectNode n = Json.object();
             n.put("action", verb());
@@ -111,6 +112,9 @@ final class DeadLetterAction {
             ArrayNode letters = n.putArray("deadLetters");
             for (TrackedEntry d : changed) {
                 letters.addObject().put("seq", d.entry().seq()).put("target", d.target());
+            }
+            if (note != null) {
+                n.put("note", note);
             }
             Json.line(out, n);
         } else {
@@ -121,6 +125,9 @@ final class DeadLetterAction {
             }
             out.println(past() + " " + changed.size() + (changed.size() == 1 ? " dead letter" : " dead letters")
                     + " as " + user.userId());
+            if (note != null) {
+                out.println("note: " + note);
+            }
         }
         out.flush();
     }

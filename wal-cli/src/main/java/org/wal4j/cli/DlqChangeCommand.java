@@ -20,7 +20,7 @@ abstract class DlqChangeCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
     @Mixin
-    private LogDirOption dir;
+    private LogOptions log;
     @Mixin
     private JsonOption json;
     @Mixin
@@ -39,7 +39,7 @@ abstract class DlqChangeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return new DeadLetterAction(action, environment).run(spec, payloadKeys.config(dir.existingLog()), letters, all,
+        return new DeadLetterAction(action, environment).run(spec, log.source(payloadKeys), letters, all,
                 user != null ? user : environment.osUser(), json.enabled());
     }
 }

@@ -2,7 +2,6 @@ package org.wal4j.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import org.wal4j.storage.file.LogInspector;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,14 +15,15 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "list", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"List dead letters (entry, target, attempts, when, why); every filter given must match.",
-            "Read-only: takes no lock, safe while the application runs."},
+            "A file log (--dir) or a Kafka log (--bootstrap-servers, --topic).",
+            "Read-only: takes no lock, writes nothing, safe while the application runs."},
         exitCodeListHeading = ExitCode.HEADING,
         exitCodeList = {ExitCode.OK_HELP, "1:the log could not be read (corrupt, or unreadable)", ExitCode.USAGE_HELP})
 final class DlqListCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
     @Mixin
-    private LogDirOption dir;
+    private LogOptions log;
     @Mixin
     private JsonOption json;
     @Mixin
@@ -37,8 +37,9 @@ final class DlqListCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         TablePrinter table = DeadLetters.table();
         int[] count = new int[1];
-        try (LogInspector log = payloadKeys.inspect(dir.existingLog())) {
-            DeadLetters.forEach(log::deadLetters, DeadLetters.targets(selection.target(), log.targets()), selection,
+        try (InspectedLog inspected = log.source(payloadKeys).inspect()) {
+            DeadLetters.forEach(inspected::deadLetters, DeadLetters.targets(selection.target(), inspected.targets()),
+                    selection,
                     d -> {
                         count[0]++;
                         if (json.enabled()) {

@@ -8,7 +8,6 @@ import java.util.stream.Stream;
 import org.wal4j.EntryStatus;
 import org.wal4j.ReplayQuery;
 import org.wal4j.WalEntry;
-import org.wal4j.storage.file.LogInspector;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,14 +25,15 @@ import picocli.CommandLine.Spec;
             + "its payload), optionally filtered; every filter given must match.",
             "Encrypted payloads are shown as their ciphertext form unless --payload-key-file gives the keys.",
             "The output is always JSON lines; --json is accepted for uniformity with the other commands.",
-            "Read-only: takes no lock, safe while the application runs."},
+            "A file log (--dir) or a Kafka log (--bootstrap-servers, --topic).",
+            "Read-only: takes no lock, writes nothing, safe while the application runs."},
         exitCodeListHeading = ExitCode.HEADING,
         exitCodeList = {ExitCode.OK_HELP, "1:the log could not be read (corrupt, or unreadable)", ExitCode.USAGE_HELP})
 final class DumpCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
     @Mixin
-    private LogDirOption dir;
+    private LogOptions log;
     @Mixin
     @SuppressWarnings("unused") // picocli fills it and reads it by reflection: it adds the --json option
     private JsonOption json;
@@ -70,13 +70,13 @@ final class DumpCommand implements Callable<Integer> {
         ReplayQuery query = b.build();
         PrintWriter out = spec.commandLine().getOut();
         long printed = 0;
-        try (LogInspector log = payloadKeys.inspect(dir.existingLog()); Stream<WalEntry> entries = log.scan(1)) {
+        try (InspectedLog inspected = log.source(payloadKeys).inspect(); Stream<WalEntry> entries = inspected.scan(1)) {
             for (Iterator<WalEntry> it = entries.iterator(); it.hasNext() && printed < limit; ) {
                 WalEntry e = it.next();
                 if (!query.matchesEntry(e)) {
                     continue;
                 }
-                Map<String, EntryStatus> statuses = log.statuses(e);
+                Map<String, EntryStatus> statuses = inspected.statuses(e);
                 if (query.matchesStatus(statuses)) {
                     Json.line(out, Json.entry(e, statuses));
                     printed++;

@@ -32,19 +32,22 @@ final class LogDirOption {
      *                                        directory, or holds no segment file
      */
     Path existingLog() {
-        if (!Files.exists(dir)) {
-            throw usage("--dir " + dir + ": no such directory");
-        }
-        if (!Files.isDirectory(dir)) {
-            throw usage("--dir " + dir + ": not a directory");
-        }
-        if (!Logs.hasSegments(dir)) {
-            throw usage("--dir " + dir + ": not a wal4j log (no segment files *.wal in it)");
-        }
-        return dir;
+        return existingLog(mixee, dir);
     }
 
-    private CommandLine.ParameterException usage(String message) {
-        return new CommandLine.ParameterException(mixee.commandLine(), message);
+    /** {@code dir} if it is a log directory, else a usage error of {@code spec}'s command naming {@code --dir}. */
+    static Path existingLog(CommandSpec spec, Path dir) {
+        String problem = null;
+        if (!Files.exists(dir)) {
+            problem = "no such directory";
+        } else if (!Files.isDirectory(dir)) {
+            problem = "not a directory";
+        } else if (!Logs.hasSegments(dir)) {
+            problem = "not a wal4j log (no segment files *.wal in it)";
+        }
+        if (problem != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--dir " + dir + ": " + problem);
+        }
+        return dir;
     }
 }

@@ -5,7 +5,6 @@ import org.jspecify.annotations.Nullable;
 import org.wal4j.PayloadEncryption;
 import org.wal4j.spi.PayloadCodec;
 import org.wal4j.storage.file.FileStorageConfig;
-import org.wal4j.storage.file.LogInspector;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -47,12 +46,6 @@ final class PayloadKeyOption {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(mixee.commandLine(), "--payload-key-file: " + e.getMessage());
         }
-    }
-
-    /** A snapshot of the log in {@code dir}, decrypting payloads if a key file was given. */
-    LogInspector inspect(Path dir) {
-        PayloadCodec codec = codec();
-        return codec == null ? LogInspector.open(dir) : LogInspector.open(dir, codec);
     }
 
     /** The library's default settings for the log in {@code dir}, with the key file's codec if given. */

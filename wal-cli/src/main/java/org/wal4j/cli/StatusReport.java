@@ -10,26 +10,50 @@ import org.wal4j.storage.file.LockHolder;
 import org.wal4j.storage.file.LogInspector;
 
 /**
- * What {@code wal status} shows, gathered from a {@link LogInspector} snapshot.
+ * What {@code wal status} shows, gathered from an {@link InspectedLog} snapshot of any storage.
  *
  * <p>Immutable and thread-safe.
  *
- * @param dir           the log directory
- * @param writer        who holds the log
- * @param segments      segment files
- * @param bytes         bytes of complete lines
- * @param entries       entries held
- * @param lastSeq       the highest seq assigned
- * @param unfinished    entries some target still needs (pending, retrying or dead)
- * @param deadLetters   dead letters, as (entry, target) pairs
- * @param inFlightBytes bytes being written after the last complete line
- * @param targets       per target, its checkpoint and lag
- * @param segmentFiles  the segment files
- * @param notes         what the snapshot left out or found that is not corruption
+ * @param location    where the log is, and what only its storage knows
+ * @param bytes       bytes the held entries take (complete lines of a file log; records of a Kafka log)
+ * @param entries     entries held
+ * @param lastSeq     the highest seq assigned
+ * @param unfinished  entries some target still needs (pending, retrying or dead)
+ * @param deadLetters dead letters, as (entry, target) pairs
+ * @param targets     per target, its checkpoint and lag
+ * @param notes       what the snapshot left out or found that is not corruption
  */
-record StatusReport(Path dir, LockHolder writer, int segments, long bytes, long entries, long lastSeq, long unfinished,
-                    long deadLetters, long inFlightBytes, List<Target> targets, List<LogInspector.Segment> segmentFiles,
-                    List<String> notes) {
+record StatusReport(Location location, long bytes, long entries, long lastSeq, long unfinished, long deadLetters,
+                    List<Target> targets, List<String> notes) {
+
+    /** Where a log is. */
+    sealed interface Location permits FileLocation, KafkaLocation {
+    }
+
+    /**
+     * A file log.
+     *
+     * @param dir           the log directory
+     * @param writer        who holds the log
+     * @param segmentFiles  the segment files
+     * @param inFlightBytes bytes being written after the last complete line
+     */
+    record FileLocation(Path dir, LockHolder writer, List<LogInspector.Segment> segmentFiles, long inFlightBytes)
+            implements Location {
+    }
+
+    /**
+     * A Kafka log.
+     *
+     * @param bootstrapServers  Kafka's bootstrap servers
+     * @param topic             the log topic
+     * @param companionTopic    the compacted topic of statuses and checkpoints
+     * @param partitions        the topics' partition count
+     * @param awaitingDeletion  records of entries compacted away that Kafka still holds
+     */
+    record KafkaLocation(String bootstrapServers, String topic, String companionTopic, int partitions,
+                         int awaitingDeletion) implements Location {
+    }
 
     /**
      * One target's figures.
@@ -46,7 +70,7 @@ record StatusReport(Path dir, LockHolder writer, int segments, long bytes, long 
                   long rejected) {
     }
 
-    static StatusReport of(LogInspector log, Instant now) {
+    static StatusReport of(InspectedLog log, Instant now) {
         List<Target> targets = new ArrayList<>();
         for (String name : log.targets()) {
             List<TrackedEntry> oldest = log.unfinished(name, 0, 1);
@@ -59,8 +83,7 @@ record StatusReport(Path dir, LockHolder writer, int segments, long bytes, long 
             targets.add(new Target(name, log.checkpoint(name), log.unfinished(name), lag, oldestSeq,
                     log.deadLetterCount(name), log.rejectedCount(name)));
         }
-        List<LogInspector.Segment> files = log.segments();
-        return new StatusReport(log.dir(), log.lockHolder(), files.size(), log.bytes(), log.entries(), log.lastSeq(),
-                log.unfinished(), log.deadLetterCount(), log.inFlightBytes(), targets, files, log.notes());
+        return new StatusReport(log.location(), log.bytes(), log.entries(), log.lastSeq(), log.unfinished(),
+                log.deadLetterCount(), targets, log.notes());
     }
 }

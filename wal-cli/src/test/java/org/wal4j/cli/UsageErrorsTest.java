@@ -41,7 +41,10 @@ class UsageErrorsTest {
 
     @Test
     void missingDirOption() {
-        assertUsageError("wal status: Missing required option: '--dir=DIR' (see 'wal status --help')", "status");
+        assertUsageError("wal verify: Missing required option: '--dir=DIR' (see 'wal verify --help')", "verify");
+        // the commands that also work on a Kafka log name both ways of giving one
+        assertUsageError("wal status: no log given: --dir DIR for a file log, or --bootstrap-servers and --topic for "
+                + "a Kafka log (see 'wal status --help')", "status");
     }
 
     @Test
@@ -126,7 +129,9 @@ class UsageErrorsTest {
     void help_exitsZeroAndPrintsUsage() {
         Cli.Result r = cli.run("status", "--help");
         assertEquals(0, r.exitCode());
-        assertTrue(r.out().startsWith("Usage: wal status [-hV] [--json] [--segments] --dir=DIR"), r.out());
+        assertTrue(r.out().startsWith("Usage: wal status [-hV] [--json] [--segments] [--bootstrap-servers=HOST:PORT"),
+                r.out());
+        assertTrue(r.out().contains("A file log (--dir) or a Kafka log (--bootstrap-servers, --topic)."), r.out());
         assertTrue(r.out().contains("Exit codes:"), r.out());
     }
 }

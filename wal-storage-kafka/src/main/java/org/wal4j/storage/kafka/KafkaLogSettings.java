@@ -78,6 +78,7 @@ public final class KafkaLogSettings {
     private final Duration linger;
     private final Duration openTimeout;
     private final int maxEntryBytes;
+    private final boolean existingLog;
 
     private KafkaLogSettings(Builder b, String bootstrapServers, String topic) {
         this.bootstrapServers = bootstrapServers;
@@ -91,6 +92,32 @@ public final class KafkaLogSettings {
         this.linger = b.linger;
         this.openTimeout = b.openTimeout;
         this.maxEntryBytes = b.maxEntryBytes;
+        this.existingLog = b.existingLog;
+    }
+
+    /** These settings with {@code count} partitions: an existing log's own count, for {@link #existingLog()}. */
+    KafkaLogSettings withPartitions(int count) {
+        return copy(count, existingLog);
+    }
+
+    /** These settings for opening only an existing log ({@link #existingLog()}). */
+    KafkaLogSettings asExistingLog() {
+        return copy(partitions, true);
+    }
+
+    private KafkaLogSettings copy(int count, boolean existing) {
+        Builder b = new Builder();
+        b.clientProperties.putAll(clientProperties);
+        b.partitions = count;
+        b.replicationFactor = replicationFactor;
+        b.minInSyncReplicas = minInSyncReplicas;
+        b.allowWeakDurability = allowWeakDurability;
+        b.deliveryTimeout = deliveryTimeout;
+        b.linger = linger;
+        b.openTimeout = openTimeout;
+        b.maxEntryBytes = maxEntryBytes;
+        b.existingLog = existing;
+        return new KafkaLogSettings(b, bootstrapServers, topic);
     }
 
     public String bootstrapServers() {
@@ -144,6 +171,14 @@ public final class KafkaLogSettings {
     }
 
     /**
+     * True for opening only a log that exists, as an operator's tool does: see
+     * {@link Builder#existingLog(boolean)}.
+     */
+    public boolean existingLog() {
+        return existingLog;
+    }
+
+    /**
      * Refuses a replication factor and {@code min.insync.replicas} that cannot keep an acknowledged
      * entry through the loss of one broker, unless weak durability was allowed.
      *
@@ -189,6 +224,7 @@ public final class KafkaLogSettings {
         private Duration linger = DEFAULT_LINGER;
         private Duration openTimeout = DEFAULT_OPEN_TIMEOUT;
         private int maxEntryBytes = DEFAULT_MAX_ENTRY_BYTES;
+        private boolean existingLog;
 
         Builder() {
         }
@@ -288,6 +324,19 @@ public final class KafkaLogSettings {
         /** The largest payload, 1 byte to 64 MiB; default {@link #DEFAULT_MAX_ENTRY_BYTES}. */
         public Builder maxEntryBytes(int bytes) {
             this.maxEntryBytes = (int) Checks.range("maxEntryBytes", bytes, 1, 64L << 20);
+            return this;
+        }
+
+        /**
+         * Open only a log whose two topics exist, as an operator's tool does ({@code wal status}
+         * and the like): an absent topic is refused, never created, and the partition count is the
+         * log topic's own (the {@link #partitions} set here is ignored). The existing topics'
+         * durability is the application's choice and is accepted as it is, except a
+         * {@code min.insync.replicas} above the replication factor. Default false: the topics are
+         * created if absent and checked against these settings.
+         */
+        public Builder existingLog(boolean existing) {
+            this.existingLog = existing;
             return this;
         }
 

@@ -6,23 +6,21 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.Queue;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.RecordsToDelete;
@@ -109,14 +107,15 @@ import org.wal4j.spi.WalStorage;
  * cannot stall the producer.
  */
 public final class KafkaWalStorage implements WalStorage {
-    /** Entries read per round trip by {@link #scan}. */
-    private static final int SCAN_PAGE = 512;
-
     private final KafkaLogSettings settings;
     private final Producer<byte[], byte[]> producer;
     private final Admin admin;
     private final RecordReader reader;
     private final ExecutorService acks;
+    /** Work handed from the producer's network thread to {@link #acks}, drained in order. */
+    private final Queue<Runnable> ackWork = new ConcurrentLinkedQueue<>();
+    /** True while a drain of {@link #ackWork} is scheduled or running on {@link #acks}. */
+    private final AtomicBoolean ackDrainScheduled = new AtomicBoolean();
     private final LatencyHistogram appendLatency = new LatencyHistogram();
 
     private final Object lock = new Object();
@@ -196,16 +195,17 @@ public final class KafkaWalStorage implements WalStorage {
      * Opens a log: creates its topics if absent or checks them ({@link Topics}), reads both topics
      * back ({@link LogLoader}), and is then ready to append.
      *
-     * @throws IllegalStateException  if an existing topic's partition count or retention does not fit
+     * @throws IllegalStateException  if an existing topic's partition count or retention does not fit, or a
+     *                                topic of an {@link KafkaLogSettings#existingLog() existing log} is absent
      * @throws IllegalArgumentException if an existing topic's durability is weak and not allowed
      * @throws org.wal4j.WalIOException if Kafka cannot be reached or read within the open timeout, or a
      *                                record is corrupt ({@link CorruptRecordException})
      */
-    public static KafkaWalStorage open(KafkaLogSettings settings) {
-        Admin admin = Admin.create(adminConfig(settings));
+    public static KafkaWalStorage open(KafkaLogSettings requested) {
+        Admin admin = Admin.create(adminConfig(requested));
         KafkaConsumer<byte[], byte[]> consumer = null;
         try {
-            Topics.ensure(admin, settings);
+            KafkaLogSettings settings = Topics.resolve(admin, requested);
             consumer = new KafkaConsumer<>(consumerConfig(settings));
             RecordReader reader = new RecordReader(consumer, settings.topic(), settings.openTimeout());
             LogLoader.Loaded loaded = LogLoader.load(reader, settings);
@@ -255,7 +255,7 @@ public final class KafkaWalStorage implements WalStorage {
                         EntryCodec.key(entry), value, headers);
                 long seq = entry.seq();
                 try {
-                    Future<RecordMetadata> unused = producer.send(record, (metadata, failure) -> acks.execute(() -> {
+                    Future<RecordMetadata> unused = producer.send(record, (metadata, failure) -> onAckThread(() -> {
                         if (failure == null) {
                             acknowledged(append, seq, metadata.offset());
                         } else {
@@ -277,6 +277,40 @@ public final class KafkaWalStorage implements WalStorage {
             appendedEntries += entries.size();
         }
         return append.future;
+    }
+
+    /**
+     * Runs {@code work} on the acknowledgement thread, after the work handed over before it. Called
+     * from the producer's network thread once per record: the handover is coalesced (one task on
+     * {@link #acks} drains whatever has queued up meanwhile), so a busy producer costs one thread
+     * wake-up per batch of acknowledgements, not one per record.
+     */
+    private void onAckThread(Runnable work) {
+        ackWork.add(work);
+        if (ackDrainScheduled.compareAndSet(false, true)) {
+            acks.execute(this::drainAckWork);
+        }
+    }
+
+    /** On the acknowledgement thread: runs the queued work until none is left and no drain is due. */
+    private void drainAckWork() {
+        RuntimeException first = null;
+        do {
+            for (Runnable work = ackWork.poll(); work != null; work = ackWork.poll()) {
+                try {
+                    work.run();
+                } catch (RuntimeException e) { // the rest of the queue still runs; the first failure surfaces
+                    if (first == null) {
+                        first = e;
+                    }
+                }
+            }
+            ackDrainScheduled.set(false);
+            // work added after the poll above but before the flag was cleared found a drain still scheduled
+        } while (!ackWork.isEmpty() && ackDrainScheduled.compareAndSet(false, true));
+        if (first != null) {
+            throw first;
+        }
     }
 
     /** On the acknowledgement thread: one record of {@code append} is acknowledged at {@code offset}. */
@@ -374,7 +408,7 @@ public final class KafkaWalStorage implements WalStorage {
         String what = "Kafka did not acknowledge the companion record '" + key + "' (topic '"
                 + settings.companionTopic() + "' partition " + partition + ")";
         try {
-            Future<RecordMetadata> unused = producer.send(record, (metadata, failure) -> acks.execute(() -> {
+            Future<RecordMetadata> unused = producer.send(record, (metadata, failure) -> onAckThread(() -> {
                 if (failure == null) {
                     done.complete(null);
                 } else {
@@ -383,7 +417,7 @@ public final class KafkaWalStorage implements WalStorage {
                 }
             }));
         } catch (RuntimeException e) {
-            acks.execute(() -> poison(e, what));
+            onAckThread(() -> poison(e, what));
             done.completeExceptionally(new WalUnavailableException(what + ": " + e, e));
         }
         return done;
@@ -481,35 +515,10 @@ public final class KafkaWalStorage implements WalStorage {
         return out;
     }
 
-    /** Reads lazily, {@value #SCAN_PAGE} entries per round trip; holds no resource between pages. */
+    /** Reads lazily, {@value Pages#SIZE} entries per round trip; holds no resource between pages. */
     @Override
     public Stream<WalEntry> scan(long fromSeq) {
-        Iterator<WalEntry> pages = new Iterator<>() {
-            private long next = fromSeq;
-            private Iterator<WalEntry> page = List.<WalEntry>of().iterator();
-
-            @Override
-            public boolean hasNext() {
-                if (!page.hasNext()) {
-                    List<WalEntry> entries = read(next, Long.MAX_VALUE, SCAN_PAGE);
-                    if (!entries.isEmpty()) {
-                        next = entries.get(entries.size() - 1).seq() + 1;
-                    }
-                    page = entries.iterator();
-                }
-                return page.hasNext();
-            }
-
-            @Override
-            public WalEntry next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException("scan from seq " + fromSeq + " has no more entries");
-                }
-                return page.next();
-            }
-        };
-        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(pages,
-                Spliterator.ORDERED | Spliterator.NONNULL), false);
+        return Pages.stream(fromSeq, (from, limit) -> read(from, Long.MAX_VALUE, limit));
     }
 
     @Override

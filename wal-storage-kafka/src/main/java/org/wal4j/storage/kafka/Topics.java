@@ -40,6 +40,31 @@ final class Topics {
     private Topics() {
     }
 
+    /**
+     * {@link #ensure} for {@code s}, or, for {@link KafkaLogSettings#existingLog()}, checks that both
+     * topics exist and returns the settings with the log topic's own partition count.
+     *
+     * @throws IllegalStateException for an existing log that is absent, naming the topic
+     */
+    static KafkaLogSettings resolve(Admin admin, KafkaLogSettings s) {
+        KafkaLogSettings effective = s;
+        if (s.existingLog()) {
+            for (String topic : List.of(s.topic(), s.companionTopic())) {
+                TopicDescription existing = describe(admin, s, topic);
+                if (existing == null) {
+                    throw new IllegalStateException("topic '" + topic + "' does not exist (bootstrap servers "
+                            + s.bootstrapServers() + "): no wal4j log '" + s.topic() + "' is there to open, and an "
+                            + "existing log is never created");
+                }
+                if (topic.equals(s.topic())) {
+                    effective = s.withPartitions(existing.partitions().size());
+                }
+            }
+        }
+        ensure(admin, effective);
+        return effective;
+    }
+
     static void ensure(Admin admin, KafkaLogSettings s) {
         Map<String, String> common = Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
                 String.valueOf(s.minInSyncReplicas()), TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
@@ -92,7 +117,7 @@ final class Topics {
         }
         int minIsr = Integer.parseInt(value(config, TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "1"));
         KafkaLogSettings.checkDurability("existing topic '" + topic.name() + "'", replicas, minIsr,
-                s.allowWeakDurability());
+                s.allowWeakDurability() || s.existingLog());
         String policy = value(config, TopicConfig.CLEANUP_POLICY_CONFIG, "");
         if (isLog) {
             String retentionMs = value(config, TopicConfig.RETENTION_MS_CONFIG, "");

@@ -40,9 +40,12 @@ import org.wal4j.WalUnavailableException;
 import org.wal4j.spi.AppendResult;
 import org.wal4j.spi.ApplyPartitions;
 import org.wal4j.spi.StatusRecord;
+import org.wal4j.Ticker;
 import org.wal4j.Wal;
+import org.wal4j.WalConfig;
 import org.wal4j.WriteResult;
 import org.wal4j.testing.Await;
+import org.wal4j.testing.ManualClock;
 import org.wal4j.testing.ScriptedSyncTarget;
 import org.wal4j.testing.TestEntries;
 import org.wal4j.testing.WalInvariants;
@@ -357,6 +360,138 @@ class KafkaWalStorageTest {
         }
         WalInvariants.assertAppliedExactlyOnceInLaneOrder(primary, written);
         WalInvariants.assertAppliedExactlyOnceInLaneOrder(replica, written);
+    }
+
+    /**
+     * Retention through the engine: records are deleted from Kafka (deleteRecords) only below the
+     * lowest checkpoint of every target and past the retention period. A lagging target holds them
+     * back, before and after the retention passes; once it has caught up they go, entries younger
+     * than the retention stay, and the log reopens on what is left.
+     */
+    @Test
+    void retention_deletesRecordsEveryTargetFinished_pastTheRetention_neverWhatALaggingTargetNeeds() throws Exception {
+        String topic = TestCluster.newTopic("retention");
+        ManualClock clock = ManualClock.atEpochOfTests();
+        ScriptedSyncTarget fast = new ScriptedSyncTarget("fast", clock);
+        ScriptedSyncTarget slow = new ScriptedSyncTarget("slow", clock).down();
+        WalConfig config = WalConfig.builder().retention(Duration.ofHours(1)).checkpointInterval(Duration.ofMillis(50))
+                .breakerOpenDuration(Duration.ofMillis(100)).build();
+        int old = 30;
+        try (KafkaWalStorage log = cluster.log(topic).open()) {
+            Wal wal = Wal.builder(log).config(config).clock(clock).ticker(Ticker.system()).target(fast).target(slow)
+                    .build().start();
+            for (int i = 0; i < old; i++) {
+                wal.write(WalEntry.builder("accounts", "credit").key("acct-" + (i % 7)).payloadJson("{\"n\":" + i + "}"));
+            }
+            Await.until(() -> log.checkpoint("fast") == old, () -> "fast checkpoint " + log.checkpoint("fast"));
+            Map<TopicPartition, Long> end = offsets(topic, OffsetSpec.latest());
+
+            clock.stepWall(Duration.ofMinutes(30));
+            assertEquals(0, wal.admin().compact().entriesDropped(), "younger than the retention, slow lagging");
+            clock.stepWall(Duration.ofMinutes(60));
+            assertEquals(0, wal.admin().compact().entriesDropped(), "past the retention, but slow still needs them");
+            assertEquals(zeros(end), offsets(topic, OffsetSpec.earliest()), "nothing deleted in Kafka");
+
+            slow.up();
+            Await.until(() -> log.checkpoint("slow") == old, () -> "slow checkpoint " + log.checkpoint("slow"));
+            for (int i = 0; i < 5; i++) { // written now: younger than the retention
+                wal.write(WalEntry.builder("accounts", "credit").key("acct-" + i).payloadJson("{\"young\":" + i + "}"));
+            }
+            Await.until(() -> log.checkpoint("slow") == old + 5 && log.checkpoint("fast") == old + 5,
+                    () -> "checkpoints " + log.checkpoint("fast") + ", " + log.checkpoint("slow"));
+
+            assertEquals(old, wal.admin().compact().entriesDropped());
+            assertEquals(end, offsets(topic, OffsetSpec.earliest()), "every old record deleted from Kafka");
+            assertEquals(5, log.stats().entries());
+            wal.stop(Duration.ofSeconds(10));
+        }
+        try (KafkaWalStorage reopened = cluster.log(topic).open()) {
+            assertEquals(old + 5, reopened.lastSeq(), "the seq floor survives the deletion");
+            assertEquals(5, reopened.stats().entries());
+            assertEquals(Optional.empty(), reopened.read(1));
+            try (java.util.stream.Stream<WalEntry> left = reopened.scan(1)) {
+                assertEquals(List.of(31L, 32L, 33L, 34L, 35L), left.map(WalEntry::seq).toList());
+            }
+            assertEquals(old + 6, reopened.append(List.of(TestEntries.entry(1, "fast"))).firstSeq());
+        }
+        assertEquals(old + 5, fast.applied().size());
+        assertEquals(old + 5, slow.applied().size());
+    }
+
+    private static Map<TopicPartition, Long> zeros(Map<TopicPartition, Long> like) {
+        Map<TopicPartition, Long> out = new HashMap<>();
+        like.keySet().forEach(tp -> out.put(tp, 0L));
+        return out;
+    }
+
+    private static Map<TopicPartition, Long> offsets(String topic, OffsetSpec spec) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
+            Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+            for (int p = 0; p < 3; p++) {
+                request.put(new TopicPartition(topic, p), spec);
+            }
+            Map<TopicPartition, Long> out = new HashMap<>();
+            admin.listOffsets(request).all().get().forEach((tp, info) -> out.put(tp, info.offset()));
+            return out;
+        }
+    }
+
+    @Test
+    void inspectorAndExistingLog_openOnlyALogThatExists_withItsOwnPartitionCount_andWriteNothing() throws Exception {
+        String topic = TestCluster.newTopic("inspect");
+        String absent = "topic '" + topic + "' does not exist (bootstrap servers " + cluster.bootstrapServers()
+                + "): no wal4j log '" + topic + "' is there to open, and an existing log is never created";
+        assertEquals(absent, assertThrows(IllegalStateException.class,
+                () -> KafkaLogInspector.open(cluster.log(topic).build())).getMessage());
+        assertEquals(absent, assertThrows(IllegalStateException.class,
+                () -> cluster.log(topic).existingLog(true).open()).getMessage());
+        try (KafkaWalStorage log = cluster.log(topic).open()) { // created only now
+            for (int i = 1; i <= 3; i++) {
+                log.append(List.of(TestEntries.entry(i, "primary", "replica")));
+            }
+            log.appendStatus(List.of(StatusRecord.of(1, "primary", EntryStatus.APPLIED, 1, TestEntries.T0),
+                    new StatusRecord(2, "primary", EntryStatus.DEAD, 3, TestEntries.T0, "constraint violated"),
+                    new StatusRecord(3, "replica", EntryStatus.REJECTED, 1, TestEntries.T0, "insufficient funds")));
+            log.saveCheckpoint("primary", 1).join();
+        }
+        Map<TopicPartition, Long> end = offsets(topic, OffsetSpec.latest());
+
+        try (KafkaLogInspector inspector = KafkaLogInspector.open(cluster.log(topic).partitions(7).build())) {
+            assertEquals(3, inspector.settings().partitions(), "the topic's own count, not the 7 configured");
+            assertTrue(inspector.settings().existingLog());
+            assertEquals(3, inspector.lastSeq());
+            assertEquals(3, inspector.entries());
+            assertTrue(inspector.bytes() > 0);
+            assertEquals(0, inspector.awaitingDeletion());
+            assertEquals(List.of("primary", "replica"), inspector.targets());
+            assertEquals(Map.of("primary", 1L), inspector.checkpoints());
+            assertEquals(1, inspector.checkpoint("primary"));
+            assertEquals(0, inspector.checkpoint("replica"));
+            assertEquals(3, inspector.unfinished());
+            assertEquals(1, inspector.unfinished("primary"));
+            assertEquals(2, inspector.unfinished("replica"));
+            assertEquals(List.of(3L), inspector.unfinished("primary", 0, 10).stream().map(t -> t.entry().seq()).toList());
+            assertEquals(1, inspector.deadLetterCount());
+            assertEquals(1, inspector.deadLetterCount("primary"));
+            assertEquals(0, inspector.deadLetterCount("replica"));
+            assertEquals(1, inspector.rejectedCount("replica"));
+            var dead = inspector.deadLetters(null, 0, 10);
+            assertEquals(1, dead.size());
+            assertEquals("constraint violated", dead.get(0).reason());
+            assertEquals("{\"n\":2,\"amount\":20}", dead.get(0).entry().payload());
+            assertEquals(Optional.empty(), inspector.read(9));
+            WalEntry second = inspector.read(2).orElseThrow();
+            assertEquals(Map.of("primary", EntryStatus.DEAD, "replica", EntryStatus.PENDING), inspector.statuses(second));
+            try (java.util.stream.Stream<WalEntry> all = inspector.scan(2)) {
+                assertEquals(List.of(2L, 3L), all.map(WalEntry::seq).toList());
+            }
+            assertTrue(inspector.toString().contains(topic), inspector.toString());
+        }
+        assertEquals(end, offsets(topic, OffsetSpec.latest()), "the inspector wrote nothing");
+        try (KafkaWalStorage existing = cluster.log(topic).partitions(5).existingLog(true).open()) {
+            assertEquals(3, existing.settings().partitions());
+            assertEquals(3, existing.lastSeq());
+        }
     }
 
     @Test

@@ -15,9 +15,10 @@ import org.apache.kafka.common.test.TestKitNodes;
  * hang; hence the separate controller, and {@link #assertHealthy} after each use.) About 2-5 s to
  * start, under 1 s to close, 150-175 MB of heap while it runs: one per test class.
  *
- * <p>Not thread-safe: owned by one test class.
+ * <p>Not thread-safe: owned by one test class. Public, in the test jar, for wal-cli's tests of the
+ * Kafka log.
  */
-final class TestCluster implements AutoCloseable {
+public final class TestCluster implements AutoCloseable {
     private static final AtomicInteger TOPICS = new AtomicInteger();
 
     private final KafkaClusterTestKit kit;
@@ -26,7 +27,7 @@ final class TestCluster implements AutoCloseable {
         this.kit = kit;
     }
 
-    static TestCluster start() throws Exception {
+    public static TestCluster start() throws Exception {
         TestKitNodes nodes = new TestKitNodes.Builder().setCombined(false).setNumBrokerNodes(3)
                 .setNumControllerNodes(1).build();
         KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(nodes)
@@ -45,30 +46,30 @@ final class TestCluster implements AutoCloseable {
         return new TestCluster(kit);
     }
 
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return kit.bootstrapServers();
     }
 
     /** A topic name no other test of this JVM uses. */
-    static String newTopic(String prefix) {
+    public static String newTopic(String prefix) {
         return prefix + "-" + TOPICS.incrementAndGet();
     }
 
     /** Settings for {@code topic} on this cluster, with the defaults' durability and a short open timeout. */
-    KafkaLogSettings.Builder log(String topic) {
+    public KafkaLogSettings.Builder log(String topic) {
         return KafkaWalStorage.builder().bootstrapServers(bootstrapServers()).topic(topic).partitions(3)
                 .openTimeout(Duration.ofSeconds(30));
     }
 
     /** Stops broker {@code id} for good (the kit restarts no single broker): shutdown with a bound, then wait. */
-    void stopBroker(int id) {
+    public void stopBroker(int id) {
         BrokerServer broker = kit.brokers().get(id);
         broker.shutdown(Duration.ofSeconds(10));
         broker.awaitShutdown();
     }
 
     /** Fails if a broker or controller met a fatal fault (a dead raft thread shows only there). */
-    void assertHealthy() {
+    public void assertHealthy() {
         assertNull(kit.fatalFaultHandler().firstException(), "fatal fault in the test cluster");
     }
 
