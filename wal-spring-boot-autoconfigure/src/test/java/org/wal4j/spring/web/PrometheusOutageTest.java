@@ -14,8 +14,8 @@ import java.util.Set;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -66,7 +66,7 @@ class PrometheusOutageTest {
         }
     }
 
-    @LocalServerPort
+    @Value("${local.server.port}")   // not @LocalServerPort: its package differs in Spring Boot 4
     int port;
 
     @Test

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -82,7 +82,7 @@ class TracingTest {
         }
     }
 
-    @LocalServerPort
+    @Value("${local.server.port}")   // not @LocalServerPort: its package differs in Spring Boot 4
     int port;
     @Autowired
     Spans spans;
