@@ -94,6 +94,9 @@ class AccountsApplicationTest {
         assertTrue(scrape.contains("\nwal_unapplied_entries{namespace=\"deposits\",target=\"primary\"} 0.0\n"), scrape);
         assertTrue(scrape.contains("\nwal_lag_seconds{namespace=\"deposits\",target=\"primary\"} 0.0\n"), scrape);
         assertTrue(scrape.contains("\nwal_state{state=\"running\"} 1.0\n"), scrape);
+        // the starter's observations (Actuator's ObservationRegistry, no tracer here) feed timers
+        assertTrue(scrape.contains("\nwal4j_write_seconds_count{"), scrape);
+        assertTrue(scrape.contains("\nwal4j_apply_seconds_count{"), scrape);
     }
 
     /** A scrape registers the namespaces it finds; they are in the next one. */
