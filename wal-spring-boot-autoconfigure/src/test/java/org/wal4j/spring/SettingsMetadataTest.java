@@ -68,7 +68,8 @@ class SettingsMetadataTest {
             JsonNode metadata = json.readTree(in);
             StringBuilder names = new StringBuilder();
             metadata.get("properties").forEach(p -> names.append(p.get("name").asText()).append(' '));
-            assertEquals("wal4j.directory wal4j.drain-timeout wal4j.enabled wal4j.settings wal4j.targets ",
+            assertEquals("wal4j.directory wal4j.drain-timeout wal4j.enabled wal4j.metrics.max-namespaces "
+                    + "wal4j.metrics.stats-max-age wal4j.settings wal4j.targets ",
                     names.toString());
             assertEquals("wal4j.settings.keys", metadata.get("hints").get(0).get("name").asText());
             assertTrue(metadata.get("hints").get(0).get("values").size() > 30);

@@ -28,6 +28,7 @@ import org.wal4j.micrometer.WalObservations;
 import org.wal4j.spi.Instrumentation;
 import org.wal4j.spring.ledger.LedgerConfiguration;
 import org.wal4j.spring.ledger.LedgerDao;
+import org.wal4j.testing.Await;
 
 /**
  * {@link Wal4jMicrometerAutoConfiguration}'s conditions and properties, on in-memory H2 with the
@@ -116,7 +117,9 @@ class Wal4jMicrometerAutoConfigurationTest {
                     metrics.bindTo(registry);   // no Actuator here to bind it
                     context.getBean(LedgerDao.class).book("a", "t1", new BigDecimal("1.00"));
                     context.getBean(Wal.class).awaitAllApplied(Duration.ofSeconds(30)).get();
-                    assertEquals(1.0, registry.get(WalMetrics.APPLIED).tag("target", "primary").functionCounter().count());
+                    // the counter reads a stats snapshot up to stats-max-age old
+                    Await.until(() -> registry.get(WalMetrics.APPLIED).tag("target", "primary").functionCounter().count() == 1.0,
+                            "wal.entries.applied to count the entry");
                     context.close();
                     assertTrue(registry.find(WalMetrics.APPLIED).meters().isEmpty(), "closed with the context: meters removed");
                 });
