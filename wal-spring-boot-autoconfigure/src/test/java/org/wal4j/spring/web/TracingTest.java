@@ -91,9 +91,10 @@ class TracingTest {
     void aRestCallsWrite_isAppliedInTheRequestsTrace_writeParentOfApply_applyParentOfTheDaosCall() throws Exception {
         new Http(port).post("/ledger/a/notes", "traced", 202);
 
-        Await.until(() -> find(s -> JdbcNotesDao.INSERT.equals(s.name())).isPresent()
+        // the apply's span ends after its transaction commits, after the insert's
+        Await.until(() -> find(s -> WalObservations.APPLY.equals(s.name())).isPresent()
                 && find(s -> s.kind() == Span.Kind.SERVER && s.name().contains("/notes")).isPresent(),
-                () -> "the request's and the insert's spans to end: " + spans.finished);
+                () -> "the request's and the apply's spans to end: " + spans.finished);
         MutableSpan request = find(s -> s.kind() == Span.Kind.SERVER && s.name().contains("/notes")).orElseThrow();
         MutableSpan write = find(s -> WalObservations.WRITE.equals(s.name())).orElseThrow();
         MutableSpan apply = find(s -> WalObservations.APPLY.equals(s.name())).orElseThrow();
