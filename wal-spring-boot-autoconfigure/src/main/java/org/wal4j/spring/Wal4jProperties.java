@@ -65,6 +65,9 @@ public class Wal4jProperties {
     /** The Actuator endpoint "wal4j" (with Spring Boot Actuator only). */
     private final Actuator actuator = new Actuator();
 
+    /** The Micrometer meters of the Wal (wal4j.metrics.*), when the application has a MeterRegistry. */
+    private final Metrics metrics = new Metrics();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -181,6 +184,10 @@ public class Wal4jProperties {
         }
     }
 
+    public Metrics getMetrics() {
+        return metrics;
+    }
+
     /**
      * One JDBC target: {@code wal4j.targets.<name>.*}. Settings left unset keep
      * {@code JdbcSyncTarget.Builder}'s defaults; the others are set in code with a
@@ -227,6 +234,42 @@ public class Wal4jProperties {
 
         public void setQueryTimeout(@Nullable Duration queryTimeout) {
             this.queryTimeout = queryTimeout;
+        }
+    }
+
+    /**
+     * The options of the Wal's meters ({@code wal4j.metrics.*}, {@code WalMetricsOptions} of
+     * wal-micrometer); settings left unset keep {@code WalMetricsOptions}' defaults. Plain types, so
+     * that these properties bind without wal-micrometer on the class path.
+     */
+    public static class Metrics {
+        /**
+         * How many namespaces get wal_lag_seconds and wal_unapplied_entries series of their own per
+         * target; later ones share namespace="(other)". Between 1 and
+         * WalMetricsOptions.MAX_NAMESPACES_LIMIT (10000); default WalMetricsOptions.DEFAULT_MAX_NAMESPACES (100).
+         */
+        private @Nullable Integer maxNamespaces;
+
+        /**
+         * How long one Wal.stats() snapshot serves the gauges, so a scrape takes one. Between 0 and
+         * WalMetricsOptions.STATS_MAX_AGE_LIMIT (1 min); default WalMetricsOptions.DEFAULT_STATS_MAX_AGE (1 s).
+         */
+        private @Nullable Duration statsMaxAge;
+
+        public @Nullable Integer getMaxNamespaces() {
+            return maxNamespaces;
+        }
+
+        public void setMaxNamespaces(@Nullable Integer maxNamespaces) {
+            this.maxNamespaces = maxNamespaces;
+        }
+
+        public @Nullable Duration getStatsMaxAge() {
+            return statsMaxAge;
+        }
+
+        public void setStatsMaxAge(@Nullable Duration statsMaxAge) {
+            this.statsMaxAge = statsMaxAge;
         }
     }
 }

@@ -71,7 +71,8 @@ class SettingsMetadataTest {
             // the endpoint's own (management.endpoint.wal4j.*) come from the processor reading @Endpoint
             assertEquals("management.endpoint.wal4j.access management.endpoint.wal4j.cache.time-to-live "
                     + "wal4j.actuator.admin-role wal4j.directory wal4j.drain-timeout wal4j.enabled "
-                    + "wal4j.health.degraded-status wal4j.health.timeout wal4j.settings wal4j.targets "
+                    + "wal4j.health.degraded-status wal4j.health.timeout wal4j.metrics.max-namespaces "
+                    + "wal4j.metrics.stats-max-age wal4j.settings wal4j.targets "
                     + "management.endpoint.wal4j.enabled ", names.toString());
             assertEquals("wal4j.settings.keys", metadata.get("hints").get(0).get("name").asText());
             assertTrue(metadata.get("hints").get(0).get("values").size() > 30);
