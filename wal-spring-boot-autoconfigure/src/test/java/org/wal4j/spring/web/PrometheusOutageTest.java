@@ -15,6 +15,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -30,6 +31,8 @@ import org.wal4j.jdbc.testing.TestDatabase;
  * database server is stopped, while REST calls keep writing to two namespaces. The backlog gauges
  * rise per namespace during the outage and fall back to 0 after it; the counters count every entry.
  */
+// spring-boot-starter-test on the class path turns metrics export and tracing off in tests unless asked
+@AutoConfigureObservability
 @SpringBootTest(classes = WebApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @Timeout(180)

@@ -18,6 +18,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.beans.factory.annotation.Value;
@@ -38,6 +39,8 @@ import org.wal4j.testing.Await;
  * {@code wal4j.write}, which is the parent of {@code wal4j.apply} on the applying thread, which is
  * the parent of the DAO's own observation of its insert.
  */
+// spring-boot-starter-test on the class path turns metrics export and tracing off in tests unless asked
+@AutoConfigureObservability
 @SpringBootTest(classes = {WebApp.class, TracingTest.Spans.class},
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)

@@ -11,9 +11,14 @@ import org.wal4j.spring.ledger.LedgerConfiguration;
 /**
  * The web tests' application: Spring Boot's auto-configuration (web server, Actuator, Prometheus,
  * tracing when Brave's bridge is there) with the ledger's beans, the notes DAO and the controller.
+ * Spring Security is on the tests' class path (the endpoint tests use it) and left out here: these
+ * tests call the application and scrape it without credentials.
  */
 @SpringBootConfiguration
-@EnableAutoConfiguration
+@EnableAutoConfiguration(excludeName = {
+        "org.springframework.boot.autoconfigure.security.servlet.SecurityAutoConfiguration",
+        "org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.security.servlet.ManagementWebSecurityAutoConfiguration"})
 @Import({LedgerConfiguration.class, LedgerController.class})
 public class WebApp {
     @Bean
