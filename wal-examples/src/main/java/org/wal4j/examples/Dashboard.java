@@ -68,11 +68,15 @@ final class Dashboard implements WalListener {
             if (target.breakerState() != BreakerState.CLOSED) {
                 state += ", breaker " + target.breakerState();
             }
+            // a rejected call is written but never applied: shown once there is one, so the
+            // figures add up
             parts.add(one
-                    ? String.format(Locale.ROOT, "applied %,6d | pending %,5d | lag %4.1f s | database %s",
-                            target.applied(), target.unfinishedEntries(), target.lagSeconds(), state)
-                    : String.format(Locale.ROOT, "%s: applied %,5d, pending %,4d, lag %3.1f s, %s", name,
-                            target.applied(), target.unfinishedEntries(), target.lagSeconds(), state));
+                    ? String.format(Locale.ROOT, "applied %,6d%s | pending %,5d | lag %4.1f s | database %s",
+                            target.applied(), target.rejected() == 0 ? "" : " | rejected " + target.rejected(),
+                            target.unfinishedEntries(), target.lagSeconds(), state)
+                    : String.format(Locale.ROOT, "%s: applied %,5d%s, pending %,4d, lag %3.1f s, %s", name,
+                            target.applied(), target.rejected() == 0 ? "" : ", rejected " + target.rejected(),
+                            target.unfinishedEntries(), target.lagSeconds(), state));
         }
         say(String.join(" | ", parts));
     }
