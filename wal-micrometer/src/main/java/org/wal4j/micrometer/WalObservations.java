@@ -61,6 +61,9 @@ public final class WalObservations implements Instrumentation {
 
     @Override
     public WriteScope write(List<WalEntry> entries) {
+        if (entries.isEmpty()) {
+            return WriteScope.NONE;
+        }
         SenderContext<Map<String, String>> context = new SenderContext<>((carrier, key, value) -> {
             if (carrier != null) {
                 carrier.put(key, value);

@@ -158,6 +158,11 @@ class WalObservationsTest {
     }
 
     @Test
+    void aWriteOfNoEntries_isNotObserved() {
+        assertEquals(Instrumentation.WriteScope.NONE, WalObservations.of(registry).write(List.of()));
+    }
+
+    @Test
     void of_refusesNull() {
         assertEquals("registry must not be null",
                 assertThrows(NullPointerException.class, () -> WalObservations.of(null)).getMessage());
