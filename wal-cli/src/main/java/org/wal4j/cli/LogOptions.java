@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.wal4j.spi.PayloadCodec;
 import org.wal4j.storage.kafka.KafkaLogSettings;
 import org.wal4j.storage.kafka.KafkaWalStorage;
 import picocli.CommandLine;
@@ -75,15 +76,12 @@ final class LogOptions {
             throw usage((bootstrapServers == null ? "--bootstrap-servers" : "--topic") + " is missing: a Kafka log "
                     + "needs both --bootstrap-servers and --topic");
         }
-        if (payloadKeys != null && payloadKeys.codec() != null) {
-            throw usage("--payload-key-file: a Kafka log keeps payloads as the application wrote them (it has no "
-                    + "encryption at rest), so there is nothing to decrypt");
-        }
-        return new KafkaLogSource(kafkaSettings());
+        return new KafkaLogSource(kafkaSettings(payloadKeys == null ? null : payloadKeys.codec()));
     }
 
-    private KafkaLogSettings kafkaSettings() {
-        KafkaLogSettings.Builder b = KafkaWalStorage.builder().existingLog(true);
+    /** The Kafka log's settings, reading payloads with {@code codec} (null: as stored, ciphertext included). */
+    private KafkaLogSettings kafkaSettings(@Nullable PayloadCodec codec) {
+        KafkaLogSettings.Builder b = KafkaWalStorage.builder().existingLog(true).payloadCodec(codec);
         OptionChecks.check(mixee, "--bootstrap-servers", () -> b.bootstrapServers(bootstrapServers));
         OptionChecks.check(mixee, "--topic", () -> b.topic(topic));
         Map<String, String> properties = kafkaProperties == null ? Map.of() : new LinkedHashMap<>(kafkaProperties);

@@ -275,14 +275,36 @@ class KafkaLogCommandTest {
                 "status", "--segments", "--bootstrap-servers", servers, "--topic", "t");
     }
 
+    /**
+     * On a Kafka log whose payloads are encrypted, dump shows the plaintext with --payload-key-file
+     * and the stored form (ciphertext, key id) without it; a wrong key file fails naming the record.
+     */
     @Test
-    void aPayloadKeyFile_withAKafkaLog_isAUsageError() throws Exception {
+    void dump_ofAnEncryptedKafkaLog_showsPlaintextWithThePayloadKeyFile_andTheStoredFormWithout() throws Exception {
+        byte[] key = new byte[16];
+        java.util.Arrays.fill(key, (byte) 7);
+        String topic = TestCluster.newTopic("cli-encrypted");
+        try (KafkaWalStorage storage = cluster.log(topic)
+                .payloadCodec(org.wal4j.PayloadEncryption.builder().currentKey("k1", key).build()).open()) {
+            storage.append(List.of(WalEntry.builder("accounts", "credit").key("acct-1").targets(List.of("primary"))
+                    .payloadJson("{\"secret\":\"PLAINTEXT-MARKER\"}").build()));
+        }
         Path keys = dir.resolve("keys");
-        java.nio.file.Files.writeString(keys, "k1=" + java.util.Base64.getEncoder().encodeToString(new byte[16])
+        java.nio.file.Files.writeString(keys, "k1=" + java.util.Base64.getEncoder().encodeToString(key) + "\n");
+        Cli.Result open = cli.run(on(topic, "dump", "--payload-key-file", keys.toString()));
+        assertEquals(0, open.exitCode(), open::toString);
+        assertTrue(open.out().contains("PLAINTEXT-MARKER"), open.out());
+        Cli.Result sealed = cli.run(on(topic, "dump"));
+        assertEquals(0, sealed.exitCode(), sealed::toString);
+        assertFalse(sealed.out().contains("PLAINTEXT-MARKER"), sealed.out());
+        assertTrue(sealed.out().contains("\"kid\":\"k1\""), sealed.out());
+        Path wrong = dir.resolve("wrong");
+        java.nio.file.Files.writeString(wrong, "k1=" + java.util.Base64.getEncoder().encodeToString(new byte[16])
                 + "\n");
-        assertUsage("wal dump: --payload-key-file: a Kafka log keeps payloads as the application wrote them (it has "
-                + "no encryption at rest), so there is nothing to decrypt", "dump", "--payload-key-file",
-                keys.toString(), "--bootstrap-servers", cluster.bootstrapServers(), "--topic", "t");
+        Cli.Result refused = cli.run(on(topic, "dump", "--payload-key-file", wrong.toString()));
+        assertTrue(refused.exitCode() != 0, refused::toString);
+        assertTrue(refused.err().contains("topic '" + topic + "' partition") && refused.err().contains("'k1'")
+                && !refused.err().contains("PLAINTEXT-MARKER"), refused.err());
     }
 
     private void assertUsage(String message, String... args) {

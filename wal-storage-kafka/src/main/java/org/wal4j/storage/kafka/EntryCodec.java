@@ -22,7 +22,10 @@ import org.wal4j.LaneId;
 import org.wal4j.Lifecycle;
 import org.wal4j.Priority;
 import org.wal4j.WalEntry;
+import org.wal4j.WalPayloadException;
 import org.wal4j.spi.ApplyPartitions;
+import org.wal4j.spi.PayloadCodec;
+import org.wal4j.spi.PayloadContext;
 
 /**
  * The bytes of one entry in the log topic. The file log's line encoder lives in
@@ -31,12 +34,14 @@ import org.wal4j.spi.ApplyPartitions;
  *
  * <pre>
  * record key        ApplyPartitions.routingKey(lane): namespace, 0x00, key (UTF-8)
- * record value      the payload, byte for byte as the caller gave it (UTF-8 JSON)
+ * record value      the payload, byte for byte as the caller gave it (UTF-8 JSON); with a payload
+ *                   codec, the codec's stored form of it (AES-GCM: {"kid":"…","iv":"…","ct":"…"})
  * header wal4j.entry  {"v":1,"seq":17,"id":"…","createdAt":"2026-01-01T00:00:00.123456789Z",
  *                      "namespace":"orders","key":"account-3","alsoKeys":[],"operation":"debit",
  *                      "targets":["primary"],"idempotencyKey":"…","correlationId":null,
  *                      "tenantId":null,"userId":null,"lifecycle":{…},   (lifecycle only if not the default)
- *                      "trace":{"traceparent":"…"}}                (trace only for an entry with a trace context)
+ *                      "trace":{"traceparent":"…"},                (trace only for an entry with a trace context)
+ *                      "payloadCodec":"aes-gcm"}                   (only for a value stored encoded)
  * header wal4j.crc32c CRC32C of (the wal4j.entry header's bytes, then the value's bytes), 4 bytes big-endian
  * </pre>
  *
@@ -44,7 +49,8 @@ import org.wal4j.spi.ApplyPartitions;
  * written (a JSON tree would reformat numbers and spacing) and a consumer outside wal4j reads it as
  * it is. The checksum covers both parts: Kafka's own batch CRC guards the bytes on the wire and on
  * the broker's disk, this one guards what wal4j wrote against a foreign producer or a damaged
- * mirror. An entry is committed when the broker acknowledges its record with {@code acks=all}.
+ * mirror. With a {@link PayloadCodec} the value is the codec's stored form and the checksum covers
+ * that, what is written; {@link PayloadReading} turns it back into the payload when read. An entry is committed when the broker acknowledges its record with {@code acks=all}.
  *
  * <p>Thread-safe: stateless (Jackson's factory and mapper are thread-safe).
  */
@@ -53,6 +59,8 @@ final class EntryCodec {
     static final String ENTRY_HEADER = "wal4j.entry";
     /** Header holding the CRC32C of the entry header and the value. */
     static final String CRC_HEADER = "wal4j.crc32c";
+    /** Field of {@value #ENTRY_HEADER} naming the payload codec the value is stored with. */
+    static final String PAYLOAD_CODEC = "payloadCodec";
     /** The format's version, field {@code v}. */
     static final int VERSION = 1;
 
@@ -67,13 +75,17 @@ final class EntryCodec {
         return ApplyPartitions.routingKey(LaneId.of(entry));
     }
 
-    /** The payload bytes, the record's value. */
-    static byte[] value(WalEntry entry) {
-        return entry.payload().getBytes(StandardCharsets.UTF_8);
+    /** The record's value: the payload bytes, or with {@code codec} its stored form's. */
+    static byte[] value(WalEntry entry, @Nullable PayloadCodec codec) {
+        String stored = codec == null ? entry.payload() : codec.encode(PayloadContext.of(entry), entry.payload());
+        return stored.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The {@value #ENTRY_HEADER} header of an entry whose seq is assigned. */
-    static byte[] header(WalEntry entry) {
+    /**
+     * The {@value #ENTRY_HEADER} header of an entry whose seq is assigned, naming {@code codecName}
+     * (the codec its value is stored with; null: none) in {@code "payloadCodec"}.
+     */
+    static byte[] header(WalEntry entry, @Nullable String codecName) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
@@ -107,6 +119,9 @@ final class EntryCodec {
                     g.writeStringField(field.getKey(), field.getValue());
                 }
                 g.writeEndObject();
+            }
+            if (codecName != null) {
+                g.writeStringField(PAYLOAD_CODEC, codecName);
             }
             g.writeEndObject();
         } catch (IOException e) {
@@ -146,12 +161,14 @@ final class EntryCodec {
     /**
      * The entry a record holds.
      *
-     * @param where names the record (topic, partition, offset) in error messages
+     * @param where    names the record (topic, partition, offset) in error messages
+     * @param payloads how the value becomes the entry's payload
      * @throws CorruptRecordException if a header is missing, the checksum does not match, or the
      *                                fields are not an entry
+     * @throws WalPayloadException    if the value is stored encoded and {@code payloads} cannot decode it
      */
     static WalEntry decode(byte @Nullable [] header, byte @Nullable [] storedCrc, byte @Nullable [] value,
-                           String where) {
+                           String where, PayloadReading payloads) {
         if (header == null || storedCrc == null || storedCrc.length != 4 || value == null) {
             throw new CorruptRecordException(where + " is not a wal4j entry: header " + ENTRY_HEADER
                     + (header == null ? " missing" : " present") + ", header " + CRC_HEADER
@@ -176,8 +193,15 @@ final class EntryCodec {
                     .key(optionalText(h, "key")).alsoKeys(strings(h, "alsoKeys"))
                     .targets(strings(h, "targets")).idempotencyKey(text(h, "idempotencyKey"))
                     .correlationId(optionalText(h, "correlationId")).tenantId(optionalText(h, "tenantId"))
-                    .userId(optionalText(h, "userId"))
-                    .payloadJson(new String(value, StandardCharsets.UTF_8));
+                    .userId(optionalText(h, "userId"));
+            long seq = h.path("seq").asLong(0);
+            if (seq < 1) {
+                throw new CorruptRecordException(where + " has no valid seq: " + h.path("seq"));
+            }
+            String id = text(h, "id");
+            String namespace = text(h, "namespace");
+            b.payloadJson(payloads.payload(optionalText(h, PAYLOAD_CODEC), new String(value, StandardCharsets.UTF_8),
+                    id, namespace, "entry seq " + seq + " (id " + id + ", namespace " + namespace + ") in the " + where));
             JsonNode lifecycle = h.get("lifecycle");
             if (lifecycle != null) {
                 b.lifecycle(lifecycle(lifecycle));
@@ -186,14 +210,13 @@ final class EntryCodec {
             if (trace != null) {
                 b.traceContext(stringFields(trace, "trace"));
             }
-            long seq = h.path("seq").asLong(0);
-            if (seq < 1) {
-                throw new CorruptRecordException(where + " has no valid seq: " + h.path("seq"));
-            }
             return b.build().withSeq(seq);
         } catch (IOException | RuntimeException e) {
             if (e instanceof CorruptRecordException) {
                 throw (CorruptRecordException) e;
+            }
+            if (e instanceof WalPayloadException) {
+                throw (WalPayloadException) e;
             }
             throw new CorruptRecordException(where + " passes its checksum but is not a valid entry: " + e, e);
         }

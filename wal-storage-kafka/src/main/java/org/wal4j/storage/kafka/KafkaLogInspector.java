@@ -16,6 +16,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.jspecify.annotations.Nullable;
 import org.wal4j.EntryStatus;
 import org.wal4j.WalEntry;
+import org.wal4j.spi.PayloadCodec;
 import org.wal4j.spi.StatusIndex;
 import org.wal4j.spi.TrackedEntry;
 
@@ -62,7 +63,10 @@ public final class KafkaLogInspector implements AutoCloseable {
 
     /**
      * Takes a snapshot of the log {@code settings} name, as an {@link KafkaLogSettings#existingLog()
-     * existing log} whatever the settings say.
+     * existing log} whatever the settings say. With a {@link KafkaLogSettings#payloadCodec()} the
+     * entries read show their payloads decoded (a record it cannot decode fails the read with
+     * {@link org.wal4j.WalPayloadException}); without one, every payload as stored, an encrypted one as
+     * its ciphertext form.
      *
      * @throws IllegalStateException     if a topic of the log is absent, or does not fit a log
      * @throws org.wal4j.WalIOException  if Kafka cannot be reached or read within the open timeout, or a
@@ -74,7 +78,9 @@ public final class KafkaLogInspector implements AutoCloseable {
         try (Admin admin = Admin.create(KafkaWalStorage.adminConfig(existing))) {
             KafkaLogSettings resolved = Topics.resolve(admin, existing);
             consumer = new KafkaConsumer<>(KafkaWalStorage.consumerConfig(resolved));
-            RecordReader reader = new RecordReader(consumer, resolved.topic(), resolved.openTimeout());
+            PayloadCodec codec = resolved.payloadCodec();
+            RecordReader reader = new RecordReader(consumer, resolved.topic(), resolved.openTimeout(),
+                    codec == null ? PayloadReading.asStored() : PayloadReading.decoding(codec));
             return new KafkaLogInspector(resolved, reader, LogLoader.load(reader, resolved));
         } catch (RuntimeException e) {
             if (consumer != null) {

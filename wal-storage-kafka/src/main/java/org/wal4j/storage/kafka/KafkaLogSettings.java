@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.wal4j.spi.ApplyPartitions;
 import org.wal4j.spi.Checks;
+import org.wal4j.spi.PayloadCodec;
 
 /**
  * The settings of a Kafka log, checked as they are set: {@link KafkaWalStorage#builder()} fills
@@ -79,6 +80,7 @@ public final class KafkaLogSettings {
     private final Duration openTimeout;
     private final int maxEntryBytes;
     private final boolean existingLog;
+    private final @Nullable PayloadCodec payloadCodec;
 
     private KafkaLogSettings(Builder b, String bootstrapServers, String topic) {
         this.bootstrapServers = bootstrapServers;
@@ -93,6 +95,7 @@ public final class KafkaLogSettings {
         this.openTimeout = b.openTimeout;
         this.maxEntryBytes = b.maxEntryBytes;
         this.existingLog = b.existingLog;
+        this.payloadCodec = b.payloadCodec;
     }
 
     /** These settings with {@code count} partitions: an existing log's own count, for {@link #existingLog()}. */
@@ -117,6 +120,7 @@ public final class KafkaLogSettings {
         b.openTimeout = openTimeout;
         b.maxEntryBytes = maxEntryBytes;
         b.existingLog = existing;
+        b.payloadCodec = payloadCodec;
         return new KafkaLogSettings(b, bootstrapServers, topic);
     }
 
@@ -179,6 +183,14 @@ public final class KafkaLogSettings {
     }
 
     /**
+     * The codec entries' payloads are stored with ({@link Builder#payloadCodec}), or null: payloads
+     * stored as written.
+     */
+    public @Nullable PayloadCodec payloadCodec() {
+        return payloadCodec;
+    }
+
+    /**
      * Refuses a replication factor and {@code min.insync.replicas} that cannot keep an acknowledged
      * entry through the loss of one broker, unless weak durability was allowed.
      *
@@ -225,6 +237,7 @@ public final class KafkaLogSettings {
         private Duration openTimeout = DEFAULT_OPEN_TIMEOUT;
         private int maxEntryBytes = DEFAULT_MAX_ENTRY_BYTES;
         private boolean existingLog;
+        private @Nullable PayloadCodec payloadCodec;
 
         Builder() {
         }
@@ -337,6 +350,20 @@ public final class KafkaLogSettings {
          */
         public Builder existingLog(boolean existing) {
             this.existingLog = existing;
+            return this;
+        }
+
+        /**
+         * Stores every payload appended as {@code codec} encodes it (encrypts it, with
+         * {@link org.wal4j.PayloadEncryption}), the record's {@code wal4j.entry} header naming the
+         * codec; reads decode such records with it. Records without a codec name (written without
+         * one) are read as written, so encryption can be turned on for an existing log. Without a
+         * codec (the default, or null) a record naming a codec is refused with
+         * {@link org.wal4j.WalPayloadException} when read, except by {@link KafkaLogInspector},
+         * which then shows the stored form. See docs/kafka.md.
+         */
+        public Builder payloadCodec(@Nullable PayloadCodec codec) {
+            this.payloadCodec = codec;
             return this;
         }
 

@@ -37,6 +37,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.jspecify.annotations.Nullable;
 import org.wal4j.EntryStatus;
+import org.wal4j.EntryTooLargeException;
 import org.wal4j.LaneId;
 import org.wal4j.WalEntry;
 import org.wal4j.WalUnavailableException;
@@ -46,6 +47,7 @@ import org.wal4j.spi.ApplyPartitions;
 import org.wal4j.spi.CompactionResult;
 import org.wal4j.spi.LatencyHistogram;
 import org.wal4j.spi.Names;
+import org.wal4j.spi.PayloadCodec;
 import org.wal4j.spi.StatusIndex;
 import org.wal4j.spi.StatusRecord;
 import org.wal4j.spi.StorageState;
@@ -207,7 +209,8 @@ public final class KafkaWalStorage implements WalStorage {
         try {
             KafkaLogSettings settings = Topics.resolve(admin, requested);
             consumer = new KafkaConsumer<>(consumerConfig(settings));
-            RecordReader reader = new RecordReader(consumer, settings.topic(), settings.openTimeout());
+            RecordReader reader = new RecordReader(consumer, settings.topic(), settings.openTimeout(),
+                    PayloadReading.decoding(settings.payloadCodec()));
             LogLoader.Loaded loaded = LogLoader.load(reader, settings);
             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig(settings));
             return new KafkaWalStorage(settings, producer, admin, reader, loaded);
@@ -238,16 +241,18 @@ public final class KafkaWalStorage implements WalStorage {
     public CompletableFuture<AppendResult> appendAsync(List<WalEntry> entries) {
         long start = System.nanoTime();
         AppendChecks.check(entries, settings.maxEntryBytes());
+        List<byte[]> values = values(entries); // encoded (encrypted) before the lock, and checked
         PendingAppend append;
         synchronized (lock) {
             checkWritable();
             append = new PendingAppend(lastSeq + 1, entries.size(), start);
             pending.put(append.firstSeq, append);
-            for (WalEntry draft : entries) {
-                WalEntry entry = draft.withSeq(lastSeq + 1);
+            PayloadCodec codec = settings.payloadCodec();
+            for (int i = 0; i < entries.size(); i++) {
+                WalEntry entry = entries.get(i).withSeq(lastSeq + 1);
                 int partition = partitionOf(LaneId.of(entry));
-                byte[] header = EntryCodec.header(entry);
-                byte[] value = EntryCodec.value(entry);
+                byte[] header = EntryCodec.header(entry, codec == null ? null : codec.name());
+                byte[] value = values.get(i);
                 RecordHeaders headers = new RecordHeaders();
                 headers.add(EntryCodec.ENTRY_HEADER, header);
                 headers.add(EntryCodec.CRC_HEADER, EntryCodec.checksum(header, value));
@@ -277,6 +282,27 @@ public final class KafkaWalStorage implements WalStorage {
             appendedEntries += entries.size();
         }
         return append.future;
+    }
+
+    /**
+     * The record values of {@code entries}: each payload's bytes, or with a payload codec its stored
+     * form's, which must fit {@link KafkaLogSettings#maxEntryBytes()} too (the producer's request
+     * size follows that limit).
+     *
+     * @throws EntryTooLargeException if a stored form is over the limit; nothing is written then
+     */
+    private List<byte[]> values(List<WalEntry> entries) {
+        PayloadCodec codec = settings.payloadCodec();
+        List<byte[]> out = new ArrayList<>(entries.size());
+        for (WalEntry e : entries) {
+            byte[] value = EntryCodec.value(e, codec);
+            if (codec != null && value.length > settings.maxEntryBytes()) {
+                throw EntryTooLargeException.encoded(e.namespace(), e.operation(), codec.name(), value.length,
+                        settings.maxEntryBytes());
+            }
+            out.add(value);
+        }
+        return out;
     }
 
     /**

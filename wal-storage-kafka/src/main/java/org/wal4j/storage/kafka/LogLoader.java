@@ -77,7 +77,7 @@ final class LogLoader {
         Map<Integer, NavigableMap<Long, Long>> awaitingDeletion = new HashMap<>();
         long[] lastSeq = {seqFloor};
         reader.readAll(s.topic(), s.partitions(), r -> {
-            WalEntry entry = RecordReader.decode(r);
+            WalEntry entry = RecordReader.decode(r, PayloadReading.asStored()); // no payload needed here
             long seq = entry.seq();
             String where = RecordReader.where(r);
             String other = seen.put(seq, where);

@@ -34,11 +34,14 @@ final class RecordReader implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String topic;
     private final Duration timeout;
+    private final PayloadReading payloads;
 
-    RecordReader(KafkaConsumer<byte[], byte[]> consumer, String topic, Duration timeout) {
+    /** A reader whose {@link #read} turns records' values into payloads as {@code payloads} says. */
+    RecordReader(KafkaConsumer<byte[], byte[]> consumer, String topic, Duration timeout, PayloadReading payloads) {
         this.consumer = consumer;
         this.topic = topic;
         this.timeout = timeout;
+        this.payloads = payloads;
     }
 
     /** Hands every record of {@code readTopic}'s {@code partitions} partitions to {@code sink}, each partition in offset order. */
@@ -96,6 +99,7 @@ final class RecordReader implements AutoCloseable {
      *
      * @throws WalIOException         if a record is not there within the timeout (deleted underneath the log)
      * @throws CorruptRecordException if a record is not the entry the log expects there
+     * @throws org.wal4j.WalPayloadException if a record's payload is stored encoded and cannot be decoded
      */
     synchronized Map<Long, WalEntry> read(List<Location> wanted) {
         Map<Integer, Map<Long, Location>> byPartition = new TreeMap<>();
@@ -133,7 +137,7 @@ final class RecordReader implements AutoCloseable {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
                     Location l = wanted.get(r.offset());
                     if (l != null) {
-                        WalEntry entry = decode(r);
+                        WalEntry entry = decode(r, payloads);
                         if (entry.seq() != l.seq()) {
                             throw new CorruptRecordException(where(r) + " holds seq " + entry.seq() + " where the "
                                     + "log's index expects seq " + l.seq());
@@ -153,10 +157,10 @@ final class RecordReader implements AutoCloseable {
         }
     }
 
-    /** The entry a log record holds; see {@link EntryCodec}. */
-    static WalEntry decode(ConsumerRecord<byte[], byte[]> r) {
+    /** The entry a log record holds, its payload as {@code payloads} turns the value into one; see {@link EntryCodec}. */
+    static WalEntry decode(ConsumerRecord<byte[], byte[]> r, PayloadReading payloads) {
         return EntryCodec.decode(header(r, EntryCodec.ENTRY_HEADER), header(r, EntryCodec.CRC_HEADER), r.value(),
-                where(r));
+                where(r), payloads);
     }
 
     static byte @Nullable [] header(ConsumerRecord<byte[], byte[]> r, String name) {

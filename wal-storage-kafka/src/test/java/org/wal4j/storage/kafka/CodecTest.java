@@ -10,8 +10,12 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.wal4j.EntryStatus;
 import org.wal4j.LaneId;
+import org.wal4j.PayloadEncryption;
 import org.wal4j.WalEntry;
+import org.wal4j.WalPayloadException;
 import org.wal4j.spi.ApplyPartitions;
+import org.wal4j.spi.PayloadCodec;
+import org.wal4j.spi.PayloadContext;
 import org.wal4j.spi.StatusRecord;
 import org.wal4j.testing.TestEntries;
 
@@ -22,9 +26,10 @@ class CodecTest {
     @Test
     void entry_roundTripsEveryField_andThePayloadByteForByte() {
         WalEntry full = TestEntries.full(3).withSeq(42);
-        byte[] header = EntryCodec.header(full);
-        byte[] value = EntryCodec.value(full);
-        WalEntry back = EntryCodec.decode(header, EntryCodec.checksum(header, value), value, WHERE);
+        byte[] header = EntryCodec.header(full, null);
+        byte[] value = EntryCodec.value(full, null);
+        WalEntry back = EntryCodec.decode(header, EntryCodec.checksum(header, value), value, WHERE,
+                PayloadReading.asStored());
         assertEquals(full, back);
         assertEquals(full.payload(), back.payload());
         assertEquals(full.lifecycle(), back.lifecycle());
@@ -36,22 +41,22 @@ class CodecTest {
     void entry_withDefaultLifecycleAndAlsoKeys_roundTrips() {
         WalEntry entry = WalEntry.builder("bank", "transfer").key("a").alsoKeys("b", "c").payloadJson("[1,2]")
                 .targets("primary").build().withSeq(1);
-        byte[] header = EntryCodec.header(entry);
+        byte[] header = EntryCodec.header(entry, null);
         assertTrue(!new String(header, StandardCharsets.UTF_8).contains("lifecycle"));
-        WalEntry back = EntryCodec.decode(header, EntryCodec.checksum(header, EntryCodec.value(entry)),
-                EntryCodec.value(entry), WHERE);
+        WalEntry back = EntryCodec.decode(header, EntryCodec.checksum(header, EntryCodec.value(entry, null)),
+                EntryCodec.value(entry, null), WHERE, PayloadReading.asStored());
         assertEquals(entry, back);
     }
 
     @Test
     void entry_withAFlippedByte_failsItsChecksum_namingTheRecord() {
         WalEntry entry = TestEntries.entry(1).withSeq(1);
-        byte[] header = EntryCodec.header(entry);
-        byte[] value = EntryCodec.value(entry);
+        byte[] header = EntryCodec.header(entry, null);
+        byte[] value = EntryCodec.value(entry, null);
         byte[] crc = EntryCodec.checksum(header, value);
         value[2] ^= 1;
         CorruptRecordException e = assertThrows(CorruptRecordException.class,
-                () -> EntryCodec.decode(header, crc, value, WHERE));
+                () -> EntryCodec.decode(header, crc, value, WHERE, PayloadReading.asStored()));
         assertTrue(e.getMessage().matches("record at topic 't' partition 1 offset 7: calculated checksum is "
                 + "[0-9A-F]{8} but the record's checksum is [0-9A-F]{8}"), e.getMessage());
     }
@@ -60,7 +65,41 @@ class CodecTest {
     void entry_withoutItsHeaders_isNotAnEntry() {
         assertEquals(WHERE + " is not a wal4j entry: header wal4j.entry missing, header wal4j.crc32c missing, "
                 + "value 2 bytes", assertThrows(CorruptRecordException.class,
-                        () -> EntryCodec.decode(null, null, new byte[2], WHERE)).getMessage());
+                        () -> EntryCodec.decode(null, null, new byte[2], WHERE, PayloadReading.asStored())).getMessage());
+    }
+
+    @Test
+    void entry_encodedByACodec_decodesWithIt_isShownAsStoredWithout_andRefusedByAnotherCodec() {
+        PayloadCodec aes = PayloadEncryption.builder().currentKey("k1", new byte[16]).build();
+        WalEntry entry = TestEntries.entry(1).withSeq(1);
+        byte[] header = EntryCodec.header(entry, aes.name());
+        byte[] value = EntryCodec.value(entry, aes);
+        byte[] crc = EntryCodec.checksum(header, value);
+        assertEquals(entry, EntryCodec.decode(header, crc, value, WHERE, PayloadReading.decoding(aes)));
+        assertEquals(new String(value, StandardCharsets.UTF_8),
+                EntryCodec.decode(header, crc, value, WHERE, PayloadReading.asStored()).payload());
+        PayloadCodec other = new PayloadCodec() {
+            @Override
+            public String name() {
+                return "rot13";
+            }
+
+            @Override
+            public String encode(PayloadContext context, String payloadJson) {
+                return payloadJson;
+            }
+
+            @Override
+            public String decode(PayloadContext context, String storedJson) {
+                return storedJson;
+            }
+        };
+        WalPayloadException e = assertThrows(WalPayloadException.class,
+                () -> EntryCodec.decode(header, crc, value, WHERE, PayloadReading.decoding(other)));
+        assertEquals("entry seq 1 (id " + entry.id() + ", namespace " + entry.namespace() + ") in the " + WHERE
+                + " holds a payload encoded by payload codec 'aes-gcm' with key id 'k1', but the log was opened with "
+                + "payload codec 'rot13' only; give the payload keys (KafkaLogSettings.Builder.payloadCodec, or wal "
+                + "--payload-key-file) to read it", e.getMessage());
     }
 
     @Test
@@ -69,16 +108,16 @@ class CodecTest {
         byte[] value = "{}".getBytes(StandardCharsets.UTF_8);
         assertEquals(WHERE + " has format version 2; this wal4j reads version 1", assertThrows(
                 CorruptRecordException.class, () -> EntryCodec.decode(v2, EntryCodec.checksum(v2, value), value,
-                        WHERE)).getMessage());
+                        WHERE, PayloadReading.asStored())).getMessage());
         WalEntry entry = TestEntries.entry(1).withSeq(1);
-        byte[] noSeq = new String(EntryCodec.header(entry), StandardCharsets.UTF_8).replace("\"seq\":1", "\"seq\":0")
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] noSeq = new String(EntryCodec.header(entry, null), StandardCharsets.UTF_8)
+                .replace("\"seq\":1", "\"seq\":0").getBytes(StandardCharsets.UTF_8);
         assertEquals(WHERE + " has no valid seq: 0", assertThrows(CorruptRecordException.class,
-                () -> EntryCodec.decode(noSeq, EntryCodec.checksum(noSeq, EntryCodec.value(entry)),
-                        EntryCodec.value(entry), WHERE)).getMessage());
+                () -> EntryCodec.decode(noSeq, EntryCodec.checksum(noSeq, EntryCodec.value(entry, null)),
+                        EntryCodec.value(entry, null), WHERE, PayloadReading.asStored())).getMessage());
         byte[] notJson = "{".getBytes(StandardCharsets.UTF_8);
         assertTrue(assertThrows(CorruptRecordException.class, () -> EntryCodec.decode(notJson,
-                EntryCodec.checksum(notJson, value), value, WHERE)).getMessage()
+                EntryCodec.checksum(notJson, value), value, WHERE, PayloadReading.asStored())).getMessage()
                 .startsWith(WHERE + " passes its checksum but is not a valid entry: "));
         assertEquals(0, EntryCodec.seqOf(notJson));
     }

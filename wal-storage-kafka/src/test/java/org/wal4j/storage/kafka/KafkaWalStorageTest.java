@@ -35,9 +35,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.wal4j.EntryStatus;
 import org.wal4j.LaneId;
+import org.wal4j.PayloadEncryption;
 import org.wal4j.WalEntry;
+import org.wal4j.WalPayloadException;
 import org.wal4j.WalUnavailableException;
 import org.wal4j.spi.AppendResult;
+import org.wal4j.spi.PayloadCodec;
 import org.wal4j.spi.ApplyPartitions;
 import org.wal4j.spi.StatusRecord;
 import org.wal4j.Ticker;
@@ -147,7 +150,7 @@ class KafkaWalStorageTest {
         assertEquals(30, records.size());
         Map<Integer, Long> lastSeqInPartition = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {
-            WalEntry entry = RecordReader.decode(r);
+            WalEntry entry = RecordReader.decode(r, PayloadReading.asStored());
             LaneId lane = LaneId.of(entry);
             assertEquals(ApplyPartitions.of(lane, 3), r.partition(), "partition of " + lane);
             assertArrayEquals(ApplyPartitions.routingKey(lane), r.key());
@@ -260,11 +263,11 @@ class KafkaWalStorageTest {
             log.append(TestEntries.entry(1));
         }
         WalEntry entry = TestEntries.entry(2).withSeq(2);
-        byte[] header = EntryCodec.header(entry);
+        byte[] header = EntryCodec.header(entry, null);
         ProducerRecord<byte[], byte[]> bad = new ProducerRecord<>(topic, 0, null, new byte[0],
                 "{\"n\":3}".getBytes(StandardCharsets.UTF_8));
         bad.headers().add(EntryCodec.ENTRY_HEADER, header).add(EntryCodec.CRC_HEADER,
-                EntryCodec.checksum(header, EntryCodec.value(entry)));
+                EntryCodec.checksum(header, EntryCodec.value(entry, null)));
         long offset;
         try (KafkaProducer<byte[], byte[]> raw = rawProducer()) {
             offset = raw.send(bad).get().offset();
@@ -494,11 +497,157 @@ class KafkaWalStorageTest {
         }
     }
 
+    /**
+     * Payload encryption through a started Wal: the target gets the payload as written, the record's
+     * value (read with a plain consumer) holds only the AES-GCM stored form, the entry header names
+     * the codec, and the checksum covers the bytes written.
+     */
+    @Test
+    void payloadCodec_wal_targetSeesPlaintext_whileTheRecordValueIsCiphertext() {
+        String topic = TestCluster.newTopic("encrypted");
+        ScriptedSyncTarget primary = new ScriptedSyncTarget("primary", Clock.systemUTC());
+        try (KafkaWalStorage log = cluster.log(topic).payloadCodec(codec("k1", 1)).open()) {
+            assertEquals("aes-gcm", java.util.Objects.requireNonNull(log.settings().payloadCodec()).name());
+            Wal wal = Wal.builder(log).target(primary).build().start();
+            for (int i = 0; i < 5; i++) {
+                assertTrue(wal.writeAsync(WalEntry.builder("accounts", "credit").key("acct-" + i)
+                        .payloadJson("{\"secret\":\"PLAINTEXT-MARKER-" + i + "\"}")).join().durable());
+            }
+            Await.until(() -> primary.applied().size() == 5, () -> "primary applied " + primary.applied().size());
+            wal.stop(Duration.ofSeconds(10));
+        }
+        for (WalEntry applied : primary.applied()) {
+            assertTrue(applied.payload().startsWith("{\"secret\":\"PLAINTEXT-MARKER-"), applied.payload());
+        }
+        List<ConsumerRecord<byte[], byte[]>> records = plainConsumerRead(topic);
+        assertEquals(5, records.size());
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            String value = new String(r.value(), StandardCharsets.UTF_8);
+            byte[] header = r.headers().lastHeader(EntryCodec.ENTRY_HEADER).value();
+            assertTrue(!value.contains("PLAINTEXT-MARKER"), value);
+            assertTrue(value.startsWith("{\"kid\":\"k1\",\"iv\":\""), value);
+            assertTrue(new String(header, StandardCharsets.UTF_8).endsWith(",\"payloadCodec\":\"aes-gcm\"}"));
+            assertArrayEquals(EntryCodec.checksum(header, r.value()),
+                    r.headers().lastHeader(EntryCodec.CRC_HEADER).value(), "the checksum covers what is written");
+        }
+        try (KafkaLogInspector stored = KafkaLogInspector.open(cluster.log(topic).build());
+             KafkaLogInspector open = KafkaLogInspector.open(cluster.log(topic).payloadCodec(codec("k1", 1)).build())) {
+            assertTrue(stored.read(1).orElseThrow().payload().startsWith("{\"kid\":\"k1\""),
+                    "without a codec the inspector shows the stored form");
+            assertTrue(open.read(1).orElseThrow().payload().contains("PLAINTEXT-MARKER"));
+        }
+    }
+
+    /**
+     * A record encrypted under key id k1 is refused, naming topic, partition, offset, entry id and
+     * key id and never the key, when read with another key under k1, with k2 only, or with no codec
+     * (which also keeps a Wal from starting); the log itself opens, since loading reads no payload.
+     */
+    @Test
+    void payloadCodec_wrongKeyUnknownKeyIdOrNone_isRefusedNamingTheRecordTheEntryAndTheKeyId() {
+        String topic = TestCluster.newTopic("wrongkey");
+        WalEntry entry = TestEntries.entry(1);
+        try (KafkaWalStorage log = cluster.log(topic).payloadCodec(codec("k1", 1)).open()) {
+            log.append(List.of(entry));
+        }
+        ConsumerRecord<byte[], byte[]> r = plainConsumerRead(topic).get(0);
+        String record = "record at topic '" + topic + "' partition " + r.partition() + " offset " + r.offset();
+        try (KafkaWalStorage wrong = cluster.log(topic).payloadCodec(codec("k1", 2)).open()) {
+            String m = assertThrows(WalPayloadException.class, () -> wrong.read(1)).getMessage();
+            assertTrue(m.contains(record) && m.contains(entry.id()) && m.contains("'k1'")
+                    && m.contains("authentication tag does not verify"), m);
+            assertTrue(!m.contains(java.util.Base64.getEncoder().encodeToString(key(1)))
+                    && !m.contains(java.util.Base64.getEncoder().encodeToString(key(2))), m);
+        }
+        try (KafkaWalStorage unknown = cluster.log(topic).payloadCodec(codec("k2", 1)).open()) {
+            String m = assertThrows(WalPayloadException.class, () -> unknown.read(1)).getMessage();
+            assertTrue(m.contains(record) && m.contains(entry.id()) && m.contains("key id 'k1'")
+                    && m.contains("[k2]"), m);
+        }
+        try (KafkaWalStorage none = cluster.log(topic).open()) {
+            String m = assertThrows(WalPayloadException.class, () -> none.read(1)).getMessage();
+            assertEquals("entry seq 1 (id " + entry.id() + ", namespace " + entry.namespace() + ") in the " + record
+                    + " holds a payload encoded by payload codec 'aes-gcm' with key id 'k1', but the log was opened "
+                    + "without a payload codec; give the payload keys (KafkaLogSettings.Builder.payloadCodec, or wal "
+                    + "--payload-key-file) to read it", m);
+            ScriptedSyncTarget target = new ScriptedSyncTarget("primary", Clock.systemUTC());
+            assertThrows(WalPayloadException.class, () -> Wal.builder(none).target(target).build().start());
+            assertEquals(List.of(), target.applied(), "nothing, least of all ciphertext, reaches a target");
+        }
+    }
+
+    /** Plain records written before encryption was turned on read as written beside encrypted ones. */
+    @Test
+    void payloadCodec_onAnExistingPlainLog_readsBothKinds_andRefusesAStoredFormOverTheLimit() {
+        String topic = TestCluster.newTopic("mixed");
+        List<WalEntry> plain = TestEntries.batch(1, 3);
+        List<WalEntry> encrypted = TestEntries.batch(4, 3);
+        try (KafkaWalStorage log = cluster.log(topic).open()) {
+            log.append(plain);
+        }
+        try (KafkaWalStorage log = cluster.log(topic).payloadCodec(codec("k1", 1)).open()) {
+            log.append(encrypted);
+        }
+        List<String> expected = new ArrayList<>();
+        plain.forEach(e -> expected.add(e.payload()));
+        encrypted.forEach(e -> expected.add(e.payload()));
+        try (KafkaWalStorage log = cluster.log(topic).payloadCodec(codec("k1", 1)).open();
+             java.util.stream.Stream<WalEntry> all = log.scan(1)) {
+            assertEquals(expected, all.map(WalEntry::payload).toList());
+        }
+        int withCodec = 0;
+        for (ConsumerRecord<byte[], byte[]> r : plainConsumerRead(topic)) {
+            if (new String(r.headers().lastHeader(EntryCodec.ENTRY_HEADER).value(), StandardCharsets.UTF_8)
+                    .contains("\"payloadCodec\"")) {
+                withCodec++;
+            }
+        }
+        assertEquals(3, withCodec);
+        try (KafkaWalStorage small = cluster.log(topic).payloadCodec(codec("k1", 1)).maxEntryBytes(100).open()) {
+            org.wal4j.EntryTooLargeException e = assertThrows(org.wal4j.EntryTooLargeException.class,
+                    () -> small.append(List.of(WalEntry.builder("accounts", "credit")
+                            .targets(List.of("primary")).payloadJson("{\"n\":\"" + "x".repeat(80) + "\"}").build())));
+            assertEquals(100, e.limit());
+            assertEquals(6, small.lastSeq(), "nothing was written");
+        }
+    }
+
+    private static byte[] key(int seed) {
+        byte[] k = new byte[32];
+        java.util.Arrays.fill(k, (byte) seed);
+        return k;
+    }
+
+    private static PayloadCodec codec(String keyId, int seed) {
+        return PayloadEncryption.builder().currentKey(keyId, key(seed)).build();
+    }
+
+    /** Every record of the log topic as a plain consumer of no group reads it. */
+    private static List<ConsumerRecord<byte[], byte[]>> plainConsumerRead(String topic) {
+        List<TopicPartition> partitions = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1),
+                new TopicPartition(topic, 2));
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers",
+                cluster.bootstrapServers(), "key.deserializer", org.apache.kafka.common.serialization
+                        .ByteArrayDeserializer.class.getName(), "value.deserializer", org.apache.kafka.common
+                        .serialization.ByteArrayDeserializer.class.getName()))) {
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                assertTrue(System.nanoTime() < deadline, "reading " + topic + " back took over 30 s");
+                consumer.poll(Duration.ofMillis(100)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
     @Test
     void readingATopicKafkaCannotServe_failsWithTheTopicNamed() {
         Map<String, Object> config = KafkaWalStorage.consumerConfig(cluster.log("absent").build());
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
-            RecordReader reader = new RecordReader(consumer, "absent", Duration.ofSeconds(1));
+            RecordReader reader = new RecordReader(consumer, "absent", Duration.ofSeconds(1), PayloadReading.asStored());
             org.wal4j.WalIOException e = assertThrows(org.wal4j.WalIOException.class,
                     () -> reader.readAll("absent", 1, r -> { }));
             assertTrue(e.getMessage().startsWith("Reading topic 'absent' back failed: "), e.getMessage());
@@ -512,7 +661,7 @@ class KafkaWalStorageTest {
         Map<String, Object> config = KafkaWalStorage.consumerConfig(cluster.log(topic).build());
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
-            new RecordReader(consumer, topic, Duration.ofSeconds(30)).readAll(topic, 3, out::add);
+            new RecordReader(consumer, topic, Duration.ofSeconds(30), PayloadReading.asStored()).readAll(topic, 3, out::add);
         }
         return out;
     }
