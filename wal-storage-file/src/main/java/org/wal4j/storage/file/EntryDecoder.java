@@ -23,6 +23,7 @@ import org.wal4j.Lifecycle;
 import org.wal4j.Priority;
 import org.wal4j.WalCorruptionException;
 import org.wal4j.WalEntry;
+import org.wal4j.spi.PayloadReading;
 
 /**
  * Turns an entry line (checksum already verified) back into the {@link WalEntry} that was
@@ -162,8 +163,10 @@ final class EntryDecoder {
             throw new IOException("no payload field");
         }
         if (payloadCodec != null) {
-            payload = reading.payload(payloadCodec, payload, new PayloadReading.Line(file, offset, seq,
-                    required(id, "id"), required(namespace, "namespace")));
+            String entryId = required(id, "id");
+            String ns = required(namespace, "namespace");
+            payload = reading.payload(payloadCodec, payload, entryId, ns, "entry seq " + seq + " (id " + entryId
+                    + ", namespace " + ns + ") in " + file + " at offset " + offset);
         }
         WalEntry.Builder builder = WalEntry.builder(required(namespace, "namespace"), required(operation, "operation"))
                 .id(id).createdAt(required(createdAt, "createdAt")).key(key).payloadJson(payload)

@@ -30,6 +30,7 @@ import org.wal4j.spi.CompactionResult;
 import org.wal4j.spi.LatencyHistogram;
 import org.wal4j.spi.PayloadCodec;
 import org.wal4j.spi.Names;
+import org.wal4j.spi.PayloadReading;
 import org.wal4j.spi.StatusIndex;
 import org.wal4j.spi.StatusRecord;
 import org.wal4j.spi.StorageState;
@@ -120,7 +121,7 @@ public final class FileWalStorage implements WalStorage {
         this.writer = new LogWriter(config, segments, index, checkpoints, recovered.active(), recovered.lastSeq(),
                 recovered.manifest());
         this.codec = config.payloadCodec().orElse(null);
-        this.reader = new LogReader(segments, LogReader.maxLine(), PayloadReading.decoding(codec));
+        this.reader = new LogReader(segments, LogReader.maxLine(), PayloadReading.decoding(LogReader.PAYLOAD_KEYS, codec));
         this.compactor = new Compactor(config.fileSystem(), segments, index, checkpoints, statusLock, layoutLock,
                 writer, entryBase, recovered.manifest());
         writer.start();

@@ -26,6 +26,7 @@ import org.wal4j.WalCorruptionException;
 import org.wal4j.WalEntry;
 import org.wal4j.WalIOException;
 import org.wal4j.spi.PayloadCodec;
+import org.wal4j.spi.PayloadReading;
 import org.wal4j.spi.StatusIndex;
 import org.wal4j.spi.TrackedEntry;
 
@@ -138,7 +139,7 @@ public final class LogInspector implements AutoCloseable {
      */
     public static LogInspector open(Path dir, PayloadCodec codec) {
         Objects.requireNonNull(codec, "codec must not be null");
-        return open(dir, PayloadReading.decoding(codec));
+        return open(dir, PayloadReading.decoding(LogReader.PAYLOAD_KEYS, codec));
     }
 
     private static LogInspector open(Path dir, PayloadReading payloads) {

@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 import org.wal4j.WalCorruptionException;
 import org.wal4j.WalEntry;
 import org.wal4j.WalIOException;
+import org.wal4j.spi.PayloadReading;
 import org.wal4j.spi.StatusIndex;
 import org.wal4j.spi.TrackedEntry;
 
@@ -26,6 +27,9 @@ import org.wal4j.spi.TrackedEntry;
  * a reference on each segment version it reads (see {@link SegmentFile}).
  */
 final class LogReader {
+    /** Where a user gives the file log its payload keys, named when an encoded line cannot be read. */
+    static final String PAYLOAD_KEYS = "FileStorageConfig.Builder.payloadCodec, wal.payload.key.file, or wal --payload-key-file";
+
     /** Room a line needs beyond its payload: the largest metadata the format allows, and then some. */
     static final int LINE_SLACK = 64 * 1024;
     private static final int READ_BUFFER = 16 * 1024;

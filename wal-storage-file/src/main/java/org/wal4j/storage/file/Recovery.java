@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import org.wal4j.CorruptionPolicy;
 import org.wal4j.EntryStatus;
 import org.wal4j.WalCorruptionException;
+import org.wal4j.spi.PayloadReading;
 import org.wal4j.spi.StatusIndex;
 import org.wal4j.spi.StatusRecord;
 

@@ -19,6 +19,7 @@ import net.jqwik.api.Provide;
 import org.wal4j.PayloadEncryption;
 import org.wal4j.WalEntry;
 import org.wal4j.spi.PayloadCodec;
+import org.wal4j.spi.PayloadReading;
 
 /**
  * An encrypted entry line, for arbitrary payload JSON: framed with a valid checksum, one line
@@ -50,7 +51,7 @@ class EncryptedLinePropertyTest {
         assertFalse(text.contains("MARKER-7731"), text);
         assertTrue(text.contains(",\"payloadCodec\":\"aes-gcm\",\"payload\":{\"kid\":\"k2\",\"iv\":\""), text);
 
-        WalEntry decoded = EntryDecoder.decode(bytes, 0, bytes.length - 1, FILE, 0, PayloadReading.decoding(CODEC));
+        WalEntry decoded = EntryDecoder.decode(bytes, 0, bytes.length - 1, FILE, 0, PayloadReading.decoding(LogReader.PAYLOAD_KEYS, CODEC));
         assertEquals(entry.withSeq(7), decoded);
         assertEquals(entry.payload(), decoded.payload());
         assertEquals(null, EntryDecoder.problemOf(bytes, 0, bytes.length - 1), "the verifier accepts it without keys");

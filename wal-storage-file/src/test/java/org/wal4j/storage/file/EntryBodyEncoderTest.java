@@ -19,6 +19,7 @@ import org.wal4j.Backoff;
 import org.wal4j.Lifecycle;
 import org.wal4j.Priority;
 import org.wal4j.WalEntry;
+import org.wal4j.spi.PayloadReading;
 import org.wal4j.testing.TestEntries;
 
 /** The fast entry encoder writes exactly the bytes Jackson's generator writes, and refuses what would break its line. */
@@ -49,7 +50,7 @@ class EntryBodyEncoderTest {
         java.nio.ByteBuffer line = java.nio.ByteBuffer.allocate(LineCodec.entryLineLength(42, body));
         LineCodec.frameEntry(line, 42, body, new java.util.zip.CRC32C(), new byte[64]);
         WalEntry decoded = EntryDecoder.decode(line.array(), 0, line.capacity() - 1, java.nio.file.Path.of("x.wal"), 0,
-                PayloadReading.decoding(null));
+                PayloadReading.decoding(LogReader.PAYLOAD_KEYS, null));
         assertEquals(multi, decoded);
         assertEquals(multi.lanes(), decoded.lanes());
     }
@@ -87,7 +88,7 @@ class EntryBodyEncoderTest {
         java.nio.ByteBuffer line = java.nio.ByteBuffer.allocate(LineCodec.entryLineLength(42, body));
         LineCodec.frameEntry(line, 42, body, new java.util.zip.CRC32C(), new byte[64]);
         WalEntry decoded = EntryDecoder.decode(line.array(), 0, line.capacity() - 1, java.nio.file.Path.of("x.wal"), 0,
-                PayloadReading.decoding(null));
+                PayloadReading.decoding(LogReader.PAYLOAD_KEYS, null));
         assertEquals(traced, decoded);
         assertEquals(java.util.List.copyOf(trace.entrySet()), java.util.List.copyOf(decoded.traceContext().entrySet()),
                 "the fields keep their order");

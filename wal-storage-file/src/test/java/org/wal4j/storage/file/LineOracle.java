@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.zip.CRC32C;
 import org.wal4j.WalCorruptionException;
 import org.wal4j.WalEntry;
+import org.wal4j.spi.PayloadReading;
 import org.wal4j.spi.StatusRecord;
 import org.wal4j.testing.TestEntries;
 
@@ -161,7 +162,8 @@ final class LineOracle {
         List<String> targets = scanner.targets();
         WalEntry decoded;
         try {
-            decoded = EntryDecoder.decode(r.buf(), r.start, r.end, FILE, r.offset, PayloadReading.decoding(null));
+            decoded = EntryDecoder.decode(r.buf(), r.start, r.end, FILE, r.offset,
+                    PayloadReading.decoding(LogReader.PAYLOAD_KEYS, null));
         } catch (WalCorruptionException e) {
             requireDamaged(asWritten, e);
             String prefix = "Corrupt record in " + FILE + " at offset " + r.offset + ": entry line cannot be read back: ";

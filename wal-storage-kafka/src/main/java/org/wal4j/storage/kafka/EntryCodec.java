@@ -26,6 +26,7 @@ import org.wal4j.WalPayloadException;
 import org.wal4j.spi.ApplyPartitions;
 import org.wal4j.spi.PayloadCodec;
 import org.wal4j.spi.PayloadContext;
+import org.wal4j.spi.PayloadReading;
 
 /**
  * The bytes of one entry in the log topic. The file log's line encoder lives in
@@ -55,6 +56,9 @@ import org.wal4j.spi.PayloadContext;
  * <p>Thread-safe: stateless (Jackson's factory and mapper are thread-safe).
  */
 final class EntryCodec {
+    /** Where a user gives the Kafka log its payload keys, named when an encoded record cannot be read. */
+    static final String PAYLOAD_KEYS = "KafkaLogSettings.Builder.payloadCodec, or wal --payload-key-file";
+
     /** Header holding the entry's fields but the payload. */
     static final String ENTRY_HEADER = "wal4j.entry";
     /** Header holding the CRC32C of the entry header and the value. */

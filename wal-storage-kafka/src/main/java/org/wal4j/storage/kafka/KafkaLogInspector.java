@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
 import org.wal4j.EntryStatus;
 import org.wal4j.WalEntry;
 import org.wal4j.spi.PayloadCodec;
+import org.wal4j.spi.PayloadReading;
 import org.wal4j.spi.StatusIndex;
 import org.wal4j.spi.TrackedEntry;
 
@@ -80,7 +81,7 @@ public final class KafkaLogInspector implements AutoCloseable {
             consumer = new KafkaConsumer<>(KafkaWalStorage.consumerConfig(resolved));
             PayloadCodec codec = resolved.payloadCodec();
             RecordReader reader = new RecordReader(consumer, resolved.topic(), resolved.openTimeout(),
-                    codec == null ? PayloadReading.asStored() : PayloadReading.decoding(codec));
+                    codec == null ? PayloadReading.asStored() : PayloadReading.decoding(EntryCodec.PAYLOAD_KEYS, codec));
             return new KafkaLogInspector(resolved, reader, LogLoader.load(reader, resolved));
         } catch (RuntimeException e) {
             if (consumer != null) {

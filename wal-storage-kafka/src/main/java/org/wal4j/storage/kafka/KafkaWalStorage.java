@@ -48,6 +48,7 @@ import org.wal4j.spi.CompactionResult;
 import org.wal4j.spi.LatencyHistogram;
 import org.wal4j.spi.Names;
 import org.wal4j.spi.PayloadCodec;
+import org.wal4j.spi.PayloadReading;
 import org.wal4j.spi.StatusIndex;
 import org.wal4j.spi.StatusRecord;
 import org.wal4j.spi.StorageState;
@@ -210,7 +211,7 @@ public final class KafkaWalStorage implements WalStorage {
             KafkaLogSettings settings = Topics.resolve(admin, requested);
             consumer = new KafkaConsumer<>(consumerConfig(settings));
             RecordReader reader = new RecordReader(consumer, settings.topic(), settings.openTimeout(),
-                    PayloadReading.decoding(settings.payloadCodec()));
+                    PayloadReading.decoding(EntryCodec.PAYLOAD_KEYS, settings.payloadCodec()));
             LogLoader.Loaded loaded = LogLoader.load(reader, settings);
             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig(settings));
             return new KafkaWalStorage(settings, producer, admin, reader, loaded);

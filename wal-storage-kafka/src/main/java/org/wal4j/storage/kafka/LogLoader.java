@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.wal4j.EntryStatus;
 import org.wal4j.WalEntry;
+import org.wal4j.spi.PayloadReading;
 import org.wal4j.spi.StatusIndex;
 import org.wal4j.spi.StatusRecord;
 

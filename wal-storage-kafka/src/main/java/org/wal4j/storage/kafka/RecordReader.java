@@ -15,6 +15,7 @@ import org.apache.kafka.common.header.Header;
 import org.jspecify.annotations.Nullable;
 import org.wal4j.WalEntry;
 import org.wal4j.WalIOException;
+import org.wal4j.spi.PayloadReading;
 
 /**
  * Reads records of the log and companion topics with one consumer that belongs to no group and

@@ -16,6 +16,7 @@ import org.wal4j.WalPayloadException;
 import org.wal4j.spi.ApplyPartitions;
 import org.wal4j.spi.PayloadCodec;
 import org.wal4j.spi.PayloadContext;
+import org.wal4j.spi.PayloadReading;
 import org.wal4j.spi.StatusRecord;
 import org.wal4j.testing.TestEntries;
 
@@ -75,7 +76,7 @@ class CodecTest {
         byte[] header = EntryCodec.header(entry, aes.name());
         byte[] value = EntryCodec.value(entry, aes);
         byte[] crc = EntryCodec.checksum(header, value);
-        assertEquals(entry, EntryCodec.decode(header, crc, value, WHERE, PayloadReading.decoding(aes)));
+        assertEquals(entry, EntryCodec.decode(header, crc, value, WHERE, PayloadReading.decoding(EntryCodec.PAYLOAD_KEYS, aes)));
         assertEquals(new String(value, StandardCharsets.UTF_8),
                 EntryCodec.decode(header, crc, value, WHERE, PayloadReading.asStored()).payload());
         PayloadCodec other = new PayloadCodec() {
@@ -95,7 +96,7 @@ class CodecTest {
             }
         };
         WalPayloadException e = assertThrows(WalPayloadException.class,
-                () -> EntryCodec.decode(header, crc, value, WHERE, PayloadReading.decoding(other)));
+                () -> EntryCodec.decode(header, crc, value, WHERE, PayloadReading.decoding(EntryCodec.PAYLOAD_KEYS, other)));
         assertEquals("entry seq 1 (id " + entry.id() + ", namespace " + entry.namespace() + ") in the " + WHERE
                 + " holds a payload encoded by payload codec 'aes-gcm' with key id 'k1', but the log was opened with "
                 + "payload codec 'rot13' only; give the payload keys (KafkaLogSettings.Builder.payloadCodec, or wal "

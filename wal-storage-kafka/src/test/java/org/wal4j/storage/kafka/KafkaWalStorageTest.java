@@ -42,6 +42,7 @@ import org.wal4j.WalUnavailableException;
 import org.wal4j.spi.AppendResult;
 import org.wal4j.spi.PayloadCodec;
 import org.wal4j.spi.ApplyPartitions;
+import org.wal4j.spi.PayloadReading;
 import org.wal4j.spi.StatusRecord;
 import org.wal4j.Ticker;
 import org.wal4j.Wal;
