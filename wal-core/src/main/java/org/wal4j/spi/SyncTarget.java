@@ -82,6 +82,28 @@ public interface SyncTarget {
         return true;
     }
 
+    /**
+     * A log shared by several instances only: this instance is about to apply {@code partition}
+     * (of {@code partitions}) for this target, taking it over from the instance that applied it
+     * before. A target that can fence records the claim where its apply transactions check it, so
+     * that from now on a batch of that partition from an instance that claimed it earlier is
+     * refused with {@link org.wal4j.PartitionFencedException} and changes nothing (the
+     * {@code JdbcSyncTarget} keeps an epoch per partition in its database). It may block while an
+     * earlier owner's batch is still open; throwing means "not claimed yet", and the engine tries
+     * again later without applying the partition meanwhile. The default does nothing: without
+     * fencing, an instance that lost a partition while paused may still apply a batch it held, and
+     * the target's idempotency keys are what keeps that effect once.
+     */
+    default void claimPartition(int partition, int partitions) {
+    }
+
+    /**
+     * A log shared by several instances only: this instance stopped applying {@code partition}
+     * (its call in flight completed). The default does nothing.
+     */
+    default void releasePartition(int partition) {
+    }
+
     /** A cheap health check (for example {@code SELECT 1}); the default does not know. */
     default TargetHealth probe() {
         return TargetHealth.unknown();

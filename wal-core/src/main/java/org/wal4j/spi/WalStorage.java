@@ -3,6 +3,7 @@ package org.wal4j.spi;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -144,6 +145,24 @@ public interface WalStorage extends AutoCloseable {
 
     /** The largest payload accepted, in bytes of UTF-8 JSON. */
     int maxEntryBytes();
+
+    /**
+     * The apply partition count this log requires of every target, when it is shared by several
+     * application instances and divided among them by partition; empty (the default) for a log with
+     * one writer. A {@code Wal} refuses to build when a target's {@code applyPartitions} differs.
+     */
+    default OptionalInt sharedPartitions() {
+        return OptionalInt.empty();
+    }
+
+    /**
+     * Called once by the {@code Wal} built on this storage, before it starts. A shared storage
+     * ({@link #sharedPartitions()} present) keeps {@code events} to report entries appended by
+     * other instances and the partitions this instance owns, and reports no partition as owned
+     * before this call. The default ignores it.
+     */
+    default void attach(StorageEvents events) {
+    }
 
     /**
      * Stops accepting writes, completes or fails what is queued, forces, and releases files and
