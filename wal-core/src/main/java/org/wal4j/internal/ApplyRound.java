@@ -96,6 +96,11 @@ final class ApplyRound {
         return breaker.tryAcquirePermission();
     }
 
+    /** The call's partition was claimed by another instance: it tells nothing of the target's health. */
+    void fenced() {
+        breaker.releasePermission();
+    }
+
     /** The breaker refused the call of {@code batch}: its lanes are filed again, nothing changed. */
     void denied(List<PendingEntry> batch, Instant now) {
         recorder.record(unchanged(batch), now);

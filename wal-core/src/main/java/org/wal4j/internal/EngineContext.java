@@ -25,6 +25,8 @@ final class EngineContext {
     final AppendTimeline timeline;
     /** Observes writes and applies; {@link Instrumentation#NONE} unless the application gave one. */
     final Instrumentation instrumentation;
+    /** Releases backpressure as entries finish; on a shared log, only this instance's own entries. */
+    final OwnWrites ownWrites;
     /** Who hears each latency sample as it is measured. */
     final LatencyListeners latencies = new LatencyListeners();
 
@@ -41,5 +43,6 @@ final class EngineContext {
         this.failures = failures;
         this.instrumentation = instrumentation;
         this.timeline = new AppendTimeline(time, watermark.get());
+        this.ownWrites = new OwnWrites(storage.sharedPartitions().isPresent(), backpressure, storage);
     }
 }

@@ -116,7 +116,7 @@ final class OutcomeRecorder {
         for (Lane lane : lanes) {
             partitions.release(lane, now);
         }
-        ctx.backpressure.release(target, finished, finishedBytes);
+        ctx.ownWrites.finishedHere(target, finished, finishedBytes);
         for (Effect e : effects) {
             announce(e, stamp, now);
         }

@@ -34,6 +34,7 @@ import org.wal4j.spi.AppendChecks;
 import org.wal4j.spi.StatusRecord;
 import org.wal4j.spi.SteppedClock;
 import org.wal4j.spi.Instrumentation;
+import org.wal4j.PartitionFencedException;
 import org.wal4j.spi.SyncTarget;
 
 /**
@@ -117,6 +118,8 @@ final class TargetWorker {
     private final ApplyRound round;
     /** The target behind the watchdog: every call bounded by {@code targetCallTimeout}. */
     private final BoundedTarget bounded;
+    /** The target itself, for the claims of a shared log's partitions ({@link SharedLog}). */
+    private final SyncTarget target;
     private final Thread thread;
 
     private final ConcurrentLinkedQueue<AppendedBatch> inbox = new ConcurrentLinkedQueue<>();
@@ -172,7 +175,13 @@ final class TargetWorker {
         int partitionCount = ctx.config.applyPartitionsFor(name);
         this.partitions = new LanePartitions(partitionCount, ctx.config.maxBatchSize());
         this.concurrent = target.concurrentApply();
-        this.startedPartitions = allPartitions(partitionCount);
+        // a shared log's partitions start when this instance is given them (SharedLog)
+        boolean shared = ctx.storage.sharedPartitions().isPresent();
+        for (int p = 0; p < partitionCount; p++) {
+            partitions.get(p).started = !shared;
+        }
+        this.startedPartitions = shared ? Set.of() : allPartitions(partitionCount);
+        this.target = target;
         this.window = new Window(name, ctx.storage, partitions, new EntryDeadlines(ctx.timeline, random),
                 ctx.config.windowEntries(), ctx.config.windowBytes(), ctx.config.maxBatchSize());
         this.recorder = new OutcomeRecorder(name, ctx, metrics, window, partitions);
@@ -250,6 +259,23 @@ final class TargetWorker {
         return started.thenApply(quiet -> null);
     }
 
+    SyncTarget target() {
+        return target;
+    }
+
+    /**
+     * Forgets what the window holds and reads it again from the storage, after the calls in flight
+     * are recorded: a shared log's storage now shows another set of partitions. Thread-safe.
+     */
+    CompletableFuture<Void> reload() {
+        return submit(w -> {
+            w.awaitCallsInFlight();
+            w.window.reset();
+            w.savedCheckpoint = 0; // the storage keeps each partition's checkpoint; let it see the next candidate
+            return null;
+        });
+    }
+
     private void checkPartition(int partition) {
         if (partition < 0 || partition >= partitions.count()) {
             throw new IllegalArgumentException("partition must be between 0 and " + (partitions.count() - 1)
@@ -258,8 +284,12 @@ final class TargetWorker {
     }
 
     private CompletableFuture<Void> markStarted(int partition, boolean started) {
-        ApplyPartition part = partitions.get(partition);
-        part.started = started;
+        setStarted(partition, started);
+        return partitions.get(partition).whenQuiet();
+    }
+
+    private void setStarted(int partition, boolean started) {
+        partitions.get(partition).started = started;
         Set<Integer> now = new TreeSet<>();
         for (int p = 0; p < partitions.count(); p++) {
             if (partitions.get(p).started) {
@@ -267,7 +297,6 @@ final class TargetWorker {
             }
         }
         startedPartitions = Collections.unmodifiableSet(now);
-        return part.whenQuiet();
     }
 
     private static Set<Integer> allPartitions(int count) {
@@ -517,6 +546,11 @@ final class TargetWorker {
         ApplyPartition part = c.partition();
         List<PendingEntry> batch = Objects.requireNonNull(part.inFlight, "a completed partition has a call in flight");
         Instant since = Objects.requireNonNull(part.inFlightSince, "a call in flight has a start time");
+        PartitionFencedException fenced = fencing(c.call().thrown);
+        if (fenced != null) {
+            fenced(part, batch, fenced);
+            return;
+        }
         try {
             switch (round.judge(batch, c.call(), since)) {
                 case ALL_APPLIED:
@@ -532,6 +566,30 @@ final class TargetWorker {
             callsInFlight.decrementAndGet();
             part.callRecorded();
         }
+    }
+
+    private static @Nullable PartitionFencedException fencing(@Nullable Throwable thrown) {
+        for (Throwable t = thrown; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof PartitionFencedException) {
+                return (PartitionFencedException) t;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Another instance claimed the partition of this batch: nothing of it was applied and nothing
+     * is recorded. The partition stops here; its lanes stay held (busy) until the storage takes
+     * the partition away and the window is reloaded ({@link #reload}).
+     */
+    private void fenced(ApplyPartition part, List<PendingEntry> batch, PartitionFencedException e) {
+        LOG.warn("Target '{}' refused a batch of {} entries of partition {}: another instance owns it now ({}); "
+                + "this instance stops applying it and records nothing for the batch", name, batch.size(), part.index,
+                e.getMessage());
+        round.fenced();
+        callsInFlight.decrementAndGet();
+        setStarted(part.index, false);
+        part.callRecorded();
     }
 
     /**

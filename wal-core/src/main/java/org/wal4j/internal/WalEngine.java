@@ -4,6 +4,7 @@ import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,6 +83,8 @@ public final class WalEngine {
     private final ReplayRunner replays;
     private final Maintenance maintenance;
     private final ReadYourWrites reads;
+    /** Present when the storage is shared by several instances. */
+    private final @Nullable SharedLog shared;
 
     private final ReentrantLock stateLock = new ReentrantLock();
     private final Condition idle = stateLock.newCondition();
@@ -105,6 +108,7 @@ public final class WalEngine {
         this.timer = new ClockScheduler(time, "wal4j-timer");
         this.callbacks = callbackExecutor();
         this.tracker = new CompletionTracker(storage, timer, time, callbacks);
+        checkSharedPartitions(storage, targets.keySet(), config);
         this.ctx = new EngineContext(storage, config, time, events, backpressure, tracker,
                 new AckWatermark(storage.lastSeq()), this::storageFailed, instrumentation);
         targets.forEach((name, target) -> {
@@ -123,6 +127,24 @@ public final class WalEngine {
         this.maintenance = new Maintenance(ctx, List.copyOf(targets.keySet()), registry);
         this.reads = new ReadYourWrites(storage, Collections.unmodifiableMap(workers), tracker, time,
                 () -> state() == WalState.RUNNING);
+        this.shared = storage.sharedPartitions().isPresent()
+                ? new SharedLog(ctx, List.copyOf(workers.values()), storage.sharedPartitions().getAsInt())
+                : null;
+    }
+
+    /** A shared log is divided by partition among its instances: every target must use its partitions. */
+    private static void checkSharedPartitions(WalStorage storage, Collection<String> targets, WalConfig config) {
+        if (storage.sharedPartitions().isEmpty()) {
+            return;
+        }
+        int required = storage.sharedPartitions().getAsInt();
+        for (String target : targets) {
+            if (config.applyPartitionsFor(target) != required) {
+                throw new IllegalArgumentException("target '" + target + "' has " + config.applyPartitionsFor(target)
+                        + " apply partitions but the shared log " + storage + " is divided into " + required
+                        + ": set wal.apply.partitions (or WalConfig.Builder.applyPartitions) to " + required);
+            }
+        }
     }
 
     /**
@@ -216,6 +238,9 @@ public final class WalEngine {
                 forgetFinishedAppends();
             });
             workers.values().forEach(TargetWorker::start);
+            if (shared != null) {
+                storage.attach(shared);
+            }
             state = WalState.RUNNING;
         } finally {
             stateLock.unlock();
@@ -258,6 +283,9 @@ public final class WalEngine {
         tracker.closeAll();
         callbacks.shutdown();
         closeStorage();
+        if (shared != null) {
+            shared.close();
+        }
         setState(WalState.STOPPED);
         return inTime;
     }

@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -56,6 +58,7 @@ final class WritePath {
     private final AuditTrail audit;
     private final IdempotencyRegistry registry;
     private final Collection<TargetWorker> workers;
+    private final Set<String> ourTargets;
     private final Executor callbacks;
     private final Gate gate;
     final AtomicLong writes = new AtomicLong();
@@ -69,6 +72,7 @@ final class WritePath {
         this.audit = audit;
         this.registry = registry;
         this.workers = workers;
+        this.ourTargets = workers.stream().map(TargetWorker::name).collect(Collectors.toUnmodifiableSet());
         this.callbacks = callbacks;
         this.gate = gate;
     }
@@ -312,11 +316,17 @@ final class WritePath {
         for (int i = 0; i < call.fresh.size(); i++) {
             assigned.add(call.fresh.get(i).withSeq(result.seq(i)));
         }
-        ctx.watermark.acked(result.firstSeq(), result.lastSeq());
-        ctx.timeline.appended(result.lastSeq());
-        AppendedBatch batch = new AppendedBatch(result.firstSeq(), List.copyOf(assigned));
-        for (TargetWorker worker : workers) {
-            worker.offer(batch);
+        if (result.consecutive()) {
+            ctx.watermark.acked(result.firstSeq(), result.lastSeq());
+            ctx.timeline.appended(result.lastSeq());
+            AppendedBatch batch = new AppendedBatch(result.firstSeq(), List.copyOf(assigned));
+            for (TargetWorker worker : workers) {
+                worker.offer(batch);
+            }
+        } else {
+            // a shared log numbered the entries as it read them back and has reported them held
+            // (StorageEvents.heldThrough); the workers load them from it
+            ctx.ownWrites.appended(assigned, ourTargets);
         }
         for (int i = 0; i < assigned.size(); i++) {
             answer(call, assigned.get(i), result.durable(), call.freshResults.get(i));
