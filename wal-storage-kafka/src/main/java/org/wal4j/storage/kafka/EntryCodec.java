@@ -173,6 +173,15 @@ final class EntryCodec {
      */
     static WalEntry decode(byte @Nullable [] header, byte @Nullable [] storedCrc, byte @Nullable [] value,
                            String where, PayloadReading payloads) {
+        return decode(header, storedCrc, value, where, payloads, WalEntry.UNASSIGNED);
+    }
+
+    /**
+     * Decodes a record; {@code assignedSeq} above 0 is the seq a shared log gave the record as it
+     * read it (its header carries none), else the header's seq is required.
+     */
+    static WalEntry decode(byte @Nullable [] header, byte @Nullable [] storedCrc, byte @Nullable [] value,
+                           String where, PayloadReading payloads, long assignedSeq) {
         if (header == null || storedCrc == null || storedCrc.length != 4 || value == null) {
             throw new CorruptRecordException(where + " is not a wal4j entry: header " + ENTRY_HEADER
                     + (header == null ? " missing" : " present") + ", header " + CRC_HEADER
@@ -198,7 +207,11 @@ final class EntryCodec {
                     .targets(strings(h, "targets")).idempotencyKey(text(h, "idempotencyKey"))
                     .correlationId(optionalText(h, "correlationId")).tenantId(optionalText(h, "tenantId"))
                     .userId(optionalText(h, "userId"));
-            long seq = h.path("seq").asLong(0);
+            long seq = assignedSeq > 0 ? assignedSeq : h.path("seq").asLong(0);
+            if (assignedSeq > 0 && h.path("seq").asLong(0) != 0) {
+                throw new CorruptRecordException(where + " carries seq " + h.path("seq") + ": it was written by a log "
+                        + "with one writer, not by a shared log");
+            }
             if (seq < 1) {
                 throw new CorruptRecordException(where + " has no valid seq: " + h.path("seq"));
             }

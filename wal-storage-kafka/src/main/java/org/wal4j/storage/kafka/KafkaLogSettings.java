@@ -384,6 +384,14 @@ public final class KafkaLogSettings {
             return new KafkaLogSettings(this, bootstrapServers, topic);
         }
 
+        /**
+         * Builds the settings and opens the log shared by the application instances of consumer group
+         * {@code group} ({@link SharedKafkaWalStorage#open(KafkaLogSettings, String)}).
+         */
+        public SharedKafkaWalStorage openShared(String group) {
+            return SharedKafkaWalStorage.open(build(), group);
+        }
+
         /** Builds the settings and opens the log ({@link KafkaWalStorage#open(KafkaLogSettings)}). */
         public KafkaWalStorage open() {
             return KafkaWalStorage.open(build());

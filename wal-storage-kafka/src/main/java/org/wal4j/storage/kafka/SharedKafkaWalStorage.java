@@ -1,0 +1,1069 @@
+package org.wal4j.storage.kafka;
+
+import com.google.errorprone.annotations.concurrent.GuardedBy;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wal4j.EntryStatus;
+import org.wal4j.EntryTooLargeException;
+import org.wal4j.LaneId;
+import org.wal4j.WalEntry;
+import org.wal4j.WalIOException;
+import org.wal4j.WalUnavailableException;
+import org.wal4j.spi.AppendChecks;
+import org.wal4j.spi.AppendResult;
+import org.wal4j.spi.ApplyPartitions;
+import org.wal4j.spi.CompactionResult;
+import org.wal4j.spi.LatencyHistogram;
+import org.wal4j.spi.Names;
+import org.wal4j.spi.PayloadCodec;
+import org.wal4j.spi.PayloadReading;
+import org.wal4j.spi.StatusIndex;
+import org.wal4j.spi.StatusRecord;
+import org.wal4j.spi.StorageEvents;
+import org.wal4j.spi.StorageState;
+import org.wal4j.spi.StorageStats;
+import org.wal4j.spi.TrackedEntry;
+import org.wal4j.spi.WalStorage;
+
+/**
+ * A Kafka log shared by several application instances: any instance appends entries of any lane,
+ * and each topic partition is applied by one instance at a time, the one Kafka's consumer group
+ * {@code group} gives it to.
+ *
+ * <h2>Sequence numbers are this instance's</h2>
+ * Writers on several machines cannot share a counter without a serialization point, and Kafka
+ * orders records only within a partition. So every instance reads the whole log topic, as it is
+ * written, and numbers the records in the order it reads them: consecutive from 1, each partition
+ * in offset order. A lane lives in one partition, so a lane's order is its partition's offset
+ * order, the order the brokers acknowledged, on every instance alike. An append completes when
+ * this instance has read its records back (they are then on every in-sync replica: a consumer
+ * reads only below the high watermark), with the seqs it gave them ({@link AppendResult#of}); the
+ * seqs of another instance's entries differ, so seqs never leave the instance: statuses and
+ * checkpoints in the companion topic name an entry by partition and offset.
+ *
+ * <h2>Ownership</h2>
+ * A consumer of group {@code group} subscribes to the log topic, fetching nothing (every assigned
+ * partition is paused); its assignment is this instance's share. Kafka's cooperative-sticky
+ * assignor moves only the partitions that must move. A partition given is reported to the engine
+ * ({@link StorageEvents#partitionsAssigned}), which claims it at its targets (fencing the previous
+ * owner) and applies it; {@link #unfinished} shows only the owned partitions' entries. A partition
+ * taken away (a rebalance, or this instance's session expired) is stopped in the engine, its call
+ * in flight completed and recorded, before the rebalance goes on.
+ *
+ * <h2>What every instance sees</h2>
+ * Every status record (in the companion topic, keyed {@code status/<partition>:<offset>/<target>})
+ * is read by every instance: dead letters, lag and {@code awaitApplied} work for any entry on any
+ * instance, and a requeue by any instance reaches the owner, which reloads.
+ *
+ * <p>Thread-safe.
+ */
+public final class SharedKafkaWalStorage implements WalStorage {
+    private static final Logger LOG = LoggerFactory.getLogger(SharedKafkaWalStorage.class);
+    /** Header naming the instance that wrote a companion record: an instance skips its own. */
+    static final String INSTANCE_HEADER = "wal4j.instance";
+    private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration REVOKE_WAIT = Duration.ofSeconds(60);
+    /** The follower needs only the entry's fields: it leaves payloads as stored (never decrypts them). */
+    private static final PayloadReading STORED = PayloadReading.asStored();
+
+    private final KafkaLogSettings settings;
+    private final String group;
+    private final String instance = UUID.randomUUID().toString();
+    private final byte[] instanceBytes = instance.getBytes(StandardCharsets.UTF_8);
+    private final Producer<byte[], byte[]> producer;
+    private final Admin admin;
+    private final RecordReader reader;
+    private final PayloadReading payloads;
+    private final KafkaConsumer<byte[], byte[]> tail;
+    private final Thread tailThread;
+    private final LatencyHistogram appendLatency = new LatencyHistogram();
+
+    private final Object lock = new Object();
+    @GuardedBy("lock")
+    private final NavigableMap<Long, Held> held = new TreeMap<>();
+    /** Per partition, offset to this instance's seq. */
+    @GuardedBy("lock")
+    private final Map<Integer, NavigableMap<Long, Long>> seqAt = new HashMap<>();
+    @GuardedBy("lock")
+    private final StatusIndex index = new StatusIndex();
+    /** Per target and partition, the offset at or below which every entry is finished for the target. */
+    @GuardedBy("lock")
+    private final Map<String, Map<Integer, Long>> checkpoints = new HashMap<>();
+    /** Statuses read before their entry (the two topics are read side by side), by partition and offset. */
+    @GuardedBy("lock")
+    private final Map<Integer, Map<Long, List<StatusRecord>>> early = new HashMap<>();
+    /** This instance's appends not read back yet, by entry id. */
+    @GuardedBy("lock")
+    private final Map<String, Slot> ownPending = new HashMap<>();
+    @GuardedBy("lock")
+    private final Set<Integer> owned = new TreeSet<>();
+    /** Per companion partition, the offset after the last record taken in. */
+    @GuardedBy("lock")
+    private final Map<Integer, Long> companionRead = new HashMap<>();
+    @GuardedBy("lock")
+    private long lastSeq;
+    @GuardedBy("lock")
+    private long bytes;
+    @GuardedBy("lock")
+    private long appendedEntries;
+    @GuardedBy("lock")
+    private StorageState state = StorageState.OPEN;
+    @GuardedBy("lock")
+    private @Nullable Throwable poisonCause;
+    @GuardedBy("lock")
+    private @Nullable Thread groupThread;
+    private volatile @Nullable StorageEvents events;
+    private volatile @Nullable KafkaConsumer<byte[], byte[]> member;
+    private volatile boolean closing;
+
+    /** One entry of an append: its append and its place in it. */
+    private record Slot(PendingAppend append, int index) {
+    }
+
+    /** An append waiting for its records to be read back. */
+    private static final class PendingAppend {
+        final long[] seqs;
+        final long startNanos;
+        final CompletableFuture<AppendResult> future = new CompletableFuture<>();
+        int unread;
+
+        PendingAppend(int count, long startNanos) {
+            this.seqs = new long[count];
+            this.startNanos = startNanos;
+            this.unread = count;
+        }
+    }
+
+    private SharedKafkaWalStorage(KafkaLogSettings settings, String group, Admin admin) {
+        this.settings = settings;
+        this.group = group;
+        this.admin = admin;
+        this.payloads = PayloadReading.decoding(EntryCodec.PAYLOAD_KEYS, settings.payloadCodec());
+        this.reader = new RecordReader(new KafkaConsumer<>(KafkaWalStorage.consumerConfig(settings)), settings.topic(),
+                settings.openTimeout(), payloads, true);
+        this.tail = new KafkaConsumer<>(KafkaWalStorage.consumerConfig(settings));
+        this.producer = new KafkaProducer<>(KafkaWalStorage.producerConfig(settings));
+        this.tailThread = new Thread(this::tailLoop, "wal4j-kafka-tail-" + settings.topic());
+        this.tailThread.setDaemon(true);
+    }
+
+    /**
+     * Opens the log shared by the instances of consumer group {@code group}: creates its topics if
+     * absent or checks them (as {@link KafkaWalStorage#open} does), reads both topics to their end,
+     * then follows them. No partition is owned before a {@code Wal} is built on it and started.
+     *
+     * @throws IllegalArgumentException if {@code group} is blank
+     * @throws org.wal4j.WalIOException if Kafka cannot be reached or read within the open timeout, or a
+     *                                record is corrupt
+     */
+    public static SharedKafkaWalStorage open(KafkaLogSettings requested, String group) {
+        if (group == null || group.isBlank()) {
+            throw new IllegalArgumentException("a shared log needs a consumer group name, shared by its instances, but "
+                    + "was " + (group == null ? "null" : "'" + group + "'"));
+        }
+        Admin admin = Admin.create(KafkaWalStorage.adminConfig(requested));
+        SharedKafkaWalStorage log = null;
+        try {
+            KafkaLogSettings settings = Topics.resolve(admin, requested);
+            log = new SharedKafkaWalStorage(settings, group, admin);
+            log.readToEnd();
+            log.tailThread.start();
+            return log;
+        } catch (RuntimeException e) {
+            if (log != null) {
+                log.close();
+            } else {
+                admin.close(Duration.ofSeconds(1));
+            }
+            throw e;
+        }
+    }
+
+    public KafkaLogSettings settings() {
+        return settings;
+    }
+
+    /** The consumer group whose members share this log. */
+    public String group() {
+        return group;
+    }
+
+    /** The topic partitions this instance applies now. */
+    public Set<Integer> ownedPartitions() {
+        synchronized (lock) {
+            return Set.copyOf(owned);
+        }
+    }
+
+    @Override
+    public OptionalInt sharedPartitions() {
+        return OptionalInt.of(settings.partitions());
+    }
+
+    @Override
+    public String toString() {
+        return "SharedKafkaWalStorage[topic '" + settings.topic() + "', group '" + group + "']";
+    }
+
+    // ---- reading the topics ----
+
+    private List<TopicPartition> allPartitions() {
+        List<TopicPartition> all = new ArrayList<>();
+        for (int p = 0; p < settings.partitions(); p++) {
+            all.add(new TopicPartition(settings.topic(), p));
+            all.add(new TopicPartition(settings.companionTopic(), p));
+        }
+        return all;
+    }
+
+    /** Reads both topics up to their ends as of now, before the log is used. */
+    private void readToEnd() {
+        List<TopicPartition> all = allPartitions();
+        try {
+            tail.assign(all);
+            tail.seekToBeginning(all);
+            Map<TopicPartition, Long> end = tail.endOffsets(all, settings.openTimeout());
+            long deadline = System.nanoTime() + settings.openTimeout().toNanos();
+            while (!reached(end)) {
+                if (System.nanoTime() > deadline) {
+                    throw new WalIOException("Reading the shared log '" + settings.topic() + "' back took longer than "
+                            + settings.openTimeout(), null);
+                }
+                process(tail.poll(POLL));
+            }
+        } catch (KafkaException e) {
+            throw new WalIOException("Reading the shared log '" + settings.topic() + "' back failed: " + e, e);
+        }
+    }
+
+    private boolean reached(Map<TopicPartition, Long> end) {
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            if (tail.position(e.getKey(), settings.openTimeout()) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void tailLoop() {
+        try {
+            while (!closing) {
+                process(tail.poll(POLL));
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            LOG.error("Following the shared log '{}' failed; it refuses writes until reopened", settings.topic(), e);
+            poison(e, "following the shared log failed");
+        } finally {
+            tail.close(CloseOptions.timeout(Duration.ofSeconds(1)));
+        }
+    }
+
+    /**
+     * Takes in what a poll read: numbers the log's records, applies the companion's statuses, then
+     * tells the engine (held entries first) and answers the appends read back.
+     */
+    private void process(ConsumerRecords<byte[], byte[]> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        List<PendingAppend> readBack = new ArrayList<>();
+        List<StatusRecord> foreign = new ArrayList<>();
+        boolean reloadOwned = false;
+        long heldThrough;
+        synchronized (lock) {
+            long before = lastSeq;
+            for (ConsumerRecord<byte[], byte[]> r : records) {
+                if (r.topic().equals(settings.topic())) {
+                    PendingAppend done = take(r);
+                    if (done != null) {
+                        readBack.add(done);
+                    }
+                } else {
+                    companionRead.put(r.partition(), r.offset() + 1);
+                    StatusRecord status = companion(r);
+                    if (status != null && !isOwn(r)) {
+                        foreign.add(status);
+                        reloadOwned |= !status.status().isTerminal() && owned.contains(r.partition());
+                    }
+                }
+            }
+            heldThrough = lastSeq > before ? lastSeq : 0;
+            lock.notifyAll();
+        }
+        StorageEvents listener = events;
+        if (listener != null) {
+            if (heldThrough > 0) {
+                listener.heldThrough(heldThrough);
+            }
+            if (!foreign.isEmpty()) {
+                listener.statusesChanged(foreign);
+            }
+            if (reloadOwned) {
+                whenFailedLog(listener.reload(), "reloading after a requeue by another instance");
+            }
+        }
+        for (PendingAppend append : readBack) {
+            appendLatency.record(System.nanoTime() - append.startNanos);
+            append.future.complete(AppendResult.of(append.seqs, true));
+        }
+    }
+
+    /** Numbers one log record; returns its append when that was this instance's last unread record. */
+    @GuardedBy("lock")
+    private @Nullable PendingAppend take(ConsumerRecord<byte[], byte[]> r) {
+        long seq = lastSeq + 1;
+        WalEntry entry = EntryCodec.decode(RecordReader.header(r, EntryCodec.ENTRY_HEADER),
+                RecordReader.header(r, EntryCodec.CRC_HEADER), r.value(), RecordReader.where(r), STORED,
+                seq);
+        lastSeq = seq;
+        int size = LogLoader.size(r);
+        held.put(seq, new Held(r.partition(), r.offset(), entry.createdAt(), entry.targets(), size, null));
+        seqAt.computeIfAbsent(r.partition(), p -> new TreeMap<>()).put(r.offset(), seq);
+        index.add(seq, seq, entry.targets());
+        bytes += size;
+        Map<Long, List<StatusRecord>> waiting = early.get(r.partition());
+        List<StatusRecord> statuses = waiting == null ? null : waiting.remove(r.offset());
+        if (statuses != null) {
+            statuses.forEach(s -> applyStatus(withSeq(s, seq), entry.targets()));
+        }
+        Slot slot = ownPending.remove(entry.id());
+        if (slot == null) {
+            return null;
+        }
+        slot.append.seqs[slot.index] = seq;
+        return --slot.append.unread == 0 ? slot.append : null;
+    }
+
+    /** Applies one companion record; returns the status it carried, numbered with this instance's seq. */
+    @GuardedBy("lock")
+    private @Nullable StatusRecord companion(ConsumerRecord<byte[], byte[]> r) {
+        CompanionCodec.Fact fact = CompanionCodec.decode(r.key(), r.value(),
+                RecordReader.header(r, EntryCodec.CRC_HEADER), RecordReader.where(r));
+        if (fact instanceof CompanionCodec.Checkpoint c) {
+            checkpoints.computeIfAbsent(c.target(), t -> new HashMap<>()).merge(r.partition(), c.seq(), Math::max);
+            return null;
+        }
+        if (!(fact instanceof CompanionCodec.Status s)) {
+            return null; // a tombstone: what it replaced is already applied
+        }
+        long offset = s.record().seq();
+        Long seq = seqAt.getOrDefault(r.partition(), new TreeMap<>()).get(offset);
+        if (seq == null) {
+            early.computeIfAbsent(r.partition(), p -> new HashMap<>()).computeIfAbsent(offset, o -> new ArrayList<>())
+                    .add(s.record());
+            return null;
+        }
+        Held h = held.get(seq);
+        if (h == null) {
+            return null; // dropped from memory: finished for every target
+        }
+        StatusRecord local = withSeq(s.record(), seq);
+        applyStatus(local, h.targets());
+        return local;
+    }
+
+    private boolean isOwn(ConsumerRecord<byte[], byte[]> r) {
+        byte[] writer = RecordReader.header(r, INSTANCE_HEADER);
+        return writer != null && java.util.Arrays.equals(writer, instanceBytes);
+    }
+
+    private static StatusRecord withSeq(StatusRecord r, long seq) {
+        return new StatusRecord(seq, r.target(), r.status(), r.attempts(), r.at(), r.reason());
+    }
+
+    @GuardedBy("lock")
+    private void applyStatus(StatusRecord record, List<String> targets) {
+        if (!index.apply(record) && (!record.status().isTerminal() || record.status() == EntryStatus.DEAD)) {
+            index.retrack(record.seq(), record.seq(), targets, record);
+        }
+    }
+
+    // ---- ownership ----
+
+    /** Called once by the engine: joins the consumer group, from which this instance gets partitions. */
+    @Override
+    public void attach(StorageEvents listener) {
+        synchronized (lock) {
+            if (events != null) {
+                throw new IllegalStateException("the shared log '" + settings.topic() + "' is already attached to a Wal");
+            }
+            checkWritable();
+            events = listener;
+            Thread t = new Thread(this::membershipLoop, "wal4j-kafka-group-" + group);
+            t.setDaemon(true);
+            groupThread = t;
+            t.start();
+        }
+    }
+
+    private Map<String, Object> memberConfig() {
+        Map<String, Object> config = KafkaWalStorage.consumerConfig(settings);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+                org.apache.kafka.clients.consumer.CooperativeStickyAssignor.class.getName());
+        config.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        config.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
+        return config;
+    }
+
+    private void membershipLoop() {
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(memberConfig());
+        member = consumer;
+        try {
+            consumer.subscribe(List.of(settings.topic()), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    consumer.pause(partitions);
+                    Set<Integer> numbers = numbers(partitions);
+                    List<TopicPartition> statuses = new ArrayList<>();
+                    numbers.forEach(p -> statuses.add(new TopicPartition(settings.companionTopic(), p)));
+                    awaitCompanion(consumer.endOffsets(statuses, settings.openTimeout()));
+                    assigned(numbers);
+                }
+
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    revoked(numbers(partitions), "revoked");
+                }
+
+                @Override
+                public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                    revoked(numbers(partitions), "lost (this instance's session expired)");
+                }
+            });
+            while (!closing) {
+                consumer.poll(POLL);
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            LOG.error("The membership of the shared log '{}' in group '{}' failed; this instance applies nothing more",
+                    settings.topic(), group, e);
+        } finally {
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+        }
+    }
+
+    /**
+     * Waits until the statuses the previous owner recorded (up to {@code end}) are taken in, so that
+     * this instance does not apply again what it finished. Bounded by the open timeout: past it the
+     * partition starts anyway, and the targets' idempotency absorbs what is applied twice.
+     */
+    private void awaitCompanion(Map<TopicPartition, Long> end) {
+        long deadline = System.nanoTime() + settings.openTimeout().toNanos();
+        synchronized (lock) {
+            for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+                while (companionRead.getOrDefault(e.getKey().partition(), 0L) < e.getValue() && !closing) {
+                    long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                    if (left <= 0) {
+                        LOG.warn("The statuses of partition {} of the shared log '{}' were not read within {}; it "
+                                + "starts anyway", e.getKey().partition(), settings.topic(), settings.openTimeout());
+                        return;
+                    }
+                    try {
+                        lock.wait(Math.min(left, 100));
+                    } catch (InterruptedException x) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    private static Set<Integer> numbers(Collection<TopicPartition> partitions) {
+        Set<Integer> out = new TreeSet<>();
+        partitions.forEach(tp -> out.add(tp.partition()));
+        return out;
+    }
+
+    private void assigned(Set<Integer> partitions) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        synchronized (lock) {
+            owned.addAll(partitions);
+        }
+        LOG.info("This instance applies partitions {} of the shared log '{}' now", partitions, settings.topic());
+        StorageEvents listener = events;
+        if (listener != null) {
+            whenFailedLog(listener.partitionsAssigned(partitions), "starting partitions " + partitions);
+        }
+    }
+
+    /**
+     * Stops the engine's partitions before the rebalance goes on (their calls in flight recorded),
+     * then hides their entries: the next owner starts from what was recorded.
+     */
+    private void revoked(Set<Integer> partitions, String how) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        StorageEvents listener = events;
+        if (listener != null) {
+            try {
+                listener.partitionsRevoked(partitions).get(REVOKE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.warn("Stopping partitions {} of the shared log '{}' did not complete: {}", partitions,
+                        settings.topic(), e.toString());
+            }
+        }
+        try {
+            producer.flush(); // the statuses the stop recorded reach Kafka before the next owner reads them
+        } catch (RuntimeException e) {
+            LOG.warn("Flushing the statuses of partitions {} of the shared log '{}' failed: {}", partitions,
+                    settings.topic(), e.toString());
+        }
+        synchronized (lock) {
+            owned.removeAll(partitions);
+        }
+        LOG.info("Partitions {} of the shared log '{}' were {}", partitions, settings.topic(), how);
+        if (listener != null) {
+            whenFailedLog(listener.reload(), "reloading after partitions " + partitions + " were " + how);
+        }
+    }
+
+    // the failure is logged in the callback: nothing else waits for it
+    @SuppressWarnings("FutureReturnValueIgnored")
+    private void whenFailedLog(CompletableFuture<Void> future, String what) {
+        future.whenComplete((ok, failure) -> {
+            if (failure != null && !closing) {
+                LOG.warn("{} on the shared log '{}' failed: {}", what, settings.topic(), failure.toString());
+            }
+        });
+    }
+
+    // ---- appends and statuses ----
+
+    /** The topic partition of {@code lane}: {@link ApplyPartitions#of}{@code (lane, partitions)}. */
+    public int partitionOf(LaneId lane) {
+        return ApplyPartitions.of(lane, settings.partitions());
+    }
+
+    @Override
+    public CompletableFuture<AppendResult> appendAsync(List<WalEntry> entries) {
+        long start = System.nanoTime();
+        AppendChecks.check(entries, settings.maxEntryBytes());
+        PayloadCodec codec = settings.payloadCodec();
+        List<byte[]> values = new ArrayList<>(entries.size());
+        for (WalEntry e : entries) {
+            byte[] value = EntryCodec.value(e, codec);
+            if (codec != null && value.length > settings.maxEntryBytes()) {
+                throw EntryTooLargeException.encoded(e.namespace(), e.operation(), codec.name(), value.length,
+                        settings.maxEntryBytes());
+            }
+            values.add(value);
+        }
+        PendingAppend append = new PendingAppend(entries.size(), start);
+        synchronized (lock) {
+            checkWritable();
+            Set<String> ids = new HashSet<>();
+            for (WalEntry e : entries) {
+                if (ownPending.containsKey(e.id()) || !ids.add(e.id())) {
+                    throw new IllegalArgumentException("entry id '" + e.id() + "' is already being appended; every "
+                            + "entry needs an id of its own");
+                }
+            }
+            for (int i = 0; i < entries.size(); i++) {
+                WalEntry entry = entries.get(i);
+                int partition = partitionOf(LaneId.of(entry));
+                byte[] header = EntryCodec.header(entry, codec == null ? null : codec.name());
+                byte[] value = values.get(i);
+                RecordHeaders headers = new RecordHeaders();
+                headers.add(EntryCodec.ENTRY_HEADER, header);
+                headers.add(EntryCodec.CRC_HEADER, EntryCodec.checksum(header, value));
+                ownPending.put(entry.id(), new Slot(append, i));
+                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(settings.topic(), partition, null,
+                        EntryCodec.key(entry), value, headers);
+                String what = "Kafka did not acknowledge entry " + entry.id() + " (topic '" + settings.topic()
+                        + "' partition " + partition + ")";
+                try {
+                    Future<RecordMetadata> unused = producer.send(record, (metadata, failure) -> {
+                        if (failure != null) {
+                            poison(failure, what);
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    poisonLocked(e, what);
+                    break;
+                }
+            }
+            appendedEntries += entries.size();
+        }
+        return append.future;
+    }
+
+    private void poison(Throwable failure, String what) {
+        List<PendingAppend> failed;
+        WalUnavailableException e;
+        synchronized (lock) {
+            e = poisonLocked(failure, what);
+            failed = takePending();
+        }
+        failed.forEach(a -> a.future.completeExceptionally(e));
+    }
+
+    @GuardedBy("lock")
+    private WalUnavailableException poisonLocked(Throwable failure, String what) {
+        if (state == StorageState.OPEN) {
+            state = StorageState.POISONED;
+            poisonCause = failure;
+        }
+        WalUnavailableException e = new WalUnavailableException(what + " within the delivery timeout of "
+                + settings.deliveryTimeout() + ": " + failure + ". The append is not acknowledged (its records may or "
+                + "may not be in the log); the log refuses writes until it is reopened", failure);
+        for (PendingAppend a : takePending()) {
+            a.future.completeExceptionally(e);
+        }
+        return e;
+    }
+
+    @GuardedBy("lock")
+    private List<PendingAppend> takePending() {
+        List<PendingAppend> out = new ArrayList<>();
+        for (Slot s : ownPending.values()) {
+            if (!out.contains(s.append)) {
+                out.add(s.append);
+            }
+        }
+        ownPending.clear();
+        return out;
+    }
+
+    @Override
+    public CompletableFuture<Void> appendStatusAsync(List<StatusRecord> records) {
+        List<CompletableFuture<Void>> sent = new ArrayList<>(records.size());
+        synchronized (lock) {
+            checkWritable();
+            for (StatusRecord record : records) {
+                checkStatus(record);
+            }
+            for (StatusRecord record : records) {
+                Held h = held.get(record.seq());
+                if (h == null) {
+                    continue; // dropped: ignored, as for an entry never held
+                }
+                applyStatus(record, h.targets());
+                StatusRecord stored = withSeq(record, h.offset());
+                sent.add(sendCompanion(h.partition(), "status/" + h.partition() + ":" + h.offset() + "/" + record.target(),
+                        CompanionCodec.status(stored)));
+            }
+        }
+        return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
+    }
+
+    @GuardedBy("lock")
+    private void checkStatus(StatusRecord record) {
+        if (record.seq() > lastSeq) {
+            throw new IllegalArgumentException("status record for seq " + record.seq() + " but the last seq is " + lastSeq);
+        }
+        Held h = held.get(record.seq());
+        if (h != null && !h.targets().contains(record.target())) {
+            throw new IllegalArgumentException("entry " + record.seq() + " does not name target '" + record.target()
+                    + "'; it names " + h.targets());
+        }
+    }
+
+    @GuardedBy("lock")
+    private CompletableFuture<Void> sendCompanion(int partition, String key, byte[] value) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(EntryCodec.CRC_HEADER, CompanionCodec.checksum(value));
+        headers.add(INSTANCE_HEADER, instanceBytes);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        String what = "Kafka did not acknowledge the companion record '" + key + "' (topic '"
+                + settings.companionTopic() + "' partition " + partition + ")";
+        try {
+            Future<RecordMetadata> unused = producer.send(new ProducerRecord<>(settings.companionTopic(), partition,
+                    null, key.getBytes(StandardCharsets.UTF_8), value, headers), (metadata, failure) -> {
+                        if (failure == null) {
+                            done.complete(null);
+                        } else {
+                            poison(failure, what);
+                            done.completeExceptionally(new WalUnavailableException(what + ": " + failure, failure));
+                        }
+                    });
+        } catch (RuntimeException e) {
+            done.completeExceptionally(poisonLocked(e, what));
+        }
+        return done;
+    }
+
+    /**
+     * Saves, for every partition this instance owns, the offset at or below which every entry is
+     * finished for {@code target}: the offset of the last record numbered at or below {@code seq}
+     * (the engine's checkpoint covers every entry it was shown, which is every entry of those
+     * partitions).
+     */
+    @Override
+    public CompletableFuture<Void> saveCheckpoint(String target, long seq) {
+        Names.requireTarget(target);
+        List<CompletableFuture<Void>> sent = new ArrayList<>();
+        synchronized (lock) {
+            checkWritable();
+            if (seq < 0 || seq > lastSeq) {
+                throw new IllegalArgumentException("checkpoint for '" + target + "' must be between 0 and the last seq "
+                        + lastSeq + " but was " + seq);
+            }
+            Map<Integer, Long> byPartition = checkpoints.computeIfAbsent(target, t -> new HashMap<>());
+            for (int p : owned) {
+                Long offset = offsetAtOrBelow(p, seq);
+                if (offset != null && offset > byPartition.getOrDefault(p, -1L)) {
+                    byPartition.put(p, offset);
+                    sent.add(sendCompanion(p, "checkpoint/" + target + "/" + p, CompanionCodec.checkpoint(target, offset)));
+                }
+            }
+        }
+        return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
+    }
+
+    @GuardedBy("lock")
+    private @Nullable Long offsetAtOrBelow(int partition, long seq) {
+        NavigableMap<Long, Long> offsets = seqAt.get(partition);
+        if (offsets == null) {
+            return null;
+        }
+        Long best = null;
+        for (Map.Entry<Long, Long> e : offsets.descendingMap().entrySet()) {
+            if (e.getValue() <= seq) {
+                best = e.getKey();
+                break;
+            }
+        }
+        return best;
+    }
+
+    /** 0: this log's checkpoints are per partition and offset ({@link #checkpoints()}), not in seqs. */
+    @Override
+    public long checkpoint(String target) {
+        return 0;
+    }
+
+    /** Per target, per partition, the offset at or below which every entry is finished; from every instance. */
+    public Map<String, Map<Integer, Long>> checkpoints() {
+        synchronized (lock) {
+            Map<String, Map<Integer, Long>> copy = new TreeMap<>();
+            checkpoints.forEach((t, m) -> copy.put(t, Map.copyOf(m)));
+            return copy;
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> sync() {
+        List<CompletableFuture<AppendResult>> waiting = new ArrayList<>();
+        synchronized (lock) {
+            ownPending.values().forEach(s -> waiting.add(s.append.future));
+        }
+        return CompletableFuture.allOf(waiting.toArray(CompletableFuture[]::new)).exceptionally(e -> null);
+    }
+
+    /** At once: an entry has a seq only once it was read back from the in-sync replicas. */
+    @Override
+    public CompletableFuture<Void> whenDurable(long seq) {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    // ---- reads ----
+
+    @Override
+    public Optional<WalEntry> read(long seq) {
+        List<WalEntry> one = read(seq, seq, 1);
+        return one.isEmpty() ? Optional.empty() : Optional.of(one.get(0));
+    }
+
+    @Override
+    public List<WalEntry> read(long fromSeq, long toSeq, int limit) {
+        if (fromSeq > toSeq || limit < 1) {
+            return List.of();
+        }
+        Map<Long, Held> wanted = new LinkedHashMap<>();
+        synchronized (lock) {
+            for (Map.Entry<Long, Held> e : held.subMap(fromSeq, true, toSeq, true).entrySet()) {
+                if (wanted.size() == limit) {
+                    break;
+                }
+                wanted.put(e.getKey(), e.getValue());
+            }
+        }
+        return entries(wanted);
+    }
+
+    private List<WalEntry> entries(Map<Long, Held> wanted) {
+        synchronized (lock) {
+            if (state == StorageState.CLOSED) {
+                throw new WalUnavailableException("The shared Kafka log '" + settings.topic() + "' is closed");
+            }
+        }
+        if (wanted.isEmpty()) {
+            return List.of();
+        }
+        List<RecordReader.Location> where = new ArrayList<>(wanted.size());
+        wanted.forEach((seq, h) -> where.add(h.location(seq)));
+        Map<Long, WalEntry> read = reader.read(where);
+        List<WalEntry> out = new ArrayList<>(wanted.size());
+        for (Long seq : wanted.keySet()) {
+            WalEntry e = read.get(seq);
+            if (e != null) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Stream<WalEntry> scan(long fromSeq) {
+        return Pages.stream(fromSeq, (from, limit) -> read(from, Long.MAX_VALUE, limit));
+    }
+
+    /** The unfinished entries of the partitions this instance owns only: the others are another's to apply. */
+    @Override
+    public List<TrackedEntry> unfinished(String target, long afterSeq, int limit) {
+        List<StatusIndex.State> mine = new ArrayList<>();
+        synchronized (lock) {
+            long after = afterSeq;
+            while (mine.size() < limit) {
+                List<StatusIndex.State> page = index.unfinished(target, after, Math.max(limit, 256));
+                for (StatusIndex.State s : page) {
+                    Held h = held.get(s.seq());
+                    if (h != null && owned.contains(h.partition()) && mine.size() < limit) {
+                        mine.add(s);
+                    }
+                    after = s.seq();
+                }
+                if (page.size() < Math.max(limit, 256)) {
+                    break;
+                }
+            }
+        }
+        return tracked(mine);
+    }
+
+    @Override
+    public List<TrackedEntry> deadLetters(@Nullable String target, long afterSeq, int limit) {
+        List<StatusIndex.State> states;
+        synchronized (lock) {
+            states = index.deadLetters(target, afterSeq, limit);
+        }
+        return tracked(states);
+    }
+
+    private List<TrackedEntry> tracked(List<StatusIndex.State> states) {
+        Map<Long, Held> wanted = new LinkedHashMap<>();
+        synchronized (lock) {
+            for (StatusIndex.State s : states) {
+                Held h = held.get(s.seq());
+                if (h != null) {
+                    wanted.put(s.seq(), h);
+                }
+            }
+        }
+        Map<Long, WalEntry> bySeq = new HashMap<>();
+        for (WalEntry e : entries(wanted)) {
+            bySeq.put(e.seq(), e);
+        }
+        List<TrackedEntry> out = new ArrayList<>(states.size());
+        for (StatusIndex.State s : states) {
+            WalEntry entry = bySeq.get(s.seq());
+            if (entry != null) {
+                out.add(new TrackedEntry(entry, s.target(), s.status(), s.attempts(), s.lastChangeAt(), s.reason()));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<EntryStatus> status(long seq, String target) {
+        synchronized (lock) {
+            Held h = held.get(seq);
+            if (h == null || !h.targets().contains(target)) {
+                return Optional.empty();
+            }
+            return Optional.of(index.trackedStatus(seq, target).orElseGet(() -> index.untrackedStatus(seq, target)));
+        }
+    }
+
+    // ---- retention ----
+
+    /**
+     * For each partition, drops the prefix of entries at or below every target's checkpoint of that
+     * partition and created before {@code createdBefore} from this instance's memory; the owner of
+     * the partition also deletes those records from Kafka ({@code deleteRecords}). {@code safePoint}
+     * (a seq of this instance) is not used: each partition's checkpoints bound it instead.
+     */
+    @Override
+    public CompactionResult compact(long safePoint, Instant createdBefore) {
+        Map<TopicPartition, RecordsToDelete> deletions = new HashMap<>();
+        long dropped = 0;
+        long reclaimed = 0;
+        synchronized (lock) {
+            checkWritable();
+            Set<String> targets = new HashSet<>(index.targets());
+            for (int p = 0; p < settings.partitions(); p++) {
+                long cut = Long.MAX_VALUE;
+                for (String target : targets) {
+                    cut = Math.min(cut, checkpoints.getOrDefault(target, Map.of()).getOrDefault(p, -1L));
+                }
+                NavigableMap<Long, Long> offsets = seqAt.get(p);
+                if (targets.isEmpty() || cut < 0 || offsets == null) {
+                    continue;
+                }
+                long deleteBelow = -1;
+                for (Map.Entry<Long, Long> e = offsets.firstEntry(); e != null && e.getKey() <= cut;
+                     e = offsets.firstEntry()) {
+                    Held h = held.get(e.getValue());
+                    if (h != null && !h.createdAt().isBefore(createdBefore)) {
+                        break;
+                    }
+                    offsets.pollFirstEntry();
+                    if (h != null) {
+                        held.remove(e.getValue());
+                        index.forget(e.getValue());
+                        bytes -= h.bytes();
+                        reclaimed += h.bytes();
+                        dropped++;
+                    }
+                    deleteBelow = e.getKey() + 1;
+                }
+                if (deleteBelow > 0 && owned.contains(p)) {
+                    deletions.put(new TopicPartition(settings.topic(), p), RecordsToDelete.beforeOffset(deleteBelow));
+                }
+            }
+        }
+        if (!deletions.isEmpty()) {
+            try {
+                admin.deleteRecords(deletions).all().get(settings.openTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.warn("Deleting records of the shared log '{}' failed; a later compaction tries again: {}",
+                        settings.topic(), e.toString());
+            }
+        }
+        return new CompactionResult(dropped, 0, 0, reclaimed);
+    }
+
+    @Override
+    public StorageStats stats() {
+        synchronized (lock) {
+            return new StorageStats(state, lastSeq, held.size(), bytes, settings.partitions(), index.unfinishedCount(),
+                    index.pendingByTarget(), index.deadLetterCount(), Map.of(), 0, appendedEntries, 0,
+                    appendLatency.percentile(0.5) / 1000, appendLatency.percentile(0.99) / 1000,
+                    appendLatency.percentile(0.999) / 1000);
+        }
+    }
+
+    @Override
+    public long lastSeq() {
+        synchronized (lock) {
+            return lastSeq;
+        }
+    }
+
+    @Override
+    public int maxEntryBytes() {
+        return settings.maxEntryBytes();
+    }
+
+    /**
+     * Leaves the consumer group (its partitions go to the other instances), stops following the
+     * topics, fails the appends not read back yet, and closes the clients. Idempotent.
+     */
+    @Override
+    public void close() {
+        Thread membership;
+        synchronized (lock) {
+            if (state == StorageState.CLOSED) {
+                return;
+            }
+            state = StorageState.CLOSED;
+            membership = groupThread;
+        }
+        closing = true;
+        KafkaConsumer<byte[], byte[]> m = member;
+        if (m != null) {
+            m.wakeup();
+        }
+        join(membership);
+        if (tailThread.isAlive()) {
+            tail.wakeup();
+            join(tailThread);
+        } else if (tailThread.getState() == Thread.State.NEW) {
+            tail.close(CloseOptions.timeout(Duration.ofSeconds(1)));
+        }
+        producer.close(settings.deliveryTimeout());
+        List<PendingAppend> left;
+        synchronized (lock) {
+            left = takePending();
+        }
+        left.forEach(a -> a.future.completeExceptionally(new WalUnavailableException("The shared Kafka log '"
+                + settings.topic() + "' was closed before its entries were read back; they may or may not be in the log")));
+        reader.close();
+        admin.close(Duration.ofSeconds(5));
+    }
+
+    private static void join(@Nullable Thread t) {
+        if (t == null) {
+            return;
+        }
+        try {
+            t.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @GuardedBy("lock")
+    private void checkWritable() {
+        if (state == StorageState.CLOSED) {
+            throw new WalUnavailableException("The shared Kafka log '" + settings.topic() + "' is closed");
+        }
+        Throwable cause = poisonCause;
+        if (cause != null) {
+            throw new WalUnavailableException("The shared Kafka log '" + settings.topic() + "' refuses writes since an "
+                    + "earlier write failed, until it is reopened: " + cause, cause);
+        }
+    }
+}
