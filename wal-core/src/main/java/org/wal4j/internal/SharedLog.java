@@ -100,8 +100,9 @@ final class SharedLog implements StorageEvents {
             claims.schedule(() -> claim(worker, partition, done), CLAIM_RETRY.toMillis(), TimeUnit.MILLISECONDS);
             return;
         }
-        worker.reload().thenCompose(v -> given.contains(partition) ? worker.startPartition(partition)
-                : CompletableFuture.<Void>completedFuture(null)).whenComplete((v, failure) -> {
+        // the reload completes on the worker's thread, which cannot submit to itself: start from ours
+        worker.reload().thenComposeAsync(v -> given.contains(partition) ? worker.startPartition(partition)
+                : CompletableFuture.<Void>completedFuture(null), claims).whenComplete((v, failure) -> {
                     if (failure != null) {
                         done.completeExceptionally(failure);
                     } else {
@@ -113,6 +114,9 @@ final class SharedLog implements StorageEvents {
     @Override
     public CompletableFuture<Void> partitionsRevoked(Set<Integer> revoked) {
         given.removeAll(revoked);
+        if (claims.isShutdown()) {
+            return CompletableFuture.completedFuture(null); // the engine stopped: its workers apply nothing more
+        }
         List<CompletableFuture<Void>> stopped = new ArrayList<>();
         for (TargetWorker worker : workers) {
             for (int p : revoked) {
@@ -132,6 +136,9 @@ final class SharedLog implements StorageEvents {
 
     @Override
     public CompletableFuture<Void> reload() {
+        if (claims.isShutdown()) {
+            return CompletableFuture.completedFuture(null);
+        }
         List<CompletableFuture<Void>> reloaded = new ArrayList<>();
         for (TargetWorker worker : workers) {
             reloaded.add(worker.reload());

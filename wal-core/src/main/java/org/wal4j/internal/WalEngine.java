@@ -282,10 +282,10 @@ public final class WalEngine {
         timer.stop(Duration.ofSeconds(1));
         tracker.closeAll();
         callbacks.shutdown();
-        closeStorage();
         if (shared != null) {
-            shared.close();
+            shared.close(); // before the storage leaves its group: the stopped workers take no partition back
         }
+        closeStorage();
         setState(WalState.STOPPED);
         return inTime;
     }

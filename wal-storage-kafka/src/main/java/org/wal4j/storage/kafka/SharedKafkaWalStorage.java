@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -388,7 +389,7 @@ public final class SharedKafkaWalStorage implements WalStorage {
         if (!(fact instanceof CompanionCodec.Status s)) {
             return null; // a tombstone: what it replaced is already applied
         }
-        long offset = s.record().seq();
+        long offset = s.record().seq() - 1;
         Long seq = seqAt.getOrDefault(r.partition(), new TreeMap<>()).get(offset);
         if (seq == null) {
             early.computeIfAbsent(r.partition(), p -> new HashMap<>()).computeIfAbsent(offset, o -> new ArrayList<>())
@@ -457,9 +458,7 @@ public final class SharedKafkaWalStorage implements WalStorage {
                 public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                     consumer.pause(partitions);
                     Set<Integer> numbers = numbers(partitions);
-                    List<TopicPartition> statuses = new ArrayList<>();
-                    numbers.forEach(p -> statuses.add(new TopicPartition(settings.companionTopic(), p)));
-                    awaitCompanion(consumer.endOffsets(statuses, settings.openTimeout()));
+                    awaitCompanion(companionEnds(numbers));
                     assigned(numbers);
                 }
 
@@ -484,6 +483,23 @@ public final class SharedKafkaWalStorage implements WalStorage {
         } finally {
             consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
         }
+    }
+
+    /** The companion topic's end offsets of {@code partitions}, now; empty if Kafka does not answer in time. */
+    private Map<TopicPartition, Long> companionEnds(Set<Integer> partitions) {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        partitions.forEach(p -> latest.put(new TopicPartition(settings.companionTopic(), p), OffsetSpec.latest()));
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        try {
+            admin.listOffsets(latest).all().get(settings.openTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .forEach((tp, info) -> ends.put(tp, info.offset()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("The statuses' end offsets of partitions {} of the shared log '{}' are unknown: {}", partitions,
+                    settings.topic(), e.toString());
+        }
+        return ends;
     }
 
     /**
@@ -688,7 +704,7 @@ public final class SharedKafkaWalStorage implements WalStorage {
                     continue; // dropped: ignored, as for an entry never held
                 }
                 applyStatus(record, h.targets());
-                StatusRecord stored = withSeq(record, h.offset());
+                StatusRecord stored = withSeq(record, h.offset() + 1); // a record's value names it by offset + 1
                 sent.add(sendCompanion(h.partition(), "status/" + h.partition() + ":" + h.offset() + "/" + record.target(),
                         CompanionCodec.status(stored)));
             }

@@ -1,0 +1,184 @@
+package org.wal4j.storage.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.wal4j.EntryOutcome;
+import org.wal4j.EntryStatus;
+import org.wal4j.LaneId;
+import org.wal4j.Wal;
+import org.wal4j.WalConfig;
+import org.wal4j.WalEntry;
+import org.wal4j.WriteResult;
+import org.wal4j.testing.Await;
+import org.wal4j.testing.ScriptedSyncTarget;
+
+/**
+ * Several instances on one shared log, in one JVM (each its own storage, consumer group member and
+ * {@code Wal}; the targets are shared objects, as a database is): every instance writes every lane,
+ * each partition is applied by one instance, and partitions move when an instance leaves.
+ */
+class SharedKafkaLogTest {
+    private static final int PARTITIONS = 6;
+    private static TestCluster cluster;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = TestCluster.start();
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        cluster.assertHealthy();
+        cluster.close();
+    }
+
+    private static SharedKafkaWalStorage open(String topic, String group) {
+        return cluster.log(topic).partitions(PARTITIONS).clientProperty("session.timeout.ms", 6000)
+                .clientProperty("heartbeat.interval.ms", 1000).openShared(group);
+    }
+
+    private static Wal wal(SharedKafkaWalStorage log, ScriptedSyncTarget... targets) {
+        Wal.Builder b = Wal.builder(log).config(WalConfig.builder().applyPartitions(PARTITIONS).build());
+        for (ScriptedSyncTarget t : targets) {
+            b.target(t);
+        }
+        return b.build().start();
+    }
+
+    private static CompletableFuture<WriteResult> write(Wal wal, String writer, int i, int lanes) {
+        return wal.writeAsync(WalEntry.builder("accounts", "credit").key("acct-" + (i % lanes))
+                .idempotencyKey(writer + "-" + i).payloadJson("{\"n\":" + i + "}"));
+    }
+
+    /** The broker's order: the log as an instance reads it (each partition in offset order), by idempotency key. */
+    private static Map<String, Integer> brokerOrder(SharedKafkaWalStorage log) {
+        Map<String, Integer> order = new HashMap<>();
+        try (Stream<WalEntry> all = log.scan(1)) {
+            all.forEach(e -> order.put(e.idempotencyKey(), order.size()));
+        }
+        return order;
+    }
+
+    /** Each lane's entries (idempotency keys) in the order an instance reads them. */
+    private static Map<LaneId, List<String>> lanes(SharedKafkaWalStorage log) {
+        Map<LaneId, List<String>> lanes = new HashMap<>();
+        try (Stream<WalEntry> all = log.scan(1)) {
+            all.forEach(e -> lanes.computeIfAbsent(LaneId.of(e), l -> new ArrayList<>()).add(e.idempotencyKey()));
+        }
+        return lanes;
+    }
+
+    /** Every entry of {@code order} applied exactly once, and each lane in the broker's order. */
+    private static void assertExactlyOnceInBrokerOrder(ScriptedSyncTarget target, Map<String, Integer> order) {
+        Set<String> seen = new HashSet<>();
+        Map<LaneId, Integer> last = new HashMap<>();
+        for (WalEntry e : target.applied()) {
+            assertTrue(seen.add(e.idempotencyKey()), () -> e.idempotencyKey() + " took effect twice");
+            Integer position = order.get(e.idempotencyKey());
+            assertTrue(position != null, () -> e.idempotencyKey() + " was applied but is not in the log");
+            Integer before = last.put(LaneId.of(e), position);
+            assertTrue(before == null || before < position, () -> "lane " + LaneId.of(e) + ": "
+                    + e.idempotencyKey() + " applied after an entry the broker put after it");
+        }
+        assertEquals(order.keySet(), seen, "every entry in the log was applied");
+    }
+
+    @Test
+    void threeInstances_writeTheSameLanes_eachEntryAppliedOnce_inBrokerOrder_andPartitionsAreShared() {
+        String topic = TestCluster.newTopic("shared");
+        ScriptedSyncTarget primary = new ScriptedSyncTarget("primary", Clock.systemUTC());
+        List<SharedKafkaWalStorage> logs = new ArrayList<>();
+        List<Wal> wals = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                SharedKafkaWalStorage log = open(topic, "shared-group");
+                logs.add(log);
+                wals.add(wal(log, primary));
+            }
+            Await.until(() -> logs.stream().mapToInt(l -> l.ownedPartitions().size()).sum() == PARTITIONS
+                    && logs.stream().allMatch(l -> !l.ownedPartitions().isEmpty()),
+                    () -> "partitions shared by the three instances: " + logs.stream().map(l -> l.ownedPartitions()).toList());
+            List<CompletableFuture<WriteResult>> writes = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                for (int w = 0; w < wals.size(); w++) {
+                    writes.add(write(wals.get(w), "w" + w, i, 10));
+                }
+            }
+            writes.forEach(f -> assertTrue(f.join().durable()));
+            Await.until(() -> primary.applied().size() >= 900, () -> "applied " + primary.applied().size());
+            Map<String, Integer> order = brokerOrder(logs.get(0));
+            assertEquals(900, order.size());
+            assertEquals(lanes(logs.get(0)), lanes(logs.get(2)), "every instance reads each lane in the same order");
+            assertExactlyOnceInBrokerOrder(primary, order);
+            for (Wal wal : wals) {
+                // a write of this instance, applied by whichever owns its partition
+                WriteResult mine = wal.write(WalEntry.builder("accounts", "debit").key("acct-3").payloadJson("{}"));
+                EntryOutcome outcome = wal.awaitApplied(mine.seq(), Duration.ofSeconds(20)).join();
+                assertEquals(EntryStatus.APPLIED, outcome.statusByTarget().get("primary"),
+                        "awaitApplied answers for an entry another instance may apply");
+            }
+        } finally {
+            wals.forEach(w -> w.stop(Duration.ofSeconds(10)));
+            logs.forEach(SharedKafkaWalStorage::close);
+        }
+    }
+
+    @Test
+    void anInstanceLeaving_handsItsPartitionsOver_andNothingIsAppliedTwiceOrLost() throws Exception {
+        String topic = TestCluster.newTopic("handover");
+        ScriptedSyncTarget primary = new ScriptedSyncTarget("primary", Clock.systemUTC()).slow(Duration.ofMillis(2));
+        SharedKafkaWalStorage first = open(topic, "handover-group");
+        Wal a = wal(first, primary);
+        SharedKafkaWalStorage second = open(topic, "handover-group");
+        Wal b = wal(second, primary);
+        try {
+            Await.until(() -> first.ownedPartitions().size() + second.ownedPartitions().size() == PARTITIONS
+                    && !second.ownedPartitions().isEmpty(), "partitions shared by two instances");
+            List<CompletableFuture<WriteResult>> writes = new ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                writes.add(write(a, "a", i, 12));
+                writes.add(write(b, "b", i, 12));
+            }
+            writes.forEach(CompletableFuture::join);
+            a.stop(Duration.ofSeconds(10)); // leaves the group mid-apply: its partitions go to b
+            Await.until(() -> second.ownedPartitions().size() == PARTITIONS, "b owns every partition");
+            for (int i = 400; i < 500; i++) {
+                b.write(WalEntry.builder("accounts", "credit").key("acct-" + (i % 12)).idempotencyKey("b-" + i)
+                        .payloadJson("{}"));
+            }
+            Await.until(() -> primary.applied().size() >= 900, () -> "applied " + primary.applied().size());
+            assertExactlyOnceInBrokerOrder(primary, brokerOrder(second));
+        } finally {
+            b.stop(Duration.ofSeconds(10));
+            first.close();
+            second.close();
+        }
+    }
+
+    @Test
+    void aWal_whosePartitionsDifferFromTheLog_isRefused() {
+        String topic = TestCluster.newTopic("refused");
+        try (SharedKafkaWalStorage log = open(topic, "refused-group")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Wal.builder(log)
+                    .config(WalConfig.builder().applyPartitions(4).build())
+                    .target(new ScriptedSyncTarget("primary", Clock.systemUTC())).build());
+            assertTrue(e.getMessage().contains("target 'primary' has 4 apply partitions but the shared log")
+                    && e.getMessage().contains("is divided into 6"), e.getMessage());
+        }
+    }
+}
