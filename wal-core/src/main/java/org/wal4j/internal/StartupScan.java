@@ -38,6 +38,8 @@ final class StartupScan {
                     Map<String, TargetMetrics> metrics, Instant keyCutoff) {
         long entries = 0;
         long keys = 0;
+        // on a shared log backpressure counts this instance's own writes only (OwnWrites)
+        boolean shared = storage.sharedPartitions().isPresent();
         try (Stream<WalEntry> all = storage.scan(1)) {
             for (WalEntry e : (Iterable<WalEntry>) all::iterator) {
                 entries++;
@@ -53,7 +55,7 @@ final class StartupScan {
                         continue; // a target this Wal does not have
                     }
                     EntryStatus status = storage.status(e.seq(), target).orElse(EntryStatus.APPLIED);
-                    if (status == EntryStatus.PENDING || status == EntryStatus.RETRYING) {
+                    if ((status == EntryStatus.PENDING || status == EntryStatus.RETRYING) && !shared) {
                         bytes = bytes < 0 ? AppendChecks.utf8Length(e.payload()) : bytes;
                         backpressure.add(target, List.of(e), bytes);
                     } else if (status == EntryStatus.DEAD) {

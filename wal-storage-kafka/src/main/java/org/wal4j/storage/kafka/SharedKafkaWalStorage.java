@@ -87,7 +87,7 @@ import org.wal4j.spi.WalStorage;
  * partition is paused); its assignment is this instance's share. Kafka's cooperative-sticky
  * assignor moves only the partitions that must move. A partition given is reported to the engine
  * ({@link StorageEvents#partitionsAssigned}), which claims it at its targets (fencing the previous
- * owner) and applies it; {@link #unfinished} shows only the owned partitions' entries. A partition
+ * owner) and applies it, passing over the entries of the partitions it was not given. A partition
  * taken away (a rebalance, or this instance's session expired) is stopped in the engine, its call
  * in flight completed and recorded, before the rebalance goes on.
  *
@@ -551,7 +551,7 @@ public final class SharedKafkaWalStorage implements WalStorage {
 
     /**
      * Stops the engine's partitions before the rebalance goes on (their calls in flight recorded),
-     * then hides their entries: the next owner starts from what was recorded.
+     * then reloads the windows: the next owner starts from what was recorded.
      */
     private void revoked(Set<Integer> partitions, String how) {
         if (partitions.isEmpty()) {
@@ -874,27 +874,17 @@ public final class SharedKafkaWalStorage implements WalStorage {
         return Pages.stream(fromSeq, (from, limit) -> read(from, Long.MAX_VALUE, limit));
     }
 
-    /** The unfinished entries of the partitions this instance owns only: the others are another's to apply. */
+    /**
+     * The unfinished entries of every partition: the engine applies only those of the partitions it
+     * started (the ones this instance owns), and reads the others' to answer read-your-writes.
+     */
     @Override
     public List<TrackedEntry> unfinished(String target, long afterSeq, int limit) {
-        List<StatusIndex.State> mine = new ArrayList<>();
+        List<StatusIndex.State> states;
         synchronized (lock) {
-            long after = afterSeq;
-            while (mine.size() < limit) {
-                List<StatusIndex.State> page = index.unfinished(target, after, Math.max(limit, 256));
-                for (StatusIndex.State s : page) {
-                    Held h = held.get(s.seq());
-                    if (h != null && owned.contains(h.partition()) && mine.size() < limit) {
-                        mine.add(s);
-                    }
-                    after = s.seq();
-                }
-                if (page.size() < Math.max(limit, 256)) {
-                    break;
-                }
-            }
+            states = index.unfinished(target, afterSeq, limit);
         }
-        return tracked(mine);
+        return tracked(states);
     }
 
     @Override
