@@ -170,6 +170,69 @@ class SharedKafkaLogTest {
         }
     }
 
+    /**
+     * What one instance recorded, every instance sees: a dead letter made by the owner of its
+     * partition is listed, counted and requeued from the other instance, and the owner applies it;
+     * the lag either reports is the whole log's; a lane applied by the other instance is awaited
+     * (read-your-writes) from the writing one.
+     */
+    @Test
+    void deadLettersLagAndLanes_areVisibleAndActionable_fromEveryInstance() {
+        String topic = TestCluster.newTopic("visible");
+        ScriptedSyncTarget primary = new ScriptedSyncTarget("primary", Clock.systemUTC())
+                .failPermanently(e -> e.payload().contains("poison"), "poisoned");
+        SharedKafkaWalStorage first = open(topic, "visible-group");
+        Wal a = wal(first, primary);
+        SharedKafkaWalStorage second = open(topic, "visible-group");
+        Wal b = wal(second, primary);
+        try {
+            Await.until(() -> first.ownedPartitions().size() + second.ownedPartitions().size() == PARTITIONS
+                    && !first.ownedPartitions().isEmpty() && !second.ownedPartitions().isEmpty(),
+                    "partitions shared by two instances");
+            // a lane that b applies, written by a
+            String lane = laneOwnedBy(second);
+            WriteResult poison = a.write(WalEntry.builder("accounts", "credit").key(lane).idempotencyKey("poison-1")
+                    .payloadJson("{\"poison\":true}"));
+            EntryOutcome dead = a.awaitApplied(poison.seq(), Duration.ofSeconds(20)).join();
+            assertEquals(EntryStatus.DEAD, dead.statusByTarget().get("primary"), "b dead-lettered it; a heard");
+            assertEquals(List.of("poison-1"), a.admin().deadLetters(org.wal4j.DeadLetterFilter.all())
+                    .map(d -> d.entry().idempotencyKey()).toList(), "a lists the dead letter b made");
+
+            primary.down();
+            for (int i = 0; i < 20; i++) {
+                b.write(WalEntry.builder("accounts", "credit").key("other-" + i).payloadJson("{}"));
+            }
+            Await.until(() -> a.stats().targets().get("primary").unfinishedEntries() == 20,
+                    () -> "a reports the whole log's lag: " + a.stats().targets().get("primary").unfinishedEntries());
+            WriteResult behind = a.write(WalEntry.builder("accounts", "credit").key(lane).payloadJson("{}"));
+            CompletableFuture<List<EntryOutcome>> laneSettled = a.awaitApplied(
+                    new LaneId("accounts", lane), Duration.ofSeconds(30));
+            assertTrue(!laneSettled.isDone(), "the lane has an entry b has not applied yet");
+            primary.failPermanently(e -> false, "healed").up();
+            assertTrue(laneSettled.join().stream().anyMatch(o -> o.seq() == behind.seq()),
+                    "a waited for the entry of its lane that b applied");
+
+            assertEquals(1, a.admin().requeue(org.wal4j.DeadLetterFilter.all()), "a requeues b's dead letter");
+            Await.until(() -> primary.applied().stream().anyMatch(e -> e.idempotencyKey().equals("poison-1")),
+                    "b applied the entry a requeued");
+            Await.until(() -> a.stats().targets().get("primary").unfinishedEntries() == 0
+                    && b.stats().targets().get("primary").unfinishedEntries() == 0, "no lag left on either instance");
+            assertEquals(0, a.admin().deadLetters(org.wal4j.DeadLetterFilter.all()).count());
+        } finally {
+            a.stop(Duration.ofSeconds(10));
+            b.stop(Duration.ofSeconds(10));
+        }
+    }
+
+    /** A key whose lane lies in a partition {@code log} owns. */
+    private static String laneOwnedBy(SharedKafkaWalStorage log) {
+        for (int i = 0; ; i++) {
+            if (log.ownedPartitions().contains(log.partitionOf(new LaneId("accounts", "lane-" + i)))) {
+                return "lane-" + i;
+            }
+        }
+    }
+
     @Test
     void aWal_whosePartitionsDifferFromTheLog_isRefused() {
         String topic = TestCluster.newTopic("refused");
