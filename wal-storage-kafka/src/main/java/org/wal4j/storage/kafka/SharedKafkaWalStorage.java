@@ -181,7 +181,7 @@ public final class SharedKafkaWalStorage implements WalStorage {
         this.admin = admin;
         this.payloads = PayloadReading.decoding(EntryCodec.PAYLOAD_KEYS, settings.payloadCodec());
         this.reader = new RecordReader(new KafkaConsumer<>(KafkaWalStorage.consumerConfig(settings)), settings.topic(),
-                settings.openTimeout(), payloads, true);
+                settings.openTimeout(), payloads);
         this.tail = new KafkaConsumer<>(KafkaWalStorage.consumerConfig(settings));
         this.producer = new KafkaProducer<>(KafkaWalStorage.producerConfig(settings));
         this.tailThread = new Thread(this::tailLoop, "wal4j-kafka-tail-" + settings.topic());
@@ -217,6 +217,40 @@ public final class SharedKafkaWalStorage implements WalStorage {
                 admin.close(Duration.ofSeconds(1));
             }
             throw e;
+        }
+    }
+
+    /**
+     * True when the log topic's records were written by a shared log (they carry no seq); false for
+     * a log with one writer, or one that holds no record yet. Reads one record; writes nothing.
+     *
+     * @throws WalIOException if Kafka does not answer within the open timeout
+     */
+    public static boolean isShared(KafkaLogSettings settings) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(KafkaWalStorage.consumerConfig(settings))) {
+            List<TopicPartition> all = new ArrayList<>();
+            // the topic's own partitions: an operator's settings may not know how many it has
+            consumer.partitionsFor(settings.topic(), settings.openTimeout())
+                    .forEach(info -> all.add(new TopicPartition(info.topic(), info.partition())));
+            Map<TopicPartition, Long> begin = consumer.beginningOffsets(all, settings.openTimeout());
+            Map<TopicPartition, Long> end = consumer.endOffsets(all, settings.openTimeout());
+            List<TopicPartition> filled = all.stream()
+                    .filter(tp -> begin.getOrDefault(tp, 0L) < end.getOrDefault(tp, 0L)).toList();
+            if (filled.isEmpty()) {
+                return false;
+            }
+            consumer.assign(filled);
+            filled.forEach(tp -> consumer.seek(tp, begin.getOrDefault(tp, 0L)));
+            long deadline = System.nanoTime() + settings.openTimeout().toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+                    return RecordReader.isShared(r);
+                }
+            }
+            throw new WalIOException("No record of the Kafka log '" + settings.topic() + "' could be read within "
+                    + settings.openTimeout(), null);
+        } catch (KafkaException e) {
+            throw new WalIOException("Reading the Kafka log '" + settings.topic() + "' failed: " + e, e);
         }
     }
 
