@@ -130,6 +130,9 @@ public final class SharedKafkaWalStorage implements WalStorage {
     /** Per target and partition, the offset at or below which every entry is finished for the target. */
     @GuardedBy("lock")
     private final Map<String, Map<Integer, Long>> checkpoints = new HashMap<>();
+    /** Per partition, the offset below which compaction dropped every entry from memory. */
+    @GuardedBy("lock")
+    private final Map<Integer, Long> droppedBelow = new HashMap<>();
     /** Statuses read before their entry (the two topics are read side by side), by partition and offset. */
     @GuardedBy("lock")
     private final Map<Integer, Map<Long, List<StatusRecord>>> early = new HashMap<>();
@@ -424,6 +427,9 @@ public final class SharedKafkaWalStorage implements WalStorage {
             return null; // a tombstone: what it replaced is already applied
         }
         long offset = s.record().seq() - 1;
+        if (offset < droppedBelow.getOrDefault(r.partition(), 0L)) {
+            return null; // a late status of an entry compaction dropped: finished for every target
+        }
         Long seq = seqAt.getOrDefault(r.partition(), new TreeMap<>()).get(offset);
         if (seq == null) {
             early.computeIfAbsent(r.partition(), p -> new HashMap<>()).computeIfAbsent(offset, o -> new ArrayList<>())
@@ -1006,6 +1012,9 @@ public final class SharedKafkaWalStorage implements WalStorage {
                         dropped++;
                     }
                     deleteBelow = e.getKey() + 1;
+                }
+                if (deleteBelow > 0) {
+                    droppedBelow.put(p, deleteBelow);
                 }
                 if (deleteBelow > 0 && owned.contains(p)) {
                     deletions.put(new TopicPartition(settings.topic(), p), RecordsToDelete.beforeOffset(deleteBelow));

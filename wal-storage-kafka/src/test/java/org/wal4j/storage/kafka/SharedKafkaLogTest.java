@@ -14,17 +14,22 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.wal4j.EntryOutcome;
 import org.wal4j.EntryStatus;
 import org.wal4j.LaneId;
+import org.wal4j.Ticker;
 import org.wal4j.Wal;
 import org.wal4j.WalConfig;
 import org.wal4j.WalEntry;
 import org.wal4j.WriteResult;
 import org.wal4j.testing.Await;
+import org.wal4j.testing.ManualClock;
 import org.wal4j.testing.ScriptedSyncTarget;
 
 /**
@@ -222,6 +227,82 @@ class SharedKafkaLogTest {
             a.stop(Duration.ofSeconds(10));
             b.stop(Duration.ofSeconds(10));
         }
+    }
+
+    /**
+     * Retention on a shared log: records are deleted from Kafka only below every target's checkpoint
+     * of their partition and past the retention period, each partition by its owner; a lagging
+     * target holds them back on every instance.
+     */
+    @Test
+    void retention_deletesEachPartitionBelowEveryTargetsCheckpoint_neverWhatALaggingTargetNeeds() throws Exception {
+        String topic = TestCluster.newTopic("retention");
+        ManualClock clock = ManualClock.atEpochOfTests();
+        ScriptedSyncTarget fast = new ScriptedSyncTarget("fast", clock);
+        ScriptedSyncTarget slow = new ScriptedSyncTarget("slow", clock).down();
+        WalConfig config = WalConfig.builder().applyPartitions(PARTITIONS).retention(Duration.ofHours(1))
+                .compactionInterval(Duration.ofHours(1)).checkpointInterval(Duration.ofMillis(50)).build();
+        SharedKafkaWalStorage first = open(topic, "retention-group");
+        Wal a = Wal.builder(first).config(config).clock(clock).ticker(Ticker.system()).target(fast).target(slow)
+                .build().start();
+        SharedKafkaWalStorage second = open(topic, "retention-group");
+        Wal b = Wal.builder(second).config(config).clock(clock).ticker(Ticker.system()).target(fast).target(slow)
+                .build().start();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
+            Await.until(() -> first.ownedPartitions().size() + second.ownedPartitions().size() == PARTITIONS
+                    && !second.ownedPartitions().isEmpty(), "partitions shared by two instances");
+            for (int i = 0; i < 30; i++) {
+                a.write(WalEntry.builder("accounts", "credit").key("acct-" + i).payloadJson("{}"));
+            }
+            Await.until(() -> fast.applied().size() == 30, () -> "fast applied " + fast.applied().size());
+            clock.stepWall(Duration.ofHours(2));
+            assertEquals(0, a.admin().compact().entriesDropped() + b.admin().compact().entriesDropped(),
+                    "past the retention, but slow still needs them");
+            assertEquals(Map.of(), deleted(admin, topic), "nothing deleted in Kafka");
+
+            slow.up();
+            Await.until(() -> slow.applied().size() == 30, () -> "slow applied " + slow.applied().size());
+            Await.until(() -> checkpointed(first, 30) && checkpointed(second, 30),
+                    () -> "every partition's checkpoint saved for both targets: " + first.checkpoints());
+            assertEquals(30, a.admin().compact().entriesDropped(), "a forgets all 30");
+            assertEquals(30, b.admin().compact().entriesDropped(), "b forgets all 30");
+            Map<Integer, Long> gone = deleted(admin, topic);
+            assertEquals(30, gone.values().stream().mapToLong(Long::longValue).sum(),
+                    "every record deleted, each partition by its owner: " + gone);
+            WriteResult after = b.write(WalEntry.builder("accounts", "credit").key("acct-1").payloadJson("{}"));
+            assertEquals(EntryStatus.APPLIED, b.awaitApplied(after.seq(), "fast", Duration.ofSeconds(20)).join()
+                    .statusByTarget().get("fast"), "the log goes on after its records were deleted");
+        } finally {
+            a.stop(Duration.ofSeconds(10));
+            b.stop(Duration.ofSeconds(10));
+        }
+    }
+
+    /** True when the checkpoints of both targets cover {@code entries} records over all partitions. */
+    private static boolean checkpointed(SharedKafkaWalStorage log, int entries) {
+        Map<String, Map<Integer, Long>> checkpoints = log.checkpoints();
+        for (String target : List.of("fast", "slow")) {
+            long covered = checkpoints.getOrDefault(target, Map.of()).values().stream().mapToLong(o -> o + 1).sum();
+            if (covered < entries) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Per partition of the log topic, how many records Kafka deleted (its log start offset), where any. */
+    private static Map<Integer, Long> deleted(Admin admin, String topic) throws Exception {
+        Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+        for (int p = 0; p < PARTITIONS; p++) {
+            earliest.put(new TopicPartition(topic, p), OffsetSpec.earliest());
+        }
+        Map<Integer, Long> out = new HashMap<>();
+        admin.listOffsets(earliest).all().get().forEach((tp, info) -> {
+            if (info.offset() > 0) {
+                out.put(tp.partition(), info.offset());
+            }
+        });
+        return out;
     }
 
     /** A key whose lane lies in a partition {@code log} owns. */
