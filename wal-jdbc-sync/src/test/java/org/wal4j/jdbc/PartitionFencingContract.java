@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -17,6 +22,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,6 +31,7 @@ import org.wal4j.LaneId;
 import org.wal4j.PartitionFencedException;
 import org.wal4j.WalEntry;
 import org.wal4j.jdbc.testing.DatabaseEngine;
+import org.wal4j.jdbc.testing.ForwardingDataSource;
 import org.wal4j.jdbc.testing.RecordingDataSource;
 import org.wal4j.jdbc.testing.StatementCountingDataSource;
 import org.wal4j.jdbc.testing.TestDatabase;
@@ -204,6 +211,7 @@ abstract class PartitionFencingContract {
         String table = newItemTable();
         StatementCountingDataSource counting = new StatementCountingDataSource(db.dataSource());
         JdbcSyncTarget a = JdbcSyncTarget.builder(newTargetName(), counting).purgeInterval(Duration.ZERO).build();
+        a.createSchema();
         a.claimPartition(0, PARTITIONS);
         counting.reset();
 
@@ -354,6 +362,7 @@ abstract class PartitionFencingContract {
         a.claimPartition(0, PARTITIONS);
         StatementCountingDataSource counting = new StatementCountingDataSource(db.dataSource());
         JdbcSyncTarget counted = JdbcSyncTarget.builder(target, counting).instanceName("a").build();
+        counted.createSchema();
         counted.claimPartition(0, PARTITIONS);
         counting.reset();
 
@@ -376,6 +385,7 @@ abstract class PartitionFencingContract {
                 .applier("refuse", (entry, connection) -> {
                     throw new EntryRejectedException("no", new IllegalStateException("refused"));
                 }).build();
+        a.createSchema();
         a.claimPartition(0, PARTITIONS);
         counting.reset();
         WalEntry refused = WalEntry.builder("test", "refuse").key(keyOf(0)).build().withSeq(seqs.incrementAndGet());
@@ -428,5 +438,91 @@ abstract class PartitionFencingContract {
         JdbcTargetException e = assertThrows(JdbcTargetException.class, () -> a.claimPartition(0, PARTITIONS));
 
         assertTrue(e.getMessage().contains("cannot claim partition 0 of 4 in table " + owners), e.getMessage());
+    }
+
+    @Test
+    void builder_refusesABlankOrLongInstanceName_andAnInvalidOwnersTable() {
+        JdbcSyncTarget.Builder builder = JdbcSyncTarget.builder(newTargetName(), db.dataSource());
+        assertEquals("instanceName must be 1 to 255 characters, not blank, but was ' ' (1 characters)",
+                assertThrows(IllegalArgumentException.class, () -> builder.instanceName(" ")).getMessage());
+        String tooLong = "x".repeat(JdbcSyncTarget.MAX_INSTANCE_NAME + 1);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> builder.instanceName(tooLong)).getMessage()
+                .endsWith("(256 characters)"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> builder.partitionOwnersTable("a b"))
+                .getMessage().startsWith("partitionOwnersTable must be an unquoted SQL identifier"));
+        builder.instanceName("x".repeat(JdbcSyncTarget.MAX_INSTANCE_NAME));
+    }
+
+    @Test
+    void claimPartition_byDefault_recordsThisProcessAsOwner() throws SQLException {
+        String target = newTargetName();
+        JdbcSyncTarget.builder(target, db.dataSource()).build().claimPartition(0, PARTITIONS);
+
+        try (var connection = db.connect(); var select = connection.prepareStatement("SELECT owner FROM "
+                + JdbcSyncTarget.DEFAULT_PARTITION_OWNERS_TABLE + " WHERE target_name = ?")) {
+            select.setString(1, target);
+            try (var rows = select.executeQuery()) {
+                assertTrue(rows.next());
+                assertTrue(rows.getString(1).startsWith(ProcessHandle.current().pid() + "@"), rows.getString(1));
+            }
+        }
+    }
+
+    @Test
+    void claimPartition_whenAnotherInstanceInsertsTheRowFirst_raisesThatRow() throws SQLException {
+        String name = newTargetName();
+        instance(name, "setup").createSchema();
+        AtomicInteger interfered = new AtomicInteger();
+        // after this claim's UPDATE found no row and rolled back, another instance inserts the row:
+        // this claim's own INSERT then meets a duplicate key
+        DataSource racing = new ForwardingDataSource(db.dataSource()) {
+            @Override
+            public Connection getConnection() throws SQLException {
+                Connection real = target.getConnection();
+                boolean[] emptyUpdate = {false};
+                return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
+                        new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                            if (method.getName().equals("rollback") && args == null && emptyUpdate[0]
+                                    && interfered.get() == 0) {
+                                real.rollback();
+                                interfered.incrementAndGet();
+                                db.execute("INSERT INTO " + JdbcSyncTarget.DEFAULT_PARTITION_OWNERS_TABLE
+                                        + " (target_name, partition_no, epoch, owner) VALUES ('" + name
+                                        + "', 1, 5, 'other')");
+                                return null;
+                            }
+                            Object result = invoke(real, method, args);
+                            if (method.getName().equals("prepareStatement") && ((String) args[0]).startsWith("UPDATE "
+                                    + JdbcSyncTarget.DEFAULT_PARTITION_OWNERS_TABLE)) {
+                                PreparedStatement update = (PreparedStatement) result;
+                                return Proxy.newProxyInstance(PreparedStatement.class.getClassLoader(),
+                                        new Class<?>[] {PreparedStatement.class}, (p, m, a) -> {
+                                            Object r = invoke(update, m, a);
+                                            if (m.getName().equals("executeUpdate") && (Integer) r == 0) {
+                                                emptyUpdate[0] = true;
+                                            }
+                                            return r;
+                                        });
+                            }
+                            return result;
+                        });
+            }
+        };
+        JdbcSyncTarget mine = JdbcSyncTarget.builder(name, racing).instanceName("mine").build();
+
+        mine.claimPartition(1, PARTITIONS);
+
+        assertEquals(1, interfered.get(), "the other instance inserted the row in between");
+        assertEquals(6, epoch(name, 1));
+        String table = newItemTable();
+        assertTrue(mine.apply(List.of(insert(table, 1, 1))).allApplied());
+    }
+
+    private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 }
