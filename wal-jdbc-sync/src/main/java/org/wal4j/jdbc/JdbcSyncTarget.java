@@ -484,6 +484,7 @@ public final class JdbcSyncTarget implements SyncTarget {
     public String toString() {
         return "JdbcSyncTarget{name=" + name + ", dialect=" + (preparedDialect != null ? preparedDialect : configuredDialect)
                 + ", appliedKeysTable=" + appliedKeysTable + ", checkpointTable=" + checkpointTable
+                + ", partitionOwnersTable=" + partitionOwnersTable
                 + ", operations=" + registeredOperations() + '}';
     }
 

@@ -217,8 +217,14 @@ final class PartitionFence {
         } catch (SQLException e) {
             // most likely another instance inserted the same row first (a duplicate key): fine if it is there now
             BookkeepingSchema.rollbackQuietly(connection, e);
-            Long there = read(connection, partition);
-            connection.rollback();
+            Long there;
+            try {
+                there = read(connection, partition);
+                connection.rollback();
+            } catch (SQLException again) {
+                again.addSuppressed(e);
+                throw again;
+            }
             if (there == null) {
                 throw e;
             }
