@@ -34,16 +34,21 @@ import org.wal4j.spi.WalStorage;
 import org.wal4j.testing.Await;
 import org.wal4j.testing.InMemoryWalStorage;
 import org.wal4j.testing.ScriptedSyncTarget;
+import org.wal4j.testing.SharedInMemoryLog;
 
 /**
  * The engine on a log shared by several instances, through the storage SPI's {@link StorageEvents}:
- * a test storage plays the shared log and the other instances (it appends "their" entries, records
- * "their" statuses, gives and takes partitions), so each engine rule is checked without Kafka.
+ * {@link SharedInMemoryLog} plays the shared log, and the test another instance (it appends "its"
+ * entries, records "its" statuses) and the group (it gives and takes partitions), so each engine
+ * rule is checked without Kafka.
  */
 class SharedLogEngineTest {
     private static final int PARTITIONS = 4;
 
-    private final SharedMemoryLog log = new SharedMemoryLog();
+    private final SharedInMemoryLog shared = new SharedInMemoryLog(PARTITIONS);
+    private final SharedInMemoryLog.Instance log = shared.instance("here");
+    /** Another instance of the service: it only writes and records, as the test says. */
+    private final SharedInMemoryLog.Instance elsewhere = shared.instance("elsewhere");
     private final FencingTarget target = new FencingTarget(new ScriptedSyncTarget("primary", Clock.systemUTC()));
     private Wal wal;
 
@@ -95,7 +100,7 @@ class SharedLogEngineTest {
             throws Exception {
         start();
         log.give(Set.of(0)).get(10, TimeUnit.SECONDS);
-        long theirs = log.appendedElsewhere(entry(keyIn(0)).targets(List.of("primary")).build());
+        long theirs = elsewhere.append(entry(keyIn(0)).targets(List.of("primary")).build());
         Await.until(() -> log.status(theirs, "primary").equals(Optional.of(EntryStatus.APPLIED)),
                 "the entry another instance wrote to partition 0 was applied here");
 
@@ -104,7 +109,7 @@ class SharedLogEngineTest {
         assertEquals(1, wal.stats().targets().get("primary").unfinishedEntries(), "the whole log's lag");
         Thread.sleep(100);
         assertFalse(awaited.isDone(), "partition 2 is another instance's");
-        log.recordedElsewhere(StatusRecord.of(mine.seq(), "primary", EntryStatus.APPLIED, 1, Instant.now()));
+        elsewhere.appendStatus(List.of(StatusRecord.of(mine.seq(), "primary", EntryStatus.APPLIED, 1, Instant.now())));
         assertEquals(EntryStatus.APPLIED, awaited.get(10, TimeUnit.SECONDS).statusByTarget().get("primary"),
                 "the other instance's status answered the wait");
         assertEquals(0, wal.stats().targets().get("primary").unfinishedBytes(), "this instance's backpressure released");
@@ -121,7 +126,7 @@ class SharedLogEngineTest {
                 Duration.ofSeconds(20));
         Thread.sleep(100);
         assertFalse(settled.isDone(), "the lane has an entry another instance has not applied yet");
-        log.recordedElsewhere(StatusRecord.of(mine.seq(), "primary", EntryStatus.APPLIED, 1, Instant.now()));
+        elsewhere.appendStatus(List.of(StatusRecord.of(mine.seq(), "primary", EntryStatus.APPLIED, 1, Instant.now())));
         assertEquals(mine.seq(), settled.get(10, TimeUnit.SECONDS).get(0).seq());
     }
 
@@ -238,150 +243,6 @@ class SharedLogEngineTest {
         @Override
         public void releasePartition(int partition) {
             releases.add(partition);
-        }
-    }
-
-    /**
-     * The shared log as one instance sees it, over an in-memory storage: appends are numbered and
-     * reported held before they complete (as a shared storage reads its own records back), and the
-     * test plays the other instances and the group.
-     */
-    private static final class SharedMemoryLog implements WalStorage {
-        private final InMemoryWalStorage log = InMemoryWalStorage.create();
-        private volatile @Nullable StorageEvents events;
-
-        StorageEvents events() {
-            StorageEvents e = events;
-            if (e == null) {
-                throw new IllegalStateException("no Wal attached");
-            }
-            return e;
-        }
-
-        CompletableFuture<Void> give(Set<Integer> partitions) {
-            return events().partitionsAssigned(partitions);
-        }
-
-        CompletableFuture<Void> take(Set<Integer> partitions) {
-            return events().partitionsRevoked(partitions).thenCompose(v -> events().reload());
-        }
-
-        long appendedElsewhere(WalEntry entry) {
-            long seq = log.append(entry);
-            events().heldThrough(seq);
-            return seq;
-        }
-
-        void recordedElsewhere(StatusRecord record) {
-            log.appendStatus(List.of(record));
-            events().statusesChanged(List.of(record));
-        }
-
-        @Override
-        public OptionalInt sharedPartitions() {
-            return OptionalInt.of(PARTITIONS);
-        }
-
-        @Override
-        public void attach(StorageEvents listener) {
-            events = listener;
-        }
-
-        @Override
-        public CompletableFuture<AppendResult> appendAsync(List<WalEntry> entries) {
-            return log.appendAsync(entries).thenApply(r -> {
-                long[] seqs = new long[r.count()];
-                for (int i = 0; i < seqs.length; i++) {
-                    seqs[i] = r.seq(i);
-                }
-                events().heldThrough(r.lastSeq());
-                return AppendResult.of(seqs, r.durable());
-            });
-        }
-
-        @Override
-        public CompletableFuture<Void> appendStatusAsync(List<StatusRecord> records) {
-            return log.appendStatusAsync(records);
-        }
-
-        @Override
-        public CompletableFuture<Void> saveCheckpoint(String target, long seq) {
-            return log.saveCheckpoint(target, seq);
-        }
-
-        @Override
-        public long checkpoint(String target) {
-            return log.checkpoint(target);
-        }
-
-        @Override
-        public CompletableFuture<Void> sync() {
-            return log.sync();
-        }
-
-        @Override
-        public CompletableFuture<Void> whenDurable(long seq) {
-            return log.whenDurable(seq);
-        }
-
-        @Override
-        public Optional<WalEntry> read(long seq) {
-            return log.read(seq);
-        }
-
-        @Override
-        public List<WalEntry> read(long fromSeq, long toSeq, int limit) {
-            return log.read(fromSeq, toSeq, limit);
-        }
-
-        @Override
-        public Stream<WalEntry> scan(long fromSeq) {
-            return log.scan(fromSeq);
-        }
-
-        @Override
-        public List<TrackedEntry> unfinished(String target, long afterSeq, int limit) {
-            return log.unfinished(target, afterSeq, limit);
-        }
-
-        @Override
-        public List<TrackedEntry> deadLetters(@Nullable String target, long afterSeq, int limit) {
-            return log.deadLetters(target, afterSeq, limit);
-        }
-
-        @Override
-        public Optional<EntryStatus> status(long seq, String target) {
-            return log.status(seq, target);
-        }
-
-        @Override
-        public CompactionResult compact(long safePoint, Instant createdBefore) {
-            return log.compact(safePoint, createdBefore);
-        }
-
-        @Override
-        public StorageStats stats() {
-            return log.stats();
-        }
-
-        @Override
-        public long lastSeq() {
-            return log.lastSeq();
-        }
-
-        @Override
-        public int maxEntryBytes() {
-            return log.maxEntryBytes();
-        }
-
-        @Override
-        public void close() {
-            log.close();
-        }
-
-        @Override
-        public String toString() {
-            return "SharedMemoryLog";
         }
     }
 }
