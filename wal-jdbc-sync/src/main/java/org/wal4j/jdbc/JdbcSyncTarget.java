@@ -305,6 +305,15 @@ public final class JdbcSyncTarget implements SyncTarget {
     }
 
     /**
+     * True once a partition was claimed: the log is shared by several instances, so a call's caller
+     * may wait on another instance than the one that applies it ({@link DurableRepository} then
+     * keeps every call's outcome with its key, as it does for calls with a request id).
+     */
+    boolean sharedLog() {
+        return fence.active();
+    }
+
+    /**
      * Claims apply partition {@code partition} (of {@code partitions}) for this instance, in a
      * transaction of its own: creates the partition's row in the partition-owners table if it has
      * none, raises its epoch, records this instance ({@link Builder#instanceName}) as owner and
