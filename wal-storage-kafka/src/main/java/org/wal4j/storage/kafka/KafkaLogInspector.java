@@ -187,22 +187,14 @@ public final class KafkaLogInspector implements AutoCloseable {
     }
 
     private List<TrackedEntry> tracked(List<StatusIndex.State> states) {
-        Map<Long, RecordReader.Location> wanted = new LinkedHashMap<>();
+        Map<Long, Held> wanted = new LinkedHashMap<>();
         for (StatusIndex.State s : states) {
             Held h = held.get(s.seq());
             if (h != null) {
-                wanted.put(s.seq(), h.location(s.seq()));
+                wanted.put(s.seq(), h);
             }
         }
-        Map<Long, WalEntry> entries = wanted.isEmpty() ? Map.of() : reader.read(new ArrayList<>(wanted.values()));
-        List<TrackedEntry> out = new ArrayList<>(states.size());
-        for (StatusIndex.State s : states) {
-            WalEntry entry = entries.get(s.seq());
-            if (entry != null) {
-                out.add(new TrackedEntry(entry, s.target(), s.status(), s.attempts(), s.lastChangeAt(), s.reason()));
-            }
-        }
-        return out;
+        return reader.tracked(states, wanted);
     }
 
     /** The entry {@code seq}, or empty if it was never assigned or was compacted away. */

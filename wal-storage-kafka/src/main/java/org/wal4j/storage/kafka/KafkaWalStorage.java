@@ -531,19 +531,7 @@ public final class KafkaWalStorage implements WalStorage {
                 throw new WalUnavailableException("The Kafka log '" + settings.topic() + "' is closed");
             }
         }
-        List<RecordReader.Location> fromKafka = new ArrayList<>();
-        for (Map.Entry<Long, Held> e : wanted.entrySet()) {
-            if (e.getValue().unacked() == null) {
-                fromKafka.add(e.getValue().location(e.getKey()));
-            }
-        }
-        Map<Long, WalEntry> read = fromKafka.isEmpty() ? Map.of() : reader.read(fromKafka);
-        List<WalEntry> out = new ArrayList<>(wanted.size());
-        for (Map.Entry<Long, Held> e : wanted.entrySet()) {
-            WalEntry entry = e.getValue().unacked();
-            out.add(entry != null ? entry : read.get(e.getKey()));
-        }
-        return out;
+        return reader.entries(wanted);
     }
 
     /** Reads lazily, {@value Pages#SIZE} entries per round trip; holds no resource between pages. */
@@ -580,18 +568,7 @@ public final class KafkaWalStorage implements WalStorage {
                 }
             }
         }
-        Map<Long, WalEntry> bySeq = new HashMap<>();
-        for (WalEntry e : entries(wanted)) {
-            bySeq.put(e.seq(), e);
-        }
-        List<TrackedEntry> out = new ArrayList<>(states.size());
-        for (StatusIndex.State s : states) {
-            WalEntry entry = bySeq.get(s.seq());
-            if (entry != null) {
-                out.add(new TrackedEntry(entry, s.target(), s.status(), s.attempts(), s.lastChangeAt(), s.reason()));
-            }
-        }
-        return out;
+        return reader.tracked(states, wanted);
     }
 
     @Override

@@ -14,6 +14,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.jspecify.annotations.Nullable;
 import org.wal4j.WalEntry;
+import org.wal4j.spi.TrackedEntry;
+import org.wal4j.spi.StatusIndex;
 import org.wal4j.WalIOException;
 import org.wal4j.spi.PayloadReading;
 
@@ -157,6 +159,44 @@ final class RecordReader implements AutoCloseable {
         } finally {
             consumer.assign(List.of());
         }
+    }
+
+    /**
+     * The entries of {@code wanted} (by seq, in its order): those not acknowledged yet from memory,
+     * the rest read from Kafka; an entry no longer found is left out.
+     */
+    List<WalEntry> entries(Map<Long, Held> wanted) {
+        List<Location> fromKafka = new ArrayList<>();
+        wanted.forEach((seq, h) -> {
+            if (h.unacked() == null) {
+                fromKafka.add(h.location(seq));
+            }
+        });
+        Map<Long, WalEntry> read = fromKafka.isEmpty() ? Map.of() : read(fromKafka);
+        List<WalEntry> out = new ArrayList<>(wanted.size());
+        wanted.forEach((seq, h) -> {
+            WalEntry entry = h.unacked() != null ? h.unacked() : read.get(seq);
+            if (entry != null) {
+                out.add(entry);
+            }
+        });
+        return out;
+    }
+
+    /** {@code states} with their entries ({@code held} holds theirs), in order; a state whose entry is gone is left out. */
+    List<TrackedEntry> tracked(List<StatusIndex.State> states, Map<Long, Held> held) {
+        Map<Long, WalEntry> bySeq = new HashMap<>();
+        for (WalEntry e : entries(held)) {
+            bySeq.put(e.seq(), e);
+        }
+        List<TrackedEntry> out = new ArrayList<>(states.size());
+        for (StatusIndex.State s : states) {
+            WalEntry entry = bySeq.get(s.seq());
+            if (entry != null) {
+                out.add(new TrackedEntry(entry, s.target(), s.status(), s.attempts(), s.lastChangeAt(), s.reason()));
+            }
+        }
+        return out;
     }
 
     /** The entry a log record holds, its payload as {@code payloads} turns the value into one; see {@link EntryCodec}. */

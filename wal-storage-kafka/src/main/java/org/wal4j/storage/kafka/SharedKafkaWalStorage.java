@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -25,11 +24,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -103,7 +99,6 @@ public final class SharedKafkaWalStorage implements WalStorage {
     /** Header naming the instance that wrote a companion record: an instance skips its own. */
     static final String INSTANCE_HEADER = "wal4j.instance";
     private static final Duration POLL = Duration.ofMillis(100);
-    private static final Duration REVOKE_WAIT = Duration.ofSeconds(60);
     /** The follower needs only the entry's fields: it leaves payloads as stored (never decrypts them). */
     private static final PayloadReading STORED = PayloadReading.asStored();
 
@@ -155,9 +150,8 @@ public final class SharedKafkaWalStorage implements WalStorage {
     @GuardedBy("lock")
     private @Nullable Throwable poisonCause;
     @GuardedBy("lock")
-    private @Nullable Thread groupThread;
+    private @Nullable GroupMembership membership;
     private volatile @Nullable StorageEvents events;
-    private volatile @Nullable KafkaConsumer<byte[], byte[]> member;
     private volatile boolean closing;
 
     /** One entry of an append: its append and its place in it. */
@@ -472,154 +466,66 @@ public final class SharedKafkaWalStorage implements WalStorage {
             }
             checkWritable();
             events = listener;
-            Thread t = new Thread(this::membershipLoop, "wal4j-kafka-group-" + group);
-            t.setDaemon(true);
-            groupThread = t;
-            t.start();
+            membership = GroupMembership.join(settings, group, admin, listener, new Share());
         }
     }
 
-    private Map<String, Object> memberConfig() {
-        Map<String, Object> config = KafkaWalStorage.consumerConfig(settings);
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
-                org.apache.kafka.clients.consumer.CooperativeStickyAssignor.class.getName());
-        config.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
-        config.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
-        return config;
-    }
-
-    private void membershipLoop() {
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(memberConfig());
-        member = consumer;
-        try {
-            consumer.subscribe(List.of(settings.topic()), new ConsumerRebalanceListener() {
-                @Override
-                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                    consumer.pause(partitions);
-                    Set<Integer> numbers = numbers(partitions);
-                    awaitCompanion(companionEnds(numbers));
-                    assigned(numbers);
-                }
-
-                @Override
-                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                    revoked(numbers(partitions), "revoked");
-                }
-
-                @Override
-                public void onPartitionsLost(Collection<TopicPartition> partitions) {
-                    revoked(numbers(partitions), "lost (this instance's session expired)");
-                }
-            });
-            while (!closing) {
-                consumer.poll(POLL);
-            }
-        } catch (WakeupException e) {
-            // closing
-        } catch (RuntimeException e) {
-            LOG.error("The membership of the shared log '{}' in group '{}' failed; this instance applies nothing more",
-                    settings.topic(), group, e);
-        } finally {
-            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
-        }
-    }
-
-    /** The companion topic's end offsets of {@code partitions}, now; empty if Kafka does not answer in time. */
-    private Map<TopicPartition, Long> companionEnds(Set<Integer> partitions) {
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        partitions.forEach(p -> latest.put(new TopicPartition(settings.companionTopic(), p), OffsetSpec.latest()));
-        Map<TopicPartition, Long> ends = new HashMap<>();
-        try {
-            admin.listOffsets(latest).all().get(settings.openTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .forEach((tp, info) -> ends.put(tp, info.offset()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("The statuses' end offsets of partitions {} of the shared log '{}' are unknown: {}", partitions,
-                    settings.topic(), e.toString());
-        }
-        return ends;
-    }
-
-    /**
-     * Waits until the statuses the previous owner recorded (up to {@code end}) are taken in, so that
-     * this instance does not apply again what it finished. Bounded by the open timeout: past it the
-     * partition starts anyway, and the targets' idempotency absorbs what is applied twice.
-     */
-    private void awaitCompanion(Map<TopicPartition, Long> end) {
-        long deadline = System.nanoTime() + settings.openTimeout().toNanos();
-        synchronized (lock) {
-            for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-                while (companionRead.getOrDefault(e.getKey().partition(), 0L) < e.getValue() && !closing) {
-                    long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                    if (left <= 0) {
-                        LOG.warn("The statuses of partition {} of the shared log '{}' were not read within {}; it "
-                                + "starts anyway", e.getKey().partition(), settings.topic(), settings.openTimeout());
-                        return;
-                    }
-                    try {
-                        lock.wait(Math.min(left, 100));
-                    } catch (InterruptedException x) {
-                        Thread.currentThread().interrupt();
-                        return;
+    /** What the group membership asks of this storage. */
+    private final class Share implements GroupMembership.Share {
+        /**
+         * Waits until the statuses the previous owner recorded (up to {@code end}) are taken in, so
+         * that this instance does not apply again what it finished. Bounded by the open timeout: past
+         * it the partition starts anyway, and the targets' idempotency absorbs what is applied twice.
+         */
+        @Override
+        public void awaitStatusesRead(Map<TopicPartition, Long> end) {
+            long deadline = System.nanoTime() + settings.openTimeout().toNanos();
+            synchronized (lock) {
+                for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+                    while (companionRead.getOrDefault(e.getKey().partition(), 0L) < e.getValue() && !closing) {
+                        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                        if (left <= 0) {
+                            LOG.warn("The statuses of partition {} of the shared log '{}' were not read within {}; it "
+                                    + "starts anyway", e.getKey().partition(), settings.topic(), settings.openTimeout());
+                            return;
+                        }
+                        try {
+                            lock.wait(Math.min(left, 100));
+                        } catch (InterruptedException x) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
                     }
                 }
             }
         }
-    }
 
-    private static Set<Integer> numbers(Collection<TopicPartition> partitions) {
-        Set<Integer> out = new TreeSet<>();
-        partitions.forEach(tp -> out.add(tp.partition()));
-        return out;
-    }
+        @Override
+        public void own(Set<Integer> partitions) {
+            synchronized (lock) {
+                owned.addAll(partitions);
+            }
+        }
 
-    private void assigned(Set<Integer> partitions) {
-        if (partitions.isEmpty()) {
-            return;
+        @Override
+        public void disown(Set<Integer> partitions) {
+            synchronized (lock) {
+                owned.removeAll(partitions);
+            }
         }
-        synchronized (lock) {
-            owned.addAll(partitions);
-        }
-        LOG.info("This instance applies partitions {} of the shared log '{}' now", partitions, settings.topic());
-        StorageEvents listener = events;
-        if (listener != null) {
-            whenFailedLog(listener.partitionsAssigned(partitions), "starting partitions " + partitions);
-        }
-    }
 
-    /**
-     * Stops the engine's partitions before the rebalance goes on (their calls in flight recorded),
-     * then reloads the windows: the next owner starts from what was recorded.
-     */
-    private void revoked(Set<Integer> partitions, String how) {
-        if (partitions.isEmpty()) {
-            return;
-        }
-        StorageEvents listener = events;
-        if (listener != null) {
+        @Override
+        public void flushStatuses() {
             try {
-                listener.partitionsRevoked(partitions).get(REVOKE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (ExecutionException | TimeoutException e) {
-                LOG.warn("Stopping partitions {} of the shared log '{}' did not complete: {}", partitions,
-                        settings.topic(), e.toString());
+                producer.flush(); // the statuses the stop recorded reach Kafka before the next owner reads them
+            } catch (RuntimeException e) {
+                LOG.warn("Flushing the statuses of the shared log '{}' failed: {}", settings.topic(), e.toString());
             }
         }
-        try {
-            producer.flush(); // the statuses the stop recorded reach Kafka before the next owner reads them
-        } catch (RuntimeException e) {
-            LOG.warn("Flushing the statuses of partitions {} of the shared log '{}' failed: {}", partitions,
-                    settings.topic(), e.toString());
-        }
-        synchronized (lock) {
-            owned.removeAll(partitions);
-        }
-        LOG.info("Partitions {} of the shared log '{}' were {}", partitions, settings.topic(), how);
-        if (listener != null) {
-            whenFailedLog(listener.reload(), "reloading after partitions " + partitions + " were " + how);
+
+        @Override
+        public void logFailure(CompletableFuture<Void> future, String what) {
+            whenFailedLog(future, what);
         }
     }
 
@@ -893,20 +799,7 @@ public final class SharedKafkaWalStorage implements WalStorage {
                 throw new WalUnavailableException("The shared Kafka log '" + settings.topic() + "' is closed");
             }
         }
-        if (wanted.isEmpty()) {
-            return List.of();
-        }
-        List<RecordReader.Location> where = new ArrayList<>(wanted.size());
-        wanted.forEach((seq, h) -> where.add(h.location(seq)));
-        Map<Long, WalEntry> read = reader.read(where);
-        List<WalEntry> out = new ArrayList<>(wanted.size());
-        for (Long seq : wanted.keySet()) {
-            WalEntry e = read.get(seq);
-            if (e != null) {
-                out.add(e);
-            }
-        }
-        return out;
+        return reader.entries(wanted);
     }
 
     @Override
@@ -946,18 +839,7 @@ public final class SharedKafkaWalStorage implements WalStorage {
                 }
             }
         }
-        Map<Long, WalEntry> bySeq = new HashMap<>();
-        for (WalEntry e : entries(wanted)) {
-            bySeq.put(e.seq(), e);
-        }
-        List<TrackedEntry> out = new ArrayList<>(states.size());
-        for (StatusIndex.State s : states) {
-            WalEntry entry = bySeq.get(s.seq());
-            if (entry != null) {
-                out.add(new TrackedEntry(entry, s.target(), s.status(), s.attempts(), s.lastChangeAt(), s.reason()));
-            }
-        }
-        return out;
+        return reader.tracked(states, wanted);
     }
 
     @Override
@@ -1062,20 +944,18 @@ public final class SharedKafkaWalStorage implements WalStorage {
      */
     @Override
     public void close() {
-        Thread membership;
+        GroupMembership member;
         synchronized (lock) {
             if (state == StorageState.CLOSED) {
                 return;
             }
             state = StorageState.CLOSED;
-            membership = groupThread;
+            member = membership;
         }
         closing = true;
-        KafkaConsumer<byte[], byte[]> m = member;
-        if (m != null) {
-            m.wakeup();
+        if (member != null) {
+            member.close();
         }
-        join(membership);
         if (tailThread.isAlive()) {
             tail.wakeup();
             join(tailThread);
