@@ -15,7 +15,7 @@
 #                                            checks the harness (report to benchmarks/target/kafka-report.md)
 #   benchmarks/run.sh --kafka-drain [OPTIONS] a backlog drained from a shared Kafka log by 1 and by 3 instances
 #                                            into PostgreSQL, against the DAO called directly (KafkaDrainBenchmark,
-#                                            about 5 minutes); --quick checks the harness
+#                                            about 8 minutes); --quick checks the harness
 #                                            (report to benchmarks/target/kafka-drain-report.md)
 #
 # Benchmark directories go under java.io.tmpdir unless WAL4J_BENCH_DIR names another directory; it

@@ -72,6 +72,7 @@ final class CpuMeter {
 
     static final int THREAD_GROUPS = 6;
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+    private static final Pattern DIGITS = Pattern.compile("[0-9]+");
 
     private CpuMeter() {
     }
@@ -115,9 +116,12 @@ final class CpuMeter {
                 (after.jvmNanos() - before.jvmNanos()) / 1e9 / seconds, postgres / tickCores, busiest);
     }
 
-    /** A thread's name with every run of digits as '#', so a pool's threads fall in one group. */
+    /**
+     * A thread's name with every run of digits as '#' (but "wal4j" kept), so a pool's threads fall in
+     * one group.
+     */
     static String group(String threadName) {
-        return threadName.replaceAll("[0-9]+", "#");
+        return DIGITS.matcher(threadName.replace("wal4j", "wal\u0000j")).replaceAll("#").replace("wal\u0000j", "wal4j");
     }
 
     /** The PostgreSQL server's postmaster, from its data directory's {@code postmaster.pid}. */

@@ -43,8 +43,10 @@ import org.wal4j.storage.kafka.SharedKafkaWalStorage;
  * {@code 3 × partitions} threads, each on a fresh database. Every row records where the CPU went
  * ({@link CpuMeter}).
  *
- * <p>Full run: {@value #FULL_CALLS} calls, {@value #FULL_ROUNDS} rounds of both drains (1 then 3
- * instances in odd rounds, 3 then 1 in even ones), about 4 minutes; {@code --quick}:
+ * <p>Before the first round, one unmeasured drain of a tenth of the calls with 1 instance and one
+ * with 3 compile the code the drains run (the first drain of a JVM was measured 1.3-2× slower).
+ * Full run: {@value #FULL_CALLS} calls, {@value #FULL_ROUNDS} rounds of both drains (1 then 3
+ * instances in odd rounds, 3 then 1 in even ones), about 8 minutes; {@code --quick}:
  * {@value #QUICK_CALLS} calls, 1 round, report to {@code target/kafka-drain-report.md}. The section
  * {@code --label} of {@code ../docs/benchmarks.md} is replaced ({@link KafkaDrainReport}).
  *
@@ -57,7 +59,7 @@ public final class KafkaDrainBenchmark {
     static final int WARMUP_CALLS = 500;
     static final long FULL_CALLS = 20_000;
     static final long QUICK_CALLS = 2_000;
-    static final int FULL_ROUNDS = 2;
+    static final int FULL_ROUNDS = 3;
     static final String DEFAULT_LABEL = "latest run";
     private static final Duration ASSIGN_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration APPLY_TIMEOUT = Duration.ofMinutes(10);
@@ -86,6 +88,12 @@ public final class KafkaDrainBenchmark {
         List<KafkaDrainResult> results = new ArrayList<>();
         results.add(progress(direct(server, postmaster, 1, a.calls)));
         results.add(progress(direct(server, postmaster, INSTANCES * PARTITIONS, a.calls)));
+        for (int instances : a.warmupDrainCalls == 0 ? List.<Integer>of() : List.of(1, INSTANCES)) {
+            // unmeasured: the first drain in the JVM would pay for compiling the log's and the engine's code
+            KafkaDrainResult warm = drain(kafka, server, postmaster, instances, a.warmupCalls, a.warmupDrainCalls, 0);
+            System.out.printf(Locale.ROOT, "[kafka-drain] warm-up drain with %d instance(s): %s calls/s (not "
+                    + "reported)%n", instances, Format.rate(warm.callsPerSecond()));
+        }
         for (int round = 1; round <= a.rounds; round++) {
             for (int instances : round % 2 == 1 ? List.of(1, INSTANCES) : List.of(INSTANCES, 1)) {
                 results.add(progress(drain(kafka, server, postmaster, instances, a.warmupCalls, a.calls, round)));
@@ -243,6 +251,11 @@ public final class KafkaDrainBenchmark {
         String commandLine = "";
         /** Calls applied before each drain's backlog: {@value #WARMUP_CALLS}, fewer in the harness's own test. */
         long warmupCalls = WARMUP_CALLS;
+        /**
+         * The backlog of the unmeasured drains (1 then 3 instances) before the first round: a tenth of
+         * the calls; 0 (none) in the harness's own test.
+         */
+        long warmupDrainCalls;
 
         static Arguments parse(String[] args) {
             Arguments parsed = new Arguments();
@@ -274,6 +287,7 @@ public final class KafkaDrainBenchmark {
                 parsed.rounds = roundsGiven ? parsed.rounds : 1;
                 parsed.report = reportGiven ? parsed.report : Paths.get("target", "kafka-drain-report.md");
             }
+            parsed.warmupDrainCalls = Math.max(1, parsed.calls / 10);
             StringBuilder line = new StringBuilder();
             for (String arg : args) {
                 line.append(' ').append(arg.contains(" ") ? "\"" + arg + "\"" : arg);

@@ -29,6 +29,7 @@ class KafkaDrainBenchmarkTest {
         KafkaDrainBenchmark.Arguments arguments = KafkaDrainBenchmark.Arguments.parse(new String[] {"--quick",
                 "--calls", "150", "--label", "smoke"});
         arguments.warmupCalls = 30;
+        arguments.warmupDrainCalls = 0;
         KafkaDrainRun run;
         try (InProcessKafka kafka = InProcessKafka.start()) {
             run = KafkaDrainBenchmark.run(arguments, kafka, EmbeddedPostgresServer.shared());
@@ -86,6 +87,7 @@ class KafkaDrainBenchmarkTest {
     void cpuMeter_foldsDigitsInThreadNames_andMeasuresThisThreadsWork() {
         assertEquals("kafka-producer-network-thread | producer-#",
                 CpuMeter.group("kafka-producer-network-thread | producer-12"));
+        assertEquals("wal4j-apply-primary-p#-#", CpuMeter.group("wal4j-apply-primary-p3-17"));
         CpuMeter.Snapshot before = CpuMeter.take(0);
         long sum = 0;
         long until = System.nanoTime() + 200_000_000L;
@@ -114,6 +116,7 @@ class KafkaDrainBenchmarkTest {
         assertEquals(Path.of("target", "kafka-drain-report.md"), quick.report);
         assertEquals(KafkaDrainBenchmark.QUICK_CALLS, quick.calls);
         assertEquals(1, quick.rounds);
+        assertEquals(KafkaDrainBenchmark.QUICK_CALLS / 10, quick.warmupDrainCalls);
         assertEquals(KafkaDrainBenchmark.FULL_ROUNDS, KafkaDrainBenchmark.Arguments.parse(new String[0]).rounds);
     }
 }
