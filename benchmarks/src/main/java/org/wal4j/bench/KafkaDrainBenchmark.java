@@ -26,11 +26,12 @@ import org.wal4j.storage.kafka.SharedKafkaWalStorage;
  * {@code fsync=on}) serve the whole run.
  *
  * <pre>
- * KafkaDrainBenchmark [--quick] [--calls N] [--rounds N] [--label TEXT] [--report FILE]
+ * KafkaDrainBenchmark [--quick] [--calls N] [--rounds N] [--wal KEY=VALUE]... [--label TEXT] [--report FILE]
  * </pre>
  *
  * Each drain runs on a fresh topic of {@value #PARTITIONS} partitions (replication factor 3) and a
- * fresh database. Its instances are {@link Pipeline}s in this JVM, each its own
+ * fresh database. {@code --wal KEY=VALUE} gives every instance's {@code Wal} a {@code wal.*} setting
+ * (repeatable; {@code wal.apply.partitions} is the harness's). Its instances are {@link Pipeline}s in this JVM, each its own
  * {@link SharedKafkaWalStorage} (one consumer group per topic), {@code Wal} with
  * {@code applyPartitions} {@value #PARTITIONS}, {@code JdbcSyncTarget} and HikariCP pool of
  * {@value #PARTITIONS} connections, and {@code DurableRepository}. Once the partitions are shared out
@@ -90,20 +91,27 @@ public final class KafkaDrainBenchmark {
         results.add(progress(direct(server, postmaster, INSTANCES * PARTITIONS, a.calls)));
         for (int instances : a.warmupDrainCalls == 0 ? List.<Integer>of() : List.of(1, INSTANCES)) {
             // unmeasured: the first drain in the JVM would pay for compiling the log's and the engine's code
-            KafkaDrainResult warm = drain(kafka, server, postmaster, instances, a.warmupCalls, a.warmupDrainCalls, 0);
+            KafkaDrainResult warm = drain(kafka, server, postmaster, instances, a.warmupCalls, a.warmupDrainCalls, 0,
+                    a.walProperties);
             System.out.printf(Locale.ROOT, "[kafka-drain] warm-up drain with %d instance(s): %s calls/s (not "
                     + "reported)%n", instances, Format.rate(warm.callsPerSecond()));
         }
         for (int round = 1; round <= a.rounds; round++) {
             for (int instances : round % 2 == 1 ? List.of(1, INSTANCES) : List.of(INSTANCES, 1)) {
-                results.add(progress(drain(kafka, server, postmaster, instances, a.warmupCalls, a.calls, round)));
+                results.add(progress(drain(kafka, server, postmaster, instances, a.warmupCalls, a.calls, round,
+                        a.walProperties)));
             }
         }
         kafka.checkHealthy();
         return new KafkaDrainRun(a.label, a.quick ? "quick" : "full",
                 "benchmarks/run.sh --kafka-drain" + a.commandLine, start.toString(),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), loadAtStart, MachineDescription.loadAverage(),
-                server.durabilitySettings(), a.calls, a.rounds, results);
+                server.durabilitySettings(), a.calls, a.rounds, walSettings(a.walProperties), results);
+    }
+
+    private static String walSettings(Properties properties) {
+        return new java.util.TreeMap<>(properties).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(", "));
     }
 
     private static KafkaDrainResult progress(KafkaDrainResult r) {
@@ -135,9 +143,11 @@ public final class KafkaDrainBenchmark {
      * then drained by them; on a fresh topic and database.
      */
     static KafkaDrainResult drain(InProcessKafka kafka, EmbeddedPostgresServer server, long postmaster, int instances,
-                                  long warmupCalls, long calls, int round) throws SQLException {
+                                  long warmupCalls, long calls, int round, Properties walProperties)
+            throws SQLException {
         String topic = "drain-" + TOPICS.incrementAndGet();
         Properties properties = new Properties();
+        properties.putAll(walProperties);
         properties.setProperty("wal.apply.partitions", Integer.toString(PARTITIONS));
         ConfigSources settings = ConfigSources.defaults().properties(properties);
         try (EmbeddedPostgresServer.BenchDatabase database = server.createDatabase("drain")) {
@@ -256,6 +266,16 @@ public final class KafkaDrainBenchmark {
          * the calls; 0 (none) in the harness's own test.
          */
         long warmupDrainCalls;
+        final Properties walProperties = new Properties();
+
+        private void setting(String keyValue) {
+            int equals = keyValue.indexOf('=');
+            if (equals <= 0 || !keyValue.startsWith("wal.") || keyValue.startsWith("wal.apply.partitions=")) {
+                throw new IllegalArgumentException("--wal takes a wal.* setting as KEY=VALUE (not wal.apply.partitions, "
+                        + "which is the topic's) but was '" + keyValue + "'");
+            }
+            walProperties.setProperty(keyValue.substring(0, equals), keyValue.substring(equals + 1));
+        }
 
         static Arguments parse(String[] args) {
             Arguments parsed = new Arguments();
@@ -273,13 +293,14 @@ public final class KafkaDrainBenchmark {
                         parsed.rounds = (int) positive(args, ++i);
                         roundsGiven = true;
                         break;
+                    case "--wal": parsed.setting(value(args, ++i)); break;
                     case "--label": parsed.label = value(args, ++i); break;
                     case "--report":
                         parsed.report = Paths.get(value(args, ++i));
                         reportGiven = true;
                         break;
                     default: throw new IllegalArgumentException("Unknown option '" + args[i] + "'; expected --quick, "
-                            + "--calls N, --rounds N, --label TEXT or --report FILE");
+                            + "--calls N, --rounds N, --wal KEY=VALUE, --label TEXT or --report FILE");
                 }
             }
             if (parsed.quick) {

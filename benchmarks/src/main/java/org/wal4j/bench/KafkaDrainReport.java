@@ -150,8 +150,9 @@ final class KafkaDrainReport {
         out.append("| PostgreSQL | ").append(postgres).append(" |\n");
         out.append(String.format(Locale.ROOT, "| harness | %,d calls per row; %d rounds of both drains; %d topic "
                 + "partitions, `applyPartitions` %d, %d connections per instance; backlog written by %d threads; "
-                + "`wal.*` otherwise at defaults |%n", run.calls(), run.rounds(), KafkaDrainBenchmark.PARTITIONS,
-                KafkaDrainBenchmark.PARTITIONS, KafkaDrainBenchmark.PARTITIONS, KafkaDrainBenchmark.WRITERS));
+                + "`wal.*` settings given: %s |%n", run.calls(), run.rounds(), KafkaDrainBenchmark.PARTITIONS,
+                KafkaDrainBenchmark.PARTITIONS, KafkaDrainBenchmark.PARTITIONS, KafkaDrainBenchmark.WRITERS,
+                run.walSettings().isEmpty() ? "none (defaults)" : run.walSettings()));
         out.append("<!-- /kafka-drain-run: ").append(run.label()).append(" -->\n");
         return out.toString();
     }

@@ -21,11 +21,12 @@ import java.util.Optional;
  * @param postgres    the database server's durability settings
  * @param calls       calls per measurement
  * @param rounds      rounds of both drains
+ * @param walSettings the {@code wal.*} settings given on the command line, as "k=v, k=v" ("" for none)
  * @param results     the baselines, then the drains in the order they ran
  */
 record KafkaDrainRun(String label, String mode, String command, String start, String end, String loadAtStart,
                      String loadAtEnd, Map<String, String> postgres, long calls, int rounds,
-                     List<KafkaDrainResult> results) {
+                     String walSettings, List<KafkaDrainResult> results) {
     KafkaDrainRun {
         postgres = Collections.unmodifiableMap(new LinkedHashMap<>(postgres));
         results = List.copyOf(results);

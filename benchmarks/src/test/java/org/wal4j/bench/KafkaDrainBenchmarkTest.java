@@ -65,6 +65,7 @@ class KafkaDrainBenchmarkTest {
         assertTrue(markdown.indexOf(KafkaAppendReport.PART_MARKER) < markdown.indexOf(KafkaDrainReport.PART_MARKER));
         assertTrue(markdown.contains("## Kafka: draining a backlog with 1 and 3 instances"), markdown);
         assertTrue(markdown.contains("| drain, 3 instances (`drain_i3`) | 1 | 16 | 150 | "), markdown);
+        assertTrue(markdown.contains("`wal.*` settings given: none (defaults)"), markdown);
         assertTrue(markdown.contains("| drain with 3 instances ≥ 2× with 1 (median of 1 rounds) | "), markdown);
         assertTrue(EndToEndReport.preservedPart(markdown).contains("### smoke"), "a JMH report keeps it");
     }
@@ -105,13 +106,19 @@ class KafkaDrainBenchmarkTest {
 
     @Test
     void arguments_refuseWhatMakesNoSense() {
-        assertEquals("Unknown option '--fast'; expected --quick, --calls N, --rounds N, --label TEXT or --report FILE",
+        assertEquals("Unknown option '--fast'; expected --quick, --calls N, --rounds N, --wal KEY=VALUE, --label TEXT "
+                + "or --report FILE",
                 assertThrows(IllegalArgumentException.class,
                         () -> KafkaDrainBenchmark.Arguments.parse(new String[] {"--fast"})).getMessage());
         assertEquals("--rounds must be at least 1 but was 0", assertThrows(IllegalArgumentException.class,
                 () -> KafkaDrainBenchmark.Arguments.parse(new String[] {"--rounds", "0"})).getMessage());
         assertEquals("--calls takes a whole number but was 'many'", assertThrows(IllegalArgumentException.class,
                 () -> KafkaDrainBenchmark.Arguments.parse(new String[] {"--calls", "many"})).getMessage());
+        assertEquals("--wal takes a wal.* setting as KEY=VALUE (not wal.apply.partitions, which is the topic's) but was "
+                + "'wal.apply.partitions=2'", assertThrows(IllegalArgumentException.class, () -> KafkaDrainBenchmark
+                .Arguments.parse(new String[] {"--wal", "wal.apply.partitions=2"})).getMessage());
+        assertEquals("40000", KafkaDrainBenchmark.Arguments.parse(new String[] {"--wal",
+                "wal.apply.window.entries=40000"}).walProperties.getProperty("wal.apply.window.entries"));
         KafkaDrainBenchmark.Arguments quick = KafkaDrainBenchmark.Arguments.parse(new String[] {"--quick"});
         assertEquals(Path.of("target", "kafka-drain-report.md"), quick.report);
         assertEquals(KafkaDrainBenchmark.QUICK_CALLS, quick.calls);
