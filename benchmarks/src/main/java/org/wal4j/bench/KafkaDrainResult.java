@@ -16,7 +16,7 @@ package org.wal4j.bench;
  *                            the database's return to the last entry applied
  * @param callsPerSecond      {@code calls / seconds}
  * @param backlog             entries unapplied when the database came back (0 for the baseline)
- * @param writeSeconds        how long writing the backlog took (for the baseline: {@code seconds})
+ * @param writeSeconds        how long writing the backlog took (0 for the baseline)
  * @param commits             database transactions: apply calls during the drain, or calls
  * @param entriesPerCommit    entries per transaction
  * @param applyP50Micros      the slowest instance's median apply call since it started, or null
