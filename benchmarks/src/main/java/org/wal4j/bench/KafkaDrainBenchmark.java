@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -189,7 +190,7 @@ public final class KafkaDrainBenchmark {
                 }
                 String shares = logs.stream().map(l -> Integer.toString(l.ownedPartitions().size()))
                         .collect(Collectors.joining("+"));
-                instancesRunning.forEach(Pipeline::shutDown);
+                shutDownAll(instancesRunning);
                 TradingTables.requireExactlyOnce(database.dataSource(), warm.calls() + load.calls(),
                         warm.amount() + load.amount());
                 double seconds = (end - back) / 1e9;
@@ -198,9 +199,21 @@ public final class KafkaDrainBenchmark {
                         load.calls() / seconds, backlog, load.seconds(), applyCalls,
                         (double) backlog / Math.max(1, applyCalls), p50, shares, cpu);
             } finally {
-                instancesRunning.forEach(Pipeline::shutDown); // closes their logs (startOn closes a log it fails on)
+                shutDownAll(instancesRunning); // closes their logs (startOn closes a log it fails on)
             }
         }
+    }
+
+    /**
+     * Stops every instance at once (one after the other, each leaving would hand its partitions to
+     * the rest, a rebalance apiece); the first failure is thrown once all have stopped.
+     */
+    private static void shutDownAll(List<Pipeline> instances) {
+        List<CompletableFuture<Void>> stopping = new ArrayList<>();
+        for (Pipeline instance : instances) {
+            stopping.add(CompletableFuture.runAsync(instance::shutDown, r -> new Thread(r, "drain-stop").start()));
+        }
+        CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new)).join();
     }
 
     /** Each call through a random instance's repository. */
