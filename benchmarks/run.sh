@@ -13,6 +13,10 @@
 #   benchmarks/run.sh --kafka [OPTIONS]      the Kafka log against a raw idempotent KafkaProducer on one in-process
 #                                            3-broker cluster (KafkaAppendBenchmark, about 3 minutes); --quick
 #                                            checks the harness (report to benchmarks/target/kafka-report.md)
+#   benchmarks/run.sh --kafka-drain [OPTIONS] a backlog drained from a shared Kafka log by 1 and by 3 instances
+#                                            into PostgreSQL, against the DAO called directly (KafkaDrainBenchmark,
+#                                            about 8 minutes); --quick checks the harness
+#                                            (report to benchmarks/target/kafka-drain-report.md)
 #
 # Benchmark directories go under java.io.tmpdir unless WAL4J_BENCH_DIR names another directory; it
 # must be on a real disk (tmpfs is refused: fsync costs nothing there).
@@ -37,6 +41,11 @@ if [[ "${1:-}" == "--kafka" ]]; then
   shift
   # the in-process cluster: 150-175 MB live heap, ~230 threads
   exec java ${jvm[@]+"${jvm[@]}"} -Xmx1g -cp "$classpath" org.wal4j.bench.KafkaAppendBenchmark "$@"
+fi
+if [[ "${1:-}" == "--kafka-drain" ]]; then
+  shift
+  # the in-process cluster, up to 3 instances each reading the whole topic, and 20,000-call backlogs
+  exec java ${jvm[@]+"${jvm[@]}"} -Xmx2g -cp "$classpath" org.wal4j.bench.KafkaDrainBenchmark "$@"
 fi
 if [[ "${1:-}" == "--jmh" ]]; then
   shift

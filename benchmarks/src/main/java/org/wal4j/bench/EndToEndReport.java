@@ -30,13 +30,16 @@ final class EndToEndReport {
 
     /**
      * The parts of {@code document} no JMH run writes: from the end-to-end part ({@link #PART_MARKER})
-     * or the Kafka part ({@link KafkaAppendReport#PART_MARKER}), whichever comes first, to the end;
+     * the Kafka part ({@link KafkaAppendReport#PART_MARKER}) or the Kafka drain part
+     * ({@link KafkaDrainReport#PART_MARKER}), whichever comes first, to the end;
      * or "".
      */
     static String preservedPart(String document) {
-        int e2e = document.indexOf(PART_MARKER);
-        int kafka = document.indexOf(KafkaAppendReport.PART_MARKER);
-        int at = e2e < 0 ? kafka : kafka < 0 ? e2e : Math.min(e2e, kafka);
+        int at = -1;
+        for (String marker : new String[] {PART_MARKER, KafkaAppendReport.PART_MARKER, KafkaDrainReport.PART_MARKER}) {
+            int found = document.indexOf(marker);
+            at = found < 0 ? at : at < 0 ? found : Math.min(at, found);
+        }
         return at < 0 ? "" : document.substring(at);
     }
 

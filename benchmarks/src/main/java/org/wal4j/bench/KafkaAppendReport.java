@@ -48,7 +48,10 @@ final class KafkaAppendReport {
             }
             return document.substring(0, from) + section + document.substring(after);
         }
-        StringBuilder out = new StringBuilder(document);
+        // a new section goes at the end of the Kafka part: before the Kafka drain part if there is one
+        int drain = document.indexOf(KafkaDrainReport.PART_MARKER);
+        String later = drain < 0 ? "" : document.substring(drain);
+        StringBuilder out = new StringBuilder(drain < 0 ? document : document.substring(0, drain).stripTrailing() + "\n");
         if (!document.contains(PART_MARKER)) {
             if (out.length() > 0 && out.charAt(out.length() - 1) != '\n') {
                 out.append('\n');
@@ -58,7 +61,8 @@ final class KafkaAppendReport {
         if (out.charAt(out.length() - 1) != '\n') {
             out.append('\n');
         }
-        return out.append('\n').append(section).toString();
+        out.append('\n').append(section);
+        return later.isEmpty() ? out.toString() : out.append('\n').append(later).toString();
     }
 
     private static String begin(String label) {

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.TargetStats;
 import org.wal4j.Wal;
 import org.wal4j.WalConfig;
@@ -18,23 +19,27 @@ import org.wal4j.event.EntryDeadLettered;
 import org.wal4j.jdbc.DurableRepository;
 import org.wal4j.jdbc.JdbcSyncTarget;
 import org.wal4j.jdbc.TransactionAwareDataSource;
+import org.wal4j.spi.WalStorage;
 import org.wal4j.storage.file.FileStorageConfig;
 import org.wal4j.storage.file.FileWalStorage;
 
 /**
  * wal4j between the application and its database, wired as docs/jdbc.md tells users to: a HikariCP
  * pool on the database, wrapped in a {@link TransactionAwareDataSource}; a {@link JdbcSyncTarget}
- * named {@value #TARGET} on it; a {@link Wal} on the file log in a fresh benchmark directory with
- * that one target; and the {@link TradingDao} wrapped by a {@link DurableRepository}, whose DAO
- * instance runs on the target's data source. The {@code Wal}'s and the log's settings come from
- * {@code settings} (any {@code wal.*} property either knows), everything else is at its default.
+ * named {@value #TARGET} on it; a {@link Wal} with that one target, on the file log in a fresh
+ * benchmark directory ({@link #start}) or on a log it is given, such as one instance's share of a
+ * shared Kafka log ({@link #startOn}); and the {@link TradingDao} wrapped by a
+ * {@link DurableRepository}, whose DAO instance runs on the target's data source. The {@code Wal}'s
+ * and the log's settings come from {@code settings} (any {@code wal.*} property either knows),
+ * everything else is at its default.
  *
  * <p>The pipeline counts the entries the target applies ({@link EntryApplied}) and remembers when
  * the last was applied, so that a workload can tell when its backlog is gone and how long that took;
  * an entry dead-lettered fails the wait.
  *
- * <p>Lifecycle: {@link #start} builds and starts it; {@link #close()} stops the {@code Wal} (letting
- * the workers finish), closes the pool and deletes the log. Thread-safe: the repository and the
+ * <p>Lifecycle: {@link #start} or {@link #startOn} builds and starts it; {@link #close()} stops the
+ * {@code Wal} (letting the workers finish, and closing its log), closes the pool and deletes the
+ * file log. Thread-safe: the repository and the
  * {@code Wal} may be called from any thread.
  */
 final class Pipeline implements AutoCloseable {
@@ -52,31 +57,37 @@ final class Pipeline implements AutoCloseable {
     private final GatedDataSource gate;
     private final Wal wal;
     private final TradingDao repository;
-    private final Path logDirectory;
+    private final @Nullable Path logDirectory;
     private final AtomicLong applied = new AtomicLong();
     private final AtomicLong lastAppliedNanos = new AtomicLong();
     private final AtomicReference<String> deadLettered = new AtomicReference<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Pipeline(HikariDataSource pool, GatedDataSource gate, ConfigSources settings, Path logDirectory,
-                     boolean reachable) {
+    /**
+     * @param storage      the log, opened; the {@code Wal} closes it
+     * @param logDirectory the file log's directory, deleted on shut-down, or null for another log
+     * @param outage       whether the target may wait {@link #OUTAGE_ALLOWANCE} for a connection and
+     *                     an apply call, so that the gate can be shut now or later
+     * @param shutNow      whether the gate is shut before the {@code Wal} starts
+     */
+    private Pipeline(HikariDataSource pool, GatedDataSource gate, WalStorage storage, ConfigSources settings,
+                     @Nullable Path logDirectory, boolean outage, boolean shutNow) {
         this.pool = pool;
         this.gate = gate;
         this.logDirectory = logDirectory;
         TransactionAwareDataSource dataSource = TransactionAwareDataSource.wrap(gate);
         JdbcSyncTarget.Builder target = JdbcSyncTarget.builder(TARGET, dataSource);
         WalConfig.Builder config = WalConfig.builder().load(settings);
-        if (!reachable) {
+        if (outage) {
             target.connectionTimeout(OUTAGE_ALLOWANCE);
             config.targetCallTimeout(OUTAGE_ALLOWANCE);
         }
         JdbcSyncTarget syncTarget = target.build();
         syncTarget.createSchema(); // the bookkeeping tables, while the database is still reachable
-        if (!reachable) {
+        if (shutNow) {
             gate.shut();
         }
-        this.wal = Wal.builder(FileWalStorage.open(FileStorageConfig.builder(logDirectory).load(settings).build()))
-                .config(config.build()).target(syncTarget).build();
+        this.wal = Wal.builder(storage).config(config.build()).target(syncTarget).build();
         wal.addListener(event -> {
             if (event instanceof EntryApplied) {
                 lastAppliedNanos.set(System.nanoTime());
@@ -104,10 +115,36 @@ final class Pipeline implements AutoCloseable {
         HikariDataSource pool = pool(database, poolSize, "e2e-target");
         Path logDirectory = BenchDirectories.create("e2e-log");
         try {
-            return new Pipeline(pool, new GatedDataSource(pool), settings, logDirectory, reachable);
+            return new Pipeline(pool, new GatedDataSource(pool), FileWalStorage.open(
+                    FileStorageConfig.builder(logDirectory).load(settings).build()), settings, logDirectory,
+                    !reachable, !reachable);
         } catch (RuntimeException e) {
             pool.close();
             BenchDirectories.deleteRecursively(logDirectory);
+            throw e;
+        }
+    }
+
+    /**
+     * Builds and starts a pipeline on {@code storage} (for example one instance's
+     * {@code SharedKafkaWalStorage}) to {@code database}, reachable now; {@link #databaseDown()}
+     * makes the target wait for a connection (up to {@link #OUTAGE_ALLOWANCE}) until
+     * {@link #databaseBack()}.
+     *
+     * @param storage  the log, opened; closed with the pipeline, or now if the pipeline cannot start
+     * @param poolSize connections of the target's pool
+     * @param settings {@code wal.*} settings of the {@code Wal}
+     * @param poolName the name of the target's pool (its threads are named after it)
+     * @throws IllegalArgumentException naming a setting that is unknown, malformed or out of range
+     */
+    static Pipeline startOn(WalStorage storage, DataSource database, int poolSize, ConfigSources settings,
+                            String poolName) {
+        HikariDataSource pool = pool(database, poolSize, poolName);
+        try {
+            return new Pipeline(pool, new GatedDataSource(pool), storage, settings, null, true, false);
+        } catch (RuntimeException e) {
+            pool.close();
+            storage.close();
             throw e;
         }
     }
@@ -131,9 +168,23 @@ final class Pipeline implements AutoCloseable {
         return wal;
     }
 
+    /**
+     * The database is unreachable from now on: the target's next connections wait at the gate (a
+     * pipeline built by {@link #startOn}, or by {@link #start} not reachable, waits up to
+     * {@link #OUTAGE_ALLOWANCE}).
+     */
+    void databaseDown() {
+        gate.shut();
+    }
+
     /** The database is reachable again: the target's waiting and later connections go through. */
     void databaseBack() {
         gate.open();
+    }
+
+    /** {@link System#nanoTime()} when this pipeline's target last applied an entry (0 before the first). */
+    long lastAppliedNanos() {
+        return lastAppliedNanos.get();
     }
 
     /** Entries the target has applied since the start. */
@@ -196,7 +247,9 @@ final class Pipeline implements AutoCloseable {
             wal.close();
         } finally {
             pool.close();
-            BenchDirectories.deleteRecursively(logDirectory);
+            if (logDirectory != null) {
+                BenchDirectories.deleteRecursively(logDirectory);
+            }
         }
     }
 }
