@@ -210,7 +210,7 @@ final class EntryCodec {
             long seq = assignedSeq > 0 ? assignedSeq : h.path("seq").asLong(0);
             if (assignedSeq > 0 && h.path("seq").asLong(0) != 0) {
                 throw new CorruptRecordException(where + " carries seq " + h.path("seq") + ": it was written by a log "
-                        + "with one writer, not by a shared log");
+                        + "with one writer (KafkaWalStorage), not by a shared log; open it with KafkaWalStorage.open");
             }
             if (seq < 1) {
                 throw new CorruptRecordException(where + " has no valid seq: " + h.path("seq"));

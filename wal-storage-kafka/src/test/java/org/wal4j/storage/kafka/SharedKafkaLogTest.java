@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -303,6 +304,56 @@ class SharedKafkaLogTest {
             }
         });
         return out;
+    }
+
+    /**
+     * The two forms of a Kafka log tell each other apart: a shared log's records carry no seq, the
+     * probe and an operator's inspector see it, and each form refuses the other's topic.
+     */
+    @Test
+    void aSharedLog_isToldApartFromOneWithOneWriter_inspected_andEachFormRefusesTheOthersTopic() throws Exception {
+        String topic = TestCluster.newTopic("forms");
+        ScriptedSyncTarget primary = new ScriptedSyncTarget("primary", Clock.systemUTC());
+        try (SharedKafkaWalStorage log = open(topic, "forms-group")) {
+            assertTrue(!SharedKafkaWalStorage.isShared(log.settings()), "an empty log is not known to be shared");
+            Wal wal = wal(log, primary);
+            try {
+                Await.until(() -> log.ownedPartitions().size() == PARTITIONS, "one instance owns every partition");
+                WriteResult first = wal.write(WalEntry.builder("accounts", "credit").key("acct-1").payloadJson("{}"));
+                wal.write(WalEntry.builder("accounts", "credit").key("acct-2").payloadJson("{\"n\":2}"));
+                assertEquals(EntryStatus.APPLIED, wal.awaitApplied(first.seq(), Duration.ofSeconds(20)).join()
+                        .statusByTarget().get("primary"));
+                assertEquals("{}", log.read(first.seq()).orElseThrow().payload());
+                log.sync().get(10, java.util.concurrent.TimeUnit.SECONDS);
+                assertTrue(log.whenDurable(first.seq()).isDone(), "read back, so durable");
+                assertEquals(0, log.checkpoint("primary"), "checkpoints are per partition, by offset");
+            } finally {
+                wal.stop(Duration.ofSeconds(10));
+            }
+        }
+        KafkaLogSettings settings = cluster.log(topic).partitions(PARTITIONS).build();
+        assertTrue(SharedKafkaWalStorage.isShared(settings));
+        try (KafkaLogInspector inspector = KafkaLogInspector.open(settings)) {
+            assertTrue(inspector.shared());
+            assertEquals(2, inspector.entries());
+            assertEquals(0, inspector.unfinished("primary"), "the statuses, named by partition and offset, were read");
+            assertEquals(Set.of("{}", "{\"n\":2}"), inspector.scan(1).map(WalEntry::payload).collect(Collectors.toSet()));
+        }
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> cluster.log(topic)
+                .partitions(PARTITIONS).open());
+        assertTrue(refused.getMessage().contains("is shared by several instances (its records carry no seq): open it "
+                + "with openShared(group)"), refused.getMessage());
+
+        String single = TestCluster.newTopic("single");
+        try (KafkaWalStorage log = cluster.log(single).partitions(PARTITIONS).open()) {
+            log.append(WalEntry.builder("accounts", "credit").key("acct-1").targets(List.of("primary"))
+                    .payloadJson("{}").build());
+        }
+        assertTrue(!SharedKafkaWalStorage.isShared(cluster.log(single).partitions(PARTITIONS).build()));
+        org.wal4j.WalIOException wrongForm = assertThrows(org.wal4j.WalIOException.class, () -> open(single, "g"));
+        assertTrue(wrongForm.getMessage().contains("carries seq 1: it was written by a log with one writer "
+                + "(KafkaWalStorage), not by a shared log; open it with KafkaWalStorage.open"), wrongForm::getMessage);
+        assertThrows(IllegalArgumentException.class, () -> SharedKafkaWalStorage.open(settings, " "));
     }
 
     /** A key whose lane lies in a partition {@code log} owns. */
