@@ -74,7 +74,8 @@ import org.wal4j.storage.kafka.TestCluster;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the broker stopped by the kill test stays stopped
 class SharedKafkaLogCrashTest {
     private static final int PARTITIONS = 6;
-    private static final int ACCOUNTS = 16;
+    /** The accounts every instance writes: three lanes in each partition. */
+    private static final List<String> ACCOUNTS = accounts(3);
     private static final int WRITERS = 2;
     private static final long SESSION_TIMEOUT_MS = Long.parseLong(SharedLogApplication.SESSION_TIMEOUT_MS);
     /** The takeover may take the session timeout plus this: the rebalance, the claim and a loaded machine. */
@@ -230,17 +231,25 @@ class SharedKafkaLogCrashTest {
         AccountsSchema.create(db);
         db.execute("CREATE TABLE applied_by (trade_id VARCHAR(64) NOT NULL, instance VARCHAR(16) NOT NULL, "
                 + "partition_no INT NOT NULL)");
-        for (int i = 0; i < ACCOUNTS; i++) {
-            db.execute("INSERT INTO account (id, owner, balance) VALUES ('" + SharedLogApplication.account(i)
-                    + "', 'owner', 0)");
+        for (String account : ACCOUNTS) {
+            db.execute("INSERT INTO account (id, owner, balance) VALUES ('" + account + "', 'owner', 0)");
         }
         JdbcSyncTarget.builder("primary", db.dataSource()).build().createSchema();
-        Set<Integer> covered = new TreeSet<>();
-        for (int i = 0; i < ACCOUNTS; i++) {
-            covered.add(ApplyPartitions.of(LaneId.of("accounts", SharedLogApplication.account(i)), PARTITIONS));
-        }
-        assertEquals(PARTITIONS, covered.size(), "the accounts' lanes fall into every partition: " + covered);
         return db;
+    }
+
+    /** Accounts {@code acct-0}, {@code acct-1}, ... chosen so that {@code perPartition} lanes fall in each partition. */
+    private static List<String> accounts(int perPartition) {
+        Map<Integer, Integer> inPartition = new HashMap<>();
+        List<String> out = new ArrayList<>();
+        for (int i = 0; out.size() < perPartition * PARTITIONS; i++) {
+            String account = "acct-" + i;
+            if (inPartition.merge(ApplyPartitions.of(LaneId.of("accounts", account), PARTITIONS), 1, Integer::sum)
+                    <= perPartition) {
+                out.add(account);
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** The parent's own view of the log (it joins no group): creates the topics, reads the log back. */
@@ -254,7 +263,7 @@ class SharedKafkaLogCrashTest {
                 "-Xmx192m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 "-cp", System.getProperty("java.class.path"), SharedLogApplication.class.getName(),
                 cluster.bootstrapServers(), topic, Integer.toString(PARTITIONS), topic + "-group", db.jdbcUrl(), db.user(),
-                db.password(), instance, Integer.toString(WRITERS), "100000", Integer.toString(ACCOUNTS))
+                db.password(), instance, Integer.toString(WRITERS), "100000", String.join(",", ACCOUNTS))
                 .redirectError(stderr.toFile())
                 .start();
         Child child = new Child(instance, process, stderr, model);

@@ -33,8 +33,8 @@ import org.wal4j.storage.kafka.SharedKafkaWalStorage;
  * {@link SharedKafkaWalStorage} in consumer group {@code group}, a {@code Wal} with one apply
  * partition per topic partition, a {@link JdbcSyncTarget} named {@code primary} on the database,
  * and the accounts DAO wrapped by {@link DurableRepository}. Its writers book trades on the
- * accounts every instance shares ({@code acct-0} .. {@code acct-<accounts-1>}, opened by the
- * parent), so all instances write the same lanes. It tells the parent on standard output, one
+ * accounts every instance shares (given, opened by the parent), so all instances write the same
+ * lanes. It tells the parent on standard output, one
  * line each:
  * <pre>
  *   TRY &lt;account&gt; &lt;tradeId&gt; &lt;sequence&gt; &lt;amount&gt;   a call is about to be made
@@ -56,7 +56,7 @@ import org.wal4j.storage.kafka.SharedKafkaWalStorage;
  * {@code STOP}, and halts at once when its standard input ends (the parent is gone).
  *
  * <p>Arguments: bootstrapServers topic partitions group jdbcUrl user password instance writers
- * callsPerWriter accounts.
+ * callsPerWriter accounts (comma-separated).
  */
 public final class SharedLogApplication {
     static final String SESSION_TIMEOUT_MS = "6000";
@@ -76,7 +76,7 @@ public final class SharedLogApplication {
         String instance = args[7];
         int writers = Integer.parseInt(args[8]);
         int calls = Integer.parseInt(args[9]);
-        int accounts = Integer.parseInt(args[10]);
+        List<String> accounts = List.of(args[10].split(","));
 
         SharedKafkaWalStorage log = KafkaWalStorage.builder().bootstrapServers(bootstrap).topic(topic)
                 .partitions(partitions).clientProperty("session.timeout.ms", Integer.parseInt(SESSION_TIMEOUT_MS))
@@ -194,15 +194,11 @@ public final class SharedLogApplication {
         return stop;
     }
 
-    static String account(int index) {
-        return "acct-" + index;
-    }
-
     private static void write(AccountDao repository, PrintStream out, String instance, int writer, int calls,
-            int accounts, AtomicBoolean finish) {
+            List<String> accounts, AtomicBoolean finish) {
         Random random = new Random(instance.hashCode() * 31L + writer);
         for (int i = 1; i <= calls && !finish.get(); i++) {
-            String account = account(random.nextInt(accounts));
+            String account = accounts.get(random.nextInt(accounts.size()));
             Trade trade = new Trade(instance + "-w" + writer + "-" + i, BigDecimal.valueOf(100 + random.nextInt(9900), 2),
                     i);
             out.println("TRY " + account + " " + trade.tradeId() + " " + trade.sequence() + " " + trade.amount());
