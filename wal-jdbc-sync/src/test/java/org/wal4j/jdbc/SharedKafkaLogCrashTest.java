@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +42,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.wal4j.LaneId;
 import org.wal4j.WalEntry;
 import org.wal4j.jdbc.testing.AccountsModel;
@@ -87,8 +87,8 @@ class SharedKafkaLogCrashTest {
 
     private static TestCluster cluster;
 
-    @TempDir
-    Path work;
+    /** The children's stderr and thread dumps, kept after the run (under the module's target/). */
+    private final Path work = Path.of("target", "shared-log-crash", Long.toString(System.currentTimeMillis()));
     private final List<Child> children = new CopyOnWriteArrayList<>();
 
     @BeforeAll
@@ -217,8 +217,15 @@ class SharedKafkaLogCrashTest {
                     stale.add(row.tradeId + "@p" + row.partition + "+" + (row.committedAt - resumedAt) + "ms");
                 }
             }
-            System.out.printf("[wal4j-test] shared log, SIGSTOP fencing: s0 committed %d trades of moved partitions %s "
-                    + "after SIGCONT before owning them again: %s%n", stale.size(), moved, stale);
+            Map<Integer, Integer> resumedCommits = new TreeMap<>();
+            for (Applied row : appliedRows(db)) {
+                if (row.instance.equals("s0") && row.committedAt >= resumedAt) {
+                    resumedCommits.merge(row.partition, 1, Integer::sum);
+                }
+            }
+            System.out.printf("[wal4j-test] shared log, SIGSTOP fencing: s0 after SIGCONT reported owning %s, committed "
+                            + "trades by partition %s; of moved partitions %s before owning them again: %d %s%n",
+                    a.ownershipSince(resumedAt), resumedCommits, moved, stale.size(), stale);
             assertEquals(List.of(), stale, "the resumed instance s0 applied trades of partitions " + moved
                     + " that moved to s1 while it was stopped (partition fencing)");
         }
@@ -258,6 +265,7 @@ class SharedKafkaLogCrashTest {
     }
 
     private Child start(TestDatabase db, String topic, String instance, AccountsModel model) throws IOException {
+        Files.createDirectories(work);
         Path stderr = work.resolve(instance + ".err");
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx192m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
@@ -436,6 +444,21 @@ class SharedKafkaLogCrashTest {
             return Long.MAX_VALUE;
         }
 
+        /** Its OWNED lines from {@code millis} on, as "+&lt;ms after&gt;:[partitions]". */
+        List<String> ownershipSince(long millis) {
+            List<String> out = new ArrayList<>();
+            for (long[] e : ownership) {
+                if (e[0] >= millis) {
+                    List<Long> ps = new ArrayList<>();
+                    for (int i = 1; i < e.length; i++) {
+                        ps.add(e[i]);
+                    }
+                    out.add("+" + (e[0] - millis) + "ms:" + ps);
+                }
+            }
+            return out;
+        }
+
         /** Whether it acknowledged a call at or after {@code millis}. */
         boolean ackedSince(long millis) {
             return lastAck.get() >= millis;
@@ -527,11 +550,30 @@ class SharedKafkaLogCrashTest {
                 for (Child c : children) {
                     state.append("\n").append(c.instance).append(" owns ").append(c.owned()).append(", ")
                             .append(c.acks).append(" acks").append(c.killed.get() ? " (killed)" : "");
+                    if (!c.killed.get() && c.process.isAlive()) {
+                        state.append(", threads in ").append(threadDump(c)).append(", ").append(c.describe());
+                    }
                 }
                 throw new AssertionError("not within " + WAIT_MS + " ms: " + what + state);
             }
             Thread.sleep(50);
         }
+    }
+
+    /** Writes a thread dump of {@code child} (jcmd) next to its stderr; returns the file. */
+    private static Path threadDump(Child child) {
+        Path dump = child.stderr.resolveSibling(child.instance + ".threads");
+        try {
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(child.process.pid()), "Thread.print").redirectErrorStream(true)
+                    .redirectOutput(dump.toFile()).start();
+            jcmd.waitFor(30, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            return Path.of("(jcmd failed: " + e + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return dump.toAbsolutePath();
     }
 
     private void stopBrokerUnderLoad(List<Child> writing) throws InterruptedException {
