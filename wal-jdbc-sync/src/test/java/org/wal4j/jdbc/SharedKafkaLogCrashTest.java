@@ -197,7 +197,7 @@ class SharedKafkaLogCrashTest {
             awaitAll("s1 applies 20 entries of s0's partitions " + moved,
                     () -> appliedSince(db, "s1", moved, stop.atMillis) >= 20, List.of(b));
             long resumedAt = System.currentTimeMillis();
-            signal(a, "CONT");
+            signalNow(a, "CONT");
             int acked = model.acknowledgedCount();
             awaitAll("both instances acknowledge 50 calls more after SIGCONT",
                     () -> model.acknowledgedCount() >= acked + 50 && a.ackedSince(resumedAt));
@@ -299,7 +299,6 @@ class SharedKafkaLogCrashTest {
         final Process process;
         final Path stderr;
         final AtomicInteger acks = new AtomicInteger();
-        final List<long[]> ackTimes = new CopyOnWriteArrayList<>();
         /** Each OWNED line: [epochMillis, partitions...]. */
         final List<long[]> ownership = new CopyOnWriteArrayList<>();
         final List<String> errors = new CopyOnWriteArrayList<>();
@@ -489,10 +488,6 @@ class SharedKafkaLogCrashTest {
             return "instance " + instance + " (" + (process.isAlive() ? "alive" : "exit " + process.exitValue()) + ", "
                     + acks + " acks, unexpected output " + errors + "), stderr:\n" + tail;
         }
-    }
-
-    private static void signal(Child child, String signal) {
-        signalNow(child, signal);
     }
 
     private static void signalNow(Child child, String signal) {
