@@ -40,8 +40,10 @@ import org.wal4j.storage.kafka.SharedKafkaWalStorage;
  *   TRY &lt;account&gt; &lt;tradeId&gt; &lt;sequence&gt; &lt;amount&gt;   a call is about to be made
  *   ACK &lt;tradeId&gt;                       the call returned: the trade is durable in the log
  *   ERROR &lt;tradeId&gt; &lt;exception&gt;         the call failed (the parent fails the test)
- *   MID &lt;tradeId&gt; &lt;partition&gt; &lt;open&gt;   the trade's apply transaction is open, between its two statements;
- *                                          open: apply transactions open in this instance now
+ *   MID &lt;tradeId&gt; &lt;partition&gt; &lt;open&gt; &lt;pause&gt;   the trade's apply transaction is open, between its two
+ *                                          statements; open: apply transactions open in this instance now;
+ *                                          pause: milliseconds it stays open from now (every eighth trade of a
+ *                                          writer {@value #KILL_PAUSE_MS}, for the parent's signal to land in it)
  *   OWNED &lt;epochMillis&gt; &lt;p,p,..&gt;        the topic partitions this instance applies changed to these
  *   WRITTEN                             every writer made all its calls
  *   STOPPED                             the Wal stopped and the log closed after STOP
@@ -60,6 +62,8 @@ import org.wal4j.storage.kafka.SharedKafkaWalStorage;
  */
 public final class SharedLogApplication {
     static final String SESSION_TIMEOUT_MS = "6000";
+    /** How long the apply transaction of every eighth trade of a writer pauses between its statements. */
+    static final long KILL_PAUSE_MS = 40;
 
     private SharedLogApplication() {
     }
@@ -85,9 +89,10 @@ public final class SharedLogApplication {
         AtomicInteger open = new AtomicInteger();
         JdbcAccountDao.Hook midTransaction = (account, trade) -> {
             int partition = log.partitionOf(LaneId.of("accounts", account));
-            out.println("MID " + trade.tradeId() + " " + partition + " " + (open.incrementAndGet()));
+            long pause = trade.sequence() % 8 == 0 ? KILL_PAUSE_MS : 2;
             recordApplier(dataSource, trade.tradeId(), instance, partition);
-            pause(trade.sequence() % 4 == 0 ? 10 : 2);
+            out.println("MID " + trade.tradeId() + " " + partition + " " + open.incrementAndGet() + " " + pause);
+            pause(pause);
             open.decrementAndGet();
         };
         JdbcSyncTarget target = JdbcSyncTarget.builder("primary", dataSource).queryTimeout(Duration.ofSeconds(10)).build();
