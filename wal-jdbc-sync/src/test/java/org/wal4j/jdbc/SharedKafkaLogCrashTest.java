@@ -3,13 +3,7 @@ package org.wal4j.jdbc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -26,9 +20,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -48,7 +39,6 @@ import org.wal4j.jdbc.testing.AccountsModel;
 import org.wal4j.jdbc.testing.AccountsSchema;
 import org.wal4j.jdbc.testing.Engines;
 import org.wal4j.jdbc.testing.TestDatabase;
-import org.wal4j.jdbc.testing.Trade;
 import org.wal4j.jdbc.testing.TradeRow;
 import org.wal4j.spi.ApplyPartitions;
 import org.wal4j.storage.kafka.SharedKafkaWalStorage;
@@ -89,7 +79,7 @@ class SharedKafkaLogCrashTest {
 
     /** The children's stderr and thread dumps, kept after the run (under the module's target/). */
     private final Path work = Path.of("target", "shared-log-crash", Long.toString(System.currentTimeMillis()));
-    private final List<Child> children = new CopyOnWriteArrayList<>();
+    private final List<SharedLogChild> children = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void startCluster() throws Exception {
@@ -103,7 +93,7 @@ class SharedKafkaLogCrashTest {
 
     @AfterEach
     void endChildren() throws InterruptedException {
-        for (Child c : children) {
+        for (SharedLogChild c : children) {
             c.process.destroyForcibly();
             c.process.waitFor(30, TimeUnit.SECONDS);
         }
@@ -130,14 +120,14 @@ class SharedKafkaLogCrashTest {
             int killedMidTransaction = 0;
             boolean brokerStopped = false;
             for (int round = 0; round < kills; round++) {
-                Child victim = alive().get(0);
+                SharedLogChild victim = alive().get(0);
                 Set<Integer> victimPartitions = victim.owned();
-                Kill kill = victim.killOnNextMid();
+                SharedLogChild.Kill kill = victim.killOnNextMid();
                 awaitAll("instance " + victim.instance + " killed with an apply transaction open", kill::done);
                 if (!tradeExists(db, kill.tradeId)) {
                     killedMidTransaction++;
                 }
-                List<Child> survivors = alive();
+                List<SharedLogChild> survivors = alive();
                 awaitAll("the survivors own every partition, the dead one's " + victimPartitions + " included",
                         () -> union(survivors).size() == PARTITIONS);
                 long ownedAt = survivors.stream().mapToLong(c -> c.lastOwnedChangeAt(victimPartitions)).max().orElseThrow();
@@ -160,7 +150,7 @@ class SharedKafkaLogCrashTest {
                     awaitAll("the replacement joins and gets partitions", () -> sharing(alive().size()));
                 }
             }
-            List<Child> survivors = alive();
+            List<SharedLogChild> survivors = alive();
             int acked = model.acknowledgedCount();
             awaitAll("the survivors acknowledge 50 calls more", () -> model.acknowledgedCount() >= acked + 50);
             Verified v = finishAndVerify(db, log, model, survivors);
@@ -186,19 +176,19 @@ class SharedKafkaLogCrashTest {
         String topic = TestCluster.newTopic("shared-stop");
         AccountsModel model = new AccountsModel();
         try (SharedKafkaWalStorage log = openLog(topic)) {
-            Child a = start(db, topic, "s0", model);
-            Child b = start(db, topic, "s1", model);
+            SharedLogChild a = start(db, topic, "s0", model);
+            SharedLogChild b = start(db, topic, "s1", model);
             awaitAll("two instances share the partitions, each with 30 calls acknowledged", () -> sharing(2)
                     && a.acks.get() >= 30 && b.acks.get() >= 30);
             Set<Integer> moved = a.owned();
-            Kill stop = a.signalOnNextMid("STOP");
+            SharedLogChild.Kill stop = a.signalOnNextMid("STOP");
             awaitAll("instance s0 stopped (SIGSTOP) with an apply transaction open", stop::done);
             awaitAll("s1 owns every partition", () -> b.owned().size() == PARTITIONS, List.of(b));
             long ownedAfter = b.lastOwnedChangeAt(moved) - stop.atMillis;
             awaitAll("s1 applies 20 entries of s0's partitions " + moved,
                     () -> appliedSince(db, "s1", moved, stop.atMillis) >= 20, List.of(b));
             long resumedAt = System.currentTimeMillis();
-            signalNow(a, "CONT");
+            SharedLogChild.signal(a, "CONT");
             int acked = model.acknowledgedCount();
             awaitAll("both instances acknowledge 50 calls more after SIGCONT",
                     () -> model.acknowledgedCount() >= acked + 50 && a.ackedSince(resumedAt));
@@ -265,7 +255,7 @@ class SharedKafkaLogCrashTest {
         return cluster.log(topic).partitions(PARTITIONS).openShared(topic + "-group");
     }
 
-    private Child start(TestDatabase db, String topic, String instance, AccountsModel model) throws IOException {
+    private SharedLogChild start(TestDatabase db, String topic, String instance, AccountsModel model) throws IOException {
         Files.createDirectories(work);
         Path stderr = work.resolve(instance + ".err");
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -275,243 +265,16 @@ class SharedKafkaLogCrashTest {
                 db.password(), instance, Integer.toString(WRITERS), "100000", String.join(",", ACCOUNTS))
                 .redirectError(stderr.toFile())
                 .start();
-        Child child = new Child(instance, process, stderr, model);
+        SharedLogChild child = new SharedLogChild(instance, process, stderr, model);
         children.add(child);
         return child;
     }
 
     // ---- the children ----
 
-    /**
-     * Where a signal landed: the trade whose apply transaction was open, how many were, and when. A
-     * signal is sent on a MID line of a transaction that pauses {@link SharedLogApplication#KILL_PAUSE_MS}.
-     */
-    private static final class Kill {
-        volatile String tradeId = "";
-        volatile int open;
-        volatile long atMillis;
-        final AtomicBoolean done = new AtomicBoolean();
-
-        boolean done() {
-            return done.get();
-        }
-    }
-
-    /** One child JVM and what it reported. */
-    private static final class Child {
-        final String instance;
-        final Process process;
-        final Path stderr;
-        final AtomicInteger acks = new AtomicInteger();
-        /** Each OWNED line: [epochMillis, partitions...]. */
-        final List<long[]> ownership = new CopyOnWriteArrayList<>();
-        final List<String> errors = new CopyOnWriteArrayList<>();
-        final AtomicBoolean written = new AtomicBoolean();
-        final AtomicBoolean stopped = new AtomicBoolean();
-        final AtomicBoolean killed = new AtomicBoolean();
-        final AtomicLong lastAck = new AtomicLong();
-        volatile Kill armed;
-        volatile String armedSignal = "";
-        final Writer stdin;
-
-        Child(String instance, Process process, Path stderr, AccountsModel model) {
-            this.instance = instance;
-            this.process = process;
-            this.stderr = stderr;
-            this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-            Thread reader = new Thread(() -> read(model), "child-" + instance);
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        private void read(AccountsModel model) {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    String[] f = line.split(" ");
-                    switch (f[0]) {
-                        case "TRY":
-                            model.attempted(f[1], new Trade(f[2], new BigDecimal(f[4]), Long.parseLong(f[3])));
-                            break;
-                        case "ACK":
-                            model.acknowledged(f[1]);
-                            acks.incrementAndGet();
-                            lastAck.set(System.currentTimeMillis());
-                            break;
-                        case "MID":
-                            Kill kill = armed;
-                            long pause = Long.parseLong(f[4]);
-                            if (kill != null && !kill.done() && pause >= SharedLogApplication.KILL_PAUSE_MS) {
-                                if (armedSignal.equals("KILL")) {
-                                    killed.set(true);
-                                    process.destroyForcibly(); // SIGKILL; the lines written before it are still read
-                                } else {
-                                    signalNow(this, armedSignal);
-                                }
-                                kill.atMillis = System.currentTimeMillis();
-                                kill.tradeId = f[1];
-                                kill.open = Integer.parseInt(f[3]);
-                                kill.done.set(true);
-                            }
-                            break;
-                        case "OWNED":
-                            long[] entry = new long[1 + (f[2].equals("-") ? 0 : f[2].split(",").length)];
-                            entry[0] = Long.parseLong(f[1]);
-                            if (!f[2].equals("-")) {
-                                String[] ps = f[2].split(",");
-                                for (int i = 0; i < ps.length; i++) {
-                                    entry[i + 1] = Long.parseLong(ps[i]);
-                                }
-                            }
-                            ownership.add(entry);
-                            break;
-                        case "WRITTEN":
-                            written.set(true);
-                            break;
-                        case "STOPPED":
-                            stopped.set(true);
-                            break;
-                        default:
-                            errors.add(line);
-                            break;
-                    }
-                }
-            } catch (IOException | RuntimeException e) {
-                errors.add("reading the child's output failed: " + e);
-            }
-        }
-
-        Kill killOnNextMid() {
-            return signalOnNextMid("KILL");
-        }
-
-        Kill signalOnNextMid(String signal) {
-            Kill kill = new Kill();
-            armedSignal = signal;
-            armed = kill;
-            return kill;
-        }
-
-        /** The partitions of its last OWNED line. */
-        Set<Integer> owned() {
-            Set<Integer> out = new TreeSet<>();
-            if (!ownership.isEmpty()) {
-                long[] last = ownership.get(ownership.size() - 1);
-                for (int i = 1; i < last.length; i++) {
-                    out.add((int) last[i]);
-                }
-            }
-            return out;
-        }
-
-        /** When its OWNED line that first took in any of {@code partitions} (of those it owns now) came; 0 if none. */
-        long lastOwnedChangeAt(Set<Integer> partitions) {
-            Set<Integer> mine = new HashSet<>(owned());
-            mine.retainAll(partitions);
-            if (mine.isEmpty()) {
-                return 0;
-            }
-            long at = 0;
-            for (int p : mine) {
-                // the latest line without p, then the next line: when p came
-                long came = 0;
-                boolean had = false;
-                for (long[] e : ownership) {
-                    boolean has = contains(e, p);
-                    if (has && !had) {
-                        came = e[0];
-                    }
-                    had = has;
-                }
-                at = Math.max(at, came);
-            }
-            return at;
-        }
-
-        /**
-         * When, after {@code since}, it was given {@code partition} again after losing it (the first
-         * OWNED line without it, then the first with it); {@code Long.MAX_VALUE} if never.
-         */
-        long reownedAfter(int partition, long since) {
-            boolean lost = false;
-            for (long[] e : ownership) {
-                if (e[0] < since) {
-                    continue;
-                }
-                boolean has = contains(e, partition);
-                if (!has) {
-                    lost = true;
-                } else if (lost) {
-                    return e[0];
-                }
-            }
-            return Long.MAX_VALUE;
-        }
-
-        /** Its OWNED lines from {@code millis} on, as "+&lt;ms after&gt;:[partitions]". */
-        List<String> ownershipSince(long millis) {
-            List<String> out = new ArrayList<>();
-            for (long[] e : ownership) {
-                if (e[0] >= millis) {
-                    List<Long> ps = new ArrayList<>();
-                    for (int i = 1; i < e.length; i++) {
-                        ps.add(e[i]);
-                    }
-                    out.add("+" + (e[0] - millis) + "ms:" + ps);
-                }
-            }
-            return out;
-        }
-
-        /** Whether it acknowledged a call at or after {@code millis}. */
-        boolean ackedSince(long millis) {
-            return lastAck.get() >= millis;
-        }
-
-        private static boolean contains(long[] e, int p) {
-            for (int i = 1; i < e.length; i++) {
-                if (e[i] == p) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        void send(String command) throws IOException {
-            stdin.write(command + "\n");
-            stdin.flush();
-        }
-
-        String describe() {
-            String tail;
-            try {
-                List<String> lines = Files.readAllLines(stderr, StandardCharsets.UTF_8);
-                tail = String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-            } catch (IOException e) {
-                tail = "(stderr unreadable: " + e + ")";
-            }
-            return "instance " + instance + " (" + (process.isAlive() ? "alive" : "exit " + process.exitValue()) + ", "
-                    + acks + " acks, unexpected output " + errors + "), stderr:\n" + tail;
-        }
-    }
-
-    private static void signalNow(Child child, String signal) {
-        try {
-            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(child.process.pid())).inheritIO().start();
-            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                throw new IllegalStateException("kill -" + signal + " " + child.process.pid() + " failed");
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("kill -" + signal + " failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted sending " + signal, e);
-        }
-    }
-
-    private List<Child> alive() {
-        List<Child> out = new ArrayList<>();
-        for (Child c : children) {
+    private List<SharedLogChild> alive() {
+        List<SharedLogChild> out = new ArrayList<>();
+        for (SharedLogChild c : children) {
             if (!c.killed.get()) {
                 out.add(c);
             }
@@ -519,7 +282,7 @@ class SharedKafkaLogCrashTest {
         return out;
     }
 
-    private static Set<Integer> union(List<Child> of) {
+    private static Set<Integer> union(List<SharedLogChild> of) {
         Set<Integer> all = new TreeSet<>();
         of.forEach(c -> all.addAll(c.owned()));
         return all;
@@ -527,7 +290,7 @@ class SharedKafkaLogCrashTest {
 
     /** The {@code n} live instances own every partition between them, each some. */
     private boolean sharing(int n) {
-        List<Child> live = alive();
+        List<SharedLogChild> live = alive();
         return live.size() == n && union(live).size() == PARTITIONS && live.stream().allMatch(c -> !c.owned().isEmpty())
                 && live.stream().mapToInt(c -> c.owned().size()).sum() == PARTITIONS;
     }
@@ -537,21 +300,21 @@ class SharedKafkaLogCrashTest {
         awaitAll(what, condition, alive());
     }
 
-    private void awaitAll(String what, BooleanSupplier condition, List<Child> watched) throws InterruptedException {
+    private void awaitAll(String what, BooleanSupplier condition, List<SharedLogChild> watched) throws InterruptedException {
         long deadline = System.currentTimeMillis() + WAIT_MS;
         while (!condition.getAsBoolean()) {
-            for (Child c : watched) {
+            for (SharedLogChild c : watched) {
                 if (!c.killed.get() && (!c.process.isAlive() && !c.stopped.get() || !c.errors.isEmpty())) {
                     throw new AssertionError("while waiting until " + what + ": " + c.describe());
                 }
             }
             if (System.currentTimeMillis() > deadline) {
                 StringBuilder state = new StringBuilder();
-                for (Child c : children) {
+                for (SharedLogChild c : children) {
                     state.append("\n").append(c.instance).append(" owns ").append(c.owned()).append(", ")
                             .append(c.acks).append(" acks").append(c.killed.get() ? " (killed)" : "");
                     if (!c.killed.get() && c.process.isAlive()) {
-                        state.append(", threads in ").append(threadDump(c)).append(", ").append(c.describe());
+                        state.append(", threads in ").append(c.threadDump()).append(", ").append(c.describe());
                     }
                 }
                 throw new AssertionError("not within " + WAIT_MS + " ms: " + what + state);
@@ -560,23 +323,7 @@ class SharedKafkaLogCrashTest {
         }
     }
 
-    /** Writes a thread dump of {@code child} (jcmd) next to its stderr; returns the file. */
-    private static Path threadDump(Child child) {
-        Path dump = child.stderr.resolveSibling(child.instance + ".threads");
-        try {
-            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                    Long.toString(child.process.pid()), "Thread.print").redirectErrorStream(true)
-                    .redirectOutput(dump.toFile()).start();
-            jcmd.waitFor(30, TimeUnit.SECONDS);
-        } catch (IOException e) {
-            return Path.of("(jcmd failed: " + e + ")");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return dump.toAbsolutePath();
-    }
-
-    private void stopBrokerUnderLoad(List<Child> writing) throws InterruptedException {
+    private void stopBrokerUnderLoad(List<SharedLogChild> writing) throws InterruptedException {
         int acked = writing.stream().mapToInt(c -> c.acks.get()).sum();
         long start = System.nanoTime();
         cluster.stopBroker(1);
@@ -595,9 +342,9 @@ class SharedKafkaLogCrashTest {
                             int unacknowledgedAbsent) {
     }
 
-    private Verified finishAndVerify(TestDatabase db, SharedKafkaWalStorage log, AccountsModel model, List<Child> live)
+    private Verified finishAndVerify(TestDatabase db, SharedKafkaWalStorage log, AccountsModel model, List<SharedLogChild> live)
             throws Exception {
-        for (Child c : live) {
+        for (SharedLogChild c : live) {
             c.send("FINISH");
         }
         awaitAll("the instances finish writing", () -> live.stream().allMatch(c -> c.written.get()), live);
@@ -607,11 +354,11 @@ class SharedKafkaLogCrashTest {
             readLog(log, order, laneOf);
             return distinctApplied(db) == order.size();
         }, live);
-        for (Child c : live) {
+        for (SharedLogChild c : live) {
             c.send("STOP");
         }
         awaitAll("the instances stop", () -> live.stream().allMatch(c -> c.stopped.get() && !c.process.isAlive()), live);
-        for (Child c : live) {
+        for (SharedLogChild c : live) {
             assertEquals(0, c.process.exitValue(), () -> c.describe());
         }
         readLog(log, order, laneOf);
@@ -714,7 +461,7 @@ class SharedKafkaLogCrashTest {
     }
 
     /** Waits until a survivor committed a trade of each of {@code partitions} after {@code since}; returns when the last came. */
-    private long awaitFirstApplied(TestDatabase db, List<Child> survivors, Set<Integer> partitions, long since)
+    private long awaitFirstApplied(TestDatabase db, List<SharedLogChild> survivors, Set<Integer> partitions, long since)
             throws InterruptedException {
         Set<String> names = new HashSet<>();
         survivors.forEach(c -> names.add(c.instance));
