@@ -42,8 +42,8 @@ import org.wal4j.storage.kafka.SharedKafkaWalStorage;
  *   ERROR &lt;tradeId&gt; &lt;exception&gt;         the call failed (the parent fails the test)
  *   MID &lt;tradeId&gt; &lt;partition&gt; &lt;open&gt; &lt;pause&gt;   the trade's apply transaction is open, between its two
  *                                          statements; open: apply transactions open in this instance now;
- *                                          pause: milliseconds it stays open from now (every eighth trade of a
- *                                          writer {@value #KILL_PAUSE_MS}, for the parent's signal to land in it)
+ *                                          pause: milliseconds it stays open from now ({@value #HOLD_MS} for the
+ *                                          first after the parent wrote HOLD, for its signal to land in it)
  *   OWNED &lt;epochMillis&gt; &lt;p,p,..&gt;        the topic partitions this instance applies changed to these
  *   WRITTEN                             every writer made all its calls
  *   STOPPED                             the Wal stopped and the log closed after STOP
@@ -53,7 +53,10 @@ import org.wal4j.storage.kafka.SharedKafkaWalStorage;
  * the trade, so the parent sees which instance applied each trade and (with PostgreSQL's
  * {@code track_commit_timestamp}) when that transaction committed.
  *
- * <p>Its writers end (after the call each is in) when the parent writes the line {@code FINISH} to
+ * <p>When the parent writes the line {@code HOLD} to its standard input, the next apply transaction
+ * that reaches the point between its statements stays open there {@value #HOLD_MS} ms, for the
+ * parent's SIGKILL or SIGSTOP on its MID line to land inside it. Its writers end (after the call
+ * each is in) when the parent writes the line {@code FINISH} to
  * its standard input, or after {@code callsPerWriter} calls; it stops cleanly when the parent writes
  * {@code STOP}, and halts at once when its standard input ends (the parent is gone).
  *
@@ -62,8 +65,8 @@ import org.wal4j.storage.kafka.SharedKafkaWalStorage;
  */
 public final class SharedLogApplication {
     static final String SESSION_TIMEOUT_MS = "6000";
-    /** How long the apply transaction of every eighth trade of a writer pauses between its statements. */
-    static final long KILL_PAUSE_MS = 40;
+    /** How long the first apply transaction after the parent wrote HOLD pauses between its statements. */
+    static final long HOLD_MS = 2_000;
 
     private SharedLogApplication() {
     }
@@ -71,7 +74,8 @@ public final class SharedLogApplication {
     public static void main(String[] args) throws Exception {
         PrintStream out = System.out;
         AtomicBoolean finish = new AtomicBoolean();
-        CountDownLatch stop = watchTheParent(finish);
+        AtomicBoolean hold = new AtomicBoolean();
+        CountDownLatch stop = watchTheParent(finish, hold);
         String bootstrap = args[0];
         String topic = args[1];
         int partitions = Integer.parseInt(args[2]);
@@ -89,7 +93,7 @@ public final class SharedLogApplication {
         AtomicInteger open = new AtomicInteger();
         JdbcAccountDao.Hook midTransaction = (account, trade) -> {
             int partition = log.partitionOf(LaneId.of("accounts", account));
-            long pause = trade.sequence() % 8 == 0 ? KILL_PAUSE_MS : 2;
+            long pause = hold.compareAndSet(true, false) ? HOLD_MS : 2;
             recordApplier(dataSource, trade.tradeId(), instance, partition);
             out.println("MID " + trade.tradeId() + " " + partition + " " + open.incrementAndGet() + " " + pause);
             pause(pause);
@@ -175,15 +179,17 @@ public final class SharedLogApplication {
     }
 
     /**
-     * Sets {@code finish} when the parent writes FINISH; returns a latch opened when it writes STOP; halts when standard input ends (the
+     * Sets {@code hold} when the parent writes HOLD and {@code finish} when it writes FINISH; returns a latch opened when it writes STOP; halts when standard input ends (the
      * parent died, or closed our input).
      */
-    private static CountDownLatch watchTheParent(AtomicBoolean finish) {
+    private static CountDownLatch watchTheParent(AtomicBoolean finish, AtomicBoolean hold) {
         CountDownLatch stop = new CountDownLatch(1);
         Thread watch = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    if (line.equals("FINISH")) {
+                    if (line.equals("HOLD")) {
+                        hold.set(true);
+                    } else if (line.equals("FINISH")) {
                         finish.set(true);
                     } else if (line.equals("STOP")) {
                         stop.countDown();

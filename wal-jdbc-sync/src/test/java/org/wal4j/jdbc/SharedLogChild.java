@@ -26,8 +26,8 @@ import org.wal4j.jdbc.testing.Trade;
  * One {@link SharedLogApplication} child JVM of {@link SharedKafkaLogCrashTest}, and what it
  * reported: its calls go into the test's {@link AccountsModel} as they are made and acknowledged,
  * its partition ownership is kept with the time of each change, and a signal can be armed to be
- * sent on its next MID line that opens a long pause (so that it lands inside an apply
- * transaction). Its standard output is read by a thread of its own.
+ * sent on the MID line of the next apply transaction it holds open for it (so that it lands inside
+ * that transaction). Its standard output is read by a thread of its own.
  *
  * <p>Thread-safe: the reader thread writes, the test reads.
  */
@@ -74,7 +74,7 @@ final class SharedLogChild {
                     case "MID":
                         Kill kill = armed;
                         long pause = Long.parseLong(f[4]);
-                        if (kill != null && !kill.done() && pause >= SharedLogApplication.KILL_PAUSE_MS) {
+                        if (kill != null && !kill.done() && pause == SharedLogApplication.HOLD_MS) {
                             if (armedSignal.equals("KILL")) {
                                 killed.set(true);
                                 process.destroyForcibly(); // SIGKILL; the lines written before it are still read
@@ -114,14 +114,16 @@ final class SharedLogChild {
         }
     }
 
-    Kill killOnNextMid() {
+    Kill killOnNextMid() throws IOException {
         return signalOnNextMid("KILL");
     }
 
-    Kill signalOnNextMid(String signal) {
+    /** Sends {@code signal} on its next MID line of a held transaction, and has it hold the next one. */
+    Kill signalOnNextMid(String signal) throws IOException {
         Kill kill = new Kill();
         armedSignal = signal;
         armed = kill;
+        send("HOLD");
         return kill;
     }
 
@@ -228,8 +230,8 @@ final class SharedLogChild {
     }
 
     /**
-     * Where a signal landed: the trade whose apply transaction was open, how many were, and when. A
-     * signal is sent on a MID line of a transaction that pauses {@link SharedLogApplication#KILL_PAUSE_MS}.
+     * Where a signal landed: the trade whose apply transaction was open (held open for the signal,
+     * {@link SharedLogApplication#HOLD_MS}), how many were open, and when.
      */
     static final class Kill {
         volatile String tradeId = "";
