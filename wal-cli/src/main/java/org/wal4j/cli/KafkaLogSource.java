@@ -10,6 +10,7 @@ import org.wal4j.spi.WalStorage;
 import org.wal4j.storage.kafka.KafkaLogInspector;
 import org.wal4j.storage.kafka.KafkaLogSettings;
 import org.wal4j.storage.kafka.KafkaWalStorage;
+import org.wal4j.storage.kafka.SharedKafkaWalStorage;
 
 /**
  * A Kafka log: its topic and companion topic must exist (a command never creates a log) and the
@@ -47,7 +48,9 @@ record KafkaLogSource(KafkaLogSettings settings) implements LogSource {
     @Override
     public WalStorage openForWriting(String purpose) {
         try {
-            return KafkaWalStorage.open(settings);
+            // a shared log's statuses are written as any of its instances writes them (no group is joined)
+            return SharedKafkaWalStorage.isShared(settings) ? SharedKafkaWalStorage.open(settings, "wal-cli")
+                    : KafkaWalStorage.open(settings);
         } catch (IllegalStateException e) {
             throw CliFailure.problem(e.getMessage());
         }
@@ -55,6 +58,10 @@ record KafkaLogSource(KafkaLogSettings settings) implements LogSource {
 
     @Override
     public String afterChangeNote() {
+        if (SharedKafkaWalStorage.isShared(settings)) {
+            return "the instances sharing topic '" + settings.topic() + "' read this change as they run: the owner of "
+                    + "each entry's partition applies the requeued entries now";
+        }
         return "a Kafka log has no lock: an application running on topic '" + settings.topic() + "' does not see "
                 + "this change until it next opens the log (restart it to apply requeued entries now)";
     }

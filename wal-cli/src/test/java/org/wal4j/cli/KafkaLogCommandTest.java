@@ -20,14 +20,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wal4j.AuditEvent;
 import org.wal4j.EntryStatus;
+import org.wal4j.Wal;
 import org.wal4j.WalAction;
+import org.wal4j.WalConfig;
 import org.wal4j.WalEntry;
 import org.wal4j.spi.StatusRecord;
 import org.wal4j.spi.TrackedEntry;
 import org.wal4j.spi.WalStorage;
 import org.wal4j.storage.file.FileWalStorage;
 import org.wal4j.storage.kafka.KafkaWalStorage;
+import org.wal4j.storage.kafka.SharedKafkaWalStorage;
 import org.wal4j.storage.kafka.TestCluster;
+import org.wal4j.testing.ScriptedSyncTarget;
 import org.wal4j.testing.TestEntries;
 
 /**
@@ -228,6 +232,50 @@ class KafkaLogCommandTest {
             assertEquals(List.of(), reopened.deadLetters(null, 0, 10));
         }
         assertEquals(Set.of(WalAction.DISCARD), Set.copyOf(cli.audit.stream().map(AuditEvent::action).toList()));
+    }
+
+    /**
+     * A log shared by several instances ({@code openShared}): the commands read it as they read any
+     * Kafka log (numbering its records as read), and a requeue reaches the running instance that owns
+     * the entry's partition, which applies it without a restart.
+     */
+    @Test
+    void onASharedLog_listDumpAndStatusWork_andARequeueIsAppliedByTheRunningOwner() throws Exception {
+        String topic = TestCluster.newTopic("shared");
+        ScriptedSyncTarget primary = new ScriptedSyncTarget("primary", java.time.Clock.systemUTC())
+                .failPermanently(e -> e.payload().contains("poison"), "poisoned");
+        try (SharedKafkaWalStorage log = cluster.log(topic).openShared("cli-shared")) {
+            Wal wal = Wal.builder(log).config(WalConfig.builder().applyPartitions(3).build()).target(primary).build()
+                    .start();
+            try {
+                for (int i = 0; i < 5; i++) {
+                    wal.write(WalEntry.builder("orders", "place").key("o-" + i).payloadJson("{\"n\":" + i + "}"));
+                }
+                long poison = wal.write(WalEntry.builder("orders", "place").key("o-9")
+                        .payloadJson("{\"poison\":1}")).seq();
+                assertEquals(EntryStatus.DEAD, wal.awaitApplied(poison, java.time.Duration.ofSeconds(20)).join()
+                        .statusByTarget().get("primary"));
+
+                Cli.Result list = cli.run(on(topic, "dlq", "list", "--json"));
+                assertEquals(0, list.exitCode(), list::toString);
+                assertTrue(list.out().contains("poisoned") && list.out().contains("o-9"), list::toString);
+                Cli.Result dump = cli.run(on(topic, "dump", "--json"));
+                assertEquals(0, dump.exitCode(), dump::toString);
+                assertEquals(6, dump.outLines().size(), dump::toString);
+                Cli.Result status = cli.run(on(topic, "status"));
+                assertEquals(0, status.exitCode(), status::toString);
+
+                primary.failPermanently(e -> false, "healed");
+                Cli.Result requeue = cli.run(on(topic, "dlq", "requeue", "--all"));
+                assertEquals(0, requeue.exitCode(), requeue::toString);
+                assertTrue(requeue.out().contains("the owner of each entry's partition applies the requeued entries "
+                        + "now"), requeue::toString);
+                org.wal4j.testing.Await.until(() -> primary.applied().stream()
+                        .anyMatch(e -> e.payload().contains("poison")), "the running owner applied the requeued entry");
+            } finally {
+                wal.stop(java.time.Duration.ofSeconds(10));
+            }
+        }
     }
 
     @Test

@@ -23,8 +23,8 @@ import org.wal4j.spi.StorageEvents;
  *
  * <h2>Ownership</h2>
  * A partition given to this instance is claimed at each target ({@code SyncTarget.claimPartition},
- * which fences the previous owner), then the target's window is reloaded and the partition
- * started. A claim that fails (the database is down, an earlier owner's batch still holds it) is
+ * which fences the previous owner), then started and the target's window reloaded (it passed over
+ * the partition's entries while another instance owned it). A claim that fails (the database is down, an earlier owner's batch still holds it) is
  * tried again every {@link #CLAIM_RETRY} for as long as the partition stays given. A partition
  * taken away is stopped at every target (its call in flight completes and is recorded first), then
  * released. Claims and releases run in order on one thread of their own, never on a worker's or
@@ -100,15 +100,17 @@ final class SharedLog implements StorageEvents {
             claims.schedule(() -> claim(worker, partition, done), CLAIM_RETRY.toMillis(), TimeUnit.MILLISECONDS);
             return;
         }
-        // the reload completes on the worker's thread, which cannot submit to itself: start from ours
-        worker.reload().thenComposeAsync(v -> given.contains(partition) ? worker.startPartition(partition)
-                : CompletableFuture.<Void>completedFuture(null), claims).whenComplete((v, failure) -> {
-                    if (failure != null) {
-                        done.completeExceptionally(failure);
-                    } else {
-                        done.complete(null);
-                    }
-                });
+        if (!given.contains(partition)) {
+            done.complete(null);
+            return;
+        }
+        worker.adopt(partition).whenComplete((v, failure) -> {
+            if (failure != null) {
+                done.completeExceptionally(failure);
+            } else {
+                done.complete(null);
+            }
+        });
     }
 
     @Override

@@ -42,6 +42,8 @@ final class StartupScan {
         long keys = 0;
         // the log as it is now: on a shared log other instances keep appending, and a scan to the end would chase them
         long through = storage.lastSeq();
+        // on a shared log backpressure counts this instance's own writes only (OwnWrites)
+        boolean shared = storage.sharedPartitions().isPresent();
         try (Stream<WalEntry> all = storage.scan(1)) {
             for (WalEntry e : (Iterable<WalEntry>) all::iterator) {
                 if (e.seq() > through) {
@@ -60,7 +62,7 @@ final class StartupScan {
                         continue; // a target this Wal does not have
                     }
                     EntryStatus status = storage.status(e.seq(), target).orElse(EntryStatus.APPLIED);
-                    if (status == EntryStatus.PENDING || status == EntryStatus.RETRYING) {
+                    if ((status == EntryStatus.PENDING || status == EntryStatus.RETRYING) && !shared) {
                         bytes = bytes < 0 ? AppendChecks.utf8Length(e.payload()) : bytes;
                         backpressure.add(target, List.of(e), bytes);
                     } else if (status == EntryStatus.DEAD) {

@@ -269,11 +269,28 @@ final class TargetWorker {
      */
     CompletableFuture<Void> reload() {
         return submit(w -> {
-            w.awaitCallsInFlight();
-            w.window.reset();
-            w.savedCheckpoint = 0; // the storage keeps each partition's checkpoint; let it see the next candidate
+            w.rebuildWindow();
             return null;
         });
+    }
+
+    /**
+     * Starts {@code partition} of a shared log and reloads the window, which passed over its
+     * entries while it was another instance's. Thread-safe.
+     */
+    CompletableFuture<Void> adopt(int partition) {
+        checkPartition(partition);
+        return submit(w -> {
+            w.setStarted(partition, true);
+            w.rebuildWindow();
+            return null;
+        });
+    }
+
+    private void rebuildWindow() {
+        awaitCallsInFlight();
+        window.reset();
+        savedCheckpoint = 0; // a shared log keeps each partition's checkpoint; let it see the next candidate
     }
 
     private void checkPartition(int partition) {
@@ -817,6 +834,9 @@ final class TargetWorker {
      */
     @Nullable List<WalEntry> laneQuery(LaneId key, long upto, boolean boost) {
         Instant now = ctx.time.now();
+        if (ctx.storage.sharedPartitions().isPresent() && !partitions.get(partitions.partitionOf(key)).started) {
+            return null; // another instance applies this lane: only the storage knows its entries
+        }
         Lane lane = window.lane(key);
         if (boost && lane != null) {
             boost(lane, upto, now);

@@ -487,7 +487,10 @@ public final class WalEngine {
             String name = worker.name();
             TargetMetrics m = Objects.requireNonNull(metrics.get(name), "every worker has its metrics");
             Backpressure.Backlog backlog = backpressure.backlog(name);
-            targets.put(name, new TargetFigures(name, worker.breakerState(), backlog.entries(), backlog.bytes(),
+            // a shared log's backpressure counts this instance's writes; its lag is the whole log's
+            long lag = shared == null ? backlog.entries()
+                    : storageStats.unfinishedByTarget().getOrDefault(name, 0L);
+            targets.put(name, new TargetFigures(name, worker.breakerState(), lag, backlog.bytes(),
                     backlog.lagSeconds(), backlog.namespaces(), m.deadLetters.get(), storage.checkpoint(name),
                     m.applied.get(), m.retried.get(), m.deadLettered.get(), m.rejected.get(), m.expired.get(), m.attempts.get(),
                     m.calls.get(), m.applyLatency.percentile(0.5) / 1000, m.applyLatency.percentile(0.99) / 1000,

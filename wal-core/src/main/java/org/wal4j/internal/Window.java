@@ -69,6 +69,11 @@ final class Window {
     private final long maxBytes;
     private final int laneCap;
     private final int stagedCap;
+    /**
+     * A log shared by several instances: the entries of partitions not started here are another
+     * instance's to apply, so the window passes over them (they bound no checkpoint of this one).
+     */
+    private final boolean shared;
 
     private final Map<LaneId, Lane> lanes = new HashMap<>();
     private final Set<Lane> truncated = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -88,6 +93,12 @@ final class Window {
         this.maxBytes = maxBytes;
         this.laneCap = Math.max(Math.min(maxEntries, maxBatchSize), maxEntries / 4);
         this.stagedCap = maxEntries;
+        this.shared = storage.sharedPartitions().isPresent();
+    }
+
+    /** True for an entry of a shared log's partition this instance does not apply now. */
+    private boolean notOurs(WalEntry e) {
+        return shared && !partitions.get(partitions.partitionOf(LaneId.of(e))).started;
     }
 
     long frontier() {
@@ -176,6 +187,10 @@ final class Window {
                 return examined;
             }
             examined++;
+            if (notOurs(t.entry())) {
+                frontier = t.entry().seq();
+                continue;
+            }
             if (admit(t.entry(), t.status(), t.attempts(), t.lastChangeAt(), now, stuck) == Admit.STOP) {
                 return -1;
             }

@@ -11,8 +11,8 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>A shared log is divided into the engine's apply partitions ({@link WalStorage#sharedPartitions}),
  * each applied by one instance at a time: the storage decides which ({@link #partitionsAssigned},
- * {@link #partitionsRevoked}) and shows the engine only the unfinished entries of the partitions
- * this instance owns ({@link WalStorage#unfinished}).
+ * {@link #partitionsRevoked}). Its {@link WalStorage#unfinished} lists every partition's entries
+ * (read-your-writes needs them all); the engine applies those of the partitions it was given.
  *
  * <p>Thread-safe: the storage calls it from its own threads.
  */
@@ -43,7 +43,7 @@ public interface StorageEvents {
      * completes and is recorded first.
      *
      * @return completes once no call of these partitions is in flight and none will start; the
-     *         storage then stops showing their entries and calls {@link #reload()}
+     *         storage then calls {@link #reload()}
      */
     CompletableFuture<Void> partitionsRevoked(Set<Integer> partitions);
 

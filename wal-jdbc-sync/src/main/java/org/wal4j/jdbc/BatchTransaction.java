@@ -55,6 +55,14 @@ import org.wal4j.spi.Instrumentation;
  * <p>A commit that fails with the connection lost has an unknown outcome; reporting it
  * retryable is safe because a committed batch's keys make its retry a no-op.
  *
+ * <h2>Fenced in a shared log</h2>
+ * When the target has claimed apply partitions (a log shared by several instances), every attempt
+ * above starts its transaction by locking the row of the batch's partition in the owners table and
+ * checking this instance's epoch ({@link PartitionFence#hold}), again after each rollback, since a
+ * rollback releases the row: so no attempt commits after another instance's claim, and a fenced
+ * batch is rolled back before it wrote anything ({@link org.wal4j.PartitionFencedException} is
+ * thrown). Without claims no statement is added.
+ *
  * <p>One instance per batch; not thread-safe.
  */
 final class BatchTransaction {
@@ -62,12 +70,16 @@ final class BatchTransaction {
     private final List<WalEntry> batch;
     private final JdbcSyncTarget target;
     private final AppliedKeyLedger ledger;
+    /** The fence of a target that claimed partitions; null for a target alone on its log. */
+    private final PartitionFence fence;
 
-    BatchTransaction(Connection connection, List<WalEntry> batch, JdbcSyncTarget target, AppliedKeyLedger ledger) {
+    BatchTransaction(Connection connection, List<WalEntry> batch, JdbcSyncTarget target, AppliedKeyLedger ledger,
+            PartitionFence fence) {
         this.connection = connection;
         this.batch = batch;
         this.target = target;
         this.ledger = ledger;
+        this.fence = fence;
     }
 
     ApplyResult run() {
@@ -95,6 +107,10 @@ final class BatchTransaction {
      *                      entry's it was: {@link #applyAndCommit} then finds the entry at fault
      */
     private ApplyResult applyBatched() throws EntryByEntry, Rejected {
+        ApplyResult notHeld = holdPartition();
+        if (notHeld != null) {
+            return notHeld;
+        }
         boolean[] fresh = recordKeys();
         if (newEntriesAreSqlStatements(fresh)) {
             ApplyResult failed = observedSqlStatements(fresh);
@@ -250,6 +266,10 @@ final class BatchTransaction {
             if (rejected.index == 0 && outcome == null) {
                 return rejected.result();
             }
+            ApplyResult notHeld = holdPartition();
+            if (notHeld != null) {
+                return notHeld;
+            }
             try {
                 ApplyResult before = applyEntryByEntry(rejected.index);
                 if (before != null) {
@@ -293,6 +313,10 @@ final class BatchTransaction {
 
     /** Entry by entry, the first {@code end} entries, then the commit: a failure names its entry. */
     private ApplyResult applyAndCommit(int end) throws Rejected {
+        ApplyResult notHeld = holdPartition();
+        if (notHeld != null) {
+            return notHeld;
+        }
         ApplyResult failed = applyEntryByEntry(end);
         return failed != null ? failed : commit();
     }
@@ -373,6 +397,27 @@ final class BatchTransaction {
                     + "; the batch was rolled back (throw an exception to fail an entry)", cause);
         }
         return null;
+    }
+
+    /**
+     * In a shared log, first in each transaction: locks the batch's partition's row and checks
+     * this instance still owns the partition ({@link PartitionFence#hold}).
+     *
+     * @return null if it does (or the target is alone on its log), otherwise the batch's
+     *         retryable result, rolled back, when the row could not be read
+     * @throws org.wal4j.PartitionFencedException if another instance claimed the partition (the
+     *                                            caller, {@link #run}, rolls back)
+     */
+    private ApplyResult holdPartition() {
+        if (fence == null) {
+            return null;
+        }
+        try {
+            fence.hold(connection, batch);
+            return null;
+        } catch (SQLException e) {
+            return bookkeepingFailure(0, "locking the partition's row in table " + fence.table(), e);
+        }
     }
 
     /** Rolls back; the batch's result when the entry at {@code index} failed with {@code e}. */

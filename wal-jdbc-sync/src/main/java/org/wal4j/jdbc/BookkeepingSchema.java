@@ -8,8 +8,9 @@ import java.sql.Statement;
  * Creates or validates the bookkeeping tables of {@link JdbcSyncTarget}: the applied keys
  * (with an index by time, for the purge, and the {@code call_outcome} column, which an
  * applied-keys table created by an earlier version lacks: it is added with {@code ALTER TABLE}),
- * the rejected calls (added in the version that stores rejections: created like the others) and
- * the checkpoints. Creation is
+ * the rejected calls (added in the version that stores rejections: created like the others), the
+ * checkpoints and the partition owners (added with fencing for a log shared by several instances,
+ * {@link PartitionFence}: created like the others). Creation is
  * {@code CREATE ... IF NOT EXISTS}, one statement per table or index, and is safe when several
  * processes race: some databases still fail one of two concurrent creations of the same object
  * (PostgreSQL reports a unique violation on its catalog), so a failed statement is run once more,
@@ -22,12 +23,15 @@ final class BookkeepingSchema {
     private final SqlDialect dialect;
     private final String appliedKeysTable;
     private final String checkpointTable;
+    private final String partitionOwnersTable;
     private final int queryTimeoutSeconds;
 
-    BookkeepingSchema(SqlDialect dialect, String appliedKeysTable, String checkpointTable, int queryTimeoutSeconds) {
+    BookkeepingSchema(SqlDialect dialect, String appliedKeysTable, String checkpointTable, String partitionOwnersTable,
+            int queryTimeoutSeconds) {
         this.dialect = dialect;
         this.appliedKeysTable = appliedKeysTable;
         this.checkpointTable = checkpointTable;
+        this.partitionOwnersTable = partitionOwnersTable;
         this.queryTimeoutSeconds = queryTimeoutSeconds;
     }
 
@@ -37,7 +41,7 @@ final class BookkeepingSchema {
      * finds it; a real failure (no privilege) fails twice and is thrown.
      */
     void create(Connection connection) throws SQLException {
-        for (String statement : dialect.ddl(appliedKeysTable, checkpointTable)) {
+        for (String statement : dialect.ddl(appliedKeysTable, checkpointTable, partitionOwnersTable)) {
             try {
                 execute(connection, statement);
             } catch (SQLException first) {
@@ -94,8 +98,8 @@ final class BookkeepingSchema {
     }
 
     /**
-     * Checks that the three tables exist (applied keys, rejected calls, checkpoints), and the
-     * applied keys' {@code call_outcome} column.
+     * Checks that the four tables exist (applied keys, rejected calls, checkpoints, partition
+     * owners), and the applied keys' {@code call_outcome} column.
      *
      * @return null if they do, otherwise which one is missing and the error
      */
@@ -122,6 +126,15 @@ final class BookkeepingSchema {
             return "table " + rejected + " is not usable (" + SqlFailures.describe(e) + "; it keeps the verdicts of "
                     + "rejected calls with a request id, added in this version); create it with its statements in "
                     + dialect.ddlResource() + " or let the target create it (createSchema(true))";
+        }
+        try {
+            probe(connection, partitionOwnersTable);
+        } catch (SQLException e) {
+            rollbackQuietly(connection, e);
+            return "table " + partitionOwnersTable + " is not usable (" + SqlFailures.describe(e) + "; it keeps which "
+                    + "instance applies each partition of a log shared by several instances, added in this version); "
+                    + "create it with its statement in " + dialect.ddlResource() + " or let the target create it "
+                    + "(createSchema(true))";
         }
         connection.commit();
         return null;

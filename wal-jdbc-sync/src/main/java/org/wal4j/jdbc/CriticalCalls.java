@@ -191,9 +191,10 @@ final class CriticalCalls {
         EntryStatus status = outcome.statusByTarget().getOrDefault(target, EntryStatus.APPLIED);
         if (status == EntryStatus.APPLIED) {
             PendingCalls.Run run = call.latest();
-            if ((run == null || !run.returned()) && method.hasRequestId()) {
+            if ((run == null || !run.returned()) && (method.hasRequestId() || storedHere(method, written))) {
                 // the log no longer knew the request id, but the target still held its key: the
-                // entry was skipped as applied, and the first call's outcome is stored with the key
+                // entry was skipped as applied, and the first call's outcome is stored with the key;
+                // or another instance of a shared log applied it and stored its outcome
                 return storedOutcome(method, written, payload);
             }
             if (run == null || !run.returned()) {
@@ -209,6 +210,10 @@ final class CriticalCalls {
         Throwable thrown = call.thrown();
         if ((status == EntryStatus.DEAD || status == EntryStatus.REJECTED) && thrown != null) {
             throw thrown;
+        }
+        if (status == EntryStatus.REJECTED && method.outcomes() != null
+                && targets.bindings().get(target).target().rejectedCall(written.idempotencyKey()) != null) {
+            throw storedRejection(method, written, payload); // another instance of a shared log ran the DAO
         }
         String reason = call.lastReason();
         throw new EntryNotAppliedException(method.display() + ": " + entry(written) + " was not applied by target '"
@@ -270,8 +275,10 @@ final class CriticalCalls {
         } else {
             reason = null;
         }
-        return new EntryNotAppliedException(method.display() + ": " + entry(written) + ", the first call of request id '"
-                + requestId(method, written) + "', was not applied by target '" + target + "': " + describe(EntryStatus.REJECTED)
+        String call = method.hasRequestId() ? entry(written) + ", the first call of request id '"
+                + requestId(method, written) + "'," : entry(written) + " (applied by another instance of the shared log)";
+        return new EntryNotAppliedException(method.display() + ": " + call + " was not applied by target '" + target
+                + "': " + describe(EntryStatus.REJECTED)
                 + (reason != null ? "; its verdict " + reason + " cannot be thrown again as itself (its type is not one "
                 + "of the method's rejection types by that name, or has no public (String) constructor)"
                 : "; the target holds no verdict for it (it was rejected by a version that did not store verdicts, or "
@@ -313,6 +320,16 @@ final class CriticalCalls {
         } catch (WalAccessDeniedException e) {
             return null;
         }
+    }
+
+    /** True when the result target stored an outcome with the call's key (another instance of a shared log ran it). */
+    private boolean storedHere(CriticalMethod method, WriteResult written) {
+        if (method.outcomes() == null) {
+            return false;
+        }
+        AppliedKeyLedger.KeyRow row = targets.bindings().get(method.resultTarget()).target()
+                .appliedKey(written.idempotencyKey());
+        return row != null && row.callOutcome() != null;
     }
 
     private static String requestId(CriticalMethod method, WriteResult written) {

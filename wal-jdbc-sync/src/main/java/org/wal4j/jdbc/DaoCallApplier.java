@@ -71,12 +71,13 @@ final class DaoCallApplier implements EntryApplier {
             if (method.rejections().rejects(thrown)) {
                 // the result target keeps the verdict of a call with a request id, for its retries
                 throw new EntryRejectedException(method.display() + " rejected the call: " + thrown, thrown,
-                        results != null && method.hasRequestId() ? method.outcomes().encodeRejection(entry, thrown) : null);
+                        keepsOutcome() ? method.outcomes().encodeRejection(entry, thrown) : null);
             }
             throw failure(thrown);
         }
-        if (results != null && method.hasRequestId()) {
-            // the result target keeps the outcome with the key, for retries of the request id
+        if (keepsOutcome()) {
+            // the result target keeps the outcome with the key, for retries of the request id and for
+            // a caller waiting on another instance of a shared log
             target.recordCallOutcome(connection, entry, method.outcomes().encode(entry, result));
         }
         if (waiting != null) {
@@ -87,6 +88,15 @@ final class DaoCallApplier implements EntryApplier {
                     + "wrote to the database, it did so outside the apply transaction, and a crash can apply it twice; build "
                     + "the DAO instance of this target on that data source (logged once)", method.display(), target.name());
         }
+    }
+
+    /**
+     * Whether the result target stores this call's outcome with its key: for a call with a request id
+     * (its retries get the first call's answer), and on a log shared by several instances (the
+     * caller may wait on another instance, which reads the outcome from the database).
+     */
+    private boolean keepsOutcome() {
+        return results != null && method.outcomes() != null && (method.hasRequestId() || target.sharedLog());
     }
 
     /** True once a call ran without taking a connection from the target's data source (and that was logged). */

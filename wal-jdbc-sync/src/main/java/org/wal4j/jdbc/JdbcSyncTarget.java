@@ -1,5 +1,7 @@
 package org.wal4j.jdbc;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -13,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.wal4j.PartitionFencedException;
 import org.wal4j.WalConfig;
 import org.wal4j.WalEntry;
 import org.wal4j.spi.ApplyResult.FailureKind;
@@ -81,14 +84,37 @@ import org.wal4j.spi.TargetHealth;
  * purge runs one step at a time. A DAO called through a {@link TransactionAwareDataSource} gets the
  * transaction of the call on its own thread.
  *
+ * <h2>A log shared by several instances: fencing</h2>
+ * When several application instances share one log, each apply partition is applied by one
+ * instance at a time, and the engine announces it with {@link #claimPartition} and
+ * {@link #releasePartition}. The target then keeps an epoch per (target name, partition) in the
+ * partition-owners table ({@value #DEFAULT_PARTITION_OWNERS_TABLE}, {@link Builder#partitionOwnersTable}):
+ * a claim raises it and records who claimed ({@link Builder#instanceName}), and every batch
+ * starts its transaction by locking its partition's row ({@code SELECT ... FOR UPDATE}) and
+ * checking the epoch. An instance that lost the partition (paused, say, while another one claimed
+ * it) gets {@link PartitionFencedException} for its batch, which wrote nothing: no effect, no
+ * applied key, no rejected call. The row lock orders a claim after a batch of the old owner that
+ * is under way: the claim waits for that transaction to end. An old owner paused inside its
+ * transaction therefore holds the claim back until the database ends its session: on PostgreSQL
+ * set {@code idle_in_transaction_session_timeout} (on MySQL and MariaDB {@code wait_timeout}
+ * ends an idle session) to bound that; meanwhile the claim fails at {@link Builder#queryTimeout}
+ * (or the database's lock timeout) and the engine tries again. See {@link PartitionFence}.
+ * A target that never had a partition claimed (one instance, the default) issues no statement
+ * for any of this.
+ *
  * <p>Thread-safe: batches may be applied concurrently (each on its own connection), and
- * {@link #probe()} may run at any time.
+ * {@link #probe()} may run at any time; claims and releases may run on another thread than the
+ * batches.
  */
 public final class JdbcSyncTarget implements SyncTarget {
     /** Default name of the applied-keys table. */
     public static final String DEFAULT_APPLIED_KEYS_TABLE = SqlDialect.DDL_APPLIED_KEYS_TABLE;
     /** Default name of the checkpoint table. */
     public static final String DEFAULT_CHECKPOINT_TABLE = SqlDialect.DDL_CHECKPOINT_TABLE;
+    /** Default name of the partition-owners table (used only by a log shared by several instances). */
+    public static final String DEFAULT_PARTITION_OWNERS_TABLE = SqlDialect.DDL_PARTITION_OWNERS_TABLE;
+    /** Longest {@link Builder#instanceName}: the {@code owner} column's size. */
+    public static final int MAX_INSTANCE_NAME = 255;
     /** By default the tables are created when missing. */
     public static final boolean DEFAULT_CREATE_SCHEMA = true;
     /** Default timeout of each statement the target runs itself (bookkeeping and SQL-statement entries). */
@@ -136,6 +162,8 @@ public final class JdbcSyncTarget implements SyncTarget {
     private final SqlDialect configuredDialect;
     private final String appliedKeysTable;
     private final String checkpointTable;
+    private final String partitionOwnersTable;
+    private final PartitionFence fence;
     private final boolean createSchema;
     private final int queryTimeoutSeconds;
     private final int probeTimeoutSeconds;
@@ -169,10 +197,13 @@ public final class JdbcSyncTarget implements SyncTarget {
         this.configuredDialect = b.dialect;
         this.appliedKeysTable = b.appliedKeysTable;
         this.checkpointTable = b.checkpointTable;
+        this.partitionOwnersTable = b.partitionOwnersTable;
         this.createSchema = b.createSchema;
         this.queryTimeoutSeconds = (int) b.queryTimeout.toSeconds();
         this.probeTimeoutSeconds = (int) b.probeTimeout.toSeconds();
         this.probeTimeout = b.probeTimeout;
+        this.fence = new PartitionFence(name, partitionOwnersTable,
+                b.instanceName != null ? b.instanceName : defaultInstanceName(), queryTimeoutSeconds);
         this.connections = new BoundedConnections(name, dataSource.targetDataSource(), b.connectionTimeout,
                 b.networkTimeout);
         this.classifier = b.classifier;
@@ -250,14 +281,15 @@ public final class JdbcSyncTarget implements SyncTarget {
                 try {
                     notReady = prepare(connection);
                 } catch (SQLException e) {
-                    return unavailable(batch, "cannot create or check tables " + appliedKeysTable + " and "
-                            + checkpointTable + " or the checkpoint row", e);
+                    return unavailable(batch, "cannot create or check tables " + appliedKeysTable + ", "
+                            + checkpointTable + " and " + partitionOwnersTable + " or the checkpoint row", e);
                 }
                 if (notReady != null) {
                     return ApplyResult.failed(batch.size(), 0, false, FailureKind.RETRYABLE, "target '" + name + "': "
                             + notReady, null);
                 }
-                ApplyResult result = new BatchTransaction(connection, batch, this, ledger).run();
+                ApplyResult result = new BatchTransaction(connection, batch, this, ledger,
+                        fence.active() ? fence : null).run();
                 if (result.allApplied()) {
                     purge.afterBatch(connection);
                 }
@@ -270,6 +302,49 @@ public final class JdbcSyncTarget implements SyncTarget {
         } finally {
             connections.release(open);
         }
+    }
+
+    /**
+     * True once a partition was claimed: the log is shared by several instances, so a call's caller
+     * may wait on another instance than the one that applies it ({@link DurableRepository} then
+     * keeps every call's outcome with its key, as it does for calls with a request id).
+     */
+    boolean sharedLog() {
+        return fence.active();
+    }
+
+    /**
+     * Claims apply partition {@code partition} (of {@code partitions}) for this instance, in a
+     * transaction of its own: creates the partition's row in the partition-owners table if it has
+     * none, raises its epoch, records this instance ({@link Builder#instanceName}) as owner and
+     * commits; from then on this instance's batches of the partition are applied only while the
+     * row keeps that epoch, and another instance's batches of it are fenced (see the class
+     * description). The first claim turns fencing on: batches of partitions this instance has not
+     * claimed are fenced from then on. Waits while another transaction holds the row (an earlier
+     * owner's batch under way, which ends first), at most {@link Builder#queryTimeout}.
+     *
+     * @throws IllegalArgumentException if {@code partitions} is not between 1 and
+     *                                  {@link org.wal4j.spi.ApplyPartitions#MAX}, {@code partition}
+     *                                  not below it, or an earlier claim gave another partition count
+     * @throws JdbcTargetException      if the claim was not recorded (the engine tries again later)
+     */
+    @Override
+    public void claimPartition(int partition, int partitions) {
+        fence.claimed(partition, partitions);
+        long epoch = onPreparedConnection(connection -> fence.claim(connection, partition),
+                "cannot claim partition " + partition + " of " + partitions + " in table " + partitionOwnersTable);
+        LOG.info("JDBC sync target '{}': partition {} of {} claimed by '{}' at epoch {}", name, partition, partitions,
+                fence.owner(), epoch);
+    }
+
+    /**
+     * Forgets this instance's claim of {@code partition}: its later batches of the partition are
+     * fenced (until it claims it again). Writes nothing to the database: the next claim, by
+     * whichever instance, raises the epoch.
+     */
+    @Override
+    public void releasePartition(int partition) {
+        fence.release(partition);
     }
 
     /**
@@ -335,7 +410,7 @@ public final class JdbcSyncTarget implements SyncTarget {
      */
     public void createSchema() {
         onPreparedConnection(connection -> null, "cannot create the schema (tables " + appliedKeysTable + ", "
-                + checkpointTable + ")");
+                + checkpointTable + ", " + partitionOwnersTable + ")");
     }
 
     /**
@@ -418,6 +493,7 @@ public final class JdbcSyncTarget implements SyncTarget {
     public String toString() {
         return "JdbcSyncTarget{name=" + name + ", dialect=" + (preparedDialect != null ? preparedDialect : configuredDialect)
                 + ", appliedKeysTable=" + appliedKeysTable + ", checkpointTable=" + checkpointTable
+                + ", partitionOwnersTable=" + partitionOwnersTable
                 + ", operations=" + registeredOperations() + '}';
     }
 
@@ -510,7 +586,7 @@ public final class JdbcSyncTarget implements SyncTarget {
                 return e.getMessage();
             }
             BookkeepingSchema schema = new BookkeepingSchema(dialect, appliedKeysTable, checkpointTable,
-                    queryTimeoutSeconds);
+                    partitionOwnersTable, queryTimeoutSeconds);
             if (createSchema) {
                 schema.create(connection);
             } else {
@@ -573,6 +649,18 @@ public final class JdbcSyncTarget implements SyncTarget {
                 + "; nothing was applied: " + SqlFailures.describe(e), e);
     }
 
+    /** {@code pid@host} of this process; the host as {@code unknown-host} if it has no name. */
+    private static String defaultInstanceName() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "unknown-host";
+        }
+        String instance = ProcessHandle.current().pid() + "@" + host;
+        return instance.length() > MAX_INSTANCE_NAME ? instance.substring(0, MAX_INSTANCE_NAME) : instance;
+    }
+
     private void restoreAutoCommit(Connection connection) {
         try {
             connection.setAutoCommit(true);
@@ -591,6 +679,8 @@ public final class JdbcSyncTarget implements SyncTarget {
         private SqlDialect dialect;
         private String appliedKeysTable = DEFAULT_APPLIED_KEYS_TABLE;
         private String checkpointTable = DEFAULT_CHECKPOINT_TABLE;
+        private String partitionOwnersTable = DEFAULT_PARTITION_OWNERS_TABLE;
+        private String instanceName;
         private boolean createSchema = DEFAULT_CREATE_SCHEMA;
         private Duration queryTimeout = DEFAULT_QUERY_TIMEOUT;
         private Duration probeTimeout = DEFAULT_PROBE_TIMEOUT;
@@ -629,6 +719,32 @@ public final class JdbcSyncTarget implements SyncTarget {
         /** The checkpoint table, same rules as {@link #appliedKeysTable}. Default {@link #DEFAULT_CHECKPOINT_TABLE}. */
         public Builder checkpointTable(String table) {
             this.checkpointTable = SqlIdentifiers.table("checkpointTable", table);
+            return this;
+        }
+
+        /**
+         * The partition-owners table (fencing in a log shared by several instances), same rules as
+         * {@link #appliedKeysTable}. Default {@link #DEFAULT_PARTITION_OWNERS_TABLE}.
+         */
+        public Builder partitionOwnersTable(String table) {
+            this.partitionOwnersTable = SqlIdentifiers.table("partitionOwnersTable", table);
+            return this;
+        }
+
+        /**
+         * Who this instance is, recorded as the owner of the partitions it claims (for people
+         * reading the partition-owners table and fencing messages; fencing itself goes by epoch):
+         * not blank, at most {@link #MAX_INSTANCE_NAME} characters. Default: this process's id and
+         * host name, {@code pid@host}.
+         */
+        public Builder instanceName(String instanceName) {
+            Objects.requireNonNull(instanceName, "instanceName must not be null");
+            if (instanceName.isBlank() || instanceName.length() > MAX_INSTANCE_NAME) {
+                throw new IllegalArgumentException("instanceName must be 1 to " + MAX_INSTANCE_NAME
+                        + " characters, not blank, but was '" + Names.abbreviate(instanceName) + "' ("
+                        + instanceName.length() + " characters)");
+            }
+            this.instanceName = instanceName;
             return this;
         }
 

@@ -92,6 +92,21 @@ final class RepositoryModel {
         return new RepositoryModel(critical, reads);
     }
 
+    /**
+     * How the outcomes of a method without a request id are stored on a log shared by several
+     * instances (the caller may wait on another instance than the one that runs the DAO); null
+     * when its result type cannot be stored (such a call's result then reaches only a caller on the
+     * instance that ran it).
+     */
+    private static CallOutcomes outcomesIfStorable(ObjectMapper mapper, Class<?> daoInterface, Method method,
+                                                   String display) {
+        try {
+            return new CallOutcomes(method, display, mapper, DeclaredTypes.result(mapper, daoInterface, method, display));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     private static void requireCritical(Class<?> daoInterface, Map<Method, CriticalMethod> critical,
                                         Set<String> names, String setting) {
         for (String name : names) {
@@ -209,7 +224,8 @@ final class RepositoryModel {
         UnaryOperator<Lifecycle.Builder> change = options.lifecycles().get(method.getName());
         Lifecycle lifecycle = MethodLifecycles.resolve(display, annotation, change, walLifecycles.apply(namespace));
         int requestIdIndex = requestIdParameter(display, method);
-        CallOutcomes outcomes = requestIdIndex == CriticalMethod.NO_REQUEST_ID ? null
+        CallOutcomes outcomes = requestIdIndex == CriticalMethod.NO_REQUEST_ID
+                ? outcomesIfStorable(mapper, daoInterface, method, display)
                 : new CallOutcomes(method, display, mapper, DeclaredTypes.result(mapper, daoInterface, method, display));
         MethodRejections rejections = MethodRejections.of(display, method, annotation,
                 options.rejections().get(method.getName()));

@@ -41,6 +41,8 @@ public enum SqlDialect {
     static final String DDL_REJECTED_CALLS_TABLE = "wal4j_applied_keys_rejected";
     /** The name of the rejected-calls table's index by time in the shipped DDL. */
     static final String DDL_REJECTED_CALLS_INDEX = "wal4j_applied_keys_rejected_by_time";
+    /** The partition-owners table name used in the shipped DDL. */
+    static final String DDL_PARTITION_OWNERS_TABLE = "wal4j_partition_owners";
     /** Appended to the applied-keys table's name to name the rejected-calls table. */
     static final String REJECTED_SUFFIX = "_rejected";
     /** Longest index name derived from a table name: within PostgreSQL's 63 and MySQL's 64 characters. */
@@ -50,6 +52,7 @@ public enum SqlDialect {
     private static final Pattern CHECKPOINT_NAME = Pattern.compile("\\b" + DDL_CHECKPOINT_TABLE + "\\b");
     private static final Pattern INDEX_NAME = Pattern.compile("\\b" + DDL_APPLIED_KEYS_INDEX + "\\b");
     private static final Pattern REJECTED_NAME = Pattern.compile("\\b" + DDL_REJECTED_CALLS_TABLE + "\\b");
+    private static final Pattern OWNERS_NAME = Pattern.compile("\\b" + DDL_PARTITION_OWNERS_TABLE + "\\b");
     private static final Pattern REJECTED_INDEX_NAME = Pattern.compile("\\b" + DDL_REJECTED_CALLS_INDEX + "\\b");
 
     @SuppressWarnings("ImmutableEnumChecker") // List.of(...) in the constructor: unmodifiable
@@ -278,14 +281,27 @@ public enum SqlDialect {
 
     /**
      * The DDL statements ({@code CREATE TABLE IF NOT EXISTS}, and {@code CREATE INDEX IF NOT EXISTS}
-     * where the dialect cannot declare the index in the table) for the given table names, each
+     * where the dialect cannot declare the index in the table) for the given table names and the
+     * default partition-owners table ({@link JdbcSyncTarget#DEFAULT_PARTITION_OWNERS_TABLE}), each
      * without its closing semicolon.
      *
      * @throws IllegalArgumentException if a name is not a plain SQL identifier
      */
     public List<String> ddl(String appliedKeysTable, String checkpointTable) {
+        return ddl(appliedKeysTable, checkpointTable, DDL_PARTITION_OWNERS_TABLE);
+    }
+
+    /**
+     * The DDL statements ({@code CREATE TABLE IF NOT EXISTS}, and {@code CREATE INDEX IF NOT EXISTS}
+     * where the dialect cannot declare the index in the table) for the given table names, each
+     * without its closing semicolon.
+     *
+     * @throws IllegalArgumentException if a name is not a plain SQL identifier
+     */
+    public List<String> ddl(String appliedKeysTable, String checkpointTable, String partitionOwnersTable) {
         String keys = Matcher.quoteReplacement(SqlIdentifiers.table("appliedKeysTable", appliedKeysTable));
         String checkpoints = Matcher.quoteReplacement(SqlIdentifiers.table("checkpointTable", checkpointTable));
+        String owners = Matcher.quoteReplacement(SqlIdentifiers.table("partitionOwnersTable", partitionOwnersTable));
         String index = Matcher.quoteReplacement(indexName(appliedKeysTable));
         String rejected = Matcher.quoteReplacement(rejectedCallsTable(appliedKeysTable));
         String rejectedIndex = Matcher.quoteReplacement(indexName(rejectedCallsTable(appliedKeysTable)));
@@ -295,6 +311,7 @@ public enum SqlDialect {
             renamed = REJECTED_NAME.matcher(renamed).replaceAll(rejected);
             renamed = INDEX_NAME.matcher(renamed).replaceAll(index);
             renamed = APPLIED_KEYS_NAME.matcher(renamed).replaceAll(keys);
+            renamed = OWNERS_NAME.matcher(renamed).replaceAll(owners);
             statements.add(CHECKPOINT_NAME.matcher(renamed).replaceAll(checkpoints));
         }
         return List.copyOf(statements);

@@ -60,7 +60,7 @@ class JdbcSyncTargetUnavailableTest {
                 e.getMessage());
         assertEquals("primary", e.target());
         assertTrue(assertThrows(JdbcTargetException.class, target::createSchema).getMessage()
-                .startsWith("target 'primary': cannot create the schema (tables wal4j_applied_keys, cp): SQLSTATE 08001"));
+                .startsWith("target 'primary': cannot create the schema (tables wal4j_applied_keys, cp, wal4j_partition_owners): SQLSTATE 08001"));
         assertTrue(assertThrows(JdbcTargetException.class, target::dialect).getMessage()
                 .startsWith("target 'primary': cannot detect the SQL dialect: SQLSTATE 08001"));
     }

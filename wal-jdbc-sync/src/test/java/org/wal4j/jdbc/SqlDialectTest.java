@@ -20,15 +20,18 @@ class SqlDialectTest {
         List<String> ddl = dialect.ddl(JdbcSyncTarget.DEFAULT_APPLIED_KEYS_TABLE, JdbcSyncTarget.DEFAULT_CHECKPOINT_TABLE);
         assertTrue(ddl.get(0).startsWith("CREATE TABLE IF NOT EXISTS wal4j_applied_keys ("), ddl.get(0));
         assertTrue(ddl.get(0).contains("PRIMARY KEY (target_name, idempotency_key)"), ddl.get(0));
-        assertTrue(ddl.get(ddl.size() - 1).startsWith("CREATE TABLE IF NOT EXISTS wal4j_checkpoints ("), ddl.toString());
+        assertTrue(ddl.get(ddl.size() - 2).startsWith("CREATE TABLE IF NOT EXISTS wal4j_checkpoints ("), ddl.toString());
+        assertTrue(ddl.get(ddl.size() - 1).startsWith("CREATE TABLE IF NOT EXISTS wal4j_partition_owners ("),
+                ddl.toString());
+        assertTrue(ddl.get(ddl.size() - 1).contains("PRIMARY KEY (target_name, partition_no)"), ddl.toString());
         if (dialect == SqlDialect.MYSQL) {
-            assertEquals(3, ddl.size(), ddl::toString);
+            assertEquals(4, ddl.size(), ddl::toString);
             assertTrue(ddl.get(0).contains("INDEX wal4j_applied_keys_by_time (target_name, applied_at)"), ddl.get(0));
             assertTrue(ddl.get(1).startsWith("CREATE TABLE IF NOT EXISTS wal4j_applied_keys_rejected ("), ddl.get(1));
             assertTrue(ddl.get(1).contains("INDEX wal4j_applied_keys_rejected_by_time (target_name, rejected_at)"),
                     ddl.get(1));
         } else {
-            assertEquals(5, ddl.size(), ddl::toString);
+            assertEquals(6, ddl.size(), ddl::toString);
             assertEquals("CREATE INDEX IF NOT EXISTS wal4j_applied_keys_by_time ON wal4j_applied_keys (target_name, "
                     + "applied_at)", ddl.get(1));
             assertTrue(ddl.get(2).startsWith("CREATE TABLE IF NOT EXISTS wal4j_applied_keys_rejected ("), ddl.get(2));
@@ -40,9 +43,10 @@ class SqlDialectTest {
     @ParameterizedTest
     @EnumSource(SqlDialect.class)
     void ddl_usesConfiguredNames(SqlDialect dialect) {
-        List<String> ddl = dialect.ddl("ops.applied", "ops.marks");
+        List<String> ddl = dialect.ddl("ops.applied", "ops.marks", "ops.owners");
         assertTrue(ddl.get(0).startsWith("CREATE TABLE IF NOT EXISTS ops.applied ("), ddl.get(0));
-        assertTrue(ddl.get(ddl.size() - 1).startsWith("CREATE TABLE IF NOT EXISTS ops.marks ("), ddl.toString());
+        assertTrue(ddl.get(ddl.size() - 2).startsWith("CREATE TABLE IF NOT EXISTS ops.marks ("), ddl.toString());
+        assertTrue(ddl.get(ddl.size() - 1).startsWith("CREATE TABLE IF NOT EXISTS ops.owners ("), ddl.toString());
         assertTrue(ddl.stream().noneMatch(s -> s.contains("wal4j_")), ddl.toString());
         switch (dialect) {
             case POSTGRESQL:
@@ -58,6 +62,17 @@ class SqlDialectTest {
         }
         assertTrue(ddl.stream().anyMatch(s -> s.startsWith("CREATE TABLE IF NOT EXISTS ops.applied_rejected (")),
                 ddl.toString());
+    }
+
+    @ParameterizedTest
+    @EnumSource(SqlDialect.class)
+    void ddl_withTwoNames_keepsTheDefaultPartitionOwnersTable(SqlDialect dialect) {
+        List<String> ddl = dialect.ddl("ops.applied", "ops.marks");
+        assertTrue(ddl.get(ddl.size() - 1).startsWith("CREATE TABLE IF NOT EXISTS "
+                + JdbcSyncTarget.DEFAULT_PARTITION_OWNERS_TABLE + " ("), ddl.toString());
+        assertEquals("partitionOwnersTable must be an unquoted SQL identifier matching " + SqlIdentifiers.TABLE_RULE
+                + " but was 'a b'", assertThrows(IllegalArgumentException.class,
+                        () -> dialect.ddl("ok", "ok2", "a b")).getMessage());
     }
 
     @Test

@@ -44,3 +44,16 @@ CREATE TABLE IF NOT EXISTS wal4j_checkpoints (
     checkpoint_seq BIGINT      NOT NULL,
     updated_at     TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL
 );
+
+-- One row per apply partition of a target whose log several instances share: which instance
+-- applies it now. Each claim raises epoch by one; every apply transaction of a claiming instance
+-- locks its partition's row first (SELECT ... FOR UPDATE) and refuses the batch if the epoch is
+-- no longer the one its claim read. Unused (never read or written) by a single instance.
+CREATE TABLE IF NOT EXISTS wal4j_partition_owners (
+    target_name  VARCHAR(64)  NOT NULL,
+    partition_no INT          NOT NULL,
+    epoch        BIGINT       NOT NULL,
+    owner        VARCHAR(255) NOT NULL,
+    claimed_at   TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL,
+    PRIMARY KEY (target_name, partition_no)
+);

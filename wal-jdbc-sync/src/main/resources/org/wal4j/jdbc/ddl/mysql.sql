@@ -45,3 +45,16 @@ CREATE TABLE IF NOT EXISTS wal4j_checkpoints (
     checkpoint_seq BIGINT NOT NULL,
     updated_at     DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)
 ) ENGINE=InnoDB;
+
+-- One row per apply partition of a target whose log several instances share: which instance
+-- applies it now. Each claim raises epoch by one; every apply transaction of a claiming instance
+-- locks its partition's row first (SELECT ... FOR UPDATE) and refuses the batch if the epoch is
+-- no longer the one its claim read. Unused (never read or written) by a single instance.
+CREATE TABLE IF NOT EXISTS wal4j_partition_owners (
+    target_name  VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+    partition_no INT NOT NULL,
+    epoch        BIGINT NOT NULL,
+    owner        VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+    claimed_at   DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
+    PRIMARY KEY (target_name, partition_no)
+) ENGINE=InnoDB;

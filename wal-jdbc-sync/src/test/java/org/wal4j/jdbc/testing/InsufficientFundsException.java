@@ -9,4 +9,9 @@ public class InsufficientFundsException extends Exception {
     public InsufficientFundsException(String accountId, BigDecimal balance) {
         super("account " + accountId + " would go to " + balance);
     }
+
+    /** The verdict again, from its message (how a repository rebuilds it from the stored verdict). */
+    public InsufficientFundsException(String message) {
+        super(message);
+    }
 }

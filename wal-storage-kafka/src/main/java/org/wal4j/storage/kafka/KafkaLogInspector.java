@@ -46,6 +46,7 @@ public final class KafkaLogInspector implements AutoCloseable {
     private final long lastSeq;
     private final long bytes;
     private final int awaitingDeletion;
+    private final boolean shared;
 
     private KafkaLogInspector(KafkaLogSettings settings, RecordReader reader, LogLoader.Loaded loaded) {
         this.settings = settings;
@@ -60,6 +61,16 @@ public final class KafkaLogInspector implements AutoCloseable {
         }
         this.bytes = total;
         this.awaitingDeletion = loaded.droppedAwaitingDeletion().values().stream().mapToInt(Map::size).sum();
+        this.shared = loaded.shared();
+    }
+
+    /**
+     * True for a log shared by several instances ({@link SharedKafkaWalStorage}): its seqs are this
+     * snapshot's own (the records numbered in the order read, each partition in offset order), and
+     * its checkpoints are per partition, so {@link #checkpoint} is 0.
+     */
+    public boolean shared() {
+        return shared;
     }
 
     /**

@@ -213,6 +213,10 @@ public final class KafkaWalStorage implements WalStorage {
             RecordReader reader = new RecordReader(consumer, settings.topic(), settings.openTimeout(),
                     PayloadReading.decoding(EntryCodec.PAYLOAD_KEYS, settings.payloadCodec()));
             LogLoader.Loaded loaded = LogLoader.load(reader, settings);
+            if (loaded.shared()) {
+                throw new IllegalStateException("the Kafka log '" + settings.topic() + "' is shared by several "
+                        + "instances (its records carry no seq): open it with openShared(group), as its instances do");
+            }
             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig(settings));
             return new KafkaWalStorage(settings, producer, admin, reader, loaded);
         } catch (RuntimeException e) {

@@ -38,7 +38,7 @@ import org.wal4j.spi.StatusRecord;
 final class LogLoader {
     /** What was read back. */
     record Loaded(NavigableMap<Long, Held> held, StatusIndex index, Map<String, Long> checkpoints, long lastSeq,
-                  Map<Integer, NavigableMap<Long, Long>> droppedAwaitingDeletion) {
+                  Map<Integer, NavigableMap<Long, Long>> droppedAwaitingDeletion, boolean shared) {
     }
 
     private LogLoader() {
@@ -59,11 +59,18 @@ final class LogLoader {
         Set<Long> dropped = new HashSet<>();
         Map<String, Long> checkpoints = new HashMap<>();
         List<StatusRecord> statuses = new ArrayList<>();
+        // a shared log's statuses name their entry by partition and offset (key status/<p>:<offset>/<target>)
+        Map<String, StatusRecord> sharedStatuses = new HashMap<>();
         long seqFloor = 0;
-        for (CompanionCodec.Fact fact : facts.values()) {
-            if (fact instanceof CompanionCodec.Status) {
+        for (Map.Entry<String, CompanionCodec.Fact> named : facts.entrySet()) {
+            CompanionCodec.Fact fact = named.getValue();
+            String key = named.getKey();
+            if (fact instanceof CompanionCodec.Status && key.indexOf(':') > 0) {
+                sharedStatuses.put(key, ((CompanionCodec.Status) fact).record());
+            } else if (fact instanceof CompanionCodec.Status) {
                 statuses.add(((CompanionCodec.Status) fact).record());
-            } else if (fact instanceof CompanionCodec.Checkpoint) {
+            } else if (fact instanceof CompanionCodec.Checkpoint && key.chars().filter(c -> c == '/').count() == 1) {
+                // (a shared log's checkpoint names a partition too, by offset: no seq of a reader; left out)
                 CompanionCodec.Checkpoint c = (CompanionCodec.Checkpoint) fact;
                 checkpoints.merge(c.target(), c.seq(), Math::max);
             } else if (fact instanceof CompanionCodec.Dropped) {
@@ -77,9 +84,23 @@ final class LogLoader {
         Map<Long, String> seen = new HashMap<>();
         Map<Integer, NavigableMap<Long, Long>> awaitingDeletion = new HashMap<>();
         long[] lastSeq = {seqFloor};
+        Map<String, Long> sharedSeqs = new HashMap<>();
+        boolean[] formats = new boolean[2]; // [one writer, shared]
         reader.readAll(s.topic(), s.partitions(), r -> {
-            WalEntry entry = RecordReader.decode(r, PayloadReading.asStored()); // no payload needed here
+            boolean shared = RecordReader.isShared(r);
+            formats[shared ? 1 : 0] = true;
+            if (formats[0] && formats[1]) {
+                throw new CorruptRecordException("the " + RecordReader.where(r) + " was written by a "
+                        + (shared ? "shared log" : "log with one writer") + " but the topic also holds records of the "
+                        + "other kind: a log is opened either shared by every instance or by one writer");
+            }
+            // a shared log's records are numbered in the order read: each partition in offset order
+            WalEntry entry = shared ? RecordReader.decode(r, PayloadReading.asStored(), lastSeq[0] + 1)
+                    : RecordReader.decode(r, PayloadReading.asStored()); // no payload needed here
             long seq = entry.seq();
+            if (shared) {
+                sharedSeqs.put(r.partition() + ":" + r.offset(), seq);
+            }
             String where = RecordReader.where(r);
             String other = seen.put(seq, where);
             if (other != null) {
@@ -95,6 +116,14 @@ final class LogLoader {
             }
         });
 
+        sharedStatuses.forEach((key, status) -> {
+            String entryKey = key.substring("status/".length(), key.lastIndexOf('/'));
+            Long seq = sharedSeqs.get(entryKey);
+            if (seq != null) {
+                statuses.add(new StatusRecord(seq, status.target(), status.status(), status.attempts(), status.at(),
+                        status.reason()));
+            }
+        });
         StatusIndex index = new StatusIndex();
         held.forEach((seq, h) -> index.add(seq, seq, h.targets()));
         for (StatusRecord status : statuses) {
@@ -111,7 +140,7 @@ final class LogLoader {
                 index.retrack(status.seq(), status.seq(), h.targets(), status);
             }
         }
-        return new Loaded(held, index, checkpoints, lastSeq[0], awaitingDeletion);
+        return new Loaded(held, index, checkpoints, lastSeq[0], awaitingDeletion, formats[1]);
     }
 
     /** A log record's bytes as the log counts them: its headers' values and its value. */

@@ -36,21 +36,13 @@ final class RecordReader implements AutoCloseable {
     private final String topic;
     private final Duration timeout;
     private final PayloadReading payloads;
-    /** True for a shared log: its records carry no seq; the seq is the one the reader is asked for. */
-    private final boolean shared;
 
     /** A reader whose {@link #read} turns records' values into payloads as {@code payloads} says. */
     RecordReader(KafkaConsumer<byte[], byte[]> consumer, String topic, Duration timeout, PayloadReading payloads) {
-        this(consumer, topic, timeout, payloads, false);
-    }
-
-    RecordReader(KafkaConsumer<byte[], byte[]> consumer, String topic, Duration timeout, PayloadReading payloads,
-                 boolean shared) {
         this.consumer = consumer;
         this.topic = topic;
         this.timeout = timeout;
         this.payloads = payloads;
-        this.shared = shared;
     }
 
     /** Hands every record of {@code readTopic}'s {@code partitions} partitions to {@code sink}, each partition in offset order. */
@@ -146,7 +138,8 @@ final class RecordReader implements AutoCloseable {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
                     Location l = wanted.get(r.offset());
                     if (l != null) {
-                        WalEntry entry = shared ? decode(r, payloads, l.seq()) : decode(r, payloads);
+                        // a shared log's records carry no seq: the one the reading instance gave it is asked for
+                        WalEntry entry = isShared(r) ? decode(r, payloads, l.seq()) : decode(r, payloads);
                         if (entry.seq() != l.seq()) {
                             throw new CorruptRecordException(where(r) + " holds seq " + entry.seq() + " where the "
                                     + "log's index expects seq " + l.seq());
@@ -170,6 +163,12 @@ final class RecordReader implements AutoCloseable {
     static WalEntry decode(ConsumerRecord<byte[], byte[]> r, PayloadReading payloads) {
         return EntryCodec.decode(header(r, EntryCodec.ENTRY_HEADER), header(r, EntryCodec.CRC_HEADER), r.value(),
                 where(r), payloads);
+    }
+
+    /** True for a record a shared log wrote: its header carries no seq ({@link SharedKafkaWalStorage}). */
+    static boolean isShared(ConsumerRecord<byte[], byte[]> r) {
+        byte[] header = header(r, EntryCodec.ENTRY_HEADER);
+        return header != null && EntryCodec.seqOf(header) == 0;
     }
 
     /** The entry a shared log's record holds, numbered {@code seq} by the reading instance. */

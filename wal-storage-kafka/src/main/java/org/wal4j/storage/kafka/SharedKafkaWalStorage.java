@@ -87,7 +87,7 @@ import org.wal4j.spi.WalStorage;
  * partition is paused); its assignment is this instance's share. Kafka's cooperative-sticky
  * assignor moves only the partitions that must move. A partition given is reported to the engine
  * ({@link StorageEvents#partitionsAssigned}), which claims it at its targets (fencing the previous
- * owner) and applies it; {@link #unfinished} shows only the owned partitions' entries. A partition
+ * owner) and applies it, passing over the entries of the partitions it was not given. A partition
  * taken away (a rebalance, or this instance's session expired) is stopped in the engine, its call
  * in flight completed and recorded, before the rebalance goes on.
  *
@@ -130,6 +130,9 @@ public final class SharedKafkaWalStorage implements WalStorage {
     /** Per target and partition, the offset at or below which every entry is finished for the target. */
     @GuardedBy("lock")
     private final Map<String, Map<Integer, Long>> checkpoints = new HashMap<>();
+    /** Per partition, the offset below which compaction dropped every entry from memory. */
+    @GuardedBy("lock")
+    private final Map<Integer, Long> droppedBelow = new HashMap<>();
     /** Statuses read before their entry (the two topics are read side by side), by partition and offset. */
     @GuardedBy("lock")
     private final Map<Integer, Map<Long, List<StatusRecord>>> early = new HashMap<>();
@@ -181,7 +184,7 @@ public final class SharedKafkaWalStorage implements WalStorage {
         this.admin = admin;
         this.payloads = PayloadReading.decoding(EntryCodec.PAYLOAD_KEYS, settings.payloadCodec());
         this.reader = new RecordReader(new KafkaConsumer<>(KafkaWalStorage.consumerConfig(settings)), settings.topic(),
-                settings.openTimeout(), payloads, true);
+                settings.openTimeout(), payloads);
         this.tail = new KafkaConsumer<>(KafkaWalStorage.consumerConfig(settings));
         this.producer = new KafkaProducer<>(KafkaWalStorage.producerConfig(settings));
         this.tailThread = new Thread(this::tailLoop, "wal4j-kafka-tail-" + settings.topic());
@@ -217,6 +220,40 @@ public final class SharedKafkaWalStorage implements WalStorage {
                 admin.close(Duration.ofSeconds(1));
             }
             throw e;
+        }
+    }
+
+    /**
+     * True when the log topic's records were written by a shared log (they carry no seq); false for
+     * a log with one writer, or one that holds no record yet. Reads one record; writes nothing.
+     *
+     * @throws WalIOException if Kafka does not answer within the open timeout
+     */
+    public static boolean isShared(KafkaLogSettings settings) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(KafkaWalStorage.consumerConfig(settings))) {
+            List<TopicPartition> all = new ArrayList<>();
+            // the topic's own partitions: an operator's settings may not know how many it has
+            consumer.partitionsFor(settings.topic(), settings.openTimeout())
+                    .forEach(info -> all.add(new TopicPartition(info.topic(), info.partition())));
+            Map<TopicPartition, Long> begin = consumer.beginningOffsets(all, settings.openTimeout());
+            Map<TopicPartition, Long> end = consumer.endOffsets(all, settings.openTimeout());
+            List<TopicPartition> filled = all.stream()
+                    .filter(tp -> begin.getOrDefault(tp, 0L) < end.getOrDefault(tp, 0L)).toList();
+            if (filled.isEmpty()) {
+                return false;
+            }
+            consumer.assign(filled);
+            filled.forEach(tp -> consumer.seek(tp, begin.getOrDefault(tp, 0L)));
+            long deadline = System.nanoTime() + settings.openTimeout().toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+                    return RecordReader.isShared(r);
+                }
+            }
+            throw new WalIOException("No record of the Kafka log '" + settings.topic() + "' could be read within "
+                    + settings.openTimeout(), null);
+        } catch (KafkaException e) {
+            throw new WalIOException("Reading the Kafka log '" + settings.topic() + "' failed: " + e, e);
         }
     }
 
@@ -390,6 +427,9 @@ public final class SharedKafkaWalStorage implements WalStorage {
             return null; // a tombstone: what it replaced is already applied
         }
         long offset = s.record().seq() - 1;
+        if (offset < droppedBelow.getOrDefault(r.partition(), 0L)) {
+            return null; // a late status of an entry compaction dropped: finished for every target
+        }
         Long seq = seqAt.getOrDefault(r.partition(), new TreeMap<>()).get(offset);
         if (seq == null) {
             early.computeIfAbsent(r.partition(), p -> new HashMap<>()).computeIfAbsent(offset, o -> new ArrayList<>())
@@ -551,7 +591,7 @@ public final class SharedKafkaWalStorage implements WalStorage {
 
     /**
      * Stops the engine's partitions before the rebalance goes on (their calls in flight recorded),
-     * then hides their entries: the next owner starts from what was recorded.
+     * then reloads the windows: the next owner starts from what was recorded.
      */
     private void revoked(Set<Integer> partitions, String how) {
         if (partitions.isEmpty()) {
@@ -874,27 +914,17 @@ public final class SharedKafkaWalStorage implements WalStorage {
         return Pages.stream(fromSeq, (from, limit) -> read(from, Long.MAX_VALUE, limit));
     }
 
-    /** The unfinished entries of the partitions this instance owns only: the others are another's to apply. */
+    /**
+     * The unfinished entries of every partition: the engine applies only those of the partitions it
+     * started (the ones this instance owns), and reads the others' to answer read-your-writes.
+     */
     @Override
     public List<TrackedEntry> unfinished(String target, long afterSeq, int limit) {
-        List<StatusIndex.State> mine = new ArrayList<>();
+        List<StatusIndex.State> states;
         synchronized (lock) {
-            long after = afterSeq;
-            while (mine.size() < limit) {
-                List<StatusIndex.State> page = index.unfinished(target, after, Math.max(limit, 256));
-                for (StatusIndex.State s : page) {
-                    Held h = held.get(s.seq());
-                    if (h != null && owned.contains(h.partition()) && mine.size() < limit) {
-                        mine.add(s);
-                    }
-                    after = s.seq();
-                }
-                if (page.size() < Math.max(limit, 256)) {
-                    break;
-                }
-            }
+            states = index.unfinished(target, afterSeq, limit);
         }
-        return tracked(mine);
+        return tracked(states);
     }
 
     @Override
@@ -982,6 +1012,9 @@ public final class SharedKafkaWalStorage implements WalStorage {
                         dropped++;
                     }
                     deleteBelow = e.getKey() + 1;
+                }
+                if (deleteBelow > 0) {
+                    droppedBelow.put(p, deleteBelow);
                 }
                 if (deleteBelow > 0 && owned.contains(p)) {
                     deletions.put(new TopicPartition(settings.topic(), p), RecordsToDelete.beforeOffset(deleteBelow));

@@ -59,7 +59,13 @@ class ProducerFailureTest {
         assertEquals(200, acknowledged.size());
 
         List<CompletableFuture<AppendResult>> attempts = new ArrayList<>();
-        try (KafkaWalStorage log = cluster.log(topic).deliveryTimeout(SHORT_DELIVERY).open()) {
+        List<CompletableFuture<AppendResult>> sharedAttempts = new ArrayList<>();
+        try (KafkaWalStorage log = cluster.log(topic).deliveryTimeout(SHORT_DELIVERY).open();
+             SharedKafkaWalStorage shared = cluster.log(TestCluster.newTopic("shared-failure"))
+                     .deliveryTimeout(SHORT_DELIVERY).openShared("failure-group")) {
+            for (int i = 0; i < 50; i++) { // one broker down: a shared log's appends are read back, acknowledged
+                assertTrue(shared.appendAsync(List.of(TestEntries.entry(i))).get(30, TimeUnit.SECONDS).durable());
+            }
             // one broker lost: a reopened log reads back every acknowledged entry, unchanged
             Map<Long, WalEntry> held = new HashMap<>();
             try (Stream<WalEntry> all = log.scan(1)) {
@@ -73,6 +79,7 @@ class ProducerFailureTest {
             for (int i = 0; i < 20; i++) {
                 WalEntry entry = TestEntries.entry(200 + i);
                 attempts.add(log.appendAsync(List.of(entry)));
+                sharedAttempts.add(shared.appendAsync(List.of(TestEntries.entry(200 + i))));
             }
             int failed = 0;
             for (CompletableFuture<AppendResult> attempt : attempts) {
@@ -93,6 +100,13 @@ class ProducerFailureTest {
                     + "earlier write failed, until it is reopened: "), refused.getMessage());
             System.out.printf("in-sync replicas below the minimum: %d appends failed in %d ms, 0 acknowledged%n",
                     failed, took.toMillis());
+            // a shared log: never read back (the high watermark stays), failed by the producer's timeout
+            for (CompletableFuture<AppendResult> attempt : sharedAttempts) {
+                ExecutionException e = assertThrows(ExecutionException.class, () -> attempt.get(30, TimeUnit.SECONDS));
+                assertTrue(assertInstanceOf(e.getCause()).getMessage().contains("within the delivery timeout of PT3S"),
+                        e.getCause().getMessage());
+            }
+            assertEquals(StorageState.POISONED, shared.stats().state());
         }
     }
 

@@ -14,17 +14,22 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.wal4j.EntryOutcome;
 import org.wal4j.EntryStatus;
 import org.wal4j.LaneId;
+import org.wal4j.Ticker;
 import org.wal4j.Wal;
 import org.wal4j.WalConfig;
 import org.wal4j.WalEntry;
 import org.wal4j.WriteResult;
 import org.wal4j.testing.Await;
+import org.wal4j.testing.ManualClock;
 import org.wal4j.testing.ScriptedSyncTarget;
 
 /**
@@ -167,6 +172,145 @@ class SharedKafkaLogTest {
             b.stop(Duration.ofSeconds(10));
             first.close();
             second.close();
+        }
+    }
+
+    /**
+     * What one instance recorded, every instance sees: a dead letter made by the owner of its
+     * partition is listed, counted and requeued from the other instance, and the owner applies it;
+     * the lag either reports is the whole log's; a lane applied by the other instance is awaited
+     * (read-your-writes) from the writing one.
+     */
+    @Test
+    void deadLettersLagAndLanes_areVisibleAndActionable_fromEveryInstance() {
+        String topic = TestCluster.newTopic("visible");
+        ScriptedSyncTarget primary = new ScriptedSyncTarget("primary", Clock.systemUTC())
+                .failPermanently(e -> e.payload().contains("poison"), "poisoned");
+        SharedKafkaWalStorage first = open(topic, "visible-group");
+        Wal a = wal(first, primary);
+        SharedKafkaWalStorage second = open(topic, "visible-group");
+        Wal b = wal(second, primary);
+        try {
+            Await.until(() -> first.ownedPartitions().size() + second.ownedPartitions().size() == PARTITIONS
+                    && !first.ownedPartitions().isEmpty() && !second.ownedPartitions().isEmpty(),
+                    "partitions shared by two instances");
+            // a lane that b applies, written by a
+            String lane = laneOwnedBy(second);
+            WriteResult poison = a.write(WalEntry.builder("accounts", "credit").key(lane).idempotencyKey("poison-1")
+                    .payloadJson("{\"poison\":true}"));
+            EntryOutcome dead = a.awaitApplied(poison.seq(), Duration.ofSeconds(20)).join();
+            assertEquals(EntryStatus.DEAD, dead.statusByTarget().get("primary"), "b dead-lettered it; a heard");
+            assertEquals(List.of("poison-1"), a.admin().deadLetters(org.wal4j.DeadLetterFilter.all())
+                    .map(d -> d.entry().idempotencyKey()).toList(), "a lists the dead letter b made");
+
+            primary.down();
+            for (int i = 0; i < 20; i++) {
+                b.write(WalEntry.builder("accounts", "credit").key("other-" + i).payloadJson("{}"));
+            }
+            Await.until(() -> a.stats().targets().get("primary").unfinishedEntries() == 20,
+                    () -> "a reports the whole log's lag: " + a.stats().targets().get("primary").unfinishedEntries());
+            WriteResult behind = a.write(WalEntry.builder("accounts", "credit").key(lane).payloadJson("{}"));
+            CompletableFuture<List<EntryOutcome>> laneSettled = a.awaitApplied(
+                    new LaneId("accounts", lane), Duration.ofSeconds(30));
+            assertTrue(!laneSettled.isDone(), "the lane has an entry b has not applied yet");
+            primary.failPermanently(e -> false, "healed").up();
+            assertTrue(laneSettled.join().stream().anyMatch(o -> o.seq() == behind.seq()),
+                    "a waited for the entry of its lane that b applied");
+
+            assertEquals(1, a.admin().requeue(org.wal4j.DeadLetterFilter.all()), "a requeues b's dead letter");
+            Await.until(() -> primary.applied().stream().anyMatch(e -> e.idempotencyKey().equals("poison-1")),
+                    "b applied the entry a requeued");
+            Await.until(() -> a.stats().targets().get("primary").unfinishedEntries() == 0
+                    && b.stats().targets().get("primary").unfinishedEntries() == 0, "no lag left on either instance");
+            assertEquals(0, a.admin().deadLetters(org.wal4j.DeadLetterFilter.all()).count());
+        } finally {
+            a.stop(Duration.ofSeconds(10));
+            b.stop(Duration.ofSeconds(10));
+        }
+    }
+
+    /**
+     * Retention on a shared log: records are deleted from Kafka only below every target's checkpoint
+     * of their partition and past the retention period, each partition by its owner; a lagging
+     * target holds them back on every instance.
+     */
+    @Test
+    void retention_deletesEachPartitionBelowEveryTargetsCheckpoint_neverWhatALaggingTargetNeeds() throws Exception {
+        String topic = TestCluster.newTopic("retention");
+        ManualClock clock = ManualClock.atEpochOfTests();
+        ScriptedSyncTarget fast = new ScriptedSyncTarget("fast", clock);
+        ScriptedSyncTarget slow = new ScriptedSyncTarget("slow", clock).down();
+        WalConfig config = WalConfig.builder().applyPartitions(PARTITIONS).retention(Duration.ofHours(1))
+                .compactionInterval(Duration.ofHours(1)).checkpointInterval(Duration.ofMillis(50)).build();
+        SharedKafkaWalStorage first = open(topic, "retention-group");
+        Wal a = Wal.builder(first).config(config).clock(clock).ticker(Ticker.system()).target(fast).target(slow)
+                .build().start();
+        SharedKafkaWalStorage second = open(topic, "retention-group");
+        Wal b = Wal.builder(second).config(config).clock(clock).ticker(Ticker.system()).target(fast).target(slow)
+                .build().start();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
+            Await.until(() -> first.ownedPartitions().size() + second.ownedPartitions().size() == PARTITIONS
+                    && !second.ownedPartitions().isEmpty(), "partitions shared by two instances");
+            for (int i = 0; i < 30; i++) {
+                a.write(WalEntry.builder("accounts", "credit").key("acct-" + i).payloadJson("{}"));
+            }
+            Await.until(() -> fast.applied().size() == 30, () -> "fast applied " + fast.applied().size());
+            clock.stepWall(Duration.ofHours(2));
+            assertEquals(0, a.admin().compact().entriesDropped() + b.admin().compact().entriesDropped(),
+                    "past the retention, but slow still needs them");
+            assertEquals(Map.of(), deleted(admin, topic), "nothing deleted in Kafka");
+
+            slow.up();
+            Await.until(() -> slow.applied().size() == 30, () -> "slow applied " + slow.applied().size());
+            Await.until(() -> checkpointed(first, 30) && checkpointed(second, 30),
+                    () -> "every partition's checkpoint saved for both targets: " + first.checkpoints());
+            assertEquals(30, a.admin().compact().entriesDropped(), "a forgets all 30");
+            assertEquals(30, b.admin().compact().entriesDropped(), "b forgets all 30");
+            Map<Integer, Long> gone = deleted(admin, topic);
+            assertEquals(30, gone.values().stream().mapToLong(Long::longValue).sum(),
+                    "every record deleted, each partition by its owner: " + gone);
+            WriteResult after = b.write(WalEntry.builder("accounts", "credit").key("acct-1").payloadJson("{}"));
+            assertEquals(EntryStatus.APPLIED, b.awaitApplied(after.seq(), "fast", Duration.ofSeconds(20)).join()
+                    .statusByTarget().get("fast"), "the log goes on after its records were deleted");
+        } finally {
+            a.stop(Duration.ofSeconds(10));
+            b.stop(Duration.ofSeconds(10));
+        }
+    }
+
+    /** True when the checkpoints of both targets cover {@code entries} records over all partitions. */
+    private static boolean checkpointed(SharedKafkaWalStorage log, int entries) {
+        Map<String, Map<Integer, Long>> checkpoints = log.checkpoints();
+        for (String target : List.of("fast", "slow")) {
+            long covered = checkpoints.getOrDefault(target, Map.of()).values().stream().mapToLong(o -> o + 1).sum();
+            if (covered < entries) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Per partition of the log topic, how many records Kafka deleted (its log start offset), where any. */
+    private static Map<Integer, Long> deleted(Admin admin, String topic) throws Exception {
+        Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+        for (int p = 0; p < PARTITIONS; p++) {
+            earliest.put(new TopicPartition(topic, p), OffsetSpec.earliest());
+        }
+        Map<Integer, Long> out = new HashMap<>();
+        admin.listOffsets(earliest).all().get().forEach((tp, info) -> {
+            if (info.offset() > 0) {
+                out.put(tp.partition(), info.offset());
+            }
+        });
+        return out;
+    }
+
+    /** A key whose lane lies in a partition {@code log} owns. */
+    private static String laneOwnedBy(SharedKafkaWalStorage log) {
+        for (int i = 0; ; i++) {
+            if (log.ownedPartitions().contains(log.partitionOf(new LaneId("accounts", "lane-" + i)))) {
+                return "lane-" + i;
+            }
         }
     }
 
