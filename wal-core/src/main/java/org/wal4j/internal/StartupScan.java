@@ -13,8 +13,10 @@ import org.wal4j.spi.AppendChecks;
 import org.wal4j.spi.WalStorage;
 
 /**
- * What {@code start()} rebuilds from the log, in one sequential pass over every entry still held
- * ({@link WalStorage#scan}): the caller-supplied idempotency keys of entries created within the
+ * What {@code start()} rebuilds from the log, in one sequential pass over every entry held when
+ * the pass begins ({@link WalStorage#scan} up to {@link WalStorage#lastSeq} as of then: on a log
+ * shared by several instances the others keep appending, and their later entries reach this
+ * instance as it runs, as every entry appended after its start does): the caller-supplied idempotency keys of entries created within the
  * retention period (with their original results, as far as the log knows them), and per target
  * the count and payload bytes of PENDING or RETRYING entries (for backpressure) and of dead
  * letters.
@@ -38,10 +40,15 @@ final class StartupScan {
                     Map<String, TargetMetrics> metrics, Instant keyCutoff) {
         long entries = 0;
         long keys = 0;
+        // the log as it is now: on a shared log other instances keep appending, and a scan to the end would chase them
+        long through = storage.lastSeq();
         // on a shared log backpressure counts this instance's own writes only (OwnWrites)
         boolean shared = storage.sharedPartitions().isPresent();
         try (Stream<WalEntry> all = storage.scan(1)) {
             for (WalEntry e : (Iterable<WalEntry>) all::iterator) {
+                if (e.seq() > through) {
+                    break;
+                }
                 entries++;
                 if (!e.idempotencyKey().equals(e.id()) && !e.createdAt().isBefore(keyCutoff)) {
                     registry.restore(e.idempotencyKey(), new WriteResult(e.seq(), e.id(), e.idempotencyKey(),

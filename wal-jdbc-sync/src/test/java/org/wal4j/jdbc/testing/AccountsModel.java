@@ -52,6 +52,11 @@ public final class AccountsModel {
         return accountOf.size();
     }
 
+    /** The acknowledged trades' ids, as of now. */
+    public Set<String> acknowledgedIds() {
+        return Set.copyOf(acknowledged);
+    }
+
     public int acknowledgedCount() {
         return acknowledged.size();
     }

