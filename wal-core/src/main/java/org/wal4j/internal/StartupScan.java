@@ -16,10 +16,10 @@ import org.wal4j.spi.WalStorage;
  * What {@code start()} rebuilds from the log, in one sequential pass over every entry held when
  * the pass begins ({@link WalStorage#scan} up to {@link WalStorage#lastSeq} as of then: on a log
  * shared by several instances the others keep appending, and their later entries reach this
- * instance as it runs, as every entry appended after its start does): the caller-supplied idempotency keys of entries created within the
- * retention period (with their original results, as far as the log knows them), and per target
- * the count and payload bytes of PENDING or RETRYING entries (for backpressure) and of dead
- * letters.
+ * instance as it runs, as every entry appended after its start does): the caller-supplied
+ * idempotency keys of entries created within the retention period (with their original results,
+ * as far as the log knows them), and per target the count and payload bytes of PENDING or
+ * RETRYING entries (for backpressure) and of dead letters.
  *
  * <p>Cost: reading the whole retained log once at start, so I/O proportional to its size (about
  * the retention period's writes plus whatever is unfinished), and heap only for the keys kept.

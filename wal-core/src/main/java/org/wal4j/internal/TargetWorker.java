@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import org.wal4j.BreakerSettings;
 import org.wal4j.BreakerState;
 import org.wal4j.EntryStatus;
+import org.wal4j.PartitionFencedException;
 import org.wal4j.WalEntry;
 import org.wal4j.event.BreakerStateChanged;
 import org.wal4j.internal.OutcomeRecorder.Effect;
@@ -34,7 +35,6 @@ import org.wal4j.spi.AppendChecks;
 import org.wal4j.spi.StatusRecord;
 import org.wal4j.spi.SteppedClock;
 import org.wal4j.spi.Instrumentation;
-import org.wal4j.PartitionFencedException;
 import org.wal4j.spi.SyncTarget;
 
 /**
