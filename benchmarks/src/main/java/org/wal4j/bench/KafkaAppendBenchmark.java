@@ -31,7 +31,9 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.wal4j.WalEntry;
 import org.wal4j.storage.kafka.KafkaLogSettings;
+import org.wal4j.spi.WalStorage;
 import org.wal4j.storage.kafka.KafkaWalStorage;
+import org.wal4j.storage.kafka.SharedKafkaWalStorage;
 
 /**
  * wal4j's Kafka log against a raw idempotent {@code KafkaProducer} with the same settings, on one
@@ -113,6 +115,10 @@ public final class KafkaAppendBenchmark {
         createRawTopic(kafka, settings);
         Map<String, List<Double>> figures = new LinkedHashMap<>();
         try (KafkaWalStorage log = KafkaWalStorage.open(settings);
+             // the log shared by several instances: an append is acknowledged once read back
+             SharedKafkaWalStorage shared = KafkaWalStorage.builder().bootstrapServers(kafka.bootstrapServers())
+                     .topic("wal-shared-bench").partitions(PARTITIONS).openTimeout(InProcessKafka.TOPIC_TIMEOUT)
+                     .openShared("bench");
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(rawProducerConfig(settings))) {
             Appender raw = (i, done, failed) -> producer.send(new ProducerRecord<>("raw-bench", key(i), payload),
                     (metadata, e) -> {
@@ -122,17 +128,10 @@ public final class KafkaAppendBenchmark {
                             failed.accept(e);
                         }
                     });
-            Appender wal = (i, done, failed) -> log.appendAsync(List.of(WalEntry.builder("bench", "append")
-                    .key(new String(key(i), StandardCharsets.UTF_8)).payloadJson(payloadText).targets("target")
-                    .build())).whenComplete((r, e) -> {
-                        if (e == null) {
-                            done.run();
-                        } else {
-                            failed.accept(e);
-                        }
-                    });
-            Map<String, Appender> appenders = new HashMap<>(Map.of("raw", raw, "wal", wal));
-            for (String who : List.of("raw", "wal")) { // warm both up once: JIT, connections, metadata
+            Appender wal = entryAppender(log, payloadText);
+            Appender sharedWal = entryAppender(shared, payloadText);
+            Map<String, Appender> appenders = new HashMap<>(Map.of("raw", raw, "wal", wal, "shared", sharedWal));
+            for (String who : List.of("raw", "wal", "shared")) { // warm each up once: JIT, connections, metadata
                 latency(appenders.get(who), sizes.warmup());
                 pipelined(appenders.get(who), sizes.warmup() * 4);
             }
@@ -152,7 +151,9 @@ public final class KafkaAppendBenchmark {
             pipelined(rawSameBytes, sizes.warmup() * 4);
             add(figures, "recordBytes", recordBytes);
             for (int round = 0; round < a.rounds; round++) {
-                for (String who : round % 2 == 0 ? List.of("raw", "wal") : List.of("wal", "raw")) {
+                List<String> order = new ArrayList<>(List.of("raw", "wal", "shared"));
+                java.util.Collections.rotate(order, round); // each goes first in turn
+                for (String who : order) {
                     Appender appender = appenders.get(who);
                     long[] nanos = latency(appender, sizes.latencySamples());
                     add(figures, who + ".sync_t1.p50", percentile(nanos, 0.50) / 1000.0);
@@ -171,6 +172,19 @@ public final class KafkaAppendBenchmark {
         return new KafkaAppendRun(a.label, a.quick ? "quick" : "full", start, Instant.now().truncatedTo(ChronoUnit.SECONDS),
                 loadAtStart, MachineDescription.loadAverage(), "benchmarks/run.sh --kafka" + a.commandLine, a.rounds,
                 sizes, figures);
+    }
+
+    /** Appends one entry of {@code payload} per call to {@code log}. */
+    private static Appender entryAppender(WalStorage log, String payload) {
+        return (i, done, failed) -> log.appendAsync(List.of(WalEntry.builder("bench", "append")
+                .key(new String(key(i), StandardCharsets.UTF_8)).payloadJson(payload).targets("target")
+                .build())).whenComplete((r, e) -> {
+                    if (e == null) {
+                        done.run();
+                    } else {
+                        failed.accept(e);
+                    }
+                });
     }
 
     private static void add(Map<String, List<Double>> figures, String name, double value) {

@@ -102,7 +102,8 @@ final class KafkaAppendReport {
         out.append(String.format(Locale.ROOT, "%s run, %s to %s: `%s`. Load average (1, 5, 15 min) %s at the "
                 + "start, %s at the end.%n%n", run.mode(), run.start(), run.end(), run.command(), run.loadAtStart(),
                 run.loadAtEnd()));
-        out.append("| workload | raw KafkaProducer | wal4j Kafka log | wal4j ÷ raw |\n|---|--:|--:|--:|\n");
+        out.append("| workload | raw KafkaProducer | wal4j Kafka log | wal4j ÷ raw | shared log (read back) | shared ÷ raw "
+                + "|\n|---|--:|--:|--:|--:|--:|\n");
         row(out, run, "sync_t1.p50", "one thread, `send().get()` / `append`: latency p50", false);
         row(out, run, "sync_t1.p99", "one thread, `send().get()` / `append`: latency p99", false);
         row(out, run, "sync_t1", "one thread, synchronous: records/s", true);
@@ -110,7 +111,7 @@ final class KafkaAppendReport {
         row(out, run, "pipelined_t1", "one thread, " + KafkaAppendBenchmark.WINDOW
                 + " in flight (`send` with callback / `appendAsync`): records/s", true);
         out.append(String.format(Locale.ROOT, "| the same, raw records padded to the log's %,.0f bytes per record "
-                + "(`rawSameBytes.pipelined_t1`) | %s | | %s |%n", run.median("recordBytes"),
+                + "(`rawSameBytes.pipelined_t1`) | %s | | %s | | |%n", run.median("recordBytes"),
                 value(run, "rawSameBytes.pipelined_t1", true),
                 Format.ratio(run.median("wal.pipelined_t1") / run.median("rawSameBytes.pipelined_t1"))));
         out.append('\n');
@@ -139,6 +140,8 @@ final class KafkaAppendReport {
         out.append("| ").append(what).append(" (`").append(figure).append("`) | ")
                 .append(value(run, "raw." + figure, rate)).append(" | ").append(value(run, "wal." + figure, rate))
                 .append(" | ").append(Format.ratio(run.median("wal." + figure) / run.median("raw." + figure)))
+                .append(" | ").append(value(run, "shared." + figure, rate))
+                .append(" | ").append(Format.ratio(run.median("shared." + figure) / run.median("raw." + figure)))
                 .append(" |\n");
     }
 

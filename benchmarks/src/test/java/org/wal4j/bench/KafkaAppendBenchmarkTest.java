@@ -21,7 +21,7 @@ class KafkaAppendBenchmarkTest {
     Path temp;
 
     @Test
-    void run_quick_measuresEveryFigureForBoth_andReportsRatiosAndTargets() throws Exception {
+    void run_quick_measuresEveryFigureForEachLog_andReportsRatiosAndTargets() throws Exception {
         KafkaAppendBenchmark.Arguments arguments = KafkaAppendBenchmark.Arguments.parse(new String[] {"--quick",
                 "--rounds", "2", "--label", "smoke"});
         arguments.custom = new KafkaAppendBenchmark.Sizes(20, 40, 2, 20, 400);
@@ -31,7 +31,7 @@ class KafkaAppendBenchmarkTest {
         }
 
         assertEquals(2, run.rounds());
-        for (String who : List.of("raw", "wal")) {
+        for (String who : List.of("raw", "wal", "shared")) {
             for (String figure : List.of("sync_t1.p50", "sync_t1.p99", "sync_t1", "sync_t2", "pipelined_t1")) {
                 List<Double> rounds = run.figures().get(who + "." + figure);
                 assertEquals(2, rounds.size(), who + "." + figure);
@@ -53,6 +53,7 @@ class KafkaAppendBenchmarkTest {
         assertTrue(markdown.contains("| one thread, `send().get()` / `append`: latency p50 (`sync_t1.p50`) | "),
                 markdown);
         assertTrue(markdown.contains("| pipelined throughput ≥ 0.8× raw | "), markdown);
+        assertTrue(markdown.contains("| shared log (read back) | shared ÷ raw |"), markdown);
         assertTrue(EndToEndReport.preservedPart(markdown).contains("### smoke"), "a JMH report keeps it");
     }
 
