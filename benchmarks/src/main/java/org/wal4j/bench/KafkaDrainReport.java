@@ -1,8 +1,6 @@
 package org.wal4j.bench;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -26,12 +24,7 @@ final class KafkaDrainReport {
 
     /** Writes {@code run}'s section into {@code file}, creating the file or the part if missing. */
     static void write(KafkaDrainRun run, Path file) throws IOException {
-        String document = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        Files.writeString(file, merge(document, run.label(), section(run)), StandardCharsets.UTF_8);
+        ReportFile.update(file, document -> merge(document, run.label(), section(run)));
     }
 
     /** {@code document} with the section of {@code label} replaced by, or added as, {@code section}. */
