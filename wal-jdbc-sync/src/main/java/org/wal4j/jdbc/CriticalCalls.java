@@ -197,6 +197,9 @@ final class CriticalCalls {
                 // or another instance of a shared log applied it and stored its outcome
                 return storedOutcome(method, written, payload);
             }
+            if ((run == null || !run.returned()) && method.returnKind() == ReturnKind.VOID) {
+                return null; // applied, and nothing to return: by another instance of a shared log, say
+            }
             if (run == null || !run.returned()) {
                 throw new IllegalStateException(method.display() + ": " + entry(written) + " was applied by target '"
                         + target + "' without this repository recording a run of the DAO; is another applier "

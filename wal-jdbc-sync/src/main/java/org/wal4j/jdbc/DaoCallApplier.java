@@ -71,11 +71,11 @@ final class DaoCallApplier implements EntryApplier {
             if (method.rejections().rejects(thrown)) {
                 // the result target keeps the verdict of a call with a request id, for its retries
                 throw new EntryRejectedException(method.display() + " rejected the call: " + thrown, thrown,
-                        keepsOutcome() ? method.outcomes().encodeRejection(entry, thrown) : null);
+                        keepsVerdict() ? method.outcomes().encodeRejection(entry, thrown) : null);
             }
             throw failure(thrown);
         }
-        if (keepsOutcome()) {
+        if (keepsValue()) {
             // the result target keeps the outcome with the key, for retries of the request id and for
             // a caller waiting on another instance of a shared log
             target.recordCallOutcome(connection, entry, method.outcomes().encode(entry, result));
@@ -91,12 +91,21 @@ final class DaoCallApplier implements EntryApplier {
     }
 
     /**
-     * Whether the result target stores this call's outcome with its key: for a call with a request id
-     * (its retries get the first call's answer), and on a log shared by several instances (the
-     * caller may wait on another instance, which reads the outcome from the database).
+     * Whether the result target stores a rejected call's verdict with its key: for a call with a
+     * request id (its retries get the first call's answer), and on a log shared by several instances
+     * (the caller may wait on another instance, which reads the verdict from the database).
      */
-    private boolean keepsOutcome() {
+    private boolean keepsVerdict() {
         return results != null && method.outcomes() != null && (method.hasRequestId() || target.sharedLog());
+    }
+
+    /**
+     * Whether the result target stores an applied call's value with its key, one statement more in
+     * the apply transaction: as {@link #keepsVerdict()}, except on a shared log for a method without
+     * a value (its caller, on whatever instance, returns nothing once the call is applied).
+     */
+    private boolean keepsValue() {
+        return keepsVerdict() && (method.hasRequestId() || method.returnKind() != ReturnKind.VOID);
     }
 
     /** True once a call ran without taking a connection from the target's data source (and that was logged). */

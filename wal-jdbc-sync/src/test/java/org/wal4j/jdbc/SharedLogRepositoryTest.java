@@ -92,12 +92,17 @@ class SharedLogRepositoryTest {
     }
 
     @Test
-    void theApplierIsTheOnlyInstanceThatRanTheDao() throws Exception {
+    void theApplierIsTheOnlyInstanceThatRanTheDao_andKeepsOnlyValuesForCallersElsewhere() throws Exception {
         caller.open("acct-3", "carol");
         caller.post("acct-3", new Trade("t4", new BigDecimal("1.00"), 1));
         assertEquals(0, BigDecimal.ONE.compareTo(caller.balance("acct-3")), "read-your-writes");
         assertEquals(1, db.count("trade"));
         assertEquals(0, callerWal.stats().targets().get("primary").applied(), "the caller applied nothing");
         assertEquals(2, applierWal.stats().targets().get("primary").applied());
+        assertEquals(0, db.queryLong("SELECT COUNT(*) FROM " + JdbcSyncTarget.DEFAULT_APPLIED_KEYS_TABLE
+                + " WHERE call_outcome IS NOT NULL"), "a method without a value stores no outcome: no statement more");
+        caller.book("acct-3", new Trade("t5", new BigDecimal("2.00"), 2));
+        assertEquals(1, db.queryLong("SELECT COUNT(*) FROM " + JdbcSyncTarget.DEFAULT_APPLIED_KEYS_TABLE
+                + " WHERE call_outcome IS NOT NULL"), "a method with a value stores it for a caller elsewhere");
     }
 }
