@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -100,8 +99,10 @@ class KafkaDrainBenchmarkTest {
         assertTrue(use.jvm() > 0.3, "a thread spinning for the whole interval: " + use);
         assertTrue(use.machineBusy() > 0.3, "the machine saw it too: " + use);
         assertEquals(0, use.postgres(), "no PostgreSQL named");
-        Map.Entry<String, Double> busiest = use.threadGroups().entrySet().iterator().next();
-        assertEquals(CpuMeter.group(Thread.currentThread().getName()), busiest.getKey(), use.toString());
+        // Other threads of this JVM (an earlier test's pools winding down) may be busy too: this thread's own
+        // group must show its spinning, not necessarily be the busiest.
+        Double spinning = use.threadGroups().get(CpuMeter.group(Thread.currentThread().getName()));
+        assertTrue(spinning != null && spinning > 0.2, "this thread's work: " + use);
     }
 
     @Test
