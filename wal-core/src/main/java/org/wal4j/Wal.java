@@ -82,10 +82,12 @@ public final class Wal implements AutoCloseable {
 
     /**
      * Rebuilds the idempotency keys and backlog counts from the log (one pass over it) and starts
-     * the workers. A Wal starts once.
+     * the workers. A Wal starts once. On a shared log ({@link WalStorage#sharedPartitions()}) it
+     * then attaches to the storage, which joins its instances' group; if the storage refuses, the
+     * Wal is stopped (its storage closed) and the storage's exception is thrown.
      *
      * @return this
-     * @throws IllegalStateException   if already started
+     * @throws IllegalStateException   if already started, or a shared log refused to attach it
      * @throws WalUnavailableException if the storage is not open
      */
     public Wal start() {

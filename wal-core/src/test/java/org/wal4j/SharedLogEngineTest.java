@@ -178,6 +178,47 @@ class SharedLogEngineTest {
     }
 
     @Test
+    void aStorageThatRefusesToAttach_failsStart_andLeavesNoWorkerRunningAndTheStorageClosed() throws Exception {
+        SharedInMemoryLog.Instance taken = shared.instance("taken");
+        taken.attach(new StorageEvents() { // attached elsewhere: the instance refuses a second Wal
+            @Override
+            public void heldThrough(long seq) {
+            }
+
+            @Override
+            public void statusesChanged(List<StatusRecord> records) {
+            }
+
+            @Override
+            public CompletableFuture<Void> partitionsAssigned(Set<Integer> partitions) {
+                return CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public CompletableFuture<Void> partitionsRevoked(Set<Integer> partitions) {
+                return CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public CompletableFuture<Void> reload() {
+                return CompletableFuture.completedFuture(null);
+            }
+        });
+        wal = Wal.builder(taken).config(WalConfig.builder().applyPartitions(PARTITIONS).build()).target(target)
+                .build();
+
+        Set<Thread> before = Set.copyOf(Thread.getAllStackTraces().keySet());
+        IllegalStateException e = assertThrows(IllegalStateException.class, wal::start);
+
+        assertEquals("instance 'taken' is already attached to a Wal", e.getMessage());
+        assertEquals(WalState.STOPPED, wal.state());
+        Await.until(() -> Thread.getAllStackTraces().keySet().stream().noneMatch(t -> !before.contains(t)
+                && t.getName().startsWith("wal4j-")), "the threads start() began end");
+        assertThrows(IllegalStateException.class, () -> taken.give(Set.of(0)), "closed: detached from every Wal");
+        assertThrows(IllegalStateException.class, wal::start, "a Wal starts once");
+    }
+
+    @Test
     void aWalWhoseApplyPartitionsDifferFromTheSharedLogs_isRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Wal.builder(log)
                 .config(WalConfig.builder().applyPartitions(2).build()).target(target).build());

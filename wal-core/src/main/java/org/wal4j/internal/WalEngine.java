@@ -219,6 +219,7 @@ public final class WalEngine {
     // ---- life cycle ----
 
     public void start() {
+        RuntimeException attachFailed = null;
         stateLock.lock();
         try {
             if (state != WalState.NEW) {
@@ -238,12 +239,22 @@ public final class WalEngine {
                 forgetFinishedAppends();
             });
             workers.values().forEach(TargetWorker::start);
+            state = WalState.RUNNING; // seen by no other thread before the lock is released
             if (shared != null) {
-                storage.attach(shared);
+                try {
+                    storage.attach(shared);
+                } catch (RuntimeException e) {
+                    attachFailed = e;
+                }
             }
-            state = WalState.RUNNING;
         } finally {
             stateLock.unlock();
+        }
+        if (attachFailed != null) {
+            // the storage refused to join its group (another group's log, Kafka unreachable): what
+            // start() began stops as a running Wal's does, and the Wal cannot be started again
+            stop(Duration.ZERO);
+            throw attachFailed;
         }
     }
 

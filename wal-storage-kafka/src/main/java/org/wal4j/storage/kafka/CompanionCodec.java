@@ -26,6 +26,8 @@ import org.wal4j.spi.StatusRecord;
  * checkpoint/&lt;target&gt;        {"target":"primary","seq":12}                                   0
  * dropped/&lt;seq&gt;              {"seq":17}  the entry was compacted away                       the entry's
  * seq-floor                  {"seq":40}  no seq at or below was ever unassigned               0
+ * group/&lt;group&gt;            {"group":"orders-service","instance":"…","at":"2026-…Z"}        0
+ *                            a shared log's consumer group (the first such record wins)
  * </pre>
  *
  * A status record's key makes the last record for an (entry, target) pair win, the rule of
@@ -38,7 +40,7 @@ import org.wal4j.spi.StatusRecord;
  */
 final class CompanionCodec {
     /** What a companion record says. */
-    sealed interface Fact permits Status, Checkpoint, Dropped, SeqFloor, Tombstone {
+    sealed interface Fact permits Status, Checkpoint, Dropped, SeqFloor, Group, Tombstone {
     }
 
     /** A status change. */
@@ -57,11 +59,16 @@ final class CompanionCodec {
     record SeqFloor(long seq) implements Fact {
     }
 
+    /** The consumer group whose instances share the log, as one of them recorded it. */
+    record Group(String group) implements Fact {
+    }
+
     /** A deleted key (compaction removes it in time). */
     record Tombstone(String key) implements Fact {
     }
 
     static final String SEQ_FLOOR_KEY = "seq-floor";
+    static final String GROUP_PREFIX = "group/";
 
     private static final JsonFactory JSON = new JsonFactory();
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -96,6 +103,14 @@ final class CompanionCodec {
         return json(g -> {
             g.writeStringField("target", target);
             g.writeNumberField("seq", seq);
+        });
+    }
+
+    static byte[] group(String group, String instance, Instant at) {
+        return json(g -> {
+            g.writeStringField("group", group);
+            g.writeStringField("instance", instance);
+            g.writeStringField("at", at.toString());
         });
     }
 
@@ -144,6 +159,12 @@ final class CompanionCodec {
                 return new Dropped(v.path("seq").asLong());
             } else if (key.equals(SEQ_FLOOR_KEY)) {
                 return new SeqFloor(v.path("seq").asLong());
+            } else if (key.startsWith(GROUP_PREFIX)) {
+                String group = EntryCodec.text(v, "group");
+                if (!key.equals(GROUP_PREFIX + group)) {
+                    throw new IllegalArgumentException("its value names group '" + group + "'");
+                }
+                return new Group(group);
             }
         } catch (IOException | RuntimeException e) {
             throw new CorruptRecordException(where + " (key '" + key + "') passes its checksum but is not a "

@@ -136,6 +136,9 @@ public final class SharedKafkaWalStorage implements WalStorage {
     private final Map<String, Slot> ownPending = new HashMap<>();
     @GuardedBy("lock")
     private final Set<Integer> owned = new TreeSet<>();
+    /** The groups recorded in companion partition 0 (not deleted), each at the offset of its first record. */
+    @GuardedBy("lock")
+    private final Map<String, Long> groups = new HashMap<>();
     /** Per companion partition, the offset after the last record taken in. */
     @GuardedBy("lock")
     private final Map<Integer, Long> companionRead = new HashMap<>();
@@ -417,6 +420,18 @@ public final class SharedKafkaWalStorage implements WalStorage {
             checkpoints.computeIfAbsent(c.target(), t -> new HashMap<>()).merge(r.partition(), c.seq(), Math::max);
             return null;
         }
+        if (fact instanceof CompanionCodec.Group g) {
+            if (r.partition() == 0) {
+                groups.putIfAbsent(g.group(), r.offset());
+            }
+            return null;
+        }
+        if (fact instanceof CompanionCodec.Tombstone t && t.key().startsWith(CompanionCodec.GROUP_PREFIX)) {
+            if (r.partition() == 0) {
+                groups.remove(t.key().substring(CompanionCodec.GROUP_PREFIX.length()));
+            }
+            return null;
+        }
         if (!(fact instanceof CompanionCodec.Status s)) {
             return null; // a tombstone: what it replaced is already applied
         }
@@ -457,16 +472,84 @@ public final class SharedKafkaWalStorage implements WalStorage {
 
     // ---- ownership ----
 
-    /** Called once by the engine: joins the consumer group, from which this instance gets partitions. */
+    /**
+     * Called once by the engine: joins the consumer group, from which this instance gets partitions.
+     * The log's group is recorded in its companion topic by the first instance that attaches; an
+     * instance of another group is refused, since two groups would each apply every partition.
+     *
+     * @throws IllegalStateException if the log is recorded for another consumer group
+     * @throws WalIOException        if the group cannot be recorded and read back within the open timeout
+     */
     @Override
     public void attach(StorageEvents listener) {
         synchronized (lock) {
-            if (events != null) {
-                throw new IllegalStateException("the shared log '" + settings.topic() + "' is already attached to a Wal");
-            }
-            checkWritable();
+            checkAttachable();
+        }
+        String recorded = recordGroup();
+        if (!group.equals(recorded)) {
+            throw new IllegalStateException("The shared log '" + settings.topic() + "' belongs to consumer group '"
+                    + recorded + "' (recorded in topic '" + settings.companionTopic() + "' by its first instance), but "
+                    + "this instance joins group '" + group + "': every instance of a shared log must name the same "
+                    + "group, openShared(\"" + recorded + "\"); two groups would each apply every partition. To move "
+                    + "the log to another group, stop every instance and delete the record with key '"
+                    + CompanionCodec.GROUP_PREFIX + recorded + "' (a tombstone) from partition 0 of that topic");
+        }
+        synchronized (lock) {
+            checkAttachable();
             events = listener;
             membership = GroupMembership.join(settings, group, admin, listener, new Share());
+        }
+    }
+
+    @GuardedBy("lock")
+    private void checkAttachable() {
+        if (events != null) {
+            throw new IllegalStateException("the shared log '" + settings.topic() + "' is already attached to a Wal");
+        }
+        checkWritable();
+    }
+
+    /**
+     * The log's consumer group: the first recorded in companion partition 0, this instance's if none
+     * was (written, then read back, so that of two instances recording at once both see the first).
+     */
+    private String recordGroup() {
+        CompletableFuture<Void> sent = null;
+        synchronized (lock) {
+            if (groups.isEmpty()) {
+                sent = sendCompanion(0, CompanionCodec.GROUP_PREFIX + group,
+                        CompanionCodec.group(group, instance, Instant.now()));
+            }
+        }
+        long deadline = System.nanoTime() + settings.openTimeout().toNanos();
+        if (sent != null) {
+            try {
+                sent.get(settings.openTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new WalIOException("Interrupted while recording the group of the shared log '"
+                        + settings.topic() + "'", e);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new WalIOException("Recording group '" + group + "' in the shared log '" + settings.topic()
+                        + "' failed: " + e, e);
+            }
+        }
+        synchronized (lock) {
+            while (sent != null && !groups.containsKey(group)) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0 || closing) {
+                    throw new WalIOException("Group '" + group + "', recorded in the shared log '" + settings.topic()
+                            + "', was not read back within " + settings.openTimeout(), null);
+                }
+                try {
+                    lock.wait(Math.min(left, 100));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new WalIOException("Interrupted while recording the group of the shared log '"
+                            + settings.topic() + "'", e);
+                }
+            }
+            return groups.entrySet().stream().min(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(group);
         }
     }
 

@@ -12,11 +12,15 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,6 +32,7 @@ import org.wal4j.Ticker;
 import org.wal4j.Wal;
 import org.wal4j.WalConfig;
 import org.wal4j.WalEntry;
+import org.wal4j.WalState;
 import org.wal4j.WriteResult;
 import org.wal4j.testing.Await;
 import org.wal4j.testing.ManualClock;
@@ -362,6 +367,113 @@ class SharedKafkaLogTest {
             if (log.ownedPartitions().contains(log.partitionOf(new LaneId("accounts", "lane-" + i)))) {
                 return "lane-" + i;
             }
+        }
+    }
+
+    /**
+     * An operator's slip: instances of one service naming different consumer groups (say, a group
+     * per pod) would each be given every partition and apply it. The first instance records the
+     * log's group; an instance of another is refused when its Wal starts, before it joins anything.
+     */
+    @Test
+    void anInstanceOfAnotherGroup_isRefusedAtStart_andTheLogsGroupGoesOnAndGrows() {
+        String topic = TestCluster.newTopic("groups");
+        ScriptedSyncTarget primary = new ScriptedSyncTarget("primary", Clock.systemUTC());
+        SharedKafkaWalStorage first = open(topic, "orders-service");
+        Wal a = wal(first, primary);
+        SharedKafkaWalStorage stray = open(topic, "orders-service-pod-2");
+        SharedKafkaWalStorage second = null;
+        Wal c = null;
+        try {
+            Wal b = Wal.builder(stray).config(WalConfig.builder().applyPartitions(PARTITIONS).build()).target(primary)
+                    .build();
+            IllegalStateException e = assertThrows(IllegalStateException.class, b::start);
+            assertEquals("The shared log '" + topic + "' belongs to consumer group 'orders-service' (recorded in topic '"
+                    + topic + ".status' by its first instance), but this instance joins group 'orders-service-pod-2': "
+                    + "every instance of a shared log must name the same group, openShared(\"orders-service\"); two "
+                    + "groups would each apply every partition. To move the log to another group, stop every instance "
+                    + "and delete the record with key 'group/orders-service' (a tombstone) from partition 0 of that "
+                    + "topic", e.getMessage());
+            assertEquals(WalState.STOPPED, b.state());
+            Await.until(() -> first.ownedPartitions().size() == PARTITIONS, "the log's group keeps every partition");
+            for (int i = 0; i < 30; i++) {
+                write(a, "a", i, 12).join();
+            }
+            Await.until(() -> primary.applied().size() == 30, () -> "applied " + primary.applied().size());
+
+            second = open(topic, "orders-service");
+            c = wal(second, primary);
+            SharedKafkaWalStorage joined = second;
+            Await.until(() -> !joined.ownedPartitions().isEmpty()
+                    && first.ownedPartitions().size() + joined.ownedPartitions().size() == PARTITIONS,
+                    "an instance of the log's group still joins");
+        } finally {
+            if (c != null) {
+                c.stop(Duration.ofSeconds(10));
+            }
+            a.stop(Duration.ofSeconds(10));
+            stray.close();
+        }
+    }
+
+    /** Two instances of different groups starting on a new log at once: both agree on the first recorded. */
+    @Test
+    void twoGroupsRecordingAtOnce_agreeOnTheFirst_andOnlyItsInstanceStarts() throws Exception {
+        String topic = TestCluster.newTopic("race");
+        List<SharedKafkaWalStorage> logs = List.of(open(topic, "blue"), open(topic, "green"));
+        List<Wal> wals = new ArrayList<>();
+        for (SharedKafkaWalStorage log : logs) {
+            wals.add(Wal.builder(log).config(WalConfig.builder().applyPartitions(PARTITIONS).build())
+                    .target(new ScriptedSyncTarget("primary", Clock.systemUTC())).build());
+        }
+        try {
+            List<CompletableFuture<Wal>> starts = wals.stream().map(w -> CompletableFuture.supplyAsync(w::start)).toList();
+            List<String> refused = new ArrayList<>();
+            List<String> started = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                try {
+                    starts.get(i).join();
+                    started.add(logs.get(i).group());
+                } catch (CompletionException e) {
+                    assertTrue(e.getCause() instanceof IllegalStateException, e.toString());
+                    refused.add(e.getCause().getMessage());
+                }
+            }
+            assertEquals(1, started.size(), "started " + started + ", refused " + refused);
+            assertTrue(refused.get(0).contains("belongs to consumer group '" + started.get(0) + "'"), refused.get(0));
+        } finally {
+            wals.forEach(w -> w.stop(Duration.ofSeconds(10)));
+        }
+    }
+
+    /** The way out the refusal names: with every instance stopped, a tombstone frees the log for another group. */
+    @Test
+    void aLogsGroup_deletedWithATombstone_isRecordedAnewByTheNextGroup() {
+        String topic = TestCluster.newTopic("regroup");
+        ScriptedSyncTarget primary = new ScriptedSyncTarget("primary", Clock.systemUTC());
+        SharedKafkaWalStorage old = open(topic, "old-name");
+        Wal a = wal(old, primary);
+        write(a, "a", 1, 1).join();
+        a.stop(Duration.ofSeconds(10));
+        try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(KafkaWalStorage.producerConfig(
+                cluster.log(topic).build()))) {
+            raw.send(new ProducerRecord<>(topic + KafkaLogSettings.COMPANION_SUFFIX, 0,
+                    "group/old-name".getBytes(StandardCharsets.UTF_8), null)).get();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        SharedKafkaWalStorage renamed = open(topic, "new-name");
+        Wal b = wal(renamed, primary);
+        try {
+            Await.until(() -> renamed.ownedPartitions().size() == PARTITIONS, "the new group owns the log");
+            Await.until(() -> primary.applied().size() == 1, () -> "applied " + primary.applied().size());
+            SharedKafkaWalStorage stale = open(topic, "old-name");
+            Wal c = Wal.builder(stale).config(WalConfig.builder().applyPartitions(PARTITIONS).build()).target(primary)
+                    .build();
+            assertTrue(assertThrows(IllegalStateException.class, c::start).getMessage()
+                    .contains("belongs to consumer group 'new-name'"));
+        } finally {
+            b.stop(Duration.ofSeconds(10));
         }
     }
 
