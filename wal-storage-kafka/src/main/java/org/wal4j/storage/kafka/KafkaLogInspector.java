@@ -92,7 +92,8 @@ public final class KafkaLogInspector implements AutoCloseable {
             consumer = new KafkaConsumer<>(KafkaWalStorage.consumerConfig(resolved));
             PayloadCodec codec = resolved.payloadCodec();
             RecordReader reader = new RecordReader(consumer, resolved.topic(), resolved.openTimeout(),
-                    codec == null ? PayloadReading.asStored() : PayloadReading.decoding(EntryCodec.PAYLOAD_KEYS, codec));
+                    codec == null ? PayloadReading.asStored() : PayloadReading.decoding(EntryCodec.PAYLOAD_KEYS, codec),
+                    0); // an inspector reads each entry once
             return new KafkaLogInspector(resolved, reader, LogLoader.load(reader, resolved));
         } catch (RuntimeException e) {
             if (consumer != null) {

@@ -32,6 +32,8 @@ public final class KafkaLogSettings {
     public static final Duration DEFAULT_OPEN_TIMEOUT = Duration.ofSeconds(60);
     /** Default largest payload, in bytes of UTF-8 JSON: 1 MiB, as for the file log. */
     public static final int DEFAULT_MAX_ENTRY_BYTES = 1 << 20;
+    /** Default of {@link Builder#readCacheBytes}: 32 MiB. */
+    public static final long DEFAULT_READ_CACHE_BYTES = 32L << 20;
     /** Suffix of the companion topic's name, which holds statuses, checkpoints and compaction marks. */
     public static final String COMPANION_SUFFIX = ".status";
     /** Room above {@link #maxEntryBytes()} for the entry's fields and Kafka's record framing, in bytes. */
@@ -79,6 +81,7 @@ public final class KafkaLogSettings {
     private final Duration linger;
     private final Duration openTimeout;
     private final int maxEntryBytes;
+    private final long readCacheBytes;
     private final boolean existingLog;
     private final @Nullable PayloadCodec payloadCodec;
 
@@ -94,6 +97,7 @@ public final class KafkaLogSettings {
         this.linger = b.linger;
         this.openTimeout = b.openTimeout;
         this.maxEntryBytes = b.maxEntryBytes;
+        this.readCacheBytes = b.readCacheBytes;
         this.existingLog = b.existingLog;
         this.payloadCodec = b.payloadCodec;
     }
@@ -119,6 +123,7 @@ public final class KafkaLogSettings {
         b.linger = linger;
         b.openTimeout = openTimeout;
         b.maxEntryBytes = maxEntryBytes;
+        b.readCacheBytes = readCacheBytes;
         b.existingLog = existing;
         b.payloadCodec = payloadCodec;
         return new KafkaLogSettings(b, bootstrapServers, topic);
@@ -172,6 +177,11 @@ public final class KafkaLogSettings {
 
     public int maxEntryBytes() {
         return maxEntryBytes;
+    }
+
+    /** Memory for entries read from Kafka lately, kept to answer reads again without a fetch; 0: none. */
+    public long readCacheBytes() {
+        return readCacheBytes;
     }
 
     /**
@@ -236,6 +246,7 @@ public final class KafkaLogSettings {
         private Duration linger = DEFAULT_LINGER;
         private Duration openTimeout = DEFAULT_OPEN_TIMEOUT;
         private int maxEntryBytes = DEFAULT_MAX_ENTRY_BYTES;
+        private long readCacheBytes = DEFAULT_READ_CACHE_BYTES;
         private boolean existingLog;
         private @Nullable PayloadCodec payloadCodec;
 
@@ -337,6 +348,19 @@ public final class KafkaLogSettings {
         /** The largest payload, 1 byte to 64 MiB; default {@link #DEFAULT_MAX_ENTRY_BYTES}. */
         public Builder maxEntryBytes(int bytes) {
             this.maxEntryBytes = (int) Checks.range("maxEntryBytes", bytes, 1, 64L << 20);
+            return this;
+        }
+
+        /**
+         * Memory, in bytes, for the entries read from Kafka lately (payload and fields, estimated),
+         * kept so that reading them again costs no fetch: the engine's window re-reads the entries
+         * it holds each time it refills a lane, which on a backlog larger than the window would
+         * otherwise fetch each record several times. Set it to at least the {@code Wal}'s
+         * {@code windowBytes} when that is raised. 0 (no cache) to 1 GiB; default
+         * {@link #DEFAULT_READ_CACHE_BYTES}.
+         */
+        public Builder readCacheBytes(long bytes) {
+            this.readCacheBytes = Checks.range("readCacheBytes", bytes, 0, 1L << 30);
             return this;
         }
 

@@ -211,7 +211,7 @@ public final class KafkaWalStorage implements WalStorage {
             KafkaLogSettings settings = Topics.resolve(admin, requested);
             consumer = new KafkaConsumer<>(consumerConfig(settings));
             RecordReader reader = new RecordReader(consumer, settings.topic(), settings.openTimeout(),
-                    PayloadReading.decoding(EntryCodec.PAYLOAD_KEYS, settings.payloadCodec()));
+                    PayloadReading.decoding(EntryCodec.PAYLOAD_KEYS, settings.payloadCodec()), settings.readCacheBytes());
             LogLoader.Loaded loaded = LogLoader.load(reader, settings);
             if (loaded.shared()) {
                 throw new IllegalStateException("the Kafka log '" + settings.topic() + "' is shared by several "
@@ -226,6 +226,11 @@ public final class KafkaWalStorage implements WalStorage {
             admin.close(Duration.ofSeconds(1));
             throw e;
         }
+    }
+
+    /** Records fetched from Kafka to read entries' payloads so far (tests measure re-reads with it). */
+    long recordsFetched() {
+        return reader.recordsFetched();
     }
 
     /** The log topic's name: the log's name. */

@@ -3,6 +3,8 @@ package org.wal4j.storage.kafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,7 +25,11 @@ import org.wal4j.spi.PayloadReading;
  * Reads records of the log and companion topics with one consumer that belongs to no group and
  * commits nothing: whole topics from the beginning when a log is opened, and entries by
  * (partition, offset) when the engine or a reader asks for payloads, which the log does not keep
- * in memory.
+ * in memory. Entries read by location are kept, least recently used out first, within a memory
+ * bound ({@link KafkaLogSettings#readCacheBytes()}), so that reading them again costs no fetch: the
+ * engine's window re-reads the entries it holds whenever it refills a lane. A location always holds
+ * the same entry (records are immutable; a shared log's seqs are this reader's own), so what is kept
+ * is never stale; a location the log has dropped is never asked for again.
  *
  * <p>Thread-safe: every method is {@code synchronized}, since a {@link KafkaConsumer} is not.
  */
@@ -33,18 +39,31 @@ final class RecordReader implements AutoCloseable {
     }
 
     private static final Duration POLL = Duration.ofMillis(100);
+    /** What an entry costs the cache besides its payload's characters: its other fields and the map's. */
+    static final int CACHED_ENTRY_OVERHEAD = 512;
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String topic;
     private final Duration timeout;
     private final PayloadReading payloads;
+    private final long cacheBytes;
+    /** Entries read by location lately, least recently used first. */
+    private final LinkedHashMap<Location, WalEntry> cache = new LinkedHashMap<>(256, 0.75f, true);
+    private long cachedBytes;
+    /** Records fetched to read entries by location (not counting whole-topic reads). */
+    private long recordsFetched;
 
-    /** A reader whose {@link #read} turns records' values into payloads as {@code payloads} says. */
-    RecordReader(KafkaConsumer<byte[], byte[]> consumer, String topic, Duration timeout, PayloadReading payloads) {
+    /**
+     * A reader whose {@link #read} turns records' values into payloads as {@code payloads} says,
+     * keeping up to {@code cacheBytes} of the entries it read (0: none).
+     */
+    RecordReader(KafkaConsumer<byte[], byte[]> consumer, String topic, Duration timeout, PayloadReading payloads,
+                 long cacheBytes) {
         this.consumer = consumer;
         this.topic = topic;
         this.timeout = timeout;
         this.payloads = payloads;
+        this.cacheBytes = cacheBytes;
     }
 
     /** Hands every record of {@code readTopic}'s {@code partitions} partitions to {@code sink}, each partition in offset order. */
@@ -97,8 +116,8 @@ final class RecordReader implements AutoCloseable {
     }
 
     /**
-     * The entries at {@code wanted}, by seq. Reads each partition once, from the lowest offset wanted
-     * to the highest.
+     * The entries at {@code wanted}, by seq: those kept from an earlier read from memory, the rest
+     * read from Kafka, each partition once, from the lowest offset wanted to the highest.
      *
      * @throws WalIOException         if a record is not there within the timeout (deleted underneath the log)
      * @throws CorruptRecordException if a record is not the entry the log expects there
@@ -106,10 +125,15 @@ final class RecordReader implements AutoCloseable {
      */
     synchronized Map<Long, WalEntry> read(List<Location> wanted) {
         Map<Integer, Map<Long, Location>> byPartition = new TreeMap<>();
-        for (Location l : wanted) {
-            byPartition.computeIfAbsent(l.partition(), p -> new HashMap<>()).put(l.offset(), l);
-        }
         Map<Long, WalEntry> out = new HashMap<>();
+        for (Location l : wanted) {
+            WalEntry kept = cache.get(l);
+            if (kept != null) {
+                out.put(l.seq(), kept);
+            } else {
+                byPartition.computeIfAbsent(l.partition(), p -> new HashMap<>()).put(l.offset(), l);
+            }
+        }
         for (Map.Entry<Integer, Map<Long, Location>> e : byPartition.entrySet()) {
             try {
                 readPartition(e.getKey(), e.getValue(), out);
@@ -138,6 +162,7 @@ final class RecordReader implements AutoCloseable {
                             + "): were records deleted underneath the log?", null);
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+                    recordsFetched++;
                     Location l = wanted.get(r.offset());
                     if (l != null) {
                         // a shared log's records carry no seq: the one the reading instance gave it is asked for
@@ -147,6 +172,7 @@ final class RecordReader implements AutoCloseable {
                                     + "log's index expects seq " + l.seq());
                         }
                         out.put(l.seq(), entry);
+                        keep(l, entry);
                         found++;
                     }
                 }
@@ -224,6 +250,28 @@ final class RecordReader implements AutoCloseable {
 
     static String where(ConsumerRecord<?, ?> r) {
         return "record at topic '" + r.topic() + "' partition " + r.partition() + " offset " + r.offset();
+    }
+
+    private void keep(Location l, WalEntry entry) {
+        if (cacheBytes == 0) {
+            return;
+        }
+        WalEntry before = cache.put(l, entry);
+        cachedBytes += cost(entry) - (before == null ? 0 : cost(before));
+        Iterator<WalEntry> oldest = cache.values().iterator();
+        while (cachedBytes > cacheBytes && oldest.hasNext()) {
+            cachedBytes -= cost(oldest.next());
+            oldest.remove();
+        }
+    }
+
+    private static long cost(WalEntry entry) {
+        return (long) CACHED_ENTRY_OVERHEAD + entry.payload().length();
+    }
+
+    /** Records fetched from Kafka so far to read entries by location: what reading payloads costs the brokers. */
+    synchronized long recordsFetched() {
+        return recordsFetched;
     }
 
     @Override

@@ -181,7 +181,7 @@ public final class SharedKafkaWalStorage implements WalStorage {
         this.admin = admin;
         this.payloads = PayloadReading.decoding(EntryCodec.PAYLOAD_KEYS, settings.payloadCodec());
         this.reader = new RecordReader(new KafkaConsumer<>(KafkaWalStorage.consumerConfig(settings)), settings.topic(),
-                settings.openTimeout(), payloads);
+                settings.openTimeout(), payloads, settings.readCacheBytes());
         this.tail = new KafkaConsumer<>(KafkaWalStorage.consumerConfig(settings));
         this.producer = new KafkaProducer<>(KafkaWalStorage.producerConfig(settings));
         this.tailThread = new Thread(this::tailLoop, "wal4j-kafka-tail-" + settings.topic());

@@ -28,6 +28,7 @@ class KafkaLogSettingsTest {
         assertEquals(Duration.ZERO, s.linger());
         assertEquals(KafkaLogSettings.DEFAULT_OPEN_TIMEOUT, s.openTimeout());
         assertEquals(1 << 20, s.maxEntryBytes());
+        assertEquals(32L << 20, s.readCacheBytes());
         assertEquals("localhost:9092", s.bootstrapServers());
         assertEquals(false, s.allowWeakDurability());
     }
@@ -124,6 +125,9 @@ class KafkaLogSettingsTest {
                 IllegalArgumentException.class, () -> valid().openTimeout(Duration.ZERO)).getMessage());
         assertEquals("maxEntryBytes must be between 1 and 67108864 but was 0",
                 assertThrows(IllegalArgumentException.class, () -> valid().maxEntryBytes(0)).getMessage());
+        assertEquals("readCacheBytes must be between 0 and 1073741824 but was -1",
+                assertThrows(IllegalArgumentException.class, () -> valid().readCacheBytes(-1)).getMessage());
+        assertEquals(0, valid().readCacheBytes(0).build().readCacheBytes());
         assertEquals("bootstrapServers must not be blank",
                 assertThrows(IllegalArgumentException.class, () -> valid().bootstrapServers(" ")).getMessage());
         assertEquals("client property name and value must not be null",
