@@ -49,7 +49,6 @@ import org.wal4j.spi.LatencyHistogram;
 import org.wal4j.spi.Names;
 import org.wal4j.spi.PayloadCodec;
 import org.wal4j.spi.PayloadReading;
-import org.wal4j.spi.StatusIndex;
 import org.wal4j.spi.StatusRecord;
 import org.wal4j.spi.StorageState;
 import org.wal4j.spi.StorageStats;
@@ -121,11 +120,10 @@ public final class KafkaWalStorage implements WalStorage {
     private final AtomicBoolean ackDrainScheduled = new AtomicBoolean();
     private final LatencyHistogram appendLatency = new LatencyHistogram();
 
-    private final Object lock = new Object();
-    @GuardedBy("lock")
-    private final NavigableMap<Long, Held> held;
-    @GuardedBy("lock")
-    private final StatusIndex index;
+    /** The entries held, their statuses, the last seq and the state. */
+    private final LogMemory memory;
+    /** Guards the fields below; it is {@link #memory}'s monitor, so that a step over both is atomic. */
+    private final Object lock;
     @GuardedBy("lock")
     private final Map<String, Long> checkpoints;
     /** Per partition, offset to seq of records of entries compacted away that Kafka still holds. */
@@ -140,15 +138,7 @@ public final class KafkaWalStorage implements WalStorage {
     @GuardedBy("lock")
     private long companionSent;
     @GuardedBy("lock")
-    private long lastSeq;
-    @GuardedBy("lock")
-    private long bytes;
-    @GuardedBy("lock")
     private long appendedEntries;
-    @GuardedBy("lock")
-    private StorageState state = StorageState.OPEN;
-    @GuardedBy("lock")
-    private @Nullable Throwable poisonCause;
 
     /** An append waiting for its records' acknowledgements. */
     private static final class PendingAppend {
@@ -172,16 +162,11 @@ public final class KafkaWalStorage implements WalStorage {
         this.producer = producer;
         this.admin = admin;
         this.reader = reader;
-        this.held = loaded.held();
-        this.index = loaded.index();
+        this.memory = new LogMemory("Kafka log '" + settings.topic() + "'", reader, loaded.held(),
+                loaded.index(), loaded.lastSeq());
+        this.lock = memory;
         this.checkpoints = new HashMap<>(loaded.checkpoints());
         this.droppedAwaitingDeletion = new HashMap<>(loaded.droppedAwaitingDeletion());
-        this.lastSeq = loaded.lastSeq();
-        long total = 0;
-        for (Held h : held.values()) {
-            total += h.bytes();
-        }
-        this.bytes = total;
         this.acks = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "wal4j-kafka-acks-" + settings.topic());
             t.setDaemon(true);
@@ -251,23 +236,19 @@ public final class KafkaWalStorage implements WalStorage {
     public CompletableFuture<AppendResult> appendAsync(List<WalEntry> entries) {
         long start = System.nanoTime();
         AppendChecks.check(entries, settings.maxEntryBytes());
-        List<byte[]> values = values(entries); // encoded (encrypted) before the lock, and checked
+        List<byte[]> values = values(entries, settings); // encoded (encrypted) before the lock, and checked
         PendingAppend append;
         synchronized (lock) {
-            checkWritable();
-            append = new PendingAppend(lastSeq + 1, entries.size(), start);
+            memory.checkWritable();
+            append = new PendingAppend(memory.lastSeq() + 1, entries.size(), start);
             pending.put(append.firstSeq, append);
             PayloadCodec codec = settings.payloadCodec();
             for (int i = 0; i < entries.size(); i++) {
-                WalEntry entry = entries.get(i).withSeq(lastSeq + 1);
+                WalEntry entry = entries.get(i).withSeq(memory.lastSeq() + 1);
                 int partition = partitionOf(LaneId.of(entry));
                 byte[] header = EntryCodec.header(entry, codec == null ? null : codec.name());
                 byte[] value = values.get(i);
-                RecordHeaders headers = new RecordHeaders();
-                headers.add(EntryCodec.ENTRY_HEADER, header);
-                headers.add(EntryCodec.CRC_HEADER, EntryCodec.checksum(header, value));
-                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(settings.topic(), partition, null,
-                        EntryCodec.key(entry), value, headers);
+                ProducerRecord<byte[], byte[]> record = entryRecord(settings.topic(), partition, entry, header, value);
                 long seq = entry.seq();
                 try {
                     Future<RecordMetadata> unused = producer.send(record, (metadata, failure) -> onAckThread(() -> {
@@ -283,11 +264,8 @@ public final class KafkaWalStorage implements WalStorage {
                             + partition + ")");
                     break;
                 }
-                lastSeq = seq;
-                held.put(seq, new Held(partition, -1, entry.createdAt(), entry.targets(), header.length + value.length,
-                        entry));
-                index.add(seq, seq, entry.targets());
-                bytes += header.length + value.length;
+                memory.hold(seq, new Held(partition, -1, entry.createdAt(), entry.targets(),
+                        header.length + value.length, entry));
             }
             appendedEntries += entries.size();
         }
@@ -301,7 +279,7 @@ public final class KafkaWalStorage implements WalStorage {
      *
      * @throws EntryTooLargeException if a stored form is over the limit; nothing is written then
      */
-    private List<byte[]> values(List<WalEntry> entries) {
+    static List<byte[]> values(List<WalEntry> entries, KafkaLogSettings settings) {
         PayloadCodec codec = settings.payloadCodec();
         List<byte[]> out = new ArrayList<>(entries.size());
         for (WalEntry e : entries) {
@@ -313,6 +291,15 @@ public final class KafkaWalStorage implements WalStorage {
             out.add(value);
         }
         return out;
+    }
+
+    /** The log record of {@code entry}: its key, {@code value}, its {@code header} and their checksum. */
+    static ProducerRecord<byte[], byte[]> entryRecord(String topic, int partition, WalEntry entry, byte[] header,
+                                                      byte[] value) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(EntryCodec.ENTRY_HEADER, header);
+        headers.add(EntryCodec.CRC_HEADER, EntryCodec.checksum(header, value));
+        return new ProducerRecord<>(topic, partition, null, EntryCodec.key(entry), value, headers);
     }
 
     /**
@@ -353,7 +340,7 @@ public final class KafkaWalStorage implements WalStorage {
     private void acknowledged(PendingAppend append, long seq, long offset) {
         boolean complete;
         synchronized (lock) {
-            held.computeIfPresent(seq, (s, h) -> h.acknowledged(offset));
+            memory.acknowledged(seq, offset);
             complete = --append.unacknowledged == 0 && pending.remove(append.firstSeq) != null;
         }
         if (complete) {
@@ -370,13 +357,7 @@ public final class KafkaWalStorage implements WalStorage {
         List<PendingAppend> failed;
         WalUnavailableException e;
         synchronized (lock) {
-            if (state == StorageState.OPEN) {
-                state = StorageState.POISONED;
-                poisonCause = failure;
-            }
-            e = new WalUnavailableException(what + " within the delivery timeout of " + settings.deliveryTimeout()
-                    + ": " + failure + ". The append is not acknowledged (its records may or may not be in the log); "
-                    + "the log refuses writes until it is reopened", failure);
+            e = memory.poison(failure, what, settings.deliveryTimeout());
             failed = new ArrayList<>(pending.values());
             pending.clear();
         }
@@ -389,35 +370,20 @@ public final class KafkaWalStorage implements WalStorage {
     public CompletableFuture<Void> appendStatusAsync(List<StatusRecord> records) {
         List<CompletableFuture<Void>> sent = new ArrayList<>(records.size());
         synchronized (lock) {
-            checkWritable();
-            for (StatusRecord record : records) {
-                checkStatus(record);
-            }
-            for (StatusRecord record : records) {
-                Held h = held.get(record.seq());
-                if (h == null) {
-                    continue; // compacted away: ignored, as for an entry never held
-                }
-                if (!index.apply(record) && (!record.status().isTerminal() || record.status() == EntryStatus.DEAD)) {
-                    index.retrack(record.seq(), record.seq(), h.targets(), record);
-                }
-                byte[] value = CompanionCodec.status(record);
-                sent.add(sendCompanion(h.partition(), CompanionCodec.statusKey(record.seq(), record.target()), value));
+            // an entry compacted away is left out: its status is ignored, as for an entry never held
+            for (LogMemory.Applied a : memory.applyStatuses(records, KafkaWalStorage::checkSeq)) {
+                StatusRecord record = a.record();
+                sent.add(sendCompanion(a.entry().partition(), CompanionCodec.statusKey(record.seq(), record.target()),
+                        CompanionCodec.status(record)));
             }
         }
         return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
     }
 
-    @GuardedBy("lock")
-    private void checkStatus(StatusRecord record) {
+    private static void checkSeq(StatusRecord record, long lastSeq) {
         if (record.seq() > lastSeq) {
             throw new IllegalArgumentException("status record for seq " + record.seq()
                     + " but the last seq assigned is " + lastSeq);
-        }
-        Held h = held.get(record.seq());
-        if (h != null && !h.targets().contains(record.target())) {
-            throw new IllegalArgumentException("entry " + record.seq() + " does not name target '"
-                    + record.target() + "'; it names " + h.targets());
         }
     }
 
@@ -463,11 +429,7 @@ public final class KafkaWalStorage implements WalStorage {
     public CompletableFuture<Void> saveCheckpoint(String target, long seq) {
         Names.requireTarget(target);
         synchronized (lock) {
-            checkWritable();
-            if (seq < 0 || seq > lastSeq) {
-                throw new IllegalArgumentException("checkpoint for '" + target + "' must be between 0 and the last seq "
-                        + lastSeq + " but was " + seq);
-            }
+            memory.checkCheckpoint(target, seq);
             if (seq <= checkpoints.getOrDefault(target, 0L)) {
                 return CompletableFuture.completedFuture(null);
             }
@@ -487,7 +449,7 @@ public final class KafkaWalStorage implements WalStorage {
     @Override
     public CompletableFuture<Void> sync() {
         synchronized (lock) {
-            checkWritable();
+            memory.checkWritable();
             List<CompletableFuture<?>> all = new ArrayList<>(companionInFlight.values());
             pending.values().forEach(p -> all.add(p.future));
             return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
@@ -508,83 +470,33 @@ public final class KafkaWalStorage implements WalStorage {
 
     @Override
     public Optional<WalEntry> read(long seq) {
-        List<WalEntry> one = read(seq, seq, 1);
-        return one.isEmpty() ? Optional.empty() : Optional.of(one.get(0));
+        return memory.read(seq);
     }
 
     @Override
     public List<WalEntry> read(long fromSeq, long toSeq, int limit) {
-        if (fromSeq > toSeq || limit < 1) {
-            return List.of();
-        }
-        Map<Long, Held> wanted = new java.util.LinkedHashMap<>();
-        synchronized (lock) {
-            for (Map.Entry<Long, Held> e : held.subMap(fromSeq, true, toSeq, true).entrySet()) {
-                if (wanted.size() == limit) {
-                    break;
-                }
-                wanted.put(e.getKey(), e.getValue());
-            }
-        }
-        return entries(wanted);
-    }
-
-    /** The entries of {@code wanted}, in its order: unacknowledged ones from memory, the rest from Kafka. */
-    private List<WalEntry> entries(Map<Long, Held> wanted) {
-        synchronized (lock) {
-            if (state == StorageState.CLOSED) {
-                throw new WalUnavailableException("The Kafka log '" + settings.topic() + "' is closed");
-            }
-        }
-        return reader.entries(wanted);
+        return memory.read(fromSeq, toSeq, limit);
     }
 
     /** Reads lazily, {@value Pages#SIZE} entries per round trip; holds no resource between pages. */
     @Override
     public Stream<WalEntry> scan(long fromSeq) {
-        return Pages.stream(fromSeq, (from, limit) -> read(from, Long.MAX_VALUE, limit));
+        return memory.scan(fromSeq);
     }
 
     @Override
     public List<TrackedEntry> unfinished(String target, long afterSeq, int limit) {
-        List<StatusIndex.State> states;
-        synchronized (lock) {
-            states = index.unfinished(target, afterSeq, limit);
-        }
-        return tracked(states);
+        return memory.unfinished(target, afterSeq, limit);
     }
 
     @Override
     public List<TrackedEntry> deadLetters(@Nullable String target, long afterSeq, int limit) {
-        List<StatusIndex.State> states;
-        synchronized (lock) {
-            states = index.deadLetters(target, afterSeq, limit);
-        }
-        return tracked(states);
-    }
-
-    private List<TrackedEntry> tracked(List<StatusIndex.State> states) {
-        Map<Long, Held> wanted = new java.util.LinkedHashMap<>();
-        synchronized (lock) {
-            for (StatusIndex.State s : states) {
-                Held h = held.get(s.seq());
-                if (h != null) {
-                    wanted.put(s.seq(), h);
-                }
-            }
-        }
-        return reader.tracked(states, wanted);
+        return memory.deadLetters(target, afterSeq, limit);
     }
 
     @Override
     public Optional<EntryStatus> status(long seq, String target) {
-        synchronized (lock) {
-            Held h = held.get(seq);
-            if (h == null || !h.targets().contains(target)) {
-                return Optional.empty();
-            }
-            return Optional.of(index.trackedStatus(seq, target).orElseGet(() -> index.untrackedStatus(seq, target)));
-        }
+        return memory.status(seq, target);
     }
 
     /**
@@ -601,22 +513,14 @@ public final class KafkaWalStorage implements WalStorage {
         long droppedBytes = 0;
         int dropped = 0;
         synchronized (lock) {
-            checkWritable();
-            List<Long> drop = new ArrayList<>();
-            for (Map.Entry<Long, Held> e : held.headMap(safePoint, true).entrySet()) {
-                Held h = e.getValue();
-                if (h.offset() >= 0 && h.createdAt().isBefore(createdBefore) && !index.isTracked(e.getKey())) {
-                    drop.add(e.getKey());
-                }
-            }
+            memory.checkWritable();
+            List<Long> drop = memory.droppable(safePoint, createdBefore);
             if (drop.isEmpty()) {
                 return CompactionResult.NOTHING;
             }
-            sent.add(sendCompanion(0, CompanionCodec.SEQ_FLOOR_KEY, CompanionCodec.seqOnly(lastSeq)));
+            sent.add(sendCompanion(0, CompanionCodec.SEQ_FLOOR_KEY, CompanionCodec.seqOnly(memory.lastSeq())));
             for (long seq : drop) {
-                Held h = Objects.requireNonNull(held.remove(seq), "held entry to drop");
-                index.forget(seq);
-                bytes -= h.bytes();
+                Held h = Objects.requireNonNull(memory.drop(seq), "held entry to drop");
                 droppedBytes += h.bytes();
                 dropped++;
                 droppedAwaitingDeletion.computeIfAbsent(h.partition(), p -> new TreeMap<>()).put(h.offset(), seq);
@@ -639,10 +543,7 @@ public final class KafkaWalStorage implements WalStorage {
         Map<TopicPartition, RecordsToDelete> deletions = new HashMap<>();
         Map<Integer, NavigableMap<Long, Long>> deleted = new HashMap<>();
         synchronized (lock) {
-            Map<Integer, Long> firstHeld = new HashMap<>();
-            for (Held h : held.values()) {
-                firstHeld.merge(h.partition(), h.offset() < 0 ? Long.MAX_VALUE : h.offset(), Math::min);
-            }
+            Map<Integer, Long> firstHeld = memory.firstOffsets();
             for (Map.Entry<Integer, NavigableMap<Long, Long>> e : droppedAwaitingDeletion.entrySet()) {
                 long before = Math.min(firstHeld.getOrDefault(e.getKey(), Long.MAX_VALUE), e.getValue().lastKey() + 1);
                 NavigableMap<Long, Long> below = e.getValue().headMap(before, false);
@@ -680,18 +581,13 @@ public final class KafkaWalStorage implements WalStorage {
     @Override
     public StorageStats stats() {
         synchronized (lock) {
-            return new StorageStats(state, lastSeq, held.size(), bytes, settings.partitions(), index.unfinishedCount(),
-                    index.pendingByTarget(), index.deadLetterCount(), checkpoints, 0, appendedEntries, 0,
-                    appendLatency.percentile(0.5) / 1000, appendLatency.percentile(0.99) / 1000,
-                    appendLatency.percentile(0.999) / 1000);
+            return memory.stats(settings.partitions(), checkpoints, appendedEntries, appendLatency);
         }
     }
 
     @Override
     public long lastSeq() {
-        synchronized (lock) {
-            return lastSeq;
-        }
+        return memory.lastSeq();
     }
 
     @Override
@@ -706,11 +602,8 @@ public final class KafkaWalStorage implements WalStorage {
      */
     @Override
     public void close() {
-        synchronized (lock) {
-            if (state == StorageState.CLOSED) {
-                return;
-            }
-            state = StorageState.CLOSED;
+        if (!memory.close()) {
+            return;
         }
         try {
             producer.close(settings.deliveryTimeout());
@@ -733,18 +626,6 @@ public final class KafkaWalStorage implements WalStorage {
             }
             reader.close();
             admin.close(Duration.ofSeconds(5));
-        }
-    }
-
-    @GuardedBy("lock")
-    private void checkWritable() {
-        if (state == StorageState.CLOSED) {
-            throw new WalUnavailableException("The Kafka log '" + settings.topic() + "' is closed");
-        }
-        Throwable cause = poisonCause;
-        if (cause != null) {
-            throw new WalUnavailableException("The Kafka log '" + settings.topic() + "' refuses writes since an "
-                    + "earlier write failed, until it is reopened: " + cause, cause);
         }
     }
 

@@ -10,7 +10,6 @@ import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.wal4j.EntryStatus;
 import org.wal4j.WalEntry;
 import org.wal4j.spi.PayloadReading;
 import org.wal4j.spi.StatusIndex;
@@ -136,9 +135,7 @@ final class LogLoader {
                         + "target '" + status.target() + "' of entry " + status.seq() + ", which names only "
                         + h.targets());
             }
-            if (!index.apply(status) && (!status.status().isTerminal() || status.status() == EntryStatus.DEAD)) {
-                index.retrack(status.seq(), status.seq(), h.targets(), status);
-            }
+            LogMemory.apply(index, status, h.targets());
         }
         return new Loaded(held, index, checkpoints, lastSeq[0], awaitingDeletion, formats[1]);
     }

@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -41,7 +40,6 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wal4j.EntryStatus;
-import org.wal4j.EntryTooLargeException;
 import org.wal4j.LaneId;
 import org.wal4j.WalEntry;
 import org.wal4j.WalIOException;
@@ -57,7 +55,6 @@ import org.wal4j.spi.PayloadReading;
 import org.wal4j.spi.StatusIndex;
 import org.wal4j.spi.StatusRecord;
 import org.wal4j.spi.StorageEvents;
-import org.wal4j.spi.StorageState;
 import org.wal4j.spi.StorageStats;
 import org.wal4j.spi.TrackedEntry;
 import org.wal4j.spi.WalStorage;
@@ -114,14 +111,13 @@ public final class SharedKafkaWalStorage implements WalStorage {
     private final Thread tailThread;
     private final LatencyHistogram appendLatency = new LatencyHistogram();
 
-    private final Object lock = new Object();
-    @GuardedBy("lock")
-    private final NavigableMap<Long, Held> held = new TreeMap<>();
+    /** The entries held, their statuses, the last seq and the state. */
+    private final LogMemory memory;
+    /** Guards the fields below; it is {@link #memory}'s monitor, so that a step over both is atomic. */
+    private final Object lock;
     /** Per partition, offset to this instance's seq. */
     @GuardedBy("lock")
     private final Map<Integer, NavigableMap<Long, Long>> seqAt = new HashMap<>();
-    @GuardedBy("lock")
-    private final StatusIndex index = new StatusIndex();
     /** Per target and partition, the offset at or below which every entry is finished for the target. */
     @GuardedBy("lock")
     private final Map<String, Map<Integer, Long>> checkpoints = new HashMap<>();
@@ -143,15 +139,7 @@ public final class SharedKafkaWalStorage implements WalStorage {
     @GuardedBy("lock")
     private final Map<Integer, Long> companionRead = new HashMap<>();
     @GuardedBy("lock")
-    private long lastSeq;
-    @GuardedBy("lock")
-    private long bytes;
-    @GuardedBy("lock")
     private long appendedEntries;
-    @GuardedBy("lock")
-    private StorageState state = StorageState.OPEN;
-    @GuardedBy("lock")
-    private @Nullable Throwable poisonCause;
     @GuardedBy("lock")
     private @Nullable GroupMembership membership;
     private volatile @Nullable StorageEvents events;
@@ -182,6 +170,9 @@ public final class SharedKafkaWalStorage implements WalStorage {
         this.payloads = PayloadReading.decoding(EntryCodec.PAYLOAD_KEYS, settings.payloadCodec());
         this.reader = new RecordReader(new KafkaConsumer<>(KafkaWalStorage.consumerConfig(settings)), settings.topic(),
                 settings.openTimeout(), payloads, settings.readCacheBytes());
+        this.memory = new LogMemory("shared Kafka log '" + settings.topic() + "'", reader, new TreeMap<>(),
+                new StatusIndex(), 0);
+        this.lock = memory;
         this.tail = new KafkaConsumer<>(KafkaWalStorage.consumerConfig(settings));
         this.producer = new KafkaProducer<>(KafkaWalStorage.producerConfig(settings));
         this.tailThread = new Thread(this::tailLoop, "wal4j-kafka-tail-" + settings.topic());
@@ -348,7 +339,7 @@ public final class SharedKafkaWalStorage implements WalStorage {
         boolean reloadOwned = false;
         long heldThrough;
         synchronized (lock) {
-            long before = lastSeq;
+            long before = memory.lastSeq();
             for (ConsumerRecord<byte[], byte[]> r : records) {
                 if (r.topic().equals(settings.topic())) {
                     PendingAppend done = take(r);
@@ -364,7 +355,8 @@ public final class SharedKafkaWalStorage implements WalStorage {
                     }
                 }
             }
-            heldThrough = lastSeq > before ? lastSeq : 0;
+            long after = memory.lastSeq();
+            heldThrough = after > before ? after : 0;
             lock.notifyAll();
         }
         StorageEvents listener = events;
@@ -388,20 +380,17 @@ public final class SharedKafkaWalStorage implements WalStorage {
     /** Numbers one log record; returns its append when that was this instance's last unread record. */
     @GuardedBy("lock")
     private @Nullable PendingAppend take(ConsumerRecord<byte[], byte[]> r) {
-        long seq = lastSeq + 1;
+        long seq = memory.lastSeq() + 1;
         WalEntry entry = EntryCodec.decode(RecordReader.header(r, EntryCodec.ENTRY_HEADER),
                 RecordReader.header(r, EntryCodec.CRC_HEADER), r.value(), RecordReader.where(r), STORED,
                 seq);
-        lastSeq = seq;
-        int size = LogLoader.size(r);
-        held.put(seq, new Held(r.partition(), r.offset(), entry.createdAt(), entry.targets(), size, null));
+        memory.hold(seq, new Held(r.partition(), r.offset(), entry.createdAt(), entry.targets(), LogLoader.size(r),
+                null));
         seqAt.computeIfAbsent(r.partition(), p -> new TreeMap<>()).put(r.offset(), seq);
-        index.add(seq, seq, entry.targets());
-        bytes += size;
         Map<Long, List<StatusRecord>> waiting = early.get(r.partition());
         List<StatusRecord> statuses = waiting == null ? null : waiting.remove(r.offset());
         if (statuses != null) {
-            statuses.forEach(s -> applyStatus(withSeq(s, seq), entry.targets()));
+            statuses.forEach(s -> memory.apply(withSeq(s, seq)));
         }
         Slot slot = ownPending.remove(entry.id());
         if (slot == null) {
@@ -445,13 +434,9 @@ public final class SharedKafkaWalStorage implements WalStorage {
                     .add(s.record());
             return null;
         }
-        Held h = held.get(seq);
-        if (h == null) {
-            return null; // dropped from memory: finished for every target
-        }
         StatusRecord local = withSeq(s.record(), seq);
-        applyStatus(local, h.targets());
-        return local;
+        // not held: dropped from memory, finished for every target
+        return memory.apply(local) == null ? null : local;
     }
 
     private boolean isOwn(ConsumerRecord<byte[], byte[]> r) {
@@ -461,13 +446,6 @@ public final class SharedKafkaWalStorage implements WalStorage {
 
     private static StatusRecord withSeq(StatusRecord r, long seq) {
         return new StatusRecord(seq, r.target(), r.status(), r.attempts(), r.at(), r.reason());
-    }
-
-    @GuardedBy("lock")
-    private void applyStatus(StatusRecord record, List<String> targets) {
-        if (!index.apply(record) && (!record.status().isTerminal() || record.status() == EntryStatus.DEAD)) {
-            index.retrack(record.seq(), record.seq(), targets, record);
-        }
     }
 
     // ---- ownership ----
@@ -506,7 +484,7 @@ public final class SharedKafkaWalStorage implements WalStorage {
         if (events != null) {
             throw new IllegalStateException("the shared log '" + settings.topic() + "' is already attached to a Wal");
         }
-        checkWritable();
+        memory.checkWritable();
     }
 
     /**
@@ -634,18 +612,10 @@ public final class SharedKafkaWalStorage implements WalStorage {
         long start = System.nanoTime();
         AppendChecks.check(entries, settings.maxEntryBytes());
         PayloadCodec codec = settings.payloadCodec();
-        List<byte[]> values = new ArrayList<>(entries.size());
-        for (WalEntry e : entries) {
-            byte[] value = EntryCodec.value(e, codec);
-            if (codec != null && value.length > settings.maxEntryBytes()) {
-                throw EntryTooLargeException.encoded(e.namespace(), e.operation(), codec.name(), value.length,
-                        settings.maxEntryBytes());
-            }
-            values.add(value);
-        }
+        List<byte[]> values = KafkaWalStorage.values(entries, settings);
         PendingAppend append = new PendingAppend(entries.size(), start);
         synchronized (lock) {
-            checkWritable();
+            memory.checkWritable();
             Set<String> ids = new HashSet<>();
             for (WalEntry e : entries) {
                 if (ownPending.containsKey(e.id()) || !ids.add(e.id())) {
@@ -657,13 +627,9 @@ public final class SharedKafkaWalStorage implements WalStorage {
                 WalEntry entry = entries.get(i);
                 int partition = partitionOf(LaneId.of(entry));
                 byte[] header = EntryCodec.header(entry, codec == null ? null : codec.name());
-                byte[] value = values.get(i);
-                RecordHeaders headers = new RecordHeaders();
-                headers.add(EntryCodec.ENTRY_HEADER, header);
-                headers.add(EntryCodec.CRC_HEADER, EntryCodec.checksum(header, value));
                 ownPending.put(entry.id(), new Slot(append, i));
-                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(settings.topic(), partition, null,
-                        EntryCodec.key(entry), value, headers);
+                ProducerRecord<byte[], byte[]> record = KafkaWalStorage.entryRecord(settings.topic(), partition, entry,
+                        header, values.get(i));
                 String what = "Kafka did not acknowledge entry " + entry.id() + " (topic '" + settings.topic()
                         + "' partition " + partition + ")";
                 try {
@@ -694,13 +660,7 @@ public final class SharedKafkaWalStorage implements WalStorage {
 
     @GuardedBy("lock")
     private WalUnavailableException poisonLocked(Throwable failure, String what) {
-        if (state == StorageState.OPEN) {
-            state = StorageState.POISONED;
-            poisonCause = failure;
-        }
-        WalUnavailableException e = new WalUnavailableException(what + " within the delivery timeout of "
-                + settings.deliveryTimeout() + ": " + failure + ". The append is not acknowledged (its records may or "
-                + "may not be in the log); the log refuses writes until it is reopened", failure);
+        WalUnavailableException e = memory.poison(failure, what, settings.deliveryTimeout());
         for (PendingAppend a : takePending()) {
             a.future.completeExceptionally(e);
         }
@@ -723,33 +683,20 @@ public final class SharedKafkaWalStorage implements WalStorage {
     public CompletableFuture<Void> appendStatusAsync(List<StatusRecord> records) {
         List<CompletableFuture<Void>> sent = new ArrayList<>(records.size());
         synchronized (lock) {
-            checkWritable();
-            for (StatusRecord record : records) {
-                checkStatus(record);
-            }
-            for (StatusRecord record : records) {
-                Held h = held.get(record.seq());
-                if (h == null) {
-                    continue; // dropped: ignored, as for an entry never held
-                }
-                applyStatus(record, h.targets());
-                StatusRecord stored = withSeq(record, h.offset() + 1); // a record's value names it by offset + 1
-                sent.add(sendCompanion(h.partition(), "status/" + h.partition() + ":" + h.offset() + "/" + record.target(),
-                        CompanionCodec.status(stored)));
+            // an entry dropped is left out: its status is ignored, as for an entry never held
+            for (LogMemory.Applied a : memory.applyStatuses(records, SharedKafkaWalStorage::checkSeq)) {
+                Held h = a.entry();
+                StatusRecord stored = withSeq(a.record(), h.offset() + 1); // a record's value names it by offset + 1
+                sent.add(sendCompanion(h.partition(), "status/" + h.partition() + ":" + h.offset() + "/"
+                        + a.record().target(), CompanionCodec.status(stored)));
             }
         }
         return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
     }
 
-    @GuardedBy("lock")
-    private void checkStatus(StatusRecord record) {
+    private static void checkSeq(StatusRecord record, long lastSeq) {
         if (record.seq() > lastSeq) {
             throw new IllegalArgumentException("status record for seq " + record.seq() + " but the last seq is " + lastSeq);
-        }
-        Held h = held.get(record.seq());
-        if (h != null && !h.targets().contains(record.target())) {
-            throw new IllegalArgumentException("entry " + record.seq() + " does not name target '" + record.target()
-                    + "'; it names " + h.targets());
         }
     }
 
@@ -788,11 +735,7 @@ public final class SharedKafkaWalStorage implements WalStorage {
         Names.requireTarget(target);
         List<CompletableFuture<Void>> sent = new ArrayList<>();
         synchronized (lock) {
-            checkWritable();
-            if (seq < 0 || seq > lastSeq) {
-                throw new IllegalArgumentException("checkpoint for '" + target + "' must be between 0 and the last seq "
-                        + lastSeq + " but was " + seq);
-            }
+            memory.checkCheckpoint(target, seq);
             Map<Integer, Long> byPartition = checkpoints.computeIfAbsent(target, t -> new HashMap<>());
             for (int p : owned) {
                 Long offset = offsetAtOrBelow(p, seq);
@@ -855,39 +798,17 @@ public final class SharedKafkaWalStorage implements WalStorage {
 
     @Override
     public Optional<WalEntry> read(long seq) {
-        List<WalEntry> one = read(seq, seq, 1);
-        return one.isEmpty() ? Optional.empty() : Optional.of(one.get(0));
+        return memory.read(seq);
     }
 
     @Override
     public List<WalEntry> read(long fromSeq, long toSeq, int limit) {
-        if (fromSeq > toSeq || limit < 1) {
-            return List.of();
-        }
-        Map<Long, Held> wanted = new LinkedHashMap<>();
-        synchronized (lock) {
-            for (Map.Entry<Long, Held> e : held.subMap(fromSeq, true, toSeq, true).entrySet()) {
-                if (wanted.size() == limit) {
-                    break;
-                }
-                wanted.put(e.getKey(), e.getValue());
-            }
-        }
-        return entries(wanted);
-    }
-
-    private List<WalEntry> entries(Map<Long, Held> wanted) {
-        synchronized (lock) {
-            if (state == StorageState.CLOSED) {
-                throw new WalUnavailableException("The shared Kafka log '" + settings.topic() + "' is closed");
-            }
-        }
-        return reader.entries(wanted);
+        return memory.read(fromSeq, toSeq, limit);
     }
 
     @Override
     public Stream<WalEntry> scan(long fromSeq) {
-        return Pages.stream(fromSeq, (from, limit) -> read(from, Long.MAX_VALUE, limit));
+        return memory.scan(fromSeq);
     }
 
     /**
@@ -896,44 +817,17 @@ public final class SharedKafkaWalStorage implements WalStorage {
      */
     @Override
     public List<TrackedEntry> unfinished(String target, long afterSeq, int limit) {
-        List<StatusIndex.State> states;
-        synchronized (lock) {
-            states = index.unfinished(target, afterSeq, limit);
-        }
-        return tracked(states);
+        return memory.unfinished(target, afterSeq, limit);
     }
 
     @Override
     public List<TrackedEntry> deadLetters(@Nullable String target, long afterSeq, int limit) {
-        List<StatusIndex.State> states;
-        synchronized (lock) {
-            states = index.deadLetters(target, afterSeq, limit);
-        }
-        return tracked(states);
-    }
-
-    private List<TrackedEntry> tracked(List<StatusIndex.State> states) {
-        Map<Long, Held> wanted = new LinkedHashMap<>();
-        synchronized (lock) {
-            for (StatusIndex.State s : states) {
-                Held h = held.get(s.seq());
-                if (h != null) {
-                    wanted.put(s.seq(), h);
-                }
-            }
-        }
-        return reader.tracked(states, wanted);
+        return memory.deadLetters(target, afterSeq, limit);
     }
 
     @Override
     public Optional<EntryStatus> status(long seq, String target) {
-        synchronized (lock) {
-            Held h = held.get(seq);
-            if (h == null || !h.targets().contains(target)) {
-                return Optional.empty();
-            }
-            return Optional.of(index.trackedStatus(seq, target).orElseGet(() -> index.untrackedStatus(seq, target)));
-        }
+        return memory.status(seq, target);
     }
 
     // ---- retention ----
@@ -950,8 +844,8 @@ public final class SharedKafkaWalStorage implements WalStorage {
         long dropped = 0;
         long reclaimed = 0;
         synchronized (lock) {
-            checkWritable();
-            Set<String> targets = new HashSet<>(index.targets());
+            memory.checkWritable();
+            Set<String> targets = new HashSet<>(memory.targets());
             for (int p = 0; p < settings.partitions(); p++) {
                 long cut = Long.MAX_VALUE;
                 for (String target : targets) {
@@ -964,15 +858,13 @@ public final class SharedKafkaWalStorage implements WalStorage {
                 long deleteBelow = -1;
                 for (Map.Entry<Long, Long> e = offsets.firstEntry(); e != null && e.getKey() <= cut;
                      e = offsets.firstEntry()) {
-                    Held h = held.get(e.getValue());
+                    Held h = memory.get(e.getValue());
                     if (h != null && !h.createdAt().isBefore(createdBefore)) {
                         break;
                     }
                     offsets.pollFirstEntry();
                     if (h != null) {
-                        held.remove(e.getValue());
-                        index.forget(e.getValue());
-                        bytes -= h.bytes();
+                        memory.drop(e.getValue());
                         reclaimed += h.bytes();
                         dropped++;
                     }
@@ -1002,18 +894,13 @@ public final class SharedKafkaWalStorage implements WalStorage {
     @Override
     public StorageStats stats() {
         synchronized (lock) {
-            return new StorageStats(state, lastSeq, held.size(), bytes, settings.partitions(), index.unfinishedCount(),
-                    index.pendingByTarget(), index.deadLetterCount(), Map.of(), 0, appendedEntries, 0,
-                    appendLatency.percentile(0.5) / 1000, appendLatency.percentile(0.99) / 1000,
-                    appendLatency.percentile(0.999) / 1000);
+            return memory.stats(settings.partitions(), Map.of(), appendedEntries, appendLatency);
         }
     }
 
     @Override
     public long lastSeq() {
-        synchronized (lock) {
-            return lastSeq;
-        }
+        return memory.lastSeq();
     }
 
     @Override
@@ -1029,10 +916,9 @@ public final class SharedKafkaWalStorage implements WalStorage {
     public void close() {
         GroupMembership member;
         synchronized (lock) {
-            if (state == StorageState.CLOSED) {
+            if (!memory.close()) {
                 return;
             }
-            state = StorageState.CLOSED;
             member = membership;
         }
         closing = true;
@@ -1064,18 +950,6 @@ public final class SharedKafkaWalStorage implements WalStorage {
             t.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    @GuardedBy("lock")
-    private void checkWritable() {
-        if (state == StorageState.CLOSED) {
-            throw new WalUnavailableException("The shared Kafka log '" + settings.topic() + "' is closed");
-        }
-        Throwable cause = poisonCause;
-        if (cause != null) {
-            throw new WalUnavailableException("The shared Kafka log '" + settings.topic() + "' refuses writes since an "
-                    + "earlier write failed, until it is reopened: " + cause, cause);
         }
     }
 }
