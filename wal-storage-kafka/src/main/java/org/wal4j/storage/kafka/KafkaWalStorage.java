@@ -133,10 +133,7 @@ public final class KafkaWalStorage implements WalStorage {
     @GuardedBy("lock")
     private final NavigableMap<Long, PendingAppend> pending = new TreeMap<>();
     /** Companion records (statuses, checkpoints, compaction marks) not yet acknowledged. */
-    @GuardedBy("lock")
-    private final Map<Long, CompletableFuture<Void>> companionInFlight = new HashMap<>();
-    @GuardedBy("lock")
-    private long companionSent;
+    private final InFlight companions = new InFlight();
     @GuardedBy("lock")
     private long appendedEntries;
 
@@ -376,8 +373,9 @@ public final class KafkaWalStorage implements WalStorage {
                 sent.add(sendCompanion(a.entry().partition(), CompanionCodec.statusKey(record.seq(), record.target()),
                         CompanionCodec.status(record)));
             }
+            // the future returned is sync()'s to wait for, not only its parts: done when sync() is
+            return companions.track(CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)));
         }
-        return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
     }
 
     private static void checkSeq(StatusRecord record, long lastSeq) {
@@ -397,14 +395,7 @@ public final class KafkaWalStorage implements WalStorage {
         if (value != null) {
             headers.add(EntryCodec.CRC_HEADER, CompanionCodec.checksum(value));
         }
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        long number = ++companionSent;
-        companionInFlight.put(number, done);
-        Future<?> unusedCleanup = done.whenComplete((ok, failed) -> {
-            synchronized (lock) {
-                companionInFlight.remove(number);
-            }
-        });
+        CompletableFuture<Void> done = companions.track(new CompletableFuture<>());
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(settings.companionTopic(), partition, null,
                 key.getBytes(StandardCharsets.UTF_8), value, headers);
         String what = "Kafka did not acknowledge the companion record '" + key + "' (topic '"
@@ -450,7 +441,7 @@ public final class KafkaWalStorage implements WalStorage {
     public CompletableFuture<Void> sync() {
         synchronized (lock) {
             memory.checkWritable();
-            List<CompletableFuture<?>> all = new ArrayList<>(companionInFlight.values());
+            List<CompletableFuture<?>> all = new ArrayList<>(companions.pending());
             pending.values().forEach(p -> all.add(p.future));
             return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
         }

@@ -110,6 +110,8 @@ public final class SharedKafkaWalStorage implements WalStorage {
     private final KafkaConsumer<byte[], byte[]> tail;
     private final Thread tailThread;
     private final LatencyHistogram appendLatency = new LatencyHistogram();
+    /** Companion records (statuses, checkpoints, the group) not yet acknowledged: {@link #sync} waits for them. */
+    private final InFlight companions = new InFlight();
 
     /** The entries held, their statuses, the last seq and the state. */
     private final LogMemory memory;
@@ -691,7 +693,7 @@ public final class SharedKafkaWalStorage implements WalStorage {
                         + a.record().target(), CompanionCodec.status(stored)));
             }
         }
-        return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
+        return companions.track(CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)));
     }
 
     private static void checkSeq(StatusRecord record, long lastSeq) {
@@ -705,7 +707,7 @@ public final class SharedKafkaWalStorage implements WalStorage {
         RecordHeaders headers = new RecordHeaders();
         headers.add(EntryCodec.CRC_HEADER, CompanionCodec.checksum(value));
         headers.add(INSTANCE_HEADER, instanceBytes);
-        CompletableFuture<Void> done = new CompletableFuture<>();
+        CompletableFuture<Void> done = companions.track(new CompletableFuture<>());
         String what = "Kafka did not acknowledge the companion record '" + key + "' (topic '"
                 + settings.companionTopic() + "' partition " + partition + ")";
         try {
@@ -781,7 +783,7 @@ public final class SharedKafkaWalStorage implements WalStorage {
 
     @Override
     public CompletableFuture<Void> sync() {
-        List<CompletableFuture<AppendResult>> waiting = new ArrayList<>();
+        List<CompletableFuture<?>> waiting = new ArrayList<>(companions.pending());
         synchronized (lock) {
             ownPending.values().forEach(s -> waiting.add(s.append.future));
         }

@@ -477,6 +477,20 @@ class SharedKafkaLogTest {
         }
     }
 
+    /** {@code sync()} forces everything written so far: the status records too, not only the appends. */
+    @Test
+    void sync_coversTheStatusesRecorded() {
+        String topic = TestCluster.newTopic("sync");
+        try (SharedKafkaWalStorage log = open(topic, "sync-group")) {
+            long seq = log.append(WalEntry.builder("accounts", "credit").key("a").targets("primary").payloadJson("{}")
+                    .build());
+            CompletableFuture<Void> status = log.appendStatusAsync(List.of(new org.wal4j.spi.StatusRecord(seq, "primary",
+                    EntryStatus.DEAD, 3, java.time.Instant.now(), "boom")));
+            log.sync().join();
+            assertTrue(status.isDone() && !status.isCompletedExceptionally(), "sync waited for the status record");
+        }
+    }
+
     @Test
     void aWal_whosePartitionsDifferFromTheLog_isRefused() {
         String topic = TestCluster.newTopic("refused");
