@@ -83,7 +83,7 @@ final class LogMemory {
         checkOpen();
         Throwable cause = poisonCause;
         if (cause != null) {
-            throw new WalUnavailableException("The " + label + " refuses writes since an earlier write failed, "
+            throw new WalUnavailableException("The " + label + " refuses writes since an earlier failure, "
                     + "until it is reopened: " + cause, cause);
         }
     }
@@ -107,16 +107,21 @@ final class LogMemory {
         }
     }
 
-    /**
-     * Refuses writes from now on, {@code failure} the cause (a closed or already poisoned log stays as
-     * it is); returns the exception that fails the appends pending, {@code what} naming the write that
-     * failed and {@code deliveryTimeout} the time Kafka had to acknowledge it.
-     */
-    synchronized WalUnavailableException poison(Throwable failure, String what, Duration deliveryTimeout) {
+    /** Refuses writes from now on, {@code failure} the cause (a closed or already poisoned log stays as it is). */
+    synchronized void poison(Throwable failure) {
         if (state == StorageState.OPEN) {
             state = StorageState.POISONED;
             poisonCause = failure;
         }
+    }
+
+    /**
+     * {@link #poison(Throwable)}, and returns the exception that fails the appends pending,
+     * {@code what} naming the write that failed and {@code deliveryTimeout} the time Kafka had to
+     * acknowledge it.
+     */
+    synchronized WalUnavailableException poison(Throwable failure, String what, Duration deliveryTimeout) {
+        poison(failure);
         return new WalUnavailableException(what + " within the delivery timeout of " + deliveryTimeout + ": " + failure
                 + ". The append is not acknowledged (its records may or may not be in the log); the log refuses "
                 + "writes until it is reopened", failure);

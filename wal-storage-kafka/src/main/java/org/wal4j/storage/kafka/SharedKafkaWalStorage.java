@@ -322,7 +322,9 @@ public final class SharedKafkaWalStorage implements WalStorage {
             // closing
         } catch (RuntimeException e) {
             LOG.error("Following the shared log '{}' failed; it refuses writes until reopened", settings.topic(), e);
-            poison(e, "following the shared log failed");
+            poison(e, new WalUnavailableException("Following the shared log '" + settings.topic() + "' failed: " + e
+                    + ". Appends not read back yet are not acknowledged (their records may or may not be in the log); "
+                    + "the log refuses writes until it is reopened", e));
         } finally {
             tail.close(CloseOptions.timeout(Duration.ofSeconds(1)));
         }
@@ -650,16 +652,21 @@ public final class SharedKafkaWalStorage implements WalStorage {
         return append.future;
     }
 
+    /** A record Kafka did not acknowledge: the log refuses writes, and the appends not read back fail. */
     private void poison(Throwable failure, String what) {
-        List<PendingAppend> failed;
-        WalUnavailableException e;
-        synchronized (lock) {
-            e = poisonLocked(failure, what);
-            failed = takePending();
-        }
-        failed.forEach(a -> a.future.completeExceptionally(e));
+        poison(failure, memory.poison(failure, what, settings.deliveryTimeout()));
     }
 
+    private void poison(Throwable failure, WalUnavailableException reported) {
+        List<PendingAppend> failed;
+        synchronized (lock) {
+            memory.poison(failure);
+            failed = takePending();
+        }
+        failed.forEach(a -> a.future.completeExceptionally(reported)); // outside the lock: callers' callbacks run here
+    }
+
+    /** {@link #poison} for a send that threw under the lock: the appends fail there too. */
     @GuardedBy("lock")
     private WalUnavailableException poisonLocked(Throwable failure, String what) {
         WalUnavailableException e = memory.poison(failure, what, settings.deliveryTimeout());

@@ -128,7 +128,7 @@ class LogMemoryTest {
                 + "reopened", failed.getMessage());
         memory.poison(new IOException("second"), "entry 4", Duration.ofSeconds(1));
         WalUnavailableException refused = assertThrows(WalUnavailableException.class, memory::checkWritable);
-        assertEquals("The Kafka log 't' refuses writes since an earlier write failed, until it is reopened: "
+        assertEquals("The Kafka log 't' refuses writes since an earlier failure, until it is reopened: "
                 + "java.io.IOException: first", refused.getMessage());
         assertEquals(StorageState.POISONED, stats().state());
         assertEquals(2, memory.read(2, 2, 1).get(0).seq(), "a poisoned log still reads");

@@ -97,7 +97,7 @@ class ProducerFailureTest {
             WalUnavailableException refused = assertThrows(WalUnavailableException.class,
                     () -> log.append(TestEntries.entry(999)));
             assertTrue(refused.getMessage().startsWith("The Kafka log '" + topic + "' refuses writes since an "
-                    + "earlier write failed, until it is reopened: "), refused.getMessage());
+                    + "earlier failure, until it is reopened: "), refused.getMessage());
             System.out.printf("in-sync replicas below the minimum: %d appends failed in %d ms, 0 acknowledged%n",
                     failed, took.toMillis());
             // a shared log: never read back (the high watermark stays), failed by the producer's timeout

@@ -477,6 +477,30 @@ class SharedKafkaLogTest {
         }
     }
 
+    /**
+     * A record the log cannot read (a foreign producer wrote to its topic) stops every instance that
+     * follows the log: it refuses writes, naming the record, rather than number entries past a gap.
+     */
+    @Test
+    void aForeignRecordInTheLogTopic_stopsTheFollower_whichRefusesWritesNamingTheRecord() throws Exception {
+        String topic = TestCluster.newTopic("foreign");
+        try (SharedKafkaWalStorage log = open(topic, "foreign-group")) {
+            log.append(WalEntry.builder("accounts", "credit").key("a").targets("primary").payloadJson("{}").build());
+            try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(KafkaWalStorage.producerConfig(
+                    cluster.log(topic).build()))) {
+                raw.send(new ProducerRecord<>(topic, 0, "k".getBytes(StandardCharsets.UTF_8),
+                        "not an entry".getBytes(StandardCharsets.UTF_8))).get();
+            }
+            Await.until(() -> log.stats().state() == org.wal4j.spi.StorageState.POISONED, "the follower stopped");
+            org.wal4j.WalUnavailableException e = assertThrows(org.wal4j.WalUnavailableException.class,
+                    () -> log.append(WalEntry.builder("accounts", "credit").key("b").targets("primary").payloadJson("{}")
+                            .build()));
+            assertTrue(e.getMessage().startsWith("The shared Kafka log '" + topic + "' refuses writes since an earlier "
+                    + "failure, until it is reopened: ") && e.getMessage().contains("record at topic '" + topic
+                    + "' partition 0 offset "), e.getMessage());
+        }
+    }
+
     /** {@code sync()} forces everything written so far: the status records too, not only the appends. */
     @Test
     void sync_coversTheStatusesRecorded() {
