@@ -261,8 +261,9 @@ public final class KafkaWalStorage implements WalStorage {
                             + partition + ")");
                     break;
                 }
+                // the record's bytes as a reopened log counts them (LogLoader.size): both headers and the value
                 memory.hold(seq, new Held(partition, -1, entry.createdAt(), entry.targets(),
-                        header.length + value.length, entry));
+                        header.length + Integer.BYTES + value.length, entry));
             }
             appendedEntries += entries.size();
         }

@@ -296,6 +296,7 @@ class KafkaWalStorageTest {
     @Test
     void statusesAndCheckpoints_writtenBeforeAcknowledgement_areReadBack() {
         String topic = TestCluster.newTopic("status");
+        long bytes;
         try (KafkaWalStorage log = cluster.log(topic).open()) {
             CompletableFuture<AppendResult> append = log.appendAsync(TestEntries.batch(1, 3));
             log.whenDurable(2).join();
@@ -308,8 +309,10 @@ class KafkaWalStorageTest {
             assertTrue(status.isDone() && checkpoint.isDone(), "sync covers statuses and checkpoints");
             assertEquals(0, log.stats().fsyncs());
             assertEquals(3, log.stats().segments());
+            bytes = log.stats().bytes();
         }
         try (KafkaWalStorage log = cluster.log(topic).open()) {
+            assertEquals(bytes, log.stats().bytes(), "the entries' bytes, counted alike when appended and when read back");
             assertEquals(1, log.checkpoint("primary"));
             assertEquals(List.of(1L, 3L), WalStorageSeqs.ofTracked(log.unfinished("primary", 0, 10)));
             assertEquals("boom", log.deadLetters(null, 0, 10).get(0).reason());
