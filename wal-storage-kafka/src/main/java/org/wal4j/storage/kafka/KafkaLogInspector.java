@@ -67,7 +67,8 @@ public final class KafkaLogInspector implements AutoCloseable {
     /**
      * True for a log shared by several instances ({@link SharedKafkaWalStorage}): its seqs are this
      * snapshot's own (the records numbered in the order read, each partition in offset order), and
-     * its checkpoints are per partition, so {@link #checkpoint} is 0.
+     * {@link #checkpoint} is the seq at or below which its checkpoints per partition say every entry
+     * is finished.
      */
     public boolean shared() {
         return shared;

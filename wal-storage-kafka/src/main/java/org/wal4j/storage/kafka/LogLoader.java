@@ -57,6 +57,8 @@ final class LogLoader {
         });
         Set<Long> dropped = new HashSet<>();
         Map<String, Long> checkpoints = new HashMap<>();
+        // a shared log's checkpoints are per partition, by offset (key checkpoint/<target>/<p>)
+        Map<String, Map<Integer, Long>> sharedCheckpoints = new HashMap<>();
         List<StatusRecord> statuses = new ArrayList<>();
         // a shared log's statuses name their entry by partition and offset (key status/<p>:<offset>/<target>)
         Map<String, StatusRecord> sharedStatuses = new HashMap<>();
@@ -68,9 +70,10 @@ final class LogLoader {
                 sharedStatuses.put(key, ((CompanionCodec.Status) fact).record());
             } else if (fact instanceof CompanionCodec.Status) {
                 statuses.add(((CompanionCodec.Status) fact).record());
-            } else if (fact instanceof CompanionCodec.Checkpoint && key.chars().filter(c -> c == '/').count() == 1) {
-                // (a shared log's checkpoint names a partition too, by offset: no seq of a reader; left out)
-                CompanionCodec.Checkpoint c = (CompanionCodec.Checkpoint) fact;
+            } else if (fact instanceof CompanionCodec.Checkpoint c && key.chars().filter(ch -> ch == '/').count() == 2) {
+                sharedCheckpoints.computeIfAbsent(c.target(), t -> new HashMap<>())
+                        .put(Integer.parseInt(key.substring(key.lastIndexOf('/') + 1)), c.seq());
+            } else if (fact instanceof CompanionCodec.Checkpoint c) {
                 checkpoints.merge(c.target(), c.seq(), Math::max);
             } else if (fact instanceof CompanionCodec.Dropped) {
                 dropped.add(((CompanionCodec.Dropped) fact).seq());
@@ -123,6 +126,12 @@ final class LogLoader {
                         status.reason()));
             }
         });
+        if (!sharedCheckpoints.isEmpty()) {
+            Map<Integer, NavigableMap<Long, Long>> seqAt = new HashMap<>();
+            held.forEach((seq, h) -> seqAt.computeIfAbsent(h.partition(), p -> new TreeMap<>()).put(h.offset(), seq));
+            sharedCheckpoints.forEach((target, offsets) -> checkpoints.put(target, seqCheckpoint(offsets, seqAt,
+                    lastSeq[0])));
+        }
         StatusIndex index = new StatusIndex();
         held.forEach((seq, h) -> index.add(seq, seq, h.targets()));
         for (StatusRecord status : statuses) {
@@ -138,6 +147,27 @@ final class LogLoader {
             LogMemory.apply(index, status, h.targets());
         }
         return new Loaded(held, index, checkpoints, lastSeq[0], awaitingDeletion, formats[1]);
+    }
+
+    /**
+     * A shared log's checkpoint of a target as a seq of one reader: every entry at or below it is
+     * finished by the target's checkpoints per partition ({@code offsets}, the offset at or below
+     * which each partition is finished). It is one below the first entry past its partition's
+     * checkpoint (a partition without one: past -1), or {@code lastSeq} if there is none.
+     *
+     * @param seqAt per partition, the entries held: offset to the reader's seq
+     */
+    static long seqCheckpoint(Map<Integer, Long> offsets, Map<Integer, ? extends NavigableMap<Long, Long>> seqAt,
+                              long lastSeq) {
+        long checkpoint = lastSeq;
+        for (Map.Entry<Integer, ? extends NavigableMap<Long, Long>> partition : seqAt.entrySet()) {
+            Map.Entry<Long, Long> firstPast = partition.getValue().higherEntry(offsets.getOrDefault(partition.getKey(),
+                    -1L));
+            if (firstPast != null) {
+                checkpoint = Math.min(checkpoint, firstPast.getValue() - 1);
+            }
+        }
+        return checkpoint;
     }
 
     /** A log record's bytes as the log counts them: its headers' values and its value. */

@@ -773,10 +773,17 @@ public final class SharedKafkaWalStorage implements WalStorage {
         return best;
     }
 
-    /** 0: this log's checkpoints are per partition and offset ({@link #checkpoints()}), not in seqs. */
+    /**
+     * The seq (this instance's) at or below which every entry is finished for {@code target} by its
+     * checkpoints per partition ({@link #checkpoints()}, saved by each partition's owner): one below
+     * the first entry held past its partition's checkpoint; 0 if the target saved none.
+     */
     @Override
     public long checkpoint(String target) {
-        return 0;
+        synchronized (lock) {
+            Map<Integer, Long> offsets = checkpoints.get(target);
+            return offsets == null ? 0 : LogLoader.seqCheckpoint(offsets, seqAt, memory.lastSeq());
+        }
     }
 
     /** Per target, per partition, the offset at or below which every entry is finished; from every instance. */

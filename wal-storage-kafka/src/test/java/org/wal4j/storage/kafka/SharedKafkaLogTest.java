@@ -261,6 +261,10 @@ class SharedKafkaLogTest {
                 a.write(WalEntry.builder("accounts", "credit").key("acct-" + i).payloadJson("{}"));
             }
             Await.until(() -> fast.applied().size() == 30, () -> "fast applied " + fast.applied().size());
+            // each instance sees both owners' checkpoints per partition, as a seq of its own numbering
+            Await.until(() -> first.checkpoint("fast") == 30 && second.checkpoint("fast") == 30,
+                    () -> "fast's checkpoint " + first.checkpoint("fast") + " and " + second.checkpoint("fast"));
+            assertEquals(0, first.checkpoint("slow"), "slow saved none");
             clock.stepWall(Duration.ofHours(2));
             assertEquals(0, a.admin().compact().entriesDropped() + b.admin().compact().entriesDropped(),
                     "past the retention, but slow still needs them");
@@ -270,6 +274,10 @@ class SharedKafkaLogTest {
             Await.until(() -> slow.applied().size() == 30, () -> "slow applied " + slow.applied().size());
             Await.until(() -> checkpointed(first, 30) && checkpointed(second, 30),
                     () -> "every partition's checkpoint saved for both targets: " + first.checkpoints());
+            assertEquals(30, second.checkpoint("slow"));
+            try (KafkaLogInspector inspector = KafkaLogInspector.open(cluster.log(topic).build())) {
+                assertEquals(Map.of("fast", 30L, "slow", 30L), inspector.checkpoints(), "wal status shows them too");
+            }
             assertEquals(30, a.admin().compact().entriesDropped(), "a forgets all 30");
             assertEquals(30, b.admin().compact().entriesDropped(), "b forgets all 30");
             Map<Integer, Long> gone = deleted(admin, topic);
