@@ -83,23 +83,16 @@ public final class BenchmarkSuite {
                 switch (args[i]) {
                     case "--quick": parsed.quick = true; break;
                     case "--report-only": parsed.reportOnly = true; break;
-                    case "--include": parsed.include = value(args, ++i); break;
-                    case "--results": parsed.results = Paths.get(value(args, ++i)); break;
-                    case "--report": parsed.report = Paths.get(value(args, ++i)); break;
-                    case "--note": parsed.notes.add(value(args, ++i)); break;
+                    case "--include": parsed.include = Options.value(args, ++i); break;
+                    case "--results": parsed.results = Paths.get(Options.value(args, ++i)); break;
+                    case "--report": parsed.report = Paths.get(Options.value(args, ++i)); break;
+                    case "--note": parsed.notes.add(Options.value(args, ++i)); break;
                     default: throw new IllegalArgumentException("Unknown option '" + args[i] + "'; expected --quick, "
                             + "--include REGEX, --results FILE, --report FILE, --report-only or --note TEXT");
                 }
             }
             parsed.commandLine = commandLine.toString();
             return parsed;
-        }
-
-        private static String value(String[] args, int index) {
-            if (index >= args.length) {
-                throw new IllegalArgumentException("Option " + args[index - 1] + " needs a value");
-            }
-            return args[index];
         }
     }
 }

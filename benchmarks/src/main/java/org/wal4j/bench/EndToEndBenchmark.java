@@ -132,28 +132,24 @@ public final class EndToEndBenchmark {
                 parsed.drainCalls = QUICK_DRAIN_CALLS;
                 parsed.report = Paths.get("target", "e2e-report.md");
             }
-            StringBuilder commandLine = new StringBuilder();
-            for (String arg : args) {
-                commandLine.append(' ').append(arg.contains(" ") ? "\"" + arg + "\"" : arg);
-            }
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--quick": break;
-                    case "--seconds": parsed.seconds = positive(args, ++i); break;
-                    case "--warmup": parsed.warmup = atLeastZero(args, ++i); break;
-                    case "--threads": parsed.threads = positive(args, ++i); break;
-                    case "--drain-calls": parsed.drainCalls = positive(args, ++i); break;
-                    case "--backlog": parsed.backlog = positive(args, ++i); break;
-                    case "--wal": parsed.setting(value(args, ++i)); break;
-                    case "--label": parsed.label = value(args, ++i); break;
-                    case "--report": parsed.report = Paths.get(value(args, ++i)); break;
-                    case "--results": parsed.results = Paths.get(value(args, ++i)); break;
+                    case "--seconds": parsed.seconds = Options.count(args, ++i, 1); break;
+                    case "--warmup": parsed.warmup = Options.count(args, ++i, 0); break;
+                    case "--threads": parsed.threads = Options.count(args, ++i, 1); break;
+                    case "--drain-calls": parsed.drainCalls = Options.atLeast(args, ++i, 1); break;
+                    case "--backlog": parsed.backlog = Options.atLeast(args, ++i, 1); break;
+                    case "--wal": parsed.setting(Options.value(args, ++i)); break;
+                    case "--label": parsed.label = Options.value(args, ++i); break;
+                    case "--report": parsed.report = Paths.get(Options.value(args, ++i)); break;
+                    case "--results": parsed.results = Paths.get(Options.value(args, ++i)); break;
                     default: throw new IllegalArgumentException("Unknown option '" + args[i] + "'; expected --quick, "
                             + "--seconds N, --warmup N, --threads N, --drain-calls N, --backlog N, --wal KEY=VALUE, "
                             + "--label TEXT, --report FILE or --results FILE");
                 }
             }
-            parsed.commandLine = commandLine.toString();
+            parsed.commandLine = Options.line(args);
             return parsed;
         }
 
@@ -163,36 +159,6 @@ public final class EndToEndBenchmark {
                 throw new IllegalArgumentException("--wal takes a setting as wal.KEY=VALUE but was '" + keyValue + "'");
             }
             walProperties.setProperty(keyValue.substring(0, equals), keyValue.substring(equals + 1));
-        }
-
-        private static String value(String[] args, int index) {
-            if (index >= args.length) {
-                throw new IllegalArgumentException("Option " + args[index - 1] + " needs a value");
-            }
-            return args[index];
-        }
-
-        private static int positive(String[] args, int index) {
-            int value = atLeastZero(args, index);
-            if (value == 0) {
-                throw new IllegalArgumentException("Option " + args[index - 1] + " must be at least 1 but was 0");
-            }
-            return value;
-        }
-
-        private static int atLeastZero(String[] args, int index) {
-            String text = value(args, index);
-            try {
-                int value = Integer.parseInt(text);
-                if (value < 0) {
-                    throw new IllegalArgumentException("Option " + args[index - 1] + " must not be negative but was "
-                            + value);
-                }
-                return value;
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("Option " + args[index - 1] + " takes a whole number but was '"
-                        + text + "'", e);
-            }
         }
     }
 }

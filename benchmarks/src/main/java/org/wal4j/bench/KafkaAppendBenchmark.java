@@ -313,15 +313,12 @@ public final class KafkaAppendBenchmark {
                 switch (args[i]) {
                     case "--quick": parsed.quick = true; break;
                     case "--rounds":
-                        parsed.rounds = Integer.parseInt(value(args, ++i));
+                        parsed.rounds = Options.count(args, ++i, 1);
                         roundsGiven = true;
-                        if (parsed.rounds < 1) {
-                            throw new IllegalArgumentException("--rounds must be at least 1 but was " + parsed.rounds);
-                        }
                         break;
-                    case "--label": parsed.label = value(args, ++i); break;
+                    case "--label": parsed.label = Options.value(args, ++i); break;
                     case "--report":
-                        parsed.report = Paths.get(value(args, ++i));
+                        parsed.report = Paths.get(Options.value(args, ++i));
                         reportGiven = true;
                         break;
                     default: throw new IllegalArgumentException("Unknown option '" + args[i] + "'; expected --quick, "
@@ -332,19 +329,8 @@ public final class KafkaAppendBenchmark {
                 parsed.rounds = roundsGiven ? parsed.rounds : 1;
                 parsed.report = reportGiven ? parsed.report : Paths.get("target", "kafka-report.md");
             }
-            StringBuilder line = new StringBuilder();
-            for (String arg : args) {
-                line.append(' ').append(arg.contains(" ") ? "\"" + arg + "\"" : arg);
-            }
-            parsed.commandLine = line.toString();
+            parsed.commandLine = Options.line(args);
             return parsed;
-        }
-
-        private static String value(String[] args, int index) {
-            if (index >= args.length) {
-                throw new IllegalArgumentException("Option " + args[index - 1] + " needs a value");
-            }
-            return args[index];
         }
     }
 }

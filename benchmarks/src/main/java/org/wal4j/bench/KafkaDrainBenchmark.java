@@ -299,17 +299,17 @@ public final class KafkaDrainBenchmark {
                 switch (args[i]) {
                     case "--quick": parsed.quick = true; break;
                     case "--calls":
-                        parsed.calls = positive(args, ++i);
+                        parsed.calls = Options.atLeast(args, ++i, 1);
                         callsGiven = true;
                         break;
                     case "--rounds":
-                        parsed.rounds = (int) positive(args, ++i);
+                        parsed.rounds = Options.count(args, ++i, 1);
                         roundsGiven = true;
                         break;
-                    case "--wal": parsed.setting(value(args, ++i)); break;
-                    case "--label": parsed.label = value(args, ++i); break;
+                    case "--wal": parsed.setting(Options.value(args, ++i)); break;
+                    case "--label": parsed.label = Options.value(args, ++i); break;
                     case "--report":
-                        parsed.report = Paths.get(value(args, ++i));
+                        parsed.report = Paths.get(Options.value(args, ++i));
                         reportGiven = true;
                         break;
                     default: throw new IllegalArgumentException("Unknown option '" + args[i] + "'; expected --quick, "
@@ -322,32 +322,8 @@ public final class KafkaDrainBenchmark {
                 parsed.report = reportGiven ? parsed.report : Paths.get("target", "kafka-drain-report.md");
             }
             parsed.warmupDrainCalls = Math.max(1, parsed.calls / 10);
-            StringBuilder line = new StringBuilder();
-            for (String arg : args) {
-                line.append(' ').append(arg.contains(" ") ? "\"" + arg + "\"" : arg);
-            }
-            parsed.commandLine = line.toString();
+            parsed.commandLine = Options.line(args);
             return parsed;
-        }
-
-        private static long positive(String[] args, int index) {
-            String text = value(args, index);
-            try {
-                long value = Long.parseLong(text);
-                if (value < 1) {
-                    throw new IllegalArgumentException(args[index - 1] + " must be at least 1 but was " + value);
-                }
-                return value;
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(args[index - 1] + " takes a whole number but was '" + text + "'", e);
-            }
-        }
-
-        private static String value(String[] args, int index) {
-            if (index >= args.length) {
-                throw new IllegalArgumentException("Option " + args[index - 1] + " needs a value");
-            }
-            return args[index];
         }
     }
 }
