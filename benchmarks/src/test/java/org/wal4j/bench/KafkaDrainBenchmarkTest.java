@@ -52,7 +52,9 @@ class KafkaDrainBenchmarkTest {
         assertEquals(3, shares.length, three.partitionsPerInstance());
         assertEquals(6, Arrays.stream(shares).mapToInt(Integer::parseInt).sum(), three.partitionsPerInstance());
         assertTrue(Arrays.stream(shares).allMatch(s -> Integer.parseInt(s) > 0), three.partitionsPerInstance());
-        assertTrue(run.result("drain_i1").orElseThrow().cpu().postgres() > 0, "PostgreSQL's processes are counted");
+        // over all rows: one tiny drain may end between two of the kernel's 10 ms CPU ticks of the server
+        assertTrue(run.results().stream().mapToDouble(r -> r.cpu().postgres()).sum() > 0,
+                "PostgreSQL's processes are counted");
 
         Path report = temp.resolve("benchmarks.md");
         Files.writeString(report, "# wal4j benchmarks\n\n" + EndToEndReport.PART_MARKER + "\n## End to end\n\n"
