@@ -18,8 +18,10 @@ import org.wal4j.AccessPolicy;
 import org.wal4j.AuditSink;
 import org.wal4j.Wal;
 import org.wal4j.WalConfig;
+import org.wal4j.config.SettingTable;
 import org.wal4j.event.WalListener;
 import org.wal4j.jdbc.JdbcSyncTarget;
+import org.wal4j.spi.WalStorage;
 import org.wal4j.storage.file.FileStorageConfig;
 import org.wal4j.storage.file.FileWalStorage;
 
@@ -31,7 +33,8 @@ import org.wal4j.storage.file.FileWalStorage;
  *   <li>every {@link DataSource} bean transaction-aware ({@link TransactionAwareDataSources});</li>
  *   <li>{@link JdbcSyncTargets}: a {@link JdbcSyncTarget} per {@code wal4j.targets} entry, by
  *       default one named {@value Wal4jProperties#DEFAULT_TARGET} on the application's DataSource;</li>
- *   <li>the {@link Wal} over the file log in {@code wal4j.directory}, with {@code wal4j.settings.*},
+ *   <li>the {@link Wal} over the file log in {@code wal4j.directory}, or over the application's
+ *       {@link WalStorage} bean if it defines one (a Kafka log), with {@code wal4j.settings.*},
  *       the {@link WalListener} beans, the {@link AccessPolicy} and {@link AuditSink} beans (if one
  *       of each) and the {@link Wal4jConfigurer} beans applied;</li>
  *   <li>the wrapping of {@link WalRepository} beans ({@link WalRepositoryPostProcessor});</li>
@@ -73,43 +76,76 @@ public class Wal4jAutoConfiguration {
                     .toList());
         }
 
+        /**
+         * The Wal, over the application's {@link WalStorage} bean if there is one (the Wal closes it
+         * when it stops), else over the file log in {@code wal4j.directory}.
+         */
         @Bean(destroyMethod = "close")
-        Wal wal(Wal4jProperties properties, JdbcSyncTargets targets, ObjectProvider<WalListener> listeners,
-                ObjectProvider<AccessPolicy> accessPolicy, ObjectProvider<AuditSink> auditSink,
-                ObjectProvider<Wal4jConfigurer> configurers) {
+        Wal wal(Wal4jProperties properties, JdbcSyncTargets targets, ObjectProvider<WalStorage> storages,
+                ObjectProvider<WalListener> listeners, ObjectProvider<AccessPolicy> accessPolicy,
+                ObjectProvider<AuditSink> auditSink, ObjectProvider<Wal4jConfigurer> configurers) {
+            WalStorage given = storages.getIfUnique();
+            if (given == null && storages.iterator().hasNext()) {
+                throw new IllegalArgumentException("the application defines several WalStorage beans and none is "
+                        + "@Primary: the Wal is written to one log; mark it @Primary");
+            }
             Path directory = properties.getDirectory();
-            if (directory == null) {
-                throw new IllegalArgumentException("wal4j.directory is required while wal4j.enabled is true: the directory "
-                        + "of the log's segment files, on a local disk kept across restarts (or set wal4j.enabled=false)");
+            if (given != null && directory != null) {
+                throw new IllegalArgumentException("wal4j.directory is set to " + directory + " but the application "
+                        + "defines a WalStorage bean (" + given + "), which the Wal is written to: remove one of them");
             }
             SettingsBridge settings = SettingsBridge.of(properties.getSettings());
             WalConfig.Builder config = WalConfig.builder().load(settings.sources());
+            if (given != null) {
+                for (String key : properties.getSettings().keySet()) {
+                    if (FileStorageConfig.settings().byProperty(SettingTable.PREFIX + key).isPresent()) {
+                        throw new IllegalArgumentException("property " + SettingsBridge.PREFIX + key + " is a setting "
+                                + "of the file log, but the Wal is written to the application's WalStorage bean ("
+                                + given + "): configure that log where the bean is made");
+                    }
+                }
+                configurers.orderedStream().forEach(c -> c.configureSettings(config));
+                return build(given, settings(config::build), targets, listeners, accessPolicy, auditSink, configurers);
+            }
+            if (directory == null) {
+                throw new IllegalArgumentException("wal4j.directory is required while wal4j.enabled is true: the directory "
+                        + "of the log's segment files, on a local disk kept across restarts (or define a WalStorage "
+                        + "bean, such as a Kafka log, or set wal4j.enabled=false)");
+            }
             FileStorageConfig.Builder storage = FileStorageConfig.builder(directory).load(settings.sources());
             configurers.orderedStream().forEach(c -> {
                 c.configureSettings(config);
                 c.configureStorage(storage);
             });
-            WalConfig walConfig;
-            FileStorageConfig storageConfig;
+            WalConfig walConfig = settings(config::build);
+            FileWalStorage log = FileWalStorage.open(settings(storage::build));
             try {
-                walConfig = config.build();
-                storageConfig = storage.build();
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("wal4j.settings: " + e.getMessage(), e);
-            }
-            FileWalStorage log = FileWalStorage.open(storageConfig);
-            try {
-                Wal.Builder wal = Wal.builder(log).config(walConfig);
-                targets.all().forEach(wal::target);
-                listeners.orderedStream().forEach(wal::listener);
-                accessPolicy.ifUnique(wal::accessPolicy);
-                auditSink.ifUnique(wal::auditSink);
-                configurers.orderedStream().forEach(c -> c.configureWal(wal));
-                return wal.build();
+                return build(log, walConfig, targets, listeners, accessPolicy, auditSink, configurers);
             } catch (RuntimeException e) {
                 log.close();
                 throw e;
             }
+        }
+
+        /** {@code built}'s value; its refusal of a setting named as a {@code wal4j.settings} property. */
+        private static <T> T settings(java.util.function.Supplier<T> built) {
+            try {
+                return built.get();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("wal4j.settings: " + e.getMessage(), e);
+            }
+        }
+
+        private static Wal build(WalStorage log, WalConfig walConfig, JdbcSyncTargets targets,
+                ObjectProvider<WalListener> listeners, ObjectProvider<AccessPolicy> accessPolicy,
+                ObjectProvider<AuditSink> auditSink, ObjectProvider<Wal4jConfigurer> configurers) {
+            Wal.Builder wal = Wal.builder(log).config(walConfig);
+            targets.all().forEach(wal::target);
+            listeners.orderedStream().forEach(wal::listener);
+            accessPolicy.ifUnique(wal::accessPolicy);
+            auditSink.ifUnique(wal::auditSink);
+            configurers.orderedStream().forEach(c -> c.configureWal(wal));
+            return wal.build();
         }
 
         @Bean

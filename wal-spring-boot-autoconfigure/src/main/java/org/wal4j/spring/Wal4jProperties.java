@@ -34,7 +34,8 @@ public class Wal4jProperties {
 
     /**
      * The log's directory: its segment files and LOCK file (created if missing). Required when wal4j
-     * is enabled. Use a local disk the process keeps across restarts, not a temporary directory.
+     * is enabled, unless the application defines a WalStorage bean (a Kafka log), which the Wal is
+     * then written to. Use a local disk the process keeps across restarts, not a temporary directory.
      */
     private @Nullable Path directory;
 

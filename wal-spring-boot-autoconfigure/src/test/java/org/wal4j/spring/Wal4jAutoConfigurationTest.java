@@ -42,6 +42,7 @@ import org.wal4j.spring.ledger.LedgerConfiguration;
 import org.wal4j.spring.ledger.LedgerDao;
 import org.wal4j.spring.ledger.LedgerService;
 import org.wal4j.storage.file.FileStorageConfig;
+import org.wal4j.testing.InMemoryWalStorage;
 
 /**
  * The auto-configuration's conditions, properties and failures, on an in-memory H2 database that
@@ -225,6 +226,71 @@ class Wal4jAutoConfigurationTest {
                     assertEquals(0L, context.getBean(Wal.class).stats().writes(), "pass-through wrote nothing to the log");
                     assertEquals(new BigDecimal("1.00"), dao.balance("a"), "and called the DAO at once");
                 });
+    }
+
+    /** The application's own log, such as a Kafka log shared by its instances, made as a bean. */
+    @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+    static class OwnStorage {
+        @org.springframework.context.annotation.Bean
+        InMemoryWalStorage walStorage() {
+            return InMemoryWalStorage.create();
+        }
+    }
+
+    private ApplicationContextRunner runnerWithoutDirectory() {
+        return new ApplicationContextRunner()
+                .withConfiguration(BootAutoConfigurations.jdbc(true))
+                .withPropertyValues("spring.datasource.url=jdbc:h2:mem:wal4j" + DATABASES.incrementAndGet()
+                        + ";DB_CLOSE_DELAY=-1");
+    }
+
+    @Test
+    void aWalStorageBean_isTheLog_noDirectoryNeeded_andTheWalClosesIt() {
+        InMemoryWalStorage[] storage = new InMemoryWalStorage[1];
+        runnerWithoutDirectory().withUserConfiguration(LedgerConfiguration.class, OwnStorage.class)
+                .withPropertyValues("wal4j.settings.apply.batch.size=7").run(context -> {
+                    assertNull(context.getStartupFailure());
+                    storage[0] = context.getBean(InMemoryWalStorage.class);
+                    Wal wal = context.getBean(Wal.class);
+                    assertEquals(WalState.RUNNING, wal.state());
+                    assertEquals(7, wal.config().maxBatchSize(), "the Wal's settings still apply");
+                    context.getBean(LedgerDao.class).book("a", "t1", BigDecimal.ONE);
+                    assertEquals(1, storage[0].lastSeq(), "the call was written to the bean's log");
+                    org.wal4j.testing.Await.until(() -> new BigDecimal("1.00").equals(context.getBean(LedgerDao.class)
+                            .balance("a")), "applied from the bean's log");
+                    assertFalse(Files.exists(tmp.resolve("wal")), "no file log");
+                });
+        assertEquals(org.wal4j.spi.StorageState.CLOSED, storage[0].stats().state(), "closed with the Wal");
+    }
+
+    @Test
+    void aWalStorageBeanAndADirectory_orAFileLogSetting_failStartup_namingThem() {
+        runner().withUserConfiguration(LedgerConfiguration.class, OwnStorage.class).run(context -> assertFailsWith(
+                context, "wal4j.directory is set to " + tmp.resolve("wal") + " but the application defines a WalStorage "
+                        + "bean"));
+        runnerWithoutDirectory().withUserConfiguration(LedgerConfiguration.class, OwnStorage.class)
+                .withPropertyValues("wal4j.settings.segment.bytes=64KiB").run(context -> assertFailsWith(context,
+                        "property wal4j.settings.segment.bytes is a setting of the file log, but the Wal is written to "
+                                + "the application's WalStorage bean"));
+    }
+
+    @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+    static class TwoStorages {
+        @org.springframework.context.annotation.Bean
+        InMemoryWalStorage one() {
+            return InMemoryWalStorage.create();
+        }
+
+        @org.springframework.context.annotation.Bean
+        InMemoryWalStorage two() {
+            return InMemoryWalStorage.create();
+        }
+    }
+
+    @Test
+    void twoWalStorageBeans_nonePrimary_failStartup() {
+        runnerWithoutDirectory().withUserConfiguration(LedgerConfiguration.class, TwoStorages.class).run(context ->
+                assertFailsWith(context, "the application defines several WalStorage beans and none is @Primary"));
     }
 
     @Test
