@@ -22,6 +22,8 @@ final class EndToEndReport {
 
     /** Starts the end-to-end part of the document; everything from here on is this class's. */
     static final String PART_MARKER = "<!-- end-to-end: written by benchmarks/run.sh --e2e -->";
+    /** The kind of this part's run sections. */
+    private static final String RUN = "e2e-run";
 
     private EndToEndReport() {
     }
@@ -48,38 +50,9 @@ final class EndToEndReport {
 
     /** {@code document} with the section of {@code label} replaced by, or added as, {@code section}. */
     static String merge(String document, String label, String section) {
-        String begin = beginMarker(label);
-        String end = "<!-- /e2e-run: " + label + " -->";
-        int from = document.indexOf(begin);
-        if (from >= 0) {
-            int to = document.indexOf(end, from);
-            if (to < 0) {
-                throw new IllegalStateException("The report's section '" + label + "' has no end marker " + end);
-            }
-            return document.substring(0, from) + section + document.substring(to + end.length());
-        }
         // a new section goes at the end of the end-to-end part: before the Kafka part if there is one
-        int kafka = document.indexOf(KafkaAppendReport.PART_MARKER);
-        String after = kafka < 0 ? "" : document.substring(kafka);
-        StringBuilder out = new StringBuilder(kafka < 0 ? document : document.substring(0, kafka).stripTrailing() + "\n");
-        if (!document.contains(PART_MARKER)) {
-            if (out.length() > 0 && out.charAt(out.length() - 1) != '\n') {
-                out.append('\n');
-            }
-            out.append(PART_MARKER).append('\n').append(introduction());
-        }
-        if (out.charAt(out.length() - 1) != '\n') {
-            out.append('\n');
-        }
-        out.append('\n').append(section);
-        return after.isEmpty() ? out.toString() : out.append('\n').append(after).toString();
-    }
-
-    private static String beginMarker(String label) {
-        if (label.contains("-->") || label.contains("\n")) {
-            throw new IllegalArgumentException("A report label must be one line without '-->' but was '" + label + "'");
-        }
-        return "<!-- e2e-run: " + label + " -->";
+        return ReportFile.merge(document, RUN, label, section, PART_MARKER, EndToEndReport::introduction,
+                KafkaAppendReport.PART_MARKER);
     }
 
     private static String introduction() {
@@ -103,13 +76,13 @@ final class EndToEndReport {
     /** One run's section, between its markers. */
     static String section(EndToEndRun run) {
         StringBuilder out = new StringBuilder();
-        out.append(beginMarker(run.label())).append('\n');
+        out.append(ReportFile.begin(RUN, run.label())).append('\n');
         out.append("### ").append(run.label()).append("\n\n");
         out.append(String.format(Locale.ROOT, "%s run, %s to %s: `%s`.%n%n", run.mode(), run.start(), run.end(),
                 run.command()));
         out.append(table(run)).append('\n');
         out.append(facts(run));
-        out.append("<!-- /e2e-run: ").append(run.label()).append(" -->\n");
+        out.append(ReportFile.end(RUN, run.label())).append('\n');
         return out.toString();
     }
 

@@ -16,6 +16,8 @@ import java.util.Map;
 final class KafkaAppendReport {
     /** Starts the Kafka part of the document. */
     static final String PART_MARKER = "<!-- kafka-append: written by benchmarks/run.sh --kafka -->";
+    /** The kind of this part's run sections. */
+    private static final String RUN = "kafka-run";
 
     private KafkaAppendReport() {
     }
@@ -27,46 +29,9 @@ final class KafkaAppendReport {
 
     /** {@code document} with the section of {@code label} replaced by, or added as, {@code section}. */
     static String merge(String document, String label, String section) {
-        String begin = begin(label);
-        String end = end(label);
-        int from = document.indexOf(begin);
-        if (from >= 0) {
-            int to = document.indexOf(end, from);
-            if (to < 0) {
-                throw new IllegalStateException("The report's Kafka section '" + label + "' has no end marker " + end);
-            }
-            int after = to + end.length();
-            if (after < document.length() && document.charAt(after) == '\n') {
-                after++;
-            }
-            return document.substring(0, from) + section + document.substring(after);
-        }
         // a new section goes at the end of the Kafka part: before the Kafka drain part if there is one
-        int drain = document.indexOf(KafkaDrainReport.PART_MARKER);
-        String later = drain < 0 ? "" : document.substring(drain);
-        StringBuilder out = new StringBuilder(drain < 0 ? document : document.substring(0, drain).stripTrailing() + "\n");
-        if (!document.contains(PART_MARKER)) {
-            if (out.length() > 0 && out.charAt(out.length() - 1) != '\n') {
-                out.append('\n');
-            }
-            out.append('\n').append(PART_MARKER).append('\n').append(introduction());
-        }
-        if (out.charAt(out.length() - 1) != '\n') {
-            out.append('\n');
-        }
-        out.append('\n').append(section);
-        return later.isEmpty() ? out.toString() : out.append('\n').append(later).toString();
-    }
-
-    private static String begin(String label) {
-        if (label.contains("-->") || label.contains("\n")) {
-            throw new IllegalArgumentException("A report label must be one line without '-->' but was '" + label + "'");
-        }
-        return "<!-- kafka-run: " + label + " -->";
-    }
-
-    private static String end(String label) {
-        return "<!-- /kafka-run: " + label + " -->";
+        return ReportFile.merge(document, RUN, label, section, PART_MARKER, KafkaAppendReport::introduction,
+                KafkaDrainReport.PART_MARKER);
     }
 
     private static String introduction() {
@@ -90,7 +55,7 @@ final class KafkaAppendReport {
         KafkaAppendBenchmark.Sizes s = run.sizes();
         String threads = "sync_t" + s.threads();
         StringBuilder out = new StringBuilder();
-        out.append(begin(run.label())).append('\n');
+        out.append(ReportFile.begin(RUN, run.label())).append('\n');
         out.append("### ").append(run.label()).append("\n\n");
         out.append(String.format(Locale.ROOT, "%s run, %s to %s: `%s`. Load average (1, 5, 15 min) %s at the "
                 + "start, %s at the end.%n%n", run.mode(), run.start(), run.end(), run.command(), run.loadAtStart(),
@@ -125,7 +90,7 @@ final class KafkaAppendReport {
                 + "%,d synchronous, %,d pipelined; %,d-record warm-up of each before the first round; payload %d "
                 + "bytes |%n", run.rounds(), s.latencySamples(), s.threads(), s.perThread(), s.pipelined(), s.warmup(),
                 KafkaAppendBenchmark.PAYLOAD_BYTES));
-        out.append(end(run.label())).append('\n');
+        out.append(ReportFile.end(RUN, run.label())).append('\n');
         return out.toString();
     }
 

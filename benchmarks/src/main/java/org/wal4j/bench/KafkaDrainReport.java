@@ -18,6 +18,8 @@ import java.util.Optional;
 final class KafkaDrainReport {
     /** Starts the Kafka drain part of the document. */
     static final String PART_MARKER = "<!-- kafka-drain: written by benchmarks/run.sh --kafka-drain -->";
+    /** The kind of this part's run sections. */
+    private static final String RUN = "kafka-drain-run";
 
     private KafkaDrainReport() {
     }
@@ -29,39 +31,7 @@ final class KafkaDrainReport {
 
     /** {@code document} with the section of {@code label} replaced by, or added as, {@code section}. */
     static String merge(String document, String label, String section) {
-        String begin = begin(label);
-        String end = "<!-- /kafka-drain-run: " + label + " -->";
-        int from = document.indexOf(begin);
-        if (from >= 0) {
-            int to = document.indexOf(end, from);
-            if (to < 0) {
-                throw new IllegalStateException("The report's Kafka drain section '" + label + "' has no end marker "
-                        + end);
-            }
-            int after = to + end.length();
-            if (after < document.length() && document.charAt(after) == '\n') {
-                after++;
-            }
-            return document.substring(0, from) + section + document.substring(after);
-        }
-        StringBuilder out = new StringBuilder(document);
-        if (!document.contains(PART_MARKER)) {
-            if (out.length() > 0 && out.charAt(out.length() - 1) != '\n') {
-                out.append('\n');
-            }
-            out.append('\n').append(PART_MARKER).append('\n').append(introduction());
-        }
-        if (out.charAt(out.length() - 1) != '\n') {
-            out.append('\n');
-        }
-        return out.append('\n').append(section).toString();
-    }
-
-    private static String begin(String label) {
-        if (label.contains("-->") || label.contains("\n")) {
-            throw new IllegalArgumentException("A report label must be one line without '-->' but was '" + label + "'");
-        }
-        return "<!-- kafka-drain-run: " + label + " -->";
+        return ReportFile.merge(document, RUN, label, section, PART_MARKER, KafkaDrainReport::introduction, null);
     }
 
     private static String introduction() {
@@ -91,7 +61,7 @@ final class KafkaDrainReport {
     /** One run's section, between its markers. */
     static String section(KafkaDrainRun run) {
         StringBuilder out = new StringBuilder();
-        out.append(begin(run.label())).append('\n');
+        out.append(ReportFile.begin(RUN, run.label())).append('\n');
         out.append("### ").append(run.label()).append("\n\n");
         out.append(String.format(Locale.ROOT, "%s run, %s to %s: `%s`. Load average (1, 5, 15 min) %s at the "
                 + "start, %s at the end.%n%n", run.mode(), run.start(), run.end(), run.command(), run.loadAtStart(),
@@ -146,7 +116,7 @@ final class KafkaDrainReport {
                 + "`wal.*` settings given: %s |%n", run.calls(), run.rounds(), KafkaDrainBenchmark.PARTITIONS,
                 KafkaDrainBenchmark.PARTITIONS, KafkaDrainBenchmark.PARTITIONS, KafkaDrainBenchmark.WRITERS,
                 run.walSettings().isEmpty() ? "none (defaults)" : run.walSettings()));
-        out.append("<!-- /kafka-drain-run: ").append(run.label()).append(" -->\n");
+        out.append(ReportFile.end(RUN, run.label())).append('\n');
         return out.toString();
     }
 
