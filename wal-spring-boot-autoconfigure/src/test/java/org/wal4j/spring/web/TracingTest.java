@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,6 +27,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.wal4j.Wal;
 import org.wal4j.micrometer.WalObservations;
 import org.wal4j.jdbc.testing.Engines;
 import org.wal4j.jdbc.testing.TestDatabase;
@@ -89,12 +91,14 @@ class TracingTest {
     int port;
     @Autowired
     Spans spans;
+    @Autowired
+    Wal wal;
 
     @Test
     void aRestCallsWrite_isAppliedInTheRequestsTrace_writeParentOfApply_applyParentOfTheDaosCall() throws Exception {
         new Http(port).post("/ledger/a/notes", "traced", 202);
 
-        // the apply's span ends after its transaction commits, after the insert's
+        // the apply's span ends after the insert's, before its batch's transaction commits
         Await.until(() -> find(s -> WalObservations.APPLY.equals(s.name())).isPresent()
                 && find(s -> s.kind() == Span.Kind.SERVER && s.name().contains("/notes")).isPresent(),
                 () -> "the request's and the apply's spans to end: " + spans.finished);
@@ -113,6 +117,7 @@ class TracingTest {
         assertEquals("notes", apply.tag("namespace"));
         assertEquals("primary", apply.tag("target"));
         assertNull(apply.error());
+        wal.awaitAllApplied(Duration.ofSeconds(60)).get();
         assertEquals(1, DB.count("notes"));
     }
 
