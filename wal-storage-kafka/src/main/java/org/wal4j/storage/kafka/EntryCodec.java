@@ -38,11 +38,15 @@ import org.wal4j.spi.PayloadReading;
  * record value      the payload, byte for byte as the caller gave it (UTF-8 JSON); with a payload
  *                   codec, the codec's stored form of it (AES-GCM: {"kid":"…","iv":"…","ct":"…"})
  * header wal4j.entry  {"v":1,"seq":17,"id":"…","createdAt":"2026-01-01T00:00:00.123456789Z",
- *                      "namespace":"orders","key":"account-3","alsoKeys":[],"operation":"debit",
- *                      "targets":["primary"],"idempotencyKey":"…","correlationId":null,
- *                      "tenantId":null,"userId":null,"lifecycle":{…},   (lifecycle only if not the default)
+ *                      "namespace":"orders","key":"account-3",
+ *                      "alsoKeys":["account-4"],                   (only when not empty)
+ *                      "operation":"debit","targets":["primary"],
+ *                      "idempotencyKey":"…",                       (only when not the id)
+ *                      "correlationId":"…","tenantId":"…","userId":"…", (each only when not null)
+ *                      "lifecycle":{…},                            (lifecycle only if not the default)
  *                      "trace":{"traceparent":"…"},                (trace only for an entry with a trace context)
  *                      "payloadCodec":"aes-gcm"}                   (only for a value stored encoded)
+ *                    a shared log's records have no "seq"; a field left out reads as null, empty or the id
  * header wal4j.crc32c CRC32C of (the wal4j.entry header's bytes, then the value's bytes), 4 bytes big-endian
  * </pre>
  *
@@ -94,26 +98,32 @@ final class EntryCodec {
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
             g.writeNumberField("v", VERSION);
-            g.writeNumberField("seq", entry.seq());
+            if (entry.seq() != WalEntry.UNASSIGNED) {
+                g.writeNumberField("seq", entry.seq());
+            }
             g.writeStringField("id", entry.id());
             g.writeStringField("createdAt", entry.createdAt().toString());
             g.writeStringField("namespace", entry.namespace());
-            g.writeStringField("key", entry.key());
-            g.writeArrayFieldStart("alsoKeys");
-            for (String k : entry.alsoKeys()) {
-                g.writeString(k);
+            writeOptional(g, "key", entry.key());
+            if (!entry.alsoKeys().isEmpty()) {
+                g.writeArrayFieldStart("alsoKeys");
+                for (String k : entry.alsoKeys()) {
+                    g.writeString(k);
+                }
+                g.writeEndArray();
             }
-            g.writeEndArray();
             g.writeStringField("operation", entry.operation());
             g.writeArrayFieldStart("targets");
             for (String t : entry.targets()) {
                 g.writeString(t);
             }
             g.writeEndArray();
-            g.writeStringField("idempotencyKey", entry.idempotencyKey());
-            g.writeStringField("correlationId", entry.correlationId());
-            g.writeStringField("tenantId", entry.tenantId());
-            g.writeStringField("userId", entry.userId());
+            if (!entry.idempotencyKey().equals(entry.id())) {
+                g.writeStringField("idempotencyKey", entry.idempotencyKey());
+            }
+            writeOptional(g, "correlationId", entry.correlationId());
+            writeOptional(g, "tenantId", entry.tenantId());
+            writeOptional(g, "userId", entry.userId());
             if (!entry.lifecycle().equals(Lifecycle.ofDefaults())) {
                 writeLifecycle(g, entry.lifecycle());
             }
@@ -132,6 +142,13 @@ final class EntryCodec {
             throw new UncheckedIOException("writing to memory cannot fail", e);
         }
         return out.toByteArray();
+    }
+
+    /** Writes a field only when it has a value: an absent field reads as null. */
+    private static void writeOptional(JsonGenerator g, String field, @Nullable String value) throws IOException {
+        if (value != null) {
+            g.writeStringField(field, value);
+        }
     }
 
     private static void writeLifecycle(JsonGenerator g, Lifecycle l) throws IOException {
@@ -204,7 +221,7 @@ final class EntryCodec {
             WalEntry.Builder b = WalEntry.builder(text(h, "namespace"), text(h, "operation"))
                     .id(text(h, "id")).createdAt(Instant.parse(text(h, "createdAt")))
                     .key(optionalText(h, "key")).alsoKeys(strings(h, "alsoKeys"))
-                    .targets(strings(h, "targets")).idempotencyKey(text(h, "idempotencyKey"))
+                    .targets(strings(h, "targets")).idempotencyKey(optionalText(h, "idempotencyKey"))
                     .correlationId(optionalText(h, "correlationId")).tenantId(optionalText(h, "tenantId"))
                     .userId(optionalText(h, "userId"));
             long seq = assignedSeq > 0 ? assignedSeq : h.path("seq").asLong(0);

@@ -38,6 +38,19 @@ final class RecordReader implements AutoCloseable {
     record Location(long seq, int partition, long offset) {
     }
 
+    /**
+     * Which records the log's own retention may have deleted from Kafka: a read leaves such a record
+     * out when it is gone instead of failing. A shared log's owner deletes a partition's finished
+     * records before the other instances forget them (at their own compaction).
+     */
+    @FunctionalInterface
+    interface Retention {
+        /** No record is deleted but by the log itself, after it forgot it: a record gone is a failure. */
+        Retention NONE = (partition, offset) -> false;
+
+        boolean mayHaveDeleted(int partition, long offset);
+    }
+
     private static final Duration POLL = Duration.ofMillis(100);
     /** What an entry costs the cache besides its payload's characters: its other fields and the map's. */
     static final int CACHED_ENTRY_OVERHEAD = 512;
@@ -46,6 +59,7 @@ final class RecordReader implements AutoCloseable {
     private final String topic;
     private final Duration timeout;
     private final PayloadReading payloads;
+    private final Retention retention;
     private final long cacheBytes;
     /** Entries read by location lately, least recently used first. */
     private final LinkedHashMap<Location, WalEntry> cache = new LinkedHashMap<>(256, 0.75f, true);
@@ -59,10 +73,17 @@ final class RecordReader implements AutoCloseable {
      */
     RecordReader(KafkaConsumer<byte[], byte[]> consumer, String topic, Duration timeout, PayloadReading payloads,
                  long cacheBytes) {
+        this(consumer, topic, timeout, payloads, Retention.NONE, cacheBytes);
+    }
+
+    /** The same, leaving out of {@link #read} the records gone that {@code retention} may have deleted. */
+    RecordReader(KafkaConsumer<byte[], byte[]> consumer, String topic, Duration timeout, PayloadReading payloads,
+                 Retention retention, long cacheBytes) {
         this.consumer = consumer;
         this.topic = topic;
         this.timeout = timeout;
         this.payloads = payloads;
+        this.retention = retention;
         this.cacheBytes = cacheBytes;
     }
 
@@ -117,9 +138,11 @@ final class RecordReader implements AutoCloseable {
 
     /**
      * The entries at {@code wanted}, by seq: those kept from an earlier read from memory, the rest
-     * read from Kafka, each partition once, from the lowest offset wanted to the highest.
+     * read from Kafka, each partition once, from the lowest offset wanted to the highest. A record
+     * gone that the log's {@link Retention} may have deleted is left out.
      *
-     * @throws WalIOException         if a record is not there within the timeout (deleted underneath the log)
+     * @throws WalIOException         if a record is not there within the timeout, or gone though the
+     *                                log's retention did not delete it (deleted underneath the log)
      * @throws CorruptRecordException if a record is not the entry the log expects there
      * @throws org.wal4j.WalPayloadException if a record's payload is stored encoded and cannot be decoded
      */
@@ -177,9 +200,19 @@ final class RecordReader implements AutoCloseable {
                     }
                 }
                 if (consumer.position(tp, timeout) > last && found < wanted.size()) {
+                    List<Long> gone = new ArrayList<>();
+                    wanted.forEach((offset, l) -> {
+                        if (!out.containsKey(l.seq()) && !retention.mayHaveDeleted(partition, offset)) {
+                            gone.add(offset);
+                        }
+                    });
+                    if (gone.isEmpty()) {
+                        return; // the rest was deleted by the log's retention, finished for every target
+                    }
                     throw new WalIOException("Topic '" + topic + "' partition " + partition + " no longer holds "
-                            + (wanted.size() - found) + " of the entries at offsets " + first + ".." + last
-                            + ": were records deleted underneath the log?", null);
+                            + gone.size() + " of the entries at offsets " + first + ".." + last + " (the first at "
+                            + gone.stream().mapToLong(Long::longValue).min().orElseThrow() + ") that the log's retention "
+                            + "did not delete: were records deleted underneath the log?", null);
                 }
             }
         } finally {

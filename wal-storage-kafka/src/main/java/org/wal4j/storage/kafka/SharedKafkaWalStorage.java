@@ -170,8 +170,10 @@ public final class SharedKafkaWalStorage implements WalStorage {
         this.group = group;
         this.admin = admin;
         this.payloads = PayloadReading.decoding(EntryCodec.PAYLOAD_KEYS, settings.payloadCodec());
+        // a partition's owner deletes finished records before this instance forgets them: reads leave those out
         this.reader = new RecordReader(new KafkaConsumer<>(KafkaWalStorage.consumerConfig(settings)), settings.topic(),
-                settings.openTimeout(), payloads, settings.readCacheBytes());
+                settings.openTimeout(), payloads, (partition, offset) -> offset <= finishedThrough(partition),
+                settings.readCacheBytes());
         this.memory = new LogMemory("shared Kafka log '" + settings.topic() + "'", reader, new TreeMap<>(),
                 new StatusIndex(), 0);
         this.lock = memory;
@@ -848,6 +850,18 @@ public final class SharedKafkaWalStorage implements WalStorage {
 
     // ---- retention ----
 
+    /** The offset of {@code partition} at or below which every target's checkpoint finishes every entry; -1 if none. */
+    private long finishedThrough(int partition) {
+        synchronized (lock) {
+            List<String> targets = memory.targets();
+            long cut = targets.isEmpty() ? -1 : Long.MAX_VALUE;
+            for (String target : targets) {
+                cut = Math.min(cut, checkpoints.getOrDefault(target, Map.of()).getOrDefault(partition, -1L));
+            }
+            return cut;
+        }
+    }
+
     /**
      * For each partition, drops the prefix of entries at or below every target's checkpoint of that
      * partition and created before {@code createdBefore} from this instance's memory; the owner of
@@ -861,14 +875,10 @@ public final class SharedKafkaWalStorage implements WalStorage {
         long reclaimed = 0;
         synchronized (lock) {
             memory.checkWritable();
-            Set<String> targets = new HashSet<>(memory.targets());
             for (int p = 0; p < settings.partitions(); p++) {
-                long cut = Long.MAX_VALUE;
-                for (String target : targets) {
-                    cut = Math.min(cut, checkpoints.getOrDefault(target, Map.of()).getOrDefault(p, -1L));
-                }
+                long cut = finishedThrough(p);
                 NavigableMap<Long, Long> offsets = seqAt.get(p);
-                if (targets.isEmpty() || cut < 0 || offsets == null) {
+                if (cut < 0 || offsets == null) {
                     continue;
                 }
                 long deleteBelow = -1;

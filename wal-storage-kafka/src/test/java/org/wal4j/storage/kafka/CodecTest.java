@@ -49,6 +49,33 @@ class CodecTest {
         assertEquals(entry, back);
     }
 
+    /**
+     * A header carries only what an entry has: no null field, no empty {@code alsoKeys}, no
+     * idempotency key equal to the id, no seq on a shared log's record. Headers written with every
+     * field (by earlier versions) read the same.
+     */
+    @Test
+    void entry_header_leavesOutWhatTheEntryDoesNotHave_andAHeaderWithEveryFieldReadsTheSame() {
+        WalEntry plain = WalEntry.builder("bank", "debit").key("a").payloadJson("{}").targets("primary")
+                .id("0192b1f0-0000-7000-8000-000000000001").createdAt(Instant.parse("2026-01-01T00:00:00Z")).build();
+        assertEquals("{\"v\":1,\"seq\":5,\"id\":\"0192b1f0-0000-7000-8000-000000000001\","
+                + "\"createdAt\":\"2026-01-01T00:00:00Z\",\"namespace\":\"bank\",\"key\":\"a\",\"operation\":\"debit\","
+                + "\"targets\":[\"primary\"]}", new String(EntryCodec.header(plain.withSeq(5), null), StandardCharsets.UTF_8));
+        byte[] shared = EntryCodec.header(plain, null);
+        assertTrue(!new String(shared, StandardCharsets.UTF_8).contains("seq"), "a shared log's record carries no seq");
+        byte[] value = EntryCodec.value(plain, null);
+        assertEquals(plain.withSeq(9), EntryCodec.decode(shared, EntryCodec.checksum(shared, value), value, WHERE,
+                PayloadReading.asStored(), 9));
+
+        byte[] everyField = ("{\"v\":1,\"seq\":5,\"id\":\"0192b1f0-0000-7000-8000-000000000001\","
+                + "\"createdAt\":\"2026-01-01T00:00:00Z\",\"namespace\":\"bank\",\"key\":\"a\",\"alsoKeys\":[],"
+                + "\"operation\":\"debit\",\"targets\":[\"primary\"],"
+                + "\"idempotencyKey\":\"0192b1f0-0000-7000-8000-000000000001\",\"correlationId\":null,"
+                + "\"tenantId\":null,\"userId\":null}").getBytes(StandardCharsets.UTF_8);
+        assertEquals(plain.withSeq(5), EntryCodec.decode(everyField, EntryCodec.checksum(everyField, value), value,
+                WHERE, PayloadReading.asStored()));
+    }
+
     @Test
     void entry_withAFlippedByte_failsItsChecksum_namingTheRecord() {
         WalEntry entry = TestEntries.entry(1).withSeq(1);

@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -32,8 +33,10 @@ import org.wal4j.Ticker;
 import org.wal4j.Wal;
 import org.wal4j.WalConfig;
 import org.wal4j.WalEntry;
+import org.wal4j.WalIOException;
 import org.wal4j.WalState;
 import org.wal4j.WriteResult;
+import org.wal4j.spi.ApplyPartitions;
 import org.wal4j.testing.Await;
 import org.wal4j.testing.ManualClock;
 import org.wal4j.testing.ScriptedSyncTarget;
@@ -254,6 +257,9 @@ class SharedKafkaLogTest {
         SharedKafkaWalStorage second = open(topic, "retention-group");
         Wal b = Wal.builder(second).config(config).clock(clock).ticker(Ticker.system()).target(fast).target(slow)
                 .build().start();
+        // a third instance that only reads, keeping no entry it read (each read goes to Kafka) and never compacting
+        SharedKafkaWalStorage reader = cluster.log(topic).partitions(PARTITIONS).readCacheBytes(0)
+                .openShared("retention-group");
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
             Await.until(() -> first.ownedPartitions().size() + second.ownedPartitions().size() == PARTITIONS
                     && !second.ownedPartitions().isEmpty(), "partitions shared by two instances");
@@ -278,18 +284,40 @@ class SharedKafkaLogTest {
             try (KafkaLogInspector inspector = KafkaLogInspector.open(cluster.log(topic).build())) {
                 assertEquals(Map.of("fast", 30L, "slow", 30L), inspector.checkpoints(), "wal status shows them too");
             }
+            Set<Integer> deletedByA = first.ownedPartitions();
+            long inBsPartitions = lanes(reader).entrySet().stream().filter(l -> !deletedByA.contains(partition(l.getKey())))
+                    .mapToLong(l -> l.getValue().size()).sum();
             assertEquals(30, a.admin().compact().entriesDropped(), "a forgets all 30");
+            // the reader still holds the entries of a's partitions, whose records a deleted: it leaves them out
+            try (Stream<WalEntry> left = reader.scan(1)) {
+                assertEquals(inBsPartitions, left.count(), "a scan before its own compaction passes over what a deleted");
+            }
             assertEquals(30, b.admin().compact().entriesDropped(), "b forgets all 30");
             Map<Integer, Long> gone = deleted(admin, topic);
             assertEquals(30, gone.values().stream().mapToLong(Long::longValue).sum(),
                     "every record deleted, each partition by its owner: " + gone);
+            slow.down();
             WriteResult after = b.write(WalEntry.builder("accounts", "credit").key("acct-1").payloadJson("{}"));
             assertEquals(EntryStatus.APPLIED, b.awaitApplied(after.seq(), "fast", Duration.ofSeconds(20)).join()
                     .statusByTarget().get("fast"), "the log goes on after its records were deleted");
+
+            // an operator deletes the record slow still needs: a read of it fails, naming the cause
+            Await.until(() -> reader.lastSeq() == 31, () -> "the reader follows the log: " + reader.lastSeq());
+            int partition = partition(LaneId.of("accounts", "acct-1"));
+            admin.deleteRecords(Map.of(new TopicPartition(topic, partition), RecordsToDelete.beforeOffset(-1)))
+                    .all().get();
+            WalIOException underneath = assertThrows(WalIOException.class, () -> reader.read(31));
+            assertTrue(underneath.getMessage().contains("partition " + partition + " no longer holds 1 of the entries")
+                    && underneath.getMessage().contains("the log's retention did not delete"), underneath.getMessage());
         } finally {
             a.stop(Duration.ofSeconds(10));
             b.stop(Duration.ofSeconds(10));
+            reader.close();
         }
+    }
+
+    private static int partition(LaneId lane) {
+        return ApplyPartitions.of(lane, PARTITIONS);
     }
 
     /** True when the checkpoints of both targets cover {@code entries} records over all partitions. */
