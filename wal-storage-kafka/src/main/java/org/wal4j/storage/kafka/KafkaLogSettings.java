@@ -316,7 +316,8 @@ public final class KafkaLogSettings {
 
         /**
          * Accept a replication factor below 3, {@code min.insync.replicas} below 2, or one equal to the
-         * replication factor: for development clusters of one broker. Default false.
+         * replication factor, and an existing topic with {@code unclean.leader.election.enable=true}:
+         * for development clusters of one broker. Default false.
          */
         public Builder allowWeakDurability(boolean allow) {
             this.allowWeakDurability = allow;

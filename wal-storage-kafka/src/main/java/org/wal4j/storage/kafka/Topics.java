@@ -68,7 +68,9 @@ final class Topics {
     static void ensure(Admin admin, KafkaLogSettings s) {
         Map<String, String> common = Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
                 String.valueOf(s.minInSyncReplicas()), TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                String.valueOf(s.maxEntryBytes() + KafkaLogSettings.RECORD_OVERHEAD_BYTES));
+                String.valueOf(s.maxEntryBytes() + KafkaLogSettings.RECORD_OVERHEAD_BYTES),
+                // whatever the brokers' default: a replica that missed acknowledged records never leads
+                TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG, "false");
         Map<String, String> log = new java.util.HashMap<>(common);
         log.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
         log.put(TopicConfig.RETENTION_MS_CONFIG, "-1");
@@ -116,8 +118,15 @@ final class Topics {
             throw new IllegalStateException("Kafka described no configuration for topic '" + topic.name() + "'");
         }
         int minIsr = Integer.parseInt(value(config, TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "1"));
-        KafkaLogSettings.checkDurability("existing topic '" + topic.name() + "'", replicas, minIsr,
-                s.allowWeakDurability() || s.existingLog());
+        boolean weakAllowed = s.allowWeakDurability() || s.existingLog();
+        KafkaLogSettings.checkDurability("existing topic '" + topic.name() + "'", replicas, minIsr, weakAllowed);
+        if (!weakAllowed && Boolean.parseBoolean(value(config, TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG, ""))) {
+            throw new IllegalArgumentException("existing topic '" + topic.name() + "': unclean.leader.election.enable="
+                    + "true lets a replica that missed acknowledged records become leader, and they are lost; set it "
+                    + "to false on the topic (kafka-configs --alter --entity-type topics --entity-name " + topic.name()
+                    + " --add-config unclean.leader.election.enable=false), or call allowWeakDurability(true) to "
+                    + "accept it anyway");
+        }
         String policy = value(config, TopicConfig.CLEANUP_POLICY_CONFIG, "");
         if (isLog) {
             String retentionMs = value(config, TopicConfig.RETENTION_MS_CONFIG, "");

@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -29,6 +30,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -128,6 +130,34 @@ class KafkaWalStorageTest {
         try (KafkaWalStorage log = cluster.log(topic).replicationFactor(2).minInSyncReplicas(1)
                 .allowWeakDurability(true).open()) {
             assertEquals(1, log.append(TestEntries.entry(1)));
+        }
+    }
+
+    /**
+     * Unclean leader election would let a replica that missed acknowledged records lead: an existing
+     * topic with it is refused, and the log's own topics turn it off whatever the brokers' default.
+     */
+    @Test
+    void open_refusesAnExistingTopicWithUncleanLeaderElection_andCreatesTopicsWithout() throws Exception {
+        String topic = TestCluster.newTopic("unclean");
+        admin.createTopics(List.of(new NewTopic(topic, 3, (short) 3).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG,
+                "-1", TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2",
+                TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG, "true")))).all().get();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> cluster.log(topic).open());
+        assertTrue(e.getMessage().startsWith("existing topic '" + topic + "': unclean.leader.election.enable=true "
+                + "lets a replica that missed acknowledged records become leader"), e.getMessage());
+        try (KafkaWalStorage log = cluster.log(topic).allowWeakDurability(true).open()) {
+            assertEquals(1, log.append(TestEntries.entry(1)));
+        }
+
+        String created = TestCluster.newTopic("clean");
+        cluster.log(created).open().close();
+        for (String t : List.of(created, created + ".status")) {
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, t);
+            ConfigEntry unclean = admin.describeConfigs(List.of(resource)).all().get().get(resource)
+                    .get(TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG);
+            assertEquals("false", unclean.value(), t);
+            assertEquals(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG, unclean.source(), t + ": set on the topic itself");
         }
     }
 
