@@ -1,6 +1,5 @@
 package org.wal4j.spi;
 
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,8 +21,8 @@ public final class Names {
     /** Longest key, idempotency key, correlation id, tenant id or user id, in characters. */
     public static final int MAX_ID_LENGTH = 512;
 
-    private static final Pattern NAMESPACE = Pattern.compile(NAMESPACE_RULE);
-    private static final Pattern TARGET = Pattern.compile(TARGET_RULE);
+    private static final int MAX_NAMESPACE_LENGTH = 128;
+    private static final int MAX_TARGET_LENGTH = 64;
 
     private Names() {
     }
@@ -36,7 +35,7 @@ public final class Names {
         if (namespace == null) {
             throw new IllegalArgumentException("namespace must not be null");
         }
-        if (!NAMESPACE.matcher(namespace).matches()) {
+        if (!isSimpleName(namespace, MAX_NAMESPACE_LENGTH)) {
             throw new IllegalArgumentException("namespace must match " + NAMESPACE_RULE + " but was '"
                     + abbreviate(namespace) + "'");
         }
@@ -51,7 +50,7 @@ public final class Names {
         if (target == null) {
             throw new IllegalArgumentException("target name must not be null");
         }
-        if (!TARGET.matcher(target).matches()) {
+        if (!isSimpleName(target, MAX_TARGET_LENGTH)) {
             throw new IllegalArgumentException("target name must match " + TARGET_RULE + " but was '"
                     + abbreviate(target) + "'");
         }
@@ -109,5 +108,25 @@ public final class Names {
     /** The first 64 characters of a value, for messages about values that may be huge. */
     public static String abbreviate(String value) {
         return value.length() <= 64 ? value : value.substring(0, 61) + "...";
+    }
+
+    /**
+     * True if {@code name} is 1 to {@code maxLength} characters of {@code [A-Za-z0-9._-]}: the
+     * rules above without a regex, since every entry built and every lane named is checked.
+     */
+    private static boolean isSimpleName(String name, int maxLength) {
+        int length = name.length();
+        if (length < 1 || length > maxLength) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            char c = name.charAt(i);
+            boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '_' || c == '-';
+            if (!allowed) {
+                return false;
+            }
+        }
+        return true;
     }
 }
