@@ -498,9 +498,12 @@ public final class KafkaWalStorage implements WalStorage {
      * it: it deletes a partition's records only as a prefix ({@code deleteRecords}), so each
      * partition's records are deleted up to its first entry still held; the rest wait for a later
      * compaction. {@link CompactionResult#bytesReclaimed()} counts the dropped records' bytes.
+     * First the topics are checked again as at open: one reconfigured so that Kafka would delete
+     * entries on its own, or deleted, makes the log refuse writes from then on.
      */
     @Override
     public CompactionResult compact(long safePoint, Instant createdBefore) {
+        Topics.refuseWritesIfUnsafe(admin, settings, memory);
         List<CompletableFuture<Void>> sent = new ArrayList<>();
         long droppedBytes = 0;
         int dropped = 0;

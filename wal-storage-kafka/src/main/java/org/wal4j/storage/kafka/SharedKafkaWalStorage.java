@@ -866,10 +866,13 @@ public final class SharedKafkaWalStorage implements WalStorage {
      * For each partition, drops the prefix of entries at or below every target's checkpoint of that
      * partition and created before {@code createdBefore} from this instance's memory; the owner of
      * the partition also deletes those records from Kafka ({@code deleteRecords}). {@code safePoint}
-     * (a seq of this instance) is not used: each partition's checkpoints bound it instead.
+     * (a seq of this instance) is not used: each partition's checkpoints bound it instead. First
+     * the topics are checked again as at open: one reconfigured so that Kafka would delete entries
+     * on its own, or deleted, makes the log refuse writes from then on.
      */
     @Override
     public CompactionResult compact(long safePoint, Instant createdBefore) {
+        Topics.refuseWritesIfUnsafe(admin, settings, memory);
         Map<TopicPartition, RecordsToDelete> deletions = new HashMap<>();
         long dropped = 0;
         long reclaimed = 0;

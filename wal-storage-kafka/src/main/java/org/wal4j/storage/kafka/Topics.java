@@ -17,6 +17,8 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.wal4j.WalIOException;
 
 /**
@@ -37,6 +39,8 @@ import org.wal4j.WalIOException;
  * <p>Thread-safe: stateless; runs on the opening thread.
  */
 final class Topics {
+    private static final Logger LOG = LoggerFactory.getLogger(Topics.class);
+
     private Topics() {
     }
 
@@ -141,6 +145,49 @@ final class Topics {
         } else if (!policy.equals(TopicConfig.CLEANUP_POLICY_COMPACT)) {
             throw new IllegalStateException("companion topic '" + topic.name() + "' has cleanup.policy=" + policy
                     + " but needs cleanup.policy=compact (it keeps the last status per entry and target)");
+        }
+    }
+
+    /**
+     * Checks both topics of a running log again as its open did: an operator may change a topic's
+     * configuration (say, {@code kafka-configs --alter --add-config retention.ms=...}) or delete it
+     * under the log.
+     *
+     * @return what is wrong, naming the topic and the way out; null if nothing is
+     * @throws WalIOException if Kafka did not answer (nothing is known then)
+     */
+    static @Nullable String recheck(Admin admin, KafkaLogSettings s) {
+        for (String topic : List.of(s.topic(), s.companionTopic())) {
+            TopicDescription existing = describe(admin, s, topic);
+            if (existing == null) {
+                return "topic '" + topic + "' no longer exists: it was deleted under the running log";
+            }
+            try {
+                check(admin, s, existing, topic.equals(s.topic()));
+            } catch (IllegalStateException | IllegalArgumentException e) {
+                return e.getMessage();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * {@link #recheck}, and if a topic no longer keeps entries safe, {@code memory}'s log refuses
+     * writes from now on (its appends in flight go on). Kafka not answering is no finding: the
+     * next call checks again.
+     */
+    static void refuseWritesIfUnsafe(Admin admin, KafkaLogSettings s, LogMemory memory) {
+        String problem;
+        try {
+            problem = recheck(admin, s);
+        } catch (WalIOException e) {
+            LOG.debug("Checking the topics of the Kafka log '{}' again failed; the next compaction tries again: {}",
+                    s.topic(), e.toString());
+            return;
+        }
+        if (problem != null) {
+            LOG.error("The Kafka log '{}' refuses writes from now on: {}", s.topic(), problem);
+            memory.poison(new IllegalStateException(problem));
         }
     }
 

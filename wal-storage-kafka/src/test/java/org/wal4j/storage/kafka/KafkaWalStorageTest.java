@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -46,6 +47,7 @@ import org.wal4j.spi.PayloadCodec;
 import org.wal4j.spi.ApplyPartitions;
 import org.wal4j.spi.PayloadReading;
 import org.wal4j.spi.StatusRecord;
+import org.wal4j.spi.WalStorage;
 import org.wal4j.Ticker;
 import org.wal4j.Wal;
 import org.wal4j.WalConfig;
@@ -158,6 +160,39 @@ class KafkaWalStorageTest {
                     .get(TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG);
             assertEquals("false", unclean.value(), t);
             assertEquals(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG, unclean.source(), t + ": set on the topic itself");
+        }
+    }
+
+    /**
+     * An operator gives the log topic a retention under a running log: at its next compaction the
+     * log refuses writes (Kafka would delete entries no target has applied), still reading what it holds.
+     */
+    @Test
+    void aLogTopicGivenARetentionUnderTheRunningLog_refusesWritesFromTheNextCompaction() throws Exception {
+        String topic = TestCluster.newTopic("reconfigured");
+        try (KafkaWalStorage log = cluster.log(topic).open()) {
+            long seq = log.append(TestEntries.entry(1));
+            assertEquals(0, log.compact(0, Instant.now()).entriesDropped(), "nothing wrong yet: it goes on");
+            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, topic), List.of(
+                    new AlterConfigOp(new ConfigEntry(TopicConfig.RETENTION_MS_CONFIG, "3600000"),
+                            AlterConfigOp.OpType.SET)))).all().get();
+            Await.until(() -> refusesCompaction(log), "the log to see the new retention");
+            WalUnavailableException e = assertThrows(WalUnavailableException.class,
+                    () -> log.append(TestEntries.entry(2)));
+            assertTrue(e.getMessage().contains("refuses writes since an earlier failure")
+                    && e.getMessage().contains("retention.ms=3600000, retention.bytes=-1: Kafka would delete entries no "
+                    + "target has applied yet"),
+                    e.getMessage());
+            assertEquals(TestEntries.entry(1).payload(), log.read(seq).orElseThrow().payload(), "what it holds is read");
+        }
+    }
+
+    private static boolean refusesCompaction(WalStorage log) {
+        try {
+            log.compact(0, Instant.now());
+            return false;
+        } catch (WalUnavailableException e) {
+            return true;
         }
     }
 

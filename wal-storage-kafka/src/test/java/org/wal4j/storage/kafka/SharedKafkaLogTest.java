@@ -18,11 +18,15 @@ import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,6 +39,7 @@ import org.wal4j.WalConfig;
 import org.wal4j.WalEntry;
 import org.wal4j.WalIOException;
 import org.wal4j.WalState;
+import org.wal4j.WalUnavailableException;
 import org.wal4j.WriteResult;
 import org.wal4j.spi.ApplyPartitions;
 import org.wal4j.testing.Await;
@@ -548,6 +553,30 @@ class SharedKafkaLogTest {
                     EntryStatus.DEAD, 3, java.time.Instant.now(), "boom")));
             log.sync().join();
             assertTrue(status.isDone() && !status.isCompletedExceptionally(), "sync waited for the status record");
+        }
+    }
+
+    /** The log topic made compacted under a running shared log: it refuses writes from its next compaction. */
+    @Test
+    void aLogTopicMadeCompactedUnderTheRunningLog_refusesWritesFromTheNextCompaction() throws Exception {
+        String topic = TestCluster.newTopic("compacted");
+        try (SharedKafkaWalStorage log = open(topic, "compacted-group");
+             Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
+            log.append(WalEntry.builder("accounts", "credit").key("a").targets("primary").payloadJson("{}").build());
+            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, topic), List.of(
+                    new AlterConfigOp(new ConfigEntry(TopicConfig.CLEANUP_POLICY_CONFIG, "compact"),
+                            AlterConfigOp.OpType.SET)))).all().get();
+            Await.until(() -> {
+                try {
+                    log.compact(0, java.time.Instant.now());
+                    return false;
+                } catch (WalUnavailableException e) {
+                    return e.getMessage().contains("has cleanup.policy=compact");
+                }
+            }, "the log to see its topic compacted");
+            WalUnavailableException e = assertThrows(WalUnavailableException.class, () -> log.append(
+                    WalEntry.builder("accounts", "credit").key("a").targets("primary").payloadJson("{}").build()));
+            assertTrue(e.getMessage().contains("Kafka would delete entries no target has applied yet"), e.getMessage());
         }
     }
 
