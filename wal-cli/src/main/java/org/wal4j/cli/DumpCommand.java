@@ -70,7 +70,8 @@ final class DumpCommand implements Callable<Integer> {
         ReplayQuery query = b.build();
         PrintWriter out = spec.commandLine().getOut();
         long printed = 0;
-        try (InspectedLog inspected = log.source(payloadKeys).inspect(); Stream<WalEntry> entries = inspected.scan(1)) {
+        try (InspectedLog inspected = log.source(payloadKeys).inspect(); Stream<WalEntry> entries =
+                inspected.scanCreated(1, query.createdFrom(), query.createdBefore())) {
             for (Iterator<WalEntry> it = entries.iterator(); it.hasNext() && printed < limit; ) {
                 WalEntry e = it.next();
                 if (!query.matchesEntry(e)) {

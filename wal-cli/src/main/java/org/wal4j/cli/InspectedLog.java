@@ -1,11 +1,14 @@
 package org.wal4j.cli;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.wal4j.EntryStatus;
 import org.wal4j.WalEntry;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.spi.TrackedEntry;
+import org.wal4j.spi.WalStorage;
 
 /**
  * A read-only snapshot of a log, whatever holds it: what {@code status}, {@code dump} and
@@ -55,6 +58,11 @@ interface InspectedLog extends AutoCloseable {
 
     /** Entries from {@code fromSeq} on, in seq order, read lazily: close the stream. */
     Stream<WalEntry> scan(long fromSeq);
+
+    /** {@link #scan}, only the entries created at or after {@code from} and before {@code before} (null: unbounded). */
+    default Stream<WalEntry> scanCreated(long fromSeq, @Nullable Instant from, @Nullable Instant before) {
+        return scan(fromSeq).filter(e -> WalStorage.createdWithin(e.createdAt(), from, before));
+    }
 
     /** The entry's status for each target it names, in its order. */
     Map<String, EntryStatus> statuses(WalEntry entry);

@@ -1,8 +1,10 @@
 package org.wal4j.cli;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.wal4j.EntryStatus;
 import org.wal4j.WalEntry;
 import org.wal4j.spi.TrackedEntry;
@@ -143,6 +145,11 @@ record KafkaLogSource(KafkaLogSettings settings) implements LogSource {
         @Override
         public Stream<WalEntry> scan(long fromSeq) {
             return log.scan(fromSeq);
+        }
+
+        @Override
+        public Stream<WalEntry> scanCreated(long fromSeq, @Nullable Instant from, @Nullable Instant before) {
+            return log.scanCreated(fromSeq, from, before);
         }
 
         @Override

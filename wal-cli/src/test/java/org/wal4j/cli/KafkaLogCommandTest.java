@@ -129,6 +129,11 @@ class KafkaLogCommandTest {
         assertSame(cli.run("dump", "--dir", d), cli.run(on(topic, "dump")), 8);
         assertSame(cli.run("dump", "--dir", d, "--status", "DEAD", "--target", "primary"),
                 cli.run(on(topic, "dump", "--status", "DEAD", "--target", "primary")), 2);
+        // entry i was created at T0 + i ms: from 3 ms inclusive to 6 ms exclusive, entries 3 to 5 (read alone from Kafka)
+        String from = TestEntries.T0.plusMillis(3).toString();
+        String to = TestEntries.T0.plusMillis(6).toString();
+        assertSame(cli.run("dump", "--dir", d, "--from", from, "--to", to),
+                cli.run(on(topic, "dump", "--from", from, "--to", to)), 3);
         assertSame(cli.run("dlq", "list", "--dir", d), cli.run(on(topic, "dlq", "list")), 5);
         assertSame(cli.run("dlq", "list", "--dir", d, "--json"), cli.run(on(topic, "dlq", "list", "--json")), 3);
         List<String> fileStatus = cli.run("status", "--dir", d).outLines();

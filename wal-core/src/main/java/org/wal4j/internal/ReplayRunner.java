@@ -42,7 +42,7 @@ final class ReplayRunner {
     }
 
     private Stream<ReplayRecord> matching(ReplayQuery query, UserContext user, WalAction action) {
-        return storage.scan(1)
+        return storage.scanCreated(1, query.createdFrom(), query.createdBefore())
                 .filter(query::matchesEntry)
                 .filter(e -> guard.mayAccess(user, action, e))
                 .map(this::withStatuses)

@@ -113,6 +113,21 @@ public interface WalStorage extends AutoCloseable {
     Stream<WalEntry> scan(long fromSeq);
 
     /**
+     * {@link #scan}, only the entries created at or after {@code from} and before {@code before}
+     * (null: unbounded), in order: what a replay by time reads. A storage that knows its entries'
+     * creation times without reading them (the Kafka logs keep them in memory) overrides it to
+     * read only those entries.
+     */
+    default Stream<WalEntry> scanCreated(long fromSeq, @Nullable Instant from, @Nullable Instant before) {
+        return scan(fromSeq).filter(e -> createdWithin(e.createdAt(), from, before));
+    }
+
+    /** True if {@code createdAt} is at or after {@code from} and before {@code before} (null: unbounded). */
+    static boolean createdWithin(Instant createdAt, @Nullable Instant from, @Nullable Instant before) {
+        return (from == null || !createdAt.isBefore(from)) && (before == null || createdAt.isBefore(before));
+    }
+
+    /**
      * Entries not yet terminal for {@code target} (PENDING or RETRYING), with {@code seq > afterSeq},
      * in order, at most {@code limit}. Served from the index; payloads are read on demand.
      */

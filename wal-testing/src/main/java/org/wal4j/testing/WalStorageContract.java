@@ -127,6 +127,31 @@ public abstract class WalStorageContract {
         }
     }
 
+    /** A replay by time: only the entries created within the bounds, in order, whatever the order of their times. */
+    @Test
+    void scanCreated_returnsTheEntriesCreatedWithinTheBounds_inSeqOrder() {
+        Instant t0 = Instant.parse("2026-03-01T00:00:00Z");
+        List<WalEntry> entries = new ArrayList<>();
+        for (int minutes : new int[] {0, 10, 20, 5, 30, 20}) { // seqs 1 to 6; seq 4 created before seq 3
+            entries.add(WalEntry.builder("accounts", "debit").key("a").targets("primary").payloadJson("{}")
+                    .createdAt(t0.plusSeconds(60L * minutes)).build());
+        }
+        s().append(entries);
+        try (Stream<WalEntry> window = s().scanCreated(1, t0.plusSeconds(600), t0.plusSeconds(1800))) {
+            assertEquals(List.of(2L, 3L, 6L), window.map(WalEntry::seq).collect(Collectors.toList()),
+                    "from 10 min inclusive to 30 min exclusive");
+        }
+        try (Stream<WalEntry> from = s().scanCreated(3, t0.plusSeconds(300), null)) {
+            assertEquals(List.of(3L, 4L, 5L, 6L), from.map(WalEntry::seq).collect(Collectors.toList()));
+        }
+        try (Stream<WalEntry> all = s().scanCreated(1, null, null)) {
+            assertEquals(seqs(1, 6), all.map(WalEntry::seq).collect(Collectors.toList()));
+        }
+        try (Stream<WalEntry> none = s().scanCreated(1, t0.plusSeconds(3600), null)) {
+            assertEquals(0, none.count());
+        }
+    }
+
     @Test
     void unfinished_listsPendingAndRetryingEntriesPerTarget() {
         s().append(List.of(TestEntries.entry(1, "primary", "replica"), TestEntries.entry(2, "primary"),

@@ -1,6 +1,7 @@
 package org.wal4j.storage.kafka;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -20,6 +22,7 @@ import org.wal4j.spi.PayloadCodec;
 import org.wal4j.spi.PayloadReading;
 import org.wal4j.spi.StatusIndex;
 import org.wal4j.spi.TrackedEntry;
+import org.wal4j.spi.WalStorage;
 
 /**
  * A read-only snapshot of a Kafka log, for operators and tools ({@code wal status},
@@ -207,12 +210,19 @@ public final class KafkaLogInspector implements AutoCloseable {
 
     /** Up to {@code limit} entries held with seq at or above {@code fromSeq}, in seq order. */
     private List<WalEntry> read(long fromSeq, int limit) {
+        return read(fromSeq, limit, h -> true);
+    }
+
+    /** {@link #read(long, int)} of the held entries {@code which} accepts: the others are not read. */
+    private List<WalEntry> read(long fromSeq, int limit, Predicate<Held> which) {
         List<RecordReader.Location> wanted = new ArrayList<>();
         for (Map.Entry<Long, Held> e : held.tailMap(fromSeq, true).entrySet()) {
             if (wanted.size() == limit) {
                 break;
             }
-            wanted.add(e.getValue().location(e.getKey()));
+            if (which.test(e.getValue())) {
+                wanted.add(e.getValue().location(e.getKey()));
+            }
         }
         if (wanted.isEmpty()) {
             return List.of();
@@ -231,6 +241,15 @@ public final class KafkaLogInspector implements AutoCloseable {
      */
     public Stream<WalEntry> scan(long fromSeq) {
         return Pages.stream(fromSeq, this::read);
+    }
+
+    /**
+     * {@link #scan}, only the entries created at or after {@code from} and before {@code before}
+     * (null: unbounded): the creation times are held, so only those entries are read from Kafka.
+     */
+    public Stream<WalEntry> scanCreated(long fromSeq, @Nullable Instant from, @Nullable Instant before) {
+        return Pages.stream(fromSeq, (start, limit) -> read(start, limit,
+                h -> WalStorage.createdWithin(h.createdAt(), from, before)));
     }
 
     /** The status of {@code entry} for each target it names, in its order, as this snapshot holds it. */

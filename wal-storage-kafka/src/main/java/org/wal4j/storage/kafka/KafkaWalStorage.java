@@ -476,6 +476,12 @@ public final class KafkaWalStorage implements WalStorage {
         return memory.scan(fromSeq);
     }
 
+    /** Only the entries created within the bounds are read from Kafka: their creation times are held in memory. */
+    @Override
+    public Stream<WalEntry> scanCreated(long fromSeq, @Nullable Instant from, @Nullable Instant before) {
+        return memory.scanCreated(fromSeq, from, before);
+    }
+
     @Override
     public List<TrackedEntry> unfinished(String target, long afterSeq, int limit) {
         return memory.unfinished(target, afterSeq, limit);

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.ObjLongConsumer;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -23,6 +24,7 @@ import org.wal4j.spi.StatusRecord;
 import org.wal4j.spi.StorageState;
 import org.wal4j.spi.StorageStats;
 import org.wal4j.spi.TrackedEntry;
+import org.wal4j.spi.WalStorage;
 
 /**
  * What a Kafka log keeps in memory, and the reads it answers from there: its state (open, poisoned,
@@ -275,6 +277,11 @@ final class LogMemory {
      * @throws WalUnavailableException if the log is closed (and the range is not empty)
      */
     List<WalEntry> read(long fromSeq, long toSeq, int limit) {
+        return read(fromSeq, toSeq, limit, h -> true);
+    }
+
+    /** {@link #read(long, long, int)} of the held entries {@code which} accepts: the others are not read. */
+    private List<WalEntry> read(long fromSeq, long toSeq, int limit, Predicate<Held> which) {
         if (fromSeq > toSeq || limit < 1) {
             return List.of();
         }
@@ -285,7 +292,9 @@ final class LogMemory {
                 if (wanted.size() == limit) {
                     break;
                 }
-                wanted.put(e.getKey(), e.getValue());
+                if (which.test(e.getValue())) {
+                    wanted.put(e.getKey(), e.getValue());
+                }
             }
         }
         return reader.entries(wanted);
@@ -293,6 +302,12 @@ final class LogMemory {
 
     Stream<WalEntry> scan(long fromSeq) {
         return Pages.stream(fromSeq, (from, limit) -> read(from, Long.MAX_VALUE, limit));
+    }
+
+    /** {@link WalStorage#scanCreated}: the creation times held in memory choose which entries are read from Kafka. */
+    Stream<WalEntry> scanCreated(long fromSeq, @Nullable Instant from, @Nullable Instant before) {
+        return Pages.stream(fromSeq, (start, limit) -> read(start, Long.MAX_VALUE, limit,
+                h -> WalStorage.createdWithin(h.createdAt(), from, before)));
     }
 
     List<TrackedEntry> unfinished(String target, long afterSeq, int limit) {

@@ -829,6 +829,12 @@ public final class SharedKafkaWalStorage implements WalStorage {
         return memory.scan(fromSeq);
     }
 
+    /** Only the entries created within the bounds are read from Kafka: their creation times are held in memory. */
+    @Override
+    public Stream<WalEntry> scanCreated(long fromSeq, @Nullable Instant from, @Nullable Instant before) {
+        return memory.scanCreated(fromSeq, from, before);
+    }
+
     /**
      * The unfinished entries of every partition: the engine applies only those of the partitions it
      * started (the ones this instance owns), and reads the others' to answer read-your-writes.

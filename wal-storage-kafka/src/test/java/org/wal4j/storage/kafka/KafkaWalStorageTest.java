@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -464,6 +465,26 @@ class KafkaWalStorageTest {
                     + "%d)%n", entries, fetched, scanned);
             wal.stop(Duration.ofSeconds(10));
             assertTrue(fetched <= entries / 10, "fetched " + fetched + " records to drain " + entries + " entries");
+        }
+    }
+
+    /** A replay by time reads from Kafka only the entries created within its bounds: the log holds every creation time. */
+    @Test
+    void scanCreated_fetchesOnlyTheEntriesCreatedWithinTheBounds() {
+        String topic = TestCluster.newTopic("by-time");
+        Instant t0 = Instant.parse("2026-03-01T00:00:00Z");
+        try (KafkaWalStorage log = cluster.log(topic).open()) {
+            List<WalEntry> entries = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                entries.add(WalEntry.builder("accounts", "credit").key("acct-" + i).targets("primary")
+                        .payloadJson("{\"n\":" + i + "}").createdAt(t0.plusSeconds(i)).build());
+            }
+            log.append(entries);
+            long before = log.recordsFetched();
+            try (Stream<WalEntry> lastFive = log.scanCreated(1, t0.plusSeconds(25), null)) {
+                assertEquals(List.of(26L, 27L, 28L, 29L, 30L), lastFive.map(WalEntry::seq).toList());
+            }
+            assertEquals(5, log.recordsFetched() - before, "only the 5 entries created within the bounds were fetched");
         }
     }
 
