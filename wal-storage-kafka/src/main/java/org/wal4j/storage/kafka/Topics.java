@@ -2,7 +2,9 @@ package org.wal4j.storage.kafka;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -107,6 +109,18 @@ final class Topics {
     }
 
     private static void check(Admin admin, KafkaLogSettings s, TopicDescription topic, boolean isLog) {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic.name());
+        Config config = get(admin.describeConfigs(Set.of(resource)).all(), s,
+                "reading the configuration of topic '" + topic.name() + "'").get(resource);
+        check(s, topic, config, isLog);
+    }
+
+    /**
+     * @throws IllegalStateException    if the topic's partition count, retention or cleanup policy
+     *                                  is not the log's, or Kafka described no configuration
+     * @throws IllegalArgumentException if its durability cannot survive one broker's loss
+     */
+    private static void check(KafkaLogSettings s, TopicDescription topic, @Nullable Config config, boolean isLog) {
         int partitions = topic.partitions().size();
         if (partitions != s.partitions()) {
             throw new IllegalStateException("topic '" + topic.name() + "' has " + partitions + " partitions but the "
@@ -114,13 +128,10 @@ final class Topics {
                     + "are hashed onto the partitions, and moving them would break their order): configure "
                     + partitions + " partitions, or use a new topic");
         }
-        int replicas = topic.partitions().stream().mapToInt(p -> p.replicas().size()).min().orElse(0);
-        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic.name());
-        Config config = get(admin.describeConfigs(Set.of(resource)).all(), s,
-                "reading the configuration of topic '" + topic.name() + "'").get(resource);
         if (config == null) {
             throw new IllegalStateException("Kafka described no configuration for topic '" + topic.name() + "'");
         }
+        int replicas = topic.partitions().stream().mapToInt(p -> p.replicas().size()).min().orElse(0);
         int minIsr = Integer.parseInt(value(config, TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "1"));
         boolean weakAllowed = s.allowWeakDurability() || s.existingLog();
         KafkaLogSettings.checkDurability("existing topic '" + topic.name() + "'", replicas, minIsr, weakAllowed);
@@ -149,46 +160,48 @@ final class Topics {
     }
 
     /**
-     * Checks both topics of a running log again as its open did: an operator may change a topic's
-     * configuration (say, {@code kafka-configs --alter --add-config retention.ms=...}) or delete it
-     * under the log.
-     *
-     * @return what is wrong, naming the topic and the way out; null if nothing is
-     * @throws WalIOException if Kafka did not answer (nothing is known then)
+     * Checks both topics of a running log again as its open did, without blocking the caller: an
+     * operator may change a topic's configuration (say, {@code kafka-configs --alter --add-config
+     * retention.ms=...}) or delete it under the log. If one no longer keeps entries safe,
+     * {@code memory}'s log refuses writes from then on (its appends in flight go on). Kafka not
+     * answering is no finding: the next call checks again.
      */
-    static @Nullable String recheck(Admin admin, KafkaLogSettings s) {
-        for (String topic : List.of(s.topic(), s.companionTopic())) {
-            TopicDescription existing = describe(admin, s, topic);
-            if (existing == null) {
-                return "topic '" + topic + "' no longer exists: it was deleted under the running log";
-            }
+    static void refuseWritesIfUnsafe(Admin admin, KafkaLogSettings s, LogMemory memory) {
+        List<String> names = List.of(s.topic(), s.companionTopic());
+        List<ConfigResource> resources = names.stream()
+                .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
+        admin.describeTopics(names).allTopicNames().toCompletionStage()
+                .thenCompose(topics -> admin.describeConfigs(resources).all().toCompletionStage()
+                        .thenApply(configs -> problem(s, names, topics, configs)))
+                .whenComplete((@Nullable String problem, @Nullable Throwable failure) -> {
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure;
+                    if (cause instanceof UnknownTopicOrPartitionException) {
+                        problem = "topic '" + s.topic() + "' or '" + s.companionTopic() + "' no longer exists (Kafka: "
+                                + cause.getMessage() + "): it was deleted under the running log";
+                    } else if (cause != null) {
+                        LOG.debug("Checking the topics of the Kafka log '{}' again failed; the next compaction tries "
+                                + "again: {}", s.topic(), cause.toString());
+                    }
+                    if (problem != null) {
+                        LOG.error("The Kafka log '{}' refuses writes from now on: {}", s.topic(), problem);
+                        memory.poison(new IllegalStateException(problem));
+                    }
+                });
+    }
+
+    /** What is wrong with the log's {@code topics} and their {@code configs}, as {@link #check} says it; null if nothing. */
+    private static @Nullable String problem(KafkaLogSettings s, List<String> names, Map<String, TopicDescription> topics,
+                                            Map<ConfigResource, Config> configs) {
+        for (String name : names) {
             try {
-                check(admin, s, existing, topic.equals(s.topic()));
+                ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, name);
+                check(s, Objects.requireNonNull(topics.get(name), name), configs.get(resource), name.equals(s.topic()));
             } catch (IllegalStateException | IllegalArgumentException e) {
                 return e.getMessage();
             }
         }
         return null;
-    }
-
-    /**
-     * {@link #recheck}, and if a topic no longer keeps entries safe, {@code memory}'s log refuses
-     * writes from now on (its appends in flight go on). Kafka not answering is no finding: the
-     * next call checks again.
-     */
-    static void refuseWritesIfUnsafe(Admin admin, KafkaLogSettings s, LogMemory memory) {
-        String problem;
-        try {
-            problem = recheck(admin, s);
-        } catch (WalIOException e) {
-            LOG.debug("Checking the topics of the Kafka log '{}' again failed; the next compaction tries again: {}",
-                    s.topic(), e.toString());
-            return;
-        }
-        if (problem != null) {
-            LOG.error("The Kafka log '{}' refuses writes from now on: {}", s.topic(), problem);
-            memory.poison(new IllegalStateException(problem));
-        }
     }
 
     private static String value(Config config, String name, String absent) {

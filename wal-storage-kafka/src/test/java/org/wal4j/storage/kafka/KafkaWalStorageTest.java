@@ -188,6 +188,20 @@ class KafkaWalStorageTest {
         }
     }
 
+    @Test
+    void aCompanionTopicDeletedUnderTheRunningLog_makesItRefuseWrites() throws Exception {
+        String topic = TestCluster.newTopic("deleted");
+        try (KafkaWalStorage log = cluster.log(topic).open()) {
+            log.append(TestEntries.entry(1));
+            admin.deleteTopics(List.of(topic + ".status")).all().get();
+            Await.until(() -> refusesCompaction(log), "the log to see its companion topic deleted");
+            WalUnavailableException e = assertThrows(WalUnavailableException.class,
+                    () -> log.append(TestEntries.entry(2)));
+            assertTrue(e.getMessage().contains("no longer exists") && e.getMessage().contains("deleted under the "
+                    + "running log"), e.getMessage());
+        }
+    }
+
     private static boolean refusesCompaction(WalStorage log) {
         try {
             log.compact(0, Instant.now());
