@@ -116,6 +116,23 @@ class SharedLogEngineTest {
         assertEquals(1, target.inner.applied().size(), "not applied here");
     }
 
+    /**
+     * A client whose call timed out on another instance tries this one with the same idempotency
+     * key: it gets the original's seq, and nothing is appended twice.
+     */
+    @Test
+    void aWriteRetriedHere_withTheKeyOfAnotherInstancesEntry_returnsTheOriginal_andAppendsNothing() {
+        start();
+        long theirs = elsewhere.append(entry(keyIn(0)).idempotencyKey("req-42").targets(List.of("primary")).build());
+        long entries = log.lastSeq();
+        WriteResult retried = wal.write(entry(keyIn(0)).idempotencyKey("req-42"));
+        assertEquals(theirs, retried.seq(), "the original's seq");
+        assertTrue(retried.duplicate(), retried.toString());
+        assertEquals(entries, log.lastSeq(), "nothing appended");
+        WriteResult other = wal.write(entry(keyIn(0)).idempotencyKey("req-43"));
+        assertEquals(entries + 1, other.seq(), "another key is a new entry");
+    }
+
     @Test
     void aLaneOfAnotherInstance_isAwaitedFromTheLog_notFromThisInstancesWindow() throws Exception {
         start();

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,6 +13,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.wal4j.WalEntry;
+import org.wal4j.WriteResult;
 import org.wal4j.spi.StatusRecord;
 import org.wal4j.spi.StorageEvents;
 
@@ -40,11 +43,14 @@ final class SharedLog implements StorageEvents {
     private final Collection<TargetWorker> workers;
     private final int partitions;
     private final ScheduledExecutorService claims;
+    /** The idempotency keys written: those of other instances' entries too, as they are read. */
+    private final IdempotencyRegistry keys;
     /** The partitions the storage gave this instance and did not take back. */
     private final Set<Integer> given = ConcurrentHashMap.newKeySet();
 
-    SharedLog(EngineContext ctx, Collection<TargetWorker> workers, int partitions) {
+    SharedLog(EngineContext ctx, Collection<TargetWorker> workers, int partitions, IdempotencyRegistry keys) {
         this.ctx = ctx;
+        this.keys = keys;
         this.workers = workers;
         this.partitions = partitions;
         this.claims = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -59,6 +65,16 @@ final class SharedLog implements StorageEvents {
         ctx.watermark.acked(1, seq);
         ctx.timeline.appended(seq);
         workers.forEach(TargetWorker::signal);
+    }
+
+    @Override
+    public void appendedElsewhere(List<WalEntry> entries) {
+        for (WalEntry e : entries) {
+            if (!e.idempotencyKey().equals(e.id())) { // as the scan at start restores them
+                keys.restore(e.idempotencyKey(), new WriteResult(e.seq(), e.id(), e.idempotencyKey(), e.createdAt(),
+                        true, Map.of(), false), e.tenantId());
+            }
+        }
     }
 
     @Override

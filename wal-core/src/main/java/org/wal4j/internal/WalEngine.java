@@ -128,7 +128,8 @@ public final class WalEngine {
         this.reads = new ReadYourWrites(storage, Collections.unmodifiableMap(workers), tracker, time,
                 () -> state() == WalState.RUNNING);
         this.shared = storage.sharedPartitions().isPresent()
-                ? new SharedLog(ctx, List.copyOf(workers.values()), storage.sharedPartitions().getAsInt())
+                ? new SharedLog(ctx, List.copyOf(workers.values()), storage.sharedPartitions().getAsInt(),
+                        registry)
                 : null;
     }
 

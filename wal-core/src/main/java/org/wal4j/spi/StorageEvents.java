@@ -3,6 +3,7 @@ package org.wal4j.spi;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.wal4j.WalEntry;
 
 /**
  * What a storage shared by several application instances tells the engine running on it
@@ -23,6 +24,18 @@ public interface StorageEvents {
      * workers load what is unfinished for the partitions owned here.
      */
     void heldThrough(long seq);
+
+    /**
+     * Entries other instances appended, numbered with this instance's seqs, told before
+     * {@link #heldThrough} covers them: the engine remembers their idempotency keys, so that the
+     * retry of such a write on this instance (a client that timed out and tried another instance)
+     * returns the original's result instead of appending the call a second time. Two instances
+     * writing one key at the same moment still append it twice (the target's idempotency absorbs
+     * the second). Their payloads may be in their stored form (encrypted): only the other fields
+     * are read. The default ignores them.
+     */
+    default void appendedElsewhere(List<WalEntry> entries) {
+    }
 
     /**
      * Another instance, or an operator, changed these entries' statuses; the storage's index

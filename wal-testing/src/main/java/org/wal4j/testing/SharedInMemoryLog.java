@@ -52,10 +52,14 @@ public final class SharedInMemoryLog {
         return instance;
     }
 
-    private void held(long seq) {
+    /** {@code by} appended {@code appended}, held through {@code seq} now: every instance is told, the others of the entries. */
+    private void held(Instance by, List<WalEntry> appended, long seq) {
         for (Instance i : instances) {
             StorageEvents e = i.events;
             if (e != null) {
+                if (i != by) {
+                    e.appendedElsewhere(appended);
+                }
                 e.heldThrough(seq);
             }
         }
@@ -119,10 +123,12 @@ public final class SharedInMemoryLog {
         public CompletableFuture<AppendResult> appendAsync(List<WalEntry> entries) {
             return log.appendAsync(entries).thenApply(r -> {
                 long[] seqs = new long[r.count()];
+                List<WalEntry> appended = new ArrayList<>(seqs.length);
                 for (int i = 0; i < seqs.length; i++) {
                     seqs[i] = r.seq(i);
+                    appended.add(entries.get(i).withSeq(seqs[i]));
                 }
-                held(r.lastSeq());
+                held(this, appended, r.lastSeq());
                 return AppendResult.of(seqs, r.durable());
             });
         }

@@ -341,6 +341,7 @@ public final class SharedKafkaWalStorage implements WalStorage {
             return;
         }
         List<PendingAppend> readBack = new ArrayList<>();
+        List<WalEntry> elsewhere = new ArrayList<>();
         List<StatusRecord> foreign = new ArrayList<>();
         boolean reloadOwned = false;
         long heldThrough;
@@ -348,7 +349,7 @@ public final class SharedKafkaWalStorage implements WalStorage {
             long before = memory.lastSeq();
             for (ConsumerRecord<byte[], byte[]> r : records) {
                 if (r.topic().equals(settings.topic())) {
-                    PendingAppend done = take(r);
+                    PendingAppend done = take(r, elsewhere);
                     if (done != null) {
                         readBack.add(done);
                     }
@@ -367,6 +368,9 @@ public final class SharedKafkaWalStorage implements WalStorage {
         }
         StorageEvents listener = events;
         if (listener != null) {
+            if (!elsewhere.isEmpty()) {
+                listener.appendedElsewhere(elsewhere);
+            }
             if (heldThrough > 0) {
                 listener.heldThrough(heldThrough);
             }
@@ -383,9 +387,12 @@ public final class SharedKafkaWalStorage implements WalStorage {
         }
     }
 
-    /** Numbers one log record; returns its append when that was this instance's last unread record. */
+    /**
+     * Numbers one log record; returns its append when that was this instance's last unread record.
+     * An entry another instance appended goes to {@code elsewhere}.
+     */
     @GuardedBy("lock")
-    private @Nullable PendingAppend take(ConsumerRecord<byte[], byte[]> r) {
+    private @Nullable PendingAppend take(ConsumerRecord<byte[], byte[]> r, List<WalEntry> elsewhere) {
         long seq = memory.lastSeq() + 1;
         WalEntry entry = EntryCodec.decode(RecordReader.header(r, EntryCodec.ENTRY_HEADER),
                 RecordReader.header(r, EntryCodec.CRC_HEADER), r.value(), RecordReader.where(r), STORED,
@@ -400,6 +407,7 @@ public final class SharedKafkaWalStorage implements WalStorage {
         }
         Slot slot = ownPending.remove(entry.id());
         if (slot == null) {
+            elsewhere.add(entry);
             return null;
         }
         slot.append.seqs[slot.index] = seq;

@@ -556,6 +556,37 @@ class SharedKafkaLogTest {
         }
     }
 
+    /**
+     * A client's call that timed out on one instance, retried on another with the same idempotency
+     * key: the second instance returns the original (its own seq for it) and appends nothing.
+     */
+    @Test
+    void aWriteRetriedOnAnotherInstance_withTheSameIdempotencyKey_isNotAppendedTwice() {
+        String topic = TestCluster.newTopic("retried");
+        ScriptedSyncTarget target = new ScriptedSyncTarget("primary", Clock.systemUTC());
+        SharedKafkaWalStorage first = open(topic, "retried-group");
+        SharedKafkaWalStorage second = open(topic, "retried-group");
+        Wal a = wal(first, target);
+        Wal b = wal(second, target);
+        try {
+            WriteResult original = a.write(WalEntry.builder("accounts", "credit").key("acct-1")
+                    .idempotencyKey("req-7").payloadJson("{}"));
+            Await.until(() -> second.lastSeq() == 1, () -> "the second instance reads the entry: " + second.lastSeq());
+            WriteResult retried = b.write(WalEntry.builder("accounts", "credit").key("acct-1")
+                    .idempotencyKey("req-7").payloadJson("{}"));
+            assertTrue(retried.duplicate(), retried.toString());
+            assertEquals(original.id(), retried.id(), "the original entry");
+            assertEquals(1, retried.seq(), "numbered as the second instance holds it");
+            assertEquals(EntryStatus.APPLIED, b.awaitApplied(retried.seq(), Duration.ofSeconds(20)).join()
+                    .statusByTarget().get("primary"));
+            assertEquals(1, second.lastSeq(), "nothing appended");
+            assertEquals(1, target.applied().size(), "applied once");
+        } finally {
+            a.stop(Duration.ofSeconds(10));
+            b.stop(Duration.ofSeconds(10));
+        }
+    }
+
     /** The log topic made compacted under a running shared log: it refuses writes from its next compaction. */
     @Test
     void aLogTopicMadeCompactedUnderTheRunningLog_refusesWritesFromTheNextCompaction() throws Exception {
