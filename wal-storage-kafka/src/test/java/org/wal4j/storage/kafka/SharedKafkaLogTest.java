@@ -289,6 +289,7 @@ class SharedKafkaLogTest {
             try (KafkaLogInspector inspector = KafkaLogInspector.open(cluster.log(topic).build())) {
                 assertEquals(Map.of("fast", 30L, "slow", 30L), inspector.checkpoints(), "wal status shows them too");
             }
+            Await.until(() -> checkpointed(reader, 30), () -> "the reader sees the checkpoints: " + reader.checkpoints());
             Set<Integer> deletedByA = first.ownedPartitions();
             long inBsPartitions = lanes(reader).entrySet().stream().filter(l -> !deletedByA.contains(partition(l.getKey())))
                     .mapToLong(l -> l.getValue().size()).sum();
@@ -571,7 +572,8 @@ class SharedKafkaLogTest {
         try {
             WriteResult original = a.write(WalEntry.builder("accounts", "credit").key("acct-1")
                     .idempotencyKey("req-7").payloadJson("{}"));
-            Await.until(() -> second.lastSeq() == 1, () -> "the second instance reads the entry: " + second.lastSeq());
+            // the second instance has read the entry back and its engine knows the key
+            Await.until(() -> b.stats().idempotencyKeys() == 1, () -> "keys known: " + b.stats().idempotencyKeys());
             WriteResult retried = b.write(WalEntry.builder("accounts", "credit").key("acct-1")
                     .idempotencyKey("req-7").payloadJson("{}"));
             assertTrue(retried.duplicate(), retried.toString());
