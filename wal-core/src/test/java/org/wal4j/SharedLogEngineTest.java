@@ -133,6 +133,33 @@ class SharedLogEngineTest {
         assertEquals(entries + 1, other.seq(), "another key is a new entry");
     }
 
+    /**
+     * Instances' clocks differ (docs/kafka.md's guarantees): an entry's delay and TTL count from its
+     * {@code createdAt}, stamped by the writer's clock. A writer an hour behind: its entry delayed an
+     * hour is due at once here, and one with a TTL of 30 minutes expires unapplied. A writer an hour
+     * ahead: a delay of 300 ms is never stretched past its nominal duration after the entry is loaded.
+     */
+    @Test
+    void anotherInstancesClock_movesTheDelayAndTtlOfItsEntries_aheadOnlyAsFarAsTheirNominalDuration() throws Exception {
+        start();
+        Instant now = Instant.now();
+        Instant behind = now.minus(Duration.ofHours(1));
+        long delayed = elsewhere.append(entry(keyIn(0)).createdAt(behind).targets(List.of("primary"))
+                .lifecycle(Lifecycle.builder().initialDelay(Duration.ofHours(1)).build()).build());
+        long expiring = elsewhere.append(entry(keyIn(1)).createdAt(behind).targets(List.of("primary"))
+                .lifecycle(Lifecycle.builder().ttl(Duration.ofMinutes(30)).build()).build());
+        long ahead = elsewhere.append(entry(keyIn(2)).createdAt(now.plus(Duration.ofHours(1))).targets(List.of("primary"))
+                .lifecycle(Lifecycle.builder().initialDelay(Duration.ofMillis(300)).build()).build());
+        log.give(Set.of(0, 1, 2)).get(10, TimeUnit.SECONDS);
+        Await.until(() -> log.status(delayed, "primary").equals(Optional.of(EntryStatus.APPLIED))
+                && log.status(expiring, "primary").equals(Optional.of(EntryStatus.EXPIRED))
+                && log.status(ahead, "primary").equals(Optional.of(EntryStatus.APPLIED)),
+                () -> "delayed " + log.status(delayed, "primary") + ", expiring " + log.status(expiring, "primary")
+                        + ", ahead " + log.status(ahead, "primary"));
+        assertEquals(Set.of(keyIn(0), keyIn(2)), Set.copyOf(target.inner.applied().stream().map(WalEntry::key).toList()),
+                "the expired entry was not applied");
+    }
+
     @Test
     void aLaneOfAnotherInstance_isAwaitedFromTheLog_notFromThisInstancesWindow() throws Exception {
         start();
